@@ -1,0 +1,39 @@
+"""Thin page views: they call services and selectors, never write on their own."""
+
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
+
+from frontend.forms import ActivationForm
+from rehab import selectors
+from rehab.activation import user_from_activation
+from rehab.services.errors import InvalidInput
+from rehab.services.people import patient_activate
+
+
+@login_required
+def home(request):
+    patients = selectors.patients_visible_to(request.user)
+    return render(request, "frontend/home.html", {"patients": patients})
+
+
+@require_http_methods(["GET", "POST"])
+def activate(request, uidb64: str, token: str):
+    """The patient opens the link from their physiotherapist and chooses a password."""
+    user = user_from_activation(uidb64, token)
+    if user is None:
+        return render(request, "frontend/activation_invalid.html", status=400)
+    form = ActivationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            patient_activate(user=user, password=form.cleaned_data["password"])
+        except InvalidInput as error:
+            for message in error.errors.get("password", []):
+                form.add_error("password", message)
+        else:
+            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            messages.success(request, "Your password is set. You are signed in.")
+            return redirect("frontend:home")
+    return render(request, "frontend/activate.html", {"form": form, "username": user.username})

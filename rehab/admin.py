@@ -1,0 +1,31 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from simple_history.admin import SimpleHistoryAdmin
+
+from rehab.models import Assessment, Clinic, Patient, User
+
+
+@admin.register(User)
+class UserAdmin(BaseUserAdmin):
+    fieldsets = (*BaseUserAdmin.fieldsets, ("Clinic and role", {"fields": ("clinic", "role", "phone")}))
+    list_display = ("username", "first_name", "last_name", "role", "clinic", "is_active")
+    list_filter = ("role", "clinic", "is_active")
+
+
+@admin.register(Clinic)
+class ClinicAdmin(admin.ModelAdmin):
+    list_display = ("name", "phone", "email")
+
+
+@admin.register(Patient)
+class PatientAdmin(SimpleHistoryAdmin):
+    list_display = ("last_name", "first_name", "date_of_birth", "clinic")
+    list_filter = ("clinic",)
+    search_fields = ("last_name", "first_name")
+    filter_horizontal = ("care_team",)
+
+
+@admin.register(Assessment)
+class AssessmentAdmin(SimpleHistoryAdmin):
+    list_display = ("patient", "assessed_on", "bone_fragility", "inflammation_activity")
+    list_select_related = ("patient",)

@@ -1,0 +1,21 @@
+"""Turn service errors into DRF responses: 400 with a message per field, 403, 409."""
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from rest_framework import exceptions, status
+from rest_framework.response import Response
+from rest_framework.views import exception_handler
+
+from rehab.services.errors import Conflict, InvalidInput, NotAllowed
+
+
+def api_exception_handler(exc, context):
+    if isinstance(exc, InvalidInput):
+        return Response(exc.errors, status=status.HTTP_400_BAD_REQUEST)
+    if isinstance(exc, DjangoValidationError):
+        detail = exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
+        return Response(detail, status=status.HTTP_400_BAD_REQUEST)
+    if isinstance(exc, NotAllowed):
+        exc = exceptions.PermissionDenied(str(exc))
+    if isinstance(exc, Conflict):
+        return Response({"detail": str(exc)}, status=status.HTTP_409_CONFLICT)
+    return exception_handler(exc, context)

@@ -1,0 +1,84 @@
+"""Patients, their assessments, activation links and audit trail."""
+
+from django.db import transaction
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.generics import ListCreateAPIView
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.response import Response
+
+from rehab import selectors
+from rehab.api.permissions import StaffWritesOnly
+from rehab.api.serializers import (
+    ActivationLinkSerializer,
+    AssessmentSerializer,
+    AuditEntrySerializer,
+    PatientSerializer,
+)
+from rehab.services import assessments as assessment_services
+from rehab.services import people as people_services
+
+
+class PatientViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
+    serializer_class = PatientSerializer
+    permission_classes = [IsAuthenticated, StaffWritesOnly]
+    http_method_names = ["get", "post", "patch", "head", "options"]
+
+    def get_queryset(self):
+        return selectors.patients_visible_to(self.request.user).prefetch_related("care_team")
+
+    def perform_create(self, serializer):
+        data = dict(serializer.validated_data)
+        data.pop("reason", None)
+        serializer.instance = people_services.patient_create(actor=self.request.user, **data)
+
+    def perform_update(self, serializer):
+        data = dict(serializer.validated_data)
+        reason = data.pop("reason", "")
+        serializer.instance = people_services.patient_update(
+            actor=self.request.user, patient=serializer.instance, reason=reason, **data
+        )
+
+    @extend_schema(request=None, responses={201: ActivationLinkSerializer})
+    @action(detail=True, methods=["post"])
+    def activation(self, request, pk=None):
+        """Issue a one-time link the patient opens on a phone to choose a password."""
+        patient = self.get_object()
+        link = people_services.patient_activation_issue(actor=request.user, patient=patient)
+        return Response(ActivationLinkSerializer(link).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(responses={200: AuditEntrySerializer(many=True)})
+    @action(detail=True, methods=["get"])
+    def audit(self, request, pk=None):
+        """Who changed what on this patient's record, when and why."""
+        entries = selectors.patient_audit_trail(request.user, pk)
+        return Response(AuditEntrySerializer(entries, many=True).data)
+
+
+class AssessmentListCreate(ListCreateAPIView):
+    serializer_class = AssessmentSerializer
+    permission_classes = [IsAuthenticated, StaffWritesOnly]
+    patient_scoped = True
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        # 404 before anything else if the patient is not the user's to see, then the role check.
+        patient = selectors.patient_get(request.user, kwargs["patient_id"], clinical=True)
+        self.check_object_permissions(request, patient)
+
+    def get_queryset(self):
+        return selectors.assessments_of(self.request.user, self.kwargs["patient_id"])
+
+    def perform_create(self, serializer):
+        patient = selectors.patient_get(self.request.user, self.kwargs["patient_id"], clinical=True)
+        with transaction.atomic():
+            serializer.instance = assessment_services.assessment_create(
+                actor=self.request.user, patient=patient, **serializer.validated_data
+            )

@@ -1,0 +1,24 @@
+"""Role checks for the API. Visibility itself is the selectors' job (404 for the unseen).
+
+Object-level on purpose: the object is looked up through a selector first, so a user who
+may not see it gets 404, and only a user who may see it but not change it gets 403.
+"""
+
+from rest_framework.permissions import SAFE_METHODS, BasePermission
+
+from rehab.models import Role
+
+
+class StaffWritesOnly(BasePermission):
+    """Patients may read what the selectors show them; only staff may write."""
+
+    message = "Patients cannot change this; ask your physiotherapist."
+
+    def has_permission(self, request, view):
+        # Collection writes (create) have no object to hide behind a 404.
+        if getattr(view, "detail", False) or getattr(view, "patient_scoped", False):
+            return True
+        return request.method in SAFE_METHODS or request.user.role != Role.PATIENT
+
+    def has_object_permission(self, request, view, obj):
+        return request.method in SAFE_METHODS or request.user.role != Role.PATIENT

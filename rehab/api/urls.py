@@ -1,0 +1,23 @@
+from django.urls import include, path
+from rest_framework.authtoken.views import ObtainAuthToken
+from rest_framework.routers import DefaultRouter
+from rest_framework.throttling import ScopedRateThrottle
+
+from rehab.api import people
+
+
+class ThrottledObtainAuthToken(ObtainAuthToken):
+    """POST username and password, get {"token": ...}; throttled against guessing."""
+
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "login"
+
+
+router = DefaultRouter()
+router.register("patients", people.PatientViewSet, basename="patient")
+
+urlpatterns = [
+    path("auth/token/", ThrottledObtainAuthToken.as_view(), name="api-token"),
+    path("patients/<int:patient_id>/assessments/", people.AssessmentListCreate.as_view(), name="patient-assessments"),
+    path("", include(router.urls)),
+]

@@ -1,0 +1,99 @@
+"""Seed the demo clinic, its three logins and the motivating patient. Safe to run again."""
+
+from datetime import date, timedelta
+
+from django.conf import settings
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from django.utils import timezone
+
+from rehab.models import Assessment, Clinic, Patient, Role, User
+
+CLINIC_NAME = "Riverside Rehabilitation Clinic"
+
+
+class Command(BaseCommand):
+    help = "Create (or refresh) the demo clinic, logins physio/clinician/patient and the motivating case."
+
+    @transaction.atomic
+    def handle(self, *args, **options):
+        clinic, _ = Clinic.objects.get_or_create(
+            name=CLINIC_NAME,
+            defaults={
+                "phone": "+44 20 7946 0000",
+                "email": "physio@riverside-rehab.example",
+                "address": "12 River Lane, Riverside",
+                "time_zone": "Europe/London",
+            },
+        )
+        physio = self._user(clinic, "physio", Role.PHYSIOTHERAPIST, "Maria", "Lopez")
+        clinician = self._user(clinic, "clinician", Role.CLINICIAN, "David", "Okafor")
+        patient_login = self._user(clinic, "patient", Role.PATIENT, "Helen", "Carter")
+
+        today = timezone.localdate()
+        patient, created = Patient.objects.get_or_create(
+            clinic=clinic,
+            user=patient_login,
+            defaults={
+                "first_name": "Helen",
+                "last_name": "Carter",
+                "date_of_birth": date(today.year - 57, 3, 14)
+                if (today.month, today.day) >= (3, 14)
+                else date(today.year - 58, 3, 14),
+                "sex": "female",
+                "diagnoses": [
+                    "Dermatomyositis with active myositis and fasciitis",
+                    "Myositis ossificans and panniculitis ossificans, both gluteal regions",
+                    "Low bone mass with fragility (osteoporosis)",
+                ],
+                "phone": "+44 7700 900123",
+                "email": "helen.carter@example.org",
+                "time_zone": "Europe/London",
+                "created_by": physio,
+            },
+        )
+        patient.care_team.add(physio, clinician)
+        if not patient.assessments.exists():
+            assessment = Assessment(
+                patient=patient,
+                assessed_by=physio,
+                assessed_on=today - timedelta(days=2),
+                bone_fragility="osteoporosis",
+                vertebral_fracture=False,
+                heterotopic_ossification_regions=["gluteal_left", "gluteal_right"],
+                inflammation_activity="moderate",
+                pain_at_rest=3,
+                resting_hr=72,
+                measured_hr_max=None,
+                beta_blocker=False,
+                cardiopulmonary_status="monitor",
+                avoid_regions=[],
+                notes=(
+                    "Large painful calcified masses in both gluteal regions; MRI shows still-active myositis, "
+                    "fasciitis and panniculitis. Surgery deferred (recurrence risk). Avoid pressure on the "
+                    "buttocks, impact and loaded spinal flexion. Watch heart and lungs."
+                ),
+            )
+            assessment._change_reason = "Demo assessment"
+            assessment.save()
+        verb = "Created" if created else "Refreshed"
+        self.stdout.write(
+            self.style.SUCCESS(f"{verb} demo clinic '{clinic.name}' with logins physio, clinician, patient.")
+        )
+
+    def _user(self, clinic, username, role, first_name, last_name) -> User:
+        user, _ = User.objects.get_or_create(
+            username=username,
+            defaults={
+                "clinic": clinic,
+                "role": role,
+                "first_name": first_name,
+                "last_name": last_name,
+                "email": f"{username}@riverside-rehab.example",
+            },
+        )
+        # Keep the documented demo password working even if someone changed it.
+        user.set_password(settings.DEMO_PASSWORD)
+        user.clinic, user.role = clinic, role
+        user.save()
+        return user

@@ -1,0 +1,7 @@
+"""The core models, one module per concept."""
+
+from rehab.models.assessments import Assessment
+from rehab.models.outbox import OutboxMessage
+from rehab.models.people import Clinic, Patient, Role, User
+
+__all__ = ["Assessment", "Clinic", "OutboxMessage", "Patient", "Role", "User"]

@@ -1,0 +1,99 @@
+"""People and access: clinics, staff and patient logins, patient records and care teams."""
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from simple_history.models import HistoricalRecords
+
+from planner.vocabulary import SEXES
+
+
+class Clinic(models.Model):
+    """A practice. Nothing in the product crosses from one clinic to another."""
+
+    name = models.CharField(max_length=200)
+    phone = models.CharField(max_length=40, blank=True, help_text="Shown to patients: who to call.")
+    email = models.EmailField(blank=True)
+    address = models.TextField(blank=True)
+    time_zone = models.CharField(max_length=64, default="UTC")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Role(models.TextChoices):
+    PHYSIOTHERAPIST = "physiotherapist", "Physiotherapist"
+    CLINICIAN = "clinician", "Clinician"
+    PATIENT = "patient", "Patient"
+    CLINIC_ADMIN = "clinic_admin", "Clinic admin"
+
+
+STAFF_ROLES = (Role.PHYSIOTHERAPIST, Role.CLINICIAN, Role.CLINIC_ADMIN)
+CARE_ROLES = (Role.PHYSIOTHERAPIST, Role.CLINICIAN)
+
+
+class User(AbstractUser):
+    """A login. Every login except a superuser belongs to exactly one clinic and has one role."""
+
+    clinic = models.ForeignKey(Clinic, null=True, blank=True, on_delete=models.PROTECT, related_name="users")
+    role = models.CharField(max_length=20, choices=Role.choices, default=Role.PATIENT)
+    phone = models.CharField(max_length=40, blank=True)
+
+    @property
+    def is_care_staff(self) -> bool:
+        return self.role in CARE_ROLES
+
+    @property
+    def is_physiotherapist(self) -> bool:
+        return self.role == Role.PHYSIOTHERAPIST
+
+    @property
+    def is_patient(self) -> bool:
+        return self.role == Role.PATIENT
+
+    @property
+    def display_name(self) -> str:
+        return self.get_full_name() or self.username
+
+
+class Patient(models.Model):
+    """A patient's record in one clinic, read by the care team and by the patient's own login."""
+
+    clinic = models.ForeignKey(Clinic, on_delete=models.PROTECT, related_name="patients")
+    user = models.OneToOneField(
+        User,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="patient_record",
+        help_text="The patient's own login, once activated.",
+    )
+    first_name = models.CharField(max_length=150)
+    last_name = models.CharField(max_length=150)
+    date_of_birth = models.DateField()
+    sex = models.CharField(max_length=10, choices=[(s, s.title()) for s in SEXES])
+    diagnoses = models.JSONField(default=list, blank=True, help_text="Diagnoses in plain words, one per entry.")
+    phone = models.CharField(max_length=40, blank=True)
+    email = models.EmailField(blank=True)
+    time_zone = models.CharField(max_length=64, default="UTC", help_text="Dates are shown in this zone.")
+    reminders_opt_out = models.BooleanField(default=False)
+    care_team = models.ManyToManyField(
+        User, related_name="care_patients", blank=True, help_text="Physiotherapists and clinicians."
+    )
+    created_by = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords(m2m_fields=[care_team])
+
+    class Meta:
+        ordering = ["last_name", "first_name", "id"]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}"
+
+    def age_on(self, day) -> int:
+        born = self.date_of_birth
+        return day.year - born.year - ((day.month, day.day) < (born.month, born.day))

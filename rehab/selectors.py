@@ -1,0 +1,100 @@
+"""Every read of patient data goes through here, scoped to what the requesting user may see.
+
+The rules (README "Access"):
+- a patient sees only their own record;
+- physiotherapists and clinicians see the patients whose care team they are on, in their clinic;
+- a clinic admin sees the patient list of their own clinic (to manage care teams) but no
+  clinical data unless they are on the care team;
+- nothing crosses clinics. An object the user may not see is a 404, never a 403.
+"""
+
+from django.db.models import QuerySet
+from django.http import Http404
+
+from rehab.models import Assessment, Patient, Role, User
+
+
+def patients_visible_to(user: User) -> QuerySet[Patient]:
+    """Patient records the user may open (demographics and care team)."""
+    if not user.is_authenticated or getattr(user, "clinic_id", None) is None:
+        return Patient.objects.none()
+    if user.role == Role.PATIENT:
+        return Patient.objects.filter(user=user, clinic_id=user.clinic_id)
+    if user.role == Role.CLINIC_ADMIN:
+        return Patient.objects.filter(clinic_id=user.clinic_id)
+    return Patient.objects.filter(clinic_id=user.clinic_id, care_team=user)
+
+
+def patients_with_clinical_access(user: User) -> QuerySet[Patient]:
+    """Patients whose clinical data (assessments, plans, check-ins) the user may read."""
+    if not user.is_authenticated or getattr(user, "clinic_id", None) is None:
+        return Patient.objects.none()
+    if user.role == Role.PATIENT:
+        return Patient.objects.filter(user=user, clinic_id=user.clinic_id)
+    return Patient.objects.filter(clinic_id=user.clinic_id, care_team=user)
+
+
+def patient_get(user: User, patient_id, *, clinical: bool = False) -> Patient:
+    scope = patients_with_clinical_access(user) if clinical else patients_visible_to(user)
+    try:
+        return scope.get(pk=patient_id)
+    except (Patient.DoesNotExist, ValueError, TypeError):
+        raise Http404("No such patient.") from None
+
+
+def assessments_of(user: User, patient_id) -> QuerySet[Assessment]:
+    patient = patient_get(user, patient_id, clinical=True)
+    return patient.assessments.select_related("assessed_by").order_by("-assessed_on", "-id")
+
+
+def latest_assessment(patient: Patient) -> Assessment | None:
+    return patient.assessments.order_by("-assessed_on", "-id").first()
+
+
+def care_team_candidates(user: User) -> QuerySet[User]:
+    """Staff of the user's clinic who may join a care team."""
+    return User.objects.filter(
+        clinic_id=user.clinic_id, role__in=[Role.PHYSIOTHERAPIST, Role.CLINICIAN], is_active=True
+    )
+
+
+def patient_audit_trail(user: User, patient_id) -> list[dict]:
+    """Who changed what on the patient's record and assessments, when and why, newest first."""
+    patient = patient_get(user, patient_id, clinical=True)
+    entries = _history_entries("patient", patient.history.select_related("history_user"))
+    assessment_rows = Assessment.history.model.objects.filter(patient_id=patient.pk).select_related("history_user")
+    entries += _history_entries("assessment", assessment_rows)
+    from rehab.audit_sources import extra_audit_entries  # later features add their own rows
+
+    entries.extend(extra_audit_entries(patient))
+    entries.sort(key=lambda entry: entry["at"], reverse=True)
+    return entries
+
+
+def _history_entries(kind: str, rows) -> list[dict]:
+    """One entry per history row, diffed against the previous row of the same object.
+
+    Diffs are computed in memory over one ordered fetch, so the trail costs one query per
+    kind of object rather than one per row.
+    """
+    entries = []
+    previous_by_object = {}
+    for row in rows.order_by("history_date", "history_id"):
+        previous = previous_by_object.get(row.id)
+        changes = []
+        if previous is not None:
+            delta = row.diff_against(previous, foreign_keys_are_objs=False)
+            changes = [{"field": c.field, "old": c.old, "new": c.new} for c in delta.changes]
+        previous_by_object[row.id] = row
+        entries.append(
+            {
+                "at": row.history_date,
+                "object": kind,
+                "object_id": row.id,
+                "action": {"+": "created", "~": "changed", "-": "deleted"}[row.history_type],
+                "by": row.history_user.display_name if row.history_user else None,
+                "reason": row.history_change_reason or "",
+                "changes": changes,
+            }
+        )
+    return entries

@@ -1,0 +1,27 @@
+"""Email to patients and staff. All outbound mail goes through this one seam."""
+
+from django.core.mail import send_mail
+
+from rehab.activation import activation_url
+from rehab.models import Role, User
+
+
+def activation_link_send(*, user_id: int) -> bool:
+    """Email a fresh activation link to a patient who has not yet chosen a password.
+
+    Idempotent in effect: once the password is set nothing is sent, and a repeated email
+    carries a link that is as valid as the first.
+    """
+    user = User.objects.filter(pk=user_id, role=Role.PATIENT, is_active=True).select_related("clinic").first()
+    if user is None or not user.email or user.has_usable_password():
+        return False
+    clinic = user.clinic.name if user.clinic else "your clinic"
+    body = (
+        f"Hello {user.first_name},\n\n"
+        f"{clinic} has set up your exercise plan. Open this link on your phone to choose a password:\n\n"
+        f"{activation_url(user)}\n\n"
+        f"Your username is {user.username}. The link works once and expires in a few days.\n"
+        "If you did not expect this message, you can ignore it."
+    )
+    send_mail("Your exercise plan: choose your password", body, None, [user.email])
+    return True

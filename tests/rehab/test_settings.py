@@ -1,0 +1,59 @@
+"""Settings: production without SECRET_KEY fails clearly; with the documented variables, check --deploy is clean."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _manage(*args, env_overrides: dict, tmp_path) -> subprocess.CompletedProcess:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_URL", "SECRET_KEY", "DEBUG"))}
+    env.update({"VAR_DIR": str(tmp_path)}, **env_overrides)
+    return subprocess.run(
+        [sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+    )
+
+
+def test_production_without_secret_key_stops_with_a_clear_message(tmp_path):
+    result = _manage("check", env_overrides={"DEBUG": "false", "ALLOWED_HOSTS": "rehab.example.org"}, tmp_path=tmp_path)
+    assert result.returncode != 0
+    assert "SECRET_KEY is not set" in result.stderr
+
+
+def test_a_typo_in_a_boolean_setting_stops_the_start_up(tmp_path):
+    result = _manage("check", env_overrides={"DEBUG": "flase"}, tmp_path=tmp_path)
+    assert result.returncode != 0
+    assert "DEBUG must be true or false" in result.stderr
+
+
+def test_the_documented_production_variables_pass_check_deploy_without_warnings(tmp_path):
+    result = _manage(
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        env_overrides={
+            "DEBUG": "false",
+            "SECRET_KEY": "x9" * 40 + "-production-like-secret-key-for-the-check",
+            "ALLOWED_HOSTS": "rehab.example.org",
+        },
+        tmp_path=tmp_path,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_database_url_selects_the_database(tmp_path):
+    code = "from django.conf import settings; db = settings.DATABASES['default']; print(db['ENGINE'], db['NAME'])"
+    env = {"DATABASE_URL": "postgres://postgres@127.0.0.1:5432/rehab_example"}
+    result = _manage("shell", "--no-imports", "-c", code, env_overrides=env, tmp_path=tmp_path)
+    assert result.stdout.split() == ["django.db.backends.postgresql", "rehab_example"], result.stderr
+
+
+def test_with_no_environment_the_broker_is_local_and_tasks_are_not_eager(tmp_path):
+    code = "from rehab.celery import app; print(app.conf.broker_url, app.conf.task_always_eager)"
+    env = dict.fromkeys(("CELERY_BROKER_URL", "CELERY_TASK_ALWAYS_EAGER"), "")
+    result = _manage("shell", "--no-imports", "-c", code, env_overrides=env, tmp_path=tmp_path)
+    assert result.stdout.split() == ["filesystem://", "False"], result.stderr

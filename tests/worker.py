@@ -1,0 +1,55 @@
+"""A real Celery worker in a thread of the test process, on the configured broker.
+
+On the embedded defaults that is kombu's filesystem transport (pointed at a temporary
+folder); in CI it is Redis. Tests using it need a transactional database, since the worker
+reads what the test committed.
+"""
+
+import time
+from contextlib import contextmanager
+
+from celery.contrib.testing.worker import start_worker
+from kombu import pools
+
+from rehab.celery import app as celery_app
+
+
+@contextmanager
+def running_worker(tmp_path):
+    conf = celery_app.conf
+    saved = (conf.task_always_eager, dict(conf.broker_transport_options or {}))
+    if conf.broker_url.startswith("filesystem://"):
+        queue = tmp_path / "queue"
+        queue.mkdir()
+        (tmp_path / "processed").mkdir()
+        conf.broker_transport_options = {
+            "data_folder_in": str(queue),
+            "data_folder_out": str(queue),
+            "processed_folder": str(tmp_path / "processed"),
+        }
+    conf.task_always_eager = False
+    reset_broker_connections()
+    try:
+        with start_worker(celery_app, pool="solo", perform_ping_check=False, shutdown_timeout=15, loglevel="WARNING"):
+            yield
+    finally:
+        conf.task_always_eager, conf.broker_transport_options = saved[0], saved[1]
+        reset_broker_connections()
+
+
+def reset_broker_connections():
+    """Drop pooled connections so the next publish uses the broker settings now configured."""
+    pools.reset()
+    celery_app._pool = None
+    celery_app.amqp._producer_pool = None
+
+
+def wait_for(condition, timeout: float = 20.0, interval: float = 0.1):
+    """Poll until condition() is truthy; return its value or fail with the last one."""
+    deadline = time.monotonic() + timeout
+    value = condition()
+    while not value and time.monotonic() < deadline:
+        time.sleep(interval)
+        value = condition()
+    assert value, "the worker did not produce the expected outcome in time"
+    return value
