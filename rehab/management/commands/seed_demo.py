@@ -7,7 +7,8 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
-from rehab.models import Assessment, Clinic, Patient, Role, User
+from rehab.exercise_library import sync_default_library
+from rehab.models import Assessment, Clinic, Exercise, Patient, Role, User
 
 CLINIC_NAME = "Riverside Rehabilitation Clinic"
 
@@ -17,6 +18,8 @@ class Command(BaseCommand):
 
     @transaction.atomic
     def handle(self, *args, **options):
+        # Bring the default exercise library up to date with planner/data/exercises.json.
+        sync_default_library(Exercise)
         clinic, _ = Clinic.objects.get_or_create(
             name=CLINIC_NAME,
             defaults={
