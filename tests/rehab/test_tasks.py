@@ -28,11 +28,12 @@ def test_an_activation_email_travels_through_a_real_broker_and_worker(world, tmp
 def broker_down():
     """Point Celery at a closed port, with eager mode off, as if Redis had gone away."""
     conf = celery_app.conf
-    saved = (conf.broker_url, conf.task_always_eager)
-    conf.broker_url, conf.task_always_eager = "redis://127.0.0.1:9/0", False
+    saved = (conf.broker_write_url, conf.task_always_eager)
+    # The write URL is what publishing uses; it overrides the broker URL set from the environment.
+    conf.broker_write_url, conf.task_always_eager = "redis://127.0.0.1:9/0", False
     _reset_connections()
     yield
-    conf.broker_url, conf.task_always_eager = saved
+    conf.broker_write_url, conf.task_always_eager = saved
     _reset_connections()
 
 
