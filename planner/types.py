@@ -334,6 +334,26 @@ class LimitAdjustment:
 
 
 @dataclass(frozen=True)
+class LimitChange:
+    """A limit field whose value differs between two LoadLimits. field: its path."""
+
+    field: str
+    before: object
+    after: object
+
+
+class AdjustmentError(ValueError):
+    """A clinician adjustment is invalid or loosens a limit without a reason.
+
+    errors maps the field path -> message, ready for a 400 response.
+    """
+
+    def __init__(self, errors: dict[str, str]):
+        self.errors = errors
+        super().__init__("; ".join(f"{name}: {message}" for name, message in errors.items()))
+
+
+@dataclass(frozen=True)
 class Violation:
     """A dose or exercise that breaks a limit. limit: the field path; message: plain words."""
 

@@ -87,3 +87,54 @@ POSITIONS = ("seated", "standing", "supine", "side_lying", "prone", "quadruped",
 DOSE_KINDS = ("minutes", "sets_reps", "hold")
 
 INTENSITY_UNITS = ("rpe_6_20", "pct_hrr", "hr_bpm", "pct_1rm", "reps_in_reserve", "none")
+
+# Red flags a patient (or staff on their behalf) can report with any check-in. Any one of them
+# pauses the plan at once and alerts the care team. Source: clinical-reference.md section 5
+# (ACSM test-termination indications [G]; myositis-specific review triggers [D/C]).
+# (code, what the patient reads, what the patient is told to do now)
+RED_FLAGS = (
+    (
+        "chest_pain",
+        "Chest pain or pressure",
+        "Stop now. If it does not ease within a few minutes at rest, call an ambulance.",
+    ),
+    (
+        "breathlessness",
+        "Unusual breathlessness or a new cough",
+        "Stop and rest sitting upright. If it does not settle, or you feel worse, call an ambulance.",
+    ),
+    (
+        "dizziness",
+        "Dizziness, fainting or feeling you might faint",
+        "Stop and sit or lie down at once. Call your clinic today; call an ambulance if you fainted.",
+    ),
+    ("swelling", "New or growing swelling", "Stop the exercise that hurts. Call your clinic today."),
+    (
+        "mass_inflamed",
+        "Redness or heat over a hard lump (calcified area)",
+        "Do not press or stretch the area. Call your clinic today.",
+    ),
+    (
+        "skin_breakdown",
+        "Skin breaking down over a calcified area",
+        "Cover it with a clean dressing and do not exercise on it. Call your clinic today.",
+    ),
+    ("fever", "Fever (38 °C or more)", "Do not exercise today. Call your clinic or your doctor today."),
+    ("dark_urine", "Dark (cola-coloured) urine", "Do not exercise. Drink water and call your clinic or doctor today."),
+    (
+        "new_weakness",
+        "New weakness (for example, harder to climb stairs or lift your arms)",
+        "Do not exercise. Call your clinic today.",
+    ),
+    (
+        "swallowing",
+        "Trouble swallowing or a changed voice",
+        "Do not exercise. Call your clinic today; call an ambulance if you choke or cannot swallow.",
+    ),
+    (
+        "bone_pain",
+        "Sudden bone pain, a suspected fracture or new back pain",
+        "Stop and do not put weight on it. Call your clinic today, or go to the emergency department.",
+    ),
+)
+RED_FLAG_CODES = tuple(code for code, _, _ in RED_FLAGS)

@@ -6,8 +6,17 @@ from pathlib import Path
 LIBRARY_FILE = Path(__file__).resolve().parent.parent / "planner" / "data" / "exercises.json"
 
 _FIELDS = (
-    "name", "component", "impact", "regions_loaded", "pressure_regions", "stretched_regions",
-    "equipment", "position", "tags", "dose_kind", "muscle_groups",
+    "name",
+    "component",
+    "impact",
+    "regions_loaded",
+    "pressure_regions",
+    "stretched_regions",
+    "equipment",
+    "position",
+    "tags",
+    "dose_kind",
+    "muscle_groups",
 )
 
 

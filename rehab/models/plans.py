@@ -1,0 +1,98 @@
+"""Plans: a patient's FITT-VP prescription with its load limits and week-by-week doses.
+
+The engine's output is stored as JSON snapshots written by planner.serialize, so a plan
+always shows the limits and rationale it was built with, even after the rules change.
+"""
+
+from django.db import models
+from simple_history.models import HistoricalRecords
+
+from rehab.models.assessments import Assessment
+from rehab.models.exercises import Exercise
+from rehab.models.people import Patient, User
+
+
+class PlanStatus(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    ACTIVE = "active", "Active"
+    PAUSED = "paused", "Paused"
+    COMPLETED = "completed", "Completed"
+    ARCHIVED = "archived", "Archived"
+
+
+class Plan(models.Model):
+    patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="plans")
+    assessment = models.ForeignKey(
+        Assessment, on_delete=models.PROTECT, related_name="plans", help_text="The assessment the limits came from."
+    )
+    author = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="authored_plans")
+    status = models.CharField(max_length=10, choices=PlanStatus.choices, default=PlanStatus.DRAFT, db_index=True)
+    start_date = models.DateField()
+    weeks = models.PositiveSmallIntegerField(default=12)
+    profile = models.JSONField(help_text="The engine's input (planner.types.Profile), as built from the assessment.")
+    limits = models.JSONField(help_text="The load limits in force (planner.types.LoadLimits) with their rules.")
+    schedule = models.JSONField(help_text="Week-by-week doses (planner.types.PlanWeek list); limits applied last.")
+    components_without_exercise = models.JSONField(default=list, blank=True)
+    safety_notice = models.TextField()
+    version = models.PositiveIntegerField(default=1, help_text="Optimistic concurrency: a stale edit gets 409.")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    activated_at = models.DateTimeField(null=True, blank=True)
+    pause_reason = models.TextField(blank=True)
+
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            # One active (or paused) plan per patient: the patient's "today" must be unambiguous.
+            models.UniqueConstraint(
+                fields=["patient"],
+                condition=models.Q(status__in=["active", "paused"]),
+                name="one_running_plan_per_patient",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Plan {self.pk} for {self.patient} ({self.status})"
+
+
+class PlanItem(models.Model):
+    """One prescribed exercise of a plan, with its starting dose, progression rule and rationale."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="items")
+    position = models.PositiveSmallIntegerField()
+    exercise = models.ForeignKey(Exercise, on_delete=models.PROTECT, related_name="+")
+    component = models.CharField(max_length=12)
+    prescription = models.JSONField(help_text="planner.types.PrescriptionItem: dose, progression and rationale.")
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["plan", "position"]
+        constraints = [models.UniqueConstraint(fields=["plan", "position"], name="plan_item_position_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.exercise} in plan {self.plan_id}"
+
+
+class LimitOverride(models.Model):
+    """A dose or limit above the computed limits, accepted by a physiotherapist with a reason.
+
+    Every override is flagged for the clinician until acknowledged.
+    """
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="overrides")
+    item = models.ForeignKey(PlanItem, null=True, blank=True, on_delete=models.CASCADE, related_name="overrides")
+    limits_exceeded = models.JSONField(help_text="The violated limits: [{limit, message}].")
+    dose = models.JSONField(null=True, blank=True, help_text="The dose accepted despite the limits.")
+    reason = models.TextField()
+    created_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    acknowledged_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-created_at"]
