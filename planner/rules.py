@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from functools import lru_cache
 from pathlib import Path
 
@@ -194,18 +194,21 @@ class Rulebook:
     dose_values: tuple[DoseValueRule, ...]
     selection_rules: tuple[Rule, ...]
     guidance: tuple[GuidanceRule, ...]
+    # key -> ((tier, value, rule), ...) in data order; derived from dose_values for fast lookups.
+    dose_index: Mapping[str, tuple[tuple[str, object, Rule], ...]] = field(default_factory=dict, compare=False,
+                                                                            repr=False)
 
     def all_rules(self) -> tuple[Rule, ...]:
         """Every rule in the book, for listing and for checking ids are unique."""
         anchors = self.anchors
         return (
-            tuple(r.rule for r in self.limit_rules)
-            + (anchors.intensity_classes_rule, anchors.resistance_rpe_rule, anchors.tanaka_rule,
-               anchors.measured_hr_max_rule, anchors.karvonen_rule, anchors.reserve_unusable_rule)
-            + tuple(t.rule for t in self.tier_triggers)
-            + tuple(v.rule for v in self.dose_values)
-            + self.selection_rules
-            + tuple(g.rule for g in self.guidance)
+            *(r.rule for r in self.limit_rules),
+            anchors.intensity_classes_rule, anchors.resistance_rpe_rule, anchors.tanaka_rule,
+            anchors.measured_hr_max_rule, anchors.karvonen_rule, anchors.reserve_unusable_rule,
+            *(t.rule for t in self.tier_triggers),
+            *(v.rule for v in self.dose_values),
+            *self.selection_rules,
+            *(g.rule for g in self.guidance),
         )
 
 
@@ -293,7 +296,12 @@ def rulebook_from_data(limit_data: Mapping, dose_data: Mapping) -> Rulebook:
             raise RuleDataError(f"{where}: unknown component {entry['component']!r}")
         guidance.append(GuidanceRule(_rule(entry, where), entry["component"], compile_condition(entry["when"], where)))
 
+    index: dict[str, list[tuple[str, object, Rule]]] = {}
+    for value in values:
+        for key, item in value.values:
+            index.setdefault(key, []).append((value.tier, item, value.rule))
     book = Rulebook(
+        dose_index={key: tuple(entries) for key, entries in index.items()},
         limit_rules=tuple(limit_rules),
         anchors=_anchors(limit_data["anchors"]),
         tier_order=tier_order,
@@ -375,13 +383,12 @@ class DoseParameters:
     def _lookup(self, key: str):
         if key not in self._cache:
             found = None
+            entries = self._book.dose_index.get(key, ())
             for tier in reversed(self.active_tiers):
-                matches = [v for v in self._book.dose_values if v.tier == tier and any(k == key for k, _ in v.values)]
+                matches = [(value, rule) for entry_tier, value, rule in entries if entry_tier == tier]
                 if matches:
-                    rule = matches[-1]
-                    value = dict(rule.values)[key]
-                    why = (rule.rule,) if tier == "standard" else (rule.rule, *self._triggers[tier])
-                    found = (value, why)
+                    value, rule = matches[-1]  # within a tier, the later rule in the data wins
+                    found = (value, (rule,) if tier == "standard" else (rule, *self._triggers[tier]))
                     break
             self._cache[key] = found
         return self._cache[key]

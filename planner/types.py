@@ -115,8 +115,8 @@ class Profile:
     def __post_init__(self):
         # Normalise collections so that order and duplicates in the input never change the plan.
         set_ = object.__setattr__
-        set_(self, "heterotopic_ossification_regions", ordered_subset(self.heterotopic_ossification_regions, BODY_REGIONS))
-        set_(self, "avoid_regions", ordered_subset(self.avoid_regions, BODY_REGIONS))
+        for name in ("heterotopic_ossification_regions", "avoid_regions"):
+            set_(self, name, ordered_subset(getattr(self, name), BODY_REGIONS))
         set_(self, "unavailable_positions", ordered_subset(self.unavailable_positions, POSITIONS))
         if self.available_equipment is not None:
             set_(self, "available_equipment", ordered_subset(self.available_equipment, EQUIPMENT))
@@ -152,9 +152,9 @@ def _profile_errors(profile: Profile) -> dict[str, str]:
     check_int("resting_hr", RESTING_HR_RANGE, profile.resting_hr)
     if profile.measured_hr_max is not None:
         check_int("measured_hr_max", MEASURED_HR_MAX_RANGE, profile.measured_hr_max)
-        if "measured_hr_max" not in errors and "resting_hr" not in errors:
-            if profile.measured_hr_max <= profile.resting_hr:
-                errors["measured_hr_max"] = "must be above the resting heart rate"
+        valid_so_far = "measured_hr_max" not in errors and "resting_hr" not in errors
+        if valid_so_far and profile.measured_hr_max <= profile.resting_hr:
+            errors["measured_hr_max"] = "must be above the resting heart rate"
     for name in ("vertebral_fracture", "beta_blocker", "sedentary"):
         if not isinstance(getattr(profile, name), bool):
             errors[name] = "must be true or false"

@@ -138,3 +138,18 @@ RED_FLAGS = (
     ),
 )
 RED_FLAG_CODES = tuple(code for code, _, _ in RED_FLAGS)
+
+# Strength and function measures: (code, label, unit, lowest valid, highest valid, higher is better).
+# Protocols and meaningful changes: clinical-reference.md section 4.
+MEASURES = (
+    ("mmt8_total", "MMT-8 total (unilateral)", "points", 0, 80, True),
+    ("grip_left_kg", "Grip strength, left hand", "kg", 0, 100, True),
+    ("grip_right_kg", "Grip strength, right hand", "kg", 0, 100, True),
+    ("chair_stand_30s", "30-second chair stand", "stands", 0, 50, True),
+    ("tug_seconds", "Timed Up and Go", "s", 3, 120, False),
+    ("six_minute_walk_m", "6-minute walk distance", "m", 0, 1000, True),
+    ("fi3_shoulder_flexion", "FI-3 shoulder flexion", "reps", 0, 60, True),
+    ("fi3_hip_flexion", "FI-3 hip flexion", "reps", 0, 60, True),
+    ("fi3_neck_flexion", "FI-3 neck flexion", "reps", 0, 30, True),
+)
+MEASURE_CODES = tuple(code for code, *_ in MEASURES)

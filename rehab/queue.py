@@ -11,13 +11,17 @@ from rehab.models import OutboxMessage
 logger = logging.getLogger(__name__)
 
 
-def enqueue_on_commit(task_name: str, *args, **kwargs) -> OutboxMessage:
+def enqueue_on_commit(task_name: str, *args, inline_if_broker_down: bool = False, **kwargs) -> OutboxMessage:
     """Record the task in the outbox now; publish it once the transaction commits.
 
     Must be called inside the transaction that made the change, so the outbox row and the
-    change commit (or roll back) together.
+    change commit (or roll back) together. With inline_if_broker_down, work that cannot wait
+    for the broker to come back (a red flag must reach the care team) runs in this process
+    when publishing fails; the task is idempotent, so a later drain repeating it is harmless.
     """
-    message = OutboxMessage.objects.create(task_name=task_name, args=list(args), kwargs=kwargs)
+    message = OutboxMessage.objects.create(
+        task_name=task_name, args=list(args), kwargs=kwargs, inline_if_broker_down=inline_if_broker_down
+    )
     transaction.on_commit(lambda: publish(message.pk))
     return message
 
@@ -40,6 +44,8 @@ def publish(message_id: int) -> bool:
         OutboxMessage.objects.filter(pk=message_id).update(
             sent_at=None, attempts=message.attempts + 1, last_error=str(error)[:2000]
         )
+        if message.inline_if_broker_down:
+            return _run_inline(message)
         return False
     OutboxMessage.objects.filter(pk=message_id).update(attempts=message.attempts + 1)
     return True
@@ -55,3 +61,16 @@ def drain_outbox(limit: int = 500) -> int:
         else:
             break  # the broker is still down; try again on the next drain
     return sent
+
+
+def _run_inline(message: OutboxMessage) -> bool:
+    task = celery_app.tasks.get(message.task_name)
+    if task is None:
+        return False
+    try:
+        task.run(*message.args, **message.kwargs)
+    except Exception:
+        logger.exception("Inline run of %s failed; it stays in the outbox", message)
+        return False
+    OutboxMessage.objects.filter(pk=message.pk).update(sent_at=timezone.now(), last_error="ran inline: broker down")
+    return True

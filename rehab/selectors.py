@@ -11,7 +11,7 @@ The rules (README "Access"):
 from django.db.models import QuerySet
 from django.http import Http404
 
-from rehab.models import Assessment, Patient, Role, User
+from rehab.models import Assessment, LimitOverride, Patient, Plan, PlanItem, PlanStatus, Role, User
 
 
 def patients_visible_to(user: User) -> QuerySet[Patient]:
@@ -49,6 +49,76 @@ def assessments_of(user: User, patient_id) -> QuerySet[Assessment]:
 
 def latest_assessment(patient: Patient) -> Assessment | None:
     return patient.assessments.order_by("-assessed_on", "-id").first()
+
+
+def plans_visible_to(user: User) -> QuerySet[Plan]:
+    """Plans of the patients with clinical access; a patient sees only their running plan, never drafts."""
+    plans = Plan.objects.filter(patient__in=patients_with_clinical_access(user))
+    if getattr(user, "role", None) == Role.PATIENT:
+        plans = plans.filter(status__in=[PlanStatus.ACTIVE, PlanStatus.PAUSED])
+    return plans
+
+
+def plan_get(user: User, plan_id) -> Plan:
+    try:
+        return plans_visible_to(user).select_related("patient").get(pk=plan_id)
+    except (Plan.DoesNotExist, ValueError, TypeError):
+        raise Http404("No such plan.") from None
+
+
+def running_plan(patient: Patient) -> Plan | None:
+    return patient.plans.filter(status__in=[PlanStatus.ACTIVE, PlanStatus.PAUSED]).first()
+
+
+def plan_history(plan: Plan) -> list[dict]:
+    """Every change to a plan (status, doses, limits), its items and its overrides, newest first.
+
+    Dose and limit changes live inside the engine snapshot, so a plan row's change is described
+    by its reason (which services always write) rather than by a field diff of the snapshot.
+    """
+    entries = []
+    for row in plan.history.select_related("history_user").order_by("history_date", "history_id"):
+        entries.append(
+            {
+                "at": row.history_date,
+                "object": "plan",
+                "object_id": row.id,
+                "action": {"+": "created", "~": "changed", "-": "deleted"}[row.history_type],
+                "by": row.history_user.display_name if row.history_user else "system",
+                "reason": row.history_change_reason or "",
+                "status": row.status,
+                "version": row.version,
+            }
+        )
+    overrides = LimitOverride.objects.filter(plan=plan).select_related("created_by", "item__exercise")
+    for override in overrides:
+        entries.append(
+            {
+                "at": override.created_at,
+                "object": "override",
+                "object_id": override.pk,
+                "action": "override",
+                "by": override.created_by.display_name,
+                "reason": override.reason,
+                "exercise": override.item.exercise.name if override.item else None,
+                "limits_exceeded": override.limits_exceeded,
+                "acknowledged_at": override.acknowledged_at,
+            }
+        )
+    removed = PlanItem.history.model.objects.filter(plan_id=plan.pk, history_type="-").select_related("history_user")
+    for row in removed:
+        entries.append(
+            {
+                "at": row.history_date,
+                "object": "plan_item",
+                "object_id": row.id,
+                "action": "deleted",
+                "by": row.history_user.display_name if row.history_user else "system",
+                "reason": row.history_change_reason or "Removed from the plan",
+            }
+        )
+    entries.sort(key=lambda entry: entry["at"], reverse=True)
+    return entries
 
 
 def care_team_candidates(user: User) -> QuerySet[User]:

@@ -3,7 +3,7 @@ from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.routers import DefaultRouter
 from rest_framework.throttling import ScopedRateThrottle
 
-from rehab.api import exercises, people
+from rehab.api import exercises, people, plans
 
 
 class ThrottledObtainAuthToken(ObtainAuthToken):
@@ -16,6 +16,7 @@ class ThrottledObtainAuthToken(ObtainAuthToken):
 router = DefaultRouter()
 router.register("patients", people.PatientViewSet, basename="patient")
 router.register("exercises", exercises.ExerciseViewSet, basename="exercise")
+router.register("plans", plans.PlanViewSet, basename="plan")
 
 urlpatterns = [
     path("auth/token/", ThrottledObtainAuthToken.as_view(), name="api-token"),

@@ -1,12 +1,20 @@
 """The core models, one module per concept."""
 
 from rehab.models.assessments import Assessment
+from rehab.models.checkins import CheckIn, CheckInItem, Measurement
+from rehab.models.decisions import Alert, AlertKind, ProgressionDecision
 from rehab.models.exercises import Exercise
 from rehab.models.outbox import OutboxMessage
 from rehab.models.people import Clinic, Patient, Role, User
 from rehab.models.plans import LimitOverride, Plan, PlanItem, PlanStatus
 
 __all__ = [
+    "Alert",
+    "AlertKind",
+    "CheckIn",
+    "CheckInItem",
+    "Measurement",
+    "ProgressionDecision",
     "Assessment",
     "Clinic",
     "Exercise",

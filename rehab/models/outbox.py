@@ -16,6 +16,10 @@ class OutboxMessage(models.Model):
     sent_at = models.DateTimeField(null=True, blank=True)
     attempts = models.PositiveIntegerField(default=0)
     last_error = models.TextField(blank=True)
+    inline_if_broker_down = models.BooleanField(
+        default=False,
+        help_text="Safety-critical work (red flags) runs in the request itself when the broker is down.",
+    )
 
     class Meta:
         indexes = [models.Index(fields=["sent_at", "created_at"], name="outbox_pending_idx")]

@@ -1,7 +1,8 @@
 """Plans: a patient's FITT-VP prescription with its load limits and week-by-week doses.
 
-The engine's output is stored as JSON snapshots written by planner.serialize, so a plan
-always shows the limits and rationale it was built with, even after the rules change.
+The engine's output is stored whole as a JSON snapshot written by planner.serialize, so a
+plan always shows the limits and rationale it was built with, even after the rules change.
+PlanItem rows exist so that check-ins and overrides can point at an item with a foreign key.
 """
 
 from django.db import models
@@ -29,11 +30,10 @@ class Plan(models.Model):
     status = models.CharField(max_length=10, choices=PlanStatus.choices, default=PlanStatus.DRAFT, db_index=True)
     start_date = models.DateField()
     weeks = models.PositiveSmallIntegerField(default=12)
-    profile = models.JSONField(help_text="The engine's input (planner.types.Profile), as built from the assessment.")
-    limits = models.JSONField(help_text="The load limits in force (planner.types.LoadLimits) with their rules.")
-    schedule = models.JSONField(help_text="Week-by-week doses (planner.types.PlanWeek list); limits applied last.")
-    components_without_exercise = models.JSONField(default=list, blank=True)
-    safety_notice = models.TextField()
+    engine = models.JSONField(
+        help_text="The engine's plan (planner.serialize of planner.types.Plan): profile, load limits with their "
+        "rules, items with rationale, week-by-week doses and the safety notice."
+    )
     version = models.PositiveIntegerField(default=1, help_text="Optimistic concurrency: a stale edit gets 409.")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -64,7 +64,6 @@ class PlanItem(models.Model):
     position = models.PositiveSmallIntegerField()
     exercise = models.ForeignKey(Exercise, on_delete=models.PROTECT, related_name="+")
     component = models.CharField(max_length=12)
-    prescription = models.JSONField(help_text="planner.types.PrescriptionItem: dose, progression and rationale.")
 
     history = HistoricalRecords()
 

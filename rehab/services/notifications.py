@@ -25,3 +25,15 @@ def activation_link_send(*, user_id: int) -> bool:
     )
     send_mail("Your exercise plan: choose your password", body, None, [user.email])
     return True
+
+
+def care_team_alert_send(*, alert, recipients: list[str]) -> None:
+    """Tell the care team an alert needs them. No clinical detail beyond the alert's own text."""
+    from django.conf import settings
+
+    body = (
+        f"{alert.get_kind_display()}\n\n{alert.message}\n\n"
+        f"The plan has been paused. Open the patient's page to review and acknowledge:\n"
+        f"{settings.SITE_URL}/clinician/patients/{alert.patient_id}/\n"
+    )
+    send_mail(f"[Rehab planner] {alert.get_kind_display()}: {alert.patient.full_name}", body, None, recipients)

@@ -1,0 +1,166 @@
+"""Changing a plan after it was built: a clinician's dose edit, tightened limits, a weekly decision.
+
+Each function returns a new Plan. Weeks before the change stay as they were (they happened);
+from the change on, doses are forecast again with the schedule's own growth rule and the
+limits are applied last. A dose accepted with an override is held where it was put, never
+grown further: growth above a limit would need an override of its own.
+"""
+
+from collections.abc import Mapping
+from dataclasses import replace
+
+from planner.catalogue import exercise_violations
+from planner.limits import clamp_dose, growth_pct, heart_rate_zone
+from planner.prescribe import rpe_for_hrr
+from planner.schedule import next_dose
+from planner.types import Dose, Intensity, LoadLimits, Plan, PlanWeek, PrescriptionItem, ScheduledDose
+
+
+def week_number(days_since_start: int, weeks: int) -> int:
+    """The 1-based plan week a day falls in, clamped to the plan's length."""
+    return max(1, min(weeks, days_since_start // 7 + 1))
+
+
+def reschedule_from(
+    plan: Plan,
+    week: int,
+    doses: Mapping[str, Dose],
+    *,
+    held: frozenset[str] = frozenset(),
+    clamp: bool = True,
+) -> Plan:
+    """Set `doses` (by exercise slug) for `week`, keep the other items' doses, forecast the rest.
+
+    held: slugs whose dose stays constant from `week` on (an override above the limits).
+    clamp: apply the limits to the new doses (off only for an override, which the caller has
+        recorded with its reason).
+    """
+    if not 1 <= week <= len(plan.weeks):
+        raise ValueError(f"week {week} is outside the plan (1-{len(plan.weeks)})")
+    unknown = set(doses) - {item.slug for item in plan.items}
+    if unknown:
+        raise ValueError(f"not in the plan: {sorted(unknown)}")
+    previous_week = plan.weeks[week - 2] if week > 1 else None
+    current: dict[str, Dose] = {}
+    new_weeks = list(plan.weeks[: week - 1])
+    for number in range(week, len(plan.weeks) + 1):
+        scheduled = []
+        for item in plan.items:
+            before = previous_week.dose_for(item.slug).dose if previous_week else None
+            if number == week:
+                dose = doses.get(item.slug) or plan.weeks[week - 1].dose_for(item.slug).dose
+                if clamp or item.slug not in doses:
+                    dose = clamp_dose(dose, plan.limits)
+                changed = _changed_variable(before, dose)
+            elif item.slug in held:
+                dose, changed = current[item.slug], None
+            else:
+                candidate, changed = next_dose(current[item.slug], item, number, plan.limits)
+                dose = clamp_dose(candidate, plan.limits)  # limits last
+            current[item.slug] = dose
+            growth = round(growth_pct(before, dose), 2) if before is not None else 0.0
+            scheduled.append(ScheduledDose(item.slug, dose, changed, growth))
+        built = PlanWeek(number, tuple(scheduled))
+        new_weeks.append(built)
+        previous_week = built
+    items = plan.items
+    if week == 1:
+        # Editing the first week edits the starting dose the item is prescribed with.
+        items = tuple(replace(item, dose=current_first(new_weeks, item)) for item in plan.items)
+    return replace(plan, items=items, weeks=tuple(new_weeks))
+
+
+def current_first(weeks: list[PlanWeek], item: PrescriptionItem) -> Dose:
+    return weeks[0].dose_for(item.slug).dose
+
+
+def tighten_limits(plan: Plan, limits: LoadLimits, from_week: int) -> tuple[Plan, tuple[str, ...]]:
+    """Put new limits in force from `from_week`: drop exercises they forbid, re-clamp every dose.
+
+    Returns the new plan and the slugs of the exercises dropped.
+    """
+    dropped = tuple(item.slug for item in plan.items if exercise_violations(item.exercise, limits, plan.profile))
+    kept = tuple(item for item in plan.items if item.slug not in dropped)
+    weeks = tuple(
+        PlanWeek(week.number, tuple(d for d in week.doses if d.exercise_slug not in dropped)) for week in plan.weeks
+    )
+    narrowed = replace(plan, limits=limits, items=kept, weeks=weeks)
+    if not kept:
+        return narrowed, dropped
+    this_week = narrowed.weeks[from_week - 1]
+    return reschedule_from(narrowed, from_week, {d.exercise_slug: d.dose for d in this_week.doses}), dropped
+
+
+def _changed_variable(before: Dose | None, after: Dose) -> str | None:
+    if before is None:
+        return None
+    for name in ("frequency_per_week", "minutes", "sets", "reps", "hold_seconds"):
+        if getattr(before, name) != getattr(after, name):
+            return name
+    if before.intensity != after.intensity:
+        return "intensity"
+    return None
+
+
+DOSE_FIELDS = ("frequency_per_week", "minutes", "sets", "reps", "hold_seconds")
+
+
+class DoseEditError(ValueError):
+    """A requested dose that cannot exist (not a limit problem). errors: field -> message."""
+
+    def __init__(self, errors: dict[str, str]):
+        super().__init__(errors)
+        self.errors = errors
+
+
+def edit_dose(dose: Dose, changes: Mapping, limits: LoadLimits, anchors) -> Dose:
+    """The dose with a clinician's requested values. Limits are NOT applied here: the caller checks
+    them (refusing, or recording an override) so that nothing above a limit passes silently.
+
+    Intensity edits move the governing target (the first); its equivalents (heart rate from
+    Karvonen, RPE from the ACSM classes or the resistance bands) are recomputed from it,
+    uncapped, so an overridden dose reads the same in every unit.
+    """
+    errors = {}
+    values = {name: changes[name] for name in DOSE_FIELDS if changes.get(name) is not None}
+    for name in values:
+        if getattr(dose, name) is None:
+            errors[name] = f"this exercise is not dosed in {name.replace('_', ' ')}"
+    intensity = dose.intensity
+    if changes.get("intensity_low") is not None or changes.get("intensity_high") is not None:
+        governing = intensity[0]
+        low = changes.get("intensity_low")
+        high = changes.get("intensity_high")
+        low = governing.low if low is None else int(low)
+        high = governing.high if high is None else int(high)
+        if governing.unit == "pct_1rm":
+            low = high = int(changes.get("intensity_high") or changes.get("intensity_low"))
+        if low > high:
+            errors["intensity_low"] = "the low end of the intensity is above the high end"
+        else:
+            intensity = _with_equivalents(Intensity(governing.unit, low, high), dose.intensity, limits, anchors)
+    if errors:
+        raise DoseEditError(errors)
+    try:
+        return replace(dose, intensity=intensity, **values)
+    except ValueError as error:
+        raise DoseEditError({"dose": str(error)}) from None
+
+
+def _with_equivalents(governing: Intensity, current: tuple[Intensity, ...], limits: LoadLimits, anchors):
+    aerobic = limits.aerobic
+    rebuilt = [governing]
+    for target in current[1:]:
+        if governing.unit == "pct_hrr" and target.unit == "hr_bpm" and aerobic.hr_max_bpm is not None:
+            low, high = heart_rate_zone(aerobic.resting_hr_bpm, aerobic.hr_max_bpm, governing.low, governing.high)
+            rebuilt.append(Intensity("hr_bpm", low, high))
+        elif governing.unit == "pct_hrr" and target.unit == "rpe_6_20":
+            rebuilt.append(
+                Intensity("rpe_6_20", rpe_for_hrr(governing.low, anchors), rpe_for_hrr(governing.high, anchors))
+            )
+        elif governing.unit == "pct_1rm" and target.unit == "rpe_6_20":
+            band = next((rpe for (lo, hi), rpe in anchors.resistance_rpe_bands if lo <= governing.high <= hi), None)
+            rebuilt.append(Intensity("rpe_6_20", *band) if band else target)
+        else:
+            rebuilt.append(target)
+    return tuple(rebuilt)

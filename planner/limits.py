@@ -1,0 +1,503 @@
+"""Load limits: from a profile to the ceilings every dose must respect, and the checks that enforce them.
+
+- `compute_limits(profile)` evaluates the limit rules; when rules overlap the strictest value wins.
+- `apply_adjustments(limits, adjustments)` applies a clinician's changes; loosening needs a reason.
+- `loosened_fields(before, after)` lists what a change would loosen (the API then asks for a reason).
+- `check_dose` / `clamp_dose` enforce the limits on any dose, item or scheduled dose (manual edits too).
+- `growth_measure` defines how fast a dose grows, for the weekly progression cap.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import replace
+from fractions import Fraction
+
+from planner.catalogue import exercise_violations
+from planner.rules import LIMIT_COMBINE, FromProfile, Rulebook, default_rulebook
+from planner.types import (
+    AdjustmentError,
+    AerobicLimits,
+    Dose,
+    FlexibilityLimits,
+    Intensity,
+    LimitAdjustment,
+    LimitChange,
+    LoadLimits,
+    PrescriptionItem,
+    Profile,
+    ResistanceLimits,
+    Rule,
+    ScheduledDose,
+    ValueRationale,
+    Violation,
+    ordered_subset,
+)
+from planner.vocabulary import BODY_REGIONS, IMPACT_LEVELS, MOVEMENT_TAGS
+
+# The scale each component's intensity is measured on inside the engine (the growth measure uses it).
+CANONICAL_INTENSITY = {"aerobic": "pct_hrr", "resistance": "pct_1rm"}
+SET_VOCABULARY = {"excluded_tags": MOVEMENT_TAGS, "avoid_regions": BODY_REGIONS, "no_loading_regions": BODY_REGIONS}
+
+
+# ---------------------------------------------------------------------------------------------
+# Computing limits
+# ---------------------------------------------------------------------------------------------
+
+
+def _combine(key: str, contributions: list[tuple[object, Rule]]) -> tuple[object, tuple[str, ...]]:
+    """The strictest value among the rules' contributions, and the ids of the rules that gave it."""
+    how = LIMIT_COMBINE[key]
+    values = [value for value, _ in contributions]
+    if how == "union":
+        merged = ordered_subset((v for value in values for v in value), SET_VOCABULARY[key])
+        givers = [rule.id for value, rule in contributions if value] or [rule.id for _, rule in contributions]
+        return merged, tuple(givers)
+    if how == "lowest_impact":
+        winner = min(values, key=IMPACT_LEVELS.index)
+    elif how == "min":
+        winner = min(values)
+    elif how == "max":
+        winner = max(values)
+    elif how == "any":
+        winner = any(values)
+    else:  # "all"
+        winner = all(values)
+    return winner, tuple(rule.id for value, rule in contributions if value == winner)
+
+
+def karvonen_bpm(resting_hr: float, hr_max: float, pct_hrr: float) -> float:
+    """Karvonen: target HR = HRrest + %HRR x (HRmax - HRrest)."""
+    return resting_hr + pct_hrr / 100 * (hr_max - resting_hr)
+
+
+def heart_rate_zone(resting_hr: float, hr_max: float, floor_pct: int, ceiling_pct: int) -> tuple[int, int]:
+    """Karvonen zone in whole bpm; the top is rounded down so it never exceeds the %HRR ceiling."""
+    high = math.floor(round(karvonen_bpm(resting_hr, hr_max, ceiling_pct), 6))
+    low = min(round(karvonen_bpm(resting_hr, hr_max, floor_pct)), high)
+    return low, high
+
+
+def compute_limits(profile: Profile, rulebook: Rulebook | None = None) -> LoadLimits:
+    """Evaluate every limit rule against the profile; the strictest value of each field wins."""
+    book = rulebook or default_rulebook()
+    fired = [rule for rule in book.limit_rules if rule.when(profile)]
+    contributions: dict[str, list[tuple[object, Rule]]] = {}
+    for limit_rule in fired:
+        for key, value in limit_rule.effects:
+            if isinstance(value, FromProfile):
+                value = tuple(getattr(profile, value.field))
+            contributions.setdefault(key, []).append((value, limit_rule.rule))
+    resolved = {key: _combine(key, entries) for key, entries in contributions.items()}
+    provenance = {key: ids for key, (_, ids) in resolved.items() if key != "aerobic.use_heart_rate"}
+    value = {key: v for key, (v, _) in resolved.items()}
+    used_rules = [rule.rule for rule in fired]
+
+    aerobic, aerobic_provenance, anchor_rules = _aerobic_limits(profile, book, value, resolved)
+    provenance.update(aerobic_provenance)
+    used_rules.extend(anchor_rules)
+
+    return LoadLimits(
+        max_impact=value["max_impact"],
+        aerobic=aerobic,
+        resistance=ResistanceLimits(
+            max_pct_1rm=value["resistance.max_pct_1rm"],
+            max_rpe=value["resistance.max_rpe"],
+            min_reps=value["resistance.min_reps"],
+        ),
+        flexibility=FlexibilityLimits(max_hold_seconds=value["flexibility.max_hold_seconds"]),
+        excluded_tags=value["excluded_tags"],
+        avoid_regions=value["avoid_regions"],
+        no_loading_regions=value["no_loading_regions"],
+        weekly_progression_max_pct=value["weekly_progression_max_pct"],
+        supervision_required=value["supervision_required"],
+        rules=tuple(used_rules),
+        provenance=tuple(sorted(provenance.items())),
+    )
+
+
+def _aerobic_limits(profile: Profile, book: Rulebook, value: dict, resolved: dict):
+    """Heart-rate part of the aerobic limits: HRmax (measured or Tanaka) and the Karvonen zone."""
+    anchors = book.anchors
+    max_hrr = value["aerobic.max_hrr_pct"]
+    floor_pct = min(anchors.zone_floor_hrr_pct, max_hrr)
+    if profile.measured_hr_max is not None:
+        hr_max, hr_max_rule = float(profile.measured_hr_max), anchors.measured_hr_max_rule
+    else:
+        hr_max = round(anchors.tanaka_intercept - anchors.tanaka_age_coefficient * profile.age, 1)
+        hr_max_rule = anchors.tanaka_rule
+    provenance = {"aerobic.zone_floor_hrr_pct": (anchors.karvonen_rule.id,)}
+    anchor_rules: list[Rule] = []
+    if not value.get("aerobic.use_heart_rate", True):
+        # Beta blockade blunts heart rate, so any zone would mislead: effort (RPE) governs.
+        hr_max_used, zone = None, None
+        blockers = resolved["aerobic.use_heart_rate"][1]
+        provenance["aerobic.hr_max_bpm"] = blockers
+        provenance["aerobic.hr_zone_bpm"] = blockers
+        anchor_rules.append(anchors.karvonen_rule)
+    elif hr_max - profile.resting_hr < anchors.min_reserve_bpm:
+        hr_max_used, zone = hr_max, None
+        provenance["aerobic.hr_max_bpm"] = (hr_max_rule.id,)
+        provenance["aerobic.hr_zone_bpm"] = (anchors.reserve_unusable_rule.id,)
+        anchor_rules += [hr_max_rule, anchors.karvonen_rule, anchors.reserve_unusable_rule]
+    else:
+        hr_max_used = hr_max
+        zone = heart_rate_zone(profile.resting_hr, hr_max, floor_pct, max_hrr)
+        provenance["aerobic.hr_max_bpm"] = (hr_max_rule.id,)
+        provenance["aerobic.hr_zone_bpm"] = (hr_max_rule.id, anchors.karvonen_rule.id,
+                                             *resolved["aerobic.max_hrr_pct"][1])
+        anchor_rules += [hr_max_rule, anchors.karvonen_rule]
+    limits = AerobicLimits(
+        max_rpe=value["aerobic.max_rpe"],
+        max_hrr_pct=max_hrr,
+        hr_max_bpm=hr_max_used,
+        resting_hr_bpm=profile.resting_hr,
+        zone_floor_hrr_pct=floor_pct,
+        hr_zone_bpm=zone,
+    )
+    return limits, provenance, anchor_rules
+
+
+# ---------------------------------------------------------------------------------------------
+# Clinician adjustments
+# ---------------------------------------------------------------------------------------------
+
+# Adjustable field -> (kind, lower bound, upper bound) for validation.
+ADJUSTABLE_FIELDS = {
+    "max_impact": ("impact", None, None),
+    "aerobic.max_rpe": ("int", 6, 20),
+    "aerobic.max_hrr_pct": ("int", 0, 100),
+    "aerobic.hr_zone_bpm": ("zone", 30, 230),
+    "resistance.max_pct_1rm": ("int", 0, 100),
+    "resistance.max_rpe": ("int", 6, 20),
+    "resistance.min_reps": ("int", 1, 100),
+    "flexibility.max_hold_seconds": ("int", 1, 600),
+    "excluded_tags": ("set", None, None),
+    "avoid_regions": ("set", None, None),
+    "no_loading_regions": ("set", None, None),
+    "weekly_progression_max_pct": ("number", 0, 100),
+    "supervision_required": ("bool", None, None),
+}
+
+
+def get_field(limits: LoadLimits, path: str):
+    """Read a limit by its dotted path, e.g. get_field(limits, "aerobic.max_rpe")."""
+    target = limits
+    for part in path.split("."):
+        target = getattr(target, part)
+    return target
+
+
+def _set_field(limits: LoadLimits, path: str, new_value) -> LoadLimits:
+    if "." not in path:
+        return replace(limits, **{path: new_value})
+    group, name = path.split(".")
+    return replace(limits, **{group: replace(getattr(limits, group), **{name: new_value})})
+
+
+def _normalise(path: str, raw) -> object:
+    """Validate a proposed value and return it in the LoadLimits representation, or raise ValueError."""
+    kind, low, high = ADJUSTABLE_FIELDS[path]
+    if kind == "impact":
+        if raw not in IMPACT_LEVELS:
+            raise ValueError(f"must be one of {', '.join(IMPACT_LEVELS)}")
+        return raw
+    if kind == "bool":
+        if not isinstance(raw, bool):
+            raise ValueError("must be true or false")
+        return raw
+    if kind == "set":
+        if isinstance(raw, str) or not all(isinstance(v, str) for v in raw):
+            raise ValueError("must be a list of names")
+        unknown = [v for v in raw if v not in SET_VOCABULARY[path]]
+        if unknown:
+            raise ValueError(f"unknown values: {', '.join(unknown)}")
+        return ordered_subset(raw, SET_VOCABULARY[path])
+    if kind == "zone":
+        if raw is None:
+            return None
+        if len(raw) != 2 or not all(isinstance(v, int) and not isinstance(v, bool) for v in raw):
+            raise ValueError("must be two whole numbers [low, high] or null")
+        if not low <= raw[0] <= raw[1] <= high:
+            raise ValueError(f"must satisfy {low} <= low <= high <= {high}")
+        return (raw[0], raw[1])
+    if isinstance(raw, bool) or not isinstance(raw, int | float) or (kind == "int" and not float(raw).is_integer()):
+        raise ValueError("must be a whole number" if kind == "int" else "must be a number")
+    if not low <= raw <= high:
+        raise ValueError(f"must be between {low} and {high}")
+    return int(raw) if kind == "int" else raw
+
+
+def _ceiling_loosened(before, after) -> bool:
+    return after > before
+
+
+LOOSENING_TESTS = {
+    "max_impact": lambda b, a: IMPACT_LEVELS.index(a) > IMPACT_LEVELS.index(b),
+    "aerobic.max_rpe": _ceiling_loosened,
+    "aerobic.max_hrr_pct": _ceiling_loosened,
+    # Removing a heart-rate ceiling, or raising it, loosens; adding one where there was none tightens.
+    "aerobic.hr_zone_bpm": lambda b, a: b is not None and (a is None or a[1] > b[1]),
+    "resistance.max_pct_1rm": _ceiling_loosened,
+    "resistance.max_rpe": _ceiling_loosened,
+    "resistance.min_reps": lambda b, a: a < b,
+    "flexibility.max_hold_seconds": _ceiling_loosened,
+    "excluded_tags": lambda b, a: not set(b) <= set(a),
+    "avoid_regions": lambda b, a: not set(b) <= set(a),
+    "no_loading_regions": lambda b, a: not set(b) <= set(a),
+    "weekly_progression_max_pct": _ceiling_loosened,
+    "supervision_required": lambda b, a: b and not a,
+}
+
+
+def loosened_fields(before: LoadLimits, after: LoadLimits) -> tuple[LimitChange, ...]:
+    """The limits that `after` loosens compared with `before` (each needs a recorded reason)."""
+    changes = []
+    for path, loosens in LOOSENING_TESTS.items():
+        old, new = get_field(before, path), get_field(after, path)
+        if old != new and loosens(old, new):
+            changes.append(LimitChange(path, old, new))
+    return tuple(changes)
+
+
+def apply_adjustments(limits: LoadLimits, adjustments) -> LoadLimits:
+    """Apply clinician adjustments (LimitAdjustment, in order) and record each as a rule.
+
+    Raises AdjustmentError (field -> message) for an unknown field, an invalid value, or a loosening
+    without a reason. Changing aerobic.max_hrr_pct recomputes the heart-rate zone unless the same
+    adjustments set aerobic.hr_zone_bpm explicitly.
+    """
+    errors: dict[str, str] = {}
+    adjusted = limits
+    provenance = dict(limits.provenance)
+    rules = {rule.id: rule for rule in limits.rules}
+    explicit_zone = any(adj.field == "aerobic.hr_zone_bpm" for adj in adjustments)
+    for adjustment in adjustments:
+        path = adjustment.field
+        if path not in ADJUSTABLE_FIELDS:
+            errors[path] = "not an adjustable limit"
+            continue
+        try:
+            new_value = _normalise(path, adjustment.value)
+        except (ValueError, TypeError) as problem:
+            errors[path] = str(problem)
+            continue
+        candidate = _set_field(adjusted, path, new_value)
+        if loosened_fields(adjusted, candidate) and not adjustment.reason.strip():
+            errors[path] = "loosening this limit needs a recorded reason"
+            continue
+        rule = _adjustment_rule(adjustment, new_value)
+        rules[rule.id] = rule
+        kept = ()
+        if path in SET_VOCABULARY and set(get_field(adjusted, path)) <= set(new_value):
+            # Adding to a set keeps the reasons for what was already in it.
+            kept = tuple(rule_id for rule_id in provenance.get(path, ()) if rule_id != rule.id)
+        provenance[path] = (*kept, rule.id)
+        if path == "aerobic.max_hrr_pct":
+            candidate = _after_hrr_change(candidate, explicit_zone, provenance, rule)
+        adjusted = candidate
+    if errors:
+        raise AdjustmentError(errors)
+    return replace(adjusted, rules=tuple(rules.values()), provenance=tuple(sorted(provenance.items())))
+
+
+def _after_hrr_change(limits: LoadLimits, explicit_zone: bool, provenance: dict, rule: Rule) -> LoadLimits:
+    aerobic = limits.aerobic
+    floor_pct = min(aerobic.zone_floor_hrr_pct, aerobic.max_hrr_pct)
+    if explicit_zone or aerobic.hr_zone_bpm is None or aerobic.hr_max_bpm is None:
+        return replace(limits, aerobic=replace(aerobic, zone_floor_hrr_pct=floor_pct))
+    zone = heart_rate_zone(aerobic.resting_hr_bpm, aerobic.hr_max_bpm, floor_pct, aerobic.max_hrr_pct)
+    provenance["aerobic.hr_zone_bpm"] = (*provenance.get("aerobic.hr_max_bpm", ()), rule.id)
+    return replace(limits, aerobic=replace(aerobic, zone_floor_hrr_pct=floor_pct, hr_zone_bpm=zone))
+
+
+def _adjustment_rule(adjustment: LimitAdjustment, value) -> Rule:
+    shown = list(value) if isinstance(value, tuple) else value
+    text = f"A clinician set {adjustment.field} to {shown}"
+    text += f": {adjustment.reason.strip()}" if adjustment.reason.strip() else "."
+    source = "Clinician adjustment" + (f" by {adjustment.author}" if adjustment.author else "")
+    return Rule(id=f"clinician.{adjustment.field}", text=text, evidence="C", source=source)
+
+
+# ---------------------------------------------------------------------------------------------
+# Dose checks
+# ---------------------------------------------------------------------------------------------
+
+# Intensity unit -> (limit path, attribute on the limits) by component, for ceilings on targets.
+def _intensity_ceilings(component: str, limits: LoadLimits) -> dict[str, tuple[str, int | None]]:
+    aerobic, resistance = limits.aerobic, limits.resistance
+    zone_high = aerobic.hr_zone_bpm[1] if aerobic.hr_zone_bpm else None
+    if component == "resistance":
+        return {"pct_1rm": ("resistance.max_pct_1rm", resistance.max_pct_1rm),
+                "rpe_6_20": ("resistance.max_rpe", resistance.max_rpe)}
+    # Aerobic ceilings also bound effort targets on flexibility and neuromotor work.
+    return {"pct_hrr": ("aerobic.max_hrr_pct", aerobic.max_hrr_pct),
+            "rpe_6_20": ("aerobic.max_rpe", aerobic.max_rpe),
+            "hr_bpm": ("aerobic.hr_zone_bpm", zone_high)}
+
+
+UNIT_WORDS = {"pct_hrr": "%HRR", "pct_1rm": "%1RM", "rpe_6_20": "RPE", "hr_bpm": "bpm"}
+
+
+def _dose_violations(dose: Dose, limits: LoadLimits) -> list[Violation]:
+    found = []
+    ceilings = _intensity_ceilings(dose.component, limits)
+    for target in dose.intensity:
+        if target.unit not in ceilings:
+            continue
+        path, ceiling = ceilings[target.unit]
+        words = UNIT_WORDS[target.unit]
+        if ceiling is None:
+            found.append(Violation(path, "No heart-rate target may be set: heart rate is unreliable here, "
+                                         "so effort (RPE) governs."))
+        elif target.high > ceiling:
+            found.append(Violation(path, f"{dose.component.capitalize()} intensity up to {target.high} {words} "
+                                         f"is above the limit of {ceiling} {words}."))
+    if _too_few_reps(dose, limits):
+        found.append(Violation("resistance.min_reps",
+                               f"{dose.reps} repetitions a set is below the minimum of "
+                               f"{limits.resistance.min_reps} (lighter loads, more repetitions)."))
+    if _hold_too_long(dose, limits):
+        found.append(Violation("flexibility.max_hold_seconds",
+                               f"A {dose.hold_seconds} s hold is longer than the limit of "
+                               f"{limits.flexibility.max_hold_seconds} s."))
+    return found
+
+
+def _too_few_reps(dose: Dose, limits: LoadLimits) -> bool:
+    return dose.component == "resistance" and dose.dose_kind == "sets_reps" and dose.reps < limits.resistance.min_reps
+
+
+def _hold_too_long(dose: Dose, limits: LoadLimits) -> bool:
+    # Only stretches: the ossification rule limits how long a region is held at stretch.
+    return (dose.component == "flexibility" and dose.dose_kind == "hold"
+            and dose.hold_seconds > limits.flexibility.max_hold_seconds)
+
+
+def check_dose(subject, limits: LoadLimits, profile: Profile | None = None) -> list[Violation]:
+    """Every limit that `subject` breaks: a Dose, a ScheduledDose or a PrescriptionItem.
+
+    For an item the exercise itself is checked too (impact, tags, regions; with a profile also
+    equipment and positions). An empty list means the dose may be stored without an override.
+    """
+    if isinstance(subject, PrescriptionItem):
+        return exercise_violations(subject.exercise, limits, profile) + _dose_violations(subject.dose, limits)
+    if isinstance(subject, ScheduledDose):
+        return _dose_violations(subject.dose, limits)
+    return _dose_violations(subject, limits)
+
+
+def add_rationale(dose: Dose, field_name: str, rules: tuple[Rule, ...]) -> Dose:
+    """`dose` with `rules` added (once each) to the rationale of `field_name`."""
+    present = next((entry for entry in dose.rationale if entry.field == field_name), None)
+    if present is not None:
+        known = {rule.id for rule in present.rules}
+        extra = tuple(rule for rule in rules if rule.id not in known)
+        if not extra:
+            return dose  # nothing new: keep the same object (the schedule calls this every week)
+        entries = tuple(ValueRationale(field_name, entry.rules + extra) if entry is present else entry
+                        for entry in dose.rationale)
+    else:
+        entries = (*dose.rationale, ValueRationale(field_name, tuple(rules)))
+    return replace(dose, rationale=entries)
+
+
+def _clamp(dose: Dose, limits: LoadLimits) -> Dose:
+    ceilings = _intensity_ceilings(dose.component, limits)
+    targets, clamped_paths = [], []
+    for target in dose.intensity:
+        path, ceiling = ceilings.get(target.unit, (None, None))
+        if path is None:
+            targets.append(target)
+        elif ceiling is None:
+            clamped_paths.append(path)  # a heart-rate target where RPE must govern: drop it
+        elif target.high > ceiling:
+            targets.append(Intensity(target.unit, min(target.low, ceiling), ceiling))
+            clamped_paths.append(path)
+        else:
+            targets.append(target)
+    result = replace(dose, intensity=tuple(targets)) if clamped_paths else dose
+    for path in clamped_paths:
+        result = add_rationale(result, "intensity", limits.rules_for(path))
+    if _too_few_reps(dose, limits):
+        result = add_rationale(replace(result, reps=limits.resistance.min_reps), "time",
+                               limits.rules_for("resistance.min_reps"))
+    if _hold_too_long(dose, limits):
+        result = add_rationale(replace(result, hold_seconds=limits.flexibility.max_hold_seconds), "time",
+                               limits.rules_for("flexibility.max_hold_seconds"))
+    return result
+
+
+def clamp_dose(subject, limits: LoadLimits):
+    """Bring a Dose, ScheduledDose or PrescriptionItem within the limits; returns the same type.
+
+    Only dose values are clamped (intensity ceilings, min_reps, hold length); the rules that forced
+    a change are added to that value's rationale. An exercise that breaks a limit cannot be clamped:
+    check it with check_dose and replace it.
+    """
+    if isinstance(subject, PrescriptionItem):
+        return replace(subject, dose=_clamp(subject.dose, limits))
+    if isinstance(subject, ScheduledDose):
+        return replace(subject, dose=_clamp(subject.dose, limits))
+    return _clamp(subject, limits)
+
+
+# ---------------------------------------------------------------------------------------------
+# Growth between weeks
+# ---------------------------------------------------------------------------------------------
+
+
+def growth_measure(dose: Dose) -> Fraction:
+    """The weekly volume the progression cap applies to (FITT-VP volume = F x I x T).
+
+    aerobic (minutes): sessions x minutes x upper %HRR / 100
+    resistance (sets_reps): sessions x sets x reps x upper %1RM / 100
+    other minutes doses: sessions x minutes; other sets_reps: sessions x sets x reps;
+    holds: sessions x holds x seconds.
+    Exact fractions, so a growth of exactly the cap is never rejected by rounding.
+    """
+    if dose.dose_kind == "minutes":
+        volume = Fraction(dose.frequency_per_week) * Fraction(dose.minutes)
+    elif dose.dose_kind == "sets_reps":
+        volume = Fraction(dose.frequency_per_week * dose.sets * dose.reps)
+    else:
+        volume = Fraction(dose.frequency_per_week * dose.sets * dose.hold_seconds)
+    canonical = CANONICAL_INTENSITY.get(dose.component)
+    target = dose.intensity_in(canonical) if canonical else None
+    if target is not None:
+        volume *= Fraction(target.high, 100)
+    return volume
+
+
+def growth_pct(previous: Dose, current: Dose) -> float:
+    """Relative growth of the growth measure from `previous` to `current`, in percent (for display;
+    use growth_within_cap to decide)."""
+    if current is previous:
+        return 0.0
+    before = _approximate_measure(previous)
+    return (_approximate_measure(current) / before - 1) * 100 if before else 0.0
+
+
+def _approximate_measure(dose: Dose) -> float:
+    # growth_measure in floats: fast enough to report every week, never used to decide anything.
+    if dose.dose_kind == "minutes":
+        volume = dose.frequency_per_week * dose.minutes
+    else:
+        per_set = dose.reps if dose.dose_kind == "sets_reps" else dose.hold_seconds
+        volume = dose.frequency_per_week * dose.sets * per_set
+    canonical = CANONICAL_INTENSITY.get(dose.component)
+    target = dose.intensity_in(canonical) if canonical else None
+    return volume * target.high / 100 if target is not None else float(volume)
+
+
+def growth_within_cap(previous: Dose, current: Dose, cap_pct: float) -> bool:
+    return growth_measure(current) * 100 <= growth_measure(previous) * (100 + Fraction(str(cap_pct)))
+
+
+def check_growth(previous: Dose, current: Dose, limits: LoadLimits) -> list[Violation]:
+    """A violation when `current` grows faster than the weekly cap over `previous`."""
+    cap = limits.weekly_progression_max_pct
+    if growth_within_cap(previous, current, cap):
+        return []
+    return [Violation("weekly_progression_max_pct",
+                      f"The weekly volume grows by {growth_pct(previous, current):.1f} %, above the limit of {cap} %.")]

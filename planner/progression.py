@@ -1,0 +1,855 @@
+"""Weekly progression: from one plan week's check-ins to the next week's doses, with the reasons.
+
+At the end of each plan week `decide_progression` reads the week's check-ins (pain during, after and
+the next morning, session effort, what was done) and any strength or function tests, and decides:
+
+- pause_for_review: any red flag in the week, or a second red week in a row. Doses are left as they
+  are; a clinician decides what happens next.
+- regress: a red week (pain above the amber cut-point, next-morning pain not settled to baseline, or
+  a week-on-week rise). Each item takes one variable back by the configured step, never below its
+  floor, and remembers the dose it held before so that it can climb back to it.
+- hold: an amber week; a week without enough data (no check-ins: the patient is also reminded; no
+  pain, next-morning pain or effort rating); too few sessions done; effort above target; a strength
+  drop beyond measurement error (which also asks for review); the hold week after a regression.
+- advance: otherwise. Each item grows one variable by the schedule's own step rule
+  (planner.schedule.next_dose), back towards the held dose first after a regression.
+
+The plan never advances on missing data. Every dose is clamped to the limits last, never grows
+faster than limits.weekly_progression_max_pct (planner.limits.growth_measure), and every reason and
+changed value names its rules. The cut-points live in planner/progression_rules.py.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import date
+from fractions import Fraction
+
+from planner.limits import add_rationale, clamp_dose, growth_within_cap
+from planner.prescribe import aerobic_targets, resistance_targets, unique_rules
+from planner.progression_rules import ProgressionConfig, default_progression_config
+from planner.rules import Rulebook, default_rulebook
+from planner.schedule import CANONICAL_INTENSITY, RATIONALE_FIELD, UNITS_PER_VALUE, next_dose
+from planner.types import Dose, LoadLimits, ProgressionRule, Rule
+from planner.vocabulary import MEASURES, RED_FLAG_CODES, RED_FLAGS
+
+LIGHTS = ("green", "amber", "red")
+ACTIONS = ("advance", "hold", "regress", "pause_for_review")
+TIME_VARIABLE = {"minutes": "minutes", "sets_reps": "reps", "hold": "hold_seconds"}
+DOSE_VARIABLES = ("frequency_per_week", "minutes", "sets", "reps", "hold_seconds", "intensity")
+VARIABLE_WORDS = {
+    "minutes": "minutes per session",
+    "reps": "repetitions per set",
+    "sets": "sets",
+    "hold_seconds": "seconds per hold",
+    "frequency_per_week": "sessions per week",
+    "intensity": "intensity",
+}
+MEASURE_INFO = {
+    code: (label, unit, low, high, higher_is_better) for code, label, unit, low, high, higher_is_better in MEASURES
+}
+RED_FLAG_LABELS = {code: label for code, label, _ in RED_FLAGS}
+# Steps (weeks) within which a regression must be able to climb back to the held dose to be preferred.
+RETURN_HORIZON = 26
+# Floating-point slack for comparing mean pain rises with their cut-points.
+EPSILON = 1e-9
+
+
+# ---------------------------------------------------------------------------------------------
+# Inputs
+# ---------------------------------------------------------------------------------------------
+
+
+def _check_int(value, low: int, high: int, name: str) -> None:
+    if value is None:
+        return
+    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+        raise ValueError(f"{name} must be a whole number from {low} to {high}, not {value!r}")
+
+
+@dataclass(frozen=True)
+class ItemReport:
+    """What the patient reported for one exercise in one check-in.
+
+    slug: the exercise. done: done (True) or skipped (False).
+    sets, reps, load_kg, minutes: what was actually done, when reported (None: not given).
+    """
+
+    slug: str
+    done: bool
+    sets: int | None = None
+    reps: int | None = None
+    load_kg: float | None = None
+    minutes: float | None = None
+
+
+@dataclass(frozen=True)
+class CheckInSignal:
+    """One check-in, as the decision sees it.
+
+    checkin_id: the stored check-in's id, cited by the reasons. date: the session's date.
+    planned_session: the check-in is for a planned session (False: an extra session or a symptom
+        report); a check-in counts as a session done when any item was done, planned or not.
+    items: one ItemReport per exercise reported.
+    session_rpe: Borg 6-20 effort for the session, or None.
+    pain_during, pain_after: 0-10 NRS, or None when not given.
+    pain_next_morning: 0-10 NRS the morning after, or None when not given (yet).
+    red_flags: vocabulary.RED_FLAG_CODES reported with this check-in.
+    """
+
+    checkin_id: int
+    date: date
+    planned_session: bool
+    items: tuple[ItemReport, ...] = ()
+    session_rpe: int | None = None
+    pain_during: int | None = None
+    pain_after: int | None = None
+    pain_next_morning: int | None = None
+    red_flags: tuple[str, ...] = ()
+
+    def __post_init__(self):
+        for name in ("pain_during", "pain_after", "pain_next_morning"):
+            _check_int(getattr(self, name), 0, 10, name)
+        _check_int(self.session_rpe, 6, 20, "session_rpe")
+        unknown = [code for code in self.red_flags if code not in RED_FLAG_CODES]
+        if unknown:
+            raise ValueError(f"unknown red flags: {', '.join(map(str, unknown))}")
+        slugs = [report.slug for report in self.items]
+        if len(set(slugs)) != len(slugs):
+            raise ValueError("an exercise is reported twice in one check-in")
+        object.__setattr__(self, "items", tuple(self.items))
+        object.__setattr__(self, "red_flags", tuple(code for code in RED_FLAG_CODES if code in self.red_flags))
+
+    @property
+    def session_done(self) -> bool:
+        return any(report.done for report in self.items)
+
+    @property
+    def worst_exercise_pain(self) -> int | None:
+        """The higher of pain during and after exercise, or None when neither was given."""
+        scores = [p for p in (self.pain_during, self.pain_after) if p is not None]
+        return max(scores) if scores else None
+
+    def pain_scores(self) -> tuple[int, ...]:
+        return tuple(p for p in (self.pain_during, self.pain_after, self.pain_next_morning) if p is not None)
+
+
+@dataclass(frozen=True)
+class StrengthSignal:
+    """One strength or function test result. kind: a vocabulary.MEASURE_CODES code (e.g. "grip_left_kg",
+    "tug_seconds", where lower is better); date: when tested; value: in the measure's unit."""
+
+    kind: str
+    date: date
+    value: float
+
+    def __post_init__(self):
+        if self.kind not in MEASURE_INFO:
+            raise ValueError(f"unknown measure {self.kind!r}")
+        _, unit, low, high, _ = MEASURE_INFO[self.kind]
+        if isinstance(self.value, bool) or not low <= self.value <= high:
+            raise ValueError(f"{self.kind} must be from {low} to {high} {unit}, not {self.value!r}")
+
+
+@dataclass(frozen=True)
+class ItemState:
+    """One plan item as it stands this week.
+
+    slug: the exercise. dose: this week's dose. progression: the item's ProgressionRule.
+    held_dose: the dose held before the last regression while the item is still below it (the
+        item climbs back to it first); None otherwise. Take it from the previous ItemDecision.
+    """
+
+    slug: str
+    dose: Dose
+    progression: ProgressionRule
+    held_dose: Dose | None = None
+
+
+@dataclass(frozen=True)
+class WeekContext:
+    """What the decision needs to know besides the check-ins.
+
+    week: the plan week that just ended (1-based); the decision is for week + 1.
+    sessions_planned: sessions planned in that week (for adherence).
+    baseline_pain: pain at rest from the assessment (0-10); next-morning pain must settle to it.
+    items: the plan's items, each with this week's dose.
+    previous_light / previous_action / previous_mean_pain: from the previous week's decision (None
+        when there was none, or it had no data).
+    weeks_since_regression: 1 when the previous decision was a regression, 2 the week after, ...;
+        None when there has been no regression. next_week_context keeps it.
+    """
+
+    week: int
+    sessions_planned: int
+    baseline_pain: int
+    items: tuple[ItemState, ...]
+    previous_light: str | None = None
+    previous_action: str | None = None
+    previous_mean_pain: float | None = None
+    weeks_since_regression: int | None = None
+
+    def __post_init__(self):
+        _check_int(self.week, 1, 10_000, "week")
+        _check_int(self.sessions_planned, 0, 50, "sessions_planned")
+        _check_int(self.baseline_pain, 0, 10, "baseline_pain")
+        if self.previous_light not in (*LIGHTS, None):
+            raise ValueError(f"previous_light must be one of {LIGHTS} or None")
+        if self.previous_action not in (*ACTIONS, None):
+            raise ValueError(f"previous_action must be one of {ACTIONS} or None")
+        slugs = [item.slug for item in self.items]
+        if len(set(slugs)) != len(slugs):
+            raise ValueError("each item appears once")
+        object.__setattr__(self, "items", tuple(self.items))
+
+
+# ---------------------------------------------------------------------------------------------
+# Output
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DecisionReason:
+    """One rule behind a decision: the rule, what it found this week, and the check-ins it read."""
+
+    rule: Rule
+    text: str
+    checkin_ids: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True)
+class ItemDecision:
+    """Next week's dose for one item.
+
+    previous: this week's dose. dose: next week's (limits applied last).
+    changed_variable: the one variable that moved (DOSE_VARIABLES; adding a set or session may also
+        refit the time per bout, as in the schedule), or None when held.
+    direction: "up", "down" or None. rules: the rules behind the change (or the hold).
+    text: the change in words. held_dose: carry into next week's ItemState.held_dose.
+    """
+
+    slug: str
+    previous: Dose
+    dose: Dose
+    changed_variable: str | None
+    direction: str | None
+    rules: tuple[Rule, ...]
+    text: str
+    held_dose: Dose | None = None
+
+
+@dataclass(frozen=True)
+class ProgressionDecision:
+    """The end-of-week decision.
+
+    week: the week the new doses are for. action: one of ACTIONS. light: the week's pain light, or
+    None when there was not enough data. reasons: every rule that fired, the action's rule first.
+    items: one ItemDecision per item, in the context's order. review_required: a clinician must look
+    (pause, or a strength drop). remind_patient: no check-ins this week. mean_pain: mean of every pain
+    score of the week (None without any); pass it on as previous_mean_pain. sessions_done /
+    sessions_planned: for adherence.
+    """
+
+    week: int
+    action: str
+    light: str | None
+    reasons: tuple[DecisionReason, ...]
+    items: tuple[ItemDecision, ...]
+    review_required: bool
+    remind_patient: bool
+    mean_pain: float | None
+    sessions_done: int
+    sessions_planned: int
+
+    @property
+    def new_doses(self) -> tuple[tuple[str, Dose], ...]:
+        return tuple((item.slug, item.dose) for item in self.items)
+
+    @property
+    def changed_variables(self) -> tuple[tuple[str, str | None], ...]:
+        return tuple((item.slug, item.changed_variable) for item in self.items)
+
+    @property
+    def rules(self) -> tuple[Rule, ...]:
+        return unique_rules((reason.rule for reason in self.reasons), *(item.rules for item in self.items))
+
+
+# ---------------------------------------------------------------------------------------------
+# Reading the week
+# ---------------------------------------------------------------------------------------------
+
+
+def _num(value) -> str:
+    value = float(value)
+    return str(int(value)) if value.is_integer() else f"{value:.1f}"
+
+
+def _ids(checkins: Iterable[CheckInSignal]) -> tuple[int, ...]:
+    return tuple(sorted({c.checkin_id for c in checkins}))
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}" if count == 1 else f"{count} {word}s"
+
+
+@dataclass
+class _Findings:
+    """The week's findings, sorted by what they do to the decision."""
+
+    config: ProgressionConfig
+    red: list[DecisionReason] = field(default_factory=list)
+    amber: list[DecisionReason] = field(default_factory=list)
+    missing: list[DecisionReason] = field(default_factory=list)
+    hold: list[DecisionReason] = field(default_factory=list)
+    review: list[DecisionReason] = field(default_factory=list)
+    ok: list[DecisionReason] = field(default_factory=list)
+    mean_pain: float | None = None
+    # Pain during/after and next-morning pain were both reported at least once (green needs both).
+    pain_complete: bool = False
+
+    def add(self, bucket: str, rule_key: str, text: str, checkins: Iterable[CheckInSignal] = ()) -> None:
+        getattr(self, bucket).append(DecisionReason(self.config.rule(rule_key), text, _ids(checkins)))
+
+    @property
+    def light(self) -> str | None:
+        if self.red:
+            return "red"
+        if self.amber:
+            return "amber"
+        return "green" if self.pain_complete else None
+
+
+def _read_pain(checkins: Sequence[CheckInSignal], context: WeekContext, found: _Findings) -> None:
+    config = found.config
+    green, amber, baseline = config.pain_green_max, config.pain_amber_max, context.baseline_pain
+    scored = [c for c in checkins if c.worst_exercise_pain is not None]
+    too_high = [c for c in scored if c.worst_exercise_pain > amber]
+    raised = [c for c in scored if green < c.worst_exercise_pain <= amber]
+    if too_high:
+        worst = max(too_high, key=lambda c: (c.worst_exercise_pain, c.date))
+        found.add(
+            "red",
+            "pain_amber_max",
+            f"Pain above {amber}/10 during or after exercise in "
+            f"{_plural(len(too_high), 'check-in')} (worst {worst.worst_exercise_pain}/10 on {worst.date}).",
+            too_high,
+        )
+    if raised:
+        found.add(
+            "amber",
+            "pain_green_max",
+            f"Pain of {green + 1}-{amber}/10 during or after exercise in {_plural(len(raised), 'check-in')}.",
+            raised,
+        )
+    if scored and not too_high and not raised:
+        found.add(
+            "ok",
+            "pain_green_max",
+            f"Pain at or below {green}/10 during and after exercise in {_plural(len(scored), 'check-in')}.",
+            scored,
+        )
+    if not scored:
+        found.add("missing", "missing_data", "No pain during or after exercise was reported this week.", checkins)
+
+    mornings = [c for c in checkins if c.pain_next_morning is not None]
+    not_settled = [c for c in mornings if c.pain_next_morning - baseline >= config.morning_red_rise]
+    residual = [c for c in mornings if config.morning_amber_rise <= c.pain_next_morning - baseline]
+    residual = [c for c in residual if c not in not_settled]
+    if not_settled:
+        worst = max(not_settled, key=lambda c: (c.pain_next_morning, c.date))
+        found.add(
+            "red",
+            "morning_red_rise",
+            f"Next-morning pain had not settled to the baseline of {baseline}/10 "
+            f"after {_plural(len(not_settled), 'session')} (worst {worst.pain_next_morning}/10 after "
+            f"{worst.date}).",
+            not_settled,
+        )
+    if residual:
+        found.add(
+            "amber",
+            "morning_amber_rise",
+            f"Residual next-morning pain above the baseline of {baseline}/10 "
+            f"after {_plural(len(residual), 'session')}.",
+            residual,
+        )
+    if mornings and not not_settled and not residual:
+        found.add(
+            "ok",
+            "morning_settled",
+            f"Next-morning pain settled to the baseline of {baseline}/10 after {_plural(len(mornings), 'session')}.",
+            mornings,
+        )
+    if not mornings:
+        found.add(
+            "missing", "missing_data", "No next-morning pain was reported this week, so it cannot be green.", checkins
+        )
+    found.pain_complete = bool(scored) and bool(mornings)
+
+    scores = [p for c in checkins for p in c.pain_scores()]
+    if scores:
+        found.mean_pain = sum(scores) / len(scores)
+    previous = context.previous_mean_pain
+    if found.mean_pain is None or previous is None:
+        return
+    rise = found.mean_pain - previous
+    words = f"Mean pain {found.mean_pain:.1f}/10 against {previous:.1f}/10 the previous week"
+    with_pain = [c for c in checkins if c.pain_scores()]
+    if rise >= config.weekly_rise_red - EPSILON:
+        found.add("red", "weekly_rise_red", f"{words}: a rise of {rise:.1f}.", with_pain)
+    elif rise >= config.weekly_rise_amber - EPSILON:
+        found.add("amber", "weekly_rise_amber", f"{words}: a rise of {rise:.1f}.", with_pain)
+    else:
+        found.add("ok", "weekly_rise_amber", f"{words}: no meaningful rise.", with_pain)
+
+
+def _read_adherence(checkins: Sequence[CheckInSignal], context: WeekContext, found: _Findings) -> int:
+    done = [c for c in checkins if c.session_done]
+    planned = context.sessions_planned
+    if planned == 0:
+        found.add("hold", "adherence_min", "No sessions were planned this week, so there is nothing to judge.")
+    elif Fraction(min(len(done), planned), planned) >= found.config.adherence_min:
+        found.add("ok", "adherence_min", f"{len(done)} of {planned} planned sessions done.", done)
+    else:
+        found.add(
+            "hold",
+            "adherence_min",
+            f"Only {len(done)} of {planned} planned sessions done (at least {found.config.adherence_min} needed).",
+            done,
+        )
+    return len(done)
+
+
+def _rpe_target(context: WeekContext, limits: LoadLimits) -> int:
+    """The highest RPE target among the items' doses; the limits' RPE ceiling when none sets one."""
+    targets = [target.high for item in context.items if (target := item.dose.intensity_in("rpe_6_20")) is not None]
+    return max(targets) if targets else max(limits.aerobic.max_rpe, limits.resistance.max_rpe)
+
+
+def _read_rpe(checkins: Sequence[CheckInSignal], context: WeekContext, limits: LoadLimits, found: _Findings) -> None:
+    rated = [c for c in checkins if c.session_rpe is not None]
+    if not rated:
+        found.add("missing", "missing_data", "No session effort (RPE) was rated this week.", checkins)
+        return
+    target = _rpe_target(context, limits)
+    highest = target + found.config.rpe_tolerance
+    too_hard = [c for c in rated if c.session_rpe > highest]
+    if too_hard:
+        found.add(
+            "hold",
+            "rpe_tolerance",
+            f"Effort above target (RPE {target}, up to {highest} accepted) in "
+            f"{_plural(len(too_hard), 'session')} (up to RPE {max(c.session_rpe for c in too_hard)}).",
+            too_hard,
+        )
+    else:
+        found.add("ok", "rpe_tolerance", f"Effort on target (RPE up to {highest}) in every rated session.", rated)
+
+
+def _read_strength(signals: Sequence[StrengthSignal], found: _Findings) -> None:
+    """Compare each measure's latest result with the previous one and with the first one given."""
+    compared, drops = [], []
+    for kind in sorted({s.kind for s in signals}):
+        threshold = found.config.threshold_for(kind)
+        series = sorted((s for s in signals if s.kind == kind), key=lambda s: s.date)
+        if threshold is None or len(series) < 2:
+            continue
+        label, unit, _, _, higher_is_better = MEASURE_INFO[kind]
+        latest = series[-1]
+        compared.append(label)
+        for earlier in (series[-2], series[0]):
+            worse = earlier.value - latest.value if higher_is_better else latest.value - earlier.value
+            by_units = threshold.min_drop is not None and worse >= threshold.min_drop - EPSILON
+            by_share = threshold.min_drop_pct is not None and earlier.value > 0
+            by_share = by_share and worse * 100 / earlier.value >= threshold.min_drop_pct - EPSILON
+            if by_units or by_share:
+                drops.append(
+                    DecisionReason(
+                        threshold.rule,
+                        (
+                            f"{label}: {_num(earlier.value)} {unit} on {earlier.date}, {_num(latest.value)} {unit} on "
+                            f"{latest.date} ({'lower' if higher_is_better else 'slower'} by {_num(worse)} {unit})."
+                        ),
+                    )
+                )
+                break
+    if drops:
+        found.review.extend(drops)
+        found.add("hold", "strength_stable", "Strength or function dropped beyond measurement error: clinician review.")
+    elif compared:
+        found.add("ok", "strength_stable", f"No drop beyond measurement error in: {', '.join(compared)}.")
+
+
+def _read_red_flags(checkins: Sequence[CheckInSignal], config: ProgressionConfig) -> list[DecisionReason]:
+    rule = config.rule("red_flag")
+    return [
+        DecisionReason(
+            rule, f"Red flag on {c.date}: {'; '.join(RED_FLAG_LABELS[code] for code in c.red_flags)}.", (c.checkin_id,)
+        )
+        for c in checkins
+        if c.red_flags
+    ]
+
+
+# ---------------------------------------------------------------------------------------------
+# Dose changes
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Progressing:
+    """The one attribute planner.schedule.next_dose reads from an item: its progression rule."""
+
+    progression: ProgressionRule
+
+
+def _value(dose: Dose, variable: str):
+    """A variable's value (the governing %HRR / %1RM for intensity), or None when the dose has none."""
+    if variable == "intensity":
+        unit = CANONICAL_INTENSITY.get(dose.component)
+        target = dose.intensity_in(unit) if unit else None
+        return target.high if target is not None else None
+    return getattr(dose, variable)
+
+
+def _changed(before: Dose, after: Dose) -> tuple[str, ...]:
+    return tuple(v for v in DOSE_VARIABLES if _value(before, v) != _value(after, v))
+
+
+def _below(dose: Dose, held: Dose | None) -> bool:
+    """True while some variable of `dose` is still below the held dose's."""
+    if held is None:
+        return False
+    for variable in DOSE_VARIABLES:
+        mine, theirs = _value(dose, variable), _value(held, variable)
+        if mine is not None and theirs is not None and mine < theirs:
+            return True
+    return False
+
+
+def _capped_at(progression: ProgressionRule, held: Dose) -> ProgressionRule:
+    """The rule with each step's ceiling lowered to the held dose's value: the climb back stops there."""
+    steps = []
+    for step in progression.steps:
+        held_value = _value(held, step.variable)
+        ceiling = step.ceiling if held_value is None else min(step.ceiling, held_value)
+        steps.append(replace(step, ceiling=ceiling))
+    return replace(progression, steps=tuple(steps))
+
+
+def _climb_back_rule(progression: ProgressionRule, held: Dose) -> ProgressionRule:
+    """The rule for climbing back to a dose already tolerated: ceilings at the held dose, and every step
+    due every week (the spacing of steps is for new ground; increments and the weekly cap still apply)."""
+    return _capped_at(replace(progression, steps=tuple(replace(s, every_weeks=1) for s in progression.steps)), held)
+
+
+def _describe(variable: str, before: Dose, after: Dose) -> str:
+    old, new = _value(before, variable), _value(after, variable)
+    unit = f" {'%HRR' if before.component == 'aerobic' else '%1RM'}" if variable == "intensity" else ""
+    return f"{VARIABLE_WORDS[variable]} {_num(old)}{unit} -> {_num(new)}{unit}"
+
+
+def _time_floor(dose: Dose, variable: str, progression: ProgressionRule, limits: LoadLimits):
+    """(floor, rules): the shortest bout, fewest repetitions or shortest hold the item may have."""
+    floors = [(step.floor, step.rules) for step in progression.steps if step.refit == variable and step.floor]
+    value, rules = max(floors, key=lambda entry: entry[0]) if floors else (1 / UNITS_PER_VALUE.get(variable, 1), ())
+    if variable == "reps" and dose.component == "resistance" and limits.resistance.min_reps > value:
+        value, rules = limits.resistance.min_reps, limits.rules_for("resistance.min_reps")
+    return value, rules
+
+
+def _reduce(
+    dose: Dose,
+    variable: str,
+    progression: ProgressionRule,
+    limits: LoadLimits,
+    book: Rulebook,
+    config: ProgressionConfig,
+) -> tuple[Dose, tuple[Rule, ...]] | None:
+    """`dose` with one variable reduced by the regression step, not below its floor; None at the floor."""
+    keep = Fraction(100) - Fraction(str(config.regress_step_pct))
+    if variable == "intensity":
+        high = _value(dose, "intensity")
+        if high is None:
+            return None
+        aerobic = dose.component == "aerobic"
+        floor = config.regress_floor_pct_hrr if aerobic else config.regress_floor_pct_1rm
+        floor_rule = config.rule("regress_floor_pct_hrr" if aerobic else "regress_floor_pct_1rm")
+        target = min(math.floor(high * keep / 100 + Fraction(1, 2)), high - 1)
+        new_high = max(target, floor)
+        if new_high >= high:
+            return None
+        if aerobic:
+            current = dose.intensity_in("pct_hrr")
+            new_low = max(0, min(current.low - (high - new_high), new_high))
+            reduced = replace(dose, intensity=aerobic_targets(new_low, new_high, limits, book.anchors))
+        else:
+            reduced = replace(dose, intensity=resistance_targets(new_high, limits, book.anchors))
+        return reduced, ((floor_rule,) if new_high == floor else ())
+    if variable in ("sets", "frequency_per_week"):
+        count = getattr(dose, variable)
+        if count is None or count <= 1:
+            return None
+        return replace(dose, **{variable: count - 1}), ()
+    per_value = UNITS_PER_VALUE.get(variable, 1)
+    units = Fraction(getattr(dose, variable)) * per_value
+    floor, floor_rules = _time_floor(dose, variable, progression, limits)
+    floor_units = math.ceil(Fraction(str(floor)) * per_value)
+    target = min(math.floor(units * keep / 100 + Fraction(1, 2)), math.ceil(units) - 1)
+    new_units = max(target, floor_units)
+    if new_units >= units:
+        return None
+    new_value = new_units / per_value if variable == "minutes" else int(new_units)
+    return replace(dose, **{variable: new_value}), (floor_rules if new_units == floor_units else ())
+
+
+def _climbs_back(reduced: Dose, held: Dose, progression: ProgressionRule, limits: LoadLimits, book: Rulebook) -> bool:
+    """True when the rule's steps, under the weekly cap, bring `reduced` back to `held` within RETURN_HORIZON
+    steps. Whole repetitions and seconds are coarse: under a 5 % cap one repetition more than 9 (+11 %)
+    or one second more than a 19 s hold (+5.3 %) never fits, so such a reduction could not be given back."""
+    climb = _Progressing(_climb_back_rule(progression, held))
+    dose = reduced
+    for _ in range(RETURN_HORIZON):
+        if not _below(dose, held):
+            return True
+        dose, variable = next_dose(dose, climb, 1, limits, book)
+        if variable is None:
+            return False
+    return not _below(dose, held)
+
+
+def _regress_item(
+    item: ItemState, limits: LoadLimits, book: Rulebook, config: ProgressionConfig, why: tuple[Rule, ...]
+) -> ItemDecision:
+    base = clamp_dose(item.dose, limits)
+    held = item.held_dose if _below(base, item.held_dose) else base
+    in_rule = {step.variable for step in item.progression.steps}
+    candidates = []
+    for name in config.regress_order:
+        variable = TIME_VARIABLE[base.dose_kind] if name == "time" else name
+        # Only a variable the progression rule can grow again is reduced, so the item can climb back.
+        if variable in in_rule:
+            reduced = _reduce(base, variable, item.progression, limits, book, config)
+            if reduced is not None:
+                candidates.append((variable, *reduced))
+    if not candidates:
+        rules = unique_rules(why, (config.rule("regress_floor"),))
+        text = "Held: every variable is already at its floor."
+        return ItemDecision(item.slug, item.dose, base, None, None, rules, text, held if _below(base, held) else None)
+    # Prefer the first variable (in the configured order) whose reduction can be given back under the cap;
+    # when none can, the first one (the dose must come down either way).
+    variable, dose, floor_rules = next(
+        (c for c in candidates if _climbs_back(c[1], held, item.progression, limits, book)), candidates[0]
+    )
+    rules = unique_rules(
+        why,
+        (config.rule("regress_step_pct"), config.rule("regress_order")),
+        (config.rule("regress_floor"),) if floor_rules else (),
+        floor_rules,
+    )
+    dose = add_rationale(add_rationale(dose, RATIONALE_FIELD[variable], rules), "volume", rules)
+    dose = clamp_dose(dose, limits)  # limits last
+    text = f"Regress: {_describe(variable, base, dose)}."
+    return ItemDecision(item.slug, item.dose, dose, variable, "down", rules, text, held if _below(dose, held) else None)
+
+
+def _item_shortfall(
+    item: ItemState, checkins: Sequence[CheckInSignal], context: WeekContext, config: ProgressionConfig
+) -> DecisionReason | None:
+    """Why this item should not progress although the week is green (not done enough, or not completed)."""
+    rule = config.rule("item_completed")
+    dose = item.dose
+    done = [(c, r) for c in checkins for r in c.items if r.slug == item.slug and r.done]
+    needed = math.ceil(config.adherence_min * min(dose.frequency_per_week, context.sessions_planned))
+    if len(done) < needed:
+        return DecisionReason(
+            rule, f"Done in {len(done)} session(s) this week; at least {needed} needed.", _ids(c for c, _ in done)
+        )
+    short = []
+    for checkin, report in done:
+        planned = {
+            "sets": dose.sets,
+            "reps": dose.reps if dose.dose_kind == "sets_reps" else None,
+            "minutes": dose.minutes,
+        }
+        if any(
+            getattr(report, name) is not None and value is not None and getattr(report, name) < value
+            for name, value in planned.items()
+        ):
+            short.append(checkin)
+    if short:
+        return DecisionReason(
+            rule, f"The planned dose was not completed in {_plural(len(short), 'session')}.", _ids(short)
+        )
+    return None
+
+
+def _advance_item(
+    item: ItemState,
+    next_week: int,
+    limits: LoadLimits,
+    book: Rulebook,
+    config: ProgressionConfig,
+    why: tuple[Rule, ...],
+) -> ItemDecision:
+    base = clamp_dose(item.dose, limits)
+    returning = _below(base, item.held_dose)
+    # After a regression, climb back towards the held dose first. When nothing can climb back (a step
+    # too coarse for the cap) the item's own rule applies rather than leave it stuck below the held
+    # dose; either way the weekly cap holds.
+    attempts = [(_climb_back_rule(item.progression, item.held_dose), True)] if returning else []
+    attempts.append((item.progression, False))
+    cap_rules = limits.rules_for("weekly_progression_max_pct")
+    for progression, climbing_back in attempts:
+        grown, variable = next_dose(base, _Progressing(progression), next_week, limits, book)
+        if variable is None:
+            continue
+        step_rules = next(step.rules for step in progression.steps if step.variable == variable)
+        rules = unique_rules(why, (config.rule("return_to_held"),) if climbing_back else (), step_rules, cap_rules)
+        dose = add_rationale(add_rationale(grown, RATIONALE_FIELD[variable], rules), "volume", rules)
+        dose = clamp_dose(dose, limits)  # limits last
+        if not growth_within_cap(base, dose, limits.weekly_progression_max_pct):
+            continue  # defensive: next_dose already keeps within the cap
+        verb = "Back towards the dose before the regression" if climbing_back else "Advance"
+        text = f"{verb}: {_describe(variable, base, dose)}."
+        held = item.held_dose if _below(dose, item.held_dose) else None
+        return ItemDecision(item.slug, item.dose, dose, variable, "up", rules, text, held)
+    text = "Held: no variable is due and has room to grow this week under its ceiling and the weekly cap."
+    return ItemDecision(item.slug, item.dose, base, None, None, why, text, item.held_dose if returning else None)
+
+
+def _hold_item(item: ItemState, limits: LoadLimits, why: tuple[Rule, ...], text: str) -> ItemDecision:
+    base = clamp_dose(item.dose, limits)
+    return ItemDecision(
+        item.slug, item.dose, base, None, None, why, text, item.held_dose if _below(base, item.held_dose) else None
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# The decision
+# ---------------------------------------------------------------------------------------------
+
+
+def _weeks_since_regression(context: WeekContext) -> int | None:
+    return 1 if context.previous_action == "regress" else context.weeks_since_regression
+
+
+def decide_progression(
+    context: WeekContext,
+    checkins: Iterable[CheckInSignal],
+    limits: LoadLimits,
+    strength: Iterable[StrengthSignal] = (),
+    *,
+    config: ProgressionConfig | None = None,
+    rulebook: Rulebook | None = None,
+) -> ProgressionDecision:
+    """Decide next week's doses from the week's check-ins and the strength tests so far.
+
+    checkins: the check-ins of the week that just ended (any order). strength: test results up to the
+    end of the week (any order; each measure's latest result is compared with the previous and the
+    first one given, so pass the window the clinic wants compared). Same input, same decision.
+    """
+    config = config or default_progression_config()
+    book = rulebook or default_rulebook()
+    week = tuple(sorted(checkins, key=lambda c: (c.date, c.checkin_id)))
+    found = _Findings(config)
+    red_flags = _read_red_flags(week, config)
+    sessions_done = 0
+    if week:
+        _read_pain(week, context, found)
+        sessions_done = _read_adherence(week, context, found)
+        _read_rpe(week, context, limits, found)
+    else:
+        found.add("missing", "no_checkins", "No check-ins this week.")
+    _read_strength(tuple(strength), found)
+    since = _weeks_since_regression(context)
+    if since is not None and since <= config.hold_after_regress_weeks:
+        found.add(
+            "hold",
+            "hold_after_regress_weeks",
+            f"Week {since} after a regression: the reduced dose is held "
+            f"for {_plural(config.hold_after_regress_weeks, 'week')} before it is retried.",
+        )
+
+    light = found.light
+    if red_flags:
+        action, lead = "pause_for_review", red_flags
+    elif light == "red" and context.previous_light == "red":
+        action = "pause_for_review"
+        lead = [
+            DecisionReason(
+                config.rule("two_red_weeks"), "A second red week in a row.", _ids(c for c in week if c.pain_scores())
+            )
+        ]
+    elif light == "red":
+        action, lead = "regress", [DecisionReason(config.rule("red"), "A red week: each item goes back one step.")]
+    elif found.missing or found.amber or found.hold or light != "green":
+        action = "hold"
+        lead = [DecisionReason(config.rule("amber"), "An amber week: the dose is held.")] if light == "amber" else []
+    else:
+        action = "advance"
+        lead = [DecisionReason(config.rule("green"), "A green week: each item may grow one step.")]
+
+    behind = lead + found.red + found.amber + found.missing + found.hold + (found.ok if action == "advance" else [])
+    reasons = tuple(behind + found.review)
+    why = unique_rules(reason.rule for reason in behind)
+    items = []
+    for item in context.items:
+        if action == "regress":
+            items.append(_regress_item(item, limits, book, config, why))
+        elif action == "advance":
+            shortfall = _item_shortfall(item, week, context, config)
+            if shortfall is None:
+                items.append(_advance_item(item, context.week + 1, limits, book, config, why))
+            else:
+                items.append(_hold_item(item, limits, (shortfall.rule,), f"Held: {shortfall.text}"))
+        else:
+            text = "Paused for clinician review." if action == "pause_for_review" else "Held."
+            items.append(_hold_item(item, limits, why, text))
+
+    return ProgressionDecision(
+        week=context.week + 1,
+        action=action,
+        light=light,
+        reasons=reasons,
+        items=tuple(items),
+        review_required=action == "pause_for_review" or bool(found.review),
+        remind_patient=not week,
+        mean_pain=found.mean_pain,
+        sessions_done=sessions_done,
+        sessions_planned=context.sessions_planned,
+    )
+
+
+def next_week_context(
+    context: WeekContext,
+    decision: ProgressionDecision,
+    *,
+    sessions_planned: int | None = None,
+    baseline_pain: int | None = None,
+) -> WeekContext:
+    """The context for the week after `decision`: its doses, held doses, light, action and mean pain.
+
+    A week without pain scores keeps the last known mean pain, so a rise is still measured against it.
+    """
+    by_slug = {item.slug: item for item in decision.items}
+    since = _weeks_since_regression(context)
+    if decision.action == "regress":
+        since = 1
+    elif since is not None:
+        since += 1
+    return WeekContext(
+        week=decision.week,
+        sessions_planned=context.sessions_planned if sessions_planned is None else sessions_planned,
+        baseline_pain=context.baseline_pain if baseline_pain is None else baseline_pain,
+        items=tuple(
+            ItemState(item.slug, by_slug[item.slug].dose, item.progression, by_slug[item.slug].held_dose)
+            for item in context.items
+        ),
+        previous_light=decision.light,
+        previous_action=decision.action,
+        previous_mean_pain=decision.mean_pain if decision.mean_pain is not None else context.previous_mean_pain,
+        weeks_since_regression=since,
+    )

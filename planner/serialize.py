@@ -1,0 +1,331 @@
+"""JSON-safe dicts for the engine's values, and back: for Django JSONFields and the API.
+
+`to_dict(obj)` accepts a Profile, LoadLimits, ExerciseSpec, Dose, PrescriptionItem, ScheduledDose,
+PlanWeek, Prescription or Plan; `from_dict(cls, data)` rebuilds it, and
+`from_dict(cls, to_dict(obj)) == obj` for all of them.
+
+Keys are fixed (the field names) and values are str, int, float, bool, None, lists and dicts only.
+Rationales refer to rules by id; every top-level dict that mentions a rule carries a "rule_index"
+({id: {"text", "evidence", "source"}}) so a snapshot stays readable after the rule data changes.
+Derived values (volume_per_week, volume_unit) are written for readers and ignored when read back.
+Inside a Plan, a week's dose omits "rationale" when it equals the same item's previous one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import replace
+
+from planner.catalogue import exercise_from_dict, exercise_to_dict
+from planner.types import (
+    AerobicLimits,
+    Dose,
+    ExerciseSpec,
+    FlexibilityLimits,
+    Intensity,
+    LoadLimits,
+    Plan,
+    PlanWeek,
+    Prescription,
+    PrescriptionItem,
+    Profile,
+    ProgressionRule,
+    ProgressionStep,
+    ResistanceLimits,
+    Rule,
+    ScheduledDose,
+    ValueRationale,
+)
+
+PROFILE_TUPLE_FIELDS = ("heterotopic_ossification_regions", "avoid_regions", "unavailable_positions")
+PROFILE_FIELDS = ("age", "sex", "bone_fragility", "vertebral_fracture", "heterotopic_ossification_regions",
+                  "inflammation_activity", "pain_at_rest", "resting_hr", "measured_hr_max", "beta_blocker",
+                  "cardiopulmonary_status", "avoid_regions", "available_equipment", "unavailable_positions",
+                  "sedentary")
+
+
+class _Encoder:
+    """Collects the rules referred to while encoding, for the top-level rule_index."""
+
+    def __init__(self):
+        self.rules: dict[str, Rule] = {}
+
+    def ids(self, rules) -> list[str]:
+        for rule in rules:
+            self.rules.setdefault(rule.id, rule)
+        return [rule.id for rule in rules]
+
+    def index(self) -> dict:
+        return {rule_id: {"text": rule.text, "evidence": rule.evidence, "source": rule.source}
+                for rule_id, rule in self.rules.items()}
+
+
+class _Decoder:
+    def __init__(self, data: Mapping):
+        self.index = {rule_id: Rule(rule_id, entry["text"], entry["evidence"], entry["source"])
+                      for rule_id, entry in data.get("rule_index", {}).items()}
+
+    def rules(self, ids) -> tuple[Rule, ...]:
+        try:
+            return tuple(self.index[rule_id] for rule_id in ids)
+        except KeyError as missing:
+            raise ValueError(f"rule {missing} is not in the rule_index") from None
+
+
+# --- Profile -------------------------------------------------------------------------------------
+
+
+def _profile(profile: Profile) -> dict:
+    data = {name: getattr(profile, name) for name in PROFILE_FIELDS}
+    for name in PROFILE_TUPLE_FIELDS:
+        data[name] = list(data[name])
+    if profile.available_equipment is not None:
+        data["available_equipment"] = list(profile.available_equipment)
+    return data
+
+
+def _profile_back(data: Mapping) -> Profile:
+    values = {name: data[name] for name in PROFILE_FIELDS if name in data}
+    for name in PROFILE_TUPLE_FIELDS:
+        if name in values:
+            values[name] = tuple(values[name])
+    if values.get("available_equipment") is not None:
+        values["available_equipment"] = tuple(values["available_equipment"])
+    return Profile(**values)
+
+
+# --- Limits --------------------------------------------------------------------------------------
+
+
+def _limits(limits: LoadLimits, enc: _Encoder) -> dict:
+    aerobic = limits.aerobic
+    return {
+        "max_impact": limits.max_impact,
+        "aerobic": {
+            "max_rpe": aerobic.max_rpe,
+            "max_hrr_pct": aerobic.max_hrr_pct,
+            "hr_max_bpm": aerobic.hr_max_bpm,
+            "resting_hr_bpm": aerobic.resting_hr_bpm,
+            "zone_floor_hrr_pct": aerobic.zone_floor_hrr_pct,
+            "hr_zone_bpm": list(aerobic.hr_zone_bpm) if aerobic.hr_zone_bpm else None,
+        },
+        "resistance": {
+            "max_pct_1rm": limits.resistance.max_pct_1rm,
+            "max_rpe": limits.resistance.max_rpe,
+            "min_reps": limits.resistance.min_reps,
+        },
+        "flexibility": {"max_hold_seconds": limits.flexibility.max_hold_seconds},
+        "excluded_tags": list(limits.excluded_tags),
+        "avoid_regions": list(limits.avoid_regions),
+        "no_loading_regions": list(limits.no_loading_regions),
+        "weekly_progression_max_pct": limits.weekly_progression_max_pct,
+        "supervision_required": limits.supervision_required,
+        "rules": enc.ids(limits.rules),
+        "provenance": {path: list(ids) for path, ids in limits.provenance},
+    }
+
+
+def _limits_back(data: Mapping, dec: _Decoder) -> LoadLimits:
+    aerobic = dict(data["aerobic"])
+    aerobic["hr_zone_bpm"] = tuple(aerobic["hr_zone_bpm"]) if aerobic["hr_zone_bpm"] is not None else None
+    return LoadLimits(
+        max_impact=data["max_impact"],
+        aerobic=AerobicLimits(**aerobic),
+        resistance=ResistanceLimits(**data["resistance"]),
+        flexibility=FlexibilityLimits(**data["flexibility"]),
+        excluded_tags=tuple(data["excluded_tags"]),
+        avoid_regions=tuple(data["avoid_regions"]),
+        no_loading_regions=tuple(data["no_loading_regions"]),
+        weekly_progression_max_pct=data["weekly_progression_max_pct"],
+        supervision_required=data["supervision_required"],
+        rules=dec.rules(data["rules"]),
+        provenance=tuple((path, tuple(ids)) for path, ids in data["provenance"].items()),
+    )
+
+
+# --- Doses and items -----------------------------------------------------------------------------
+
+
+def _rationale(entries, enc: _Encoder) -> dict:
+    return {entry.field: enc.ids(entry.rules) for entry in entries}
+
+
+def _rationale_back(data: Mapping, dec: _Decoder) -> tuple[ValueRationale, ...]:
+    return tuple(ValueRationale(name, dec.rules(ids)) for name, ids in data.items())
+
+
+def _dose(dose: Dose, enc: _Encoder) -> dict:
+    return {
+        "component": dose.component,
+        "dose_kind": dose.dose_kind,
+        "frequency_per_week": dose.frequency_per_week,
+        "intensity": [{"unit": t.unit, "low": t.low, "high": t.high} for t in dose.intensity],
+        "minutes": dose.minutes,
+        "sets": dose.sets,
+        "reps": dose.reps,
+        "hold_seconds": dose.hold_seconds,
+        "volume_per_week": dose.volume_per_week,
+        "volume_unit": dose.volume_unit,
+        "rationale": _rationale(dose.rationale, enc),
+    }
+
+
+def _dose_back(data: Mapping, dec: _Decoder) -> Dose:
+    return Dose(
+        component=data["component"],
+        dose_kind=data["dose_kind"],
+        frequency_per_week=data["frequency_per_week"],
+        intensity=tuple(Intensity(t["unit"], t["low"], t["high"]) for t in data["intensity"]),
+        minutes=data.get("minutes"),
+        sets=data.get("sets"),
+        reps=data.get("reps"),
+        hold_seconds=data.get("hold_seconds"),
+        rationale=_rationale_back(data.get("rationale", {}), dec),
+    )
+
+
+def _progression(rule: ProgressionRule, enc: _Encoder) -> dict:
+    return {
+        "steps": [
+            {"variable": s.variable, "increment": s.increment, "every_weeks": s.every_weeks, "ceiling": s.ceiling,
+             "refit": s.refit, "floor": s.floor, "rules": enc.ids(s.rules)}
+            for s in rule.steps
+        ],
+        "max_weekly_growth_pct": rule.max_weekly_growth_pct,
+        "growth_measure": rule.growth_measure,
+    }
+
+
+def _progression_back(data: Mapping, dec: _Decoder) -> ProgressionRule:
+    steps = tuple(
+        ProgressionStep(s["variable"], s["increment"], s["every_weeks"], s["ceiling"], s["refit"], s["floor"],
+                        dec.rules(s["rules"]))
+        for s in data["steps"]
+    )
+    return ProgressionRule(steps, data["max_weekly_growth_pct"], data["growth_measure"])
+
+
+def _item(item: PrescriptionItem, enc: _Encoder) -> dict:
+    return {
+        "exercise": exercise_to_dict(item.exercise),
+        "component": item.component,
+        "dose": _dose(item.dose, enc),
+        "progression": _progression(item.progression, enc),
+        "rationale": _rationale(item.rationale, enc),
+    }
+
+
+def _item_back(data: Mapping, dec: _Decoder) -> PrescriptionItem:
+    return PrescriptionItem(
+        exercise=exercise_from_dict(data["exercise"]),
+        component=data["component"],
+        dose=_dose_back(data["dose"], dec),
+        progression=_progression_back(data["progression"], dec),
+        rationale=_rationale_back(data["rationale"], dec),
+    )
+
+
+def _scheduled(entry: ScheduledDose, enc: _Encoder, previous: dict | None = None) -> dict:
+    dose = _dose(entry.dose, enc)
+    if previous is not None:
+        # Within a plan a dose's rationale rarely changes from one week to the next: it is written
+        # only when it differs from the previous week's (or the item's), to keep snapshots small.
+        if previous.get(entry.exercise_slug) == entry.dose.rationale:
+            del dose["rationale"]
+        previous[entry.exercise_slug] = entry.dose.rationale
+    return {"exercise_slug": entry.exercise_slug, "dose": dose, "changed": entry.changed,
+            "growth_pct": entry.growth_pct}
+
+
+def _scheduled_back(data: Mapping, dec: _Decoder, previous: dict | None = None) -> ScheduledDose:
+    dose = _dose_back(data["dose"], dec)
+    if previous is not None:
+        if "rationale" not in data["dose"]:
+            dose = replace(dose, rationale=previous[data["exercise_slug"]])
+        previous[data["exercise_slug"]] = dose.rationale
+    return ScheduledDose(data["exercise_slug"], dose, data["changed"], data["growth_pct"])
+
+
+def _week(week: PlanWeek, enc: _Encoder, previous: dict | None = None) -> dict:
+    return {"number": week.number, "doses": [_scheduled(entry, enc, previous) for entry in week.doses]}
+
+
+def _week_back(data: Mapping, dec: _Decoder, previous: dict | None = None) -> PlanWeek:
+    return PlanWeek(data["number"], tuple(_scheduled_back(entry, dec, previous) for entry in data["doses"]))
+
+
+def _prescription(prescription: Prescription, enc: _Encoder) -> dict:
+    return {"items": [_item(item, enc) for item in prescription.items],
+            "components_without_exercise": list(prescription.components_without_exercise)}
+
+
+def _prescription_back(data: Mapping, dec: _Decoder) -> Prescription:
+    return Prescription(tuple(_item_back(item, dec) for item in data["items"]),
+                        tuple(data["components_without_exercise"]))
+
+
+def _plan(plan: Plan, enc: _Encoder) -> dict:
+    previous = {item.slug: item.dose.rationale for item in plan.items}
+    return {
+        "profile": _profile(plan.profile),
+        "limits": _limits(plan.limits, enc),
+        "items": [_item(item, enc) for item in plan.items],
+        "weeks": [_week(week, enc, previous) for week in plan.weeks],
+        "components_without_exercise": list(plan.components_without_exercise),
+        "safety_notice": plan.safety_notice,
+    }
+
+
+def _plan_back(data: Mapping, dec: _Decoder) -> Plan:
+    items = tuple(_item_back(item, dec) for item in data["items"])
+    previous = {item.slug: item.dose.rationale for item in items}
+    return Plan(
+        profile=_profile_back(data["profile"]),
+        limits=_limits_back(data["limits"], dec),
+        items=items,
+        weeks=tuple(_week_back(week, dec, previous) for week in data["weeks"]),
+        components_without_exercise=tuple(data["components_without_exercise"]),
+        safety_notice=data["safety_notice"],
+    )
+
+
+# --- Public entry points -------------------------------------------------------------------------
+
+_WITH_RULES = {
+    LoadLimits: (_limits, _limits_back),
+    Dose: (_dose, _dose_back),
+    PrescriptionItem: (_item, _item_back),
+    ScheduledDose: (_scheduled, _scheduled_back),
+    PlanWeek: (_week, _week_back),
+    Prescription: (_prescription, _prescription_back),
+    Plan: (_plan, _plan_back),
+}
+
+
+def to_dict(obj) -> dict:
+    """A JSON-safe dict for any engine value listed in the module docstring."""
+    if isinstance(obj, Profile):
+        return _profile(obj)
+    if isinstance(obj, ExerciseSpec):
+        return exercise_to_dict(obj)
+    try:
+        encode, _ = _WITH_RULES[type(obj)]
+    except KeyError:
+        raise TypeError(f"cannot serialise {type(obj).__name__}") from None
+    enc = _Encoder()
+    data = encode(obj, enc)
+    data["rule_index"] = enc.index()
+    return data
+
+
+def from_dict(cls, data: Mapping):
+    """Rebuild a value of type `cls` from `to_dict`'s output (raises ValueError if malformed)."""
+    if cls is Profile:
+        return _profile_back(data)
+    if cls is ExerciseSpec:
+        return exercise_from_dict(data)
+    try:
+        _, decode = _WITH_RULES[cls]
+    except KeyError:
+        raise TypeError(f"cannot deserialise {cls.__name__}") from None
+    return decode(data, _Decoder(data))

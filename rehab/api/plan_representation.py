@@ -1,0 +1,90 @@
+"""The API's view of a plan: the engine snapshot with item ids; rationale as rule ids + rule_index."""
+
+from django.utils import timezone
+
+from rehab.models import Plan
+from rehab.services.plans import current_week
+
+
+def _rules(ids, index) -> list[dict]:
+    return [{"id": rule_id, **index.get(rule_id, {})} for rule_id in ids]
+
+
+def _explained(rationale: dict, index: dict) -> dict:
+    """Rationale stays as rule ids per value; their texts, evidence tags and sources are in the
+    plan's rule_index once, rather than repeated under every value (a 12-week plan stays small)."""
+    return {field: list(ids) for field, ids in rationale.items()}
+
+
+def _week_dose(scheduled: dict, item_ids: dict, index: dict) -> dict:
+    """A week's dose; the rationale is spelled out only where the dose changed that week (the
+    items carry the starting rationale), which keeps a 12-week plan small."""
+    dose = {k: v for k, v in scheduled["dose"].items() if k != "rationale"}
+    if scheduled.get("changed"):
+        dose["rationale"] = _explained(scheduled["dose"].get("rationale", {}), index)
+    return {
+        "item": item_ids.get(scheduled["exercise_slug"]),
+        "exercise_slug": scheduled["exercise_slug"],
+        "dose": dose,
+        "changed": scheduled["changed"],
+        "growth_pct": scheduled["growth_pct"],
+    }
+
+
+def plan_representation(plan: Plan, *, brief: bool = False) -> dict:
+    engine = plan.engine
+    index = engine.get("rule_index", {})
+    body = {
+        "id": plan.pk,
+        "patient": plan.patient_id,
+        "patient_name": plan.patient.full_name,
+        "status": plan.status,
+        "version": plan.version,
+        "start_date": plan.start_date,
+        "length_weeks": plan.weeks,
+        "end_date": plan.start_date + timezone.timedelta(weeks=plan.weeks, days=-1),
+        "current_week": current_week(plan),
+        "author": plan.author.display_name if plan.author else None,
+        "assessment": plan.assessment_id,
+        "created_at": plan.created_at,
+        "activated_at": plan.activated_at,
+        "pause_reason": plan.pause_reason,
+        "safety_notice": engine["safety_notice"],
+    }
+    if brief:
+        return body
+    item_ids = {item.exercise.slug: item.pk for item in plan.items.all()}
+    limits = dict(engine["limits"])
+    limits["rules"] = _rules(limits["rules"], index)
+    items = []
+    for position, item in enumerate(engine["items"], start=1):
+        slug = item["exercise"]["slug"]
+        dose = dict(item["dose"])
+        dose["rationale"] = _explained(dose.get("rationale", {}), index)
+        items.append(
+            {
+                "id": item_ids.get(slug),
+                "position": position,
+                "exercise": item["exercise"],
+                "component": item["component"],
+                "dose": dose,
+                "progression": item["progression"],
+                "rationale": _explained(item.get("rationale", {}), index),
+            }
+        )
+    body.update(
+        {
+            "limits": limits,
+            "items": items,
+            "weeks": [
+                {
+                    "number": week["number"],
+                    "doses": [_week_dose(d, item_ids, index) for d in week["doses"]],
+                }
+                for week in engine["weeks"]
+            ],
+            "components_without_exercise": engine["components_without_exercise"],
+            "rule_index": index,
+        }
+    )
+    return body

@@ -1,0 +1,181 @@
+"""Plans: generate, read, edit a dose within the limits (or override), tighten limits, activate, history."""
+
+from django.db.models import Prefetch
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.generics import get_object_or_404
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.response import Response
+
+from planner.limits import ADJUSTABLE_FIELDS
+from rehab import selectors
+from rehab.api.permissions import StaffWritesOnly
+from rehab.api.plan_representation import plan_representation
+from rehab.models import PlanItem, Role
+from rehab.services import plans as plan_services
+
+
+class PlanCreateSerializer(serializers.Serializer):
+    patient = serializers.IntegerField()
+    start_date = serializers.DateField()
+    weeks = serializers.IntegerField(min_value=1, max_value=plan_services.MAX_PLAN_WEEKS, default=12)
+
+
+class VersionSerializer(serializers.Serializer):
+    version = serializers.IntegerField(min_value=1)
+
+
+class ItemUpdateSerializer(VersionSerializer):
+    frequency_per_week = serializers.IntegerField(min_value=1, max_value=7, required=False)
+    minutes = serializers.FloatField(min_value=0.5, max_value=240, required=False)
+    sets = serializers.IntegerField(min_value=1, max_value=10, required=False)
+    reps = serializers.IntegerField(min_value=1, max_value=100, required=False)
+    hold_seconds = serializers.IntegerField(min_value=1, max_value=300, required=False)
+    intensity_low = serializers.IntegerField(min_value=0, max_value=250, required=False)
+    intensity_high = serializers.IntegerField(min_value=0, max_value=250, required=False)
+    reason = serializers.CharField(required=False, allow_blank=True, max_length=1000)
+    override_reason = serializers.CharField(required=False, allow_blank=True, max_length=1000)
+
+
+class LimitAdjustmentSerializer(serializers.Serializer):
+    field = serializers.ChoiceField(choices=sorted(ADJUSTABLE_FIELDS))
+    value = serializers.JSONField()
+
+
+class LimitsUpdateSerializer(VersionSerializer):
+    adjustments = LimitAdjustmentSerializer(many=True, allow_empty=False)
+    reason = serializers.CharField(required=False, allow_blank=True, max_length=1000)
+
+
+class ResumeSerializer(VersionSerializer):
+    reason = serializers.CharField(max_length=1000)
+
+
+PLAN_SCHEMA = inline_serializer(
+    "Plan",
+    {
+        "id": serializers.IntegerField(),
+        "status": serializers.CharField(),
+        "version": serializers.IntegerField(),
+        "limits": serializers.DictField(),
+        "items": serializers.ListField(child=serializers.DictField()),
+        "weeks": serializers.ListField(child=serializers.DictField()),
+    },
+)
+
+
+class PlanViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Plans of the patients the user may see; patients see only their own active (or paused) plan."""
+
+    permission_classes = [IsAuthenticated, StaffWritesOnly]
+    serializer_class = PlanCreateSerializer
+
+    def get_queryset(self):
+        queryset = selectors.plans_visible_to(self.request.user)
+        patient = self.request.query_params.get("patient")
+        if patient:
+            if not patient.isdigit():
+                raise serializers.ValidationError({"patient": ["A patient id is a number."]})
+            queryset = queryset.filter(patient_id=int(patient))
+        return queryset.select_related("patient", "author").prefetch_related(
+            Prefetch("items", queryset=PlanItem.objects.select_related("exercise", "exercise__easier"))
+        )
+
+    def _respond(self, plan, code=status.HTTP_200_OK):
+        plan = self.get_queryset().get(pk=plan.pk)
+        return Response(plan_representation(plan), status=code)
+
+    @extend_schema(
+        parameters=[OpenApiParameter("patient", int, description="Only this patient's plans.")],
+        responses={200: PLAN_SCHEMA},
+    )
+    def list(self, request, *args, **kwargs):
+        page = self.paginate_queryset(self.get_queryset())
+        return self.get_paginated_response([plan_representation(plan, brief=True) for plan in page])
+
+    @extend_schema(responses={200: PLAN_SCHEMA})
+    def retrieve(self, request, *args, **kwargs):
+        return Response(plan_representation(self.get_object()))
+
+    @extend_schema(request=PlanCreateSerializer, responses={201: PLAN_SCHEMA})
+    def create(self, request, *args, **kwargs):
+        """Generate a draft from the patient's latest assessment."""
+        if request.user.role == Role.PATIENT:
+            return Response({"detail": "Patients cannot create plans."}, status=status.HTTP_403_FORBIDDEN)
+        data = PlanCreateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        patient = selectors.patient_get(request.user, data.validated_data["patient"], clinical=True)
+        plan = plan_services.plan_generate(
+            actor=request.user,
+            patient=patient,
+            start_date=data.validated_data["start_date"],
+            weeks=data.validated_data["weeks"],
+        )
+        return self._respond(plan, status.HTTP_201_CREATED)
+
+    @extend_schema(request=ItemUpdateSerializer, responses={200: PLAN_SCHEMA})
+    @action(detail=True, methods=["patch"], url_path=r"items/(?P<item_id>\d+)")
+    def update_item(self, request, pk=None, item_id=None):
+        """Change an item's dose. Above a limit: 400 naming the limit, unless a physiotherapist overrides."""
+        plan = self.get_object()
+        item = get_object_or_404(PlanItem.objects.select_related("exercise"), plan=plan, pk=item_id)
+        data = ItemUpdateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = dict(data.validated_data)
+        plan = plan_services.plan_item_update(
+            actor=request.user,
+            plan=plan,
+            item=item,
+            version=values.pop("version"),
+            reason=values.pop("reason", ""),
+            override_reason=values.pop("override_reason", ""),
+            changes=values,
+        )
+        return self._respond(plan)
+
+    @extend_schema(request=LimitsUpdateSerializer, responses={200: PLAN_SCHEMA})
+    @action(detail=True, methods=["patch"])
+    def limits(self, request, pk=None):
+        """Tighten limits (or loosen them with a reason); doses are re-clamped from this week."""
+        plan = self.get_object()
+        data = LimitsUpdateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        plan = plan_services.plan_limits_adjust(
+            actor=request.user,
+            plan=plan,
+            version=data.validated_data["version"],
+            adjustments=data.validated_data["adjustments"],
+            reason=data.validated_data.get("reason", ""),
+        )
+        return self._respond(plan)
+
+    @extend_schema(request=VersionSerializer, responses={200: PLAN_SCHEMA})
+    @action(detail=True, methods=["post"])
+    def activate(self, request, pk=None):
+        plan = self.get_object()
+        data = VersionSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        plan = plan_services.plan_activate(actor=request.user, plan=plan, version=data.validated_data["version"])
+        return self._respond(plan)
+
+    @extend_schema(request=ResumeSerializer, responses={200: PLAN_SCHEMA})
+    @action(detail=True, methods=["post"])
+    def resume(self, request, pk=None):
+        """Resume a paused plan with a reason; it continues from the held dose."""
+        plan = self.get_object()
+        data = ResumeSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        plan = plan_services.plan_resume(
+            actor=request.user, plan=plan, version=data.validated_data["version"], reason=data.validated_data["reason"]
+        )
+        return self._respond(plan)
+
+    @extend_schema(
+        responses={200: inline_serializer("PlanHistoryEntry", {"at": serializers.DateTimeField()}, many=True)}
+    )
+    @action(detail=True, methods=["get"])
+    def history(self, request, pk=None):
+        """Every change to this plan: who, when, what and why."""
+        plan = self.get_object()
+        return Response(selectors.plan_history(plan))

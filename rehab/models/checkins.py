@@ -1,0 +1,82 @@
+"""What patients report: session check-ins (with red flags) and strength/function measures."""
+
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+
+from rehab.models.people import Patient, User
+from rehab.models.plans import Plan, PlanItem
+
+PAIN = [MinValueValidator(0), MaxValueValidator(10)]
+
+
+class CheckIn(models.Model):
+    """One logged session of an active plan. At most one per plan and day."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="checkins")
+    patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="checkins")
+    date = models.DateField(help_text="The day of the session, in the patient's time zone.")
+    plan_week = models.PositiveSmallIntegerField(help_text="1-based week of the plan this session belongs to.")
+    logged_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    on_behalf = models.BooleanField(default=False, help_text="Logged by staff for the patient.")
+    session_rpe = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=[MinValueValidator(6), MaxValueValidator(20)], help_text="Borg 6-20."
+    )
+    pain_during = models.PositiveSmallIntegerField(validators=PAIN)
+    pain_after = models.PositiveSmallIntegerField(validators=PAIN)
+    pain_next_morning = models.PositiveSmallIntegerField(null=True, blank=True, validators=PAIN)
+    pain_next_morning_at = models.DateTimeField(null=True, blank=True)
+    red_flags = models.JSONField(default=list, blank=True, help_text="Red-flag codes reported with this session.")
+    notes = models.TextField(blank=True)
+    idempotency_key = models.CharField(max_length=100, help_text="Client-chosen; a retry returns the first result.")
+    created_at = models.DateTimeField(auto_now_add=True)
+    followed_up_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the red-flag/pain follow-up (pause, alerts) was done."
+    )
+
+    class Meta:
+        ordering = ["-date", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "date"], name="one_checkin_per_plan_day"),
+            models.UniqueConstraint(fields=["logged_by", "idempotency_key"], name="checkin_idempotency_key"),
+        ]
+        indexes = [models.Index(fields=["plan", "plan_week"], name="checkin_plan_week_idx")]
+
+    def __str__(self) -> str:
+        return f"Check-in {self.date} for {self.patient}"
+
+
+class CheckInItem(models.Model):
+    """What the patient actually did of one plan item in that session."""
+
+    checkin = models.ForeignKey(CheckIn, on_delete=models.CASCADE, related_name="items")
+    plan_item = models.ForeignKey(PlanItem, on_delete=models.CASCADE, related_name="+")
+    done = models.BooleanField()
+    sets = models.PositiveSmallIntegerField(null=True, blank=True, validators=[MaxValueValidator(20)])
+    reps = models.PositiveSmallIntegerField(null=True, blank=True, validators=[MaxValueValidator(200)])
+    load_kg = models.DecimalField(
+        max_digits=5, decimal_places=1, null=True, blank=True, validators=[MinValueValidator(0), MaxValueValidator(300)]
+    )
+    minutes = models.DecimalField(
+        max_digits=5, decimal_places=1, null=True, blank=True, validators=[MinValueValidator(0), MaxValueValidator(300)]
+    )
+    average_hr = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=[MinValueValidator(30), MaxValueValidator(230)]
+    )
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["checkin", "plan_item"], name="checkin_item_unique")]
+
+
+class Measurement(models.Model):
+    """A strength or function measure, dated. Units and valid ranges live in rehab.measures."""
+
+    patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="measurements")
+    kind = models.CharField(max_length=32, db_index=True)
+    value = models.DecimalField(max_digits=7, decimal_places=1)
+    measured_on = models.DateField()
+    recorded_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    notes = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-measured_on", "-id"]

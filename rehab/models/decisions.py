@@ -1,0 +1,75 @@
+"""Weekly progression decisions and the alerts that need a clinician."""
+
+from django.db import models
+from simple_history.models import HistoricalRecords
+
+from rehab.models.checkins import CheckIn
+from rehab.models.people import Patient, User
+from rehab.models.plans import Plan
+
+
+class ProgressionDecision(models.Model):
+    """The decision taken at the end of one plan week. Unique per (plan, week): re-runs change nothing."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="decisions")
+    week = models.PositiveSmallIntegerField(help_text="The plan week that ended.")
+    action = models.CharField(max_length=20)  # advance, hold, regress, pause_for_review
+    light = models.CharField(max_length=6, blank=True)  # green, amber, red, or blank without data
+    reasons = models.JSONField(help_text="[{rule_id, rule_text, evidence, source, text, checkin_ids}]")
+    doses_before = models.JSONField(help_text="The doses of the week that ended, per exercise slug.")
+    doses_after = models.JSONField(help_text="The doses set for the next week, per exercise slug.")
+    changes = models.JSONField(default=dict, help_text="Per exercise slug, the one variable that changed.")
+    review_required = models.BooleanField(default=False)
+    decided_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["plan", "week"]
+        constraints = [models.UniqueConstraint(fields=["plan", "week"], name="one_decision_per_plan_week")]
+
+    def __str__(self) -> str:
+        return f"Week {self.week} of plan {self.plan_id}: {self.action}"
+
+
+class AlertKind(models.TextChoices):
+    RED_FLAG = "red_flag", "Red flag reported"
+    PAIN_RED = "pain_red", "Pain above the red threshold"
+    REVIEW = "review", "Progression paused for review"
+    STRENGTH_DROP = "strength_drop", "Strength or function dropped"
+    OVERRIDE = "override", "Dose above a limit accepted with an override"
+    NO_CHECKINS = "no_checkins", "No check-ins this week"
+
+
+class Alert(models.Model):
+    patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="alerts")
+    plan = models.ForeignKey(Plan, null=True, blank=True, on_delete=models.CASCADE, related_name="alerts")
+    kind = models.CharField(max_length=20, choices=AlertKind.choices)
+    urgent = models.BooleanField(default=False, help_text="Needs a clinician today (red flags, red pain).")
+    message = models.TextField()
+    checkin = models.ForeignKey(CheckIn, null=True, blank=True, on_delete=models.CASCADE, related_name="alerts")
+    decision = models.ForeignKey(
+        "rehab.ProgressionDecision", null=True, blank=True, on_delete=models.CASCADE, related_name="alerts"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    emailed_at = models.DateTimeField(null=True, blank=True)
+    acknowledged_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+    acknowledgement_note = models.TextField(blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["acknowledged_at", "-urgent", "-created_at"]
+        constraints = [
+            # One alert of a kind per check-in or decision: retried follow-ups never duplicate.
+            models.UniqueConstraint(
+                fields=["checkin", "kind"], condition=models.Q(checkin__isnull=False), name="one_alert_per_checkin_kind"
+            ),
+            models.UniqueConstraint(
+                fields=["decision", "kind"],
+                condition=models.Q(decision__isnull=False),
+                name="one_alert_per_decision_kind",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} for {self.patient}"

@@ -1,0 +1,107 @@
+"""Red flags and red pain: pause the plan, alert the care team in the app and by email."""
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from planner.vocabulary import RED_FLAGS
+from rehab.clinical import red_pain_threshold
+from rehab.models import Alert, AlertKind, CheckIn, Plan, PlanStatus, User
+from rehab.queue import enqueue_on_commit
+from rehab.services.errors import Conflict, InvalidInput, NotAllowed
+from rehab.services.notifications import care_team_alert_send
+
+RED_FLAG_LABELS = {code: label for code, label, _advice in RED_FLAGS}
+RED_FLAG_ADVICE = {code: advice for code, _label, advice in RED_FLAGS}
+
+
+def patient_advice(checkin: CheckIn) -> list[str]:
+    """What the patient is told to do now, in plain words, after logging this session."""
+    advice = [RED_FLAG_ADVICE[code] for code in checkin.red_flags if code in RED_FLAG_ADVICE]
+    threshold = red_pain_threshold()
+    if any(
+        p is not None and p > threshold for p in (checkin.pain_during, checkin.pain_after, checkin.pain_next_morning)
+    ):
+        advice.append(
+            "Your pain was high. Stop the exercises for now and rest. Your care team has been told "
+            "and will contact you about what to do next."
+        )
+    if advice:
+        advice.append("Your plan is paused until your care team has looked at this.")
+    return advice
+
+
+def checkin_follow_up(*, checkin_id: int) -> list[Alert]:
+    """Pause the plan and alert the care team for a red flag or red pain. Safe to run twice.
+
+    The alerts' unique (check-in, kind) constraint makes a repeated run create nothing; the
+    pause is a conditional update; each alert is emailed once (claimed by emailed_at).
+    """
+    checkin = CheckIn.objects.select_related("plan", "patient").get(pk=checkin_id)
+    created = []
+    with transaction.atomic():
+        plan = Plan.objects.select_for_update().get(pk=checkin.plan_id)
+        specs = []
+        if checkin.red_flags:
+            labels = ", ".join(RED_FLAG_LABELS.get(code, code) for code in checkin.red_flags)
+            specs.append(
+                (AlertKind.RED_FLAG, f"{checkin.patient.full_name} reported: {labels} (session of {checkin.date}).")
+            )
+        threshold = red_pain_threshold()
+        pains = {"during": checkin.pain_during, "after": checkin.pain_after, "next morning": checkin.pain_next_morning}
+        high = {when: p for when, p in pains.items() if p is not None and p > threshold}
+        if high:
+            detail = ", ".join(f"{p}/10 {when}" for when, p in high.items())
+            specs.append(
+                (AlertKind.PAIN_RED, f"{checkin.patient.full_name} reported pain {detail} (session of {checkin.date}).")
+            )
+        for kind, message in specs:
+            try:
+                with transaction.atomic():
+                    alert = Alert.objects.create(
+                        patient=checkin.patient, plan=plan, kind=kind, urgent=True, message=message, checkin=checkin
+                    )
+            except IntegrityError:
+                continue  # already alerted for this check-in
+            created.append(alert)
+        if specs and plan.status == PlanStatus.ACTIVE:
+            plan.status = PlanStatus.PAUSED
+            plan.pause_reason = "; ".join(message for _kind, message in specs)
+            plan.version += 1
+            plan._change_reason = f"Paused at once: {plan.pause_reason} (check-in {checkin.pk})"
+            plan.save()
+        CheckIn.objects.filter(pk=checkin.pk, followed_up_at__isnull=True).update(followed_up_at=timezone.now())
+        for alert in created:
+            enqueue_on_commit("rehab.tasks.email_alert", alert.pk, inline_if_broker_down=True)
+    return created
+
+
+def alert_email(*, alert_id: int) -> bool:
+    """Email one alert to the care team, once."""
+    claimed = Alert.objects.filter(pk=alert_id, emailed_at__isnull=True).update(emailed_at=timezone.now())
+    if claimed != 1:
+        return False
+    alert = Alert.objects.select_related("patient").get(pk=alert_id)
+    recipients = [u.email for u in alert.patient.care_team.all() if u.email and u.is_active]
+    if not recipients:
+        return False
+    try:
+        care_team_alert_send(alert=alert, recipients=recipients)
+    except Exception:
+        Alert.objects.filter(pk=alert_id).update(emailed_at=None)  # let a retry send it
+        raise
+    return True
+
+
+@transaction.atomic
+def alert_acknowledge(*, actor: User, alert: Alert, note: str) -> Alert:
+    if not actor.is_care_staff:
+        raise NotAllowed("Only the care team acknowledges alerts.")
+    if not note.strip():
+        raise InvalidInput({"note": ["Say what you did or decided."]})
+    updated = Alert.objects.filter(pk=alert.pk, acknowledged_at__isnull=True).update(
+        acknowledged_by=actor, acknowledged_at=timezone.now(), acknowledgement_note=note.strip()
+    )
+    if updated != 1:
+        raise Conflict("This alert was already acknowledged.")
+    alert.refresh_from_db()
+    return alert

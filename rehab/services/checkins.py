@@ -1,0 +1,141 @@
+"""Recording what patients report: session check-ins, next-morning pain and measurements."""
+
+from datetime import date
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from planner.vocabulary import MEASURES
+from rehab.clinical import red_pain_threshold
+from rehab.models import CheckIn, CheckInItem, Measurement, Patient, Plan, PlanStatus, Role, User
+from rehab.queue import enqueue_on_commit
+from rehab.services.errors import InvalidInput, NotAllowed
+
+MEASURE_RANGES = {code: (low, high) for code, _label, _unit, low, high, _better in MEASURES}
+
+
+def plan_week_of(plan: Plan, day: date) -> int:
+    return (day - plan.start_date).days // 7 + 1
+
+
+def needs_follow_up(checkin: CheckIn) -> bool:
+    """A red flag, or pain above the red threshold, needs the care team at once."""
+    threshold = red_pain_threshold()
+    pains = [checkin.pain_during, checkin.pain_after, checkin.pain_next_morning]
+    return bool(checkin.red_flags) or any(p is not None and p > threshold for p in pains)
+
+
+def _validate(plan: Plan, day: date, today: date, items: list[dict]) -> None:
+    errors: dict[str, list[str]] = {}
+    if day > today:
+        errors["date"] = ["A session cannot be logged for a day that has not come yet."]
+    elif not 1 <= plan_week_of(plan, day) <= plan.weeks:
+        errors["date"] = [f"This plan runs from {plan.start_date} for {plan.weeks} weeks; the date is outside it."]
+    item_ids = {item["plan_item"].pk for item in items}
+    if any(item["plan_item"].plan_id != plan.pk for item in items):
+        errors["items"] = ["Each item must be an exercise of this plan."]
+    elif len(item_ids) != len(items):
+        errors["items"] = ["Each exercise may appear only once."]
+    if errors:
+        raise InvalidInput(errors)
+
+
+def checkin_record(
+    *,
+    actor: User,
+    plan: Plan,
+    idempotency_key: str,
+    date: date,
+    pain_during: int,
+    pain_after: int,
+    items: list[dict] | None = None,
+    session_rpe: int | None = None,
+    pain_next_morning: int | None = None,
+    red_flags: list[str] | None = None,
+    notes: str = "",
+) -> tuple[CheckIn, bool]:
+    """Store a session; returns (check-in, created). A retry with the same key returns the first.
+
+    The check-in is committed whether or not the broker answers: its follow-up (pause and
+    alerts for red flags or red pain) goes through the outbox, and runs inline if the broker
+    is down, so a red flag always reaches the care team.
+    """
+    existing = CheckIn.objects.filter(logged_by=actor, idempotency_key=idempotency_key).first()
+    if existing is not None:
+        return existing, False
+    if plan.status not in (PlanStatus.ACTIVE, PlanStatus.PAUSED):
+        raise InvalidInput({"plan": ["Sessions can be logged only on an active plan."]})
+    if actor.role == Role.CLINIC_ADMIN:
+        raise NotAllowed("A clinic admin cannot log sessions.")
+    items = items or []
+    today = timezone.localdate(timezone=_zone(plan.patient))
+    _validate(plan, date, today, items)
+    try:
+        with transaction.atomic():
+            if CheckIn.objects.filter(plan=plan, date=date).exists():
+                raise InvalidInput({"date": ["A session is already logged for this day; change it instead."]})
+            checkin = CheckIn.objects.create(
+                plan=plan,
+                patient=plan.patient,
+                date=date,
+                plan_week=plan_week_of(plan, date),
+                logged_by=actor,
+                on_behalf=actor.role != Role.PATIENT,
+                session_rpe=session_rpe,
+                pain_during=pain_during,
+                pain_after=pain_after,
+                pain_next_morning=pain_next_morning,
+                pain_next_morning_at=timezone.now() if pain_next_morning is not None else None,
+                red_flags=sorted(set(red_flags or [])),
+                notes=notes,
+                idempotency_key=idempotency_key,
+            )
+            CheckInItem.objects.bulk_create([CheckInItem(checkin=checkin, **item) for item in items])
+            if needs_follow_up(checkin):
+                enqueue_on_commit("rehab.tasks.checkin_follow_up", checkin.pk, inline_if_broker_down=True)
+    except IntegrityError:
+        # Two identical requests raced: the other one stored it; return that one.
+        existing = CheckIn.objects.filter(logged_by=actor, idempotency_key=idempotency_key).first()
+        if existing is None:
+            raise InvalidInput({"date": ["A session is already logged for this day; change it instead."]}) from None
+        return existing, False
+    return checkin, True
+
+
+@transaction.atomic
+def checkin_add_next_morning(
+    *, actor: User, checkin: CheckIn, pain_next_morning: int, red_flags: list[str] | None = None
+) -> CheckIn:
+    """The next-morning pain (and any red flag noticed since) for a logged session."""
+    checkin = CheckIn.objects.select_for_update().get(pk=checkin.pk)
+    if actor.role == Role.CLINIC_ADMIN:
+        raise NotAllowed("A clinic admin cannot log sessions.")
+    checkin.pain_next_morning = pain_next_morning
+    checkin.pain_next_morning_at = timezone.now()
+    new_flags = set(red_flags or []) - set(checkin.red_flags)
+    checkin.red_flags = sorted(set(checkin.red_flags) | new_flags)
+    checkin.save(update_fields=["pain_next_morning", "pain_next_morning_at", "red_flags"])
+    if needs_follow_up(checkin):
+        enqueue_on_commit("rehab.tasks.checkin_follow_up", checkin.pk, inline_if_broker_down=True)
+    return checkin
+
+
+@transaction.atomic
+def measurement_record(*, actor: User, patient: Patient, kind: str, value, measured_on: date, notes: str = ""):
+    if actor.role not in (Role.PHYSIOTHERAPIST, Role.CLINICIAN):
+        raise NotAllowed("Only physiotherapists and clinicians record measurements.")
+    low, high = MEASURE_RANGES[kind]
+    if not low <= float(value) <= high:
+        raise InvalidInput({"value": [f"{kind} must be between {low} and {high}."]})
+    return Measurement.objects.create(
+        patient=patient, kind=kind, value=value, measured_on=measured_on, recorded_by=actor, notes=notes
+    )
+
+
+def _zone(patient: Patient):
+    import zoneinfo
+
+    try:
+        return zoneinfo.ZoneInfo(patient.time_zone)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return zoneinfo.ZoneInfo("UTC")

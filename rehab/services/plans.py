@@ -1,0 +1,235 @@
+"""Generating, editing, activating and pausing plans. Limits are enforced on every change."""
+
+from datetime import date
+
+from django.db import transaction
+from django.utils import timezone
+
+from planner import serialize
+from planner.editing import DoseEditError, edit_dose, reschedule_from, tighten_limits, week_number
+from planner.limits import apply_adjustments, check_dose, loosened_fields
+from planner.schedule import build_plan
+from planner.rules import default_rulebook
+from planner.types import AdjustmentError, Dose, LimitAdjustment, LoadLimits
+from planner.types import Plan as EnginePlan
+from rehab.clinical import active_catalogue, profile_from_assessment
+from rehab.models import Alert, AlertKind, Exercise, LimitOverride, Patient, Plan, PlanItem, PlanStatus, Role, User
+from rehab.selectors import latest_assessment
+from rehab.services.errors import Conflict, InvalidInput, NotAllowed
+
+MAX_PLAN_WEEKS = 52
+
+
+def engine_plan(plan: Plan) -> EnginePlan:
+    return serialize.from_dict(EnginePlan, plan.engine)
+
+
+def current_week(plan: Plan, today: date | None = None) -> int:
+    """The plan week under way (1 before the start, the last week after the end)."""
+    today = today or timezone.localdate()
+    return week_number((today - plan.start_date).days, plan.weeks)
+
+
+def _require_care_staff(actor: User, *roles: str) -> None:
+    if actor.role not in (roles or (Role.PHYSIOTHERAPIST, Role.CLINICIAN)):
+        raise NotAllowed("Your role may not change plans.")
+
+
+def _check_version(plan: Plan, version: int | None) -> None:
+    if version is None:
+        raise InvalidInput({"version": ["Send the plan's version you are editing (optimistic concurrency)."]})
+    if version != plan.version:
+        raise Conflict(
+            f"The plan changed since you loaded it (your version {version}, now {plan.version}). Reload and retry."
+        )
+
+
+def _save(plan: Plan, engine: EnginePlan, reason: str) -> None:
+    plan.engine = serialize.to_dict(engine)
+    plan.version += 1
+    plan._change_reason = reason
+    plan.save()
+
+
+@transaction.atomic
+def plan_generate(*, actor: User, patient: Patient, start_date: date, weeks: int = 12) -> Plan:
+    """A draft plan from the patient's latest assessment: limits, prescription, schedule."""
+    _require_care_staff(actor, Role.PHYSIOTHERAPIST)
+    if not 1 <= weeks <= MAX_PLAN_WEEKS:
+        raise InvalidInput({"weeks": [f"A plan lasts 1 to {MAX_PLAN_WEEKS} weeks."]})
+    assessment = latest_assessment(patient)
+    if assessment is None:
+        raise InvalidInput({"patient": ["Record an assessment first: the load limits are computed from it."]})
+    profile = profile_from_assessment(patient, assessment)
+    built = build_plan(profile, active_catalogue(), weeks=weeks)
+    plan = Plan(
+        patient=patient,
+        assessment=assessment,
+        author=actor,
+        start_date=start_date,
+        weeks=weeks,
+        engine=serialize.to_dict(built),
+    )
+    plan._change_reason = f"Generated from the assessment of {assessment.assessed_on}"
+    plan.save()
+    exercise_ids = dict(Exercise.objects.filter(slug__in=[i.slug for i in built.items]).values_list("slug", "id"))
+    PlanItem.objects.bulk_create(
+        [
+            PlanItem(plan=plan, position=n, exercise_id=exercise_ids[item.slug], component=item.component)
+            for n, item in enumerate(built.items, start=1)
+        ]
+    )
+    return plan
+
+
+def _edited_dose(current: Dose, changes: dict, limits: LoadLimits) -> Dose:
+    try:
+        return edit_dose(current, changes, limits, default_rulebook().anchors)
+    except DoseEditError as error:
+        raise InvalidInput(
+            {field: [message[0].upper() + message[1:] + "."] for field, message in error.errors.items()}
+        ) from None
+
+
+def _overridden_slugs(plan: Plan) -> frozenset[str]:
+    return frozenset(
+        LimitOverride.objects.filter(plan=plan, item__isnull=False).values_list("item__exercise__slug", flat=True)
+    )
+
+
+@transaction.atomic
+def plan_item_update(
+    *,
+    actor: User,
+    plan: Plan,
+    item: PlanItem,
+    version: int | None,
+    changes: dict,
+    reason: str = "",
+    override_reason: str = "",
+) -> Plan:
+    """Change one item's dose from the current week on. Above a limit: 400, unless overridden.
+
+    Only a physiotherapist may override, with a reason; the override is stored, audited and
+    flagged for the clinician as an alert.
+    """
+    _require_care_staff(actor)
+    plan = Plan.objects.select_for_update().get(pk=plan.pk)
+    _check_version(plan, version)
+    if plan.status in (PlanStatus.COMPLETED, PlanStatus.ARCHIVED):
+        raise Conflict("A completed or archived plan cannot be changed.")
+    engine = engine_plan(plan)
+    week = 1 if plan.status == PlanStatus.DRAFT else current_week(plan)
+    slug = item.exercise.slug
+    current = engine.weeks[week - 1].dose_for(slug)
+    if current is None:
+        raise InvalidInput({"item": ["This exercise is no longer part of the plan."]})
+    new_dose = _edited_dose(current.dose, changes, engine.limits)
+    violations = check_dose(new_dose, engine.limits)
+    override = None
+    if violations:
+        if not override_reason.strip():
+            errors: dict[str, list[str]] = {}
+            for violation in violations:
+                errors.setdefault(violation.limit, []).append(violation.message)
+            raise InvalidInput(errors)
+        if actor.role != Role.PHYSIOTHERAPIST:
+            raise NotAllowed("Only a physiotherapist may accept a dose above a limit.")
+        override = LimitOverride.objects.create(
+            plan=plan,
+            item=item,
+            limits_exceeded=[{"limit": v.limit, "message": v.message} for v in violations],
+            dose=serialize.to_dict(new_dose),
+            reason=override_reason.strip(),
+            created_by=actor,
+        )
+        Alert.objects.create(
+            patient=plan.patient,
+            plan=plan,
+            kind=AlertKind.OVERRIDE,
+            urgent=False,
+            message=(
+                f"{actor.display_name} set {item.exercise.name} above a limit "
+                f"({'; '.join(v.message for v in violations)}). Reason: {override_reason.strip()}"
+            ),
+        )
+    held = _overridden_slugs(plan)
+    engine = reschedule_from(engine, week, {slug: new_dose}, held=held, clamp=override is None)
+    what = reason.strip() or "Dose edited"
+    if override is not None:
+        what += f" — above the limits with override: {override.reason}"
+    _save(plan, engine, f"{item.exercise.name}, from week {week}: {what}")
+    return plan
+
+
+@transaction.atomic
+def plan_activate(*, actor: User, plan: Plan, version: int | None) -> Plan:
+    """Make a draft the patient's plan; a plan already running for them is completed."""
+    _require_care_staff(actor, Role.PHYSIOTHERAPIST)
+    plan = Plan.objects.select_for_update().get(pk=plan.pk)
+    _check_version(plan, version)
+    if plan.status != PlanStatus.DRAFT:
+        raise Conflict(f"Only a draft can be activated; this plan is {plan.status}.")
+    engine = engine_plan(plan)
+    if not engine.items:
+        raise InvalidInput({"plan": ["This plan has no exercise within the limits; adjust it before activating."]})
+    for running in Plan.objects.select_for_update().filter(
+        patient=plan.patient, status__in=[PlanStatus.ACTIVE, PlanStatus.PAUSED]
+    ):
+        running.status = PlanStatus.COMPLETED
+        running._change_reason = f"Replaced by plan {plan.pk}"
+        running.save()
+    plan.status = PlanStatus.ACTIVE
+    plan.activated_at = timezone.now()
+    plan.version += 1
+    plan._change_reason = "Activated"
+    plan.save()
+    return plan
+
+
+@transaction.atomic
+def plan_limits_adjust(*, actor: User, plan: Plan, version: int | None, adjustments: list[dict], reason: str) -> Plan:
+    """A clinician tightens (or, with a reason, loosens) limits; doses are re-clamped from this week."""
+    _require_care_staff(actor)
+    plan = Plan.objects.select_for_update().get(pk=plan.pk)
+    _check_version(plan, version)
+    engine = engine_plan(plan)
+    requested = [
+        LimitAdjustment(field=a["field"], value=a["value"], reason=reason.strip(), author=actor.display_name)
+        for a in adjustments
+    ]
+    try:
+        new_limits: LoadLimits = apply_adjustments(engine.limits, requested)
+    except AdjustmentError as error:
+        raise InvalidInput({f"adjustments.{k}": [v] for k, v in error.errors.items()}) from None
+    loosened = loosened_fields(engine.limits, new_limits)
+    if loosened and not reason.strip():
+        raise InvalidInput({"reason": ["Loosening a limit needs a recorded reason."]})
+    week = 1 if plan.status == PlanStatus.DRAFT else current_week(plan)
+    engine, dropped = tighten_limits(engine, new_limits, week)
+    if dropped:
+        PlanItem.objects.filter(plan=plan, exercise__slug__in=dropped).delete()
+    words = ", ".join(f"{a.field} → {a.value}" for a in requested)
+    note = f"Limits changed ({words})" + (f": {reason.strip()}" if reason.strip() else "")
+    if dropped:
+        note += f"; removed because the new limits forbid them: {', '.join(dropped)}"
+    _save(plan, engine, note)
+    return plan
+
+
+@transaction.atomic
+def plan_resume(*, actor: User, plan: Plan, version: int | None, reason: str) -> Plan:
+    """A clinician resumes a paused plan, with a reason; it continues from the held dose."""
+    _require_care_staff(actor)
+    plan = Plan.objects.select_for_update().get(pk=plan.pk)
+    _check_version(plan, version)
+    if plan.status != PlanStatus.PAUSED:
+        raise Conflict(f"Only a paused plan can be resumed; this plan is {plan.status}.")
+    if not reason.strip():
+        raise InvalidInput({"reason": ["Say why the plan can resume."]})
+    plan.status = PlanStatus.ACTIVE
+    plan.pause_reason = ""
+    plan.version += 1
+    plan._change_reason = f"Resumed: {reason.strip()}"
+    plan.save()
+    return plan
