@@ -583,7 +583,8 @@ def _reduce(
             return None
         if aerobic:
             current = dose.intensity_in("pct_hrr")
-            new_low = max(0, min(current.low - (high - new_high), new_high))
+            # The range moves down with its top, but its bottom not below the floor (unless it already was).
+            new_low = min(max(current.low - (high - new_high), min(floor, current.low)), new_high)
             reduced = replace(dose, intensity=aerobic_targets(new_low, new_high, limits, book.anchors))
         else:
             reduced = replace(dose, intensity=resistance_targets(new_high, limits, book.anchors))

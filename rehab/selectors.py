@@ -11,7 +11,19 @@ The rules (README "Access"):
 from django.db.models import QuerySet
 from django.http import Http404
 
-from rehab.models import Assessment, LimitOverride, Patient, Plan, PlanItem, PlanStatus, Role, User
+from rehab.models import (
+    Alert,
+    Assessment,
+    CheckIn,
+    LimitOverride,
+    Measurement,
+    Patient,
+    Plan,
+    PlanItem,
+    PlanStatus,
+    Role,
+    User,
+)
 
 
 def patients_visible_to(user: User) -> QuerySet[Patient]:
@@ -119,6 +131,32 @@ def plan_history(plan: Plan) -> list[dict]:
         )
     entries.sort(key=lambda entry: entry["at"], reverse=True)
     return entries
+
+
+def checkins_visible_to(user: User) -> QuerySet[CheckIn]:
+    return CheckIn.objects.filter(patient__in=patients_with_clinical_access(user))
+
+
+def checkin_get(user: User, checkin_id) -> CheckIn:
+    try:
+        return checkins_visible_to(user).select_related("plan", "patient").get(pk=checkin_id)
+    except (CheckIn.DoesNotExist, ValueError, TypeError):
+        raise Http404("No such check-in.") from None
+
+
+def measurements_of(user: User, patient_id) -> QuerySet[Measurement]:
+    patient = patient_get(user, patient_id, clinical=True)
+    return patient.measurements.select_related("recorded_by")
+
+
+def alerts_visible_to(user: User, *, include_acknowledged: bool = False) -> QuerySet[Alert]:
+    """Alerts for the staff member's patients (patients do not receive alerts, they get advice)."""
+    if getattr(user, "role", None) not in (Role.PHYSIOTHERAPIST, Role.CLINICIAN):
+        return Alert.objects.none()
+    alerts = Alert.objects.filter(patient__in=patients_with_clinical_access(user))
+    if not include_acknowledged:
+        alerts = alerts.filter(acknowledged_at__isnull=True)
+    return alerts.select_related("patient", "acknowledged_by").order_by("-urgent", "-created_at")
 
 
 def care_team_candidates(user: User) -> QuerySet[User]:

@@ -9,6 +9,7 @@ from rest_framework.test import APIClient
 from rehab.celery import app as celery_app
 from rehab.models import Role
 from tests import builders
+from tests.worker import reset_broker_connections
 
 
 @pytest.fixture(autouse=True, scope="session")
@@ -88,3 +89,16 @@ def world(db) -> World:
         other_patient,
         foreign_patient,
     )
+
+
+@pytest.fixture
+def broker_down():
+    """Point Celery at a closed port, with eager mode off, as if Redis had gone away."""
+    conf = celery_app.conf
+    saved = (conf.broker_write_url, conf.task_always_eager)
+    # The write URL is what publishing uses; it overrides the broker URL set from the environment.
+    conf.broker_write_url, conf.task_always_eager = "redis://127.0.0.1:9/0", False
+    reset_broker_connections()
+    yield
+    conf.broker_write_url, conf.task_always_eager = saved
+    reset_broker_connections()

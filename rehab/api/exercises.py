@@ -60,8 +60,11 @@ def _choice_param(name, values, description):
 class ExerciseViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = ExerciseSerializer
     lookup_field = "slug"
+    queryset = Exercise.objects.filter(is_active=True).select_related("easier", "harder")
 
-    def get_queryset(self):
+    def filter_queryset(self, queryset):
+        if self.action != "list":
+            return queryset
         params = self.request.query_params
         errors = {}
         for name, vocabulary in (
@@ -78,7 +81,6 @@ class ExerciseViewSet(viewsets.ReadOnlyModelViewSet):
         if errors:
             raise serializers.ValidationError(errors)
 
-        queryset = Exercise.objects.filter(is_active=True).select_related("easier", "harder")
         if params.get("component"):
             queryset = queryset.filter(component=params["component"])
         if params.get("impact"):

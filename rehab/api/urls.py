@@ -3,7 +3,7 @@ from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.routers import DefaultRouter
 from rest_framework.throttling import ScopedRateThrottle
 
-from rehab.api import exercises, people, plans
+from rehab.api import checkins, exercises, people, plans
 
 
 class ThrottledObtainAuthToken(ObtainAuthToken):
@@ -17,9 +17,16 @@ router = DefaultRouter()
 router.register("patients", people.PatientViewSet, basename="patient")
 router.register("exercises", exercises.ExerciseViewSet, basename="exercise")
 router.register("plans", plans.PlanViewSet, basename="plan")
+router.register("checkins", checkins.CheckInViewSet, basename="checkin")
+router.register("alerts", checkins.AlertViewSet, basename="alert")
 
 urlpatterns = [
     path("auth/token/", ThrottledObtainAuthToken.as_view(), name="api-token"),
     path("patients/<int:patient_id>/assessments/", people.AssessmentListCreate.as_view(), name="patient-assessments"),
+    path(
+        "patients/<int:patient_id>/measurements/",
+        checkins.MeasurementListCreate.as_view(),
+        name="patient-measurements",
+    ),
     path("", include(router.urls)),
 ]

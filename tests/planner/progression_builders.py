@@ -64,6 +64,4 @@ def checkin(checkin_id: int, day: date, slugs=(), **overrides) -> CheckInSignal:
 def week_of_checkins(week: int, slugs, sessions: int = 3, **overrides) -> tuple[CheckInSignal, ...]:
     """`sessions` check-ins on Monday, Wednesday, Friday... of plan week `week`; ids 100*week + n."""
     start = FIRST_MONDAY + timedelta(weeks=week - 1)
-    return tuple(
-        checkin(100 * week + n, start + timedelta(days=2 * n), slugs, **overrides) for n in range(sessions)
-    )
+    return tuple(checkin(100 * week + n, start + timedelta(days=2 * n), slugs, **overrides) for n in range(sessions))

@@ -71,7 +71,9 @@ def test_rules_that_agree_on_the_winning_value_are_all_cited():
     limits = compute_limits(motivating_case_profile())
 
     assert set(limits.rule_ids_for("weekly_progression_max_pct")) == {
-        "progression.fragile_bones_5pct", "inflammation.progression_5pct"}
+        "progression.fragile_bones_5pct",
+        "inflammation.progression_5pct",
+    }
 
 
 def test_a_fit_adult_has_only_the_baseline_limits():
@@ -132,8 +134,7 @@ def test_a_beta_blocker_removes_the_heart_rate_zone_so_effort_governs():
 
 
 def test_a_measured_maximum_heart_rate_replaces_the_tanaka_estimate():
-    limits = compute_limits(build_profile(age=57, measured_hr_max=150, resting_hr=60,
-                                          inflammation_activity="moderate"))
+    limits = compute_limits(build_profile(age=57, measured_hr_max=150, resting_hr=60, inflammation_activity="moderate"))
 
     assert limits.aerobic.hr_max_bpm == 150
     assert limits.aerobic.hr_zone_bpm == (87, 95)  # 60 + 30..39 % x 90
@@ -181,10 +182,21 @@ def test_every_limit_names_the_rules_that_set_it():
     for profile in (build_profile(), motivating_case_profile(), beta_blocker_profile(), vertebral_fracture_profile()):
         limits = compute_limits(profile)
         rule_ids = ids(limits.rules)
-        for path in ("max_impact", "aerobic.max_rpe", "aerobic.max_hrr_pct", "aerobic.hr_zone_bpm",
-                     "resistance.max_pct_1rm", "resistance.max_rpe", "resistance.min_reps",
-                     "flexibility.max_hold_seconds", "excluded_tags", "avoid_regions", "no_loading_regions",
-                     "weekly_progression_max_pct", "supervision_required"):
+        for path in (
+            "max_impact",
+            "aerobic.max_rpe",
+            "aerobic.max_hrr_pct",
+            "aerobic.hr_zone_bpm",
+            "resistance.max_pct_1rm",
+            "resistance.max_rpe",
+            "resistance.min_reps",
+            "flexibility.max_hold_seconds",
+            "excluded_tags",
+            "avoid_regions",
+            "no_loading_regions",
+            "weekly_progression_max_pct",
+            "supervision_required",
+        ):
             assert limits.rule_ids_for(path), path
             assert set(limits.rule_ids_for(path)) <= rule_ids, path
 
@@ -273,7 +285,12 @@ def test_loosened_fields_lists_each_kind_of_loosening():
     )
 
     assert {change.field for change in loosened_fields(limits, looser)} == {
-        "max_impact", "excluded_tags", "supervision_required", "resistance.min_reps", "aerobic.hr_zone_bpm"}
+        "max_impact",
+        "excluded_tags",
+        "supervision_required",
+        "resistance.min_reps",
+        "aerobic.hr_zone_bpm",
+    }
 
 
 def test_changing_the_hrr_ceiling_recomputes_the_heart_rate_zone():
@@ -288,8 +305,14 @@ def test_adjustments_report_unknown_fields_and_bad_values():
     limits = compute_limits(build_profile())
 
     with pytest.raises(AdjustmentError) as raised:
-        apply_adjustments(limits, [LimitAdjustment("aerobic.colour", 3), LimitAdjustment("max_impact", "extreme"),
-                                   LimitAdjustment("excluded_tags", ["cartwheels"])])
+        apply_adjustments(
+            limits,
+            [
+                LimitAdjustment("aerobic.colour", 3),
+                LimitAdjustment("max_impact", "extreme"),
+                LimitAdjustment("excluded_tags", ["cartwheels"]),
+            ],
+        )
 
     assert set(raised.value.errors) == {"aerobic.colour", "max_impact", "excluded_tags"}
 
@@ -307,15 +330,26 @@ def test_adding_an_exclusion_is_a_tightening():
 
 
 def aerobic_dose(**overrides):
-    fields = {"component": "aerobic", "dose_kind": "minutes", "frequency_per_week": 3, "minutes": 10.0,
-              "intensity": (Intensity("pct_hrr", 30, 39), Intensity("hr_bpm", 99, 108), Intensity("rpe_6_20", 9, 11))}
+    fields = {
+        "component": "aerobic",
+        "dose_kind": "minutes",
+        "frequency_per_week": 3,
+        "minutes": 10.0,
+        "intensity": (Intensity("pct_hrr", 30, 39), Intensity("hr_bpm", 99, 108), Intensity("rpe_6_20", 9, 11)),
+    }
     fields.update(overrides)
     return Dose(**fields)
 
 
 def resistance_dose(**overrides):
-    fields = {"component": "resistance", "dose_kind": "sets_reps", "frequency_per_week": 2, "sets": 1, "reps": 12,
-              "intensity": (Intensity("pct_1rm", 40, 40), Intensity("rpe_6_20", 9, 11))}
+    fields = {
+        "component": "resistance",
+        "dose_kind": "sets_reps",
+        "frequency_per_week": 2,
+        "sets": 1,
+        "reps": 12,
+        "intensity": (Intensity("pct_1rm", 40, 40), Intensity("rpe_6_20", 9, 11)),
+    }
     fields.update(overrides)
     return Dose(**fields)
 
@@ -339,8 +373,9 @@ def test_an_edit_above_the_effort_ceiling_names_the_limit():
 def test_an_edit_above_the_heart_rate_zone_names_the_limit():
     limits = compute_limits(motivating_case_profile())
 
-    violations = check_dose(aerobic_dose(intensity=(Intensity("pct_hrr", 40, 50), Intensity("hr_bpm", 110, 120))),
-                            limits)
+    violations = check_dose(
+        aerobic_dose(intensity=(Intensity("pct_hrr", 40, 50), Intensity("hr_bpm", 110, 120))), limits
+    )
 
     assert {v.limit for v in violations} == {"aerobic.max_hrr_pct", "aerobic.hr_zone_bpm"}
 
@@ -394,7 +429,8 @@ def test_growth_above_the_weekly_cap_is_a_violation():
 
     assert check_growth(aerobic_dose(), aerobic_dose(minutes=10.5), limits) == []
     assert [v.limit for v in check_growth(aerobic_dose(), aerobic_dose(minutes=11.0), limits)] == [
-        "weekly_progression_max_pct"]
+        "weekly_progression_max_pct"
+    ]
 
 
 def test_the_growth_measure_is_frequency_times_time_times_intensity():

@@ -28,8 +28,9 @@ def imported_names(path: Path) -> set[str]:
 
 def test_no_planner_source_file_mentions_a_django_import():
     offenders = {
-        str(path.relative_to(REPO_ROOT)): sorted(name for name in imported_names(path)
-                                                if name.split(".")[0] in {"django", "rest_framework", "rehab"})
+        str(path.relative_to(REPO_ROOT)): sorted(
+            name for name in imported_names(path) if name.split(".")[0] in {"django", "rest_framework", "rehab"}
+        )
         for path in PLANNER_DIR.rglob("*.py")
     }
 
@@ -61,7 +62,11 @@ def test_every_planner_module_imports_and_plans_with_django_blocked():
 
     result = subprocess.run(  # a fixed interpreter and our own module names
         [sys.executable, "-c", BLOCKING_IMPORTER, *modules],
-        cwd=REPO_ROOT, capture_output=True, text=True, timeout=120, check=False,
+        cwd=REPO_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
     )
 
     assert result.returncode == 0, result.stderr

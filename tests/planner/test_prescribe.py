@@ -156,8 +156,15 @@ def test_exercises_that_break_a_limit_never_appear(tiny_library):
     limits, prescription = plan_for(motivating_case_profile(), tiny_library)
 
     chosen = {item.slug for item in prescription.items}
-    assert not chosen & {"jogging", "recumbent-bike", "seated-knee-extension", "deep-glute-stretch",
-                         "weighted-sit-up", "russian-twist", "jump-squat"}
+    assert not chosen & {
+        "jogging",
+        "recumbent-bike",
+        "seated-knee-extension",
+        "deep-glute-stretch",
+        "weighted-sit-up",
+        "russian-twist",
+        "jump-squat",
+    }
     assert all(check_dose(item, limits) == [] for item in prescription.items)
 
 
@@ -198,8 +205,9 @@ def test_the_same_input_gives_the_same_prescription_whatever_the_library_order(l
 # --- Rationale -------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("profile", [build_profile(), motivating_case_profile(), beta_blocker_profile()],
-                         ids=["fit", "case", "beta-blocker"])
+@pytest.mark.parametrize(
+    "profile", [build_profile(), motivating_case_profile(), beta_blocker_profile()], ids=["fit", "case", "beta-blocker"]
+)
 def test_every_prescribed_value_carries_its_rules(library, profile):
     _, prescription = plan_for(profile, library)
 

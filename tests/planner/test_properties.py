@@ -151,7 +151,7 @@ def profile_and_worse(draw):
     profile = draw(profiles())
 
     def worse(vocabulary, current):
-        return draw(st.sampled_from(vocabulary[vocabulary.index(current):]))
+        return draw(st.sampled_from(vocabulary[vocabulary.index(current) :]))
 
     worse_profile = replace(
         profile,
@@ -175,8 +175,14 @@ def test_a_worse_assessment_never_loosens_a_limit(pair):
     assert loosened_fields(compute_limits(profile), compute_limits(worse)) == ()
 
 
-TIGHTENABLE = ("aerobic.max_rpe", "aerobic.max_hrr_pct", "resistance.max_pct_1rm", "resistance.max_rpe",
-               "flexibility.max_hold_seconds", "weekly_progression_max_pct")
+TIGHTENABLE = (
+    "aerobic.max_rpe",
+    "aerobic.max_hrr_pct",
+    "resistance.max_pct_1rm",
+    "resistance.max_rpe",
+    "flexibility.max_hold_seconds",
+    "weekly_progression_max_pct",
+)
 
 
 @st.composite
@@ -187,8 +193,11 @@ def tightenings(draw, limits: LoadLimits):
         lowest = 6 if path.endswith("max_rpe") else 1
         adjustments.append(LimitAdjustment(path, draw(st.integers(min(lowest, int(current)), int(current)))))
     if draw(st.booleans()):
-        adjustments.append(LimitAdjustment("excluded_tags", list(limits.excluded_tags) + draw(
-            st.lists(st.sampled_from(MOVEMENT_TAGS), max_size=3))))
+        adjustments.append(
+            LimitAdjustment(
+                "excluded_tags", list(limits.excluded_tags) + draw(st.lists(st.sampled_from(MOVEMENT_TAGS), max_size=3))
+            )
+        )
     if draw(st.booleans()):
         adjustments.append(LimitAdjustment("resistance.min_reps", limits.resistance.min_reps + draw(st.integers(0, 5))))
     return adjustments

@@ -141,8 +141,9 @@ def test_limits_tightened_after_prescription_are_applied_last(library):
     profile = build_profile()
     limits = compute_limits(profile)
     items = prescribe(profile, library, limits).items
-    tighter = apply_adjustments(limits, [LimitAdjustment("aerobic.max_hrr_pct", 45),
-                                         LimitAdjustment("resistance.max_pct_1rm", 50)])
+    tighter = apply_adjustments(
+        limits, [LimitAdjustment("aerobic.max_hrr_pct", 45), LimitAdjustment("resistance.max_pct_1rm", 50)]
+    )
 
     for week in schedule(items, tighter):
         for scheduled in week.doses:
@@ -162,8 +163,9 @@ def test_a_dose_at_every_ceiling_is_held(library):
 
 
 def test_clinician_adjustments_flow_into_the_plan(library):
-    plan = build_plan(motivating_case_profile(), library,
-                      adjustments=[LimitAdjustment("weekly_progression_max_pct", 3)])
+    plan = build_plan(
+        motivating_case_profile(), library, adjustments=[LimitAdjustment("weekly_progression_max_pct", 3)]
+    )
 
     assert plan.limits.weekly_progression_max_pct == 3
     for item in plan.items:

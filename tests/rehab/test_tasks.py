@@ -4,11 +4,9 @@ import pytest
 from django.core import mail
 
 from rehab import queue
-from rehab.celery import app as celery_app
 from rehab.models import OutboxMessage
 from tests import builders
 from tests.conftest import client_for
-from tests.worker import reset_broker_connections as _reset_connections
 from tests.worker import running_worker, wait_for
 
 
@@ -22,19 +20,6 @@ def test_an_activation_email_travels_through_a_real_broker_and_worker(world, tmp
         wait_for(lambda: len(mail.outbox) == 1)
     assert mail.outbox[0].to == ["ann@example.org"]
     assert OutboxMessage.objects.get().sent_at is not None
-
-
-@pytest.fixture
-def broker_down():
-    """Point Celery at a closed port, with eager mode off, as if Redis had gone away."""
-    conf = celery_app.conf
-    saved = (conf.broker_write_url, conf.task_always_eager)
-    # The write URL is what publishing uses; it overrides the broker URL set from the environment.
-    conf.broker_write_url, conf.task_always_eager = "redis://127.0.0.1:9/0", False
-    _reset_connections()
-    yield
-    conf.broker_write_url, conf.task_always_eager = saved
-    _reset_connections()
 
 
 @pytest.mark.django_db(transaction=True)

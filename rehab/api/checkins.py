@@ -1,0 +1,233 @@
+"""Check-ins (with an Idempotency-Key), next-morning pain, measurements and alerts."""
+
+import uuid
+
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.generics import ListCreateAPIView
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.response import Response
+
+from planner.vocabulary import MEASURE_CODES, MEASURES, RED_FLAG_CODES
+from rehab import selectors
+from rehab.api.fields import VocabularyListField
+from rehab.api.permissions import StaffWritesOnly
+from rehab.models import Alert, CheckIn, CheckInItem, Measurement, PlanItem, Role
+from rehab.services import alerts as alert_services
+from rehab.services import checkins as checkin_services
+
+MEASURE_UNITS = {code: unit for code, _label, unit, *_ in MEASURES}
+
+
+class CheckInItemSerializer(serializers.ModelSerializer):
+    plan_item = serializers.PrimaryKeyRelatedField(queryset=PlanItem.objects.all())
+    load_kg = serializers.DecimalField(
+        max_digits=5, decimal_places=1, min_value=0, max_value=300, required=False, allow_null=True
+    )
+    minutes = serializers.DecimalField(
+        max_digits=5, decimal_places=1, min_value=0, max_value=300, required=False, allow_null=True
+    )
+
+    class Meta:
+        model = CheckInItem
+        fields = ["plan_item", "done", "sets", "reps", "load_kg", "minutes", "average_hr"]
+        validators = []
+
+
+class CheckInSerializer(serializers.ModelSerializer):
+    plan = serializers.IntegerField(
+        required=False, source="plan_id", help_text="Defaults to the patient's running plan."
+    )
+    items = CheckInItemSerializer(many=True, required=False)
+    red_flags = VocabularyListField(RED_FLAG_CODES, required=False)
+    session_rpe = serializers.IntegerField(min_value=6, max_value=20, required=False, allow_null=True)
+    pain_during = serializers.IntegerField(min_value=0, max_value=10)
+    pain_after = serializers.IntegerField(min_value=0, max_value=10)
+    pain_next_morning = serializers.IntegerField(min_value=0, max_value=10, required=False, allow_null=True)
+    advice = serializers.SerializerMethodField()
+
+    class Meta:
+        model = CheckIn
+        fields = [
+            "id",
+            "plan",
+            "patient",
+            "date",
+            "plan_week",
+            "items",
+            "session_rpe",
+            "pain_during",
+            "pain_after",
+            "pain_next_morning",
+            "red_flags",
+            "notes",
+            "on_behalf",
+            "created_at",
+            "advice",
+        ]
+        read_only_fields = ["id", "patient", "plan_week", "on_behalf", "created_at"]
+        # Uniqueness (one session per plan and day, idempotency keys) is the service's job:
+        # DRF's generated validators would make `plan` required and race anyway.
+        validators = []
+
+    def get_advice(self, checkin) -> list[str]:
+        return alert_services.patient_advice(checkin)
+
+
+class NextMorningSerializer(serializers.Serializer):
+    pain_next_morning = serializers.IntegerField(min_value=0, max_value=10)
+    red_flags = VocabularyListField(RED_FLAG_CODES, required=False)
+
+
+class CheckInViewSet(
+    mixins.CreateModelMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
+    serializer_class = CheckInSerializer
+    permission_classes = [IsAuthenticated]
+    http_method_names = ["get", "post", "patch", "head", "options"]
+
+    def get_queryset(self):
+        queryset = selectors.checkins_visible_to(self.request.user).prefetch_related("items")
+        for name in ("patient", "plan"):
+            value = self.request.query_params.get(name)
+            if value:
+                if not value.isdigit():
+                    raise serializers.ValidationError({name: ["Must be a number."]})
+                queryset = queryset.filter(**{f"{name}_id": int(value)})
+        return queryset
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "Idempotency-Key",
+                str,
+                OpenApiParameter.HEADER,
+                description="Client-chosen key; a retry with the same key returns the first result.",
+            ),
+        ]
+    )
+    def create(self, request, *args, **kwargs):
+        """Log a session. A retried request with the same Idempotency-Key returns the first check-in."""
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        plan = self._plan_for(request.user, data.pop("plan_id", None))
+        key = request.headers.get("Idempotency-Key") or f"server-{uuid.uuid4()}"
+        if len(key) > 100:
+            raise serializers.ValidationError({"Idempotency-Key": ["At most 100 characters."]})
+        checkin, created = checkin_services.checkin_record(actor=request.user, plan=plan, idempotency_key=key, **data)
+        body = self.get_serializer(checkin).data
+        return Response(body, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
+
+    def _plan_for(self, user, plan_id):
+        if plan_id is not None:
+            return selectors.plan_get(user, plan_id)
+        if user.role == Role.PATIENT:
+            patient = selectors.patients_visible_to(user).first()
+            plan = selectors.running_plan(patient) if patient else None
+            if plan is not None:
+                return plan
+            raise serializers.ValidationError({"plan": ["You have no active plan to log against."]})
+        raise serializers.ValidationError({"plan": ["Say which plan this session belongs to."]})
+
+    @extend_schema(request=NextMorningSerializer, responses={200: CheckInSerializer})
+    def partial_update(self, request, pk=None):
+        """Add the next-morning pain (and any red flag noticed since) to a logged session."""
+        checkin = selectors.checkin_get(request.user, pk)
+        data = NextMorningSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        checkin = checkin_services.checkin_add_next_morning(actor=request.user, checkin=checkin, **data.validated_data)
+        return Response(self.get_serializer(checkin).data)
+
+
+class MeasurementSerializer(serializers.ModelSerializer):
+    kind = serializers.ChoiceField(choices=MEASURE_CODES)
+    value = serializers.DecimalField(max_digits=7, decimal_places=1)
+    unit = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Measurement
+        fields = ["id", "kind", "value", "unit", "measured_on", "notes", "created_at"]
+        read_only_fields = ["id", "created_at"]
+
+    def get_unit(self, measurement) -> str:
+        return MEASURE_UNITS.get(measurement.kind, "")
+
+    def validate(self, attrs):
+        low, high = checkin_services.MEASURE_RANGES[attrs["kind"]]
+        if not low <= attrs["value"] <= high:
+            unit = MEASURE_UNITS[attrs["kind"]]
+            raise serializers.ValidationError({"value": [f"Must be between {low} and {high} {unit}."]})
+        return attrs
+
+
+class MeasurementListCreate(ListCreateAPIView):
+    serializer_class = MeasurementSerializer
+    permission_classes = [IsAuthenticated, StaffWritesOnly]
+    patient_scoped = True
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        self.patient = selectors.patient_get(request.user, kwargs["patient_id"], clinical=True)
+        self.check_object_permissions(request, self.patient)
+
+    def get_queryset(self):
+        return selectors.measurements_of(self.request.user, self.kwargs["patient_id"])
+
+    def perform_create(self, serializer):
+        serializer.instance = checkin_services.measurement_record(
+            actor=self.request.user, patient=self.patient, **serializer.validated_data
+        )
+
+
+class AlertSerializer(serializers.ModelSerializer):
+    patient_name = serializers.CharField(source="patient.full_name", read_only=True)
+    acknowledged_by = serializers.CharField(source="acknowledged_by.display_name", read_only=True, default=None)
+
+    class Meta:
+        model = Alert
+        fields = [
+            "id",
+            "patient",
+            "patient_name",
+            "plan",
+            "kind",
+            "urgent",
+            "message",
+            "checkin",
+            "decision",
+            "created_at",
+            "acknowledged_at",
+            "acknowledged_by",
+            "acknowledgement_note",
+        ]
+
+
+class AcknowledgeSerializer(serializers.Serializer):
+    note = serializers.CharField(max_length=2000)
+
+
+class AlertViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    """Open alerts for the user's patients, most urgent first; `?all=1` includes acknowledged ones."""
+
+    serializer_class = AlertSerializer
+    permission_classes = [IsAuthenticated]
+
+    def get_queryset(self):
+        return selectors.alerts_visible_to(
+            self.request.user, include_acknowledged=self.request.query_params.get("all") == "1"
+        )
+
+    @extend_schema(request=AcknowledgeSerializer, responses={200: AlertSerializer})
+    @action(detail=True, methods=["post"])
+    def acknowledge(self, request, pk=None):
+        alert = selectors.alerts_visible_to(request.user, include_acknowledged=True).filter(pk=pk).first()
+        if alert is None:
+            from django.http import Http404
+
+            raise Http404("No such alert.")
+        data = AcknowledgeSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        alert = alert_services.alert_acknowledge(actor=request.user, alert=alert, note=data.validated_data["note"])
+        return Response(AlertSerializer(alert).data)
