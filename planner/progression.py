@@ -199,6 +199,10 @@ class WeekContext:
             raise ValueError(f"previous_light must be one of {LIGHTS} or None")
         if self.previous_action not in (*ACTIONS, None):
             raise ValueError(f"previous_action must be one of {ACTIONS} or None")
+        if self.previous_mean_pain is not None and not 0 <= self.previous_mean_pain <= 10:
+            raise ValueError("previous_mean_pain must be from 0 to 10")
+        if self.weeks_since_regression is not None:
+            _check_int(self.weeks_since_regression, 1, 10_000, "weeks_since_regression")
         slugs = [item.slug for item in self.items]
         if len(set(slugs)) != len(slugs):
             raise ValueError("each item appears once")
@@ -704,21 +708,42 @@ def _advance_item(
     attempts.append((item.progression, False))
     cap_rules = limits.rules_for("weekly_progression_max_pct")
     for progression, climbing_back in attempts:
-        grown, variable = next_dose(base, _Progressing(progression), next_week, limits, book)
-        if variable is None:
-            continue
-        step_rules = next(step.rules for step in progression.steps if step.variable == variable)
-        rules = unique_rules(why, (config.rule("return_to_held"),) if climbing_back else (), step_rules, cap_rules)
-        dose = add_rationale(add_rationale(grown, RATIONALE_FIELD[variable], rules), "volume", rules)
-        dose = clamp_dose(dose, limits)  # limits last
-        if not growth_within_cap(base, dose, limits.weekly_progression_max_pct):
-            continue  # defensive: next_dose already keeps within the cap
-        verb = "Back towards the dose before the regression" if climbing_back else "Advance"
-        text = f"{verb}: {_describe(variable, base, dose)}."
-        held = item.held_dose if _below(dose, item.held_dose) else None
-        return ItemDecision(item.slug, item.dose, dose, variable, "up", rules, text, held)
-    text = "Held: no variable is due and has room to grow this week under its ceiling and the weekly cap."
+        for _ in progression.steps:
+            grown, variable = next_dose(base, _Progressing(progression), next_week, limits, book)
+            if variable is None:
+                break
+            step = next(step for step in progression.steps if step.variable == variable)
+            rules = unique_rules(why, (config.rule("return_to_held"),) if climbing_back else (), step.rules, cap_rules)
+            dose = add_rationale(add_rationale(grown, RATIONALE_FIELD[variable], rules), "volume", rules)
+            dose = clamp_dose(dose, limits)  # limits last
+            if not _one_step_up(base, dose, variable, step.refit, limits):
+                # The limits undo this step (a ceiling in the rule above a limit changed since): pass it over.
+                progression = _passed_over(progression, variable, base)
+                continue
+            verb = "Back towards the dose before the regression" if climbing_back else "Advance"
+            text = f"{verb}: {_describe(variable, base, dose)}."
+            held = item.held_dose if _below(dose, item.held_dose) else None
+            return ItemDecision(item.slug, item.dose, dose, variable, "up", rules, text, held)
+    text = "Held: no variable is due and has room to grow this week under its ceiling, the limits and the weekly cap."
     return ItemDecision(item.slug, item.dose, base, None, None, why, text, item.held_dose if returning else None)
+
+
+def _one_step_up(base: Dose, dose: Dose, variable: str, refit: str | None, limits: LoadLimits) -> bool:
+    """The clamped dose still grows `variable`, changes nothing but it (and its refit), within the cap."""
+    return (
+        _value(dose, variable) > _value(base, variable)
+        and set(_changed(base, dose)) <= {variable, refit}
+        and growth_within_cap(base, dose, limits.weekly_progression_max_pct)
+    )
+
+
+def _passed_over(progression: ProgressionRule, variable: str, dose: Dose) -> ProgressionRule:
+    """The rule with `variable`'s ceiling at its current value, so next_dose passes over it."""
+    steps = tuple(
+        replace(step, ceiling=_value(dose, variable)) if step.variable == variable else step
+        for step in progression.steps
+    )
+    return replace(progression, steps=steps)
 
 
 def _hold_item(item: ItemState, limits: LoadLimits, why: tuple[Rule, ...], text: str) -> ItemDecision:

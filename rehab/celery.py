@@ -7,6 +7,7 @@ beat run on a fresh machine with no server; CELERY_BROKER_URL switches to Redis.
 import os
 
 from celery import Celery
+from celery.schedules import crontab
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "rehab.settings")
 
@@ -17,4 +18,8 @@ app.autodiscover_tasks()
 app.conf.beat_schedule = {
     # Hand to the broker anything that could not be queued when it was down.
     "outbox-drain": {"task": "rehab.tasks.outbox_drain", "schedule": 60.0},
+    # Decide the progression of every plan week that has ended (hourly: cheap when nothing is
+    # due, and a plan whose task was lost is simply found again).
+    "progression-sweep": {"task": "rehab.tasks.progression_sweep", "schedule": crontab(minute=5)},
+    "daily-reminders": {"task": "rehab.tasks.send_daily_reminders", "schedule": crontab(minute=0, hour=9)},
 }

@@ -94,6 +94,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"].update(
         {"init_command": "PRAGMA journal_mode=WAL;", "transaction_mode": "IMMEDIATE", "timeout": 20}
     )
+    # Tests use a file, not shared-cache memory: a real worker thread and concurrent writers then
+    # wait on SQLite's busy timeout instead of failing with "table is locked".
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"test-{env_str('PYTEST_XDIST_WORKER', 'main')}.sqlite3")}
 
 AUTH_USER_MODEL = "rehab.User"
 AUTH_PASSWORD_VALIDATORS = [

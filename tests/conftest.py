@@ -7,9 +7,10 @@ from django.core.cache import cache
 from rest_framework.test import APIClient
 
 from rehab.celery import app as celery_app
-from rehab.models import Role
+from rehab.exercise_library import sync_default_library
+from rehab.models import Exercise, Role
 from tests import builders
-from tests.worker import reset_broker_connections
+from tests.worker import broker_outage
 
 
 @pytest.fixture(autouse=True, scope="session")
@@ -63,6 +64,9 @@ class World:
 
 @pytest.fixture
 def world(db) -> World:
+    # Transactional tests flush the tables, including the library the data migration seeded.
+    if not Exercise.objects.exists():
+        sync_default_library(Exercise)
     clinic = builders.make_clinic("Riverside")
     other = builders.make_clinic("Hillside")
     physio = builders.make_user(clinic, Role.PHYSIOTHERAPIST)
@@ -93,12 +97,5 @@ def world(db) -> World:
 
 @pytest.fixture
 def broker_down():
-    """Point Celery at a closed port, with eager mode off, as if Redis had gone away."""
-    conf = celery_app.conf
-    saved = (conf.broker_write_url, conf.task_always_eager)
-    # The write URL is what publishing uses; it overrides the broker URL set from the environment.
-    conf.broker_write_url, conf.task_always_eager = "redis://127.0.0.1:9/0", False
-    reset_broker_connections()
-    yield
-    conf.broker_write_url, conf.task_always_eager = saved
-    reset_broker_connections()
+    with broker_outage():
+        yield

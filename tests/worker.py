@@ -37,6 +37,21 @@ def running_worker(tmp_path):
         reset_broker_connections()
 
 
+@contextmanager
+def broker_outage():
+    """Point publishing at a closed port, with eager mode off, as if Redis had gone away."""
+    conf = celery_app.conf
+    saved = (conf.broker_write_url, conf.task_always_eager)
+    # The write URL is what publishing uses; it overrides the broker URL set from the environment.
+    conf.broker_write_url, conf.task_always_eager = "redis://127.0.0.1:9/0", False
+    reset_broker_connections()
+    try:
+        yield
+    finally:
+        conf.broker_write_url, conf.task_always_eager = saved
+        reset_broker_connections()
+
+
 def reset_broker_connections():
     """Drop pooled connections so the next publish uses the broker settings now configured."""
     pools.reset()

@@ -66,9 +66,12 @@ class CheckInItem(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["checkin", "plan_item"], name="checkin_item_unique")]
 
+    def __str__(self) -> str:
+        return f"{'Done' if self.done else 'Skipped'}: item {self.plan_item_id} of check-in {self.checkin_id}"
+
 
 class Measurement(models.Model):
-    """A strength or function measure, dated. Units and valid ranges live in rehab.measures."""
+    """A strength or function measure, dated. Units and valid ranges: planner.vocabulary.MEASURES."""
 
     patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="measurements")
     kind = models.CharField(max_length=32, db_index=True)
@@ -80,3 +83,6 @@ class Measurement(models.Model):
 
     class Meta:
         ordering = ["-measured_on", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} = {self.value} on {self.measured_on}"

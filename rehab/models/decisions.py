@@ -20,6 +20,13 @@ class ProgressionDecision(models.Model):
     doses_after = models.JSONField(help_text="The doses set for the next week, per exercise slug.")
     changes = models.JSONField(default=dict, help_text="Per exercise slug, the one variable that changed.")
     review_required = models.BooleanField(default=False)
+    remind_patient = models.BooleanField(default=False)
+    carry = models.JSONField(
+        default=dict,
+        help_text="What the next week's decision needs: held doses, mean pain, weeks since a regression.",
+    )
+    sessions_planned = models.PositiveSmallIntegerField(default=0)
+    sessions_done = models.PositiveSmallIntegerField(default=0)
     decided_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

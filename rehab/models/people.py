@@ -76,6 +76,7 @@ class Patient(models.Model):
     email = models.EmailField(blank=True)
     time_zone = models.CharField(max_length=64, default="UTC", help_text="Dates are shown in this zone.")
     reminders_opt_out = models.BooleanField(default=False)
+    last_reminded_on = models.DateField(null=True, blank=True, help_text="Claims the day's reminder: one a day.")
     care_team = models.ManyToManyField(
         User, related_name="care_patients", blank=True, help_text="Physiotherapists and clinicians."
     )

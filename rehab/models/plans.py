@@ -95,3 +95,6 @@ class LimitOverride(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"Override on plan {self.plan_id} by {self.created_by_id}: {self.reason[:40]}"

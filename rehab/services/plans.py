@@ -8,8 +8,8 @@ from django.utils import timezone
 from planner import serialize
 from planner.editing import DoseEditError, edit_dose, reschedule_from, tighten_limits, week_number
 from planner.limits import apply_adjustments, check_dose, loosened_fields
-from planner.schedule import build_plan
 from planner.rules import default_rulebook
+from planner.schedule import build_plan
 from planner.types import AdjustmentError, Dose, LimitAdjustment, LoadLimits
 from planner.types import Plan as EnginePlan
 from rehab.clinical import active_catalogue, profile_from_assessment

@@ -23,6 +23,7 @@ from planner.progression_rules import (
     default_progression_config,
     progression_config_from_data,
 )
+from planner.rules import default_rulebook
 from planner.types import EVIDENCE_TAGS, Dose, Intensity
 from tests.planner.progression_builders import (
     FIRST_MONDAY,
@@ -467,7 +468,7 @@ def test_decision_lists_new_doses_and_changed_variables_per_item():
     ],
 )
 def test_invalid_check_ins_are_refused(bad):
-    with pytest.raises(ValueError, match="."):
+    with pytest.raises(ValueError, match=r"\S"):
         checkin(1, FIRST_MONDAY, **bad)
 
 
@@ -478,6 +479,8 @@ def test_invalid_strength_results_and_contexts_are_refused():
         StrengthSignal("grip_left_kg", FIRST_MONDAY, 400)
     with pytest.raises(ValueError, match="previous_light"):
         two_items_context(previous_light="purple")
+    with pytest.raises(ValueError, match="previous_mean_pain"):
+        two_items_context(previous_mean_pain=12.0)
 
 
 def test_red_flags_are_kept_in_vocabulary_order_without_duplicates():
@@ -500,6 +503,11 @@ def test_default_rule_data_is_complete_tagged_and_unique():
     assert {t.measure: (t.min_drop, t.min_drop_pct) for t in config.strength}["six_minute_walk_m"] == (17.8, None)
     assert config.rule("pain_amber_max").evidence == "R"
     assert config.threshold_for("grip_left_kg").rule.evidence == "R"
+
+
+def test_progression_rule_ids_do_not_collide_with_the_rulebook():
+    progression_ids = {rule.id for rule in default_progression_config().all_rules()}
+    assert progression_ids.isdisjoint(rule.id for rule in default_rulebook().all_rules())
 
 
 def test_every_reason_cites_a_rule_from_the_rule_data_or_the_limits():

@@ -1,0 +1,1243 @@
+"""What a PDF says, as data: the patient's plan and the clinician's progress report.
+
+The Django layer fills the input dataclasses (PatientInfo, ContactInfo, PainEntry, ...) from its rows;
+`plan_document` and `progress_report` turn them, with the engine's Plan, into frozen documents made of
+plain text and numbers, which rehab/pdf.py draws. Every decision about content is taken here (which
+limits to explain and in which words, which days, what to do on a bad day, which reference lines a
+chart shows) so that it is tested without reportlab or a database; the drawing decides only the looks.
+
+All text here is plain text, never markup: the drawing escapes every string it prints.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from planner.catalogue import exercise_violations, load_default_catalogue
+from planner.limits import get_field
+from planner.progression_rules import ProgressionConfig, default_progression_config
+from planner.rules import SAFETY_NOTICE, Rulebook, default_rulebook
+from planner.types import Dose, ExerciseSpec, LoadLimits, Plan, PrescriptionItem, Profile, Rule
+from planner.vocabulary import MEASURE_CODES, MEASURES, RED_FLAGS
+
+# ---------------------------------------------------------------------------------------------
+# Inputs: what the Django layer fills from its rows
+# ---------------------------------------------------------------------------------------------
+
+
+def _check_range(value, low: int, high: int, name: str) -> None:
+    if value is not None and not low <= value <= high:
+        raise ValueError(f"{name} must be from {low} to {high}, not {value!r}")
+
+
+@dataclass(frozen=True)
+class PatientInfo:
+    """name: as the patient wants it printed (any script). date_of_birth: None when not to be shown."""
+
+    name: str
+    date_of_birth: date | None = None
+
+
+@dataclass(frozen=True)
+class ContactInfo:
+    """Who the patient calls. emergency_number: e.g. "999" or "112"; empty -> "call an ambulance"."""
+
+    clinic_name: str
+    clinic_phone: str
+    clinic_email: str = ""
+    physio_name: str = ""
+    clinic_address: str = ""
+    emergency_number: str = ""
+
+
+@dataclass(frozen=True)
+class PainEntry:
+    """One check-in's scores: pain 0-10 during, after and the next morning (None: not given), RPE 6-20."""
+
+    date: date
+    during: int | None
+    after: int | None
+    next_morning: int | None = None
+    rpe: int | None = None
+
+    def __post_init__(self):
+        for name in ("during", "after", "next_morning"):
+            _check_range(getattr(self, name), 0, 10, name)
+        _check_range(self.rpe, 6, 20, "rpe")
+
+
+@dataclass(frozen=True)
+class WeekAdherence:
+    """Sessions planned and done in one plan week (1-based)."""
+
+    week: int
+    planned: int
+    done: int
+
+    def __post_init__(self):
+        if self.week < 1 or self.planned < 0 or self.done < 0:
+            raise ValueError("week must be 1 or more; planned and done 0 or more")
+
+
+@dataclass(frozen=True)
+class MeasureEntry:
+    """A strength or function test: kind is a vocabulary.MEASURE_CODES code, value in its unit."""
+
+    kind: str
+    date: date
+    value: float
+
+    def __post_init__(self):
+        if self.kind not in MEASURE_CODES:
+            raise ValueError(f"unknown measure {self.kind!r}")
+
+
+@dataclass(frozen=True)
+class ReasonEntry:
+    """One reason of a decision: the rule's id and what it found (ProgressionDecision.reasons JSON)."""
+
+    rule_id: str
+    text: str
+
+
+@dataclass(frozen=True)
+class DecisionEntry:
+    """A stored weekly decision. action: planner.progression.ACTIONS; light: green/amber/red or None.
+
+    week: the plan week that ended. changes: per exercise, the change in words ("Walking: 10 -> 10.5 min").
+    """
+
+    week: int
+    action: str
+    light: str | None
+    reasons: tuple[ReasonEntry, ...]
+    decided_on: date
+    changes: tuple[str, ...] = ()
+    review_required: bool = False
+
+
+@dataclass(frozen=True)
+class AlertEntry:
+    """An alert for the care team. kind: rehab AlertKind value; acknowledged_on None while open."""
+
+    created_on: date
+    kind: str
+    message: str
+    urgent: bool = False
+    acknowledged_on: date | None = None
+    acknowledged_by: str = ""
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class OverrideEntry:
+    """A dose accepted above a limit. limits_exceeded: the violation messages, in words."""
+
+    created_on: date
+    author: str
+    exercise: str
+    limits_exceeded: tuple[str, ...]
+    reason: str
+    acknowledged_on: date | None = None
+
+
+@dataclass(frozen=True)
+class AssessmentEntry:
+    """A dated assessment, as the engine's Profile, with who made it and free-text notes."""
+
+    assessed_on: date
+    assessed_by: str
+    profile: Profile
+    notes: str = ""
+
+
+# ---------------------------------------------------------------------------------------------
+# Output: the building blocks both documents share
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Series:
+    """One line of a chart: (date, value) points in date order."""
+
+    label: str
+    points: tuple[tuple[date, float], ...]
+
+
+@dataclass(frozen=True)
+class ReferenceLine:
+    """A horizontal line across a chart, e.g. the highest acceptable pain."""
+
+    label: str
+    value: float
+
+
+@dataclass(frozen=True)
+class TimeChart:
+    """A line chart over dates. empty_text: printed instead of the chart when no series has a point."""
+
+    title: str
+    y_label: str
+    y_min: float
+    y_max: float
+    series: tuple[Series, ...]
+    reference_lines: tuple[ReferenceLine, ...] = ()
+    empty_text: str = ""
+
+    @property
+    def has_data(self) -> bool:
+        return any(series.points for series in self.series)
+
+
+@dataclass(frozen=True)
+class BarSeries:
+    label: str
+    values: tuple[float, ...]
+
+
+@dataclass(frozen=True)
+class BarChart:
+    """Grouped bars: one group per category, one bar per series."""
+
+    title: str
+    y_label: str
+    categories: tuple[str, ...]
+    series: tuple[BarSeries, ...]
+    y_max: float
+    empty_text: str = ""
+
+    @property
+    def has_data(self) -> bool:
+        return bool(self.categories)
+
+
+# ---------------------------------------------------------------------------------------------
+# Output: the patient's plan
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AvoidLine:
+    """Something to avoid, and why, in plain words."""
+
+    what: str
+    why: str
+
+
+@dataclass(frozen=True)
+class BorgRow:
+    """One step of the Borg 6-20 scale; allowed: at or below the highest effort limit."""
+
+    value: int
+    words: str
+    allowed: bool
+
+
+@dataclass(frozen=True)
+class SafetySection:
+    """effort: one ceiling per kind of exercise ("... somewhat hard, 13"). heart_rate: the zone in beats
+    per minute, or why to go by effort instead. avoid: what to avoid and why. other: holds, repetitions,
+    growth, supervision. borg_scale: the whole scale, to print beside the ceilings."""
+
+    effort: tuple[str, ...]
+    heart_rate: str
+    avoid: tuple[AvoidLine, ...]
+    other: tuple[str, ...]
+    borg_scale: tuple[BorgRow, ...]
+
+
+@dataclass(frozen=True)
+class RedFlagLine:
+    label: str
+    advice: str
+
+
+@dataclass(frozen=True)
+class ScheduleRow:
+    """One exercise in one week: the suggested days, the dose and its effort, what changed."""
+
+    exercise: str
+    days: str
+    dose: str
+    change: str
+
+
+@dataclass(frozen=True)
+class WeekSchedule:
+    """One plan week: number, first and last day, and one row per exercise."""
+
+    number: int
+    first_day: date
+    last_day: date
+    rows: tuple[ScheduleRow, ...]
+    session_days: tuple[date, ...]
+
+
+@dataclass(frozen=True)
+class ExercisePage:
+    """One page per exercise. dose/effort/days: week 1; growth: how it changes over the plan.
+    bad_day_name: the easier variant to use on a bad day (None: there is none the limits allow);
+    bad_day_text: its setup and movement, or what to do instead."""
+
+    slug: str
+    name: str
+    kind: str
+    days: str
+    dose: str
+    effort: str
+    growth: str
+    setup: str
+    movement: str
+    feel: str
+    mistakes: str
+    bad_day_name: str | None
+    bad_day_text: str
+
+
+@dataclass(frozen=True)
+class DiaryRow:
+    day: date
+    exercise_day: bool
+
+
+@dataclass(frozen=True)
+class DiaryWeek:
+    number: int
+    rows: tuple[DiaryRow, ...]
+
+
+@dataclass(frozen=True)
+class PlanDocument:
+    """Everything the patient's plan PDF prints, section by section."""
+
+    title: str
+    author: str
+    patient: PatientInfo
+    contact: ContactInfo
+    start_date: date
+    end_date: date
+    generated_on: date
+    safety: SafetySection
+    red_flags: tuple[RedFlagLine, ...]
+    call_lines: tuple[str, ...]
+    weeks: tuple[WeekSchedule, ...]
+    exercises: tuple[ExercisePage, ...]
+    pain_guide: tuple[str, ...]
+    pain_chart: TimeChart
+    diary_columns: tuple[str, ...]
+    diary_weeks: tuple[DiaryWeek, ...]
+    notice: str
+
+
+# ---------------------------------------------------------------------------------------------
+# Output: the clinician's progress report
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AssessmentSummary:
+    assessed_on: date
+    assessed_by: str
+    lines: tuple[str, ...]
+    notes: str
+
+
+@dataclass(frozen=True)
+class LimitRow:
+    """One limit: its name, its value in words and the ids of the rules that set it."""
+
+    name: str
+    value: str
+    rule_ids: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class RuleRow:
+    id: str
+    text: str
+    evidence: str
+    source: str
+
+
+@dataclass(frozen=True)
+class ItemRow:
+    """A plan item: its first and last scheduled dose, in the clinician's units."""
+
+    exercise: str
+    kind: str
+    first_week: str
+    last_week: str
+
+
+@dataclass(frozen=True)
+class DecisionRow:
+    week: int
+    decided_on: date
+    action: str
+    light: str
+    reasons: tuple[ReasonEntry, ...]
+    changes: tuple[str, ...]
+    review_required: bool
+
+
+@dataclass(frozen=True)
+class AlertRow:
+    created_on: date
+    kind: str
+    message: str
+    urgent: bool
+    status: str
+
+
+@dataclass(frozen=True)
+class OverrideRow:
+    created_on: date
+    author: str
+    exercise: str
+    limits_exceeded: tuple[str, ...]
+    reason: str
+    status: str
+
+
+@dataclass(frozen=True)
+class ReportDocument:
+    """Everything the clinician's progress report PDF prints."""
+
+    title: str
+    author: str
+    patient: PatientInfo
+    contact: ContactInfo
+    start_date: date
+    end_date: date
+    generated_on: date
+    summary: tuple[str, ...]
+    assessments: tuple[AssessmentSummary, ...]
+    items: tuple[ItemRow, ...]
+    limits: tuple[LimitRow, ...]
+    rules: tuple[RuleRow, ...]
+    pain_chart: TimeChart
+    rpe_chart: TimeChart
+    adherence_chart: BarChart
+    measure_charts: tuple[TimeChart, ...]
+    decisions: tuple[DecisionRow, ...]
+    alerts: tuple[AlertRow, ...]
+    overrides: tuple[OverrideRow, ...]
+    notice: str
+
+
+# ---------------------------------------------------------------------------------------------
+# Words
+# ---------------------------------------------------------------------------------------------
+
+# Borg 6-20 anchors: (lowest, highest, words).
+BORG_WORDS = (
+    (6, 6, "no exertion"),
+    (7, 8, "extremely light"),
+    (9, 10, "very light"),
+    (11, 12, "light"),
+    (13, 14, "somewhat hard"),
+    (15, 16, "hard"),
+    (17, 18, "very hard"),
+    (19, 19, "extremely hard"),
+    (20, 20, "maximal exertion"),
+)
+WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+KIND_WORDS = {
+    "aerobic": "Aerobic exercise (heart and lungs)",
+    "resistance": "Strength",
+    "flexibility": "Stretching",
+    "neuromotor": "Balance and posture",
+}
+# What each excluded movement tag means to a patient ("running" and "jumping" go with the impact line).
+TAG_WORDS = {
+    "loaded_spinal_flexion": "No bending forward with weights: no sit-ups, no lifting with a rounded back.",
+    "loaded_spinal_twist": "No twisting your back while holding a weight, and no fast twisting.",
+    "ballistic": "No fast, jerky or swinging movements.",
+    "heavy_eccentric": "No heavy lowering (letting a heavy weight down slowly).",
+    "end_range_stretch": "No forced stretching to the end of your movement.",
+    "direct_pressure": "No exercises that press your body weight on one spot, such as sitting on a bike seat.",
+    "prone_loading": "No exercises lying face down.",
+    "floor_transfer": "No exercises that need you to get down to the floor and up again.",
+    "overhead_load": "No lifting weights above your head.",
+}
+IMPACT_WORDS = {
+    "none": "No jumping, running or brisk walking: only exercise without impact, such as seated or water work.",
+    "low": "No jumping or running: brisk walking is the most impact allowed.",
+    "moderate": "No high-impact jumping, such as jumping jacks or skipping.",
+}
+# Why a limit applies, from the id of a rule behind it (first match wins; baseline rules give no reason):
+# ("protect", what it protects) or ("say", a sentence).
+WHY_BY_RULE_ID = (
+    ("clinician.", "say", "Your physiotherapist set this limit."),
+    ("regions.", "say", "Your physiotherapist asked for this."),
+    ("ossification", "protect", "the hard, calcified areas"),
+    ("inflammation", "protect", "your inflamed muscles"),
+    ("fracture", "protect", "your fragile bones"),
+    ("bone", "protect", "your fragile bones"),
+    ("spine", "protect", "your fragile bones"),
+    ("cardiopulmonary", "protect", "your heart and lungs"),
+    ("pain.", "say", "You have pain at rest."),
+)
+# Patient words for the guidance rules that set how hard "dosed by feel" exercises are.
+GUIDANCE_WORDS = {
+    "guidance.flexibility.to_tightness": "Stretch only until you feel a gentle pull, never into pain.",
+    "guidance.flexibility.near_ossification": (
+        "Near the hard, calcified areas move gently and without pain: no forced stretching, no heat and no "
+        "firm massage there."
+    ),
+    "guidance.neuromotor.challenge": (
+        "Hard enough to challenge your balance, always next to something steady you can hold."
+    ),
+}
+REGION_WORDS = {
+    "wrist_hand": "wrist and hand",
+    "upper_back": "upper back",
+    "lower_back": "lower back",
+    "abdomen": "belly",
+    "gluteal": "buttock",
+    "ankle_foot": "ankle and foot",
+}
+# What to do on a bad day when no easier variant is allowed: less of the same, never more.
+BAD_DAY_WORDS = {
+    "minutes": "On a bad day go for a shorter time at an easier pace, or leave it out and write why in your diary.",
+    "sets_reps": "On a bad day do fewer repetitions with a lighter band or weight, or leave it out and write why "
+    "in your diary.",
+    "hold": "On a bad day do fewer and shorter holds, or leave it out and write why in your diary.",
+}
+BOTH_SIDES = {"wrist and hand": "wrists and hands", "ankle and foot": "ankles and feet"}
+ACTION_WORDS = {"advance": "Advance", "hold": "Hold", "regress": "Regress", "pause_for_review": "Pause for review"}
+ALERT_WORDS = {
+    "red_flag": "Red flag reported",
+    "pain_red": "Pain above the red threshold",
+    "review": "Progression paused for review",
+    "strength_drop": "Strength or function dropped",
+    "override": "Dose above a limit accepted",
+    "no_checkins": "No check-ins this week",
+}
+DIARY_COLUMNS = (
+    "Date",
+    "Done? (yes / no)",
+    "Effort (6-20)",
+    "Pain during (0-10)",
+    "Pain after (0-10)",
+    "Pain next morning (0-10)",
+    "Notes",
+)
+
+
+def borg_words(rpe: int) -> str:
+    """The Borg 6-20 words for a rating, e.g. 13 -> "somewhat hard"."""
+    for low, high, words in BORG_WORDS:
+        if low <= rpe <= high:
+            return words
+    raise ValueError(f"Borg RPE runs from 6 to 20, not {rpe!r}")
+
+
+def date_words(day: date, year: bool = False) -> str:
+    """ "Mon 2 Nov" (or "Mon 2 Nov 2026"), independent of the server's locale."""
+    text = f"{WEEKDAYS[day.weekday()]} {day.day} {MONTHS[day.month - 1]}"
+    return f"{text} {day.year}" if year else text
+
+
+def _amount(value: float) -> str:
+    """10 -> "10", 10.5 -> "10½" (doses move in half minutes)."""
+    whole, half = int(value), value - int(value) >= 0.5
+    return f"{whole}½" if half else str(whole)
+
+
+def _plural(count: int, one: str, many: str | None = None) -> str:
+    return f"{count} {one if count == 1 else (many or one + 's')}"
+
+
+def _join(words: Sequence[str]) -> str:
+    words = list(words)
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
+
+
+def region_words(regions: Iterable[str]) -> str:
+    """ "gluteal_left", "gluteal_right" -> "both buttocks"; "knee_left" -> "your left knee"."""
+    sides: dict[str, list[str]] = {}
+    for region in regions:
+        base, _, side = region.rpartition("_")
+        if side not in ("left", "right"):
+            base, side = region, ""
+        sides.setdefault(base, []).append(side)
+    parts = []
+    for base, found in sides.items():
+        noun = REGION_WORDS.get(base, base.replace("_", " "))
+        if "left" in found and "right" in found:
+            parts.append("both " + BOTH_SIDES.get(noun, noun + "s"))
+        elif found[0]:
+            parts.append(f"your {found[0]} {noun}")
+        else:
+            parts.append(f"your {noun}")
+    return _join(parts)
+
+
+def days_a_week(count: int) -> str:
+    return "every day" if count == 7 else f"{_plural(count, 'day')} a week"
+
+
+def session_offsets(frequency: int) -> tuple[int, ...]:
+    """Days of a plan week (0 = its first day) for `frequency` sessions, spread evenly: floor(i x 7 / f).
+
+    3 -> (0, 2, 4): Mon, Wed, Fri in a week that starts on a Monday. Up to 3 sessions a week every gap
+    is at least 2 days, within the week and across week ends (the last offset is 4 at most), so strength
+    work is never on consecutive days (>= 48 h apart); the engine caps strength at 3 days a week.
+    """
+    if not 1 <= frequency <= 7:
+        raise ValueError("frequency must be 1-7 sessions a week")
+    return tuple(i * 7 // frequency for i in range(frequency))
+
+
+def suggested_days(frequency: int, first_day: date) -> tuple[date, ...]:
+    """The dates of the sessions in the plan week starting on `first_day`."""
+    return tuple(first_day + timedelta(days=offset) for offset in session_offsets(frequency))
+
+
+def _weekday_list(days: Iterable[date]) -> str:
+    return ", ".join(WEEKDAYS[day.weekday()] for day in days)
+
+
+# ---------------------------------------------------------------------------------------------
+# Doses in words
+# ---------------------------------------------------------------------------------------------
+
+
+def dose_words(dose: Dose) -> str:
+    """The amount of one session: "10 minutes", "1 set of 12 repetitions", "2 holds of 20 seconds"."""
+    if dose.dose_kind == "minutes":
+        return f"{_amount(dose.minutes)} minutes"
+    if dose.dose_kind == "sets_reps":
+        return f"{_plural(dose.sets, 'set')} of {dose.reps} repetitions"
+    noun = "stretch" if dose.component == "flexibility" else "hold"
+    return f"{_plural(dose.sets, noun, noun + 'es' if noun == 'stretch' else None)} of {dose.hold_seconds} seconds"
+
+
+def effort_words(dose: Dose) -> str:
+    """How hard, for the patient: Borg range with its words, heart rate when given, or the guidance."""
+    rpe, heart = dose.intensity_in("rpe_6_20"), dose.intensity_in("hr_bpm")
+    if rpe is None:
+        rules = dose.rules_for("intensity")
+        words = [GUIDANCE_WORDS.get(rule.id, rule.text) for rule in rules if rule.id.startswith("guidance.")]
+        return " ".join(words) or "Go by feel: comfortable, never into pain."
+    span = str(rpe.low) if rpe.low == rpe.high else f"{rpe.low} to {rpe.high}"
+    words = (
+        borg_words(rpe.low)
+        if borg_words(rpe.low) == borg_words(rpe.high)
+        else (f"{borg_words(rpe.low)} to {borg_words(rpe.high)}")
+    )
+    text = f"Effort {span} on the 6-20 scale ({words})"
+    if heart is not None:
+        text += f"; heart rate {heart.low} to {heart.high} beats per minute"
+    if dose.component == "resistance":
+        text += "; choose a band or weight that feels like this by the last repetition"
+    return text + "."
+
+
+def _clinical_dose(dose: Dose) -> str:
+    """The dose in the clinician's units: "3x/wk, 10 min, 30-39 %HRR, 99-108 bpm, RPE 9-11"."""
+    amount = {
+        "minutes": lambda: f"{dose.minutes:g} min",
+        "sets_reps": lambda: f"{dose.sets}x{dose.reps}",
+        "hold": lambda: f"{dose.sets}x{dose.hold_seconds} s",
+    }[dose.dose_kind]()
+    units = {"pct_hrr": "%HRR", "hr_bpm": "bpm", "rpe_6_20": "RPE", "pct_1rm": "%1RM", "reps_in_reserve": "RIR"}
+    targets = []
+    for target in dose.intensity:
+        if target.unit in units:
+            span = str(target.low) if target.low == target.high else f"{target.low}-{target.high}"
+            targets.append(f"RPE {span}" if target.unit == "rpe_6_20" else f"{span} {units[target.unit]}")
+    return ", ".join([f"{dose.frequency_per_week}x/wk", amount, *targets])
+
+
+def change_words(previous: Dose | None, current: Dose, changed: str | None) -> str:
+    """What changed since last week, in words ("First week", "Same as last week", "Longer: 10½ minutes ...")."""
+    if previous is None:
+        return "First week"
+    if changed is None or previous == current:
+        return "Same as last week"
+    if changed == "minutes":
+        return f"Longer: {_amount(current.minutes)} minutes (was {_amount(previous.minutes)})"
+    if changed == "hold_seconds":
+        return f"Longer holds: {current.hold_seconds} seconds (was {previous.hold_seconds})"
+    if changed == "reps":
+        return f"More repetitions: {current.reps} (was {previous.reps})"
+    if changed == "frequency_per_week":
+        text = f"One more day: {days_a_week(current.frequency_per_week)} (was {previous.frequency_per_week})"
+        if dose_words(previous) != dose_words(current):
+            text += f", {dose_words(current)} each time"
+        return text
+    if changed == "intensity":
+        heart = current.intensity_in("hr_bpm")
+        if current.component == "resistance":
+            return "A slightly heavier band or weight"
+        if heart is not None:
+            return f"A little brisker: heart rate {heart.low} to {heart.high}"
+        return "A little brisker"
+    return f"Now {dose_words(current)} (was {dose_words(previous)})"
+
+
+def _growth_words(item: PrescriptionItem, plan: Plan) -> str:
+    first = plan.weeks[0].dose_for(item.slug).dose
+    last = plan.weeks[-1].dose_for(item.slug).dose
+    weeks = len(plan.weeks)
+    if first == last or weeks == 1:
+        return "The dose stays the same throughout the plan."
+    changes = []
+    if dose_words(first) != dose_words(last):
+        changes.append(f"from {dose_words(first)} to {dose_words(last)} a session")
+    if first.frequency_per_week != last.frequency_per_week:
+        changes.append(f"from {days_a_week(first.frequency_per_week)} to {days_a_week(last.frequency_per_week)}")
+    if first.intensity != last.intensity:
+        changes.append("a slightly heavier band or weight" if first.component == "resistance" else "a little brisker")
+    if not changes:
+        return "The dose stays the same throughout the plan."
+    return f"It grows slowly, a step at a time: by week {weeks}, {_join(changes)}."
+
+
+# ---------------------------------------------------------------------------------------------
+# Limits in plain words
+# ---------------------------------------------------------------------------------------------
+
+
+def _why(rule_ids: Iterable[str]) -> str:
+    """ "To protect your fragile bones and the hard, calcified areas." from the ids of the rules behind a limit."""
+    protected: list[str] = []
+    sayings: list[str] = []
+    for rule_id in rule_ids:
+        found = next(((kind, words) for key, kind, words in WHY_BY_RULE_ID if key in rule_id), None)
+        if found is None:
+            continue
+        kind, words = found
+        target = protected if kind == "protect" else sayings
+        if words not in target:
+            target.append(words)
+    parts = ([f"To protect {_join(protected)}."] if protected else []) + sayings
+    return " ".join(parts) or "One of your care team's safety rules."
+
+
+def _tag_rules(limits: LoadLimits, book: Rulebook) -> dict[str, tuple[str, ...]]:
+    """For each excluded tag, the ids of the rules (among those that set excluded_tags) that excluded it.
+
+    A tag no rulebook rule explains was added by a clinician's adjustment.
+    """
+    behind = limits.rule_ids_for("excluded_tags")
+    effects = {rule.rule.id: rule.effects for rule in book.limit_rules}
+    result = {}
+    for tag in limits.excluded_tags:
+        ids = tuple(
+            rule_id
+            for rule_id in behind
+            if any(key == "excluded_tags" and tag in value for key, value in effects.get(rule_id, ()))
+        )
+        result[tag] = ids or tuple(rule_id for rule_id in behind if rule_id.startswith("clinician."))
+    return result
+
+
+def avoid_lines(plan: Plan, rulebook: Rulebook | None = None) -> tuple[AvoidLine, ...]:
+    """What the limits tell the patient to avoid, and why: impact, excluded movements, protected regions."""
+    limits, profile = plan.limits, plan.profile
+    tag_rules = _tag_rules(limits, rulebook or default_rulebook())
+    lines = []
+    impact_tags = [tag for tag in ("running", "jumping") if tag in limits.excluded_tags]
+    if limits.max_impact in IMPACT_WORDS or impact_tags:
+        what = IMPACT_WORDS.get(limits.max_impact, "No jumping or running.")
+        ids = [*limits.rule_ids_for("max_impact"), *(i for tag in impact_tags for i in tag_rules[tag])]
+        lines.append(AvoidLine(what, _why(ids)))
+    for tag in limits.excluded_tags:
+        if tag in TAG_WORDS:
+            lines.append(AvoidLine(TAG_WORDS[tag], _why(tag_rules[tag])))
+    calcified = [r for r in limits.avoid_regions if r in profile.heterotopic_ossification_regions]
+    other = [r for r in limits.avoid_regions if r not in calcified]
+    region_rules = limits.rule_ids_for("avoid_regions")
+    if calcified:
+        lines.append(
+            AvoidLine(
+                f"No pressure and no forced stretching on the hard, sore areas of {region_words(calcified)}: "
+                "do not lie on them or sit for long on a hard seat (use a cushion).",
+                _why([i for i in region_rules if "ossification" in i] or region_rules),
+            )
+        )
+    if other:
+        lines.append(
+            AvoidLine(
+                f"No pressure and no forced stretching on {region_words(other)}.",
+                _why([i for i in region_rules if "ossification" not in i] or region_rules),
+            )
+        )
+    if limits.no_loading_regions:
+        lines.append(
+            AvoidLine(
+                f"Do not exercise or put weight through {region_words(limits.no_loading_regions)}.",
+                _why(limits.rule_ids_for("no_loading_regions")),
+            )
+        )
+    return tuple(lines)
+
+
+def safety_section(plan: Plan, rulebook: Rulebook | None = None) -> SafetySection:
+    """The "Your safety limits" page, from the plan's limits."""
+    limits = plan.limits
+    aerobic, resistance = limits.aerobic, limits.resistance
+    components = {item.component for item in plan.items}
+    effort = [
+        f"Walking and other aerobic exercise, stretching and balance work: no harder than "
+        f"{borg_words(aerobic.max_rpe)}, {aerobic.max_rpe} on the 6-20 effort scale."
+    ]
+    if "resistance" in components or not components:
+        effort.append(
+            f"Strength exercises: no harder than {borg_words(resistance.max_rpe)}, "
+            f"{resistance.max_rpe} on the 6-20 effort scale."
+        )
+    if aerobic.hr_zone_bpm is not None:
+        low, high = aerobic.hr_zone_bpm
+        heart = (
+            f"During walking and other aerobic exercise keep your heart rate between {low} and {high} "
+            f"beats per minute, and never above {high}."
+        )
+    elif plan.profile.beta_blocker:
+        heart = (
+            "Your heart medicine (a beta blocker) slows your heart rate, so heart rate is not a good guide "
+            "for you: go by effort only."
+        )
+    else:
+        heart = "Go by effort, not by heart rate: your heart rate is not a reliable guide for you."
+    other = (
+        [
+            f"Choose a band or weight you can lift at least {resistance.min_reps} times in a row. "
+            "If you cannot, it is too heavy."
+        ]
+        if "resistance" in components
+        else []
+    )
+    if "flexibility" in components:
+        other.append(f"Hold each stretch for {limits.flexibility.max_hold_seconds} seconds at most, never into pain.")
+    other.append(
+        f"Your plan grows slowly, by at most {limits.weekly_progression_max_pct:g}% a week. "
+        "Do not add more on your own."
+    )
+    if limits.supervision_required:
+        other.append("Start the exercises with your physiotherapist watching, until they say you can go on alone.")
+    ceiling = max(aerobic.max_rpe, resistance.max_rpe)
+    scale = tuple(BorgRow(value, _borg_scale_words(value), value <= ceiling) for value in range(6, 21))
+    return SafetySection(tuple(effort), heart, avoid_lines(plan, rulebook), tuple(other), scale)
+
+
+def _borg_scale_words(value: int) -> str:
+    # The scale prints each anchor's words once, at its first number (as Borg's chart does).
+    return next((words for low, _, words in BORG_WORDS if low == value), "")
+
+
+def limit_rows(limits: LoadLimits) -> tuple[LimitRow, ...]:
+    """The limits in the clinician's words, each with the rules that set it."""
+    aerobic, resistance = limits.aerobic, limits.resistance
+    zone = (
+        f"{aerobic.hr_zone_bpm[0]}-{aerobic.hr_zone_bpm[1]} bpm ({aerobic.zone_floor_hrr_pct}-"
+        f"{aerobic.max_hrr_pct} %HRR, HRrest {aerobic.resting_hr_bpm}, HRmax {aerobic.hr_max_bpm:g})"
+        if aerobic.hr_zone_bpm
+        else "None: effort (RPE) governs"
+    )
+
+    def words(values):
+        return ", ".join(v.replace("_", " ") for v in values) or "none"
+
+    rows = (
+        ("Impact ceiling", limits.max_impact, "max_impact"),
+        ("Aerobic effort ceiling", f"RPE {aerobic.max_rpe} ({borg_words(aerobic.max_rpe)})", "aerobic.max_rpe"),
+        ("Aerobic intensity ceiling", f"{aerobic.max_hrr_pct} %HRR", "aerobic.max_hrr_pct"),
+        ("Heart-rate zone", zone, "aerobic.hr_zone_bpm"),
+        ("Resistance load ceiling", f"{resistance.max_pct_1rm} %1RM", "resistance.max_pct_1rm"),
+        (
+            "Resistance effort ceiling",
+            f"RPE {resistance.max_rpe} ({borg_words(resistance.max_rpe)})",
+            "resistance.max_rpe",
+        ),
+        ("Fewest repetitions a set", str(resistance.min_reps), "resistance.min_reps"),
+        ("Longest stretch hold", f"{limits.flexibility.max_hold_seconds} s", "flexibility.max_hold_seconds"),
+        ("Excluded movements", words(limits.excluded_tags), "excluded_tags"),
+        ("No pressure or end-range stretch", words(limits.avoid_regions), "avoid_regions"),
+        ("No loading at all", words(limits.no_loading_regions), "no_loading_regions"),
+        ("Weekly growth cap", f"{limits.weekly_progression_max_pct:g} %", "weekly_progression_max_pct"),
+        ("Supervised start", "yes" if limits.supervision_required else "no", "supervision_required"),
+    )
+    return tuple(
+        LimitRow(name, value, limits.rule_ids_for(path))
+        for name, value, path in rows
+        if get_field(limits, path) is not None or path == "aerobic.hr_zone_bpm"
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# The patient's plan
+# ---------------------------------------------------------------------------------------------
+
+
+def _week_first_day(start_date: date, number: int) -> date:
+    return start_date + timedelta(days=7 * (number - 1))
+
+
+def _week_schedules(plan: Plan, start_date: date, names: Mapping[str, str]) -> tuple[WeekSchedule, ...]:
+    weeks, previous = [], {}
+    for week in plan.weeks:
+        first = _week_first_day(start_date, week.number)
+        rows, days = [], set()
+        for scheduled in week.doses:
+            dose = scheduled.dose
+            session_days = suggested_days(dose.frequency_per_week, first)
+            days.update(session_days)
+            rows.append(
+                ScheduleRow(
+                    exercise=names[scheduled.exercise_slug],
+                    days=_weekday_list(session_days),
+                    dose=f"{dose_words(dose)}, {days_a_week(dose.frequency_per_week)}",
+                    change=change_words(previous.get(scheduled.exercise_slug), dose, scheduled.changed),
+                )
+            )
+            previous[scheduled.exercise_slug] = dose
+        weeks.append(WeekSchedule(week.number, first, first + timedelta(days=6), tuple(rows), tuple(sorted(days))))
+    return tuple(weeks)
+
+
+def bad_day_variant(
+    item: PrescriptionItem, plan: Plan, exercises_by_slug: Mapping[str, ExerciseSpec]
+) -> ExerciseSpec | None:
+    """The item's easier variant, when there is one and it breaks none of the patient's limits."""
+    easier = exercises_by_slug.get(item.exercise.easier) if item.exercise.easier else None
+    if easier is None or exercise_violations(easier, plan.limits, plan.profile):
+        return None
+    return easier
+
+
+def _exercise_page(
+    item: PrescriptionItem, plan: Plan, start_date: date, exercises_by_slug: Mapping[str, ExerciseSpec]
+) -> ExercisePage:
+    dose = plan.weeks[0].dose_for(item.slug).dose if plan.weeks else item.dose
+    spec = item.exercise
+    easier = bad_day_variant(item, plan, exercises_by_slug)
+    if easier is not None:
+        bad_day_text = f"{easier.instructions.setup} {easier.instructions.movement}"
+    else:
+        bad_day_text = "There is no easier version of this exercise in your plan. " + BAD_DAY_WORDS[dose.dose_kind]
+    return ExercisePage(
+        slug=item.slug,
+        name=spec.name,
+        kind=KIND_WORDS.get(item.component, item.component),
+        days=_weekday_list(suggested_days(dose.frequency_per_week, start_date)),
+        dose=f"{dose_words(dose)}, {days_a_week(dose.frequency_per_week)}",
+        effort=effort_words(dose),
+        growth=_growth_words(item, plan),
+        setup=spec.instructions.setup,
+        movement=spec.instructions.movement,
+        feel=spec.instructions.feel,
+        mistakes=spec.instructions.mistakes,
+        bad_day_name=easier.name if easier else None,
+        bad_day_text=bad_day_text,
+    )
+
+
+def pain_guide(config: ProgressionConfig | None = None) -> tuple[str, ...]:
+    """How to read the pain scores, from the progression cut-points (pain-monitoring model)."""
+    config = config or default_progression_config()
+    green, amber = config.pain_green_max, config.pain_amber_max
+    return (
+        "Pain: 0 is no pain at all, 10 is the worst pain you can imagine.",
+        f"Pain up to {green} during or after exercise is fine.",
+        f"Pain of {green + 1} to {amber} is acceptable: keep to the same dose and tell us at your next check-in.",
+        f"Pain above {amber}: stop that exercise and tell us.",
+        "By the next morning, pain and stiffness should be back to how they usually are.",
+        "Effort: use the 6-20 scale on your safety page.",
+    )
+
+
+def pain_chart(
+    entries: Sequence[PainEntry], config: ProgressionConfig | None = None, title: str = "Your pain after each session"
+) -> TimeChart:
+    """Pain during, after and the next morning over time, with the highest acceptable pain as a line."""
+    config = config or default_progression_config()
+    entries = sorted(entries, key=lambda entry: entry.date)
+
+    def series(label, name):
+        return Series(label, tuple((e.date, float(getattr(e, name))) for e in entries if getattr(e, name) is not None))
+
+    return TimeChart(
+        title=title,
+        y_label="Pain (0-10)",
+        y_min=0,
+        y_max=10,
+        series=(series("During", "during"), series("After", "after"), series("Next morning", "next_morning")),
+        reference_lines=(ReferenceLine(f"Acceptable up to {config.pain_amber_max}", config.pain_amber_max),),
+        empty_text="No sessions logged yet: the chart fills in as you log your sessions.",
+    )
+
+
+def _diary_weeks(plan: Plan, start_date: date, generated_on: date) -> tuple[DiaryWeek, ...]:
+    """Blank log pages from the current plan week (or week 1) to the end of the plan."""
+    result = []
+    for week in plan.weeks:
+        first = _week_first_day(start_date, week.number)
+        if first + timedelta(days=6) < generated_on:
+            continue  # a week that is already over
+        exercise_days = {
+            day for scheduled in week.doses for day in suggested_days(scheduled.dose.frequency_per_week, first)
+        }
+        rows = tuple(DiaryRow(first + timedelta(days=i), first + timedelta(days=i) in exercise_days) for i in range(7))
+        result.append(DiaryWeek(week.number, rows))
+    return tuple(result)
+
+
+def _call_lines(contact: ContactInfo) -> tuple[str, ...]:
+    lines = [f"Call {contact.clinic_name} on {contact.clinic_phone}."]
+    if contact.physio_name:
+        lines.append(f"Your physiotherapist: {contact.physio_name}.")
+    if contact.clinic_email:
+        lines.append(f"Email (not for urgent problems): {contact.clinic_email}.")
+    emergency = f"call {contact.emergency_number}" if contact.emergency_number else "call an ambulance"
+    lines.append(f"In an emergency, or if you cannot reach us and feel very unwell, {emergency}.")
+    return tuple(lines)
+
+
+def _plan_end(start_date: date, plan: Plan) -> date:
+    return start_date + timedelta(days=7 * max(len(plan.weeks), 1) - 1)
+
+
+def plan_document(
+    plan: Plan,
+    *,
+    patient: PatientInfo,
+    contact: ContactInfo,
+    start_date: date,
+    generated_on: date,
+    pain_entries: Sequence[PainEntry] = (),
+    exercises_by_slug: Mapping[str, ExerciseSpec] | None = None,
+    rulebook: Rulebook | None = None,
+    progression_config: ProgressionConfig | None = None,
+) -> PlanDocument:
+    """Everything the patient's plan PDF says.
+
+    exercises_by_slug: the library the easier (bad-day) variants are looked up in; None -> the shipped
+    library. rulebook / progression_config: the clinic's rule data, when it is not the default.
+    """
+    if exercises_by_slug is None:
+        exercises_by_slug = {spec.slug: spec for spec in load_default_catalogue()}
+    names = {item.slug: item.exercise.name for item in plan.items}
+    return PlanDocument(
+        title=f"Exercise plan for {patient.name}",
+        author=contact.physio_name or contact.clinic_name,
+        patient=patient,
+        contact=contact,
+        start_date=start_date,
+        end_date=_plan_end(start_date, plan),
+        generated_on=generated_on,
+        safety=safety_section(plan, rulebook),
+        red_flags=tuple(RedFlagLine(label, advice) for _, label, advice in RED_FLAGS),
+        call_lines=_call_lines(contact),
+        weeks=_week_schedules(plan, start_date, names),
+        exercises=tuple(_exercise_page(item, plan, start_date, exercises_by_slug) for item in plan.items),
+        pain_guide=pain_guide(progression_config),
+        pain_chart=pain_chart(pain_entries, progression_config),
+        diary_columns=DIARY_COLUMNS,
+        diary_weeks=_diary_weeks(plan, start_date, generated_on),
+        notice=plan.safety_notice or SAFETY_NOTICE,
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# The clinician's progress report
+# ---------------------------------------------------------------------------------------------
+
+
+def assessment_lines(profile: Profile) -> tuple[str, ...]:
+    """An assessment's findings in a clinician's words, one per line."""
+
+    def words(values):
+        return ", ".join(v.replace("_", " ") for v in values) or "none"
+
+    lines = [
+        f"Age {profile.age}, sex {profile.sex}",
+        f"Bone fragility: {profile.bone_fragility.replace('_', ' ')}"
+        + ("; vertebral fracture" if profile.vertebral_fracture else ""),
+        f"Inflammation activity: {profile.inflammation_activity}",
+        f"Heterotopic ossification: {words(profile.heterotopic_ossification_regions)}",
+        f"Pain at rest: {profile.pain_at_rest}/10",
+        f"Resting HR {profile.resting_hr} bpm; HRmax "
+        + (f"{profile.measured_hr_max} bpm measured" if profile.measured_hr_max else "estimated (Tanaka)")
+        + ("; beta blocker" if profile.beta_blocker else ""),
+        f"Cardiopulmonary status: {profile.cardiopulmonary_status}",
+        f"Regions to avoid: {words(profile.avoid_regions)}",
+    ]
+    if profile.available_equipment is not None:
+        lines.append(f"Equipment available: {words(profile.available_equipment)}")
+    if profile.unavailable_positions:
+        lines.append(f"Positions not possible: {words(profile.unavailable_positions)}")
+    if profile.sedentary:
+        lines.append("Sedentary beginner")
+    return tuple(lines)
+
+
+def _rpe_chart(entries: Sequence[PainEntry], limits: LoadLimits) -> TimeChart:
+    points = tuple((e.date, float(e.rpe)) for e in sorted(entries, key=lambda e: e.date) if e.rpe is not None)
+    return TimeChart(
+        title="Session effort (Borg RPE)",
+        y_label="RPE (6-20)",
+        y_min=6,
+        y_max=20,
+        series=(Series("Session RPE", points),),
+        reference_lines=(
+            ReferenceLine(f"Aerobic ceiling {limits.aerobic.max_rpe}", limits.aerobic.max_rpe),
+            ReferenceLine(f"Resistance ceiling {limits.resistance.max_rpe}", limits.resistance.max_rpe),
+        ),
+        empty_text="No effort ratings logged yet.",
+    )
+
+
+def _adherence_chart(adherence: Sequence[WeekAdherence]) -> BarChart:
+    weeks = sorted(adherence, key=lambda a: a.week)
+    return BarChart(
+        title="Sessions planned and done, per week",
+        y_label="Sessions",
+        categories=tuple(f"W{a.week}" for a in weeks),
+        series=(
+            BarSeries("Planned", tuple(float(a.planned) for a in weeks)),
+            BarSeries("Done", tuple(float(a.done) for a in weeks)),
+        ),
+        y_max=float(max([a.planned for a in weeks] + [a.done for a in weeks] + [1])),
+        empty_text="No plan week has ended yet.",
+    )
+
+
+def _measure_charts(measures: Sequence[MeasureEntry]) -> tuple[TimeChart, ...]:
+    charts = []
+    for code, label, unit, low, high, higher_is_better in MEASURES:
+        points = tuple((m.date, float(m.value)) for m in sorted(measures, key=lambda m: m.date) if m.kind == code)
+        if not points:
+            continue
+        values = [value for _, value in points]
+        span = max(values) - min(values)
+        y_min = max(low, min(values) - max(span * 0.2, 1))
+        y_max = min(high, max(values) + max(span * 0.2, 1))
+        better = "higher is better" if higher_is_better else "lower is better"
+        charts.append(TimeChart(f"{label} ({unit}, {better})", unit, y_min, y_max, (Series(label, points),)))
+    return tuple(charts)
+
+
+def _summary(plan: Plan, start_date: date, generated_on: date, pain_entries, adherence, alerts, overrides):
+    planned = sum(a.planned for a in adherence)
+    done = sum(a.done for a in adherence)
+    lines = [
+        f"Plan of {len(plan.weeks)} weeks from {date_words(start_date, year=True)}; "
+        f"week {min(max((generated_on - start_date).days // 7 + 1, 1), len(plan.weeks) or 1)} "
+        f"on {date_words(generated_on, year=True)}."
+    ]
+    if planned:
+        lines.append(f"Sessions done: {done} of {planned} planned ({round(100 * done / planned)}%).")
+    if pain_entries:
+        last = max(pain_entries, key=lambda e: e.date)
+        scores = ", ".join(
+            f"{name} {value}"
+            for name, value in (("during", last.during), ("after", last.after), ("next morning", last.next_morning))
+            if value is not None
+        )
+        lines.append(f"Last check-in {date_words(last.date)}: pain {scores or 'not given'}.")
+    open_alerts = [a for a in alerts if a.acknowledged_on is None]
+    lines.append(
+        f"Open alerts: {len(open_alerts)} ({sum(a.urgent for a in open_alerts)} urgent). "
+        f"Dose overrides: {len(overrides)}."
+    )
+    if plan.components_without_exercise:
+        lines.append(
+            "No exercise passed the limits for: "
+            f"{', '.join(plan.components_without_exercise)} (a clinician must choose one)."
+        )
+    return tuple(lines)
+
+
+def progress_report(
+    plan: Plan,
+    *,
+    patient: PatientInfo,
+    contact: ContactInfo,
+    start_date: date,
+    generated_on: date,
+    assessments: Sequence[AssessmentEntry] = (),
+    pain_entries: Sequence[PainEntry] = (),
+    adherence: Sequence[WeekAdherence] = (),
+    measures: Sequence[MeasureEntry] = (),
+    decisions: Sequence[DecisionEntry] = (),
+    alerts: Sequence[AlertEntry] = (),
+    overrides: Sequence[OverrideEntry] = (),
+    progression_config: ProgressionConfig | None = None,
+) -> ReportDocument:
+    """Everything the clinician's progress report says: history, limits with their rules, trends,
+    every decision with its reasons, alerts and overrides."""
+    first_week, last_week = (plan.weeks[0], plan.weeks[-1]) if plan.weeks else (None, None)
+    items = tuple(
+        ItemRow(
+            item.exercise.name,
+            KIND_WORDS.get(item.component, item.component),
+            _clinical_dose(first_week.dose_for(item.slug).dose if first_week else item.dose),
+            _clinical_dose(last_week.dose_for(item.slug).dose if last_week else item.dose),
+        )
+        for item in plan.items
+    )
+    rules: dict[str, Rule] = {rule.id: rule for rule in plan.limits.rules}
+    return ReportDocument(
+        title=f"Progress report for {patient.name}",
+        author=contact.physio_name or contact.clinic_name,
+        patient=patient,
+        contact=contact,
+        start_date=start_date,
+        end_date=_plan_end(start_date, plan),
+        generated_on=generated_on,
+        summary=_summary(plan, start_date, generated_on, pain_entries, adherence, alerts, overrides),
+        assessments=tuple(
+            AssessmentSummary(a.assessed_on, a.assessed_by, assessment_lines(a.profile), a.notes)
+            for a in sorted(assessments, key=lambda a: a.assessed_on)
+        ),
+        items=items,
+        limits=limit_rows(plan.limits),
+        rules=tuple(RuleRow(r.id, r.text, r.evidence, r.source) for r in rules.values()),
+        pain_chart=pain_chart(pain_entries, progression_config, title="Pain during, after and next morning"),
+        rpe_chart=_rpe_chart(pain_entries, plan.limits),
+        adherence_chart=_adherence_chart(adherence),
+        measure_charts=_measure_charts(measures),
+        decisions=tuple(
+            DecisionRow(
+                d.week,
+                d.decided_on,
+                ACTION_WORDS.get(d.action, d.action),
+                (d.light or "no data"),
+                tuple(d.reasons),
+                tuple(d.changes),
+                d.review_required,
+            )
+            for d in sorted(decisions, key=lambda d: (d.week, d.decided_on))
+        ),
+        alerts=tuple(
+            AlertRow(
+                a.created_on,
+                ALERT_WORDS.get(a.kind, a.kind.replace("_", " ")),
+                a.message,
+                a.urgent,
+                _status(a.acknowledged_on, a.acknowledged_by, a.note),
+            )
+            for a in sorted(alerts, key=lambda a: a.created_on)
+        ),
+        overrides=tuple(
+            OverrideRow(
+                o.created_on, o.author, o.exercise, tuple(o.limits_exceeded), o.reason, _status(o.acknowledged_on)
+            )
+            for o in sorted(overrides, key=lambda o: o.created_on)
+        ),
+        notice=plan.safety_notice or SAFETY_NOTICE,
+    )
+
+
+def _status(acknowledged_on: date | None, by: str = "", note: str = "") -> str:
+    if acknowledged_on is None:
+        return "Open"
+    text = f"Acknowledged {date_words(acknowledged_on)}" + (f" by {by}" if by else "")
+    return f"{text}: {note}" if note else text
