@@ -1,5 +1,5 @@
 from django.contrib.auth import views as auth_views
-from django.urls import path
+from django.urls import include, path
 
 from frontend import views
 
@@ -10,4 +10,7 @@ urlpatterns = [
     path("login/", auth_views.LoginView.as_view(template_name="frontend/login.html"), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("activate/<uidb64>/<token>/", views.activate, name="activate"),
+    # Pages of each role live in their own modules (views_staff.py, views_patient.py).
+    path("", include("frontend.urls_staff")),
+    path("", include("frontend.urls_patient")),
 ]

@@ -92,7 +92,8 @@ class CheckInSignal:
     checkin_id: the stored check-in's id, cited by the reasons. date: the session's date.
     planned_session: the check-in is for a planned session (False: an extra session or a symptom
         report); a check-in counts as a session done when any item was done, planned or not.
-    items: one ItemReport per exercise reported.
+    items: one ItemReport per exercise reported. An exercise a done session does not mention counts
+        as done (sessions may be logged without per-exercise detail).
     session_rpe: Borg 6-20 effort for the session, or None.
     pain_during, pain_after: 0-10 NRS, or None when not given.
     pain_next_morning: 0-10 NRS the morning after, or None when not given (yet).
@@ -666,7 +667,13 @@ def _item_shortfall(
     """Why this item should not progress although the week is green (not done enough, or not completed)."""
     rule = config.rule("item_completed")
     dose = item.dose
-    done = [(c, r) for c in checkins for r in c.items if r.slug == item.slug and r.done]
+    # An exercise a done session does not mention counts as done: many sessions are logged without
+    # per-exercise detail. Only an explicit "skipped", or less than planned, holds the item.
+    done = []
+    for checkin in checkins:
+        report = next((r for r in checkin.items if r.slug == item.slug), None)
+        if report.done if report is not None else checkin.session_done:
+            done.append((checkin, report or ItemReport(item.slug, True)))
     needed = math.ceil(config.adherence_min * min(dose.frequency_per_week, context.sessions_planned))
     if len(done) < needed:
         return DecisionReason(

@@ -5,6 +5,7 @@ filesystem Celery broker that needs no server. Production sets DEBUG=false, SECR
 ALLOWED_HOSTS, DATABASE_URL and CELERY_BROKER_URL (see README.md).
 """
 
+import os
 from pathlib import Path
 
 import dj_database_url
@@ -96,7 +97,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     )
     # Tests use a file, not shared-cache memory: a real worker thread and concurrent writers then
     # wait on SQLite's busy timeout instead of failing with "table is locked".
-    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"test-{env_str('PYTEST_XDIST_WORKER', 'main')}.sqlite3")}
+    # One file per test process, so two test runs on one machine never share a database.
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"test-{os.getpid()}.sqlite3")}
 
 AUTH_USER_MODEL = "rehab.User"
 AUTH_PASSWORD_VALIDATORS = [

@@ -300,6 +300,23 @@ def test_an_item_not_done_or_not_completed_holds_while_the_others_advance():
     assert {rule.id for rule in band.rules} == {"progression.dose.item_completed"}
 
 
+def test_a_session_logged_without_exercise_detail_counts_for_every_item():
+    week = week_of_checkins(1, ("_session",))
+    decision = decide_progression(two_items_context(), week, LIMITS)
+
+    assert decision.action == "advance"
+    assert item(decision, AEROBIC.slug).changed_variable == "minutes"
+
+
+def test_an_item_reported_skipped_holds_although_the_session_was_done():
+    reports = (ItemReport(AEROBIC.slug, True), ItemReport(RESISTANCE.slug, False))
+    week = tuple(dataclasses.replace(c, items=reports) for c in week_of_checkins(1, SLUGS))
+    decision = decide_progression(two_items_context(week=2), week, LIMITS)
+
+    assert item(decision, AEROBIC.slug).changed_variable == "minutes"
+    assert item(decision, RESISTANCE.slug).text == "Held: Done in 0 session(s) this week; at least 2 needed."
+
+
 # --- strength and function ----------------------------------------------------------------------
 
 

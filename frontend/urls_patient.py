@@ -1,0 +1,3 @@
+"""Pages for patients (mobile first, offline capable)."""
+
+urlpatterns = []

@@ -1,0 +1,3 @@
+"""Pages for physiotherapists and clinicians."""
+
+urlpatterns = []

@@ -1,0 +1,655 @@
+"""Draws planner documents as PDF with reportlab platypus: the patient's plan and the progress report.
+
+`render_plan_pdf(PlanDocument)` and `render_report_pdf(ReportDocument)` take only the dataclasses of
+planner.document: no query, no clinical decision. What the PDF says is decided there; this module
+decides only how it looks: large type (body 13 pt, nothing under 12 pt), black on white, page numbers,
+a header with the clinic's phone on every page, bookmarks for every section, title and author in the
+metadata.
+
+Every string is printed through `markup`, which escapes it for reportlab's paragraph markup and hands
+characters the body font cannot draw (Chinese, for instance) to a fallback font, so a name such as
+"Zoë <O'Brien> & Łukasz 李" prints as written.
+
+Fonts: DejaVu Sans (Debian package fonts-dejavu-core) for the text; for CJK characters the first of
+Droid Sans Fallback (fonts-droid-fallback) or WenQuanYi found, else Adobe's STSong-Light CID font,
+which is not embedded. Without DejaVu the PDF falls back to Helvetica, whose Latin-1 range still covers
+Western European names.
+"""
+
+from __future__ import annotations
+
+import functools
+import io
+import os
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from xml.sax.saxutils import escape
+
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_CENTER
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import (
+    BaseDocTemplate,
+    CondPageBreak,
+    Flowable,
+    Frame,
+    KeepTogether,
+    PageBreak,
+    PageTemplate,
+    Paragraph,
+    Spacer,
+    Table,
+    TableStyle,
+)
+
+from planner.document import (
+    BarChart,
+    PlanDocument,
+    ReportDocument,
+    TimeChart,
+    date_words,
+)
+from rehab import pdf_charts
+
+# ---------------------------------------------------------------------------------------------
+# Fonts
+# ---------------------------------------------------------------------------------------------
+
+FONT_DIRS = ("/usr/share/fonts/truetype", "/usr/local/share/fonts", "/usr/share/fonts")
+REGULAR_FILES = ("dejavu/DejaVuSans.ttf", "DejaVuSans.ttf")
+BOLD_FILES = ("dejavu/DejaVuSans-Bold.ttf", "DejaVuSans-Bold.ttf")
+# CJK fallbacks with TrueType outlines (reportlab cannot embed CFF/OpenType outlines).
+FALLBACK_FILES = (
+    "droid/DroidSansFallbackFull.ttf",
+    "wqy/wqy-microhei.ttc",
+    "wqy/wqy-zenhei.ttc",
+    "arphic/uming.ttc",
+)
+CID_FALLBACK = "STSong-Light"
+# Blocks the CID fallback can draw: CJK punctuation, kana, unified ideographs, full-width forms.
+CID_RANGES = ((0x3000, 0x30FF), (0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF), (0xFF00, 0xFFEF))
+CP1252 = frozenset(ord(c) for c in bytes(range(32, 256)).decode("cp1252", errors="ignore"))
+
+
+def _find(candidates: Iterable[str], dirs: Sequence[str] = FONT_DIRS) -> str | None:
+    for name in candidates:
+        for folder in dirs:
+            path = os.path.join(folder, name)
+            if os.path.exists(path):
+                return path
+    return None
+
+
+@dataclass(frozen=True)
+class FontSet:
+    """The registered fonts. covered: code points the regular font can draw."""
+
+    regular: str
+    bold: str
+    covered: frozenset[int]
+
+
+def load_fonts(dirs: Sequence[str] = FONT_DIRS) -> FontSet:
+    """Register DejaVu Sans from `dirs`; Helvetica when it is not installed."""
+    regular, bold = _find(REGULAR_FILES, dirs), _find(BOLD_FILES, dirs)
+    if regular is None:
+        return FontSet("Helvetica", "Helvetica-Bold", CP1252)
+    body = TTFont("PlanSans", regular)
+    pdfmetrics.registerFont(body)
+    bold_name = "PlanSans"
+    if bold is not None:
+        pdfmetrics.registerFont(TTFont("PlanSans-Bold", bold))
+        bold_name = "PlanSans-Bold"
+    pdfmetrics.registerFontFamily("PlanSans", normal="PlanSans", bold=bold_name, italic="PlanSans",
+                                  boldItalic=bold_name)
+    return FontSet("PlanSans", bold_name, frozenset(body.face.charToGlyph))
+
+
+@functools.cache
+def font_set() -> FontSet:
+    return load_fonts()
+
+
+@functools.cache
+def fallback_font() -> tuple[str, frozenset[int] | None]:
+    """The font for characters the body font lacks, registered on first need (it is large).
+
+    Returns (name, covered code points), or (CID font name, None) when only the CID font is left.
+    """
+    path = _find(FALLBACK_FILES)
+    if path is not None:
+        font = TTFont("PlanFallback", path, subfontIndex=0) if path.endswith(".ttc") else TTFont("PlanFallback", path)
+        pdfmetrics.registerFont(font)
+        return "PlanFallback", frozenset(font.face.charToGlyph)
+    pdfmetrics.registerFont(UnicodeCIDFont(CID_FALLBACK))
+    return CID_FALLBACK, None
+
+
+def _fallback_for(code: int) -> str | None:
+    name, covered = fallback_font()
+    if covered is None:
+        return name if any(low <= code <= high for low, high in CID_RANGES) else None
+    return name if code in covered else None
+
+
+def text_runs(text: str) -> list[tuple[str | None, str]]:
+    """Split text into runs: (None, chunk) for the current font, (font name, chunk) for a fallback."""
+    covered = font_set().covered
+    runs: list[tuple[str | None, str]] = []
+    for char in text:
+        code = ord(char)
+        font = None if code in covered or char.isspace() else _fallback_for(code)
+        if runs and runs[-1][0] == font:
+            runs[-1] = (font, runs[-1][1] + char)
+        else:
+            runs.append((font, char))
+    return runs
+
+
+def markup(text: str) -> str:
+    """Plain text as safe paragraph markup: escaped, with fallback fonts where the body font has no glyph."""
+    text = str(text)
+    if font_set().covered.issuperset(map(ord, text)):
+        return escape(text)
+    return "".join(escape(chunk) if font is None else f'<font name="{font}">{escape(chunk)}</font>'
+                   for font, chunk in text_runs(text))
+
+
+# ---------------------------------------------------------------------------------------------
+# Styles
+# ---------------------------------------------------------------------------------------------
+
+INK = colors.black
+HEADING = colors.HexColor("#102A43")
+LINES = colors.HexColor("#555555")
+SHADE = colors.HexColor("#E8EEF4")
+WARNING = colors.HexColor("#8B0000")
+WARNING_SHADE = colors.HexColor("#FDECEC")
+CALM_SHADE = colors.HexColor("#FFF7D6")
+ALLOWED_SHADE = colors.HexColor("#E3F2E1")
+MIN_FONT_SIZE = 12
+PAGE_WIDTH, PAGE_HEIGHT = A4
+MARGIN = 50
+FRAME_WIDTH = PAGE_WIDTH - 2 * MARGIN
+
+
+@functools.cache
+def _styles(regular: str, bold: str) -> dict[str, ParagraphStyle]:
+    def style(name, font, size, leading, **extra):
+        return ParagraphStyle(name, fontName=font, fontSize=size, leading=leading, textColor=INK, **extra)
+
+    return {
+        "title": style("title", bold, 30, 36, textColor=HEADING, spaceAfter=18),
+        "name": style("name", bold, 24, 30, spaceAfter=12),
+        "h1": style("h1", bold, 22, 28, textColor=HEADING, spaceBefore=6, spaceAfter=12, keepWithNext=1),
+        "h2": style("h2", bold, 16, 21, textColor=HEADING, spaceBefore=12, spaceAfter=6, keepWithNext=1),
+        "h3": style("h3", bold, 14, 18, spaceBefore=10, spaceAfter=3, keepWithNext=1),
+        "body": style("body", regular, 13, 18, spaceAfter=6),
+        "strong": style("strong", bold, 13, 18, spaceAfter=6),
+        "bullet": style("bullet", regular, 13, 18, leftIndent=18, bulletIndent=4, spaceAfter=4),
+        "cell": style("cell", regular, 12, 15),
+        "cell_bold": style("cell_bold", bold, 12, 15),
+        "warning": style("warning", bold, 16, 21, textColor=WARNING, spaceAfter=6),
+        "big": style("big", bold, 18, 24, spaceAfter=6),
+        "centre": style("centre", regular, 13, 18, alignment=TA_CENTER),
+    }
+
+
+def styles() -> dict[str, ParagraphStyle]:
+    """The paragraph styles in use (every one at least MIN_FONT_SIZE points)."""
+    fonts = font_set()
+    return _styles(fonts.regular, fonts.bold)
+
+
+def para(text: str, style: str = "body") -> Paragraph:
+    return Paragraph(markup(text), styles()[style])
+
+
+def bullets(lines: Iterable[str], style: str = "bullet") -> list[Paragraph]:
+    return [Paragraph(markup(line), styles()[style], bulletText="•") for line in lines]
+
+
+class Heading(Paragraph):
+    """A heading that adds itself to the PDF outline (bookmarks) where it is drawn."""
+
+    _count = 0
+
+    def __init__(self, text: str, style: str, level: int, outline: str | None = None):
+        super().__init__(markup(text), styles()[style])
+        Heading._count += 1
+        self.outline_title, self.outline_level = outline or text, level
+        self.outline_key = f"section-{Heading._count}"
+
+    def draw(self):
+        self.canv.bookmarkPage(self.outline_key)
+        self.canv.addOutlineEntry(self.outline_title, self.outline_key, level=self.outline_level, closed=False)
+        super().draw()
+
+
+def table(rows: Sequence[Sequence[object]], widths: Sequence[float], *, header: bool = True,
+          extra: Sequence[tuple] = (), row_heights=None) -> Table:
+    """A table of paragraphs (strings are escaped into the cell style; the header row is bold)."""
+    cells = []
+    for index, row in enumerate(rows):
+        cell_style = "cell_bold" if header and index == 0 else "cell"
+        cells.append([para(value, cell_style) if isinstance(value, str) else value for value in row])
+    commands = [
+        ("GRID", (0, 0), (-1, -1), 0.75, LINES),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("TOPPADDING", (0, 0), (-1, -1), 4),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 5),
+        ("LEFTPADDING", (0, 0), (-1, -1), 5),
+        ("RIGHTPADDING", (0, 0), (-1, -1), 5),
+    ]
+    if header:
+        commands.append(("BACKGROUND", (0, 0), (-1, 0), SHADE))
+    result = Table(cells, colWidths=list(widths), repeatRows=1 if header else 0, rowHeights=row_heights)
+    result.setStyle(TableStyle([*commands, *extra]))
+    return result
+
+
+def box(flowables: list[Flowable], shade=CALM_SHADE, border=LINES) -> Table:
+    """Flowables framed in a shaded box."""
+    framed = Table([[flowables]], colWidths=[FRAME_WIDTH])
+    framed.setStyle(TableStyle([
+        ("BOX", (0, 0), (-1, -1), 1.5, border),
+        ("BACKGROUND", (0, 0), (-1, -1), shade),
+        ("LEFTPADDING", (0, 0), (-1, -1), 10),
+        ("RIGHTPADDING", (0, 0), (-1, -1), 10),
+        ("TOPPADDING", (0, 0), (-1, -1), 8),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 6),
+    ]))
+    return framed
+
+
+def chart(value: TimeChart | BarChart, height: float = 230) -> list[Flowable]:
+    """A chart with its title, or its empty text when there is nothing to plot."""
+    fonts = font_set()
+    flowables: list[Flowable] = [para(value.title, "h3")]
+    if not value.has_data:
+        return [*flowables, para(value.empty_text)]
+    if isinstance(value, TimeChart):
+        drawing = pdf_charts.time_chart(value, FRAME_WIDTH, height, fonts.regular)
+    else:
+        drawing = pdf_charts.bar_chart(value, FRAME_WIDTH, height, fonts.regular)
+    return [KeepTogether([*flowables, drawing])]
+
+
+# ---------------------------------------------------------------------------------------------
+# Pages: header, footer, page numbers, metadata
+# ---------------------------------------------------------------------------------------------
+
+
+def draw_text(canvas: Canvas, x: float, y: float, text: str, font: str, size: float, anchor: str = "left") -> None:
+    """Draw one line on the canvas with fallback fonts where needed; anchor "left" or "right"."""
+    runs = [(run_font or font, chunk) for run_font, chunk in text_runs(text)]
+    if anchor == "right":
+        x -= sum(pdfmetrics.stringWidth(chunk, run_font, size) for run_font, chunk in runs)
+    for run_font, chunk in runs:
+        canvas.setFont(run_font, size)
+        canvas.drawString(x, y, chunk)
+        x += pdfmetrics.stringWidth(chunk, run_font, size)
+
+
+class _PageCountCanvas(Canvas):
+    """Draws the total page count into a form that every footer refers to ("Page 3 of 24")."""
+
+    def save(self):
+        if self._code:
+            self.showPage()
+        self.beginForm("page_total")
+        self.setFont(font_set().regular, MIN_FONT_SIZE)
+        self.setFillColor(INK)
+        self.drawString(0, 0, str(self.getPageNumber() - 1))
+        self.endForm()
+        super().save()
+
+
+def _page_decorator(header_left: str, header_right: str, footer_left: str) -> Callable:
+    def decorate(canvas: Canvas, doc) -> None:
+        fonts = font_set()
+        canvas.saveState()
+        canvas.setFillColor(INK)
+        top = PAGE_HEIGHT - MARGIN + 18
+        draw_text(canvas, MARGIN, top, header_left, fonts.regular, MIN_FONT_SIZE)
+        draw_text(canvas, PAGE_WIDTH - MARGIN, top, header_right, fonts.bold, MIN_FONT_SIZE, "right")
+        canvas.setStrokeColor(LINES)
+        canvas.setLineWidth(0.75)
+        canvas.line(MARGIN, top - 6, PAGE_WIDTH - MARGIN, top - 6)
+        canvas.line(MARGIN, MARGIN - 10, PAGE_WIDTH - MARGIN, MARGIN - 10)
+        bottom = MARGIN - 28
+        draw_text(canvas, MARGIN, bottom, footer_left, fonts.regular, MIN_FONT_SIZE)
+        label = f"Page {canvas.getPageNumber()} of "
+        # Right-aligned as if the total had as many digits as this page number allows for (up to 999).
+        x = PAGE_WIDTH - MARGIN - pdfmetrics.stringWidth(label + "000", fonts.regular, MIN_FONT_SIZE)
+        draw_text(canvas, x, bottom, label, fonts.regular, MIN_FONT_SIZE)
+        canvas.translate(x + pdfmetrics.stringWidth(label, fonts.regular, MIN_FONT_SIZE), bottom)
+        canvas.doForm("page_total")
+        canvas.restoreState()
+
+    return decorate
+
+
+def _build(flowables: list[Flowable], *, title: str, author: str, subject: str, header_left: str,
+           header_right: str, footer_left: str) -> bytes:
+    buffer = io.BytesIO()
+    doc = BaseDocTemplate(
+        buffer,
+        pagesize=A4,
+        leftMargin=MARGIN,
+        rightMargin=MARGIN,
+        topMargin=MARGIN + 16,
+        bottomMargin=MARGIN,
+        title=title,
+        author=author,
+        subject=subject,
+        creator="Rehab planner",
+        lang="en",
+        displayDocTitle=True,
+    )
+    frame = Frame(doc.leftMargin, doc.bottomMargin, doc.width, doc.height, id="body")
+    doc.addPageTemplates([PageTemplate("page", frames=[frame],
+                                       onPage=_page_decorator(header_left, header_right, footer_left))])
+    doc.build(flowables, canvasmaker=_PageCountCanvas)
+    return buffer.getvalue()
+
+
+# ---------------------------------------------------------------------------------------------
+# The patient's plan
+# ---------------------------------------------------------------------------------------------
+
+
+def _cover(doc: PlanDocument) -> list[Flowable]:
+    patient, contact = doc.patient, doc.contact
+    weeks = len(doc.weeks)
+    flowables: list[Flowable] = [
+        Spacer(1, 30),
+        Heading("Your exercise plan", "title", 0),
+        para(patient.name, "name"),
+    ]
+    if patient.date_of_birth:
+        flowables.append(para(f"Date of birth: {date_words(patient.date_of_birth, year=True)}"))
+    flowables += [
+        para(f"From {date_words(doc.start_date, year=True)} to {date_words(doc.end_date, year=True)} "
+             f"({weeks} weeks)", "big"),
+        Spacer(1, 12),
+    ]
+    rows = [["Your physiotherapist", contact.physio_name]] if contact.physio_name else []
+    rows += [["Clinic", contact.clinic_name], ["Phone", contact.clinic_phone]]
+    rows += [["Email", contact.clinic_email]] if contact.clinic_email else []
+    rows += [["Address", contact.clinic_address]] if contact.clinic_address else []
+    flowables += [
+        table(rows, [150, FRAME_WIDTH - 150], header=False, extra=[("BACKGROUND", (0, 0), (0, -1), SHADE)]),
+        Spacer(1, 18),
+        para("In this booklet", "h3"),
+        *bullets(["Your safety limits", "Stop and call us if...", "Week by week", "Your exercises, one a page",
+                  "Pain diary"]),
+        Spacer(1, 18),
+        box([para(doc.notice)], shade=SHADE),
+        Spacer(1, 8),
+        para(f"Printed on {date_words(doc.generated_on, year=True)}."),
+    ]
+    return flowables
+
+
+def _safety(doc: PlanDocument) -> list[Flowable]:
+    safety = doc.safety
+    scale_rows = [["Effort", "How it feels", "For you"]]
+    for row in safety.borg_scale:
+        scale_rows.append([str(row.value), row.words, "allowed" if row.allowed else "too hard"])
+    shading = [("BACKGROUND", (0, i + 1), (-1, i + 1), ALLOWED_SHADE)
+               for i, row in enumerate(safety.borg_scale) if row.allowed]
+    avoid_rows = [["Avoid", "Why"]] + [[line.what, line.why] for line in safety.avoid]
+    return [
+        PageBreak(),
+        Heading("Your safety limits", "h1", 0),
+        para("How hard", "h2"),
+        *bullets(safety.effort),
+        para(safety.heart_rate, "strong"),
+        KeepTogether([
+            para("The effort scale (6-20)", "h3"),
+            table(scale_rows, [70, 200, 110], extra=[*shading, ("TOPPADDING", (0, 0), (-1, -1), 1),
+                                                     ("BOTTOMPADDING", (0, 0), (-1, -1), 2)]),
+        ]),
+        para("What to avoid, and why", "h2"),
+        table(avoid_rows, [FRAME_WIDTH * 0.62, FRAME_WIDTH * 0.38]),
+        para("Also", "h2"),
+        *bullets(safety.other),
+    ]
+
+
+def _red_flags(doc: PlanDocument) -> list[Flowable]:
+    rows = [["If you notice", "What to do"]] + [[flag.label, flag.advice] for flag in doc.red_flags]
+    return [
+        PageBreak(),
+        Heading("Stop and call us if...", "h1", 0),
+        para("Stop exercising and act at once if you notice any of these:", "strong"),
+        table(rows, [FRAME_WIDTH * 0.45, FRAME_WIDTH * 0.55],
+              extra=[("BACKGROUND", (0, 1), (0, -1), WARNING_SHADE)]),
+        Spacer(1, 12),
+        box([para(doc.call_lines[0], "warning"), *[para(line) for line in doc.call_lines[1:]]],
+            shade=WARNING_SHADE, border=WARNING),
+    ]
+
+
+def _schedule(doc: PlanDocument) -> list[Flowable]:
+    flowables: list[Flowable] = [
+        PageBreak(),
+        Heading("Week by week", "h1", 0),
+        para("The days are suggestions: you may move a session to another day, but keep at least one day "
+             "between two days of strength exercises. Each row says how much to do each time."),
+    ]
+    widths = [150, 85, 130, FRAME_WIDTH - 365]
+    for week in doc.weeks:
+        rows = [["Exercise", "Days", "Each time", "What changes"]]
+        rows += [[row.exercise, row.days, row.dose, row.change] for row in week.rows]
+        title = f"Week {week.number}: {date_words(week.first_day)} to {date_words(week.last_day)}"
+        flowables += [CondPageBreak(200), Heading(title, "h2", 1, outline=f"Week {week.number}"),
+                      table(rows, widths)]
+    return flowables
+
+
+def _exercise_pages(doc: PlanDocument) -> list[Flowable]:
+    flowables: list[Flowable] = [PageBreak(), Heading("Your exercises", "h1", 0)]
+    for index, page in enumerate(doc.exercises):
+        if index:
+            flowables.append(PageBreak())
+        dose_rows = [["Each time", page.dose], ["Days (first week)", page.days], ["How hard", page.effort],
+                     ["Over the weeks", page.growth]]
+        bad_day = [para("On a bad day", "h3")]
+        if page.bad_day_name:
+            bad_day.append(para(f"Do this easier version instead: {page.bad_day_name}", "strong"))
+        bad_day.append(para(page.bad_day_text))
+        flowables += [
+            Heading(page.name, "h2", 1),
+            para(f"{page.kind}. Exercise {index + 1} of {len(doc.exercises)}."),
+            table(dose_rows, [130, FRAME_WIDTH - 130], header=False,
+                  extra=[("BACKGROUND", (0, 0), (0, -1), SHADE), ("FONTNAME", (0, 0), (0, -1), font_set().bold)]),
+            para("Getting ready", "h3"), para(page.setup),
+            para("How to do it", "h3"), para(page.movement),
+            para("What you should feel", "h3"), para(page.feel),
+            para("Watch out for", "h3"), para(page.mistakes),
+            Spacer(1, 8),
+            box(bad_day),
+        ]
+    return flowables
+
+
+def _diary(doc: PlanDocument) -> list[Flowable]:
+    flowables: list[Flowable] = [
+        PageBreak(),
+        Heading("Pain diary", "h1", 0),
+        *chart(doc.pain_chart),
+        para("How to score", "h3"),
+        *bullets(doc.pain_guide),
+    ]
+    if not doc.diary_weeks:
+        flowables.append(para("Your plan has ended: there are no more weeks to log."))
+    widths = [88, 58, 58, 62, 62, 70, FRAME_WIDTH - 398]
+    for week in doc.diary_weeks:
+        rows = [list(doc.diary_columns)]
+        for row in week.rows:
+            label = date_words(row.day) + ("\nexercise day" if row.exercise_day else "")
+            rows.append([Paragraph("<br/>".join(markup(part) for part in label.split("\n")),
+                                   styles()["cell_bold" if row.exercise_day else "cell"])]
+                        + [""] * (len(doc.diary_columns) - 1))
+        shading = [("BACKGROUND", (0, i + 1), (0, i + 1), SHADE) for i, row in enumerate(week.rows)
+                   if row.exercise_day]
+        flowables += [
+            CondPageBreak(330),
+            Heading(f"Diary, week {week.number}", "h2", 1),
+            table(rows, widths, extra=shading, row_heights=[None] + [34] * len(week.rows)),
+        ]
+    return flowables
+
+
+def render_plan_pdf(doc: PlanDocument) -> bytes:
+    """The patient's plan as PDF bytes."""
+    flowables = [
+        *_cover(doc),
+        *_safety(doc),
+        *_red_flags(doc),
+        *_schedule(doc),
+        *_exercise_pages(doc),
+        *_diary(doc),
+        PageBreak(),
+        Heading("About this plan", "h1", 0),
+        para(doc.notice),
+        para(" ".join(doc.call_lines)),
+    ]
+    return _build(
+        flowables,
+        title=doc.title,
+        author=doc.author,
+        subject="Exercise plan with safety limits, weekly schedule, exercises and pain diary",
+        header_left=doc.contact.clinic_name,
+        header_right=f"Questions? Call {doc.contact.clinic_phone}",
+        footer_left=doc.patient.name,
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# The clinician's progress report
+# ---------------------------------------------------------------------------------------------
+
+
+def _date(day: date | None) -> str:
+    return date_words(day, year=True) if day else ""
+
+
+def _report_head(doc: ReportDocument) -> list[Flowable]:
+    patient, contact = doc.patient, doc.contact
+    rows = [["Patient", patient.name]]
+    if patient.date_of_birth:
+        rows.append(["Date of birth", _date(patient.date_of_birth)])
+    rows += [["Plan", f"{_date(doc.start_date)} to {_date(doc.end_date)}"],
+             ["Physiotherapist", contact.physio_name or "-"],
+             ["Clinic", f"{contact.clinic_name}, {contact.clinic_phone}"],
+             ["Report date", _date(doc.generated_on)]]
+    return [
+        Heading("Progress report", "title", 0),
+        table(rows, [140, FRAME_WIDTH - 140], header=False, extra=[("BACKGROUND", (0, 0), (0, -1), SHADE)]),
+        para("Summary", "h2"),
+        *bullets(doc.summary),
+    ]
+
+
+def _report_history(doc: ReportDocument) -> list[Flowable]:
+    flowables: list[Flowable] = [Heading("Assessments", "h1", 0)]
+    if not doc.assessments:
+        flowables.append(para("No assessment recorded."))
+    for entry in doc.assessments:
+        title = f"{_date(entry.assessed_on)}" + (f", by {entry.assessed_by}" if entry.assessed_by else "")
+        flowables += [para(title, "h3"), *bullets(entry.lines)]
+        if entry.notes:
+            flowables.append(para(f"Notes: {entry.notes}"))
+    item_rows = [["Exercise", "Kind", "First week", "Last week"]]
+    item_rows += [[item.exercise, item.kind, item.first_week, item.last_week] for item in doc.items]
+    flowables += [Heading("The plan", "h1", 0), table(item_rows, [140, 95, 130, FRAME_WIDTH - 365])]
+    limit_rows = [["Limit", "Value", "Rules"]] + [[row.name, row.value, ", ".join(row.rule_ids)]
+                                                  for row in doc.limits]
+    rule_rows = [["Rule", "What it says", "Evidence", "Source"]] + [[r.id, r.text, r.evidence, r.source]
+                                                                    for r in doc.rules]
+    return [
+        *flowables,
+        Heading("Limits and their rules", "h1", 0),
+        table(limit_rows, [130, 170, FRAME_WIDTH - 300]),
+        para("Rules", "h2"),
+        para("Evidence: G guideline or trial, C consensus, R recalled from the source (to check), "
+             "D design default (a clinician signs it off)."),
+        table(rule_rows, [120, 190, 60, FRAME_WIDTH - 370]),
+    ]
+
+
+def _report_trends(doc: ReportDocument) -> list[Flowable]:
+    flowables: list[Flowable] = [PageBreak(), Heading("Trends", "h1", 0)]
+    flowables += chart(doc.pain_chart)
+    flowables += chart(doc.rpe_chart)
+    flowables += chart(doc.adherence_chart)
+    if doc.measure_charts:
+        flowables.append(Heading("Strength and function", "h2", 1))
+        for measure in doc.measure_charts:
+            flowables += chart(measure, height=200)
+    else:
+        flowables.append(para("No strength or function tests recorded."))
+    return flowables
+
+
+def _report_decisions(doc: ReportDocument) -> list[Flowable]:
+    flowables: list[Flowable] = [PageBreak(), Heading("Progression decisions", "h1", 0)]
+    if not doc.decisions:
+        flowables.append(para("No weekly decision yet."))
+    for decision in doc.decisions:
+        title = f"Week {decision.week}: {decision.action} (pain light: {decision.light})"
+        details = [para(f"Decided {_date(decision.decided_on)}"
+                        + (". A clinician must review." if decision.review_required else "."))]
+        rows = [["Rule", "Finding"]] + [[reason.rule_id, reason.text] for reason in decision.reasons]
+        details.append(table(rows, [170, FRAME_WIDTH - 170]))
+        if decision.changes:
+            details += [para("Changes", "h3"), *bullets(decision.changes)]
+        flowables += [CondPageBreak(150), Heading(title, "h2", 1, outline=f"Week {decision.week}: {decision.action}"),
+                      *details]
+    flowables.append(Heading("Alerts", "h1", 0))
+    if doc.alerts:
+        rows = [["Date", "Alert", "Message", "Status"]]
+        rows += [[_date(a.created_on), ("URGENT: " if a.urgent else "") + a.kind, a.message, a.status]
+                 for a in doc.alerts]
+        flowables.append(table(rows, [85, 110, 170, FRAME_WIDTH - 365]))
+    else:
+        flowables.append(para("No alerts."))
+    flowables.append(Heading("Overrides", "h1", 0))
+    if doc.overrides:
+        rows = [["Date", "Who", "Exercise", "Limits exceeded", "Reason", "Status"]]
+        rows += [[_date(o.created_on), o.author, o.exercise, "; ".join(o.limits_exceeded), o.reason, o.status]
+                 for o in doc.overrides]
+        flowables.append(table(rows, [70, 70, 80, 105, 105, FRAME_WIDTH - 430]))
+    else:
+        flowables.append(para("No dose was accepted above a limit."))
+    return flowables
+
+
+def render_report_pdf(doc: ReportDocument) -> bytes:
+    """The clinician's progress report as PDF bytes."""
+    flowables = [
+        *_report_head(doc),
+        *_report_history(doc),
+        *_report_trends(doc),
+        *_report_decisions(doc),
+        Heading("About this report", "h1", 0),
+        para(doc.notice),
+    ]
+    return _build(
+        flowables,
+        title=doc.title,
+        author=doc.author,
+        subject="Progress report: assessments, limits and rules, trends, decisions, alerts and overrides",
+        header_left=f"{doc.contact.clinic_name}: progress report",
+        header_right=doc.contact.clinic_phone,
+        footer_left=doc.patient.name,
+    )
