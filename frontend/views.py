@@ -4,19 +4,34 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch
 from django.views.decorators.http import require_http_methods
 
 from frontend.forms import ActivationForm
 from rehab import selectors
 from rehab.activation import user_from_activation
+from rehab.models import Role
 from rehab.services.errors import InvalidInput
 from rehab.services.people import patient_activate
+
+# Where each role starts. The named pages live in views_staff.py and views_patient.py.
+HOME_BY_ROLE = {
+    Role.PHYSIOTHERAPIST: "frontend:caseload",
+    Role.CLINIC_ADMIN: "frontend:caseload",
+    Role.CLINICIAN: "frontend:dashboard",
+    Role.PATIENT: "frontend:today",
+}
 
 
 @login_required
 def home(request):
-    patients = selectors.patients_visible_to(request.user)
-    return render(request, "frontend/home.html", {"patients": patients})
+    target = HOME_BY_ROLE.get(request.user.role)
+    if target is None:
+        return render(request, "frontend/home.html", {"patients": selectors.patients_visible_to(request.user)})
+    try:
+        return redirect(target)
+    except NoReverseMatch:  # a role's pages are not installed yet
+        return render(request, "frontend/home.html", {"patients": selectors.patients_visible_to(request.user)})
 
 
 @require_http_methods(["GET", "POST"])

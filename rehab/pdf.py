@@ -106,8 +106,9 @@ def load_fonts(dirs: Sequence[str] = FONT_DIRS) -> FontSet:
     if bold is not None:
         pdfmetrics.registerFont(TTFont("PlanSans-Bold", bold))
         bold_name = "PlanSans-Bold"
-    pdfmetrics.registerFontFamily("PlanSans", normal="PlanSans", bold=bold_name, italic="PlanSans",
-                                  boldItalic=bold_name)
+    pdfmetrics.registerFontFamily(
+        "PlanSans", normal="PlanSans", bold=bold_name, italic="PlanSans", boldItalic=bold_name
+    )
     return FontSet("PlanSans", bold_name, frozenset(body.face.charToGlyph))
 
 
@@ -157,8 +158,10 @@ def markup(text: str) -> str:
     text = str(text)
     if font_set().covered.issuperset(map(ord, text)):
         return escape(text)
-    return "".join(escape(chunk) if font is None else f'<font name="{font}">{escape(chunk)}</font>'
-                   for font, chunk in text_runs(text))
+    return "".join(
+        escape(chunk) if font is None else f'<font name="{font}">{escape(chunk)}</font>'
+        for font, chunk in text_runs(text)
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -182,7 +185,7 @@ FRAME_WIDTH = PAGE_WIDTH - 2 * MARGIN
 @functools.cache
 def _styles(regular: str, bold: str) -> dict[str, ParagraphStyle]:
     def style(name, font, size, leading, **extra):
-        return ParagraphStyle(name, fontName=font, fontSize=size, leading=leading, textColor=INK, **extra)
+        return ParagraphStyle(name, fontName=font, fontSize=size, leading=leading, **{"textColor": INK, **extra})
 
     return {
         "title": style("title", bold, 30, 36, textColor=HEADING, spaceAfter=18),
@@ -232,8 +235,14 @@ class Heading(Paragraph):
         super().draw()
 
 
-def table(rows: Sequence[Sequence[object]], widths: Sequence[float], *, header: bool = True,
-          extra: Sequence[tuple] = (), row_heights=None) -> Table:
+def table(
+    rows: Sequence[Sequence[object]],
+    widths: Sequence[float],
+    *,
+    header: bool = True,
+    extra: Sequence[tuple] = (),
+    row_heights=None,
+) -> Table:
     """A table of paragraphs (strings are escaped into the cell style; the header row is bold)."""
     cells = []
     for index, row in enumerate(rows):
@@ -257,14 +266,18 @@ def table(rows: Sequence[Sequence[object]], widths: Sequence[float], *, header: 
 def box(flowables: list[Flowable], shade=CALM_SHADE, border=LINES) -> Table:
     """Flowables framed in a shaded box."""
     framed = Table([[flowables]], colWidths=[FRAME_WIDTH])
-    framed.setStyle(TableStyle([
-        ("BOX", (0, 0), (-1, -1), 1.5, border),
-        ("BACKGROUND", (0, 0), (-1, -1), shade),
-        ("LEFTPADDING", (0, 0), (-1, -1), 10),
-        ("RIGHTPADDING", (0, 0), (-1, -1), 10),
-        ("TOPPADDING", (0, 0), (-1, -1), 8),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 6),
-    ]))
+    framed.setStyle(
+        TableStyle(
+            [
+                ("BOX", (0, 0), (-1, -1), 1.5, border),
+                ("BACKGROUND", (0, 0), (-1, -1), shade),
+                ("LEFTPADDING", (0, 0), (-1, -1), 10),
+                ("RIGHTPADDING", (0, 0), (-1, -1), 10),
+                ("TOPPADDING", (0, 0), (-1, -1), 8),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 6),
+            ]
+        )
+    )
     return framed
 
 
@@ -336,8 +349,16 @@ def _page_decorator(header_left: str, header_right: str, footer_left: str) -> Ca
     return decorate
 
 
-def _build(flowables: list[Flowable], *, title: str, author: str, subject: str, header_left: str,
-           header_right: str, footer_left: str) -> bytes:
+def _build(
+    flowables: list[Flowable],
+    *,
+    title: str,
+    author: str,
+    subject: str,
+    header_left: str,
+    header_right: str,
+    footer_left: str,
+) -> bytes:
     buffer = io.BytesIO()
     doc = BaseDocTemplate(
         buffer,
@@ -354,8 +375,9 @@ def _build(flowables: list[Flowable], *, title: str, author: str, subject: str, 
         displayDocTitle=True,
     )
     frame = Frame(doc.leftMargin, doc.bottomMargin, doc.width, doc.height, id="body")
-    doc.addPageTemplates([PageTemplate("page", frames=[frame],
-                                       onPage=_page_decorator(header_left, header_right, footer_left))])
+    doc.addPageTemplates(
+        [PageTemplate("page", frames=[frame], onPage=_page_decorator(header_left, header_right, footer_left))]
+    )
     doc.build(flowables, canvasmaker=_PageCountCanvas)
     return buffer.getvalue()
 
@@ -376,8 +398,10 @@ def _cover(doc: PlanDocument) -> list[Flowable]:
     if patient.date_of_birth:
         flowables.append(para(f"Date of birth: {date_words(patient.date_of_birth, year=True)}"))
     flowables += [
-        para(f"From {date_words(doc.start_date, year=True)} to {date_words(doc.end_date, year=True)} "
-             f"({weeks} weeks)", "big"),
+        para(
+            f"From {date_words(doc.start_date, year=True)} to {date_words(doc.end_date, year=True)} ({weeks} weeks)",
+            "big",
+        ),
         Spacer(1, 12),
     ]
     rows = [["Your physiotherapist", contact.physio_name]] if contact.physio_name else []
@@ -388,8 +412,9 @@ def _cover(doc: PlanDocument) -> list[Flowable]:
         table(rows, [150, FRAME_WIDTH - 150], header=False, extra=[("BACKGROUND", (0, 0), (0, -1), SHADE)]),
         Spacer(1, 18),
         para("In this booklet", "h3"),
-        *bullets(["Your safety limits", "Stop and call us if...", "Week by week", "Your exercises, one a page",
-                  "Pain diary"]),
+        *bullets(
+            ["Your safety limits", "Stop and call us if...", "Week by week", "Your exercises, one a page", "Pain diary"]
+        ),
         Spacer(1, 18),
         box([para(doc.notice)], shade=SHADE),
         Spacer(1, 8),
@@ -403,8 +428,9 @@ def _safety(doc: PlanDocument) -> list[Flowable]:
     scale_rows = [["Effort", "How it feels", "For you"]]
     for row in safety.borg_scale:
         scale_rows.append([str(row.value), row.words, "allowed" if row.allowed else "too hard"])
-    shading = [("BACKGROUND", (0, i + 1), (-1, i + 1), ALLOWED_SHADE)
-               for i, row in enumerate(safety.borg_scale) if row.allowed]
+    shading = [
+        ("BACKGROUND", (0, i + 1), (-1, i + 1), ALLOWED_SHADE) for i, row in enumerate(safety.borg_scale) if row.allowed
+    ]
     avoid_rows = [["Avoid", "Why"]] + [[line.what, line.why] for line in safety.avoid]
     return [
         PageBreak(),
@@ -412,11 +438,16 @@ def _safety(doc: PlanDocument) -> list[Flowable]:
         para("How hard", "h2"),
         *bullets(safety.effort),
         para(safety.heart_rate, "strong"),
-        KeepTogether([
-            para("The effort scale (6-20)", "h3"),
-            table(scale_rows, [70, 200, 110], extra=[*shading, ("TOPPADDING", (0, 0), (-1, -1), 1),
-                                                     ("BOTTOMPADDING", (0, 0), (-1, -1), 2)]),
-        ]),
+        KeepTogether(
+            [
+                para("The effort scale (6-20)", "h3"),
+                table(
+                    scale_rows,
+                    [70, 200, 110],
+                    extra=[*shading, ("TOPPADDING", (0, 0), (-1, -1), 1), ("BOTTOMPADDING", (0, 0), (-1, -1), 2)],
+                ),
+            ]
+        ),
         para("What to avoid, and why", "h2"),
         table(avoid_rows, [FRAME_WIDTH * 0.62, FRAME_WIDTH * 0.38]),
         para("Also", "h2"),
@@ -430,11 +461,13 @@ def _red_flags(doc: PlanDocument) -> list[Flowable]:
         PageBreak(),
         Heading("Stop and call us if...", "h1", 0),
         para("Stop exercising and act at once if you notice any of these:", "strong"),
-        table(rows, [FRAME_WIDTH * 0.45, FRAME_WIDTH * 0.55],
-              extra=[("BACKGROUND", (0, 1), (0, -1), WARNING_SHADE)]),
+        table(rows, [FRAME_WIDTH * 0.45, FRAME_WIDTH * 0.55], extra=[("BACKGROUND", (0, 1), (0, -1), WARNING_SHADE)]),
         Spacer(1, 12),
-        box([para(doc.call_lines[0], "warning"), *[para(line) for line in doc.call_lines[1:]]],
-            shade=WARNING_SHADE, border=WARNING),
+        box(
+            [para(doc.call_lines[0], "warning"), *[para(line) for line in doc.call_lines[1:]]],
+            shade=WARNING_SHADE,
+            border=WARNING,
+        ),
     ]
 
 
@@ -442,16 +475,17 @@ def _schedule(doc: PlanDocument) -> list[Flowable]:
     flowables: list[Flowable] = [
         PageBreak(),
         Heading("Week by week", "h1", 0),
-        para("The days are suggestions: you may move a session to another day, but keep at least one day "
-             "between two days of strength exercises. Each row says how much to do each time."),
+        para(
+            "The days are suggestions: you may move a session to another day, but keep at least one day "
+            "between two days of strength exercises. Each row says how much to do each time."
+        ),
     ]
     widths = [150, 85, 130, FRAME_WIDTH - 365]
     for week in doc.weeks:
         rows = [["Exercise", "Days", "Each time", "What changes"]]
         rows += [[row.exercise, row.days, row.dose, row.change] for row in week.rows]
         title = f"Week {week.number}: {date_words(week.first_day)} to {date_words(week.last_day)}"
-        flowables += [CondPageBreak(200), Heading(title, "h2", 1, outline=f"Week {week.number}"),
-                      table(rows, widths)]
+        flowables += [CondPageBreak(200), Heading(title, "h2", 1, outline=f"Week {week.number}"), table(rows, widths)]
     return flowables
 
 
@@ -460,8 +494,12 @@ def _exercise_pages(doc: PlanDocument) -> list[Flowable]:
     for index, page in enumerate(doc.exercises):
         if index:
             flowables.append(PageBreak())
-        dose_rows = [["Each time", page.dose], ["Days (first week)", page.days], ["How hard", page.effort],
-                     ["Over the weeks", page.growth]]
+        dose_rows = [
+            ["Each time", page.dose],
+            ["Days (first week)", page.days],
+            ["How hard", page.effort],
+            ["Over the weeks", page.growth],
+        ]
         bad_day = [para("On a bad day", "h3")]
         if page.bad_day_name:
             bad_day.append(para(f"Do this easier version instead: {page.bad_day_name}", "strong"))
@@ -469,12 +507,20 @@ def _exercise_pages(doc: PlanDocument) -> list[Flowable]:
         flowables += [
             Heading(page.name, "h2", 1),
             para(f"{page.kind}. Exercise {index + 1} of {len(doc.exercises)}."),
-            table(dose_rows, [130, FRAME_WIDTH - 130], header=False,
-                  extra=[("BACKGROUND", (0, 0), (0, -1), SHADE), ("FONTNAME", (0, 0), (0, -1), font_set().bold)]),
-            para("Getting ready", "h3"), para(page.setup),
-            para("How to do it", "h3"), para(page.movement),
-            para("What you should feel", "h3"), para(page.feel),
-            para("Watch out for", "h3"), para(page.mistakes),
+            table(
+                dose_rows,
+                [130, FRAME_WIDTH - 130],
+                header=False,
+                extra=[("BACKGROUND", (0, 0), (0, -1), SHADE), ("FONTNAME", (0, 0), (0, -1), font_set().bold)],
+            ),
+            para("Getting ready", "h3"),
+            para(page.setup),
+            para("How to do it", "h3"),
+            para(page.movement),
+            para("What you should feel", "h3"),
+            para(page.feel),
+            para("Watch out for", "h3"),
+            para(page.mistakes),
             Spacer(1, 8),
             box(bad_day),
         ]
@@ -496,11 +542,16 @@ def _diary(doc: PlanDocument) -> list[Flowable]:
         rows = [list(doc.diary_columns)]
         for row in week.rows:
             label = date_words(row.day) + ("\nexercise day" if row.exercise_day else "")
-            rows.append([Paragraph("<br/>".join(markup(part) for part in label.split("\n")),
-                                   styles()["cell_bold" if row.exercise_day else "cell"])]
-                        + [""] * (len(doc.diary_columns) - 1))
-        shading = [("BACKGROUND", (0, i + 1), (0, i + 1), SHADE) for i, row in enumerate(week.rows)
-                   if row.exercise_day]
+            rows.append(
+                [
+                    Paragraph(
+                        "<br/>".join(markup(part) for part in label.split("\n")),
+                        styles()["cell_bold" if row.exercise_day else "cell"],
+                    )
+                ]
+                + [""] * (len(doc.diary_columns) - 1)
+            )
+        shading = [("BACKGROUND", (0, i + 1), (0, i + 1), SHADE) for i, row in enumerate(week.rows) if row.exercise_day]
         flowables += [
             CondPageBreak(330),
             Heading(f"Diary, week {week.number}", "h2", 1),
@@ -548,10 +599,12 @@ def _report_head(doc: ReportDocument) -> list[Flowable]:
     rows = [["Patient", patient.name]]
     if patient.date_of_birth:
         rows.append(["Date of birth", _date(patient.date_of_birth)])
-    rows += [["Plan", f"{_date(doc.start_date)} to {_date(doc.end_date)}"],
-             ["Physiotherapist", contact.physio_name or "-"],
-             ["Clinic", f"{contact.clinic_name}, {contact.clinic_phone}"],
-             ["Report date", _date(doc.generated_on)]]
+    rows += [
+        ["Plan", f"{_date(doc.start_date)} to {_date(doc.end_date)}"],
+        ["Physiotherapist", contact.physio_name or "-"],
+        ["Clinic", f"{contact.clinic_name}, {contact.clinic_phone}"],
+        ["Report date", _date(doc.generated_on)],
+    ]
     return [
         Heading("Progress report", "title", 0),
         table(rows, [140, FRAME_WIDTH - 140], header=False, extra=[("BACKGROUND", (0, 0), (0, -1), SHADE)]),
@@ -572,17 +625,19 @@ def _report_history(doc: ReportDocument) -> list[Flowable]:
     item_rows = [["Exercise", "Kind", "First week", "Last week"]]
     item_rows += [[item.exercise, item.kind, item.first_week, item.last_week] for item in doc.items]
     flowables += [Heading("The plan", "h1", 0), table(item_rows, [140, 95, 130, FRAME_WIDTH - 365])]
-    limit_rows = [["Limit", "Value", "Rules"]] + [[row.name, row.value, ", ".join(row.rule_ids)]
-                                                  for row in doc.limits]
-    rule_rows = [["Rule", "What it says", "Evidence", "Source"]] + [[r.id, r.text, r.evidence, r.source]
-                                                                    for r in doc.rules]
+    limit_rows = [["Limit", "Value", "Rules"]] + [[row.name, row.value, ", ".join(row.rule_ids)] for row in doc.limits]
+    rule_rows = [["Rule", "What it says", "Evidence", "Source"]] + [
+        [r.id, r.text, r.evidence, r.source] for r in doc.rules
+    ]
     return [
         *flowables,
         Heading("Limits and their rules", "h1", 0),
         table(limit_rows, [130, 170, FRAME_WIDTH - 300]),
         para("Rules", "h2"),
-        para("Evidence: G guideline or trial, C consensus, R recalled from the source (to check), "
-             "D design default (a clinician signs it off)."),
+        para(
+            "Evidence: G guideline or trial, C consensus, R recalled from the source (to check), "
+            "D design default (a clinician signs it off)."
+        ),
         table(rule_rows, [120, 190, 60, FRAME_WIDTH - 370]),
     ]
 
@@ -607,27 +662,37 @@ def _report_decisions(doc: ReportDocument) -> list[Flowable]:
         flowables.append(para("No weekly decision yet."))
     for decision in doc.decisions:
         title = f"Week {decision.week}: {decision.action} (pain light: {decision.light})"
-        details = [para(f"Decided {_date(decision.decided_on)}"
-                        + (". A clinician must review." if decision.review_required else "."))]
+        details = [
+            para(
+                f"Decided {_date(decision.decided_on)}"
+                + (". A clinician must review." if decision.review_required else ".")
+            )
+        ]
         rows = [["Rule", "Finding"]] + [[reason.rule_id, reason.text] for reason in decision.reasons]
         details.append(table(rows, [170, FRAME_WIDTH - 170]))
         if decision.changes:
             details += [para("Changes", "h3"), *bullets(decision.changes)]
-        flowables += [CondPageBreak(150), Heading(title, "h2", 1, outline=f"Week {decision.week}: {decision.action}"),
-                      *details]
+        flowables += [
+            CondPageBreak(150),
+            Heading(title, "h2", 1, outline=f"Week {decision.week}: {decision.action}"),
+            *details,
+        ]
     flowables.append(Heading("Alerts", "h1", 0))
     if doc.alerts:
         rows = [["Date", "Alert", "Message", "Status"]]
-        rows += [[_date(a.created_on), ("URGENT: " if a.urgent else "") + a.kind, a.message, a.status]
-                 for a in doc.alerts]
+        rows += [
+            [_date(a.created_on), ("URGENT: " if a.urgent else "") + a.kind, a.message, a.status] for a in doc.alerts
+        ]
         flowables.append(table(rows, [85, 110, 170, FRAME_WIDTH - 365]))
     else:
         flowables.append(para("No alerts."))
     flowables.append(Heading("Overrides", "h1", 0))
     if doc.overrides:
         rows = [["Date", "Who", "Exercise", "Limits exceeded", "Reason", "Status"]]
-        rows += [[_date(o.created_on), o.author, o.exercise, "; ".join(o.limits_exceeded), o.reason, o.status]
-                 for o in doc.overrides]
+        rows += [
+            [_date(o.created_on), o.author, o.exercise, "; ".join(o.limits_exceeded), o.reason, o.status]
+            for o in doc.overrides
+        ]
         flowables.append(table(rows, [70, 70, 80, 105, 105, FRAME_WIDTH - 430]))
     else:
         flowables.append(para("No dose was accepted above a limit."))

@@ -17,8 +17,12 @@ from reportlab.lib import colors
 
 from planner.document import BarChart, TimeChart
 
-LINE_COLOURS = (colors.HexColor("#D55E00"), colors.HexColor("#0072B2"), colors.HexColor("#000000"),
-                colors.HexColor("#009E73"))
+LINE_COLOURS = (
+    colors.HexColor("#D55E00"),
+    colors.HexColor("#0072B2"),
+    colors.HexColor("#000000"),
+    colors.HexColor("#009E73"),
+)
 MARKERS = ("FilledCircle", "FilledSquare", "FilledDiamond", "FilledTriangle")
 DASHES = (None, (6, 3), (2, 2), (8, 2, 2, 2))
 BAR_COLOURS = (colors.HexColor("#BBBBBB"), colors.HexColor("#0072B2"), colors.HexColor("#D55E00"))
@@ -96,10 +100,22 @@ def time_chart(chart: TimeChart, width: float, height: float, font: str) -> Draw
         if not chart.y_min <= reference.value <= chart.y_max:
             continue
         y = plot.y + (reference.value - chart.y_min) / (chart.y_max - chart.y_min) * plot.height
-        drawing.add(Line(plot.x, y, plot.x + plot.width, y, strokeColor=REFERENCE_COLOUR, strokeWidth=1.5,
-                         strokeDashArray=(4, 3)))
-        drawing.add(String(plot.x + plot.width - 4, y + 3, reference.label, fontName=font,
-                           fontSize=AXIS_FONT_SIZE, fillColor=REFERENCE_COLOUR, textAnchor="end"))
+        drawing.add(
+            Line(
+                plot.x, y, plot.x + plot.width, y, strokeColor=REFERENCE_COLOUR, strokeWidth=1.5, strokeDashArray=(4, 3)
+            )
+        )
+        drawing.add(
+            String(
+                plot.x + plot.width - 4,
+                y + 3,
+                reference.label,
+                fontName=font,
+                fontSize=AXIS_FONT_SIZE,
+                fillColor=REFERENCE_COLOUR,
+                textAnchor="end",
+            )
+        )
 
     entries = [(s.label, LINE_COLOURS[i % 4], DASHES[i % 4], MARKERS[i % 4]) for i, s in enumerate(series)]
     _legend(drawing, entries, plot.x, 6, font)
@@ -130,8 +146,11 @@ def bar_chart(chart: BarChart, width: float, height: float, font: str) -> Drawin
     drawing.add(bars)
     x = bars.x
     for index, series in enumerate(chart.series):
-        drawing.add(Rect(x, 6, 14, 14, fillColor=BAR_COLOURS[index % len(BAR_COLOURS)], strokeColor=colors.black,
-                         strokeWidth=0.5))
+        drawing.add(
+            Rect(
+                x, 6, 14, 14, fillColor=BAR_COLOURS[index % len(BAR_COLOURS)], strokeColor=colors.black, strokeWidth=0.5
+            )
+        )
         drawing.add(String(x + 20, 8, series.label, fontName=font, fontSize=AXIS_FONT_SIZE))
         x += 40 + len(series.label) * AXIS_FONT_SIZE * 0.55
     return drawing

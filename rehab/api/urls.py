@@ -3,7 +3,7 @@ from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.routers import DefaultRouter
 from rest_framework.throttling import ScopedRateThrottle
 
-from rehab.api import checkins, exercises, people, plans
+from rehab.api import checkins, exercises, people, plans, progress
 
 
 class ThrottledObtainAuthToken(ObtainAuthToken):
@@ -28,5 +28,6 @@ urlpatterns = [
         checkins.MeasurementListCreate.as_view(),
         name="patient-measurements",
     ),
+    path("plans/<int:plan_id>/progress/", progress.PlanProgressView.as_view(), name="plan-progress"),
     path("", include(router.urls)),
 ]

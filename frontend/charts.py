@@ -1,0 +1,104 @@
+"""Accessible line charts as inline SVG, drawn on the server: no chart library, no JavaScript.
+
+Each chart carries a <title> and <desc> and is paired (by the template) with a data table,
+so a screen reader user gets the same numbers. Colours differ in lightness and each series
+has its own marker shape, so the chart reads without colour too.
+"""
+
+from dataclasses import dataclass
+from datetime import date
+from html import escape
+
+# Dark, high-contrast colours with distinct markers (circle, square, triangle, diamond).
+PALETTE = (("#0b5394", "circle"), ("#a4000f", "square"), ("#17612b", "triangle"), ("#5b2a86", "diamond"))
+
+
+@dataclass(frozen=True)
+class Series:
+    label: str
+    points: tuple[tuple[date, float | None], ...]
+
+
+def line_chart_svg(
+    title: str,
+    series: list[Series],
+    *,
+    y_min: float,
+    y_max: float,
+    y_label: str = "",
+    width: int = 640,
+    height: int = 260,
+) -> str:
+    """An SVG line chart; None values leave gaps. Dates are spread by day on the x axis."""
+    left, right, top, bottom = 44, 12, 12, 48
+    days = sorted({d for s in series for d, v in s.points if v is not None})
+    plot_w, plot_h = width - left - right, height - top - bottom
+    if not days:
+        return (
+            f'<svg role="img" viewBox="0 0 {width} 60" width="100%" aria-label="{escape(title)}: no data yet">'
+            f'<title>{escape(title)}</title><text x="8" y="34" font-size="16">No data yet</text></svg>'
+        )
+    first, last = days[0], days[-1]
+    span = max((last - first).days, 1)
+
+    def x(day: date) -> float:
+        return left + plot_w * ((day - first).days / span if len(days) > 1 else 0.5)
+
+    def y(value: float) -> float:
+        return top + plot_h * (1 - (value - y_min) / (y_max - y_min))
+
+    parts = [
+        f'<svg role="img" viewBox="0 0 {width} {height}" width="100%" class="chart" aria-labelledby="t d">',
+        f"<title>{escape(title)}</title>",
+        f"<desc>{escape(_describe(series))}</desc>",
+    ]
+    for tick in _ticks(y_min, y_max):
+        parts.append(
+            f'<line x1="{left}" x2="{width - right}" y1="{y(tick):.1f}" y2="{y(tick):.1f}" stroke="#ccc"/>'
+            f'<text x="{left - 6}" y="{y(tick) + 5:.1f}" text-anchor="end" font-size="13">{tick:g}</text>'
+        )
+    for day in (first, last) if first != last else (first,):
+        parts.append(
+            f'<text x="{x(day):.1f}" y="{height - bottom + 20}" text-anchor="middle" font-size="13">'
+            f"{day.strftime('%d %b')}</text>"
+        )
+    if y_label:
+        parts.append(f'<text x="{left}" y="{height - 6}" font-size="13">{escape(y_label)}</text>')
+    for index, one in enumerate(series):
+        colour, marker = PALETTE[index % len(PALETTE)]
+        points = [(x(d), y(v)) for d, v in one.points if v is not None]
+        if len(points) > 1:
+            path = " ".join(f"{px:.1f},{py:.1f}" for px, py in points)
+            parts.append(f'<polyline fill="none" stroke="{colour}" stroke-width="2.5" points="{path}"/>')
+        parts.extend(_marker(marker, colour, px, py) for px, py in points)
+        legend_x = left + index * 170
+        parts.append(_marker(marker, colour, legend_x + 6, height - bottom + 38))
+        parts.append(f'<text x="{legend_x + 16}" y="{height - bottom + 43}" font-size="13">{escape(one.label)}</text>')
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def _ticks(low: float, high: float) -> list[float]:
+    step = (high - low) / 5
+    return [low + step * n for n in range(6)]
+
+
+def _marker(shape: str, colour: str, px: float, py: float) -> str:
+    if shape == "square":
+        return f'<rect x="{px - 4:.1f}" y="{py - 4:.1f}" width="8" height="8" fill="{colour}"/>'
+    if shape == "triangle":
+        return f'<polygon points="{px:.1f},{py - 5:.1f} {px - 5:.1f},{py + 4:.1f} {px + 5:.1f},{py + 4:.1f}" fill="{colour}"/>'
+    if shape == "diamond":
+        return f'<polygon points="{px:.1f},{py - 5:.1f} {px + 5:.1f},{py:.1f} {px:.1f},{py + 5:.1f} {px - 5:.1f},{py:.1f}" fill="{colour}"/>'
+    return f'<circle cx="{px:.1f}" cy="{py:.1f}" r="4" fill="{colour}"/>'
+
+
+def _describe(series: list[Series]) -> str:
+    words = []
+    for one in series:
+        values = [v for _d, v in one.points if v is not None]
+        if values:
+            words.append(
+                f"{one.label}: {len(values)} values, latest {values[-1]:g}, range {min(values):g} to {max(values):g}"
+            )
+    return "; ".join(words) or "No data"

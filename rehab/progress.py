@@ -1,0 +1,104 @@
+"""The series a progress chart (page, API or PDF) needs, read in a handful of queries."""
+
+from collections import defaultdict
+
+from planner.vocabulary import MEASURES
+from rehab.models import Alert, CheckIn, LimitOverride, Measurement, Plan, ProgressionDecision
+
+MEASURE_INFO = {
+    code: {"label": label, "unit": unit, "higher_is_better": better} for code, label, unit, _lo, _hi, better in MEASURES
+}
+
+
+def plan_progress_series(plan: Plan) -> dict:
+    """Pain (during, after, next morning) and RPE by date, adherence per week, measures, decisions.
+
+    Four queries whatever the plan's length: check-ins, decisions, measurements, alerts/overrides.
+    """
+    checkins = list(
+        CheckIn.objects.filter(plan=plan)
+        .order_by("date")
+        .values("id", "date", "plan_week", "pain_during", "pain_after", "pain_next_morning", "session_rpe", "red_flags")
+    )
+    decisions = list(ProgressionDecision.objects.filter(plan=plan).order_by("week"))
+    measures = Measurement.objects.filter(patient_id=plan.patient_id).order_by("measured_on", "id")
+
+    logged_per_week = defaultdict(int)
+    for row in checkins:
+        logged_per_week[row["plan_week"]] += 1
+    planned = {d.week: d.sessions_planned for d in decisions}
+    adherence = [
+        {"week": week, "planned": planned.get(week), "done": logged_per_week.get(week, 0)}
+        for week in range(1, plan.weeks + 1)
+        if week in planned or week in logged_per_week
+    ]
+    series = defaultdict(list)
+    for row in measures:
+        series[row.kind].append({"date": row.measured_on, "value": float(row.value)})
+    return {
+        "plan": plan.pk,
+        "pain": [
+            {
+                "date": r["date"],
+                "checkin": r["id"],
+                "during": r["pain_during"],
+                "after": r["pain_after"],
+                "next_morning": r["pain_next_morning"],
+            }
+            for r in checkins
+        ],
+        "rpe": [{"date": r["date"], "checkin": r["id"], "rpe": r["session_rpe"]} for r in checkins if r["session_rpe"]],
+        "red_flags": [
+            {"date": r["date"], "checkin": r["id"], "codes": r["red_flags"]} for r in checkins if r["red_flags"]
+        ],
+        "adherence": adherence,
+        "measures": [
+            {"kind": kind, **MEASURE_INFO.get(kind, {}), "points": points} for kind, points in sorted(series.items())
+        ],
+        "decisions": [
+            {
+                "week": d.week,
+                "action": d.action,
+                "light": d.light or None,
+                "reasons": d.reasons,
+                "changes": d.changes,
+                "review_required": d.review_required,
+                "sessions_planned": d.sessions_planned,
+                "sessions_done": d.sessions_done,
+                "decided_at": d.decided_at,
+            }
+            for d in decisions
+        ],
+    }
+
+
+def open_alerts_and_overrides(plan: Plan) -> dict:
+    alerts = Alert.objects.filter(plan=plan).select_related("acknowledged_by").order_by("-created_at")
+    overrides = LimitOverride.objects.filter(plan=plan).select_related("created_by", "item__exercise")
+    return {
+        "alerts": [
+            {
+                "id": a.pk,
+                "kind": a.kind,
+                "urgent": a.urgent,
+                "message": a.message,
+                "created_at": a.created_at,
+                "acknowledged_at": a.acknowledged_at,
+                "acknowledged_by": a.acknowledged_by.display_name if a.acknowledged_by else None,
+                "note": a.acknowledgement_note,
+            }
+            for a in alerts
+        ],
+        "overrides": [
+            {
+                "id": o.pk,
+                "exercise": o.item.exercise.name if o.item else None,
+                "limits_exceeded": o.limits_exceeded,
+                "reason": o.reason,
+                "by": o.created_by.display_name,
+                "at": o.created_at,
+                "acknowledged_at": o.acknowledged_at,
+            }
+            for o in overrides
+        ],
+    }
