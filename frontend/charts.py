@@ -87,10 +87,16 @@ def _marker(shape: str, colour: str, px: float, py: float) -> str:
     if shape == "square":
         return f'<rect x="{px - 4:.1f}" y="{py - 4:.1f}" width="8" height="8" fill="{colour}"/>'
     if shape == "triangle":
-        return f'<polygon points="{px:.1f},{py - 5:.1f} {px - 5:.1f},{py + 4:.1f} {px + 5:.1f},{py + 4:.1f}" fill="{colour}"/>'
+        corners = ((px, py - 5), (px - 5, py + 4), (px + 5, py + 4))
+        return _polygon(corners, colour)
     if shape == "diamond":
-        return f'<polygon points="{px:.1f},{py - 5:.1f} {px + 5:.1f},{py:.1f} {px:.1f},{py + 5:.1f} {px - 5:.1f},{py:.1f}" fill="{colour}"/>'
+        return _polygon(((px, py - 5), (px + 5, py), (px, py + 5), (px - 5, py)), colour)
     return f'<circle cx="{px:.1f}" cy="{py:.1f}" r="4" fill="{colour}"/>'
+
+
+def _polygon(corners, colour: str) -> str:
+    points = " ".join(f"{cx:.1f},{cy:.1f}" for cx, cy in corners)
+    return f'<polygon points="{points}" fill="{colour}"/>'
 
 
 def _describe(series: list[Series]) -> str:
