@@ -228,23 +228,26 @@ class AvoidLine:
 
 @dataclass(frozen=True)
 class BorgRow:
-    """One step of the Borg 6-20 scale; allowed: at or below the highest effort limit."""
+    """One step of the Borg 6-20 scale. words: the anchor's words at its first number, else "".
+    allowed: for each of SafetySection.borg_columns, whether this effort is within that ceiling."""
 
     value: int
     words: str
-    allowed: bool
+    allowed: tuple[bool, ...]
 
 
 @dataclass(frozen=True)
 class SafetySection:
     """effort: one ceiling per kind of exercise ("... somewhat hard, 13"). heart_rate: the zone in beats
     per minute, or why to go by effort instead. avoid: what to avoid and why. other: holds, repetitions,
-    growth, supervision. borg_scale: the whole scale, to print beside the ceilings."""
+    growth, supervision. borg_scale: the whole scale, to print beside the ceilings, with one "allowed"
+    column per kind of exercise (borg_columns)."""
 
     effort: tuple[str, ...]
     heart_rate: str
     avoid: tuple[AvoidLine, ...]
     other: tuple[str, ...]
+    borg_columns: tuple[str, ...]
     borg_scale: tuple[BorgRow, ...]
 
 
@@ -256,7 +259,7 @@ class RedFlagLine:
 
 @dataclass(frozen=True)
 class ScheduleRow:
-    """One exercise in one week: the suggested days, the dose and its effort, what changed."""
+    """One exercise in one week: the suggested days, the amount each time, what changed since last week."""
 
     exercise: str
     days: str
@@ -667,9 +670,9 @@ def change_words(previous: Dose | None, current: Dose, changed: str | None) -> s
     if changed == "reps":
         return f"More repetitions: {current.reps} (was {previous.reps})"
     if changed == "frequency_per_week":
-        text = f"One more day: {days_a_week(current.frequency_per_week)} (was {previous.frequency_per_week})"
+        text = f"{days_a_week(current.frequency_per_week).capitalize()} (was {previous.frequency_per_week})"
         if dose_words(previous) != dose_words(current):
-            text += f", {dose_words(current)} each time"
+            text += f", now {dose_words(current)}"
         return text
     if changed == "intensity":
         heart = current.intensity_in("hr_bpm")
@@ -788,11 +791,14 @@ def safety_section(plan: Plan, rulebook: Rulebook | None = None) -> SafetySectio
         f"Walking and other aerobic exercise, stretching and balance work: no harder than "
         f"{borg_words(aerobic.max_rpe)}, {aerobic.max_rpe} on the 6-20 effort scale."
     ]
+    columns, ceilings = ["Walking, stretching, balance"], [aerobic.max_rpe]
     if "resistance" in components or not components:
         effort.append(
             f"Strength exercises: no harder than {borg_words(resistance.max_rpe)}, "
             f"{resistance.max_rpe} on the 6-20 effort scale."
         )
+        columns.append("Strength")
+        ceilings.append(resistance.max_rpe)
     if aerobic.hr_zone_bpm is not None:
         low, high = aerobic.hr_zone_bpm
         heart = (
@@ -822,9 +828,11 @@ def safety_section(plan: Plan, rulebook: Rulebook | None = None) -> SafetySectio
     )
     if limits.supervision_required:
         other.append("Start the exercises with your physiotherapist watching, until they say you can go on alone.")
-    ceiling = max(aerobic.max_rpe, resistance.max_rpe)
-    scale = tuple(BorgRow(value, _borg_scale_words(value), value <= ceiling) for value in range(6, 21))
-    return SafetySection(tuple(effort), heart, avoid_lines(plan, rulebook), tuple(other), scale)
+    scale = tuple(
+        BorgRow(value, _borg_scale_words(value), tuple(value <= ceiling for ceiling in ceilings))
+        for value in range(6, 21)
+    )
+    return SafetySection(tuple(effort), heart, avoid_lines(plan, rulebook), tuple(other), tuple(columns), scale)
 
 
 def _borg_scale_words(value: int) -> str:
@@ -893,7 +901,7 @@ def _week_schedules(plan: Plan, start_date: date, names: Mapping[str, str]) -> t
                 ScheduleRow(
                     exercise=names[scheduled.exercise_slug],
                     days=_weekday_list(session_days),
-                    dose=f"{dose_words(dose)}, {days_a_week(dose.frequency_per_week)}",
+                    dose=dose_words(dose),
                     change=change_words(previous.get(scheduled.exercise_slug), dose, scheduled.changed),
                 )
             )
