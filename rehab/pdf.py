@@ -28,7 +28,7 @@ from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER
-from reportlab.lib.pagesizes import A4
+from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
@@ -177,9 +177,11 @@ WARNING_SHADE = colors.HexColor("#FDECEC")
 CALM_SHADE = colors.HexColor("#FFF7D6")
 ALLOWED_SHADE = colors.HexColor("#E3F2E1")
 MIN_FONT_SIZE = 12
-PAGE_WIDTH, PAGE_HEIGHT = A4
 MARGIN = 50
-FRAME_WIDTH = PAGE_WIDTH - 2 * MARGIN
+# The plan is portrait, to read in the hand; the report is landscape, for its wide tables and charts.
+FRAME_WIDTH = A4[0] - 2 * MARGIN
+REPORT_PAGE = landscape(A4)
+REPORT_WIDTH = REPORT_PAGE[0] - 2 * MARGIN
 
 
 @functools.cache
@@ -263,9 +265,9 @@ def table(
     return result
 
 
-def box(flowables: list[Flowable], shade=CALM_SHADE, border=LINES) -> Table:
+def box(flowables: list[Flowable], shade=CALM_SHADE, border=LINES, width: float = FRAME_WIDTH) -> Table:
     """Flowables framed in a shaded box."""
-    framed = Table([[flowables]], colWidths=[FRAME_WIDTH])
+    framed = Table([[flowables]], colWidths=[width])
     framed.setStyle(
         TableStyle(
             [
@@ -281,16 +283,16 @@ def box(flowables: list[Flowable], shade=CALM_SHADE, border=LINES) -> Table:
     return framed
 
 
-def chart(value: TimeChart | BarChart, height: float = 230) -> list[Flowable]:
+def chart(value: TimeChart | BarChart, height: float = 230, width: float = FRAME_WIDTH) -> list[Flowable]:
     """A chart with its title, or its empty text when there is nothing to plot."""
     fonts = font_set()
     flowables: list[Flowable] = [para(value.title, "h3")]
     if not value.has_data:
         return [*flowables, para(value.empty_text)]
     if isinstance(value, TimeChart):
-        drawing = pdf_charts.time_chart(value, FRAME_WIDTH, height, fonts.regular)
+        drawing = pdf_charts.time_chart(value, width, height, fonts.regular)
     else:
-        drawing = pdf_charts.bar_chart(value, FRAME_WIDTH, height, fonts.regular)
+        drawing = pdf_charts.bar_chart(value, width, height, fonts.regular)
     return [KeepTogether([*flowables, drawing])]
 
 
@@ -311,7 +313,11 @@ def draw_text(canvas: Canvas, x: float, y: float, text: str, font: str, size: fl
 
 
 class _PageCountCanvas(Canvas):
-    """Draws the total page count into a form that every footer refers to ("Page 3 of 24")."""
+    """Draws the total page count into a form that every footer refers to ("Page 3 of 24").
+
+    The usual recipe (hold every page back until the end) would break the bookmarks, which need the
+    pages to be emitted as they are drawn.
+    """
 
     def save(self):
         if self._code:
@@ -327,20 +333,21 @@ class _PageCountCanvas(Canvas):
 def _page_decorator(header_left: str, header_right: str, footer_left: str) -> Callable:
     def decorate(canvas: Canvas, doc) -> None:
         fonts = font_set()
+        width, height = doc.pagesize
         canvas.saveState()
         canvas.setFillColor(INK)
-        top = PAGE_HEIGHT - MARGIN + 18
+        top = height - MARGIN + 18
         draw_text(canvas, MARGIN, top, header_left, fonts.regular, MIN_FONT_SIZE)
-        draw_text(canvas, PAGE_WIDTH - MARGIN, top, header_right, fonts.bold, MIN_FONT_SIZE, "right")
+        draw_text(canvas, width - MARGIN, top, header_right, fonts.bold, MIN_FONT_SIZE, "right")
         canvas.setStrokeColor(LINES)
         canvas.setLineWidth(0.75)
-        canvas.line(MARGIN, top - 6, PAGE_WIDTH - MARGIN, top - 6)
-        canvas.line(MARGIN, MARGIN - 10, PAGE_WIDTH - MARGIN, MARGIN - 10)
+        canvas.line(MARGIN, top - 6, width - MARGIN, top - 6)
+        canvas.line(MARGIN, MARGIN - 10, width - MARGIN, MARGIN - 10)
         bottom = MARGIN - 28
         draw_text(canvas, MARGIN, bottom, footer_left, fonts.regular, MIN_FONT_SIZE)
         label = f"Page {canvas.getPageNumber()} of "
-        # Right-aligned as if the total had as many digits as this page number allows for (up to 999).
-        x = PAGE_WIDTH - MARGIN - pdfmetrics.stringWidth(label + "000", fonts.regular, MIN_FONT_SIZE)
+        # The total is drawn at the end (a form): leave room for three digits.
+        x = width - MARGIN - pdfmetrics.stringWidth(label + "000", fonts.regular, MIN_FONT_SIZE)
         draw_text(canvas, x, bottom, label, fonts.regular, MIN_FONT_SIZE)
         canvas.translate(x + pdfmetrics.stringWidth(label, fonts.regular, MIN_FONT_SIZE), bottom)
         canvas.doForm("page_total")
@@ -358,11 +365,12 @@ def _build(
     header_left: str,
     header_right: str,
     footer_left: str,
+    pagesize=A4,
 ) -> bytes:
     buffer = io.BytesIO()
     doc = BaseDocTemplate(
         buffer,
-        pagesize=A4,
+        pagesize=pagesize,
         leftMargin=MARGIN,
         rightMargin=MARGIN,
         topMargin=MARGIN + 16,
@@ -375,9 +383,8 @@ def _build(
         displayDocTitle=True,
     )
     frame = Frame(doc.leftMargin, doc.bottomMargin, doc.width, doc.height, id="body")
-    doc.addPageTemplates(
-        [PageTemplate("page", frames=[frame], onPage=_page_decorator(header_left, header_right, footer_left))]
-    )
+    decorate = _page_decorator(header_left, header_right, footer_left)
+    doc.addPageTemplates([PageTemplate("page", frames=[frame], onPage=decorate)])
     doc.build(flowables, canvasmaker=_PageCountCanvas)
     return buffer.getvalue()
 
@@ -386,66 +393,61 @@ def _build(
 # The patient's plan
 # ---------------------------------------------------------------------------------------------
 
+PLAN_SECTIONS = ("Your safety limits", "Stop and call us if...", "Week by week", "Your exercises", "Pain diary")
+
 
 def _cover(doc: PlanDocument) -> list[Flowable]:
     patient, contact = doc.patient, doc.contact
-    weeks = len(doc.weeks)
     flowables: list[Flowable] = [
-        Spacer(1, 30),
+        Spacer(1, 24),
         Heading("Your exercise plan", "title", 0),
         para(patient.name, "name"),
     ]
     if patient.date_of_birth:
         flowables.append(para(f"Date of birth: {date_words(patient.date_of_birth, year=True)}"))
-    flowables += [
-        para(
-            f"From {date_words(doc.start_date, year=True)} to {date_words(doc.end_date, year=True)} ({weeks} weeks)",
-            "big",
-        ),
-        Spacer(1, 12),
-    ]
+    period = f"{date_words(doc.start_date, year=True)} to {date_words(doc.end_date, year=True)}"
+    flowables += [para(f"{period} ({len(doc.weeks)} weeks)", "big"), Spacer(1, 12)]
     rows = [["Your physiotherapist", contact.physio_name]] if contact.physio_name else []
     rows += [["Clinic", contact.clinic_name], ["Phone", contact.clinic_phone]]
     rows += [["Email", contact.clinic_email]] if contact.clinic_email else []
     rows += [["Address", contact.clinic_address]] if contact.clinic_address else []
-    flowables += [
+    return [
+        *flowables,
         table(rows, [150, FRAME_WIDTH - 150], header=False, extra=[("BACKGROUND", (0, 0), (0, -1), SHADE)]),
         Spacer(1, 18),
         para("In this booklet", "h3"),
-        *bullets(
-            ["Your safety limits", "Stop and call us if...", "Week by week", "Your exercises, one a page", "Pain diary"]
-        ),
+        *bullets(PLAN_SECTIONS),
         Spacer(1, 18),
         box([para(doc.notice)], shade=SHADE),
         Spacer(1, 8),
         para(f"Printed on {date_words(doc.generated_on, year=True)}."),
     ]
-    return flowables
 
 
 def _safety(doc: PlanDocument) -> list[Flowable]:
     safety = doc.safety
-    scale_rows = [["Effort", "How it feels", "For you"]]
-    for row in safety.borg_scale:
-        scale_rows.append([str(row.value), row.words, "allowed" if row.allowed else "too hard"])
-    shading = [
-        ("BACKGROUND", (0, i + 1), (-1, i + 1), ALLOWED_SHADE) for i, row in enumerate(safety.borg_scale) if row.allowed
-    ]
+    scale_rows = [["Effort", "How it feels", *safety.borg_columns]]
+    shading = []
+    for index, row in enumerate(safety.borg_scale):
+        scale_rows.append([str(row.value), row.words, *("yes" if ok else "too hard" for ok in row.allowed)])
+        shading += [
+            ("BACKGROUND", (column + 2, index + 1), (column + 2, index + 1), ALLOWED_SHADE)
+            for column, ok in enumerate(row.allowed)
+            if ok
+        ]
+    column_width = (FRAME_WIDTH - 190) / max(len(safety.borg_columns), 1)
+    tight = [("TOPPADDING", (0, 1), (-1, -1), 1), ("BOTTOMPADDING", (0, 1), (-1, -1), 2)]
     avoid_rows = [["Avoid", "Why"]] + [[line.what, line.why] for line in safety.avoid]
     return [
         PageBreak(),
-        Heading("Your safety limits", "h1", 0),
+        Heading(PLAN_SECTIONS[0], "h1", 0),
         para("How hard", "h2"),
         *bullets(safety.effort),
         para(safety.heart_rate, "strong"),
         KeepTogether(
             [
                 para("The effort scale (6-20)", "h3"),
-                table(
-                    scale_rows,
-                    [70, 200, 110],
-                    extra=[*shading, ("TOPPADDING", (0, 0), (-1, -1), 1), ("BOTTOMPADDING", (0, 0), (-1, -1), 2)],
-                ),
+                table(scale_rows, [60, 130] + [column_width] * len(safety.borg_columns), extra=[*shading, *tight]),
             ]
         ),
         para("What to avoid, and why", "h2"),
@@ -457,16 +459,21 @@ def _safety(doc: PlanDocument) -> list[Flowable]:
 
 def _red_flags(doc: PlanDocument) -> list[Flowable]:
     rows = [["If you notice", "What to do"]] + [[flag.label, flag.advice] for flag in doc.red_flags]
+    tight = [("TOPPADDING", (0, 1), (-1, -1), 3), ("BOTTOMPADDING", (0, 1), (-1, -1), 4)]
     return [
         PageBreak(),
-        Heading("Stop and call us if...", "h1", 0),
-        para("Stop exercising and act at once if you notice any of these:", "strong"),
-        table(rows, [FRAME_WIDTH * 0.45, FRAME_WIDTH * 0.55], extra=[("BACKGROUND", (0, 1), (0, -1), WARNING_SHADE)]),
-        Spacer(1, 12),
+        Heading(PLAN_SECTIONS[1], "h1", 0),
         box(
             [para(doc.call_lines[0], "warning"), *[para(line) for line in doc.call_lines[1:]]],
             shade=WARNING_SHADE,
             border=WARNING,
+        ),
+        Spacer(1, 10),
+        para("Stop exercising and act at once if you notice any of these:", "strong"),
+        table(
+            rows,
+            [FRAME_WIDTH * 0.42, FRAME_WIDTH * 0.58],
+            extra=[("BACKGROUND", (0, 1), (0, -1), WARNING_SHADE), *tight],
         ),
     ]
 
@@ -474,23 +481,27 @@ def _red_flags(doc: PlanDocument) -> list[Flowable]:
 def _schedule(doc: PlanDocument) -> list[Flowable]:
     flowables: list[Flowable] = [
         PageBreak(),
-        Heading("Week by week", "h1", 0),
+        Heading(PLAN_SECTIONS[2], "h1", 0),
         para(
-            "The days are suggestions: you may move a session to another day, but keep at least one day "
-            "between two days of strength exercises. Each row says how much to do each time."
+            "One page a week. The days are suggestions: you may move a session to another day, but keep at "
+            "least one day between two days of strength exercises. Each row says how much to do each time; "
+            "the last column says what is new this week."
         ),
     ]
-    widths = [150, 85, 130, FRAME_WIDTH - 365]
-    for week in doc.weeks:
-        rows = [["Exercise", "Days", "Each time", "What changes"]]
+    widths = [165, 95, 120, FRAME_WIDTH - 380]
+    for index, week in enumerate(doc.weeks):
+        rows = [["Exercise", "Days", "Each time", "What is new"]]
         rows += [[row.exercise, row.days, row.dose, row.change] for row in week.rows]
         title = f"Week {week.number}: {date_words(week.first_day)} to {date_words(week.last_day)}"
-        flowables += [CondPageBreak(200), Heading(title, "h2", 1, outline=f"Week {week.number}"), table(rows, widths)]
+        if index:
+            flowables.append(PageBreak())
+        flowables += [Heading(title, "h2", 1, outline=f"Week {week.number}"), table(rows, widths)]
     return flowables
 
 
 def _exercise_pages(doc: PlanDocument) -> list[Flowable]:
-    flowables: list[Flowable] = [PageBreak(), Heading("Your exercises", "h1", 0)]
+    flowables: list[Flowable] = [PageBreak(), Heading(PLAN_SECTIONS[3], "h1", 0)]
+    label_column = [("BACKGROUND", (0, 0), (0, -1), SHADE)]
     for index, page in enumerate(doc.exercises):
         if index:
             flowables.append(PageBreak())
@@ -507,12 +518,7 @@ def _exercise_pages(doc: PlanDocument) -> list[Flowable]:
         flowables += [
             Heading(page.name, "h2", 1),
             para(f"{page.kind}. Exercise {index + 1} of {len(doc.exercises)}."),
-            table(
-                dose_rows,
-                [130, FRAME_WIDTH - 130],
-                header=False,
-                extra=[("BACKGROUND", (0, 0), (0, -1), SHADE), ("FONTNAME", (0, 0), (0, -1), font_set().bold)],
-            ),
+            table(dose_rows, [130, FRAME_WIDTH - 130], header=False, extra=label_column),
             para("Getting ready", "h3"),
             para(page.setup),
             para("How to do it", "h3"),
@@ -530,38 +536,33 @@ def _exercise_pages(doc: PlanDocument) -> list[Flowable]:
 def _diary(doc: PlanDocument) -> list[Flowable]:
     flowables: list[Flowable] = [
         PageBreak(),
-        Heading("Pain diary", "h1", 0),
+        Heading(PLAN_SECTIONS[4], "h1", 0),
         *chart(doc.pain_chart),
         para("How to score", "h3"),
         *bullets(doc.pain_guide),
     ]
     if not doc.diary_weeks:
-        flowables.append(para("Your plan has ended: there are no more weeks to log."))
-    widths = [88, 58, 58, 62, 62, 70, FRAME_WIDTH - 398]
+        return [*flowables, para("Your plan has ended: there are no more weeks to log.")]
+    flowables += [
+        PageBreak(),
+        para("Fill in one row a day. Your exercise days are shaded and in bold; log any other day you exercise too."),
+    ]
+    widths = [100, 58, 58, 60, 60, 70, FRAME_WIDTH - 406]
+    empty = [""] * (len(doc.diary_columns) - 1)
     for week in doc.diary_weeks:
-        rows = [list(doc.diary_columns)]
-        for row in week.rows:
-            label = date_words(row.day) + ("\nexercise day" if row.exercise_day else "")
-            rows.append(
-                [
-                    Paragraph(
-                        "<br/>".join(markup(part) for part in label.split("\n")),
-                        styles()["cell_bold" if row.exercise_day else "cell"],
-                    )
-                ]
-                + [""] * (len(doc.diary_columns) - 1)
-            )
+        rows: list[list] = [list(doc.diary_columns)]
+        rows += [[para(date_words(row.day), "cell_bold" if row.exercise_day else "cell"), *empty] for row in week.rows]
         shading = [("BACKGROUND", (0, i + 1), (0, i + 1), SHADE) for i, row in enumerate(week.rows) if row.exercise_day]
         flowables += [
             CondPageBreak(330),
             Heading(f"Diary, week {week.number}", "h2", 1),
-            table(rows, widths, extra=shading, row_heights=[None] + [34] * len(week.rows)),
+            table(rows, widths, extra=shading, row_heights=[None] + [30] * len(week.rows)),
         ]
     return flowables
 
 
 def render_plan_pdf(doc: PlanDocument) -> bytes:
-    """The patient's plan as PDF bytes."""
+    """The patient's plan as PDF bytes (A4 portrait)."""
     flowables = [
         *_cover(doc),
         *_safety(doc),
@@ -572,13 +573,13 @@ def render_plan_pdf(doc: PlanDocument) -> bytes:
         PageBreak(),
         Heading("About this plan", "h1", 0),
         para(doc.notice),
-        para(" ".join(doc.call_lines)),
+        *[para(line) for line in doc.call_lines],
     ]
     return _build(
         flowables,
         title=doc.title,
         author=doc.author,
-        subject="Exercise plan with safety limits, weekly schedule, exercises and pain diary",
+        subject="Exercise plan: safety limits, when to call, weekly schedule, exercises and pain diary",
         header_left=doc.contact.clinic_name,
         header_right=f"Questions? Call {doc.contact.clinic_phone}",
         footer_left=doc.patient.name,
@@ -586,7 +587,7 @@ def render_plan_pdf(doc: PlanDocument) -> bytes:
 
 
 # ---------------------------------------------------------------------------------------------
-# The clinician's progress report
+# The clinician's progress report (A4 landscape)
 # ---------------------------------------------------------------------------------------------
 
 
@@ -607,7 +608,7 @@ def _report_head(doc: ReportDocument) -> list[Flowable]:
     ]
     return [
         Heading("Progress report", "title", 0),
-        table(rows, [140, FRAME_WIDTH - 140], header=False, extra=[("BACKGROUND", (0, 0), (0, -1), SHADE)]),
+        table(rows, [160, REPORT_WIDTH - 160], header=False, extra=[("BACKGROUND", (0, 0), (0, -1), SHADE)]),
         para("Summary", "h2"),
         *bullets(doc.summary),
     ]
@@ -618,41 +619,42 @@ def _report_history(doc: ReportDocument) -> list[Flowable]:
     if not doc.assessments:
         flowables.append(para("No assessment recorded."))
     for entry in doc.assessments:
-        title = f"{_date(entry.assessed_on)}" + (f", by {entry.assessed_by}" if entry.assessed_by else "")
+        title = _date(entry.assessed_on) + (f", by {entry.assessed_by}" if entry.assessed_by else "")
         flowables += [para(title, "h3"), *bullets(entry.lines)]
         if entry.notes:
             flowables.append(para(f"Notes: {entry.notes}"))
     item_rows = [["Exercise", "Kind", "First week", "Last week"]]
     item_rows += [[item.exercise, item.kind, item.first_week, item.last_week] for item in doc.items]
-    flowables += [Heading("The plan", "h1", 0), table(item_rows, [140, 95, 130, FRAME_WIDTH - 365])]
-    limit_rows = [["Limit", "Value", "Rules"]] + [[row.name, row.value, ", ".join(row.rule_ids)] for row in doc.limits]
-    rule_rows = [["Rule", "What it says", "Evidence", "Source"]] + [
-        [r.id, r.text, r.evidence, r.source] for r in doc.rules
-    ]
+    limit_rows = [["Limit", "Value", "Rules"]] + [[row.name, row.value, "\n".join(row.rule_ids)] for row in doc.limits]
+    rule_rows = [["Rule", "What it says", "Evidence", "Source"]]
+    rule_rows += [[rule.id, rule.text, rule.evidence, rule.source] for rule in doc.rules]
+    third = (REPORT_WIDTH - 340) / 2
     return [
         *flowables,
+        PageBreak(),
+        Heading("The plan", "h1", 0),
+        table(item_rows, [230, 170, third, third]),
+        PageBreak(),
         Heading("Limits and their rules", "h1", 0),
-        table(limit_rows, [130, 170, FRAME_WIDTH - 300]),
+        table(limit_rows, [190, REPORT_WIDTH - 480, 290]),
         para("Rules", "h2"),
         para(
             "Evidence: G guideline or trial, C consensus, R recalled from the source (to check), "
             "D design default (a clinician signs it off)."
         ),
-        table(rule_rows, [120, 190, 60, FRAME_WIDTH - 370]),
+        table(rule_rows, [280, REPORT_WIDTH - 280 - 70 - 200, 70, 200]),
     ]
 
 
 def _report_trends(doc: ReportDocument) -> list[Flowable]:
     flowables: list[Flowable] = [PageBreak(), Heading("Trends", "h1", 0)]
-    flowables += chart(doc.pain_chart)
-    flowables += chart(doc.rpe_chart)
-    flowables += chart(doc.adherence_chart)
-    if doc.measure_charts:
-        flowables.append(Heading("Strength and function", "h2", 1))
-        for measure in doc.measure_charts:
-            flowables += chart(measure, height=200)
-    else:
+    for value in (doc.pain_chart, doc.rpe_chart, doc.adherence_chart):
+        flowables += chart(value, height=220, width=REPORT_WIDTH)
+    flowables.append(Heading("Strength and function", "h2", 1))
+    if not doc.measure_charts:
         flowables.append(para("No strength or function tests recorded."))
+    for measure in doc.measure_charts:
+        flowables += chart(measure, height=200, width=REPORT_WIDTH)
     return flowables
 
 
@@ -662,50 +664,50 @@ def _report_decisions(doc: ReportDocument) -> list[Flowable]:
         flowables.append(para("No weekly decision yet."))
     for decision in doc.decisions:
         title = f"Week {decision.week}: {decision.action} (pain light: {decision.light})"
-        details = [
-            para(
-                f"Decided {_date(decision.decided_on)}"
-                + (". A clinician must review." if decision.review_required else ".")
-            )
-        ]
+        review = " A clinician must review." if decision.review_required else ""
         rows = [["Rule", "Finding"]] + [[reason.rule_id, reason.text] for reason in decision.reasons]
-        details.append(table(rows, [170, FRAME_WIDTH - 170]))
+        details: list[Flowable] = [
+            para(f"Decided {_date(decision.decided_on)}.{review}"),
+            table(rows, [290, REPORT_WIDTH - 290]),
+        ]
         if decision.changes:
             details += [para("Changes", "h3"), *bullets(decision.changes)]
-        flowables += [
-            CondPageBreak(150),
-            Heading(title, "h2", 1, outline=f"Week {decision.week}: {decision.action}"),
-            *details,
-        ]
-    flowables.append(Heading("Alerts", "h1", 0))
+        outline = f"Week {decision.week}: {decision.action}"
+        flowables += [CondPageBreak(150), Heading(title, "h2", 1, outline=outline), *details]
+    return flowables
+
+
+def _report_alerts(doc: ReportDocument) -> list[Flowable]:
+    flowables: list[Flowable] = [PageBreak(), Heading("Alerts", "h1", 0)]
     if doc.alerts:
         rows = [["Date", "Alert", "Message", "Status"]]
         rows += [
             [_date(a.created_on), ("URGENT: " if a.urgent else "") + a.kind, a.message, a.status] for a in doc.alerts
         ]
-        flowables.append(table(rows, [85, 110, 170, FRAME_WIDTH - 365]))
+        flowables.append(table(rows, [120, 160, REPORT_WIDTH - 480, 200]))
     else:
         flowables.append(para("No alerts."))
     flowables.append(Heading("Overrides", "h1", 0))
     if doc.overrides:
         rows = [["Date", "Who", "Exercise", "Limits exceeded", "Reason", "Status"]]
         rows += [
-            [_date(o.created_on), o.author, o.exercise, "; ".join(o.limits_exceeded), o.reason, o.status]
+            [_date(o.created_on), o.author, o.exercise, "\n".join(o.limits_exceeded), o.reason, o.status]
             for o in doc.overrides
         ]
-        flowables.append(table(rows, [70, 70, 80, 105, 105, FRAME_WIDTH - 430]))
+        flowables.append(table(rows, [110, 100, 130, 170, REPORT_WIDTH - 640, 130]))
     else:
         flowables.append(para("No dose was accepted above a limit."))
     return flowables
 
 
 def render_report_pdf(doc: ReportDocument) -> bytes:
-    """The clinician's progress report as PDF bytes."""
+    """The clinician's progress report as PDF bytes (A4 landscape)."""
     flowables = [
         *_report_head(doc),
         *_report_history(doc),
         *_report_trends(doc),
         *_report_decisions(doc),
+        *_report_alerts(doc),
         Heading("About this report", "h1", 0),
         para(doc.notice),
     ]
@@ -717,4 +719,5 @@ def render_report_pdf(doc: ReportDocument) -> bytes:
         header_left=f"{doc.contact.clinic_name}: progress report",
         header_right=doc.contact.clinic_phone,
         footer_left=doc.patient.name,
+        pagesize=REPORT_PAGE,
     )
