@@ -213,7 +213,8 @@ def styles() -> dict[str, ParagraphStyle]:
 
 
 def para(text: str, style: str = "body") -> Paragraph:
-    return Paragraph(markup(text), styles()[style])
+    """A paragraph of plain text (escaped; a newline starts a new line)."""
+    return Paragraph(markup(text).replace("\n", "<br/>"), styles()[style])
 
 
 def bullets(lines: Iterable[str], style: str = "bullet") -> list[Paragraph]:
@@ -488,7 +489,7 @@ def _schedule(doc: PlanDocument) -> list[Flowable]:
             "the last column says what is new this week."
         ),
     ]
-    widths = [165, 95, 120, FRAME_WIDTH - 380]
+    widths = [150, 95, 115, FRAME_WIDTH - 360]
     for index, week in enumerate(doc.weeks):
         rows = [["Exercise", "Days", "Each time", "What is new"]]
         rows += [[row.exercise, row.days, row.dose, row.change] for row in week.rows]
@@ -547,7 +548,7 @@ def _diary(doc: PlanDocument) -> list[Flowable]:
         PageBreak(),
         para("Fill in one row a day. Your exercise days are shaded and in bold; log any other day you exercise too."),
     ]
-    widths = [100, 58, 58, 60, 60, 70, FRAME_WIDTH - 406]
+    widths = [100, 55, 55, 56, 56, 66, FRAME_WIDTH - 388]
     empty = [""] * (len(doc.diary_columns) - 1)
     for week in doc.diary_weeks:
         rows: list[list] = [list(doc.diary_columns)]
@@ -631,10 +632,10 @@ def _report_history(doc: ReportDocument) -> list[Flowable]:
     third = (REPORT_WIDTH - 340) / 2
     return [
         *flowables,
-        PageBreak(),
+        CondPageBreak(150),
         Heading("The plan", "h1", 0),
         table(item_rows, [230, 170, third, third]),
-        PageBreak(),
+        CondPageBreak(150),
         Heading("Limits and their rules", "h1", 0),
         table(limit_rows, [190, REPORT_WIDTH - 480, 290]),
         para("Rules", "h2"),
@@ -642,19 +643,21 @@ def _report_history(doc: ReportDocument) -> list[Flowable]:
             "Evidence: G guideline or trial, C consensus, R recalled from the source (to check), "
             "D design default (a clinician signs it off)."
         ),
-        table(rule_rows, [280, REPORT_WIDTH - 280 - 70 - 200, 70, 200]),
+        table(rule_rows, [240, REPORT_WIDTH - 240 - 80 - 190, 80, 190]),
     ]
 
 
 def _report_trends(doc: ReportDocument) -> list[Flowable]:
     flowables: list[Flowable] = [PageBreak(), Heading("Trends", "h1", 0)]
     for value in (doc.pain_chart, doc.rpe_chart, doc.adherence_chart):
-        flowables += chart(value, height=220, width=REPORT_WIDTH)
-    flowables.append(Heading("Strength and function", "h2", 1))
+        flowables += chart(value, height=185, width=REPORT_WIDTH)
+    measures: list[Flowable] = [Heading("Strength and function", "h2", 1)]
     if not doc.measure_charts:
-        flowables.append(para("No strength or function tests recorded."))
-    for measure in doc.measure_charts:
-        flowables += chart(measure, height=200, width=REPORT_WIDTH)
+        return [*flowables, *measures, para("No strength or function tests recorded.")]
+    for index, measure in enumerate(doc.measure_charts):
+        drawn = chart(measure, height=185, width=REPORT_WIDTH)
+        # The section heading stays with its first chart.
+        flowables += [KeepTogether([*measures, *drawn])] if index == 0 else drawn
     return flowables
 
 

@@ -27,6 +27,7 @@ MARKERS = ("FilledCircle", "FilledSquare", "FilledDiamond", "FilledTriangle")
 DASHES = (None, (6, 3), (2, 2), (8, 2, 2, 2))
 BAR_COLOURS = (colors.HexColor("#BBBBBB"), colors.HexColor("#0072B2"), colors.HexColor("#D55E00"))
 REFERENCE_COLOUR = colors.HexColor("#7A0019")
+REFERENCE_DASH = (4, 3)
 AXIS_FONT_SIZE = 12
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
@@ -96,28 +97,16 @@ def time_chart(chart: TimeChart, width: float, height: float, font: str) -> Draw
     y_axis.labelTextFormat = lambda value: f"{value:g}"
     drawing.add(plot)
 
-    for reference in chart.reference_lines:
-        if not chart.y_min <= reference.value <= chart.y_max:
-            continue
+    references = [r for r in chart.reference_lines if chart.y_min <= r.value <= chart.y_max]
+    for reference in references:
         y = plot.y + (reference.value - chart.y_min) / (chart.y_max - chart.y_min) * plot.height
-        drawing.add(
-            Line(
-                plot.x, y, plot.x + plot.width, y, strokeColor=REFERENCE_COLOUR, strokeWidth=1.5, strokeDashArray=(4, 3)
-            )
-        )
-        drawing.add(
-            String(
-                plot.x + plot.width - 4,
-                y + 3,
-                reference.label,
-                fontName=font,
-                fontSize=AXIS_FONT_SIZE,
-                fillColor=REFERENCE_COLOUR,
-                textAnchor="end",
-            )
-        )
+        line = Line(plot.x, y, plot.x + plot.width, y, strokeColor=REFERENCE_COLOUR, strokeWidth=1.5)
+        line.strokeDashArray = REFERENCE_DASH
+        drawing.add(line)
 
+    # The legend sits under the chart so that no label hides a data point.
     entries = [(s.label, LINE_COLOURS[i % 4], DASHES[i % 4], MARKERS[i % 4]) for i, s in enumerate(series)]
+    entries += [(r.label, REFERENCE_COLOUR, REFERENCE_DASH, None) for r in references]
     _legend(drawing, entries, plot.x, 6, font)
     return drawing
 

@@ -126,6 +126,9 @@ AXES_VERBOSE = False
 # patient and clinician behind a clinic's shared connection after one person's typos.
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 
+# Audit reasons are sentences (an override's reason, a decision's rules), not 100-character labels.
+SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
+
 LOGIN_URL = "frontend:login"
 LOGIN_REDIRECT_URL = "frontend:home"
 LOGOUT_REDIRECT_URL = "frontend:login"
