@@ -10,6 +10,7 @@ urlpatterns = [
     path("login/", auth_views.LoginView.as_view(template_name="frontend/login.html"), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("activate/<uidb64>/<token>/", views.activate, name="activate"),
+    path("plans/<int:plan_id>/email/", views.plan_email, name="plan_email"),
     # Pages of each role live in their own modules (views_staff.py, views_patient.py).
     path("", include("frontend.urls_staff")),
     path("", include("frontend.urls_patient")),

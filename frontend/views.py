@@ -5,13 +5,15 @@ from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods
 
 from frontend.forms import ActivationForm
 from rehab import selectors
 from rehab.activation import user_from_activation
 from rehab.models import Role
-from rehab.services.errors import InvalidInput
+from rehab.services import plans as plan_services
+from rehab.services.errors import InvalidInput, NotAllowed
 from rehab.services.people import patient_activate
 
 # Where each role starts. The named pages live in views_staff.py and views_patient.py.
@@ -52,3 +54,24 @@ def activate(request, uidb64: str, token: str):
             messages.success(request, "Your password is set. You are signed in.")
             return redirect("frontend:home")
     return render(request, "frontend/activate.html", {"form": form, "username": user.username})
+
+
+@login_required
+@require_http_methods(["POST"])
+def plan_email(request, plan_id: int):
+    """Email the plan PDF to the patient, then go back to the page the button was on."""
+    plan = selectors.plan_get(request.user, plan_id)
+    try:
+        recipient = plan_services.plan_email(actor=request.user, plan=plan)
+    except InvalidInput as error:
+        for messages_ in error.errors.values():
+            for message in messages_:
+                messages.error(request, message)
+    except NotAllowed as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, f"The plan will be emailed to {recipient} in a moment.")
+    back = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+        back = "/"
+    return redirect(back or "/")

@@ -259,12 +259,14 @@ class RedFlagLine:
 
 @dataclass(frozen=True)
 class ScheduleRow:
-    """One exercise in one week: the suggested days, the amount each time, what changed since last week."""
+    """One exercise in one week: the suggested days (as weekday names and as dates), the amount each time
+    and what changed since last week."""
 
     exercise: str
     days: str
     dose: str
     change: str
+    dates: tuple[date, ...]
 
 
 @dataclass(frozen=True)
@@ -903,6 +905,7 @@ def _week_schedules(plan: Plan, start_date: date, names: Mapping[str, str]) -> t
                     days=_weekday_list(session_days),
                     dose=dose_words(dose),
                     change=change_words(previous.get(scheduled.exercise_slug), dose, scheduled.changed),
+                    dates=session_days,
                 )
             )
             previous[scheduled.exercise_slug] = dose
@@ -962,7 +965,7 @@ def pain_guide(config: ProgressionConfig | None = None) -> tuple[str, ...]:
 
 
 def pain_chart(
-    entries: Sequence[PainEntry], config: ProgressionConfig | None = None, title: str = "Your pain after each session"
+    entries: Sequence[PainEntry], config: ProgressionConfig | None = None, title: str = "Your pain so far"
 ) -> TimeChart:
     """Pain during, after and the next morning over time, with the highest acceptable pain as a line."""
     config = config or default_progression_config()

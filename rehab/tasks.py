@@ -63,6 +63,11 @@ def send_daily_reminders() -> int:
     return len(due)
 
 
+@shared_task(**RETRY)
+def email_plan_pdf(plan_id: int) -> bool:
+    return notifications.plan_pdf_send(plan_id=plan_id)
+
+
 @shared_task
 def outbox_drain() -> int:
     return queue.drain_outbox()

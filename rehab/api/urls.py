@@ -3,7 +3,7 @@ from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.routers import DefaultRouter
 from rest_framework.throttling import ScopedRateThrottle
 
-from rehab.api import checkins, exercises, people, plans, progress
+from rehab.api import checkins, exercises, pdfs, people, plans, progress
 
 
 class ThrottledObtainAuthToken(ObtainAuthToken):
@@ -29,5 +29,8 @@ urlpatterns = [
         name="patient-measurements",
     ),
     path("plans/<int:plan_id>/progress/", progress.PlanProgressView.as_view(), name="plan-progress"),
+    path("plans/<int:plan_id>/pdf/", pdfs.PlanPdfView.as_view(), name="plan-pdf"),
+    path("plans/<int:plan_id>/email/", pdfs.PlanEmailView.as_view(), name="plan-email"),
+    path("patients/<int:patient_id>/report/pdf/", pdfs.ReportPdfView.as_view(), name="patient-report-pdf"),
     path("", include(router.urls)),
 ]

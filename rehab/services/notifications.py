@@ -37,3 +37,28 @@ def care_team_alert_send(*, alert, recipients: list[str]) -> None:
         f"{settings.SITE_URL}/clinician/patients/{alert.patient_id}/\n"
     )
     send_mail(f"[Rehab planner] {alert.get_kind_display()}: {alert.patient.full_name}", body, None, recipients)
+
+
+def plan_pdf_send(*, plan_id: int) -> bool:
+    """Email the patient their plan as a PDF attachment."""
+    from django.core.mail import EmailMessage
+
+    from rehab.documents import plan_file_name, plan_pdf_document
+    from rehab.models import Plan
+    from rehab.pdf import render_plan_pdf
+
+    plan = Plan.objects.select_related("patient__clinic").filter(pk=plan_id).first()
+    if plan is None or not plan.patient.email:
+        return False
+    clinic = plan.patient.clinic
+    message = EmailMessage(
+        subject="Your exercise plan",
+        body=(
+            f"Hello {plan.patient.first_name},\n\nYour exercise plan from {clinic.name} is attached. "
+            f"Keep it with you. If anything worries you, call {clinic.phone}.\n"
+        ),
+        to=[plan.patient.email],
+    )
+    message.attach(plan_file_name(plan), render_plan_pdf(plan_pdf_document(plan)), "application/pdf")
+    message.send()
+    return True

@@ -233,3 +233,19 @@ def plan_resume(*, actor: User, plan: Plan, version: int | None, reason: str) ->
     plan._change_reason = f"Resumed: {reason.strip()}"
     plan.save()
     return plan
+
+
+@transaction.atomic
+def plan_email(*, actor: User, plan: Plan) -> str:
+    """Queue the plan PDF for the patient's email address; sent after commit by a task."""
+    from rehab.queue import enqueue_on_commit
+
+    _require_care_staff(actor)
+    if plan.status not in (PlanStatus.ACTIVE, PlanStatus.PAUSED):
+        raise InvalidInput({"plan": ["Only an active plan can be sent to the patient."]})
+    if not plan.patient.email:
+        raise InvalidInput({"email": ["This patient has no email address; add one to the record first."]})
+    enqueue_on_commit("rehab.tasks.email_plan_pdf", plan.pk)
+    plan._change_reason = f"Plan PDF emailed to the patient by {actor.display_name}"
+    plan.save(update_fields=["updated_at"])
+    return plan.patient.email

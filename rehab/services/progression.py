@@ -246,9 +246,10 @@ def _alerts(plan: Plan, week: int, decided: EngineDecision, row: ProgressionDeci
             message=f"{name}: progression paused for review after week {week}. {summary}",
         )
         enqueue_on_commit("rehab.tasks.email_alert", alert.pk, inline_if_broker_down=True)
-    elif decided.review_required and not plan.alerts.filter(
-        kind=AlertKind.STRENGTH_DROP, acknowledged_at__isnull=True
-    ).exists():
+    elif (
+        decided.review_required
+        and not plan.alerts.filter(kind=AlertKind.STRENGTH_DROP, acknowledged_at__isnull=True).exists()
+    ):
         # One open strength alert at a time: an untested drop is re-read every week until re-tested.
         Alert.objects.create(
             patient=plan.patient,

@@ -1,0 +1,60 @@
+"""The patient's plan PDF and the clinician's progress report PDF; emailing the plan."""
+
+from django.http import Http404, HttpResponse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema
+from rest_framework import status
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from rehab import selectors
+from rehab.documents import plan_file_name, plan_pdf_document, report_pdf_document
+from rehab.models import Role
+from rehab.pdf import render_plan_pdf, render_report_pdf
+from rehab.services.plans import plan_email
+
+
+def _pdf_response(data: bytes, file_name: str) -> HttpResponse:
+    response = HttpResponse(data, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{file_name}"'
+    response["Cache-Control"] = "private, no-store"  # health data: never in a shared cache
+    return response
+
+
+class PlanPdfView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(responses={(200, "application/pdf"): OpenApiTypes.BINARY})
+    def get(self, request, plan_id: int):
+        """The patient's plan as a PDF: patients their own running plan, staff their care team's plans."""
+        plan = selectors.plan_get(request.user, plan_id)
+        return _pdf_response(render_plan_pdf(plan_pdf_document(plan)), plan_file_name(plan))
+
+
+class PlanEmailView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(request=None, responses={202: OpenApiTypes.OBJECT})
+    def post(self, request, plan_id: int):
+        """Email the plan PDF to the patient (sent by a background task after commit)."""
+        plan = selectors.plan_get(request.user, plan_id)
+        recipient = plan_email(actor=request.user, plan=plan)
+        return Response({"queued_to": recipient}, status=status.HTTP_202_ACCEPTED)
+
+
+class ReportPdfView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(responses={(200, "application/pdf"): OpenApiTypes.BINARY})
+    def get(self, request, patient_id: int):
+        """The clinician's progress report for the patient's current (or latest) plan. Staff only."""
+        if request.user.role not in (Role.PHYSIOTHERAPIST, Role.CLINICIAN):
+            raise Http404("No such report.")
+        patient = selectors.patient_get(request.user, patient_id, clinical=True)
+        plan = (
+            selectors.running_plan(patient) or selectors.plans_visible_to(request.user).filter(patient=patient).first()
+        )
+        if plan is None:
+            raise Http404("This patient has no plan yet.")
+        return _pdf_response(render_report_pdf(report_pdf_document(plan)), plan_file_name(plan, "report"))

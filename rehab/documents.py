@@ -1,0 +1,147 @@
+"""Fill the PDF content model (planner.document) from database rows, in a handful of queries.
+
+No decisions here: the builders in planner/document.py decide what is said, rehab/pdf.py draws.
+"""
+
+from django.utils import timezone
+
+from planner import document as doc
+from planner import serialize
+from planner.types import Profile
+from rehab.clinical import active_catalogue, progression_config
+from rehab.models import Alert, Assessment, CheckIn, LimitOverride, Measurement, Plan, ProgressionDecision
+from rehab.services.plans import engine_plan
+
+
+def _patient(plan: Plan) -> doc.PatientInfo:
+    return doc.PatientInfo(name=plan.patient.full_name, date_of_birth=plan.patient.date_of_birth)
+
+
+def _contact(plan: Plan) -> doc.ContactInfo:
+    clinic = plan.patient.clinic
+    author = plan.author
+    return doc.ContactInfo(
+        clinic_name=clinic.name,
+        clinic_phone=clinic.phone,
+        clinic_email=clinic.email,
+        physio_name=author.display_name if author else "",
+        clinic_address=clinic.address,
+    )
+
+
+def _pain_entries(plan: Plan) -> list[doc.PainEntry]:
+    rows = (
+        CheckIn.objects.filter(plan=plan)
+        .order_by("date")
+        .values_list("date", "pain_during", "pain_after", "pain_next_morning", "session_rpe")
+    )
+    return [doc.PainEntry(day, during, after, morning, rpe) for day, during, after, morning, rpe in rows]
+
+
+def _today(plan: Plan):
+    import zoneinfo
+
+    try:
+        zone = zoneinfo.ZoneInfo(plan.patient.time_zone)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        zone = None
+    return timezone.localdate(timezone=zone)
+
+
+def plan_pdf_document(plan: Plan) -> doc.PlanDocument:
+    """The patient's plan: plan + patient + clinic (1 query), check-ins (1), library (1)."""
+    plan = Plan.objects.select_related("patient__clinic", "author").get(pk=plan.pk)
+    return doc.plan_document(
+        engine_plan(plan),
+        patient=_patient(plan),
+        contact=_contact(plan),
+        start_date=plan.start_date,
+        generated_on=_today(plan),
+        pain_entries=_pain_entries(plan),
+        exercises_by_slug={spec.slug: spec for spec in active_catalogue()},
+        progression_config=progression_config(),
+    )
+
+
+def report_pdf_document(plan: Plan) -> doc.ReportDocument:
+    """The clinician's report for one plan, in about eight queries whatever its length."""
+    plan = Plan.objects.select_related("patient__clinic", "author").get(pk=plan.pk)
+    patient = plan.patient
+    assessments = [
+        doc.AssessmentEntry(
+            assessed_on=row.assessed_on,
+            assessed_by=row.assessed_by.display_name if row.assessed_by else "",
+            profile=_profile_of(patient, row),
+            notes=row.notes,
+        )
+        for row in Assessment.objects.filter(patient=patient).select_related("assessed_by").order_by("assessed_on")
+    ]
+    decisions = list(ProgressionDecision.objects.filter(plan=plan).order_by("week"))
+    logged = {}
+    for week in CheckIn.objects.filter(plan=plan).values_list("plan_week", flat=True):
+        logged[week] = logged.get(week, 0) + 1
+    return doc.progress_report(
+        engine_plan(plan),
+        patient=_patient(plan),
+        contact=_contact(plan),
+        start_date=plan.start_date,
+        generated_on=_today(plan),
+        assessments=assessments,
+        pain_entries=_pain_entries(plan),
+        adherence=[doc.WeekAdherence(d.week, d.sessions_planned, logged.get(d.week, 0)) for d in decisions],
+        measures=[
+            doc.MeasureEntry(row.kind, row.measured_on, float(row.value))
+            for row in Measurement.objects.filter(patient=patient).order_by("measured_on", "id")
+        ],
+        decisions=[
+            doc.DecisionEntry(
+                week=d.week,
+                action=d.action,
+                light=d.light or None,
+                reasons=tuple(doc.ReasonEntry(r["rule_id"], r["text"]) for r in d.reasons),
+                decided_on=timezone.localdate(d.decided_at),
+                changes=tuple(c["text"] for c in d.changes.values() if c.get("variable")),
+                review_required=d.review_required,
+            )
+            for d in decisions
+        ],
+        alerts=[
+            doc.AlertEntry(
+                created_on=timezone.localdate(a.created_at),
+                kind=a.get_kind_display(),
+                message=a.message,
+                urgent=a.urgent,
+                acknowledged_on=timezone.localdate(a.acknowledged_at) if a.acknowledged_at else None,
+                acknowledged_by=a.acknowledged_by.display_name if a.acknowledged_by else "",
+                note=a.acknowledgement_note,
+            )
+            for a in Alert.objects.filter(patient=patient).select_related("acknowledged_by").order_by("created_at")
+        ],
+        overrides=[
+            doc.OverrideEntry(
+                created_on=timezone.localdate(o.created_at),
+                author=o.created_by.display_name,
+                exercise=o.item.exercise.name if o.item else "",
+                limits_exceeded=tuple(v["message"] for v in o.limits_exceeded),
+                reason=o.reason,
+                acknowledged_on=timezone.localdate(o.acknowledged_at) if o.acknowledged_at else None,
+            )
+            for o in LimitOverride.objects.filter(plan=plan).select_related("created_by", "item__exercise")
+        ],
+        progression_config=progression_config(),
+    )
+
+
+def _profile_of(patient, assessment) -> Profile:
+    from rehab.clinical import profile_from_assessment
+
+    return profile_from_assessment(patient, assessment)
+
+
+def plan_file_name(plan: Plan, kind: str = "plan") -> str:
+    from django.utils.text import slugify
+
+    return f"{kind}-{slugify(plan.patient.last_name) or 'patient'}-{plan.start_date.isoformat()}.pdf"
+
+
+__all__ = ["plan_file_name", "plan_pdf_document", "report_pdf_document", "serialize"]
