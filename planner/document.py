@@ -1188,7 +1188,7 @@ def progress_report(
     items = tuple(
         ItemRow(
             item.exercise.name,
-            KIND_WORDS.get(item.component, item.component),
+            item.component.capitalize(),
             _clinical_dose(first_week.dose_for(item.slug).dose if first_week else item.dose),
             _clinical_dose(last_week.dose_for(item.slug).dose if last_week else item.dose),
         )

@@ -669,7 +669,7 @@ def _report_history(doc: ReportDocument) -> list[Flowable]:
         *flowables,
         CondPageBreak(150),
         Heading("The plan", "h1", 0),
-        table(item_rows, [230, 170, third, third]),
+        table(item_rows, [240, 100, third, third]),
         CondPageBreak(150),
         Heading("Limits and their rules", "h1", 0),
         table(limit_rows, [190, REPORT_WIDTH - 480, 290]),
@@ -701,17 +701,18 @@ def _report_decisions(doc: ReportDocument) -> list[Flowable]:
     if not doc.decisions:
         flowables.append(para("No weekly decision yet."))
     for decision in doc.decisions:
-        title = f"Week {decision.week}: {decision.action} (pain light: {decision.light})"
-        review = " A clinician must review." if decision.review_required else ""
+        title = (
+            f"Week {decision.week}: {decision.action}, pain light {decision.light}, "
+            f"decided {_date(decision.decided_on)}" + (". A clinician must review." if decision.review_required else "")
+        )
         rows = [["Rule", "Finding"]] + [[reason.rule_id, reason.text] for reason in decision.reasons]
-        details: list[Flowable] = [
-            para(f"Decided {_date(decision.decided_on)}.{review}"),
+        block: list[Flowable] = [
+            Heading(title, "h3", 1, outline=f"Week {decision.week}: {decision.action}"),
             table(rows, [290, REPORT_WIDTH - 290]),
         ]
         if decision.changes:
-            details += [para("Changes", "h3"), *bullets(decision.changes)]
-        outline = f"Week {decision.week}: {decision.action}"
-        flowables.append(KeepTogether([Heading(title, "h2", 1, outline=outline), *details]))
+            block.append(para("Changes: " + "; ".join(decision.changes)))
+        flowables += [KeepTogether(block), Spacer(1, 6)]
     return flowables
 
 
