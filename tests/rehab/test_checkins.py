@@ -196,3 +196,15 @@ def test_with_the_broker_down_a_red_flag_checkin_is_stored_and_still_reaches_the
     assert Alert.objects.filter(kind=AlertKind.RED_FLAG).count() == 1
     assert len(mail.outbox) >= 1
     assert OutboxMessage.objects.filter(last_error__contains="inline").exists()
+
+
+@time_machine.travel(TODAY, tick=False)
+def test_a_red_flag_and_the_pause_are_in_the_patients_audit_trail(world, plan, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        _post(world.patient_user, _payload(plan, red_flags=["bone_pain"]))
+
+    trail = client_for(world.physio).get(f"/api/v1/patients/{world.patient.pk}/audit/").json()
+
+    red_flag = next(row for row in trail if row["object"] == "alert" and row["action"] == "red_flag")
+    assert "bone pain" in red_flag["reason"].lower()
+    assert any("Paused at once" in row["reason"] for row in trail if row["object"].startswith("plan"))
