@@ -16,7 +16,6 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from planner.catalogue import exercise_violations, load_default_catalogue
-from planner.limits import get_field
 from planner.progression_rules import ProgressionConfig, default_progression_config
 from planner.rules import SAFETY_NOTICE, Rulebook, default_rulebook
 from planner.types import Dose, ExerciseSpec, LoadLimits, Plan, PrescriptionItem, Profile, Rule
@@ -677,9 +676,12 @@ def change_words(previous: Dose | None, current: Dose, changed: str | None) -> s
             text += f", now {dose_words(current)}"
         return text
     if changed == "intensity":
-        heart = current.intensity_in("hr_bpm")
+        heart, rpe = current.intensity_in("hr_bpm"), current.intensity_in("rpe_6_20")
         if current.component == "resistance":
-            return "A slightly heavier band or weight"
+            text = "A slightly heavier band or weight"
+            if rpe is not None and rpe != previous.intensity_in("rpe_6_20"):
+                text += f", effort now {rpe.low} to {rpe.high}"
+            return text
         if heart is not None:
             return f"A little brisker: heart rate {heart.low} to {heart.high}"
         return "A little brisker"
@@ -698,7 +700,11 @@ def _growth_words(item: PrescriptionItem, plan: Plan) -> str:
     if first.frequency_per_week != last.frequency_per_week:
         changes.append(f"from {days_a_week(first.frequency_per_week)} to {days_a_week(last.frequency_per_week)}")
     if first.intensity != last.intensity:
-        changes.append("a slightly heavier band or weight" if first.component == "resistance" else "a little brisker")
+        change = "a slightly heavier band or weight" if first.component == "resistance" else "a little brisker"
+        rpe = last.intensity_in("rpe_6_20")
+        if rpe is not None and rpe != first.intensity_in("rpe_6_20"):
+            change += f" (effort {rpe.low} to {rpe.high}, {borg_words(rpe.high)} at most)"
+        changes.append(change)
     if not changes:
         return "The dose stays the same throughout the plan."
     return f"It grows slowly, a step at a time: by week {weeks}, {_join(changes)}."
@@ -874,11 +880,7 @@ def limit_rows(limits: LoadLimits) -> tuple[LimitRow, ...]:
         ("Weekly growth cap", f"{limits.weekly_progression_max_pct:g} %", "weekly_progression_max_pct"),
         ("Supervised start", "yes" if limits.supervision_required else "no", "supervision_required"),
     )
-    return tuple(
-        LimitRow(name, value, limits.rule_ids_for(path))
-        for name, value, path in rows
-        if get_field(limits, path) is not None or path == "aerobic.hr_zone_bpm"
-    )
+    return tuple(LimitRow(name, value, limits.rule_ids_for(path)) for name, value, path in rows)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -954,10 +956,15 @@ def pain_guide(config: ProgressionConfig | None = None) -> tuple[str, ...]:
     """How to read the pain scores, from the progression cut-points (pain-monitoring model)."""
     config = config or default_progression_config()
     green, amber = config.pain_green_max, config.pain_amber_max
+    middle = (
+        [f"Pain of {green + 1} to {amber} is acceptable: keep to the same dose and tell us at your next check-in."]
+        if amber > green
+        else []
+    )
     return (
         "Pain: 0 is no pain at all, 10 is the worst pain you can imagine.",
         f"Pain up to {green} during or after exercise is fine.",
-        f"Pain of {green + 1} to {amber} is acceptable: keep to the same dose and tell us at your next check-in.",
+        *middle,
         f"Pain above {amber}: stop that exercise and tell us.",
         "By the next morning, pain and stiffness should be back to how they usually are.",
         "Effort: use the 6-20 scale on your safety page.",

@@ -10,10 +10,10 @@ Every string is printed through `markup`, which escapes it for reportlab's parag
 characters the body font cannot draw (Chinese, for instance) to a fallback font, so a name such as
 "Zoë <O'Brien> & Łukasz 李" prints as written.
 
-Fonts: DejaVu Sans (Debian package fonts-dejavu-core) for the text; for CJK characters the first of
-Droid Sans Fallback (fonts-droid-fallback) or WenQuanYi found, else Adobe's STSong-Light CID font,
-which is not embedded. Without DejaVu the PDF falls back to Helvetica, whose Latin-1 range still covers
-Western European names.
+Fonts: DejaVu Sans (Debian package fonts-dejavu-core) for the text, else Liberation Sans
+(fonts-liberation), else Helvetica, whose Latin-1 range still covers Western European names. For CJK
+characters, the first of Droid Sans Fallback (fonts-droid-fallback) or WenQuanYi found, embedded as a
+subset; else Adobe's STSong-Light CID font, which is not embedded (viewers substitute a font).
 """
 
 from __future__ import annotations
@@ -64,8 +64,13 @@ from rehab import pdf_charts
 # ---------------------------------------------------------------------------------------------
 
 FONT_DIRS = ("/usr/share/fonts/truetype", "/usr/local/share/fonts", "/usr/share/fonts")
-REGULAR_FILES = ("dejavu/DejaVuSans.ttf", "DejaVuSans.ttf")
-BOLD_FILES = ("dejavu/DejaVuSans-Bold.ttf", "DejaVuSans-Bold.ttf")
+# Body font families, first found wins: (regular, bold) paths relative to FONT_DIRS.
+FAMILIES = (
+    ("dejavu/DejaVuSans.ttf", "dejavu/DejaVuSans-Bold.ttf"),  # fonts-dejavu-core
+    ("DejaVuSans.ttf", "DejaVuSans-Bold.ttf"),
+    ("liberation/LiberationSans-Regular.ttf", "liberation/LiberationSans-Bold.ttf"),  # fonts-liberation
+    ("liberation2/LiberationSans-Regular.ttf", "liberation2/LiberationSans-Bold.ttf"),  # fonts-liberation2
+)
 # CJK fallbacks with TrueType outlines (reportlab cannot embed CFF/OpenType outlines).
 FALLBACK_FILES = (
     "droid/DroidSansFallbackFull.ttf",
@@ -90,28 +95,34 @@ def _find(candidates: Iterable[str], dirs: Sequence[str] = FONT_DIRS) -> str | N
 
 @dataclass(frozen=True)
 class FontSet:
-    """The registered fonts. covered: code points the regular font can draw."""
+    """The registered fonts. covered: code points the regular font can draw. source: its file, or ""."""
 
     regular: str
     bold: str
     covered: frozenset[int]
+    source: str = ""
 
 
 def load_fonts(dirs: Sequence[str] = FONT_DIRS) -> FontSet:
-    """Register DejaVu Sans from `dirs`; Helvetica when it is not installed."""
-    regular, bold = _find(REGULAR_FILES, dirs), _find(BOLD_FILES, dirs)
+    """Register the first body font family found in `dirs` (DejaVu Sans first); Helvetica when none is."""
+    regular = bold = None
+    for regular_file, bold_file in FAMILIES:
+        regular = _find((regular_file,), dirs)
+        if regular is not None:
+            bold = _find((bold_file,), dirs)
+            break
     if regular is None:
         return FontSet("Helvetica", "Helvetica-Bold", CP1252)
-    body = TTFont("PlanSans", regular)
+    # Fonts are registered under their file's name: two families never overwrite each other.
+    name = os.path.splitext(os.path.basename(regular))[0]
+    body = TTFont(name, regular)
     pdfmetrics.registerFont(body)
-    bold_name = "PlanSans"
+    bold_name = name
     if bold is not None:
-        pdfmetrics.registerFont(TTFont("PlanSans-Bold", bold))
-        bold_name = "PlanSans-Bold"
-    pdfmetrics.registerFontFamily(
-        "PlanSans", normal="PlanSans", bold=bold_name, italic="PlanSans", boldItalic=bold_name
-    )
-    return FontSet("PlanSans", bold_name, frozenset(body.face.charToGlyph))
+        bold_name = os.path.splitext(os.path.basename(bold))[0]
+        pdfmetrics.registerFont(TTFont(bold_name, bold))
+    pdfmetrics.registerFontFamily(name, normal=name, bold=bold_name, italic=name, boldItalic=bold_name)
+    return FontSet(name, bold_name, frozenset(body.face.charToGlyph), regular)
 
 
 @functools.cache

@@ -3,6 +3,7 @@
 import io
 import re
 from datetime import date, timedelta
+from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
@@ -232,6 +233,24 @@ def test_a_name_falls_back_to_helvetica_without_dejavu(monkeypatch, plan_doc):
     assert "Zoë <O'Brien> &" in text
     assert "Stop and call us if..." in text
     assert len(reader.pages) > 20
+
+
+def test_without_dejavu_liberation_sans_is_used(monkeypatch, tmp_path, plan_doc):
+    installed = Path("/usr/share/fonts/truetype/liberation")
+    if not (installed / "LiberationSans-Regular.ttf").exists():
+        pytest.skip("fonts-liberation is not installed")
+    (tmp_path / "liberation").symlink_to(installed)
+    liberation = pdf.load_fonts(dirs=(str(tmp_path),))
+    monkeypatch.setattr(pdf, "font_set", lambda: liberation)
+
+    _, text = read(render_plan_pdf(plan_doc))
+
+    assert liberation.regular == "LiberationSans-Regular"
+    assert NAME in text
+
+
+def test_the_default_body_font_is_dejavu_sans():
+    assert pdf.font_set().source.endswith("DejaVuSans.ttf")
 
 
 def test_non_latin_letters_print_with_the_cid_font_when_no_fallback_ttf_is_installed(monkeypatch, plan):
