@@ -22,10 +22,12 @@ def running_worker(tmp_path):
         queue = tmp_path / "queue"
         queue.mkdir()
         (tmp_path / "processed").mkdir()
+        (tmp_path / "control").mkdir()
         conf.broker_transport_options = {
             "data_folder_in": str(queue),
             "data_folder_out": str(queue),
             "processed_folder": str(tmp_path / "processed"),
+            "control_folder": str(tmp_path / "control"),
         }
     conf.task_always_eager = False
     reset_broker_connections()

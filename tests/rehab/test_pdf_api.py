@@ -132,7 +132,7 @@ def test_emailing_the_plan_sends_the_pdf_after_commit(world, plan, django_captur
         response = client_for(world.physio).post(f"/api/v1/plans/{plan.pk}/email/")
     assert response.status_code == 202
     assert len(mail.outbox) == 1
-    name, content, mimetype = mail.outbox[0].attachments[0]
+    _name, content, mimetype = mail.outbox[0].attachments[0]
     assert mimetype == "application/pdf"
     assert content.startswith(b"%PDF")
     assert mail.outbox[0].to == ["helen@example.org"]

@@ -83,7 +83,8 @@ def test_the_whole_story(world, plan, django_capture_on_commit_callbacks):
         assert decision.action == "advance", decision.reasons
         assert decision.light == "green"
         assert any(change["variable"] for change in decision.changes.values())
-        assert decision.reasons and all(reason["rule_id"] for reason in decision.reasons)
+        assert decision.reasons
+        assert all(reason["rule_id"] for reason in decision.reasons)
     _assert_within_limits(plan)
 
     # A pain flare: amber (pain 4-5 during exercise) -> hold: next week's doses equal this week's.
