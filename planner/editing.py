@@ -27,13 +27,13 @@ def reschedule_from(
     doses: Mapping[str, Dose],
     *,
     held: frozenset[str] = frozenset(),
-    clamp: bool = True,
+    keep_as_given: frozenset[str] = frozenset(),
 ) -> Plan:
     """Set `doses` (by exercise slug) for `week`, keep the other items' doses, forecast the rest.
 
     held: slugs whose dose stays constant from `week` on (an override above the limits).
-    clamp: apply the limits to the new doses (off only for an override, which the caller has
-        recorded with its reason).
+    keep_as_given: slugs whose given dose is stored as it is, even above a limit: only for an
+        override the caller has recorded with its author and reason. Every other dose is clamped.
     """
     if not 1 <= week <= len(plan.weeks):
         raise ValueError(f"week {week} is outside the plan (1-{len(plan.weeks)})")
@@ -49,7 +49,7 @@ def reschedule_from(
             before = previous_week.dose_for(item.slug).dose if previous_week else None
             if number == week:
                 dose = doses.get(item.slug) or plan.weeks[week - 1].dose_for(item.slug).dose
-                if clamp or item.slug not in doses:
+                if item.slug not in keep_as_given:
                     dose = clamp_dose(dose, plan.limits)
                 changed = _changed_variable(before, dose)
             elif item.slug in held:

@@ -154,7 +154,8 @@ def plan_item_update(
             ),
         )
     held = _overridden_slugs(plan)
-    engine = reschedule_from(engine, week, {slug: new_dose}, held=held, clamp=override is None)
+    kept = frozenset({slug}) if override is not None else frozenset()
+    engine = reschedule_from(engine, week, {slug: new_dose}, held=held, keep_as_given=kept)
     what = reason.strip() or "Dose edited"
     if override is not None:
         what += f" — above the limits with override: {override.reason}"

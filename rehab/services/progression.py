@@ -221,7 +221,16 @@ def _apply(plan: Plan, engine, week: int, decided: EngineDecision, row: Progress
         overridden = frozenset(
             LimitOverride.objects.filter(plan=plan, item__isnull=False).values_list("item__exercise__slug", flat=True)
         )
-        engine = reschedule_from(engine, week + 1, dict(decided.new_doses), held=overridden)
+        doses = dict(decided.new_doses)
+        kept = set()
+        for item in decided.items:
+            # A dose a physiotherapist put above a limit (override) is held where it was put: the
+            # engine's clamp would silently undo it, and growth above a limit needs its own override.
+            # A step down (regress) is taken as decided, which brings it back within the limits.
+            if item.slug in overridden and item.direction != "down":
+                doses[item.slug] = item.previous
+                kept.add(item.slug)
+        engine = reschedule_from(engine, week + 1, doses, held=overridden, keep_as_given=frozenset(kept))
         plan.engine = serialize.to_dict(engine)
     elif plan.status == PlanStatus.ACTIVE:
         plan.status = PlanStatus.COMPLETED

@@ -157,3 +157,31 @@ def test_a_week_that_has_not_ended_is_not_decided(world, plan):
     _log_week(world, plan, 1)
     assert plan_progress(plan_id=plan.pk, as_of=START + timedelta(days=7)) == []  # Sunday's morning pain is due
     assert not ProgressionDecision.objects.exists()
+
+
+def test_an_overridden_dose_survives_a_good_week_and_a_regress_brings_it_back_within_limits(world, plan):
+    from planner.limits import check_dose
+
+    item = plan.items.get(exercise__slug=engine_plan(plan).items[0].slug)
+    plan.refresh_from_db()
+    governing = engine_plan(plan).weeks[0].dose_for(item.exercise.slug).dose.intensity[0]
+    with time_machine.travel(START, tick=False):
+        plan_services.plan_item_update(
+            actor=world.physio,
+            plan=plan,
+            item=item,
+            version=plan.version,
+            changes={"intensity_high": governing.high + 6},
+            override_reason="Supervised sessions in the gym",
+        )
+    slug = item.exercise.slug
+    overridden = _doses(plan, 1)[slug]
+    assert check_dose(overridden, engine_plan(plan).limits)  # above a limit, on purpose
+
+    _log_week(world, plan, 1)
+    assert _decide(plan, 1).action == "advance"
+    assert _doses(plan, 2)[slug] == overridden  # held where the physiotherapist put it
+
+    _log_week(world, plan, 2, during=2, after=3, morning=6)
+    assert _decide(plan, 2).action == "regress"
+    assert check_dose(_doses(plan, 3)[slug], engine_plan(plan).limits) == []

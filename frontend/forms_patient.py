@@ -1,0 +1,132 @@
+"""Forms of the patient pages: log a session, next-morning pain, "something is wrong".
+
+Every choice is a big radio button or checkbox, so a patient never types a number. The scales
+carry words as well as numbers (Borg 6-20 for effort, 0-10 for pain), in the words the printed
+plan uses, so a patient reads the same thing on paper and on the phone.
+"""
+
+from datetime import date
+
+from django import forms
+
+from planner.document import borg_words
+from planner.vocabulary import RED_FLAGS
+
+# Pain words of the 0-10 numeric rating scale, as the plan explains it to patients.
+PAIN_BANDS = ((0, 0, "no pain"), (1, 3, "mild"), (4, 6, "moderate"), (7, 10, "severe"))
+
+
+def pain_word(value: int) -> str:
+    for low, high, word in PAIN_BANDS:
+        if low <= value <= high:
+            return word
+    raise ValueError(f"Pain runs from 0 to 10, not {value!r}")
+
+
+PAIN_CHOICES = [(n, pain_word(n)) for n in range(11)]
+EFFORT_CHOICES = [(n, borg_words(n)) for n in range(6, 21)]
+RED_FLAG_CHOICES = [(code, label) for code, label, _advice in RED_FLAGS]
+NOTE_MAX = 1000
+
+
+def _scale(choices, required_message: str, required: bool = True) -> forms.TypedChoiceField:
+    return forms.TypedChoiceField(
+        choices=choices,
+        coerce=int,
+        required=required,
+        empty_value=None,
+        widget=forms.RadioSelect,
+        error_messages={"required": required_message, "invalid_choice": required_message},
+    )
+
+
+class PatientForm(forms.Form):
+    # Radios and checkboxes carry no "required" attribute: the server says what is missing, next
+    # to the question, in words, instead of a browser bubble that disappears.
+    use_required_attribute = False
+
+    idempotency_key = forms.CharField(max_length=100, widget=forms.HiddenInput)
+
+
+class SessionLogForm(PatientForm):
+    """One session: done or not per exercise, effort, pain during and after, an optional note.
+
+    `rows` are (PlanItem, exercise name, done by default); each becomes a checkbox `item_<pk>`
+    (ticked = done). `allowed_days` are the days the patient may log from this page.
+    """
+
+    date = forms.DateField(widget=forms.HiddenInput)
+    session_rpe = _scale(EFFORT_CHOICES, "Choose how hard the exercises felt, from 6 to 20.", required=False)
+    pain_during = _scale(PAIN_CHOICES, "Choose how much pain you had during the exercises, from 0 to 10.")
+    pain_after = _scale(PAIN_CHOICES, "Choose how much pain you had after the exercises, from 0 to 10.")
+    notes = forms.CharField(
+        required=False,
+        max_length=NOTE_MAX,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"max_length": f"Please keep the note under {NOTE_MAX} characters."},
+    )
+
+    def __init__(self, *args, rows, allowed_days: list[date], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.rows = rows
+        self.allowed_days = allowed_days
+        for plan_item, name, done in rows:
+            self.fields[f"item_{plan_item.pk}"] = forms.BooleanField(required=False, initial=done, label=name)
+
+    @property
+    def item_fields(self):
+        return [self[f"item_{plan_item.pk}"] for plan_item, _name, _done in self.rows]
+
+    def clean_date(self):
+        day = self.cleaned_data["date"]
+        if day not in self.allowed_days:
+            raise forms.ValidationError("You can log today or one of the last few days of your plan.")
+        return day
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.done_items() and cleaned.get("session_rpe") is None and "session_rpe" not in self.errors:
+            self.add_error("session_rpe", "Choose how hard the exercises felt, from 6 to 20.")
+        return cleaned
+
+    def done_items(self) -> list:
+        return [plan_item for plan_item, _name, _done in self.rows if self.cleaned_data.get(f"item_{plan_item.pk}")]
+
+    def items(self) -> list[dict]:
+        """The check-in items checkin_record takes: every exercise shown, done or not."""
+        return [
+            {"plan_item": plan_item, "done": bool(self.cleaned_data.get(f"item_{plan_item.pk}"))}
+            for plan_item, _name, _done in self.rows
+        ]
+
+
+class NextMorningForm(forms.Form):
+    checkin = forms.IntegerField(widget=forms.HiddenInput)
+    pain_next_morning = _scale(PAIN_CHOICES, "Choose how much pain you have this morning, from 0 to 10.")
+
+
+class SomethingWrongForm(PatientForm):
+    """The red flags as big checkboxes; the pain right now when no session is logged today."""
+
+    red_flags = forms.MultipleChoiceField(
+        choices=RED_FLAG_CHOICES,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "Tick what is happening."},
+    )
+    pain_now = _scale(PAIN_CHOICES, "Choose how much pain you have right now, from 0 to 10.", required=False)
+    notes = forms.CharField(
+        required=False,
+        max_length=NOTE_MAX,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"max_length": f"Please keep the note under {NOTE_MAX} characters."},
+    )
+
+    def __init__(self, *args, needs_pain: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.needs_pain = needs_pain
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.needs_pain and cleaned.get("pain_now") is None and "pain_now" not in self.errors:
+            self.add_error("pain_now", "Choose how much pain you have right now, from 0 to 10.")
+        return cleaned

@@ -1,0 +1,591 @@
+"""Pages for patients: today's session, logging it, next-morning pain, "something is wrong", history.
+
+Mobile first and complete without JavaScript; patient.js and the service worker (sw.js) add offline
+reading and offline logging on top. Reads go through rehab.selectors, writes through rehab services.
+Every page runs inside timezone.override(the patient's zone), so "today" is the patient's today.
+"""
+
+import functools
+import hashlib
+import json
+import re
+import uuid
+import zoneinfo
+from dataclasses import dataclass
+from datetime import date, timedelta
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import Count, Q
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.templatetags.static import static
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from frontend.charts import Series, line_chart_svg
+from frontend.forms_patient import (
+    EFFORT_CHOICES,
+    PAIN_CHOICES,
+    NextMorningForm,
+    SessionLogForm,
+    SomethingWrongForm,
+    pain_word,
+)
+from planner import document as words
+from planner.types import Instructions
+from planner.vocabulary import RED_FLAGS
+from rehab import selectors
+from rehab.models import CheckIn, CheckInItem, Patient, Plan, PlanStatus, Role
+from rehab.progress import plan_progress_series
+from rehab.services.alerts import patient_advice
+from rehab.services.checkins import checkin_add_next_morning, checkin_record
+from rehab.services.errors import InvalidInput, NotAllowed
+from rehab.services.plans import engine_plan
+
+# How far back a forgotten session may be logged from the pages (the API takes any day of the plan).
+LOG_BACK_DAYS = 6
+# The next-morning question is asked about a session at most this many days old.
+NEXT_MORNING_WITHIN_DAYS = 2
+SERVICE_WORKER = Path(__file__).resolve().parent / "static" / "frontend" / "sw.js"
+RED_FLAG_LABELS = {code: label for code, label, _advice in RED_FLAGS}
+
+
+def _zone(patient: Patient):
+    for name in (patient.time_zone, patient.clinic.time_zone):
+        try:
+            return zoneinfo.ZoneInfo(name)
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            continue
+    return zoneinfo.ZoneInfo("UTC")
+
+
+def patient_page(view):
+    """Signed-in patients only (staff go to their own start page), in the patient's time zone.
+
+    Pages carry health data: browsers may keep them (the offline copy) but must revalidate, and
+    no shared cache may store them.
+    """
+
+    @login_required
+    @functools.wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if request.user.role != Role.PATIENT:
+            return redirect("frontend:home")
+        patient = selectors.patients_visible_to(request.user).select_related("clinic").first()
+        if patient is None:
+            raise Http404("No patient record for this login.")
+        with timezone.override(_zone(patient)):
+            response = view(request, patient, *args, **kwargs)
+        response.setdefault("Cache-Control", "private, no-cache")
+        return response
+
+    return wrapper
+
+
+# --------------------------------------------------------------------------------------------
+# The plan, day by day
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ExerciseCard:
+    """One exercise as the patient reads it for one day."""
+
+    plan_item: object
+    name: str
+    kind: str
+    dose: str
+    effort: str
+    heart_rate: str
+    days: str
+    times_a_week: int
+    done_this_week: int
+    due: bool
+    instructions: Instructions
+
+
+def plan_week_of(plan: Plan, day: date) -> int:
+    return (day - plan.start_date).days // 7 + 1
+
+
+def in_plan(plan: Plan, day: date) -> bool:
+    return day >= plan.start_date and plan_week_of(plan, day) <= plan.weeks
+
+
+def effort_text(dose) -> str:
+    """ "Very light to light, 9 to 11 on the 6 to 20 effort scale." or the by-feel guidance."""
+    rpe = dose.intensity_in("rpe_6_20")
+    if rpe is None:
+        return words.effort_words(dose)
+    low, high = words.borg_words(rpe.low), words.borg_words(rpe.high)
+    if rpe.low == rpe.high:
+        text = f"{low.capitalize()}, {rpe.low}"
+    else:
+        text = f"{(low if low == high else f'{low} to {high}').capitalize()}, {rpe.low} to {rpe.high}"
+    text += " on the 6 to 20 effort scale."
+    if dose.component == "resistance":
+        text += " Choose a band or weight that feels like this by the last repetition."
+    return text
+
+
+def heart_rate_text(dose, limits) -> str:
+    """The heart-rate zone in beats per minute, when the dose or the aerobic limits give one."""
+    target = dose.intensity_in("hr_bpm")
+    if target is not None:
+        zone = (target.low, target.high)
+    elif dose.component == "aerobic":
+        zone = limits.aerobic.hr_zone_bpm
+    else:
+        zone = None
+    return f"{zone[0]} to {zone[1]} beats per minute" if zone else ""
+
+
+def _week(plan: Plan, engine, day: date):
+    """The engine's week for `day` (clamped to the plan) and the date it starts on."""
+    number = min(max(plan_week_of(plan, day), 1), len(engine.weeks))
+    return engine.weeks[number - 1], plan.start_date + timedelta(days=7 * (number - 1))
+
+
+def session_days(plan: Plan, engine, day: date) -> dict[str, tuple[date, ...]]:
+    """Per exercise slug, its session days in the plan week of `day`.
+
+    They are the printed plan's days (planner.document.suggested_days): sessions spread evenly from
+    the first day of each plan week, so 3 a week fall on days 1, 3 and 5 and strength work is never
+    on two days in a row. The page and the PDF always agree.
+    """
+    week, first = _week(plan, engine, day)
+    result = {}
+    for item in engine.items:
+        scheduled = week.dose_for(item.slug)
+        dose = scheduled.dose if scheduled else item.dose
+        result[item.slug] = words.suggested_days(dose.frequency_per_week, first)
+    return result
+
+
+def exercise_cards(plan: Plan, day: date, engine=None) -> list[ExerciseCard]:
+    """Every exercise of the plan with its dose for the week of `day`, and whether it is due that day."""
+    engine = engine or engine_plan(plan)
+    week, first = _week(plan, engine, day)
+    days_by_slug = session_days(plan, engine, day)
+    plan_items = {item.exercise.slug: item for item in plan.items.select_related("exercise")}
+    done = dict(
+        CheckInItem.objects.filter(
+            checkin__plan=plan, checkin__date__range=(first, first + timedelta(days=6)), done=True
+        )
+        .values_list("plan_item")
+        .annotate(n=Count("id"))
+    )
+    cards = []
+    for item in engine.items:
+        plan_item = plan_items.get(item.slug)
+        if plan_item is None:
+            continue
+        scheduled = week.dose_for(item.slug)
+        dose = scheduled.dose if scheduled else item.dose
+        days = days_by_slug[item.slug]
+        cards.append(
+            ExerciseCard(
+                plan_item=plan_item,
+                name=item.exercise.name,
+                kind=words.KIND_WORDS.get(item.component, item.component),
+                dose=words.dose_words(dose),
+                effort=effort_text(dose),
+                heart_rate=heart_rate_text(dose, engine.limits),
+                days=", ".join(words.WEEKDAYS[d.weekday()] for d in days),
+                times_a_week=dose.frequency_per_week,
+                done_this_week=done.get(plan_item.pk, 0),
+                due=day in days,
+                instructions=item.exercise.instructions,
+            )
+        )
+    return cards
+
+
+def _day_words(day: date, today: date) -> str:
+    if day == today:
+        return f"today, {words.date_words(day)}"
+    if day == today - timedelta(days=1):
+        return f"yesterday, {words.date_words(day)}"
+    return words.date_words(day)
+
+
+def _next_session_day(plan: Plan, engine, after: date) -> date | None:
+    for offset in range(1, 8):
+        day = after + timedelta(days=offset)
+        if not in_plan(plan, day):
+            return None
+        if any(day in days for days in session_days(plan, engine, day).values()):
+            return day
+    return None
+
+
+def _common(request, patient: Patient, plan: Plan | None, active: str) -> dict:
+    """What every patient page needs: the clinic to call, the offline machinery's settings."""
+    return {
+        "patient": patient,
+        "clinic": patient.clinic,
+        "clinic_tel": re.sub(r"[^\d+]", "", patient.clinic.phone),
+        "plan": plan,
+        "active": active,
+        "rendered_at": timezone.localtime(),
+        "pdf_url": reverse("plan-pdf", args=[plan.pk]) if plan else "",
+        "offline_config": {
+            "owner": str(request.user.pk),
+            "sw": reverse("frontend:service_worker"),
+            "logUrl": reverse("frontend:log"),
+            "nextMorningUrl": reverse("frontend:next_morning"),
+            "checkinsApi": reverse("checkin-list"),
+            "csrfCookie": settings.CSRF_COOKIE_NAME,
+        },
+    }
+
+
+# --------------------------------------------------------------------------------------------
+# Today
+# --------------------------------------------------------------------------------------------
+
+
+@patient_page
+@require_GET
+def today(request, patient: Patient):
+    plan = selectors.running_plan(patient)
+    context = _common(request, patient, plan, "today")
+    day = timezone.localdate()
+    context["today"] = day
+    if plan is None:
+        return render(request, "frontend/patient/today.html", context)
+    recent = {
+        c.date: c
+        for c in selectors.checkins_visible_to(request.user)
+        .filter(plan=plan, date__range=(day - timedelta(days=LOG_BACK_DAYS), day))
+        .annotate(done_count=Count("items", filter=Q(items__done=True)), item_count=Count("items"))
+    }
+    asked = next((c for d, c in sorted(recent.items(), reverse=True) if d < day), None)
+    if asked is not None and (asked.pain_next_morning is not None or asked.date < day - timedelta(days=NEXT_MORNING_WITHIN_DAYS)):
+        asked = None
+    yesterday = day - timedelta(days=1)
+    engine = engine_plan(plan)
+    cards = exercise_cards(plan, day, engine) if in_plan(plan, day) else []
+    context.update(
+        paused=plan.status == PlanStatus.PAUSED,
+        started=day >= plan.start_date,
+        ended=plan_week_of(plan, day) > plan.weeks,
+        todays_checkin=recent.get(day),
+        next_morning=asked,
+        pain_choices=PAIN_CHOICES,
+        due=[c for c in cards if c.due],
+        not_due=[c for c in cards if not c.due],
+        missed=yesterday if in_plan(plan, yesterday) and yesterday not in recent else None,
+    )
+    if cards and not context["due"]:
+        context["next_day"] = _next_session_day(plan, engine, day)
+    return render(request, "frontend/patient/today.html", context)
+
+
+@patient_page
+@require_POST
+def next_morning(request, patient: Patient):
+    form = NextMorningForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Please tap a number from 0 to 10 for your pain this morning.")
+        return redirect("frontend:today")
+    checkin = selectors.checkin_get(request.user, form.cleaned_data["checkin"])
+    value = form.cleaned_data["pain_next_morning"]
+    try:
+        checkin = checkin_add_next_morning(actor=request.user, checkin=checkin, pain_next_morning=value)
+    except NotAllowed as error:
+        messages.error(request, str(error))
+        return redirect("frontend:today")
+    if patient_advice(checkin):
+        return redirect("frontend:logged", checkin_id=checkin.pk)
+    messages.success(request, f"Thank you. Saved: pain this morning {value} ({pain_word(value)}).")
+    return redirect("frontend:today")
+
+
+# --------------------------------------------------------------------------------------------
+# Logging a session
+# --------------------------------------------------------------------------------------------
+
+
+def _parse_day(value: str | None) -> date | None:
+    try:
+        return date.fromisoformat(value) if value else None
+    except ValueError:
+        return None
+
+
+@patient_page
+@require_http_methods(["GET", "POST"])
+def log(request, patient: Patient):
+    plan = selectors.running_plan(patient)
+    context = _common(request, patient, plan, "today")
+    if plan is None or plan.status != PlanStatus.ACTIVE:
+        return redirect("frontend:today")
+    today_ = timezone.localdate()
+    window = [today_ - timedelta(days=n) for n in range(LOG_BACK_DAYS + 1)]
+    logged = set(
+        selectors.checkins_visible_to(request.user)
+        .filter(plan=plan, date__range=(window[-1], today_))
+        .values_list("date", flat=True)
+    )
+    allowed = [d for d in window if in_plan(plan, d)]
+    source = request.POST.get("date") if request.method == "POST" else request.GET.get("day")
+    day = _parse_day(source)
+    if day not in allowed:
+        day = today_ if today_ in allowed else (allowed[0] if allowed else today_)
+    cards = exercise_cards(plan, day)
+    due = [c for c in cards if c.due]
+    # On a rest day every exercise is listed, none ticked: the patient ticks what they did.
+    rows = [(c.plan_item, c.name, True) for c in due] if due else [(c.plan_item, c.name, False) for c in cards]
+    form = SessionLogForm(
+        request.POST if request.method == "POST" else None,
+        initial={"idempotency_key": str(uuid.uuid4()), "date": day},
+        rows=rows,
+        allowed_days=allowed,
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            checkin, _created = checkin_record(
+                actor=request.user,
+                plan=plan,
+                idempotency_key=data["idempotency_key"],
+                date=data["date"],
+                pain_during=data["pain_during"],
+                pain_after=data["pain_after"],
+                items=form.items(),
+                session_rpe=data["session_rpe"],
+                notes=data["notes"].strip(),
+            )
+        except InvalidInput as error:
+            for field, problems in error.errors.items():
+                for problem in problems:
+                    form.add_error(field if field in form.fields else None, problem)
+        except NotAllowed as error:
+            form.add_error(None, str(error))
+        else:
+            return redirect("frontend:logged", checkin_id=checkin.pk)
+    context.update(
+        form=form,
+        day=day,
+        is_today=day == today_,
+        day_words=_day_words(day, today_),
+        already_logged=day in logged,
+        other_days=[(d, _day_words(d, today_)) for d in allowed if d != day and d not in logged],
+        rest_day=not due,
+        effort_choices=EFFORT_CHOICES,
+    )
+    return render(request, "frontend/patient/log.html", context, status=400 if form.errors else 200)
+
+
+@patient_page
+@require_GET
+def logged(request, patient: Patient, checkin_id: int):
+    checkin = selectors.checkin_get(request.user, checkin_id)
+    items = list(checkin.items.select_related("plan_item__exercise"))
+    context = _common(request, patient, checkin.plan, "today")
+    context.update(
+        checkin=checkin,
+        day_words=_day_words(checkin.date, timezone.localdate()),
+        done=[i.plan_item.exercise.name for i in items if i.done],
+        skipped=[i.plan_item.exercise.name for i in items if not i.done],
+        effort_words=words.borg_words(checkin.session_rpe) if checkin.session_rpe else "",
+        pain_during_word=pain_word(checkin.pain_during),
+        pain_after_word=pain_word(checkin.pain_after),
+        pain_next_morning_word=pain_word(checkin.pain_next_morning) if checkin.pain_next_morning is not None else "",
+        advice=patient_advice(checkin),
+    )
+    return render(request, "frontend/patient/logged.html", context)
+
+
+# --------------------------------------------------------------------------------------------
+# Something is wrong
+# --------------------------------------------------------------------------------------------
+
+
+@patient_page
+@require_http_methods(["GET", "POST"])
+def something_wrong(request, patient: Patient):
+    plan = selectors.running_plan(patient)
+    context = _common(request, patient, plan, "something_wrong")
+    day = timezone.localdate()
+    todays = (
+        selectors.checkins_visible_to(request.user).filter(plan=plan, date=day).first()
+        if plan and in_plan(plan, day)
+        else None
+    )
+    can_record = plan is not None and (todays is not None or in_plan(plan, day))
+    form = SomethingWrongForm(
+        request.POST if request.method == "POST" else None,
+        initial={"idempotency_key": str(uuid.uuid4())},
+        needs_pain=can_record and todays is None,
+    )
+    if request.method == "POST" and form.is_valid():
+        flags = form.cleaned_data["red_flags"]
+        if not can_record:
+            # No plan to attach a check-in to: the advice and the phone number are all we can give.
+            context.update(advice=[a for c, _l, a in RED_FLAGS if c in flags], not_recorded=True)
+            return render(request, "frontend/patient/something_wrong_done.html", context)
+        note = form.cleaned_data["notes"].strip()
+        try:
+            if todays is not None:
+                # Today's session is logged: add the red flags to it. The service sets the next-morning
+                # pain too, so it is passed through unchanged (see the report: a red-flag-only service
+                # would be cleaner).
+                checkin = checkin_add_next_morning(
+                    actor=request.user, checkin=todays, pain_next_morning=todays.pain_next_morning, red_flags=flags
+                )
+            else:
+                pain = form.cleaned_data["pain_now"]
+                checkin, _created = checkin_record(
+                    actor=request.user,
+                    plan=plan,
+                    idempotency_key=form.cleaned_data["idempotency_key"],
+                    date=day,
+                    pain_during=pain,
+                    pain_after=pain,
+                    items=[],
+                    red_flags=flags,
+                    notes=("Reported with 'Something is wrong' (no session logged; pain is pain at the time). " + note)
+                    .strip(),
+                )
+        except (InvalidInput, NotAllowed) as error:
+            problems = error.errors.values() if isinstance(error, InvalidInput) else [[str(error)]]
+            for messages_ in problems:
+                for problem in messages_:
+                    form.add_error(None, problem)
+        else:
+            return redirect("frontend:something_wrong_done", checkin_id=checkin.pk)
+    context.update(
+        form=form,
+        red_flags=[(code, label, advice) for code, label, advice in RED_FLAGS],
+        checked=set(form["red_flags"].value() or []),
+        pain_choices=PAIN_CHOICES,
+    )
+    return render(request, "frontend/patient/something_wrong.html", context, status=400 if form.errors else 200)
+
+
+@patient_page
+@require_GET
+def something_wrong_done(request, patient: Patient, checkin_id: int):
+    checkin = selectors.checkin_get(request.user, checkin_id)
+    context = _common(request, patient, checkin.plan, "something_wrong")
+    context.update(
+        checkin=checkin,
+        reported=[RED_FLAG_LABELS.get(code, code) for code in checkin.red_flags],
+        advice=patient_advice(checkin),
+    )
+    return render(request, "frontend/patient/something_wrong_done.html", context)
+
+
+# --------------------------------------------------------------------------------------------
+# History
+# --------------------------------------------------------------------------------------------
+
+
+@patient_page
+@require_GET
+def history(request, patient: Patient):
+    plan = selectors.running_plan(patient)
+    context = _common(request, patient, plan, "history")
+    if plan is None:
+        return render(request, "frontend/patient/history.html", context)
+    sessions = (
+        selectors.checkins_visible_to(request.user)
+        .filter(plan=plan)
+        .annotate(done_count=Count("items", filter=Q(items__done=True)), item_count=Count("items"))
+        .order_by("-date")
+    )
+    pain = plan_progress_series(plan)["pain"]
+    series = [
+        Series(label, tuple((row["date"], row[key]) for row in pain))
+        for label, key in (("During", "during"), ("After", "after"), ("Next morning", "next_morning"))
+    ]
+    context.update(
+        sessions=[
+            {
+                "checkin": c,
+                "day": words.date_words(c.date, year=c.date.year != timezone.localdate().year),
+                "effort": words.borg_words(c.session_rpe) if c.session_rpe else "",
+                "red_flags": [RED_FLAG_LABELS.get(code, code) for code in c.red_flags],
+            }
+            for c in sessions
+        ],
+        pain_rows=[{**row, "day": words.date_words(row["date"])} for row in reversed(pain)],
+        chart=line_chart_svg("Your pain after each session", series, y_min=0, y_max=10, y_label="Pain, 0 to 10"),
+    )
+    return render(request, "frontend/patient/history.html", context)
+
+
+# --------------------------------------------------------------------------------------------
+# Offline
+# --------------------------------------------------------------------------------------------
+
+
+@patient_page
+@require_GET
+def offline(request, patient: Patient):
+    """What the service worker shows for a page it has no copy of (cached at install)."""
+    return render(request, "frontend/patient/offline.html", _common(request, patient, None, ""))
+
+
+@patient_page
+@require_GET
+def saved_offline(request, patient: Patient):
+    """What the service worker shows after it kept a session on the phone (cached at install)."""
+    return render(request, "frontend/patient/saved_offline.html", _common(request, patient, None, "today"))
+
+
+def _shell() -> list[str]:
+    """Static files the patient pages need, under the URLs the pages use (hashed in production)."""
+    names = [
+        "frontend/site.css",
+        "frontend/patient.css",
+        "frontend/patient.js",
+        "frontend/manifest.webmanifest",
+        "frontend/icons/icon.svg",
+        "frontend/icons/icon-192.png",
+        "django_htmx/htmx-2.min.js",
+    ]
+    return [static(name) for name in names]
+
+
+@require_GET
+def service_worker(request):
+    """sw.js from the app's root so that its scope covers every page; static URLs filled in here.
+
+    The version is a hash of the script and of the (hashed, in production) static URLs, so a new
+    deployment installs a new worker and drops the old shell cache.
+    """
+    pages = [
+        reverse(name)
+        for name in (
+            "frontend:today",
+            "frontend:log",
+            "frontend:history",
+            "frontend:something_wrong",
+            "frontend:offline",
+            "frontend:saved_offline",
+        )
+    ]
+    config = {
+        "shell": _shell(),
+        "pages": pages,
+        "pagePrefixes": [reverse(name) for name in ("frontend:today", "frontend:history", "frontend:something_wrong")]
+        + [reverse("frontend:offline")],
+        "queueForms": [reverse("frontend:log"), reverse("frontend:next_morning")],
+        "offlinePage": reverse("frontend:offline"),
+        "savedPage": reverse("frontend:saved_offline"),
+        "staticUrl": static(""),
+    }
+    source = SERVICE_WORKER.read_text(encoding="utf-8")
+    config["version"] = hashlib.sha256((source + json.dumps(config, sort_keys=True)).encode()).hexdigest()[:12]
+    body = source.replace("self.__CONFIG__", json.dumps(config), 1)
+    response = HttpResponse(body, content_type="text/javascript; charset=utf-8")
+    response["Service-Worker-Allowed"] = "/"
+    response["Cache-Control"] = "no-cache"
+    return response
