@@ -30,7 +30,7 @@ def line_chart_svg(
     height: int = 260,
 ) -> str:
     """An SVG line chart; None values leave gaps. Dates are spread by day on the x axis."""
-    left, right, top, bottom = 44, 12, 12, 48
+    left, right, top, bottom = 44, 12, 20, 48
     days = sorted({d for s in series for d, v in s.points if v is not None})
     plot_w, plot_h = width - left - right, height - top - bottom
     if not days:
@@ -48,7 +48,7 @@ def line_chart_svg(
         return top + plot_h * (1 - (value - y_min) / (y_max - y_min))
 
     parts = [
-        f'<svg role="img" viewBox="0 0 {width} {height}" width="100%" class="chart" aria-labelledby="t d">',
+        f'<svg role="img" viewBox="0 0 {width} {height}" width="100%" class="chart" aria-label="{escape(title)}">',
         f"<title>{escape(title)}</title>",
         f"<desc>{escape(_describe(series))}</desc>",
     ]
@@ -57,13 +57,13 @@ def line_chart_svg(
             f'<line x1="{left}" x2="{width - right}" y1="{y(tick):.1f}" y2="{y(tick):.1f}" stroke="#ccc"/>'
             f'<text x="{left - 6}" y="{y(tick) + 5:.1f}" text-anchor="end" font-size="13">{tick:g}</text>'
         )
-    for day in (first, last) if first != last else (first,):
+    for day, anchor in ((first, "start"), (last, "end")) if first != last else ((first, "middle"),):
         parts.append(
-            f'<text x="{x(day):.1f}" y="{height - bottom + 20}" text-anchor="middle" font-size="13">'
+            f'<text x="{x(day):.1f}" y="{height - bottom + 20}" text-anchor="{anchor}" font-size="13">'
             f"{day.strftime('%d %b')}</text>"
         )
-    if y_label:
-        parts.append(f'<text x="{left}" y="{height - 6}" font-size="13">{escape(y_label)}</text>')
+    if y_label:  # above the plot, clear of the legend
+        parts.append(f'<text x="4" y="{top - 2}" font-size="13">{escape(y_label)}</text>')
     for index, one in enumerate(series):
         colour, marker = PALETTE[index % len(PALETTE)]
         points = [(x(d), y(v)) for d, v in one.points if v is not None]
@@ -71,7 +71,7 @@ def line_chart_svg(
             path = " ".join(f"{px:.1f},{py:.1f}" for px, py in points)
             parts.append(f'<polyline fill="none" stroke="{colour}" stroke-width="2.5" points="{path}"/>')
         parts.extend(_marker(marker, colour, px, py) for px, py in points)
-        legend_x = left + index * 170
+        legend_x = left + index * ((width - left - right) // max(len(series), 1))
         parts.append(_marker(marker, colour, legend_x + 6, height - bottom + 38))
         parts.append(f'<text x="{legend_x + 16}" y="{height - bottom + 43}" font-size="13">{escape(one.label)}</text>')
     parts.append("</svg>")

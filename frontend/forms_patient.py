@@ -5,8 +5,6 @@ carry words as well as numbers (Borg 6-20 for effort, 0-10 for pain), in the wor
 plan uses, so a patient reads the same thing on paper and on the phone.
 """
 
-from datetime import date
-
 from django import forms
 
 from planner.document import borg_words
@@ -46,6 +44,13 @@ class PatientForm(forms.Form):
     use_required_attribute = False
 
     idempotency_key = forms.CharField(max_length=100, widget=forms.HiddenInput)
+
+    def _post_clean(self):
+        super()._post_clean()
+        # Point a text box at its error message, so a screen reader reads them together.
+        for name in self.errors:
+            if name in self.fields and not isinstance(self.fields[name].widget, forms.RadioSelect):
+                self.fields[name].widget.attrs.update({"aria-invalid": "true", "aria-describedby": f"e-{name}"})
 
 
 class SessionLogForm(PatientForm):

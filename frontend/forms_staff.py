@@ -9,16 +9,12 @@ from datetime import timedelta
 
 from django import forms
 from django.utils import timezone
-from django.utils.html import format_html
 
 from planner.limits import ADJUSTABLE_FIELDS
 from planner.vocabulary import (
     BODY_REGIONS,
-    BONE_FRAGILITY,
-    CARDIOPULMONARY_STATUS,
     EQUIPMENT,
     IMPACT_LEVELS,
-    INFLAMMATION_ACTIVITY,
     MEASURES,
     MOVEMENT_TAGS,
     SEXES,
@@ -56,9 +52,31 @@ def words(value: str) -> str:
     return value.replace("_", " ").capitalize()
 
 
-def _described(options: dict[str, tuple[str, str]]) -> list[tuple[str, str]]:
-    """Choices whose label is a name and a plain-words description (constant text, no user input)."""
-    return [(value, format_html("<strong>{}</strong> <span class='help'>{}</span>", *text)) for value, text in options.items()]
+class DescribedRadioSelect(forms.RadioSelect):
+    """Radio buttons whose options each carry a plain-words description, tied by aria-describedby.
+
+    The label stays short ("Osteoporosis") so it reads well and can be found by name; the
+    description says what the choice means and what the plan does about it.
+    """
+
+    def __init__(self, descriptions: dict[str, str], **kwargs):
+        super().__init__(**kwargs)
+        self.descriptions = descriptions
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        option["description"] = self.descriptions.get(value, "")
+        if option["attrs"].get("id") and option["description"]:
+            option["attrs"]["aria-describedby"] = f"{option['attrs']['id']}_desc"
+        return option
+
+
+def _described(options: dict[str, tuple[str, str]]) -> dict:
+    """Field arguments for a choice whose options are (name, what it means)."""
+    return {
+        "choices": [(value, name) for value, (name, _description) in options.items()],
+        "widget": DescribedRadioSelect({value: description for value, (_name, description) in options.items()}),
+    }
 
 
 BONE_FRAGILITY_WORDS = {
@@ -80,7 +98,10 @@ BONE_FRAGILITY_WORDS = {
     ),
 }
 INFLAMMATION_WORDS = {
-    "inactive": ("Inactive", "No sign of active myositis, fasciitis or panniculitis (clinically, in blood tests or on MRI)."),
+    "inactive": (
+        "Inactive",
+        "No sign of active myositis, fasciitis or panniculitis (clinically, in blood tests or on MRI).",
+    ),
     "low": ("Low", "Slight activity, stable strength. Aerobic work stays at moderate effort at most."),
     "moderate": (
         "Moderate",
@@ -138,7 +159,8 @@ class PatientForm(forms.Form):
     )
     phone = forms.CharField(max_length=40, required=False, widget=forms.TextInput(attrs={"type": "tel"}))
     email = forms.EmailField(
-        required=False, help_text="The sign-in link and the plan PDF are sent here. Leave empty if the patient has none."
+        required=False,
+        help_text="The sign-in link and the plan PDF are sent here. Leave empty if the patient has none.",
     )
     time_zone = forms.CharField(
         max_length=64,
@@ -189,14 +211,14 @@ class AssessmentForm(forms.Form):
     assessed_on = forms.DateField(label="Date of the assessment", widget=forms.DateInput(attrs={"type": "date"}))
     bone_fragility = forms.ChoiceField(
         label="Bone fragility",
-        choices=_described(BONE_FRAGILITY_WORDS),
-        widget=forms.RadioSelect,
+        **_described(BONE_FRAGILITY_WORDS),
         help_text="How fragile the bones are. It sets how much impact and spinal loading the plan allows.",
     )
     vertebral_fracture = forms.BooleanField(
         required=False,
         label="Known vertebral fracture",
-        help_text="A fracture of the spine, even one that caused no pain. Impact and aerobic effort are limited further.",
+        help_text="A fracture of the spine, even one that caused no pain. "
+        "Impact and aerobic effort are limited further.",
     )
     heterotopic_ossification_regions = RegionsField(
         label="Heterotopic ossification (calcified masses)",
@@ -206,8 +228,7 @@ class AssessmentForm(forms.Form):
     )
     inflammation_activity = forms.ChoiceField(
         label="Inflammation activity",
-        choices=_described(INFLAMMATION_WORDS),
-        widget=forms.RadioSelect,
+        **_described(INFLAMMATION_WORDS),
         help_text="How active the muscle, fascia or fat inflammation is now. More activity means lighter limits.",
     )
     pain_at_rest = forms.IntegerField(
@@ -235,9 +256,8 @@ class AssessmentForm(forms.Form):
         help_text="Beta blockers slow the heart, so heart-rate targets would mislead: effort (RPE 6-20) governs.",
     )
     cardiopulmonary_status = forms.ChoiceField(
-        label="Heart and lungs",
-        choices=_described(CARDIOPULMONARY_WORDS),
-        widget=forms.RadioSelect,
+        label="Heart and lung status",
+        **_described(CARDIOPULMONARY_WORDS),
         help_text="Whether a heart or lung condition limits exercise.",
     )
     avoid_regions = RegionsField(
@@ -289,7 +309,10 @@ class PlanGenerateForm(forms.Form):
 
 
 class DoseForm(forms.Form):
-    """One item's dose. Only the fields of the item's dose kind are kept (see __init__)."""
+    """One item's dose. Only the fields of the item's dose kind are kept (see __init__).
+
+    override_reason is always accepted; the page shows it once the dose was refused for a limit.
+    """
 
     version = forms.IntegerField(widget=forms.HiddenInput)
     frequency_per_week = forms.IntegerField(label="Sessions a week", min_value=1, max_value=7)
@@ -317,7 +340,7 @@ class DoseForm(forms.Form):
 
     UNIT_LABELS = {"pct_hrr": "% of heart-rate reserve", "rpe_6_20": "effort, RPE 6-20", "pct_1rm": "% of 1RM"}
 
-    def __init__(self, *args, dose_kind: str, intensity_unit: str, show_override: bool, **kwargs):
+    def __init__(self, *args, dose_kind: str, intensity_unit: str, **kwargs):
         super().__init__(*args, **kwargs)
         keep = {"minutes": ("minutes",), "sets_reps": ("sets", "reps"), "hold": ("sets", "hold_seconds")}[dose_kind]
         for name in ("minutes", "sets", "reps", "hold_seconds"):
@@ -334,8 +357,6 @@ class DoseForm(forms.Form):
         else:
             self.fields["intensity_low"].label = f"Intensity from ({unit})"
             self.fields["intensity_high"].label = f"Intensity up to ({unit})"
-        if not show_override:
-            del self.fields["override_reason"]
 
     def changes(self) -> dict:
         names = ("frequency_per_week", "minutes", "sets", "reps", "hold_seconds", "intensity_low", "intensity_high")
@@ -410,7 +431,9 @@ class LimitsForm(forms.Form):
         choices=IMPACT_CHOICES,
         help_text="Low is brisk walking; moderate allows stamps, hops and jogging; none allows no impact at all.",
     )
-    aerobic__max_rpe = _bounded_int("Aerobic effort ceiling (RPE 6-20)", "aerobic.max_rpe", "11 is light, 13 somewhat hard.")
+    aerobic__max_rpe = _bounded_int(
+        "Aerobic effort ceiling (RPE 6-20)", "aerobic.max_rpe", "11 is light, 13 somewhat hard."
+    )
     aerobic__max_hrr_pct = _bounded_int(
         "Aerobic intensity ceiling (% of heart-rate reserve)",
         "aerobic.max_hrr_pct",
@@ -444,7 +467,8 @@ class LimitsForm(forms.Form):
         help_text="Exercises with any ticked movement are removed from the plan.",
     )
     avoid_regions = RegionsField(
-        label="No pressure or end-range stretch on", help_text="The regions are still used, but never pressed or stretched."
+        label="No pressure or end-range stretch on",
+        help_text="The regions are still used, but never pressed or stretched.",
     )
     no_loading_regions = RegionsField(label="No loading at all on", help_text="No exercise may load these regions.")
     reason = forms.CharField(

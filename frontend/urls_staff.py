@@ -1,3 +1,24 @@
-"""Pages for physiotherapists and clinicians."""
+"""Pages for physiotherapists and clinicians (names live in the "frontend" namespace)."""
 
-urlpatterns = []
+from django.urls import path
+
+from frontend import views_staff as views
+
+urlpatterns = [
+    path("caseload/", views.caseload, name="caseload"),
+    path("dashboard/", views.dashboard, name="dashboard"),
+    path("patients/new/", views.patient_new, name="patient_new"),
+    path("patients/<int:patient_id>/", views.patient_page, name="patient"),
+    path("patients/<int:patient_id>/audit/", views.patient_audit, name="patient_audit"),
+    path("patients/<int:patient_id>/activation/", views.patient_activation, name="patient_activation"),
+    path("patients/<int:patient_id>/assessments/new/", views.assessment_new, name="assessment_new"),
+    path("patients/<int:patient_id>/measurements/", views.measurement_record, name="measurement_record"),
+    path("patients/<int:patient_id>/plans/new/", views.plan_generate, name="plan_generate"),
+    path("plans/<int:plan_id>/", views.plan_review, name="plan"),
+    path("plans/<int:plan_id>/items/<int:item_id>/edit/", views.plan_item_edit, name="plan_item_edit"),
+    path("plans/<int:plan_id>/activate/", views.plan_activate, name="plan_activate"),
+    path("plans/<int:plan_id>/history/", views.plan_history, name="plan_history"),
+    path("plans/<int:plan_id>/limits/", views.plan_limits, name="plan_limits"),
+    path("plans/<int:plan_id>/resume/", views.plan_resume, name="plan_resume"),
+    path("alerts/<int:alert_id>/acknowledge/", views.alert_acknowledge, name="alert_acknowledge"),
+]

@@ -7,6 +7,7 @@ Every page runs inside timezone.override(the patient's zone), so "today" is the 
 
 import functools
 import hashlib
+import itertools
 import json
 import re
 import uuid
@@ -28,7 +29,6 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from frontend.charts import Series, line_chart_svg
 from frontend.forms_patient import (
-    EFFORT_CHOICES,
     PAIN_CHOICES,
     NextMorningForm,
     SessionLogForm,
@@ -39,10 +39,10 @@ from planner import document as words
 from planner.types import Instructions
 from planner.vocabulary import RED_FLAGS
 from rehab import selectors
-from rehab.models import CheckIn, CheckInItem, Patient, Plan, PlanStatus, Role
+from rehab.models import CheckInItem, Patient, Plan, PlanStatus, Role
 from rehab.progress import plan_progress_series
 from rehab.services.alerts import patient_advice
-from rehab.services.checkins import checkin_add_next_morning, checkin_record
+from rehab.services.checkins import checkin_add_next_morning, checkin_add_red_flags, checkin_record
 from rehab.services.errors import InvalidInput, NotAllowed
 from rehab.services.plans import engine_plan
 
@@ -205,6 +205,18 @@ def exercise_cards(plan: Plan, day: date, engine=None) -> list[ExerciseCard]:
     return cards
 
 
+def exercise_groups(cards: list[ExerciseCard]) -> list[dict]:
+    """Cards by kind (aerobic, strength, stretching, balance), in plan order. When every exercise
+    of a kind has the same effort text it is said once for the group, not repeated on each card."""
+    groups = []
+    for kind, members in itertools.groupby(cards, key=lambda card: card.kind):
+        members = list(members)
+        efforts = {card.effort for card in members}
+        shared = efforts.pop() if len(members) > 1 and len(efforts) == 1 else ""
+        groups.append({"kind": kind, "cards": members, "shared_effort": shared})
+    return groups
+
+
 def _day_words(day: date, today: date) -> str:
     if day == today:
         return f"today, {words.date_words(day)}"
@@ -236,6 +248,7 @@ def _common(request, patient: Patient, plan: Plan | None, active: str) -> dict:
         "offline_config": {
             "owner": str(request.user.pk),
             "sw": reverse("frontend:service_worker"),
+            "todayUrl": reverse("frontend:today"),
             "logUrl": reverse("frontend:log"),
             "nextMorningUrl": reverse("frontend:next_morning"),
             "checkinsApi": reverse("checkin-list"),
@@ -265,7 +278,9 @@ def today(request, patient: Patient):
         .annotate(done_count=Count("items", filter=Q(items__done=True)), item_count=Count("items"))
     }
     asked = next((c for d, c in sorted(recent.items(), reverse=True) if d < day), None)
-    if asked is not None and (asked.pain_next_morning is not None or asked.date < day - timedelta(days=NEXT_MORNING_WITHIN_DAYS)):
+    if asked is not None and (
+        asked.pain_next_morning is not None or asked.date < day - timedelta(days=NEXT_MORNING_WITHIN_DAYS)
+    ):
         asked = None
     yesterday = day - timedelta(days=1)
     engine = engine_plan(plan)
@@ -277,8 +292,10 @@ def today(request, patient: Patient):
         todays_checkin=recent.get(day),
         next_morning=asked,
         pain_choices=PAIN_CHOICES,
-        due=[c for c in cards if c.due],
-        not_due=[c for c in cards if not c.due],
+        due=exercise_groups([c for c in cards if c.due]),
+        not_due=exercise_groups([c for c in cards if not c.due]),
+        due_count=sum(1 for c in cards if c.due),
+        not_due_count=sum(1 for c in cards if not c.due),
         missed=yesterday if in_plan(plan, yesterday) and yesterday not in recent else None,
     )
     if cards and not context["due"]:
@@ -377,7 +394,6 @@ def log(request, patient: Patient):
         already_logged=day in logged,
         other_days=[(d, _day_words(d, today_)) for d in allowed if d != day and d not in logged],
         rest_day=not due,
-        effort_choices=EFFORT_CHOICES,
     )
     return render(request, "frontend/patient/log.html", context, status=400 if form.errors else 200)
 
@@ -393,6 +409,7 @@ def logged(request, patient: Patient, checkin_id: int):
         day_words=_day_words(checkin.date, timezone.localdate()),
         done=[i.plan_item.exercise.name for i in items if i.done],
         skipped=[i.plan_item.exercise.name for i in items if not i.done],
+        total=len(items),
         effort_words=words.borg_words(checkin.session_rpe) if checkin.session_rpe else "",
         pain_during_word=pain_word(checkin.pain_during),
         pain_after_word=pain_word(checkin.pain_after),
@@ -433,12 +450,8 @@ def something_wrong(request, patient: Patient):
         note = form.cleaned_data["notes"].strip()
         try:
             if todays is not None:
-                # Today's session is logged: add the red flags to it. The service sets the next-morning
-                # pain too, so it is passed through unchanged (see the report: a red-flag-only service
-                # would be cleaner).
-                checkin = checkin_add_next_morning(
-                    actor=request.user, checkin=todays, pain_next_morning=todays.pain_next_morning, red_flags=flags
-                )
+                # Today's session is logged: the red flags join it.
+                checkin = checkin_add_red_flags(actor=request.user, checkin=todays, red_flags=flags)
             else:
                 pain = form.cleaned_data["pain_now"]
                 checkin, _created = checkin_record(
@@ -450,8 +463,9 @@ def something_wrong(request, patient: Patient):
                     pain_after=pain,
                     items=[],
                     red_flags=flags,
-                    notes=("Reported with 'Something is wrong' (no session logged; pain is pain at the time). " + note)
-                    .strip(),
+                    notes=(
+                        "Reported with 'Something is wrong' (no session logged; pain is pain at the time). " + note
+                    ).strip(),
                 )
         except (InvalidInput, NotAllowed) as error:
             problems = error.errors.values() if isinstance(error, InvalidInput) else [[str(error)]]
@@ -464,7 +478,6 @@ def something_wrong(request, patient: Patient):
         form=form,
         red_flags=[(code, label, advice) for code, label, advice in RED_FLAGS],
         checked=set(form["red_flags"].value() or []),
-        pain_choices=PAIN_CHOICES,
     )
     return render(request, "frontend/patient/something_wrong.html", context, status=400 if form.errors else 200)
 
@@ -516,7 +529,9 @@ def history(request, patient: Patient):
             for c in sessions
         ],
         pain_rows=[{**row, "day": words.date_words(row["date"])} for row in reversed(pain)],
-        chart=line_chart_svg("Your pain after each session", series, y_min=0, y_max=10, y_label="Pain, 0 to 10"),
+        # 560 wide leaves room for the three legend entries; the axis says what the numbers are in
+        # the page's text instead (a y_label would sit on top of the legend).
+        chart=line_chart_svg("Your pain after each session", series, y_min=0, y_max=10, width=560, height=320),
     )
     return render(request, "frontend/patient/history.html", context)
 
@@ -551,7 +566,13 @@ def _shell() -> list[str]:
         "frontend/icons/icon-192.png",
         "django_htmx/htmx-2.min.js",
     ]
-    return [static(name) for name in names]
+    urls = []
+    for name in names:
+        try:
+            urls.append(static(name))
+        except ValueError:  # not collected (manifest storage): the worker caches it on first use
+            continue
+    return urls
 
 
 @require_GET
@@ -580,7 +601,7 @@ def service_worker(request):
         "queueForms": [reverse("frontend:log"), reverse("frontend:next_morning")],
         "offlinePage": reverse("frontend:offline"),
         "savedPage": reverse("frontend:saved_offline"),
-        "staticUrl": static(""),
+        "staticUrl": settings.STATIC_URL,
     }
     source = SERVICE_WORKER.read_text(encoding="utf-8")
     config["version"] = hashlib.sha256((source + json.dumps(config, sort_keys=True)).encode()).hexdigest()[:12]

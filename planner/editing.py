@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from dataclasses import replace
 
 from planner.catalogue import exercise_violations
-from planner.limits import clamp_dose, growth_pct, heart_rate_zone
+from planner.limits import UNIT_WORDS, clamp_dose, growth_pct, heart_rate_zone
 from planner.prescribe import rpe_for_hrr
 from planner.schedule import next_dose
 from planner.types import Dose, Intensity, LoadLimits, Plan, PlanWeek, PrescriptionItem, ScheduledDose
@@ -103,6 +103,9 @@ def _changed_variable(before: Dose | None, after: Dose) -> str | None:
 
 
 DOSE_FIELDS = ("frequency_per_week", "minutes", "sets", "reps", "hold_seconds")
+# The ends of each intensity scale (what the unit can mean, not a clinical limit): %HRR and %1RM
+# above 100 do not exist, and Borg's scale runs from 6 to 20. A value outside is a typing error.
+INTENSITY_SCALES = {"pct_hrr": (0, 100), "pct_1rm": (0, 100), "rpe_6_20": (6, 20), "hr_bpm": (30, 230)}
 
 
 class DoseEditError(ValueError):
@@ -127,18 +130,32 @@ def edit_dose(dose: Dose, changes: Mapping, limits: LoadLimits, anchors) -> Dose
         if getattr(dose, name) is None:
             errors[name] = f"this exercise is not dosed in {name.replace('_', ' ')}"
     intensity = dose.intensity
-    if changes.get("intensity_low") is not None or changes.get("intensity_high") is not None:
+    asked_low, asked_high = changes.get("intensity_low"), changes.get("intensity_high")
+    asked = {
+        name: value
+        for name, value in (("intensity_low", asked_low), ("intensity_high", asked_high))
+        if value is not None
+    }
+    if asked:
         governing = intensity[0]
-        low = changes.get("intensity_low")
-        high = changes.get("intensity_high")
-        low = governing.low if low is None else int(low)
-        high = governing.high if high is None else int(high)
-        if governing.unit == "pct_1rm":
-            low = high = int(changes.get("intensity_high") or changes.get("intensity_low"))
-        if low > high:
-            errors["intensity_low"] = "the low end of the intensity is above the high end"
+        scale = INTENSITY_SCALES.get(governing.unit)
+        outside = [name for name, value in asked.items() if scale and not scale[0] <= value <= scale[1]]
+        if governing.unit == "none":
+            errors.update(dict.fromkeys(asked, "this exercise is dosed by feel and has no intensity to set"))
+        elif outside:
+            words = f"the {UNIT_WORDS[governing.unit]} scale runs from {scale[0]} to {scale[1]}"
+            errors.update(dict.fromkeys(outside, words))
         else:
-            intensity = _with_equivalents(Intensity(governing.unit, low, high), dose.intensity, limits, anchors)
+            if governing.unit == "pct_1rm":
+                # A load is one value: the high end when given (0 is a value, not "not given").
+                low = high = int(asked_high if asked_high is not None else asked_low)
+            else:
+                low = governing.low if asked_low is None else int(asked_low)
+                high = governing.high if asked_high is None else int(asked_high)
+            if low > high:
+                errors["intensity_low"] = "the low end of the intensity is above the high end"
+            else:
+                intensity = _with_equivalents(Intensity(governing.unit, low, high), dose.intensity, limits, anchors)
     if errors:
         raise DoseEditError(errors)
     try:

@@ -121,6 +121,19 @@ def checkin_add_next_morning(
 
 
 @transaction.atomic
+def checkin_add_red_flags(*, actor: User, checkin: CheckIn, red_flags: list[str]) -> CheckIn:
+    """Red flags noticed after a session was logged join that session; the follow-up runs at once."""
+    checkin = CheckIn.objects.select_for_update().get(pk=checkin.pk)
+    if actor.role == Role.CLINIC_ADMIN:
+        raise NotAllowed("A clinic admin cannot log sessions.")
+    checkin.red_flags = sorted(set(checkin.red_flags) | set(red_flags))
+    checkin.save(update_fields=["red_flags"])
+    if needs_follow_up(checkin):
+        enqueue_on_commit("rehab.tasks.checkin_follow_up", checkin.pk, inline_if_broker_down=True)
+    return checkin
+
+
+@transaction.atomic
 def measurement_record(*, actor: User, patient: Patient, kind: str, value, measured_on: date, notes: str = ""):
     if actor.role not in (Role.PHYSIOTHERAPIST, Role.CLINICIAN):
         raise NotAllowed("Only physiotherapists and clinicians record measurements.")

@@ -1,5 +1,6 @@
 """Generating, editing, activating and pausing plans. Limits are enforced on every change."""
 
+from dataclasses import replace
 from datetime import date
 
 from django.db import transaction
@@ -44,10 +45,20 @@ def _check_version(plan: Plan, version: int | None) -> None:
         )
 
 
-def _save(plan: Plan, engine: EnginePlan, reason: str) -> None:
+def _audit(row, actor: User, reason: str) -> None:
+    """Author and reason for the history row the next save writes.
+
+    The author is set explicitly rather than left to the request middleware, so that a change made
+    outside a request (a page test, a shell, a command) still names who made it.
+    """
+    row._change_reason = reason
+    row._history_user = actor
+
+
+def _save(plan: Plan, engine: EnginePlan, reason: str, actor: User) -> None:
     plan.engine = serialize.to_dict(engine)
     plan.version += 1
-    plan._change_reason = reason
+    _audit(plan, actor, reason)
     plan.save()
 
 
@@ -70,7 +81,7 @@ def plan_generate(*, actor: User, patient: Patient, start_date: date, weeks: int
         weeks=weeks,
         engine=serialize.to_dict(built),
     )
-    plan._change_reason = f"Generated from the assessment of {assessment.assessed_on}"
+    _audit(plan, actor, f"Generated from the assessment of {assessment.assessed_on}")
     plan.save()
     exercise_ids = dict(Exercise.objects.filter(slug__in=[i.slug for i in built.items]).values_list("slug", "id"))
     PlanItem.objects.bulk_create(
@@ -153,13 +164,14 @@ def plan_item_update(
                 f"({'; '.join(v.message for v in violations)}). Reason: {override_reason.strip()}"
             ),
         )
+    # Every overridden item (this one included, if overridden now) keeps its accepted dose: clamping
+    # the other items' doses here would silently undo an override recorded earlier.
     held = _overridden_slugs(plan)
-    kept = frozenset({slug}) if override is not None else frozenset()
-    engine = reschedule_from(engine, week, {slug: new_dose}, held=held, keep_as_given=kept)
+    engine = reschedule_from(engine, week, {slug: new_dose}, held=held, keep_as_given=held)
     what = reason.strip() or "Dose edited"
     if override is not None:
         what += f" — above the limits with override: {override.reason}"
-    _save(plan, engine, f"{item.exercise.name}, from week {week}: {what}")
+    _save(plan, engine, f"{item.exercise.name}, from week {week}: {what}", actor)
     return plan
 
 
@@ -178,14 +190,26 @@ def plan_activate(*, actor: User, plan: Plan, version: int | None) -> Plan:
         patient=plan.patient, status__in=[PlanStatus.ACTIVE, PlanStatus.PAUSED]
     ):
         running.status = PlanStatus.COMPLETED
-        running._change_reason = f"Replaced by plan {plan.pk}"
+        _audit(running, actor, f"Replaced by plan {plan.pk}")
         running.save()
     plan.status = PlanStatus.ACTIVE
     plan.activated_at = timezone.now()
     plan.version += 1
-    plan._change_reason = "Activated"
+    _audit(plan, actor, "Activated")
     plan.save()
     return plan
+
+
+def _would_loosen(limits: LoadLimits, requested: list[LimitAdjustment]) -> bool:
+    """Whether valid adjustments would loosen a limit, judged as if a reason had been given.
+
+    Invalid ones are left to apply_adjustments, which names each field that is wrong.
+    """
+    with_reason = [replace(adjustment, reason="(pending)") for adjustment in requested]
+    try:
+        return bool(loosened_fields(limits, apply_adjustments(limits, with_reason)))
+    except AdjustmentError:
+        return False
 
 
 @transaction.atomic
@@ -194,11 +218,16 @@ def plan_limits_adjust(*, actor: User, plan: Plan, version: int | None, adjustme
     _require_care_staff(actor)
     plan = Plan.objects.select_for_update().get(pk=plan.pk)
     _check_version(plan, version)
+    if plan.status in (PlanStatus.COMPLETED, PlanStatus.ARCHIVED):
+        raise Conflict("A completed or archived plan cannot be changed.")
     engine = engine_plan(plan)
     requested = [
         LimitAdjustment(field=a["field"], value=a["value"], reason=reason.strip(), author=actor.display_name)
         for a in adjustments
     ]
+    if not reason.strip() and _would_loosen(engine.limits, requested):
+        # Said before the engine refuses each loosened field, so that the answer names what is missing.
+        raise InvalidInput({"reason": ["Loosening a limit needs a recorded reason."]})
     try:
         new_limits: LoadLimits = apply_adjustments(engine.limits, requested)
     except AdjustmentError as error:
@@ -207,14 +236,15 @@ def plan_limits_adjust(*, actor: User, plan: Plan, version: int | None, adjustme
     if loosened and not reason.strip():
         raise InvalidInput({"reason": ["Loosening a limit needs a recorded reason."]})
     week = 1 if plan.status == PlanStatus.DRAFT else current_week(plan)
+    # A dropped exercise leaves the engine plan; its PlanItem row stays, because check-ins and
+    # overrides point at it (deleting it would cascade to the patient's logged sessions and to
+    # the record of who accepted a dose above a limit). The plan's history names what was dropped.
     engine, dropped = tighten_limits(engine, new_limits, week)
-    if dropped:
-        PlanItem.objects.filter(plan=plan, exercise__slug__in=dropped).delete()
     words = ", ".join(f"{a.field} → {a.value}" for a in requested)
     note = f"Limits changed ({words})" + (f": {reason.strip()}" if reason.strip() else "")
     if dropped:
         note += f"; removed because the new limits forbid them: {', '.join(dropped)}"
-    _save(plan, engine, note)
+    _save(plan, engine, note, actor)
     return plan
 
 
@@ -231,7 +261,7 @@ def plan_resume(*, actor: User, plan: Plan, version: int | None, reason: str) ->
     plan.status = PlanStatus.ACTIVE
     plan.pause_reason = ""
     plan.version += 1
-    plan._change_reason = f"Resumed: {reason.strip()}"
+    _audit(plan, actor, f"Resumed: {reason.strip()}")
     plan.save()
     return plan
 
@@ -247,6 +277,6 @@ def plan_email(*, actor: User, plan: Plan) -> str:
     if not plan.patient.email:
         raise InvalidInput({"email": ["This patient has no email address; add one to the record first."]})
     enqueue_on_commit("rehab.tasks.email_plan_pdf", plan.pk)
-    plan._change_reason = f"Plan PDF emailed to the patient by {actor.display_name}"
+    _audit(plan, actor, f"Plan PDF emailed to the patient by {actor.display_name}")
     plan.save(update_fields=["updated_at"])
     return plan.patient.email

@@ -33,3 +33,11 @@ def test_the_api_token_endpoint_is_locked_out_too(world, api):
     # The locked account gets no token even with the right password.
     assert response.status_code in (400, 403, 429)
     assert "token" not in response.json()
+
+
+def test_a_patient_stays_signed_in_for_weeks_and_staff_for_a_working_day(world, client, settings):
+    client.post("/login/", {"username": world.patient_user.username, "password": PASSWORD})
+    assert client.session.get_expiry_age() == settings.PATIENT_SESSION_AGE
+    client.logout()
+    client.post("/login/", {"username": world.physio.username, "password": PASSWORD})
+    assert client.session.get_expiry_age() == settings.SESSION_COOKIE_AGE

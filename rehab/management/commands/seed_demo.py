@@ -7,8 +7,12 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
+from planner.document import suggested_days
 from rehab.exercise_library import sync_default_library
 from rehab.models import Assessment, Clinic, Exercise, Patient, Role, User
+from rehab.services.checkins import checkin_record
+from rehab.services.plans import engine_plan, plan_activate, plan_generate
+from rehab.services.progression import plan_progress
 
 CLINIC_NAME = "Riverside Rehabilitation Clinic"
 
@@ -79,10 +83,42 @@ class Command(BaseCommand):
             )
             assessment._change_reason = "Demo assessment"
             assessment.save()
+        if not patient.plans.exists():
+            self._demo_plan(patient, physio, today)
         verb = "Created" if created else "Refreshed"
         self.stdout.write(
             self.style.SUCCESS(f"{verb} demo clinic '{clinic.name}' with logins physio, clinician, patient.")
         )
+
+    def _demo_plan(self, patient, physio, today):
+        """An active plan started two weeks ago (on a Monday), with two weeks of sessions logged
+        and decided, so every role has something real to look at."""
+        start = today - timedelta(days=today.weekday() + 14)
+        plan = plan_generate(actor=physio, patient=patient, start_date=start, weeks=12)
+        plan = plan_activate(actor=physio, plan=plan, version=plan.version)
+        engine = engine_plan(plan)
+        items = list(plan.items.select_related("exercise"))
+        pains = [(1, 2, 3), (2, 2, 3), (1, 3, 3), (2, 3, 2), (2, 2, 3), (3, 3, 4), (2, 3, 3)]
+        for week in (1, 2):
+            doses = {d.exercise_slug: d.dose for d in engine.weeks[week - 1].doses}
+            days = suggested_days(
+                max(d.frequency_per_week for d in doses.values()), start + timedelta(days=7 * (week - 1))
+            )
+            for n, day in enumerate(days):
+                during, after, morning = pains[(n + week) % len(pains)]
+                checkin_record(
+                    actor=patient.user,
+                    plan=plan,
+                    idempotency_key=f"demo-{plan.pk}-{day.isoformat()}",
+                    date=day,
+                    pain_during=during,
+                    pain_after=after,
+                    pain_next_morning=morning,
+                    session_rpe=11,
+                    items=[{"plan_item": item, "done": True} for item in items],
+                    notes="",
+                )
+        plan_progress(plan_id=plan.pk, as_of=today)
 
     def _user(self, clinic, username, role, first_name, last_name) -> User:
         user, _ = User.objects.get_or_create(

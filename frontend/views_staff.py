@@ -1,0 +1,710 @@
+"""Pages for physiotherapists and clinicians: thin views over the selectors and the services.
+
+Every read goes through rehab.selectors (anything the user may not see is a 404); every write is
+one service call, whose InvalidInput / Conflict / NotAllowed become messages next to the fields.
+Each form works as a plain POST; htmx only re-renders the dose form in place.
+"""
+
+import zoneinfo
+from dataclasses import dataclass, field
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, Max, Q, Sum
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_http_methods, require_POST
+
+from frontend import forms_staff as staff_forms
+from planner.limits import ADJUSTABLE_FIELDS, get_field
+from rehab import selectors
+from rehab.models import AlertKind, CheckIn, Patient, Plan, PlanStatus, ProgressionDecision, Role
+from rehab.progress import open_alerts_and_overrides, plan_progress_series
+from rehab.services import alerts as alert_services
+from rehab.services import assessments as assessment_services
+from rehab.services import checkins as checkin_services
+from rehab.services import people as people_services
+from rehab.services import plans as plan_services
+from rehab.services.errors import Conflict, InvalidInput, NotAllowed
+
+CARE = (Role.PHYSIOTHERAPIST, Role.CLINICIAN)
+RUNNING = (PlanStatus.ACTIVE, PlanStatus.PAUSED)
+# Sessions done / planned below this share in the last decided week is low adherence.
+LOW_ADHERENCE = 2 / 3
+STALE = "Someone else changed this plan since you opened it; reload the page to see their change, then try again."
+
+
+def staff_page(*roles):
+    """Signed-in staff of the given roles only; patients (and other roles) get 403."""
+
+    def decorate(view):
+        @login_required
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            if request.user.role not in roles:
+                raise PermissionDenied("This page is for the care team.")
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorate
+
+
+def zone_of(patient: Patient) -> zoneinfo.ZoneInfo:
+    try:
+        return zoneinfo.ZoneInfo(patient.time_zone)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return zoneinfo.ZoneInfo("UTC")
+
+
+def _errors_into(form, error: InvalidInput, mapping: dict | None = None) -> None:
+    """Put a service's {field: [messages]} on the form's fields (or at the top when no field matches)."""
+    for key, texts in error.errors.items():
+        name = (mapping or {}).get(key, key)
+        form.add_error(name if name in form.fields else None, texts)
+
+
+def _nav(user) -> str:
+    """The navigation entry a page belongs under: a clinician works from the dashboard."""
+    return "dashboard" if user.role == Role.CLINICIAN else "caseload"
+
+
+def _next_or(request, fallback: str) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        return target
+    return fallback
+
+
+# ---------------------------------------------------------------------------------------------
+# Caseload and dashboard
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Flag:
+    """One reason to look at a patient. level orders the dashboard (0 = most urgent)."""
+
+    level: int
+    kind: str
+    label: str
+    detail: str = ""
+
+
+@dataclass
+class CaseRow:
+    patient: Patient
+    plan: Plan | None = None
+    week: int | None = None
+    draft: Plan | None = None
+    open_alerts: int = 0
+    last_session: object = None
+    flags: list[Flag] = field(default_factory=list)
+
+    @property
+    def rank(self) -> int:
+        return min((flag.level for flag in self.flags), default=99)
+
+
+def _mean_pain_by_week(plan_ids) -> dict[int, dict[int, float]]:
+    """{plan id: {week: mean of every pain score logged that week}} in one grouped query."""
+    rows = (
+        CheckIn.objects.filter(plan_id__in=plan_ids)
+        .values("plan_id", "plan_week")
+        .annotate(
+            sessions=Count("id"),
+            mornings=Count("pain_next_morning"),
+            total=Sum("pain_during") + Sum("pain_after"),
+            morning_total=Sum("pain_next_morning"),
+            last=Max("date"),
+        )
+    )
+    means: dict[int, dict[int, float]] = {}
+    last: dict[int, object] = {}
+    for row in rows:
+        scores = 2 * row["sessions"] + row["mornings"]
+        means.setdefault(row["plan_id"], {})[row["plan_week"]] = (row["total"] + (row["morning_total"] or 0)) / scores
+        last[row["plan_id"]] = max(filter(None, (last.get(row["plan_id"]), row["last"])))
+    return means, last
+
+
+def case_rows(user, patients) -> list[CaseRow]:
+    """The caseload with its flags, in a fixed number of queries whatever its size."""
+    rows = {patient.pk: CaseRow(patient) for patient in patients}
+    if not rows or user.role not in CARE:
+        return list(rows.values())
+    plans = selectors.plans_visible_to(user).filter(patient_id__in=rows)
+    for plan in plans.filter(status__in=[*RUNNING, PlanStatus.DRAFT]).order_by("created_at"):
+        row = rows[plan.patient_id]
+        if plan.status in RUNNING:
+            row.plan, row.week = plan, plan_services.current_week(plan)
+        else:
+            row.draft = plan
+    running = {row.plan.pk: row for row in rows.values() if row.plan}
+    means, last = _mean_pain_by_week(running)
+    latest_decision = {}
+    for decision in ProgressionDecision.objects.filter(plan_id__in=running).order_by("plan_id", "-week"):
+        latest_decision.setdefault(decision.plan_id, decision)
+    alerts = selectors.alerts_visible_to(user).filter(patient_id__in=rows)
+    for alert in alerts:
+        _alert_flag(rows[alert.patient_id], alert)
+    for plan_id, row in running.items():
+        row.last_session = last.get(plan_id)
+        if row.plan.status == PlanStatus.PAUSED:
+            reason = row.plan.pause_reason
+            # A red-flag pause repeats the alert's words: say them once.
+            said = any(flag.detail and flag.detail in reason for flag in row.flags)
+            row.flags.append(Flag(1, "paused", "Plan paused", "" if said else reason))
+        _pain_flag(row, means.get(plan_id, {}))
+        decision = latest_decision.get(plan_id)
+        if (
+            decision
+            and decision.sessions_planned
+            and decision.sessions_done / decision.sessions_planned < LOW_ADHERENCE
+        ):
+            row.flags.append(
+                Flag(
+                    3,
+                    "adherence",
+                    "Low adherence",
+                    f"{decision.sessions_done} of {decision.sessions_planned} sessions in week {decision.week}",
+                )
+            )
+    for row in rows.values():
+        row.flags.sort(key=lambda flag: flag.level)
+    return list(rows.values())
+
+
+ALERT_FLAGS = {
+    AlertKind.RED_FLAG: (0, "Red flag"),
+    AlertKind.PAIN_RED: (0, "Pain above the red line"),
+    AlertKind.REVIEW: (0, "Review requested"),
+    AlertKind.STRENGTH_DROP: (4, "Strength falling"),
+    AlertKind.OVERRIDE: (5, "Override to review"),
+    AlertKind.NO_CHECKINS: (6, "No sessions logged"),
+}
+
+
+def _alert_flag(row: CaseRow, alert) -> None:
+    row.open_alerts += 1
+    level, label = ALERT_FLAGS.get(alert.kind, (6, alert.get_kind_display()))
+    if alert.urgent:
+        level = 0
+    if not any(flag.kind == alert.kind for flag in row.flags):  # one flag per kind; the newest explains it
+        row.flags.append(Flag(level, alert.kind, label, alert.message))
+
+
+def _pain_flag(row: CaseRow, weeks: dict[int, float]) -> None:
+    """Rising pain: the mean pain of the latest week with sessions is above the week before's."""
+    logged = sorted(week for week in weeks if week <= (row.week or 0))
+    if len(logged) < 2 or logged[-2] != logged[-1] - 1:
+        return
+    before, latest = weeks[logged[-2]], weeks[logged[-1]]
+    if latest > before:
+        row.flags.append(
+            Flag(2, "pain", "Pain rising", f"mean {before:.1f} → {latest:.1f} (weeks {logged[-2]} → {logged[-1]})")
+        )
+
+
+def _search(patients, query: str):
+    for term in query.split():
+        patients = patients.filter(Q(first_name__icontains=term) | Q(last_name__icontains=term))
+    return patients
+
+
+@staff_page(*CARE, Role.CLINIC_ADMIN)
+def caseload(request):
+    """The care team's patients (a clinic admin: the clinic's), with their flags; search by name."""
+    query = request.GET.get("q", "").strip()[:100]
+    patients = _search(selectors.patients_visible_to(request.user), query).prefetch_related("care_team")
+    rows = case_rows(request.user, patients)
+    template = "frontend/staff/_caseload_table.html" if request.htmx else "frontend/staff/caseload.html"
+    return render(request, template, {"rows": rows, "query": query, "nav": "caseload"})
+
+
+@staff_page(*CARE)
+def dashboard(request):
+    """The caseload sorted by urgency: red flags and urgent alerts, paused, rising pain, adherence, strength."""
+    rows = case_rows(request.user, selectors.patients_with_clinical_access(request.user))
+    rows.sort(key=lambda row: (row.rank, -row.open_alerts, row.patient.last_name, row.patient.first_name))
+    flagged = [row for row in rows if row.flags]
+    quiet = [row for row in rows if not row.flags]
+    counts = {
+        "urgent": sum(1 for row in flagged if row.rank == 0),
+        "paused": sum(1 for row in rows if row.plan and row.plan.status == PlanStatus.PAUSED),
+    }
+    return render(
+        request,
+        "frontend/staff/dashboard.html",
+        {"flagged": flagged, "quiet": quiet, "counts": counts, "nav": "dashboard"},
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Patients and assessments
+# ---------------------------------------------------------------------------------------------
+
+
+@staff_page(Role.PHYSIOTHERAPIST, Role.CLINIC_ADMIN)
+@require_http_methods(["GET", "POST"])
+def patient_new(request):
+    candidates = selectors.care_team_candidates(request.user).exclude(pk=request.user.pk)
+    form = staff_forms.PatientForm(
+        request.POST or None,
+        candidates=candidates,
+        initial={"time_zone": request.user.clinic.time_zone, "create_login": True},
+    )
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        care_team, create_login = list(data.pop("care_team")), data.pop("create_login")
+        try:
+            patient = people_services.patient_create(actor=request.user, care_team=care_team, **data)
+        except InvalidInput as error:
+            _errors_into(form, error)
+        else:
+            messages.success(request, f"{patient.full_name} is registered.")
+            if create_login:
+                link = people_services.patient_activation_issue(actor=request.user, patient=patient)
+                return _activation_page(request, patient, link)
+            return redirect(_patient_home(request.user, patient))
+    return render(
+        request, "frontend/staff/patient_form.html", {"form": form, "nav": _nav(request.user)}, status=_status(form)
+    )
+
+
+def _status(form) -> int:
+    return 400 if form.is_bound and form.errors else 200
+
+
+def _patient_home(user, patient) -> str:
+    if user.role in CARE:
+        return reverse("frontend:patient", args=[patient.pk])
+    return reverse("frontend:caseload")
+
+
+def _activation_page(request, patient, link):
+    return render(request, "frontend/staff/activation_issued.html", {"patient": patient, "link": link})
+
+
+@staff_page(*CARE)
+@require_POST
+def patient_activation(request, patient_id: int):
+    """Issue the one-time sign-in link: shown here to read out or copy, emailed when there is an email."""
+    patient = selectors.patient_get(request.user, patient_id, clinical=True)
+    try:
+        link = people_services.patient_activation_issue(actor=request.user, patient=patient)
+    except InvalidInput as error:
+        for texts in error.errors.values():
+            messages.error(request, " ".join(texts))
+        return redirect("frontend:patient", patient.pk)
+    return _activation_page(request, patient, link)
+
+
+ASSESSMENT_FIELDS = list(staff_forms.AssessmentForm.base_fields)
+
+
+@staff_page(*CARE)
+@require_http_methods(["GET", "POST"])
+def assessment_new(request, patient_id: int):
+    patient = selectors.patient_get(request.user, patient_id, clinical=True)
+    previous = selectors.latest_assessment(patient)
+    initial = {name: getattr(previous, name) for name in ASSESSMENT_FIELDS} if previous else {}
+    initial["assessed_on"] = timezone.localdate(timezone=zone_of(patient))
+    form = staff_forms.AssessmentForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            assessment_services.assessment_create(actor=request.user, patient=patient, **form.cleaned_data)
+        except ValidationError as error:
+            for name, texts in error.message_dict.items():
+                form.add_error(name if name in form.fields else None, texts)
+        else:
+            messages.success(request, "Assessment recorded. The next plan's limits are computed from it.")
+            return redirect(reverse("frontend:patient", args=[patient.pk]) + "#plans")
+    context = {"form": form, "patient": patient, "previous": previous, "nav": _nav(request.user)}
+    return render(request, "frontend/staff/assessment_form.html", context, status=_status(form))
+
+
+# The patient page holds several forms: distinct ids keep every label tied to its own field.
+def _ack_form(alert, data=None):
+    return staff_forms.AcknowledgeForm(data, auto_id=f"id_ack{alert.pk}_%s")
+
+
+def _measure_form(data=None, **kwargs):
+    return staff_forms.MeasurementForm(data, auto_id="id_measure_%s", **kwargs)
+
+
+def _resume_form(data=None, **kwargs):
+    return staff_forms.ResumeForm(data, auto_id="id_resume_%s", **kwargs)
+
+
+@staff_page(*CARE)
+def patient_page(request, patient_id: int):
+    patient = selectors.patient_get(request.user, patient_id, clinical=True)
+    return _render_patient(request, patient)
+
+
+def _render_patient(request, patient, *, bound: dict | None = None):
+    """The patient page; POST views re-render it with their bound form (and 400) when input is refused."""
+    bound = bound or {}
+    user = request.user
+    zone = zone_of(patient)
+    today = timezone.localdate(timezone=zone)
+    plans = list(selectors.plans_visible_to(user).filter(patient=patient).select_related("author"))
+    running = next((plan for plan in plans if plan.status in RUNNING), None)
+    followed = running or next((plan for plan in plans if plan.status != PlanStatus.DRAFT), None)
+    alerts = list(selectors.alerts_visible_to(user).filter(patient=patient))
+    ack_alert, ack_form = bound.get("ack", (None, None))
+    context = {
+        "patient": patient,
+        "zone": zone,
+        "today": today,
+        "age": patient.age_on(today),
+        "plans": plans,
+        "running": running,
+        "draft": next((plan for plan in plans if plan.status == PlanStatus.DRAFT), None),
+        "followed": followed,
+        "week": plan_services.current_week(running) if running else None,
+        "assessments": list(selectors.assessments_of(user, patient.pk)),
+        "alerts": [(alert, ack_form if alert == ack_alert else _ack_form(alert)) for alert in alerts],
+        "measurements": list(selectors.measurements_of(user, patient.pk)[:12]),
+        "generate_form": staff_forms.PlanGenerateForm(initial={"start_date": today}, auto_id="id_gen_%s"),
+        "measure_form": bound.get("measure") or _measure_form(initial={"measured_on": today}),
+        "resume_form": bound.get("resume") or (_resume_form(initial={"version": running.version}) if running else None),
+        "progress": plan_progress_series(followed) if followed else None,
+        "followed_overrides": open_alerts_and_overrides(followed)["overrides"] if followed else [],
+        "is_clinician": user.role == Role.CLINICIAN,
+        "nav": _nav(user),
+    }
+    status = 400 if bound else 200
+    return render(request, "frontend/staff/patient.html", context, status=status)
+
+
+@staff_page(*CARE)
+def patient_audit(request, patient_id: int):
+    patient = selectors.patient_get(request.user, patient_id, clinical=True)
+    entries = [
+        _readable(entry, _staff_names(request.user))
+        for entry in selectors.patient_audit_trail(request.user, patient.pk)
+    ]
+    context = {"patient": patient, "zone": zone_of(patient), "entries": entries, "nav": _nav(request.user)}
+    return render(request, "frontend/staff/audit.html", context)
+
+
+def _staff_names(user) -> dict[int, str]:
+    return {member.pk: member.display_name for member in selectors.care_team_candidates(user)}
+
+
+def _readable(entry: dict, names: dict[int, str]) -> dict:
+    """An audit entry in words: alert kinds by name, care-team changes by who joined or left."""
+    entry = dict(entry)
+    if entry["object"] == "alert" and entry["action"] in AlertKind.values:
+        entry["action"] = AlertKind(entry["action"]).label
+    changes = []
+    for change in entry.get("changes", []):
+        if change["field"] == "care_team":
+            before = {row["user"] for row in change["old"] or []}
+            after = {row["user"] for row in change["new"] or []}
+            words = [f"{names.get(pk, 'a former colleague')} joined" for pk in sorted(after - before)]
+            words += [f"{names.get(pk, 'a former colleague')} left" for pk in sorted(before - after)]
+            change = {"field": "care team", "words": ", ".join(words)}
+        else:
+            change = {**change, "field": change["field"].replace("_", " ")}
+        changes.append(change)
+    entry["changes"] = changes
+    return entry
+
+
+@staff_page(*CARE)
+@require_POST
+def measurement_record(request, patient_id: int):
+    patient = selectors.patient_get(request.user, patient_id, clinical=True)
+    form = _measure_form(request.POST)
+    if form.is_valid():
+        try:
+            checkin_services.measurement_record(actor=request.user, patient=patient, **form.cleaned_data)
+        except InvalidInput as error:
+            _errors_into(form, error)
+        else:
+            messages.success(request, "Measurement recorded.")
+            return redirect(reverse("frontend:patient", args=[patient.pk]) + "#measures")
+    return _render_patient(request, patient, bound={"measure": form})
+
+
+@staff_page(*CARE)
+@require_POST
+def alert_acknowledge(request, alert_id: int):
+    alert = selectors.alerts_visible_to(request.user, include_acknowledged=True).filter(pk=alert_id).first()
+    if alert is None:
+        raise Http404("No such alert.")
+    form = _ack_form(alert, request.POST)
+    if form.is_valid():
+        try:
+            alert_services.alert_acknowledge(actor=request.user, alert=alert, note=form.cleaned_data["note"])
+        except InvalidInput as error:
+            _errors_into(form, error)
+        except Conflict as error:
+            messages.error(request, str(error))
+            return redirect(reverse("frontend:patient", args=[alert.patient_id]) + "#alerts")
+        else:
+            messages.success(request, "Alert acknowledged; your note is kept in the audit trail.")
+            return redirect(reverse("frontend:patient", args=[alert.patient_id]) + "#alerts")
+    patient = selectors.patient_get(request.user, alert.patient_id, clinical=True)
+    return _render_patient(request, patient, bound={"ack": (alert, form)})
+
+
+# ---------------------------------------------------------------------------------------------
+# Plans
+# ---------------------------------------------------------------------------------------------
+
+
+@staff_page(Role.PHYSIOTHERAPIST)
+@require_http_methods(["GET", "POST"])
+def plan_generate(request, patient_id: int):
+    patient = selectors.patient_get(request.user, patient_id, clinical=True)
+    today = timezone.localdate(timezone=zone_of(patient))
+    form = staff_forms.PlanGenerateForm(request.POST or None, initial={"start_date": today})
+    if request.method == "POST" and form.is_valid():
+        try:
+            plan = plan_services.plan_generate(actor=request.user, patient=patient, **form.cleaned_data)
+        except InvalidInput as error:
+            _errors_into(form, error)
+        else:
+            messages.success(request, "Draft plan generated. Review it, adjust doses if needed, then activate it.")
+            return redirect("frontend:plan", plan.pk)
+    context = {"form": form, "patient": patient, "nav": _nav(request.user)}
+    return render(request, "frontend/staff/plan_generate.html", context, status=_status(form))
+
+
+def _plan_for_page(request, plan_id: int) -> Plan:
+    plan = selectors.plan_get(request.user, plan_id)
+    return Plan.objects.select_related("patient", "author", "assessment").get(pk=plan.pk)
+
+
+def shown_week(plan: Plan) -> int:
+    """The week whose doses the page shows and edits: week 1 of a draft, else the week under way."""
+    return 1 if plan.status == PlanStatus.DRAFT else plan_services.current_week(plan)
+
+
+@staff_page(*CARE)
+def plan_review(request, plan_id: int):
+    """Limits with their rules, each item's FITT-VP dose and rationale, the week-by-week schedule."""
+    plan = _plan_for_page(request, plan_id)
+    items = {item.exercise.slug: item for item in plan.items.select_related("exercise")}
+    context = {
+        "plan": plan,
+        "patient": plan.patient,
+        "zone": zone_of(plan.patient),
+        "engine": plan.engine,
+        "limits": plan_services.engine_plan(plan).limits,
+        "items": items,
+        "week": shown_week(plan),
+        "overrides": open_alerts_and_overrides(plan)["overrides"],
+        "activate_form": staff_forms.ActivateForm(initial={"version": plan.version}),
+        "changed": request.GET.get("changed", ""),
+        "can_edit": plan.status not in (PlanStatus.COMPLETED, PlanStatus.ARCHIVED),
+        "nav": _nav(request.user),
+    }
+    return render(request, "frontend/staff/plan.html", context)
+
+
+# Which dose field a limit's message belongs next to.
+LIMIT_TO_FIELD = {
+    "aerobic.max_hrr_pct": "intensity_high",
+    "aerobic.max_rpe": "intensity_high",
+    "aerobic.hr_zone_bpm": "intensity_high",
+    "resistance.max_pct_1rm": "intensity_high",
+    "resistance.max_rpe": "intensity_high",
+    "resistance.min_reps": "reps",
+    "flexibility.max_hold_seconds": "hold_seconds",
+}
+
+
+def _dose_initial(dose: dict, version: int) -> dict:
+    governing = dose["intensity"][0]
+    initial = {name: dose.get(name) for name in ("frequency_per_week", "minutes", "sets", "reps", "hold_seconds")}
+    if isinstance(initial["minutes"], float) and initial["minutes"].is_integer():
+        initial["minutes"] = int(initial["minutes"])  # "10", not "10.0"
+    initial.update(intensity_low=governing["low"], intensity_high=governing["high"], version=version)
+    return initial
+
+
+@staff_page(*CARE)
+@require_http_methods(["GET", "POST"])
+def plan_item_edit(request, plan_id: int, item_id: int):
+    """Change one item's dose from the shown week on; above a limit the physiotherapist may override."""
+    plan = _plan_for_page(request, plan_id)
+    item = get_object_or_404(plan.items.select_related("exercise"), pk=item_id)
+    week = shown_week(plan)
+    scheduled = next(
+        (d for d in plan.engine["weeks"][week - 1]["doses"] if d["exercise_slug"] == item.exercise.slug), None
+    )
+    if scheduled is None:
+        raise Http404("This exercise is no longer part of the plan.")
+    dose = scheduled["dose"]
+    form_kwargs = {"dose_kind": dose["dose_kind"], "intensity_unit": dose["intensity"][0]["unit"]}
+    over_limit, problem = False, ""
+    if request.method == "POST":
+        form = staff_forms.DoseForm(request.POST, **form_kwargs)
+        if form.is_valid():
+            try:
+                plan_services.plan_item_update(
+                    actor=request.user,
+                    plan=plan,
+                    item=item,
+                    version=form.cleaned_data["version"],
+                    changes=form.changes(),
+                    reason=form.cleaned_data["reason"],
+                    override_reason=form.cleaned_data.get("override_reason", ""),
+                )
+            except InvalidInput as error:
+                over_limit = any(key in ADJUSTABLE_FIELDS for key in error.errors)
+                _errors_into(form, error, LIMIT_TO_FIELD)
+            except NotAllowed as error:
+                over_limit, problem = True, str(error)
+            except Conflict as error:
+                plan.refresh_from_db()
+                problem = STALE if plan.version != form.cleaned_data["version"] else str(error)
+            else:
+                messages.success(request, f"{item.exercise.name}: dose changed from week {week}.")
+                # The query differs from the page's own URL, so the browser really reloads (a bare #anchor
+                # would only scroll); the page marks the item that changed.
+                target = reverse("frontend:plan", args=[plan.pk]) + f"?changed={item.pk}#item-{item.pk}"
+                if request.htmx:
+                    response = HttpResponse(status=204)
+                    response["HX-Redirect"] = target
+                    return response
+                return redirect(target)
+        over_limit = over_limit or bool(request.POST.get("override_reason", "").strip())
+    else:
+        form = staff_forms.DoseForm(initial=_dose_initial(dose, plan.version), **form_kwargs)
+    context = {
+        "plan": plan,
+        "patient": plan.patient,
+        "item": item,
+        "dose": dose,
+        "week": week,
+        "form": form,
+        "over_limit": over_limit,
+        "problem": problem,
+        "stale": problem == STALE,
+        "may_override": request.user.role == Role.PHYSIOTHERAPIST,
+        "nav": _nav(request.user),
+    }
+    template = "frontend/staff/_dose_form.html" if request.htmx else "frontend/staff/dose_edit.html"
+    # htmx swaps only 2xx responses by default: the refused form is a normal page state there.
+    status = 200 if request.htmx or request.method == "GET" else 400
+    return render(request, template, context, status=status)
+
+
+@staff_page(Role.PHYSIOTHERAPIST)
+@require_POST
+def plan_activate(request, plan_id: int):
+    plan = _plan_for_page(request, plan_id)
+    form = staff_forms.ActivateForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "The page was incomplete; reload it and try again.")
+        return redirect("frontend:plan", plan.pk)
+    try:
+        plan_services.plan_activate(actor=request.user, plan=plan, version=form.cleaned_data["version"])
+    except InvalidInput as error:
+        for texts in error.errors.values():
+            messages.error(request, " ".join(texts))
+    except Conflict as error:
+        messages.error(request, STALE if plan.version != form.cleaned_data["version"] else str(error))
+    else:
+        messages.success(request, f"The plan is active. {plan.patient.first_name} sees it from today.")
+    return redirect("frontend:plan", plan.pk)
+
+
+@staff_page(*CARE)
+def plan_history(request, plan_id: int):
+    plan = _plan_for_page(request, plan_id)
+    context = {
+        "plan": plan,
+        "patient": plan.patient,
+        "zone": zone_of(plan.patient),
+        "entries": selectors.plan_history(plan),
+        "nav": _nav(request.user),
+    }
+    return render(request, "frontend/staff/plan_history.html", context)
+
+
+def _current_limits(plan: Plan) -> dict:
+    limits = plan_services.engine_plan(plan).limits
+    current = {}
+    for path, _name in staff_forms.LIMIT_FIELDS:
+        value = get_field(limits, path)
+        current[path] = list(value) if isinstance(value, tuple) else value
+    return current
+
+
+@staff_page(*CARE)
+@require_http_methods(["GET", "POST"])
+def plan_limits(request, plan_id: int):
+    """Tighten the plan's limits (loosening needs a reason); doses are re-clamped from this week."""
+    plan = _plan_for_page(request, plan_id)
+    if plan.status in (PlanStatus.COMPLETED, PlanStatus.ARCHIVED):
+        raise Http404("A finished plan's limits cannot change.")
+    current = _current_limits(plan)
+    initial = {name: current[path] for path, name in staff_forms.LIMIT_FIELDS} | {"version": plan.version}
+    form = staff_forms.LimitsForm(request.POST or None, initial=initial)
+    problem = ""
+    back = _next_or(request, reverse("frontend:plan", args=[plan.pk]) + "#limits")
+    if request.method == "POST" and form.is_valid():
+        adjustments = form.adjustments(current)
+        if not adjustments:
+            form.add_error(None, "Nothing was changed: change at least one limit.")
+        else:
+            try:
+                plan_services.plan_limits_adjust(
+                    actor=request.user,
+                    plan=plan,
+                    version=form.cleaned_data["version"],
+                    adjustments=adjustments,
+                    reason=form.cleaned_data["reason"],
+                )
+            except InvalidInput as error:
+                mapping = {f"adjustments.{path}": name for path, name in staff_forms.LIMIT_FIELDS}
+                _errors_into(form, error, mapping)
+            except Conflict as error:
+                problem = STALE if plan.version != form.cleaned_data["version"] else str(error)
+            else:
+                messages.success(request, "Limits changed. Doses from this week on are within the new limits.")
+                return redirect(back)
+    context = {
+        "plan": plan,
+        "patient": plan.patient,
+        "form": form,
+        "current": current,
+        "problem": problem,
+        "back": back,
+        "nav": _nav(request.user),
+    }
+    status = 400 if (form.is_bound and form.errors) or problem else 200
+    return render(request, "frontend/staff/limits_form.html", context, status=status)
+
+
+@staff_page(*CARE)
+@require_POST
+def plan_resume(request, plan_id: int):
+    plan = _plan_for_page(request, plan_id)
+    form = _resume_form(request.POST)
+    if form.is_valid():
+        try:
+            plan_services.plan_resume(
+                actor=request.user, plan=plan, version=form.cleaned_data["version"], reason=form.cleaned_data["reason"]
+            )
+        except InvalidInput as error:
+            _errors_into(form, error)
+        except Conflict as error:
+            messages.error(request, STALE if plan.version != form.cleaned_data["version"] else str(error))
+            return redirect("frontend:patient", plan.patient_id)
+        else:
+            messages.success(request, "The plan is running again from the dose it was held at.")
+            return redirect("frontend:patient", plan.patient_id)
+    return _render_patient(request, plan.patient, bound={"resume": form})
