@@ -111,8 +111,8 @@ class CaseRow:
         return min((flag.level for flag in self.flags), default=99)
 
 
-def _mean_pain_by_week(plan_ids) -> dict[int, dict[int, float]]:
-    """{plan id: {week: mean of every pain score logged that week}} in one grouped query."""
+def _mean_pain_by_week(plan_ids) -> tuple[dict[int, dict[int, float]], dict[int, object]]:
+    """({plan id: {week: mean of every pain score logged that week}}, {plan id: last session date}), one query."""
     rows = (
         CheckIn.objects.filter(plan_id__in=plan_ids)
         .values("plan_id", "plan_week")
@@ -142,7 +142,7 @@ def case_rows(user, patients) -> list[CaseRow]:
     for plan in plans.filter(status__in=[*RUNNING, PlanStatus.DRAFT]).order_by("created_at"):
         row = rows[plan.patient_id]
         if plan.status in RUNNING:
-            row.plan, row.week = plan, plan_services.current_week(plan)
+            row.plan, row.week = plan, plan_services.current_week(plan, row.patient.today())
         else:
             row.draft = plan
     running = {row.plan.pk: row for row in rows.values() if row.plan}

@@ -39,13 +39,7 @@ def _pain_entries(plan: Plan) -> list[doc.PainEntry]:
 
 
 def _today(plan: Plan):
-    import zoneinfo
-
-    try:
-        zone = zoneinfo.ZoneInfo(plan.patient.time_zone)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        zone = None
-    return timezone.localdate(timezone=zone)
+    return plan.patient.today()
 
 
 def plan_pdf_document(plan: Plan) -> doc.PlanDocument:

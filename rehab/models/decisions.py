@@ -56,6 +56,9 @@ class Alert(models.Model):
     decision = models.ForeignKey(
         "rehab.ProgressionDecision", null=True, blank=True, on_delete=models.CASCADE, related_name="alerts"
     )
+    override = models.ForeignKey(
+        "rehab.LimitOverride", null=True, blank=True, on_delete=models.CASCADE, related_name="alerts"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     emailed_at = models.DateTimeField(null=True, blank=True)
     acknowledged_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")

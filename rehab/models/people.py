@@ -95,6 +95,22 @@ class Patient(models.Model):
     def full_name(self) -> str:
         return f"{self.first_name} {self.last_name}"
 
+    @property
+    def zone(self):
+        """The patient's time zone (UTC if the stored name is unknown)."""
+        import zoneinfo
+
+        try:
+            return zoneinfo.ZoneInfo(self.time_zone)
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            return zoneinfo.ZoneInfo("UTC")
+
+    def today(self):
+        """Today's date where the patient is: plan weeks and session dates follow the patient's clock."""
+        from django.utils import timezone
+
+        return timezone.localdate(timezone=self.zone)
+
     def age_on(self, day) -> int:
         born = self.date_of_birth
         return day.year - born.year - ((day.month, day.day) < (born.month, born.day))

@@ -5,7 +5,7 @@ from django.utils import timezone
 
 from planner.vocabulary import RED_FLAGS
 from rehab.clinical import red_pain_threshold
-from rehab.models import Alert, AlertKind, CheckIn, Plan, PlanStatus, User
+from rehab.models import Alert, AlertKind, CheckIn, LimitOverride, Plan, PlanStatus, User
 from rehab.queue import enqueue_on_commit
 from rehab.services.errors import Conflict, InvalidInput, NotAllowed
 from rehab.services.notifications import care_team_alert_send
@@ -104,4 +104,9 @@ def alert_acknowledge(*, actor: User, alert: Alert, note: str) -> Alert:
     if updated != 1:
         raise Conflict("This alert was already acknowledged.")
     alert.refresh_from_db()
+    if alert.override_id:
+        # Acknowledging an override's alert is the clinician's review of that override.
+        LimitOverride.objects.filter(pk=alert.override_id, acknowledged_at__isnull=True).update(
+            acknowledged_by=actor, acknowledged_at=alert.acknowledged_at
+        )
     return alert

@@ -68,7 +68,7 @@ def checkin_record(
     if actor.role == Role.CLINIC_ADMIN:
         raise NotAllowed("A clinic admin cannot log sessions.")
     items = items or []
-    today = timezone.localdate(timezone=_zone(plan.patient))
+    today = plan.patient.today()
     _validate(plan, date, today, items)
     try:
         with transaction.atomic():
@@ -143,12 +143,3 @@ def measurement_record(*, actor: User, patient: Patient, kind: str, value, measu
     return Measurement.objects.create(
         patient=patient, kind=kind, value=value, measured_on=measured_on, recorded_by=actor, notes=notes
     )
-
-
-def _zone(patient: Patient):
-    import zoneinfo
-
-    try:
-        return zoneinfo.ZoneInfo(patient.time_zone)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        return zoneinfo.ZoneInfo("UTC")

@@ -26,8 +26,8 @@ def engine_plan(plan: Plan) -> EnginePlan:
 
 
 def current_week(plan: Plan, today: date | None = None) -> int:
-    """The plan week under way (1 before the start, the last week after the end)."""
-    today = today or timezone.localdate()
+    """The plan week under way (1 before the start, the last week after the end), by the patient's clock."""
+    today = today or plan.patient.today()
     return week_number((today - plan.start_date).days, plan.weeks)
 
 
@@ -157,6 +157,7 @@ def plan_item_update(
         Alert.objects.create(
             patient=plan.patient,
             plan=plan,
+            override=override,
             kind=AlertKind.OVERRIDE,
             urgent=False,
             message=(

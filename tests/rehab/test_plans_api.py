@@ -574,9 +574,7 @@ def test_tightening_an_active_plan_changes_doses_from_the_current_week_only(worl
 
 def test_tightening_drops_the_exercises_the_new_limits_forbid(world):
     # Without bone fragility or inflammation the draft includes a ballistic swing.
-    plan = _draft(
-        world, bone_fragility="none", inflammation_activity="inactive", heterotopic_ossification_regions=[]
-    )
+    plan = _draft(world, bone_fragility="none", inflammation_activity="inactive", heterotopic_ossification_regions=[])
     assert "dumbbell-swing" in {item.slug for item in engine_plan(plan).items}
     swing = _item(plan, "dumbbell-swing")
     excluded = [*plan.engine["limits"]["excluded_tags"], "ballistic"]
@@ -718,7 +716,9 @@ def test_the_history_lists_every_change_with_its_author_and_reason(world):
 
     assert response.status_code == 200
     oldest_first = list(reversed(response.json()))
-    plan_rows = [(entry["by"], entry["reason"], entry["version"]) for entry in oldest_first if entry["object"] == "plan"]
+    plan_rows = [
+        (entry["by"], entry["reason"], entry["version"]) for entry in oldest_first if entry["object"] == "plan"
+    ]
     physio, clinician = world.physio.display_name, world.clinician.display_name
     assert [(by, version) for by, _reason, version in plan_rows] == [
         (physio, 1),

@@ -186,3 +186,28 @@ def test_a_no_checkin_week_creates_one_alert_of_its_kind(world):
     plan = builders.make_active_plan(world.patient, world.physio, start_date=START)
     plan_progress(plan_id=plan.pk, as_of=START + timedelta(days=15))
     assert Alert.objects.filter(plan=plan, kind=AlertKind.NO_CHECKINS).count() == 2
+
+
+def test_acknowledging_an_override_alert_marks_the_override_reviewed(world):
+    from rehab.models import LimitOverride
+    from rehab.services.plans import engine_plan, plan_item_update
+
+    plan = builders.make_active_plan(world.patient, world.physio, start_date=START)
+    item = plan.items.get(exercise__slug=engine_plan(plan).items[0].slug)
+    governing = engine_plan(plan).weeks[0].dose_for(item.exercise.slug).dose.intensity[0]
+    plan_item_update(
+        actor=world.physio,
+        plan=plan,
+        item=item,
+        version=plan.version,
+        changes={"intensity_high": governing.high + 10},
+        override_reason="Monitored in the gym",
+    )
+    alert = Alert.objects.get(kind=AlertKind.OVERRIDE)
+    assert alert.override == LimitOverride.objects.get()
+
+    client_for(world.clinician).post(f"/api/v1/alerts/{alert.pk}/acknowledge/", {"note": "Agreed"}, format="json")
+
+    override = LimitOverride.objects.get()
+    assert override.acknowledged_by == world.clinician
+    assert override.acknowledged_at is not None
