@@ -10,6 +10,9 @@ asserts a time (architecture.md: benchmarks print, tests never time).
 """
 
 import argparse
+import gc
+import io
+import logging
 import os
 import shutil
 import statistics
@@ -50,20 +53,24 @@ def _tables(queries: list[dict]) -> Counter:
     return counts
 
 
-def _timed(call, runs: int) -> list[float]:
+def _timed(call, runs: int) -> tuple[list[float], int]:
+    """Milliseconds per call, and how many full (oldest-generation) garbage collections ran meanwhile:
+    they, not the database, make the slow tail of a request that builds a whole plan."""
+    full_collections = gc.get_stats()[2]["collections"]
     times = []
     for _ in range(runs):
         start = time.perf_counter()
         response = call()
         times.append((time.perf_counter() - start) * 1000)
         assert response.status_code in (200, 201), response.content[:500]
-    return times
+    return times, gc.get_stats()[2]["collections"] - full_collections
 
 
-def _report(label: str, times: list[float], queries: list[dict], show: bool) -> None:
+def _report(label: str, timed: tuple[list[float], int], queries: list[dict], show: bool) -> None:
+    times, full_collections = timed
     print(
         f"{label:<26} p50 {statistics.median(times):7.1f} ms   p95 {_percentile(times, 95):7.1f} ms   "
-        f"{len(queries)} queries"
+        f"max {max(times):7.1f} ms   {len(queries)} queries   {full_collections} full GCs"
     )
     if show:
         for what, count in sorted(_tables(queries).items()):
@@ -88,7 +95,8 @@ def main() -> None:
 
         setup_test_environment(debug=False)  # as the test runner: the test client's host, no query log
         call_command("migrate", verbosity=0)
-        call_command("seed_demo", verbosity=0)
+        call_command("seed_demo", stdout=io.StringIO())
+        logging.getLogger("axes").setLevel(logging.WARNING)  # force_login's sign-in notices
         physio = User.objects.get(username="physio")
         patient = Patient.objects.get(user__username="patient")
         client = Client()

@@ -21,7 +21,7 @@ MEASURE_UNITS = {code: unit for code, _label, unit, *_ in MEASURES}
 
 
 class CheckInItemSerializer(serializers.ModelSerializer):
-    plan_item = serializers.PrimaryKeyRelatedField(queryset=PlanItem.objects.all())
+    plan_item = serializers.PrimaryKeyRelatedField(queryset=PlanItem.objects.select_related("exercise"))
     load_kg = serializers.DecimalField(
         max_digits=5, decimal_places=1, min_value=0, max_value=300, required=False, allow_null=True
     )

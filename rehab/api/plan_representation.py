@@ -2,7 +2,7 @@
 
 from django.utils import timezone
 
-from rehab.models import Plan
+from rehab.models import Plan, PlanStatus
 from rehab.services.plans import current_week
 
 
@@ -43,7 +43,8 @@ def plan_representation(plan: Plan, *, brief: bool = False) -> dict:
         "start_date": plan.start_date,
         "length_weeks": plan.weeks,
         "end_date": plan.start_date + timezone.timedelta(weeks=plan.weeks, days=-1),
-        "current_week": current_week(plan),
+        # The week edits apply from: a draft has not started, so it is edited from its first week.
+        "current_week": 1 if plan.status == PlanStatus.DRAFT else current_week(plan),
         "author": plan.author.display_name if plan.author else None,
         "assessment": plan.assessment_id,
         "created_at": plan.created_at,

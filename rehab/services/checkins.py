@@ -32,7 +32,11 @@ def _validate(plan: Plan, day: date, today: date, items: list[dict]) -> None:
     elif not 1 <= plan_week_of(plan, day) <= plan.weeks:
         errors["date"] = [f"This plan runs from {plan.start_date} for {plan.weeks} weeks; the date is outside it."]
     item_ids = {item["plan_item"].pk for item in items}
-    if any(item["plan_item"].plan_id != plan.pk for item in items):
+    # An item whose exercise the limits later removed keeps its row (its history), not its place.
+    in_plan = {entry["exercise"]["slug"] for entry in plan.engine["items"]}
+    if any(item["plan_item"].plan_id != plan.pk for item in items) or any(
+        item["plan_item"].exercise.slug not in in_plan for item in items
+    ):
         errors["items"] = ["Each item must be an exercise of this plan."]
     elif len(item_ids) != len(items):
         errors["items"] = ["Each exercise may appear only once."]

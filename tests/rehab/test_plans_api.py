@@ -80,6 +80,16 @@ def _snapshot(plan: Plan) -> tuple:
     return plan.version, plan.engine, plan.status
 
 
+def _plan_reasons(world, plan) -> list[str]:
+    """The reasons of the plan's own history rows, newest first, as the API lists them."""
+    history = client_for(world.physio).get(f"{PLANS}{plan.pk}/history/").json()
+    return [entry["reason"] for entry in history if entry["object"] == "plan"]
+
+
+def _active_for_other_patient(world) -> Plan:
+    return builders.make_active_plan(world.other_patient, world.outsider_physio)
+
+
 # ---------------------------------------------------------------------------------------------
 # Generating a draft
 # ---------------------------------------------------------------------------------------------
@@ -220,6 +230,17 @@ def test_an_edit_within_the_limits_is_stored_and_later_weeks_stay_within_them(wo
     assert _violations_from(plan) == []
     assert all(_dose(plan, week, "flat-walking").minutes >= 12 for week in range(2, 13))
     assert response.json()["items"][0]["dose"]["minutes"] == 12
+
+
+def test_a_draft_is_edited_from_its_first_week_whatever_the_date(world):
+    with time_machine.travel("2026-11-24 09:00", tick=True):  # week 4 of the plan's dates
+        plan = _draft(world)
+        response = _edit(world.physio, plan, "flat-walking", minutes=12)
+
+    assert response.status_code == 200, response.content
+    assert response.json()["current_week"] == 1
+    plan.refresh_from_db()
+    assert _dose(plan, 1, "flat-walking").minutes == 12
 
 
 def test_an_edit_changes_no_other_exercise(world):
@@ -458,10 +479,6 @@ def test_a_patient_reads_their_active_plan_but_not_a_draft_nor_anyone_elses(worl
     assert [row["id"] for row in listed] == [active.pk]
 
 
-def _active_for_other_patient(world) -> Plan:
-    return builders.make_active_plan(world.other_patient, world.outsider_physio)
-
-
 ENDPOINTS = {
     "retrieve": ("get", "{plan}/", None),
     "edit": ("patch", "{plan}/items/{item}/", {"minutes": 12, "reason": "more time"}),
@@ -587,7 +604,7 @@ def test_tightening_drops_the_exercises_the_new_limits_forbid(world):
     assert "dumbbell-swing" not in {item.slug for item in engine.items}
     assert all(week.dose_for("dumbbell-swing") is None for week in engine.weeks)
     assert "dumbbell-swing" not in {item["exercise"]["slug"] for item in response.json()["items"]}
-    assert "dumbbell-swing" in history_reasons(world, plan)[0]
+    assert "dumbbell-swing" in _plan_reasons(world, plan)[0]
     # The dropped exercise can no longer be edited.
     edit = client_for(world.physio).patch(
         f"{PLANS}{plan.pk}/items/{swing.pk}/", {"version": plan.version, "sets": 2}, format="json"
@@ -646,7 +663,7 @@ def test_loosening_a_limit_with_a_reason_is_recorded(world):
     assert response.status_code == 200, response.content
     plan.refresh_from_db()
     assert engine_plan(plan).limits.aerobic.max_rpe == 13
-    assert "Flare settled" in history_reasons(world, plan)[0]
+    assert "Flare settled" in _plan_reasons(world, plan)[0]
 
 
 @pytest.mark.parametrize(
@@ -695,11 +712,6 @@ def test_a_completed_plan_cannot_be_changed(world):
 # ---------------------------------------------------------------------------------------------
 # The audit trail
 # ---------------------------------------------------------------------------------------------
-
-
-def history_reasons(world, plan) -> list[str]:
-    history = client_for(world.physio).get(f"{PLANS}{plan.pk}/history/").json()
-    return [entry["reason"] for entry in history if entry["object"] == "plan"]
 
 
 def test_the_history_lists_every_change_with_its_author_and_reason(world):
