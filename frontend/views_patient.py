@@ -564,7 +564,6 @@ def _shell() -> list[str]:
         "frontend/manifest.webmanifest",
         "frontend/icons/icon.svg",
         "frontend/icons/icon-192.png",
-        "django_htmx/htmx-2.min.js",
     ]
     urls = []
     for name in names:
