@@ -144,8 +144,11 @@ def _aerobic_limits(profile: Profile, book: Rulebook, value: dict, resolved: dic
         hr_max_used = hr_max
         zone = heart_rate_zone(profile.resting_hr, hr_max, floor_pct, max_hrr)
         provenance["aerobic.hr_max_bpm"] = (hr_max_rule.id,)
-        provenance["aerobic.hr_zone_bpm"] = (hr_max_rule.id, anchors.karvonen_rule.id,
-                                             *resolved["aerobic.max_hrr_pct"][1])
+        provenance["aerobic.hr_zone_bpm"] = (
+            hr_max_rule.id,
+            anchors.karvonen_rule.id,
+            *resolved["aerobic.max_hrr_pct"][1],
+        )
         anchor_rules += [hr_max_rule, anchors.karvonen_rule]
     limits = AerobicLimits(
         max_rpe=value["aerobic.max_rpe"],
@@ -294,19 +297,25 @@ def apply_adjustments(limits: LoadLimits, adjustments) -> LoadLimits:
             kept = tuple(rule_id for rule_id in provenance.get(path, ()) if rule_id != rule.id)
         provenance[path] = (*kept, rule.id)
         if path == "aerobic.max_hrr_pct":
-            candidate = _after_hrr_change(candidate, explicit_zone, provenance, rule)
+            candidate = _after_hrr_change(candidate, explicit_zone, provenance, rule, adjusted.aerobic)
         adjusted = candidate
     if errors:
         raise AdjustmentError(errors)
     return replace(adjusted, rules=tuple(rules.values()), provenance=tuple(sorted(provenance.items())))
 
 
-def _after_hrr_change(limits: LoadLimits, explicit_zone: bool, provenance: dict, rule: Rule) -> LoadLimits:
+def _after_hrr_change(
+    limits: LoadLimits, explicit_zone: bool, provenance: dict, rule: Rule, previous: AerobicLimits
+) -> LoadLimits:
     aerobic = limits.aerobic
     floor_pct = min(aerobic.zone_floor_hrr_pct, aerobic.max_hrr_pct)
     if explicit_zone or aerobic.hr_zone_bpm is None or aerobic.hr_max_bpm is None:
         return replace(limits, aerobic=replace(aerobic, zone_floor_hrr_pct=floor_pct))
     zone = heart_rate_zone(aerobic.resting_hr_bpm, aerobic.hr_max_bpm, floor_pct, aerobic.max_hrr_pct)
+    tightened = aerobic.max_hrr_pct <= previous.max_hrr_pct
+    if tightened and previous.hr_zone_bpm is not None and zone[1] > previous.hr_zone_bpm[1]:
+        # Tightening %HRR must never raise a heart-rate ceiling a clinician had set lower by hand.
+        zone = (min(zone[0], previous.hr_zone_bpm[1]), previous.hr_zone_bpm[1])
     provenance["aerobic.hr_zone_bpm"] = (*provenance.get("aerobic.hr_max_bpm", ()), rule.id)
     return replace(limits, aerobic=replace(aerobic, zone_floor_hrr_pct=floor_pct, hr_zone_bpm=zone))
 
@@ -323,17 +332,22 @@ def _adjustment_rule(adjustment: LimitAdjustment, value) -> Rule:
 # Dose checks
 # ---------------------------------------------------------------------------------------------
 
+
 # Intensity unit -> (limit path, attribute on the limits) by component, for ceilings on targets.
 def _intensity_ceilings(component: str, limits: LoadLimits) -> dict[str, tuple[str, int | None]]:
     aerobic, resistance = limits.aerobic, limits.resistance
     zone_high = aerobic.hr_zone_bpm[1] if aerobic.hr_zone_bpm else None
     if component == "resistance":
-        return {"pct_1rm": ("resistance.max_pct_1rm", resistance.max_pct_1rm),
-                "rpe_6_20": ("resistance.max_rpe", resistance.max_rpe)}
+        return {
+            "pct_1rm": ("resistance.max_pct_1rm", resistance.max_pct_1rm),
+            "rpe_6_20": ("resistance.max_rpe", resistance.max_rpe),
+        }
     # Aerobic ceilings also bound effort targets on flexibility and neuromotor work.
-    return {"pct_hrr": ("aerobic.max_hrr_pct", aerobic.max_hrr_pct),
-            "rpe_6_20": ("aerobic.max_rpe", aerobic.max_rpe),
-            "hr_bpm": ("aerobic.hr_zone_bpm", zone_high)}
+    return {
+        "pct_hrr": ("aerobic.max_hrr_pct", aerobic.max_hrr_pct),
+        "rpe_6_20": ("aerobic.max_rpe", aerobic.max_rpe),
+        "hr_bpm": ("aerobic.hr_zone_bpm", zone_high),
+    }
 
 
 UNIT_WORDS = {"pct_hrr": "%HRR", "pct_1rm": "%1RM", "rpe_6_20": "RPE", "hr_bpm": "bpm"}
@@ -348,19 +362,34 @@ def _dose_violations(dose: Dose, limits: LoadLimits) -> list[Violation]:
         path, ceiling = ceilings[target.unit]
         words = UNIT_WORDS[target.unit]
         if ceiling is None:
-            found.append(Violation(path, "No heart-rate target may be set: heart rate is unreliable here, "
-                                         "so effort (RPE) governs."))
+            found.append(
+                Violation(
+                    path, "No heart-rate target may be set: heart rate is unreliable here, so effort (RPE) governs."
+                )
+            )
         elif target.high > ceiling:
-            found.append(Violation(path, f"{dose.component.capitalize()} intensity up to {target.high} {words} "
-                                         f"is above the limit of {ceiling} {words}."))
+            found.append(
+                Violation(
+                    path,
+                    f"{dose.component.capitalize()} intensity up to {target.high} {words} "
+                    f"is above the limit of {ceiling} {words}.",
+                )
+            )
     if _too_few_reps(dose, limits):
-        found.append(Violation("resistance.min_reps",
-                               f"{dose.reps} repetitions a set is below the minimum of "
-                               f"{limits.resistance.min_reps} (lighter loads, more repetitions)."))
+        found.append(
+            Violation(
+                "resistance.min_reps",
+                f"{dose.reps} repetitions a set is below the minimum of "
+                f"{limits.resistance.min_reps} (lighter loads, more repetitions).",
+            )
+        )
     if _hold_too_long(dose, limits):
-        found.append(Violation("flexibility.max_hold_seconds",
-                               f"A {dose.hold_seconds} s hold is longer than the limit of "
-                               f"{limits.flexibility.max_hold_seconds} s."))
+        found.append(
+            Violation(
+                "flexibility.max_hold_seconds",
+                f"A {dose.hold_seconds} s hold is longer than the limit of {limits.flexibility.max_hold_seconds} s.",
+            )
+        )
     return found
 
 
@@ -370,8 +399,11 @@ def _too_few_reps(dose: Dose, limits: LoadLimits) -> bool:
 
 def _hold_too_long(dose: Dose, limits: LoadLimits) -> bool:
     # Only stretches: the ossification rule limits how long a region is held at stretch.
-    return (dose.component == "flexibility" and dose.dose_kind == "hold"
-            and dose.hold_seconds > limits.flexibility.max_hold_seconds)
+    return (
+        dose.component == "flexibility"
+        and dose.dose_kind == "hold"
+        and dose.hold_seconds > limits.flexibility.max_hold_seconds
+    )
 
 
 def check_dose(subject, limits: LoadLimits, profile: Profile | None = None) -> list[Violation]:
@@ -395,8 +427,9 @@ def add_rationale(dose: Dose, field_name: str, rules: tuple[Rule, ...]) -> Dose:
         extra = tuple(rule for rule in rules if rule.id not in known)
         if not extra:
             return dose  # nothing new: keep the same object (the schedule calls this every week)
-        entries = tuple(ValueRationale(field_name, entry.rules + extra) if entry is present else entry
-                        for entry in dose.rationale)
+        entries = tuple(
+            ValueRationale(field_name, entry.rules + extra) if entry is present else entry for entry in dose.rationale
+        )
     else:
         entries = (*dose.rationale, ValueRationale(field_name, tuple(rules)))
     return replace(dose, rationale=entries)
@@ -420,11 +453,15 @@ def _clamp(dose: Dose, limits: LoadLimits) -> Dose:
     for path in clamped_paths:
         result = add_rationale(result, "intensity", limits.rules_for(path))
     if _too_few_reps(dose, limits):
-        result = add_rationale(replace(result, reps=limits.resistance.min_reps), "time",
-                               limits.rules_for("resistance.min_reps"))
+        result = add_rationale(
+            replace(result, reps=limits.resistance.min_reps), "time", limits.rules_for("resistance.min_reps")
+        )
     if _hold_too_long(dose, limits):
-        result = add_rationale(replace(result, hold_seconds=limits.flexibility.max_hold_seconds), "time",
-                               limits.rules_for("flexibility.max_hold_seconds"))
+        result = add_rationale(
+            replace(result, hold_seconds=limits.flexibility.max_hold_seconds),
+            "time",
+            limits.rules_for("flexibility.max_hold_seconds"),
+        )
     return result
 
 
@@ -499,5 +536,9 @@ def check_growth(previous: Dose, current: Dose, limits: LoadLimits) -> list[Viol
     cap = limits.weekly_progression_max_pct
     if growth_within_cap(previous, current, cap):
         return []
-    return [Violation("weekly_progression_max_pct",
-                      f"The weekly volume grows by {growth_pct(previous, current):.1f} %, above the limit of {cap} %.")]
+    return [
+        Violation(
+            "weekly_progression_max_pct",
+            f"The weekly volume grows by {growth_pct(previous, current):.1f} %, above the limit of {cap} %.",
+        )
+    ]

@@ -484,3 +484,16 @@ def test_adding_an_exclusion_keeps_the_reasons_for_the_existing_ones():
 
     assert "spine.no_loaded_flexion" in tighter.rule_ids_for("excluded_tags")
     assert "clinician.excluded_tags" in tighter.rule_ids_for("excluded_tags")
+
+
+def test_tightening_hrr_never_raises_a_heart_rate_ceiling_set_lower_by_hand():
+    from planner.limits import apply_adjustments, compute_limits, loosened_fields
+    from planner.types import LimitAdjustment, Profile
+
+    limits = compute_limits(Profile(age=57, resting_hr=70))
+    low, high = limits.aerobic.hr_zone_bpm
+    by_hand = apply_adjustments(limits, [LimitAdjustment("aerobic.hr_zone_bpm", (low, high - 15))])
+    tighter = apply_adjustments(by_hand, [LimitAdjustment("aerobic.max_hrr_pct", limits.aerobic.max_hrr_pct - 1)])
+
+    assert tighter.aerobic.hr_zone_bpm[1] <= high - 15
+    assert loosened_fields(by_hand, tighter) == ()
