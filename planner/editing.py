@@ -181,3 +181,39 @@ def _with_equivalents(governing: Intensity, current: tuple[Intensity, ...], limi
         else:
             rebuilt.append(target)
     return tuple(rebuilt)
+
+
+CEILING_WORDS = {
+    "minutes": "minutes per session",
+    "reps": "repetitions per set",
+    "sets": "sets",
+    "hold_seconds": "seconds per hold",
+    "frequency_per_week": "sessions a week",
+}
+
+
+def edit_violations(plan: Plan, slug: str, week: int, dose: Dose) -> list:
+    """Everything a clinician's edit must not exceed without an override: the load limits, the
+    weekly growth cap over the previous week, and the item's own progression ceilings (the dose
+    rules' top values, e.g. 30 minutes a session), so a typo of 240 minutes cannot pass quietly."""
+    from planner.limits import check_dose, check_growth
+    from planner.types import Violation
+
+    found = list(check_dose(dose, plan.limits))
+    if week > 1:
+        previous = plan.weeks[week - 2].dose_for(slug)
+        if previous is not None:
+            found += check_growth(previous.dose, dose, plan.limits)
+    item = next(item for item in plan.items if item.slug == slug)
+    for step in item.progression.steps:
+        if step.variable in CEILING_WORDS and getattr(dose, step.variable) is not None:
+            value = getattr(dose, step.variable)
+            if value > step.ceiling:
+                found.append(
+                    Violation(
+                        f"progression.{step.variable}_ceiling",
+                        f"{value:g} {CEILING_WORDS[step.variable]} is above this exercise's ceiling of "
+                        f"{step.ceiling:g}.",
+                    )
+                )
+    return found

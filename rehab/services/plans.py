@@ -7,8 +7,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from planner import serialize
-from planner.editing import DoseEditError, edit_dose, reschedule_from, tighten_limits, week_number
-from planner.limits import apply_adjustments, check_dose, loosened_fields
+from planner.editing import DoseEditError, edit_dose, edit_violations, reschedule_from, tighten_limits, week_number
+from planner.limits import apply_adjustments, loosened_fields
 from planner.rules import default_rulebook
 from planner.schedule import build_plan
 from planner.types import AdjustmentError, Dose, LimitAdjustment, LoadLimits
@@ -136,7 +136,7 @@ def plan_item_update(
     if current is None:
         raise InvalidInput({"item": ["This exercise is no longer part of the plan."]})
     new_dose = _edited_dose(current.dose, changes, engine.limits)
-    violations = check_dose(new_dose, engine.limits)
+    violations = edit_violations(engine, slug, week, new_dose)
     override = None
     if violations:
         if not override_reason.strip():
