@@ -39,7 +39,7 @@ from planner import document as words
 from planner.types import Instructions
 from planner.vocabulary import RED_FLAGS
 from rehab import selectors
-from rehab.models import CheckInItem, Patient, Plan, PlanStatus, Role
+from rehab.models import CheckInItem, CheckInKind, Patient, Plan, PlanStatus, Role
 from rehab.progress import plan_progress_series
 from rehab.services.alerts import patient_advice
 from rehab.services.checkins import checkin_add_next_morning, checkin_add_red_flags, checkin_record
@@ -274,7 +274,7 @@ def today(request, patient: Patient):
     recent = {
         c.date: c
         for c in selectors.checkins_visible_to(request.user)
-        .filter(plan=plan, date__range=(day - timedelta(days=LOG_BACK_DAYS), day))
+        .filter(plan=plan, kind=CheckInKind.SESSION, date__range=(day - timedelta(days=LOG_BACK_DAYS), day))
         .annotate(done_count=Count("items", filter=Q(items__done=True)), item_count=Count("items"))
     }
     asked = next((c for d, c in sorted(recent.items(), reverse=True) if d < day), None)
@@ -346,7 +346,7 @@ def log(request, patient: Patient):
     window = [today_ - timedelta(days=n) for n in range(LOG_BACK_DAYS + 1)]
     logged = set(
         selectors.checkins_visible_to(request.user)
-        .filter(plan=plan, date__range=(window[-1], today_))
+        .filter(plan=plan, kind=CheckInKind.SESSION, date__range=(window[-1], today_))
         .values_list("date", flat=True)
     )
     allowed = [d for d in window if in_plan(plan, d)]
@@ -463,6 +463,7 @@ def something_wrong(request, patient: Patient):
                     pain_after=pain,
                     items=[],
                     red_flags=flags,
+                    kind=CheckInKind.SYMPTOMS,
                     notes=(
                         "Reported with 'Something is wrong' (no session logged; pain is pain at the time). " + note
                     ).strip(),

@@ -114,7 +114,7 @@ class CaseRow:
 def _mean_pain_by_week(plan_ids) -> tuple[dict[int, dict[int, float]], dict[int, object]]:
     """({plan id: {week: mean of every pain score logged that week}}, {plan id: last session date}), one query."""
     rows = (
-        CheckIn.objects.filter(plan_id__in=plan_ids)
+        CheckIn.objects.filter(plan_id__in=plan_ids, kind="session")
         .values("plan_id", "plan_week")
         .annotate(
             sessions=Count("id"),

@@ -9,7 +9,7 @@ from planner import document as doc
 from planner import serialize
 from planner.types import Profile
 from rehab.clinical import active_catalogue, progression_config
-from rehab.models import Alert, Assessment, CheckIn, LimitOverride, Measurement, Plan, ProgressionDecision
+from rehab.models import Alert, Assessment, CheckIn, CheckInKind, LimitOverride, Measurement, Plan, ProgressionDecision
 from rehab.services.plans import engine_plan
 
 
@@ -72,7 +72,7 @@ def report_pdf_document(plan: Plan) -> doc.ReportDocument:
     ]
     decisions = list(ProgressionDecision.objects.filter(plan=plan).order_by("week"))
     logged = {}
-    for week in CheckIn.objects.filter(plan=plan).values_list("plan_week", flat=True):
+    for week in CheckIn.objects.filter(plan=plan, kind=CheckInKind.SESSION).values_list("plan_week", flat=True):
         logged[week] = logged.get(week, 0) + 1
     return doc.progress_report(
         engine_plan(plan),

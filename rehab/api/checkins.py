@@ -13,7 +13,7 @@ from planner.vocabulary import MEASURE_CODES, MEASURES, RED_FLAG_CODES
 from rehab import selectors
 from rehab.api.fields import VocabularyListField
 from rehab.api.permissions import StaffWritesOnly
-from rehab.models import Alert, CheckIn, CheckInItem, Measurement, PlanItem, Role
+from rehab.models import Alert, CheckIn, CheckInItem, CheckInKind, Measurement, PlanItem, Role
 from rehab.services import alerts as alert_services
 from rehab.services import checkins as checkin_services
 
@@ -41,6 +41,11 @@ class CheckInSerializer(serializers.ModelSerializer):
     )
     items = CheckInItemSerializer(many=True, required=False)
     red_flags = VocabularyListField(RED_FLAG_CODES, required=False)
+    kind = serializers.ChoiceField(
+        choices=CheckInKind.choices,
+        default=CheckInKind.SESSION,
+        help_text="'symptoms' for red flags reported on a day without a session.",
+    )
     session_rpe = serializers.IntegerField(min_value=6, max_value=20, required=False, allow_null=True)
     pain_during = serializers.IntegerField(min_value=0, max_value=10)
     pain_after = serializers.IntegerField(min_value=0, max_value=10)
@@ -55,6 +60,7 @@ class CheckInSerializer(serializers.ModelSerializer):
             "patient",
             "date",
             "plan_week",
+            "kind",
             "items",
             "session_rpe",
             "pain_during",

@@ -1,7 +1,7 @@
 """The core models, one module per concept."""
 
 from rehab.models.assessments import Assessment
-from rehab.models.checkins import CheckIn, CheckInItem, Measurement
+from rehab.models.checkins import CheckIn, CheckInItem, CheckInKind, Measurement
 from rehab.models.decisions import Alert, AlertKind, ProgressionDecision
 from rehab.models.exercises import Exercise
 from rehab.models.outbox import OutboxMessage
@@ -14,6 +14,7 @@ __all__ = [
     "Assessment",
     "CheckIn",
     "CheckInItem",
+    "CheckInKind",
     "Clinic",
     "Exercise",
     "LimitOverride",

@@ -9,13 +9,20 @@ from rehab.models.plans import Plan, PlanItem
 PAIN = [MinValueValidator(0), MaxValueValidator(10)]
 
 
+class CheckInKind(models.TextChoices):
+    SESSION = "session", "Exercise session"
+    SYMPTOMS = "symptoms", "Symptom report (no session)"
+
+
 class CheckIn(models.Model):
-    """One logged session of an active plan. At most one per plan and day."""
+    """One logged session of an active plan (at most one per plan and day), or a symptom report:
+    red flags reported on a day without a session, which alert the team but count as no session."""
 
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="checkins")
     patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="checkins")
     date = models.DateField(help_text="The day of the session, in the patient's time zone.")
     plan_week = models.PositiveSmallIntegerField(help_text="1-based week of the plan this session belongs to.")
+    kind = models.CharField(max_length=10, choices=CheckInKind.choices, default=CheckInKind.SESSION)
     logged_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
     on_behalf = models.BooleanField(default=False, help_text="Logged by staff for the patient.")
     session_rpe = models.PositiveSmallIntegerField(
@@ -36,7 +43,9 @@ class CheckIn(models.Model):
     class Meta:
         ordering = ["-date", "-id"]
         constraints = [
-            models.UniqueConstraint(fields=["plan", "date"], name="one_checkin_per_plan_day"),
+            models.UniqueConstraint(
+                fields=["plan", "date"], condition=models.Q(kind="session"), name="one_session_per_plan_day"
+            ),
             models.UniqueConstraint(fields=["logged_by", "idempotency_key"], name="checkin_idempotency_key"),
         ]
         indexes = [models.Index(fields=["plan", "plan_week"], name="checkin_plan_week_idx")]

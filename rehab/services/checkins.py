@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from planner.vocabulary import MEASURES
 from rehab.clinical import red_pain_threshold
-from rehab.models import CheckIn, CheckInItem, Measurement, Patient, Plan, PlanStatus, Role, User
+from rehab.models import CheckIn, CheckInItem, CheckInKind, Measurement, Patient, Plan, PlanStatus, Role, User
 from rehab.queue import enqueue_on_commit
 from rehab.services.errors import InvalidInput, NotAllowed
 
@@ -57,6 +57,7 @@ def checkin_record(
     pain_next_morning: int | None = None,
     red_flags: list[str] | None = None,
     notes: str = "",
+    kind: str = CheckInKind.SESSION,
 ) -> tuple[CheckIn, bool]:
     """Store a session; returns (check-in, created). A retry with the same key returns the first.
 
@@ -76,13 +77,16 @@ def checkin_record(
     _validate(plan, date, today, items)
     try:
         with transaction.atomic():
-            if CheckIn.objects.filter(plan=plan, date=date).exists():
+            if kind == CheckInKind.SYMPTOMS and not red_flags:
+                raise InvalidInput({"red_flags": ["A symptom report needs at least one red flag."]})
+            if kind == CheckInKind.SESSION and CheckIn.objects.filter(plan=plan, date=date, kind=kind).exists():
                 raise InvalidInput({"date": ["A session is already logged for this day; change it instead."]})
             checkin = CheckIn.objects.create(
                 plan=plan,
                 patient=plan.patient,
                 date=date,
                 plan_week=plan_week_of(plan, date),
+                kind=kind,
                 logged_by=actor,
                 on_behalf=actor.role != Role.PATIENT,
                 session_rpe=session_rpe,

@@ -29,6 +29,7 @@ from rehab.models import (
     Alert,
     AlertKind,
     CheckIn,
+    CheckInKind,
     LimitOverride,
     Measurement,
     Plan,
@@ -135,32 +136,38 @@ def _context(plan: Plan, engine, week: int, previous: ProgressionDecision | None
 
 def _signals(plan: Plan, week: int) -> list[CheckInSignal]:
     rows = CheckIn.objects.filter(plan=plan, plan_week=week).prefetch_related("items__plan_item__exercise")
-    return [
-        CheckInSignal(
-            checkin_id=row.pk,
-            date=row.date,
-            planned_session=True,
-            items=tuple(
-                ItemReport(
-                    slug=item.plan_item.exercise.slug,
-                    done=item.done,
-                    sets=item.sets,
-                    reps=item.reps,
-                    load_kg=float(item.load_kg) if item.load_kg is not None else None,
-                    minutes=float(item.minutes) if item.minutes is not None else None,
-                )
-                for item in row.items.all()
+    return [_symptoms_signal(row) if row.kind == CheckInKind.SYMPTOMS else _session_signal(row) for row in rows]
+
+
+def _symptoms_signal(row: CheckIn) -> CheckInSignal:
+    """A symptom report is no session: its red flags count, its pain-at-the-time is not exercise pain."""
+    return CheckInSignal(checkin_id=row.pk, date=row.date, planned_session=False, red_flags=tuple(row.red_flags))
+
+
+def _session_signal(row: CheckIn) -> CheckInSignal:
+    return CheckInSignal(
+        checkin_id=row.pk,
+        date=row.date,
+        planned_session=True,
+        items=tuple(
+            ItemReport(
+                slug=item.plan_item.exercise.slug,
+                done=item.done,
+                sets=item.sets,
+                reps=item.reps,
+                load_kg=float(item.load_kg) if item.load_kg is not None else None,
+                minutes=float(item.minutes) if item.minutes is not None else None,
             )
-            # A session logged without per-exercise detail still counts as done.
-            or (ItemReport(slug="_session", done=True),),
-            session_rpe=row.session_rpe,
-            pain_during=row.pain_during,
-            pain_after=row.pain_after,
-            pain_next_morning=row.pain_next_morning,
-            red_flags=tuple(row.red_flags),
+            for item in row.items.all()
         )
-        for row in rows
-    ]
+        # A session logged without per-exercise detail still counts as done.
+        or (ItemReport(slug="_session", done=True),),
+        session_rpe=row.session_rpe,
+        pain_during=row.pain_during,
+        pain_after=row.pain_after,
+        pain_next_morning=row.pain_next_morning,
+        red_flags=tuple(row.red_flags),
+    )
 
 
 def _strength(plan: Plan, until: date) -> list[StrengthSignal]:

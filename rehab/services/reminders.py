@@ -22,7 +22,7 @@ def patients_to_remind(today: date) -> list[tuple[int, str]]:
     """
     yesterday = today - timedelta(days=1)
     open_morning = CheckIn.objects.filter(patient=OuterRef("pk"), date=yesterday, pain_next_morning__isnull=True)
-    recent = CheckIn.objects.filter(patient=OuterRef("pk"), date__gte=today - timedelta(days=2))
+    recent = CheckIn.objects.filter(patient=OuterRef("pk"), date__gte=today - timedelta(days=2), kind="session")
     rows = (
         Patient.objects.filter(plans__status=PlanStatus.ACTIVE, plans__start_date__lte=today, reminders_opt_out=False)
         .exclude(last_reminded_on=today)

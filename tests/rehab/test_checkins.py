@@ -208,3 +208,40 @@ def test_a_red_flag_and_the_pause_are_in_the_patients_audit_trail(world, plan, d
     red_flag = next(row for row in trail if row["object"] == "alert" and row["action"] == "red_flag")
     assert "bone pain" in red_flag["reason"].lower()
     assert any("Paused at once" in row["reason"] for row in trail if row["object"].startswith("plan"))
+
+
+@time_machine.travel(TODAY, tick=False)
+def test_a_symptom_report_alerts_but_is_no_session_and_does_not_block_logging_one(
+    world, plan, django_capture_on_commit_callbacks
+):
+    from datetime import date, timedelta
+
+    from rehab.models import ProgressionDecision
+    from rehab.services.progression import plan_progress
+
+    with django_capture_on_commit_callbacks(execute=True):
+        report = _post(
+            world.patient_user,
+            {"date": "2026-11-09", "kind": "symptoms", "pain_during": 3, "pain_after": 3, "red_flags": ["swelling"]},
+            key="sym",
+        )
+    assert report.status_code == 201
+    assert Alert.objects.filter(kind=AlertKind.RED_FLAG).count() == 1
+    session = _post(world.patient_user, _payload(plan), key="session")
+    assert session.status_code == 201
+    assert CheckIn.objects.count() == 2
+
+    plan_progress(plan_id=plan.pk, as_of=date(2026, 11, 17))
+    decision = ProgressionDecision.objects.get(plan=plan, week=2)
+    assert decision.sessions_done == 1  # the report is not a session
+    assert decision.action == "pause_for_review"  # but its red flag counts
+    assert date(2026, 11, 17) - timedelta(days=8) == date(2026, 11, 9)
+
+
+def test_a_symptom_report_needs_a_red_flag(world, plan):
+    with time_machine.travel(TODAY, tick=False):
+        response = _post(
+            world.patient_user, {"date": "2026-11-09", "kind": "symptoms", "pain_during": 1, "pain_after": 1}, key="sym"
+        )
+    assert response.status_code == 400
+    assert "red_flags" in response.json()
