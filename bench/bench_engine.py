@@ -72,8 +72,10 @@ def main() -> None:
         items += len(prescription.items)
     elapsed = time.perf_counter() - started
 
-    print(f"{len(profiles)} plans ({len(library)} exercises, {items / len(profiles):.1f} items, "
-          f"{DEFAULT_WEEKS} weeks each) in {elapsed:.2f} s")
+    print(
+        f"{len(profiles)} plans ({len(library)} exercises, {items / len(profiles):.1f} items, "
+        f"{DEFAULT_WEEKS} weeks each) in {elapsed:.2f} s"
+    )
     print(f"{len(profiles) / elapsed:.0f} plans per second ({elapsed / len(profiles) * 1000:.2f} ms per plan)")
 
 

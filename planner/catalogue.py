@@ -111,13 +111,17 @@ def exercise_violations(spec: ExerciseSpec, limits: LoadLimits, profile: Profile
     # Pressure is checked whatever the tags say: a protected region must never bear weight.
     pressed = [region for region in spec.pressure_regions if region in limits.avoid_regions]
     if pressed:
-        found.append(Violation("avoid_regions",
-                               f"{spec.name} puts pressure on {_words(pressed)}, which must be protected."))
+        found.append(
+            Violation("avoid_regions", f"{spec.name} puts pressure on {_words(pressed)}, which must be protected.")
+        )
     if "end_range_stretch" in spec.tags:
         stretched = [region for region in spec.stretched_regions if region in limits.avoid_regions]
         if stretched:
-            found.append(Violation("avoid_regions", f"{spec.name} stretches {_words(stretched)} to end range, "
-                                                    "which must be protected."))
+            found.append(
+                Violation(
+                    "avoid_regions", f"{spec.name} stretches {_words(stretched)} to end range, which must be protected."
+                )
+            )
     loaded = [region for region in spec.regions_loaded if region in limits.no_loading_regions]
     if loaded:
         found.append(Violation("no_loading_regions", f"{spec.name} loads {_words(loaded)}, which must not be loaded."))
@@ -127,12 +131,17 @@ def exercise_violations(spec: ExerciseSpec, limits: LoadLimits, profile: Profile
             if missing:
                 found.append(Violation("available_equipment", f"{spec.name} needs {_words(missing)}."))
         if spec.position in profile.unavailable_positions:
-            found.append(Violation("unavailable_positions", f"{spec.name} is done {spec.position.replace('_', ' ')}, "
-                                                            "a position the patient cannot take."))
+            found.append(
+                Violation(
+                    "unavailable_positions",
+                    f"{spec.name} is done {spec.position.replace('_', ' ')}, a position the patient cannot take.",
+                )
+            )
     return found
 
 
-def allowed_exercises(catalogue: Iterable[ExerciseSpec], limits: LoadLimits,
-                      profile: Profile | None = None) -> tuple[ExerciseSpec, ...]:
+def allowed_exercises(
+    catalogue: Iterable[ExerciseSpec], limits: LoadLimits, profile: Profile | None = None
+) -> tuple[ExerciseSpec, ...]:
     """The exercises of `catalogue` that break no limit (and suit the profile, when given)."""
     return tuple(spec for spec in catalogue if not exercise_violations(spec, limits, profile))

@@ -138,8 +138,13 @@ def _equipment_needed(spec: ExerciseSpec) -> tuple[int, int]:
     return ("pool" in spec.equipment, sum(1 for item in spec.equipment if item != "none"))
 
 
-def select_exercises(component: str, allowed: Iterable[ExerciseSpec], catalogue: Iterable[ExerciseSpec],
-                     params: DoseParameters, limits: LoadLimits) -> tuple[ExerciseSpec, ...]:
+def select_exercises(
+    component: str,
+    allowed: Iterable[ExerciseSpec],
+    catalogue: Iterable[ExerciseSpec],
+    params: DoseParameters,
+    limits: LoadLimits,
+) -> tuple[ExerciseSpec, ...]:
     """Pick the component's exercises from the allowed ones (see the module docstring)."""
     by_slug = {spec.slug: spec for spec in catalogue}
     pool = _easiest_variants((spec for spec in allowed if spec.component == component), by_slug)
@@ -209,16 +214,25 @@ def _start_intensity(build: _Builder, book: Rulebook, profile: Profile):
         high = min(level.hrr_pct[1], ceiling)
         low = min(level.hrr_pct[0], high)
         targets = aerobic_targets(low, high, limits, anchors)
-        rules = unique_rules(class_rules, (anchors.intensity_classes_rule,), guidance,
-                             ceiling_rules if high < level.hrr_pct[1] else (),
-                             limits.rules_for("aerobic.hr_zone_bpm"),
-                             _rpe_ceiling_rules(targets, limits.aerobic.max_rpe, limits, "aerobic.max_rpe"))
+        rules = unique_rules(
+            class_rules,
+            (anchors.intensity_classes_rule,),
+            guidance,
+            ceiling_rules if high < level.hrr_pct[1] else (),
+            limits.rules_for("aerobic.hr_zone_bpm"),
+            _rpe_ceiling_rules(targets, limits.aerobic.max_rpe, limits, "aerobic.max_rpe"),
+        )
         return targets, rules
     load, load_rules = build.value("load_start_pct_1rm")
     ceiling, ceiling_rules = _load_ceiling(build)
     targets = resistance_targets(min(load, ceiling), limits, anchors)
-    rules = unique_rules(load_rules, ceiling_rules if load > ceiling else (), (anchors.resistance_rpe_rule,),
-                         _rpe_ceiling_rules(targets, limits.resistance.max_rpe, limits, "resistance.max_rpe"), guidance)
+    rules = unique_rules(
+        load_rules,
+        ceiling_rules if load > ceiling else (),
+        (anchors.resistance_rpe_rule,),
+        _rpe_ceiling_rules(targets, limits.resistance.max_rpe, limits, "resistance.max_rpe"),
+        guidance,
+    )
     return targets, rules
 
 
@@ -262,8 +276,9 @@ def _start_time(build: _Builder):
     return {"sets": sets, "hold_seconds": hold}, unique_rules(set_rules, hold_rules)
 
 
-def start_dose(spec: ExerciseSpec, profile: Profile, params: DoseParameters, limits: LoadLimits,
-               book: Rulebook) -> Dose:
+def start_dose(
+    spec: ExerciseSpec, profile: Profile, params: DoseParameters, limits: LoadLimits, book: Rulebook
+) -> Dose:
     """The week-1 dose for one exercise, within the limits, with a rationale for every value."""
     build = _Builder(spec, params, limits)
     frequency, frequency_rules = build.value("frequency_start")
@@ -285,9 +300,18 @@ def start_dose(spec: ExerciseSpec, profile: Profile, params: DoseParameters, lim
     return clamp_dose(dose, limits)  # limits last, whatever the dose rules said
 
 
-def _step(build: _Builder, variable: str, increment_name: str | None, ceiling_name: str, start, *,
-          every_name: str = "every_weeks", refit: str | None = None, floor_name: str | None = None,
-          limit: tuple[float, tuple[Rule, ...]] | None = None) -> ProgressionStep:
+def _step(
+    build: _Builder,
+    variable: str,
+    increment_name: str | None,
+    ceiling_name: str,
+    start,
+    *,
+    every_name: str = "every_weeks",
+    refit: str | None = None,
+    floor_name: str | None = None,
+    limit: tuple[float, tuple[Rule, ...]] | None = None,
+) -> ProgressionStep:
     """One progression step from the dose parameters, its ceiling bounded by `limit` when given."""
     increment, increment_rules = build.value(increment_name) if increment_name else (1, ())
     every, every_rules = build.value(every_name)
@@ -316,23 +340,54 @@ def progression_rule(spec: ExerciseSpec, dose: Dose, params: DoseParameters, lim
     steps = []
     if kind == "minutes":
         steps.append(_step(build, "minutes", "minutes_step", "minutes_ceiling", dose.minutes))
-        steps.append(_step(build, "frequency_per_week", None, "frequency_ceiling", dose.frequency_per_week,
-                           refit="minutes", floor_name="minutes_floor"))
+        steps.append(
+            _step(
+                build,
+                "frequency_per_week",
+                None,
+                "frequency_ceiling",
+                dose.frequency_per_week,
+                refit="minutes",
+                floor_name="minutes_floor",
+            )
+        )
     elif kind == "sets_reps":
         steps.append(_step(build, "reps", "reps_step", "reps_ceiling", dose.reps))
         steps.append(_step(build, "sets", None, "sets_ceiling", dose.sets, refit="reps", floor_name="reps_floor"))
-        steps.append(_step(build, "frequency_per_week", None, "frequency_ceiling", dose.frequency_per_week,
-                           refit="reps", floor_name="reps_floor"))
+        steps.append(
+            _step(
+                build,
+                "frequency_per_week",
+                None,
+                "frequency_ceiling",
+                dose.frequency_per_week,
+                refit="reps",
+                floor_name="reps_floor",
+            )
+        )
     else:
         hold_limit = None
         if spec.component == "flexibility":
             hold_limit = (limits.flexibility.max_hold_seconds, limits.rules_for("flexibility.max_hold_seconds"))
-        steps.append(_step(build, "hold_seconds", "hold_seconds_step", "hold_seconds_ceiling", dose.hold_seconds,
-                           limit=hold_limit))
-        steps.append(_step(build, "sets", None, "sets_ceiling", dose.sets, refit="hold_seconds",
-                           floor_name="hold_seconds_floor"))
-        steps.append(_step(build, "frequency_per_week", None, "frequency_ceiling", dose.frequency_per_week,
-                           refit="hold_seconds", floor_name="hold_seconds_floor"))
+        steps.append(
+            _step(
+                build, "hold_seconds", "hold_seconds_step", "hold_seconds_ceiling", dose.hold_seconds, limit=hold_limit
+            )
+        )
+        steps.append(
+            _step(build, "sets", None, "sets_ceiling", dose.sets, refit="hold_seconds", floor_name="hold_seconds_floor")
+        )
+        steps.append(
+            _step(
+                build,
+                "frequency_per_week",
+                None,
+                "frequency_ceiling",
+                dose.frequency_per_week,
+                refit="hold_seconds",
+                floor_name="hold_seconds_floor",
+            )
+        )
     if build.has_intensity:
         if spec.component == "aerobic":
             ceiling_name, limit = "intensity_ceiling_hrr_pct", _aerobic_intensity_ceiling(build)
@@ -340,8 +395,17 @@ def progression_rule(spec: ExerciseSpec, dose: Dose, params: DoseParameters, lim
         else:
             ceiling_name, limit = "load_ceiling_pct_1rm", _load_ceiling(build)
             start = dose.intensity_in("pct_1rm").high
-        steps.append(_step(build, "intensity", "intensity_step", ceiling_name, start,
-                           every_name="intensity_every_weeks", limit=limit))
+        steps.append(
+            _step(
+                build,
+                "intensity",
+                "intensity_step",
+                ceiling_name,
+                start,
+                every_name="intensity_every_weeks",
+                limit=limit,
+            )
+        )
     words = GROWTH_MEASURE_WORDS.get((spec.component, kind), GROWTH_MEASURE_WORDS[kind])
     return ProgressionRule(tuple(steps), limits.weekly_progression_max_pct, words)
 
@@ -351,8 +415,9 @@ def progression_rule(spec: ExerciseSpec, dose: Dose, params: DoseParameters, lim
 # ---------------------------------------------------------------------------------------------
 
 
-def prescribe(profile: Profile, catalogue: Iterable[ExerciseSpec], limits: LoadLimits,
-              rulebook: Rulebook | None = None) -> Prescription:
+def prescribe(
+    profile: Profile, catalogue: Iterable[ExerciseSpec], limits: LoadLimits, rulebook: Rulebook | None = None
+) -> Prescription:
     """FITT-VP items for the four components; exercises that break a limit never appear."""
     book = rulebook or default_rulebook()
     catalogue = tuple(catalogue)
@@ -370,11 +435,13 @@ def prescribe(profile: Profile, catalogue: Iterable[ExerciseSpec], limits: LoadL
             dose = start_dose(spec, profile, params, limits, book)
             progression = progression_rule(spec, dose, params, limits)
             step_rules = unique_rules(*(step.rules for step in progression.steps), cap_rules)
-            items.append(PrescriptionItem(
-                exercise=spec,
-                component=component,
-                dose=dose,
-                progression=progression,
-                rationale=(ValueRationale("exercise", selection_rules), ValueRationale("progression", step_rules)),
-            ))
+            items.append(
+                PrescriptionItem(
+                    exercise=spec,
+                    component=component,
+                    dose=dose,
+                    progression=progression,
+                    rationale=(ValueRationale("exercise", selection_rules), ValueRationale("progression", step_rules)),
+                )
+            )
     return Prescription(items=tuple(items), components_without_exercise=tuple(uncovered))

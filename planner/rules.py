@@ -56,19 +56,52 @@ LIMIT_COMBINE = {
 
 # Dose parameter names each dose kind needs (resolved with the "any" component as fallback).
 DOSE_PARAMETERS = {
-    "minutes": ("frequency_start", "frequency_ceiling", "every_weeks", "minutes_start", "minutes_ceiling",
-                "minutes_step", "minutes_floor"),
-    "sets_reps": ("frequency_start", "frequency_ceiling", "every_weeks", "sets_start", "sets_ceiling",
-                  "reps_start", "reps_ceiling", "reps_step", "reps_floor"),
-    "hold": ("frequency_start", "frequency_ceiling", "every_weeks", "sets_start", "sets_ceiling",
-             "hold_seconds_start", "hold_seconds_ceiling", "hold_seconds_step", "hold_seconds_floor"),
+    "minutes": (
+        "frequency_start",
+        "frequency_ceiling",
+        "every_weeks",
+        "minutes_start",
+        "minutes_ceiling",
+        "minutes_step",
+        "minutes_floor",
+    ),
+    "sets_reps": (
+        "frequency_start",
+        "frequency_ceiling",
+        "every_weeks",
+        "sets_start",
+        "sets_ceiling",
+        "reps_start",
+        "reps_ceiling",
+        "reps_step",
+        "reps_floor",
+    ),
+    "hold": (
+        "frequency_start",
+        "frequency_ceiling",
+        "every_weeks",
+        "sets_start",
+        "sets_ceiling",
+        "hold_seconds_start",
+        "hold_seconds_ceiling",
+        "hold_seconds_step",
+        "hold_seconds_floor",
+    ),
 }
 # Components whose dose carries a numeric intensity that progresses, by dose kind.
 INTENSITY_PARAMETERS = {
-    ("aerobic", "minutes"): ("intensity_class_start", "intensity_ceiling_hrr_pct", "intensity_step",
-                             "intensity_every_weeks"),
-    ("resistance", "sets_reps"): ("load_start_pct_1rm", "load_ceiling_pct_1rm", "intensity_step",
-                                  "intensity_every_weeks"),
+    ("aerobic", "minutes"): (
+        "intensity_class_start",
+        "intensity_ceiling_hrr_pct",
+        "intensity_step",
+        "intensity_every_weeks",
+    ),
+    ("resistance", "sets_reps"): (
+        "load_start_pct_1rm",
+        "load_ceiling_pct_1rm",
+        "intensity_step",
+        "intensity_every_weeks",
+    ),
 }
 SELECTION_PARAMETERS = ("count",)
 
@@ -195,16 +228,21 @@ class Rulebook:
     selection_rules: tuple[Rule, ...]
     guidance: tuple[GuidanceRule, ...]
     # key -> ((tier, value, rule), ...) in data order; derived from dose_values for fast lookups.
-    dose_index: Mapping[str, tuple[tuple[str, object, Rule], ...]] = field(default_factory=dict, compare=False,
-                                                                            repr=False)
+    dose_index: Mapping[str, tuple[tuple[str, object, Rule], ...]] = field(
+        default_factory=dict, compare=False, repr=False
+    )
 
     def all_rules(self) -> tuple[Rule, ...]:
         """Every rule in the book, for listing and for checking ids are unique."""
         anchors = self.anchors
         return (
             *(r.rule for r in self.limit_rules),
-            anchors.intensity_classes_rule, anchors.resistance_rpe_rule, anchors.tanaka_rule,
-            anchors.measured_hr_max_rule, anchors.karvonen_rule, anchors.reserve_unusable_rule,
+            anchors.intensity_classes_rule,
+            anchors.resistance_rpe_rule,
+            anchors.tanaka_rule,
+            anchors.measured_hr_max_rule,
+            anchors.karvonen_rule,
+            anchors.reserve_unusable_rule,
             *(t.rule for t in self.tier_triggers),
             *(v.rule for v in self.dose_values),
             *self.selection_rules,
@@ -342,8 +380,9 @@ def _check_rulebook(book: Rulebook) -> None:
                 raise RuleDataError(f"{value.rule.id}: unknown intensity class {item!r}")
 
 
-def load_rulebook(limit_rules_path: Path | str = LIMIT_RULES_PATH,
-                  dose_rules_path: Path | str = DOSE_RULES_PATH) -> Rulebook:
+def load_rulebook(
+    limit_rules_path: Path | str = LIMIT_RULES_PATH, dose_rules_path: Path | str = DOSE_RULES_PATH
+) -> Rulebook:
     """Read and validate a Rulebook from JSON files (a clinic's own, or the shipped defaults)."""
     with open(limit_rules_path, encoding="utf-8") as limit_file:
         limit_data = json.load(limit_file)

@@ -49,8 +49,14 @@ DEFAULT_WEEKS = 12
 # everything else in whole units. The arithmetic below runs on integers of these units.
 UNITS_PER_VALUE = {"minutes": 2}
 DAYS_IN_WEEK = 7
-RATIONALE_FIELD = {"minutes": "time", "sets": "time", "reps": "time", "hold_seconds": "time",
-                   "frequency_per_week": "frequency_per_week", "intensity": "intensity"}
+RATIONALE_FIELD = {
+    "minutes": "time",
+    "sets": "time",
+    "reps": "time",
+    "hold_seconds": "time",
+    "frequency_per_week": "frequency_per_week",
+    "intensity": "intensity",
+}
 
 
 def _units(dose: Dose, variable: str):
@@ -92,9 +98,7 @@ def _grow_variable(dose: Dose, step: ProgressionStep, cap: int, limits: LoadLimi
     """
     per_value = UNITS_PER_VALUE.get(step.variable, 1)
     current = _units(dose, step.variable)
-    top = min(current + floor(step.increment * per_value),
-              floor(step.ceiling * per_value),
-              _within(current, cap))
+    top = min(current + floor(step.increment * per_value), floor(step.ceiling * per_value), _within(current, cap))
     if top <= current:
         return None
     if step.variable == "intensity":
@@ -118,8 +122,9 @@ def _add_bout(dose: Dose, step: ProgressionStep, cap: int) -> Dose | None:
     return replace(dose, **{step.variable: count + 1, step.refit: _from_units(step.refit, refitted)})
 
 
-def next_dose(previous: Dose, item: PrescriptionItem, week: int, limits: LoadLimits,
-              rulebook: Rulebook | None = None) -> tuple[Dose, str | None]:
+def next_dose(
+    previous: Dose, item: PrescriptionItem, week: int, limits: LoadLimits, rulebook: Rulebook | None = None
+) -> tuple[Dose, str | None]:
     """The dose for `week` (2, 3, ...) after `previous`, and the variable that grew (None: held)."""
     book = rulebook or default_rulebook()
     cap = _cap_hundredths(min(item.progression.max_weekly_growth_pct, limits.weekly_progression_max_pct))
@@ -143,16 +148,18 @@ def next_dose(previous: Dose, item: PrescriptionItem, week: int, limits: LoadLim
     return previous, None
 
 
-def schedule(items: Iterable[PrescriptionItem], limits: LoadLimits, weeks: int = DEFAULT_WEEKS,
-             rulebook: Rulebook | None = None) -> tuple[PlanWeek, ...]:
+def schedule(
+    items: Iterable[PrescriptionItem], limits: LoadLimits, weeks: int = DEFAULT_WEEKS, rulebook: Rulebook | None = None
+) -> tuple[PlanWeek, ...]:
     """Week-by-week doses for `weeks` weeks; week 1 is each item's starting dose."""
     if weeks < 1:
         raise ValueError("a plan lasts at least one week")
     book = rulebook or default_rulebook()
     items = tuple(items)
     current = [clamp_dose(item.dose, limits) for item in items]
-    plan = [PlanWeek(1, tuple(ScheduledDose(item.slug, dose, None, 0.0) for item, dose in zip(items, current,
-                                                                                                  strict=True)))]
+    plan = [
+        PlanWeek(1, tuple(ScheduledDose(item.slug, dose, None, 0.0) for item, dose in zip(items, current, strict=True)))
+    ]
     for number in range(2, weeks + 1):
         doses = []
         for index, item in enumerate(items):
@@ -165,8 +172,14 @@ def schedule(items: Iterable[PrescriptionItem], limits: LoadLimits, weeks: int =
     return tuple(plan)
 
 
-def build_plan(profile: Profile, catalogue: Iterable[ExerciseSpec] | None = None, *, weeks: int = DEFAULT_WEEKS,
-               rulebook: Rulebook | None = None, adjustments: Iterable[LimitAdjustment] = ()) -> Plan:
+def build_plan(
+    profile: Profile,
+    catalogue: Iterable[ExerciseSpec] | None = None,
+    *,
+    weeks: int = DEFAULT_WEEKS,
+    rulebook: Rulebook | None = None,
+    adjustments: Iterable[LimitAdjustment] = (),
+) -> Plan:
     """The whole engine in one call: limits (with clinician adjustments), prescription, schedule."""
     book = rulebook or default_rulebook()
     library = load_default_catalogue() if catalogue is None else tuple(catalogue)

@@ -38,10 +38,23 @@ from planner.types import (
 )
 
 PROFILE_TUPLE_FIELDS = ("heterotopic_ossification_regions", "avoid_regions", "unavailable_positions")
-PROFILE_FIELDS = ("age", "sex", "bone_fragility", "vertebral_fracture", "heterotopic_ossification_regions",
-                  "inflammation_activity", "pain_at_rest", "resting_hr", "measured_hr_max", "beta_blocker",
-                  "cardiopulmonary_status", "avoid_regions", "available_equipment", "unavailable_positions",
-                  "sedentary")
+PROFILE_FIELDS = (
+    "age",
+    "sex",
+    "bone_fragility",
+    "vertebral_fracture",
+    "heterotopic_ossification_regions",
+    "inflammation_activity",
+    "pain_at_rest",
+    "resting_hr",
+    "measured_hr_max",
+    "beta_blocker",
+    "cardiopulmonary_status",
+    "avoid_regions",
+    "available_equipment",
+    "unavailable_positions",
+    "sedentary",
+)
 
 
 class _Encoder:
@@ -56,14 +69,18 @@ class _Encoder:
         return [rule.id for rule in rules]
 
     def index(self) -> dict:
-        return {rule_id: {"text": rule.text, "evidence": rule.evidence, "source": rule.source}
-                for rule_id, rule in self.rules.items()}
+        return {
+            rule_id: {"text": rule.text, "evidence": rule.evidence, "source": rule.source}
+            for rule_id, rule in self.rules.items()
+        }
 
 
 class _Decoder:
     def __init__(self, data: Mapping):
-        self.index = {rule_id: Rule(rule_id, entry["text"], entry["evidence"], entry["source"])
-                      for rule_id, entry in data.get("rule_index", {}).items()}
+        self.index = {
+            rule_id: Rule(rule_id, entry["text"], entry["evidence"], entry["source"])
+            for rule_id, entry in data.get("rule_index", {}).items()
+        }
 
     def rules(self, ids) -> tuple[Rule, ...]:
         try:
@@ -187,8 +204,15 @@ def _dose_back(data: Mapping, dec: _Decoder) -> Dose:
 def _progression(rule: ProgressionRule, enc: _Encoder) -> dict:
     return {
         "steps": [
-            {"variable": s.variable, "increment": s.increment, "every_weeks": s.every_weeks, "ceiling": s.ceiling,
-             "refit": s.refit, "floor": s.floor, "rules": enc.ids(s.rules)}
+            {
+                "variable": s.variable,
+                "increment": s.increment,
+                "every_weeks": s.every_weeks,
+                "ceiling": s.ceiling,
+                "refit": s.refit,
+                "floor": s.floor,
+                "rules": enc.ids(s.rules),
+            }
             for s in rule.steps
         ],
         "max_weekly_growth_pct": rule.max_weekly_growth_pct,
@@ -198,8 +222,9 @@ def _progression(rule: ProgressionRule, enc: _Encoder) -> dict:
 
 def _progression_back(data: Mapping, dec: _Decoder) -> ProgressionRule:
     steps = tuple(
-        ProgressionStep(s["variable"], s["increment"], s["every_weeks"], s["ceiling"], s["refit"], s["floor"],
-                        dec.rules(s["rules"]))
+        ProgressionStep(
+            s["variable"], s["increment"], s["every_weeks"], s["ceiling"], s["refit"], s["floor"], dec.rules(s["rules"])
+        )
         for s in data["steps"]
     )
     return ProgressionRule(steps, data["max_weekly_growth_pct"], data["growth_measure"])
@@ -233,8 +258,12 @@ def _scheduled(entry: ScheduledDose, enc: _Encoder, previous: dict | None = None
         if previous.get(entry.exercise_slug) == entry.dose.rationale:
             del dose["rationale"]
         previous[entry.exercise_slug] = entry.dose.rationale
-    return {"exercise_slug": entry.exercise_slug, "dose": dose, "changed": entry.changed,
-            "growth_pct": entry.growth_pct}
+    return {
+        "exercise_slug": entry.exercise_slug,
+        "dose": dose,
+        "changed": entry.changed,
+        "growth_pct": entry.growth_pct,
+    }
 
 
 def _scheduled_back(data: Mapping, dec: _Decoder, previous: dict | None = None) -> ScheduledDose:
@@ -255,13 +284,16 @@ def _week_back(data: Mapping, dec: _Decoder, previous: dict | None = None) -> Pl
 
 
 def _prescription(prescription: Prescription, enc: _Encoder) -> dict:
-    return {"items": [_item(item, enc) for item in prescription.items],
-            "components_without_exercise": list(prescription.components_without_exercise)}
+    return {
+        "items": [_item(item, enc) for item in prescription.items],
+        "components_without_exercise": list(prescription.components_without_exercise),
+    }
 
 
 def _prescription_back(data: Mapping, dec: _Decoder) -> Prescription:
-    return Prescription(tuple(_item_back(item, dec) for item in data["items"]),
-                        tuple(data["components_without_exercise"]))
+    return Prescription(
+        tuple(_item_back(item, dec) for item in data["items"]), tuple(data["components_without_exercise"])
+    )
 
 
 def _plan(plan: Plan, enc: _Encoder) -> dict:

@@ -6,9 +6,7 @@ No decisions here: the builders in planner/document.py decide what is said, reha
 from django.utils import timezone
 
 from planner import document as doc
-from planner import serialize
-from planner.types import Profile
-from rehab.clinical import active_catalogue, progression_config
+from rehab.clinical import active_catalogue, profile_from_assessment, progression_config
 from rehab.models import Alert, Assessment, CheckIn, CheckInKind, LimitOverride, Measurement, Plan, ProgressionDecision
 from rehab.services.plans import engine_plan
 
@@ -65,7 +63,7 @@ def report_pdf_document(plan: Plan) -> doc.ReportDocument:
         doc.AssessmentEntry(
             assessed_on=row.assessed_on,
             assessed_by=row.assessed_by.display_name if row.assessed_by else "",
-            profile=_profile_of(patient, row),
+            profile=profile_from_assessment(patient, row),
             notes=row.notes,
         )
         for row in Assessment.objects.filter(patient=patient).select_related("assessed_by").order_by("assessed_on")
@@ -126,16 +124,7 @@ def report_pdf_document(plan: Plan) -> doc.ReportDocument:
     )
 
 
-def _profile_of(patient, assessment) -> Profile:
-    from rehab.clinical import profile_from_assessment
-
-    return profile_from_assessment(patient, assessment)
-
-
 def plan_file_name(plan: Plan, kind: str = "plan") -> str:
     from django.utils.text import slugify
 
     return f"{kind}-{slugify(plan.patient.last_name) or 'patient'}-{plan.start_date.isoformat()}.pdf"
-
-
-__all__ = ["plan_file_name", "plan_pdf_document", "report_pdf_document", "serialize"]

@@ -102,7 +102,8 @@ def _edited_dose(current: Dose, changes: dict, limits: LoadLimits) -> Dose:
         ) from None
 
 
-def _overridden_slugs(plan: Plan) -> frozenset[str]:
+def overridden_slugs(plan: Plan) -> frozenset[str]:
+    """Exercises whose dose a physiotherapist accepted above a limit: they are held, never re-clamped."""
     return frozenset(
         LimitOverride.objects.filter(plan=plan, item__isnull=False).values_list("item__exercise__slug", flat=True)
     )
@@ -167,7 +168,7 @@ def plan_item_update(
         )
     # Every overridden item (this one included, if overridden now) keeps its accepted dose: clamping
     # the other items' doses here would silently undo an override recorded earlier.
-    held = _overridden_slugs(plan)
+    held = overridden_slugs(plan)
     engine = reschedule_from(engine, week, {slug: new_dose}, held=held, keep_as_given=held)
     what = reason.strip() or "Dose edited"
     if override is not None:

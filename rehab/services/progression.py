@@ -4,11 +4,11 @@ Idempotent by construction: the plan row is locked, an existing decision for the
 returned unchanged, and the unique (plan, week) constraint stops a second writer.
 """
 
+from dataclasses import replace
 from datetime import date, timedelta
 
 from django.db import IntegrityError, transaction
 from django.db.models import Max
-from django.utils import timezone
 
 from planner import serialize
 from planner.editing import reschedule_from
@@ -30,14 +30,13 @@ from rehab.models import (
     AlertKind,
     CheckIn,
     CheckInKind,
-    LimitOverride,
     Measurement,
     Plan,
     PlanStatus,
     ProgressionDecision,
 )
 from rehab.queue import enqueue_on_commit
-from rehab.services.plans import engine_plan
+from rehab.services.plans import engine_plan, overridden_slugs
 
 RUNNING = (PlanStatus.ACTIVE, PlanStatus.PAUSED)
 
@@ -176,8 +175,6 @@ def _strength(plan: Plan, until: date) -> list[StrengthSignal]:
 
 
 def _held(decided: EngineDecision) -> EngineDecision:
-    from dataclasses import replace
-
     items = tuple(replace(item, dose=item.previous, changed_variable=None, direction=None) for item in decided.items)
     return replace(decided, action="hold", items=items)
 
@@ -225,9 +222,7 @@ def _store(plan: Plan, week: int, decided: EngineDecision, context: WeekContext)
 def _apply(plan: Plan, engine, week: int, decided: EngineDecision, row: ProgressionDecision) -> None:
     summary = "; ".join(reason.text for reason in decided.reasons[:3])
     if week < plan.weeks:
-        overridden = frozenset(
-            LimitOverride.objects.filter(plan=plan, item__isnull=False).values_list("item__exercise__slug", flat=True)
-        )
+        overridden = overridden_slugs(plan)
         doses = dict(decided.new_doses)
         kept = set()
         for item in decided.items:
@@ -285,7 +280,3 @@ def _alerts(plan: Plan, week: int, decided: EngineDecision, row: ProgressionDeci
             message=f"{name} logged no session in week {week}; the dose is held and the patient reminded.",
         )
         enqueue_on_commit("rehab.tasks.remind_patient", plan.patient_id, "no_checkins")
-
-
-def today_for_sweep() -> date:
-    return timezone.localdate()

@@ -214,7 +214,7 @@ def test_a_red_flag_and_the_pause_are_in_the_patients_audit_trail(world, plan, d
 def test_a_symptom_report_alerts_but_is_no_session_and_does_not_block_logging_one(
     world, plan, django_capture_on_commit_callbacks
 ):
-    from datetime import date, timedelta
+    from datetime import date
 
     from rehab.models import ProgressionDecision
     from rehab.services.progression import plan_progress
@@ -235,7 +235,6 @@ def test_a_symptom_report_alerts_but_is_no_session_and_does_not_block_logging_on
     decision = ProgressionDecision.objects.get(plan=plan, week=2)
     assert decision.sessions_done == 1  # the report is not a session
     assert decision.action == "pause_for_review"  # but its red flag counts
-    assert date(2026, 11, 17) - timedelta(days=8) == date(2026, 11, 9)
 
 
 def test_a_symptom_report_needs_a_red_flag(world, plan):
