@@ -136,6 +136,51 @@ RED_FLAGS = (
         "Sudden bone pain, a suspected fracture or new back pain",
         "Stop and do not put weight on it. Call your clinic today, or go to the emergency department.",
     ),
+    # Section 8b of the clinical reference adds these.
+    (
+        "palpitations",
+        "Palpitations or an irregular heartbeat",
+        "Stop and sit down. If it does not settle within a few minutes, or you feel faint or have chest pain, "
+        "call an ambulance.",
+    ),
+    (
+        "fall",
+        "A fall, with or without injury",
+        "Do not exercise again today. If you hurt a bone or your back, do not put weight on it and call your "
+        "clinic or go to the emergency department.",
+    ),
+    (
+        "leg_numbness",
+        "Numbness, tingling, coldness or a colour change in a leg",
+        "Stop and do not sit or lean on the sore area. Call your clinic today; go to the emergency department "
+        "if the leg is cold, pale or you cannot move it.",
+    ),
+    (
+        "mass_discharge",
+        "Discharge or pus from a calcified area",
+        "Cover it with a clean dressing and do not exercise on it. Call your clinic or doctor today.",
+    ),
+    ("rash_flare", "Your rash is flaring", "Do not exercise today. Call your clinic today."),
+    (
+        "muscle_pain_lasting",
+        "Severe muscle pain or swelling that has lasted more than a day",
+        "Do not exercise. Call your clinic today.",
+    ),
+    (
+        "exhaustion_next_day",
+        "Exhaustion that has lasted into the next day",
+        "Rest today and do not exercise. Call your clinic today.",
+    ),
+    (
+        "breathless_at_rest",
+        "A new cough, or breathlessness while resting",
+        "Do not exercise. Call your clinic or doctor today; call an ambulance if you struggle to breathe.",
+    ),
+    (
+        "low_oxygen",
+        "Oxygen reading below 90 %, or 4 points or more below your usual",
+        "Stop and rest sitting upright. If it does not come back up within a few minutes, call an ambulance.",
+    ),
 )
 RED_FLAG_CODES = tuple(code for code, _, _ in RED_FLAGS)
 
@@ -151,5 +196,25 @@ MEASURES = (
     ("fi3_shoulder_flexion", "FI-3 shoulder flexion", "reps", 0, 60, True),
     ("fi3_hip_flexion", "FI-3 hip flexion", "reps", 0, 60, True),
     ("fi3_neck_flexion", "FI-3 neck flexion", "reps", 0, 30, True),
+    # Disease activity (IMACS core set, Miller 2001; fatigue as a major IIM outcome): section 8c.
+    ("ck_u_l", "Creatine kinase (CK)", "U/L", 0, 100000, False),
+    ("haq_di", "HAQ-DI", "score 0-3", 0, 3, False),
+    ("patient_global", "Patient global activity", "0-10", 0, 10, False),
+    ("physician_global", "Physician global activity", "0-10", 0, 10, False),
+    ("fatigue", "Fatigue", "0-10", 0, 10, False),
 )
+# Measures that are strength tests: a baseline is needed before resistance advances (section 8c).
+STRENGTH_TEST_CODES = ("mmt8_total", "fi3_shoulder_flexion", "fi3_hip_flexion", "fi3_neck_flexion")
+# Laboratory values, which carry the lab's upper limit of normal.
+LAB_MEASURE_CODES = ("ck_u_l",)
+
+# Where a patient says it hurt, asked with every check-in (issue: pain that says where and what).
+# (code, what the patient reads)
+PAIN_SITES = (
+    ("calcified_area", "The hard lump (calcified area)"),
+    ("muscles", "My muscles"),
+    ("joints", "My joints"),
+    ("elsewhere", "Somewhere else"),
+)
+PAIN_SITE_CODES = tuple(code for code, _ in PAIN_SITES)
 MEASURE_CODES = tuple(code for code, *_ in MEASURES)

@@ -6,7 +6,7 @@ from rehab.models.decisions import Alert, AlertKind, ProgressionDecision
 from rehab.models.exercises import Exercise
 from rehab.models.outbox import OutboxMessage
 from rehab.models.people import Clinic, Patient, Role, User
-from rehab.models.plans import LimitOverride, Plan, PlanItem, PlanStatus
+from rehab.models.plans import Clearance, LimitOverride, Plan, PlanItem, PlanStatus
 
 __all__ = [
     "Alert",
@@ -15,6 +15,7 @@ __all__ = [
     "CheckIn",
     "CheckInItem",
     "CheckInKind",
+    "Clearance",
     "Clinic",
     "Exercise",
     "LimitOverride",

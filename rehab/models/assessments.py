@@ -34,6 +34,17 @@ class Assessment(models.Model):
         validators=[MinValueValidator(80), MaxValueValidator(230)],
         help_text="From an exercise test; when empty the Tanaka estimate (208 - 0.7 x age) is used.",
     )
+    resting_spo2 = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(50), MaxValueValidator(100)],
+        help_text="Pulse-oximeter reading at rest, %: the baseline for exertional desaturation.",
+    )
+    padded_pressure_regions = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="Protected regions the clinician marks as tolerating padded, short pressure (seated work allowed).",
+    )
     beta_blocker = models.BooleanField(default=False, help_text="Heart rate is then unreliable: effort (RPE) governs.")
     cardiopulmonary_status = models.CharField(max_length=12, choices=_choices(CARDIOPULMONARY_STATUS))
     avoid_regions = models.JSONField(default=list, blank=True, help_text="Body regions the plan must not load.")

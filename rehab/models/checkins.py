@@ -7,6 +7,8 @@ from rehab.models.people import Patient, User
 from rehab.models.plans import Plan, PlanItem
 
 PAIN = [MinValueValidator(0), MaxValueValidator(10)]
+HEART_RATE = [MinValueValidator(30), MaxValueValidator(230)]
+SPO2 = [MinValueValidator(50), MaxValueValidator(100)]
 
 
 class CheckInKind(models.TextChoices):
@@ -33,6 +35,32 @@ class CheckIn(models.Model):
     pain_next_morning = models.PositiveSmallIntegerField(null=True, blank=True, validators=PAIN)
     pain_next_morning_at = models.DateTimeField(null=True, blank=True)
     red_flags = models.JSONField(default=list, blank=True, help_text="Red-flag codes reported with this session.")
+    pain_regions = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="Where it hurt (planner.vocabulary.PAIN_SITES): the calcified area, muscles, joints, elsewhere.",
+    )
+    pain_item = models.ForeignKey(
+        PlanItem,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="The exercise that hurt, when the patient could tell.",
+    )
+    heart_rate_avg = models.PositiveSmallIntegerField(null=True, blank=True, validators=HEART_RATE)
+    heart_rate_max = models.PositiveSmallIntegerField(null=True, blank=True, validators=HEART_RATE)
+    spo2_min = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=SPO2, help_text="Lowest pulse-oximeter reading during the session, %."
+    )
+    supervised_by = models.ForeignKey(
+        User,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="The physiotherapist who supervised this session at the clinic.",
+    )
     notes = models.TextField(blank=True)
     idempotency_key = models.CharField(max_length=100, help_text="Client-chosen; a retry returns the first result.")
     created_at = models.DateTimeField(auto_now_add=True)
@@ -84,7 +112,14 @@ class Measurement(models.Model):
 
     patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="measurements")
     kind = models.CharField(max_length=32, db_index=True)
-    value = models.DecimalField(max_digits=7, decimal_places=1)
+    value = models.DecimalField(max_digits=8, decimal_places=2)
+    upper_limit_normal = models.DecimalField(
+        max_digits=8,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text="The lab's upper limit of normal, for laboratory values (CK in U/L).",
+    )
     measured_on = models.DateField()
     recorded_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
     notes = models.TextField(blank=True)

@@ -44,6 +44,12 @@ class AlertKind(models.TextChoices):
     STRENGTH_DROP = "strength_drop", "Strength or function dropped"
     OVERRIDE = "override", "Dose above a limit accepted with an override"
     NO_CHECKINS = "no_checkins", "No check-ins this week"
+    FLARE = "flare", "Reassessment shows a flare"
+    LIMITS_LOOSENED = "limits_loosened", "Reassessment allows looser limits (to review)"
+    RETEST_DUE = "retest_due", "Strength re-test due"
+    CK_RISE = "ck_rise", "Muscle enzymes (CK) rising"
+    AMBER_STREAK = "amber_streak", "Three amber weeks in a row"
+    VITAL_SIGNS = "vital_signs", "Heart rate or oxygen saturation outside limits"
 
 
 class Alert(models.Model):
@@ -58,6 +64,12 @@ class Alert(models.Model):
     )
     override = models.ForeignKey(
         "rehab.LimitOverride", null=True, blank=True, on_delete=models.CASCADE, related_name="alerts"
+    )
+    assessment = models.ForeignKey(
+        "rehab.Assessment", null=True, blank=True, on_delete=models.CASCADE, related_name="alerts"
+    )
+    measurement = models.ForeignKey(
+        "rehab.Measurement", null=True, blank=True, on_delete=models.CASCADE, related_name="alerts"
     )
     created_at = models.DateTimeField(auto_now_add=True)
     emailed_at = models.DateTimeField(null=True, blank=True)
@@ -78,6 +90,16 @@ class Alert(models.Model):
                 fields=["decision", "kind"],
                 condition=models.Q(decision__isnull=False),
                 name="one_alert_per_decision_kind",
+            ),
+            models.UniqueConstraint(
+                fields=["assessment", "kind"],
+                condition=models.Q(assessment__isnull=False),
+                name="one_alert_per_assessment_kind",
+            ),
+            models.UniqueConstraint(
+                fields=["measurement", "kind"],
+                condition=models.Q(measurement__isnull=False),
+                name="one_alert_per_measurement_kind",
             ),
         ]
 

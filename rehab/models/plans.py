@@ -98,3 +98,25 @@ class LimitOverride(models.Model):
 
     def __str__(self) -> str:
         return f"Override on plan {self.plan_id} by {self.created_by_id}: {self.reason[:40]}"
+
+
+class Clearance(models.Model):
+    """A clinician's medical clearance for a plan whose profile needs one before activation.
+
+    Which profiles need it is rule data (planner limits `clearance_required`); the rule ids that asked
+    for it are stored with the clearance so the record says what was cleared.
+    """
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="clearances")
+    granted_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    note = models.TextField()
+    rules = models.JSONField(default=list, help_text="Ids of the rules that required the clearance.")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"Clearance of plan {self.plan_id} by {self.granted_by_id}"
