@@ -111,6 +111,8 @@ def compute_limits(profile: Profile, rulebook: Rulebook | None = None) -> LoadLi
         no_loading_regions=value["no_loading_regions"],
         weekly_progression_max_pct=value["weekly_progression_max_pct"],
         supervision_required=value["supervision_required"],
+        clearance_required=value["clearance_required"],
+        supervised_sessions=value["supervised_sessions"],
         rules=tuple(used_rules),
         provenance=tuple(sorted(provenance.items())),
     )
@@ -180,6 +182,8 @@ ADJUSTABLE_FIELDS = {
     "no_loading_regions": ("set", None, None),
     "weekly_progression_max_pct": ("number", 0, 100),
     "supervision_required": ("bool", None, None),
+    "clearance_required": ("bool", None, None),
+    "supervised_sessions": ("int", 0, 50),
 }
 
 
@@ -250,6 +254,8 @@ LOOSENING_TESTS = {
     "no_loading_regions": lambda b, a: not set(b) <= set(a),
     "weekly_progression_max_pct": _ceiling_loosened,
     "supervision_required": lambda b, a: b and not a,
+    "clearance_required": lambda b, a: b and not a,
+    "supervised_sessions": lambda b, a: a < b,
 }
 
 

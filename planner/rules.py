@@ -52,6 +52,8 @@ LIMIT_COMBINE = {
     "no_loading_regions": "union",
     "weekly_progression_max_pct": "min",
     "supervision_required": "any",
+    "clearance_required": "any",
+    "supervised_sessions": "max",
 }
 
 # Dose parameter names each dose kind needs (resolved with the "any" component as fallback).

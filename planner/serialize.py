@@ -137,6 +137,8 @@ def _limits(limits: LoadLimits, enc: _Encoder) -> dict:
         "no_loading_regions": list(limits.no_loading_regions),
         "weekly_progression_max_pct": limits.weekly_progression_max_pct,
         "supervision_required": limits.supervision_required,
+        "clearance_required": limits.clearance_required,
+        "supervised_sessions": limits.supervised_sessions,
         "rules": enc.ids(limits.rules),
         "provenance": {path: list(ids) for path, ids in limits.provenance},
     }
@@ -155,6 +157,9 @@ def _limits_back(data: Mapping, dec: _Decoder) -> LoadLimits:
         no_loading_regions=tuple(data["no_loading_regions"]),
         weekly_progression_max_pct=data["weekly_progression_max_pct"],
         supervision_required=data["supervision_required"],
+        # Plans stored before clearances existed carry neither field.
+        clearance_required=data.get("clearance_required", False),
+        supervised_sessions=data.get("supervised_sessions", 0),
         rules=dec.rules(data["rules"]),
         provenance=tuple((path, tuple(ids)) for path, ids in data["provenance"].items()),
     )

@@ -287,6 +287,8 @@ class LoadLimits:
     weekly_progression_max_pct: cap on the week-to-week growth of any item's weekly volume
         (see planner.limits.growth_measure for the definition).
     supervision_required: a physiotherapist supervises the start.
+    clearance_required: a clinician's medical clearance is recorded before the plan may start.
+    supervised_sessions: how many sessions are supervised at the clinic before home sessions.
     rules: every rule that fired, with its text, evidence and source.
     provenance: (field path, ids of the rules that set its value) for every field above, e.g.
         ("aerobic.max_rpe", ("inflammation.active_light_aerobic",)).
@@ -303,6 +305,8 @@ class LoadLimits:
     supervision_required: bool
     rules: tuple[Rule, ...]
     provenance: tuple[tuple[str, tuple[str, ...]], ...]
+    clearance_required: bool = False
+    supervised_sessions: int = 0
 
     def rule_ids_for(self, field_path: str) -> tuple[str, ...]:
         """Ids of the rules that set `field_path` (e.g. "aerobic.max_rpe")."""
