@@ -5,9 +5,20 @@ from datetime import date
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from planner.vocabulary import MEASURES
+from planner.vocabulary import MEASURES, PAIN_SITE_CODES
 from rehab.clinical import red_pain_threshold
-from rehab.models import CheckIn, CheckInItem, CheckInKind, Measurement, Patient, Plan, PlanStatus, Role, User
+from rehab.models import (
+    CheckIn,
+    CheckInItem,
+    CheckInKind,
+    Measurement,
+    Patient,
+    Plan,
+    PlanItem,
+    PlanStatus,
+    Role,
+    User,
+)
 from rehab.queue import enqueue_on_commit
 from rehab.services.errors import InvalidInput, NotAllowed
 
@@ -58,6 +69,12 @@ def checkin_record(
     red_flags: list[str] | None = None,
     notes: str = "",
     kind: str = CheckInKind.SESSION,
+    pain_regions: list[str] | None = None,
+    pain_item: PlanItem | None = None,
+    heart_rate_avg: int | None = None,
+    heart_rate_max: int | None = None,
+    spo2_min: int | None = None,
+    supervised_by: User | None = None,
 ) -> tuple[CheckIn, bool]:
     """Store a session; returns (check-in, created). A retry with the same key returns the first.
 
@@ -97,6 +114,12 @@ def checkin_record(
                 red_flags=sorted(set(red_flags or [])),
                 notes=notes,
                 idempotency_key=idempotency_key,
+                pain_regions=[code for code in PAIN_SITE_CODES if code in set(pain_regions or [])],
+                pain_item=pain_item,
+                heart_rate_avg=heart_rate_avg,
+                heart_rate_max=heart_rate_max,
+                spo2_min=spo2_min,
+                supervised_by=supervised_by,
             )
             CheckInItem.objects.bulk_create([CheckInItem(checkin=checkin, **item) for item in items])
             if needs_follow_up(checkin):
