@@ -689,7 +689,8 @@ def change_words(previous: Dose | None, current: Dose, changed: str | None) -> s
 
 
 def _growth_words(item: PrescriptionItem, plan: Plan) -> str:
-    first = plan.weeks[0].dose_for(item.slug).dose
+    # An item that replaced another during the plan has doses only from the week it joined.
+    first = next(week.dose_for(item.slug) for week in plan.weeks if week.dose_for(item.slug)).dose
     last = plan.weeks[-1].dose_for(item.slug).dose
     weeks = len(plan.weeks)
     if first == last or weeks == 1:
@@ -928,7 +929,7 @@ def bad_day_variant(
 def _exercise_page(
     item: PrescriptionItem, plan: Plan, start_date: date, exercises_by_slug: Mapping[str, ExerciseSpec]
 ) -> ExercisePage:
-    dose = plan.weeks[0].dose_for(item.slug).dose if plan.weeks else item.dose
+    dose = (plan.weeks[0].dose_for(item.slug) or item).dose if plan.weeks else item.dose
     spec = item.exercise
     easier = bad_day_variant(item, plan, exercises_by_slug)
     if easier is not None:
@@ -1196,7 +1197,7 @@ def progress_report(
         ItemRow(
             item.exercise.name,
             item.component.capitalize(),
-            _clinical_dose(first_week.dose_for(item.slug).dose if first_week else item.dose),
+            _clinical_dose((first_week.dose_for(item.slug) or item).dose if first_week else item.dose),
             _clinical_dose(last_week.dose_for(item.slug).dose if last_week else item.dose),
         )
         for item in plan.items

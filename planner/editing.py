@@ -46,7 +46,9 @@ def reschedule_from(
     for number in range(week, len(plan.weeks) + 1):
         scheduled = []
         for item in plan.items:
-            before = previous_week.dose_for(item.slug).dose if previous_week else None
+            # An item that joined the plan this week (a replacement) has no dose the week before.
+            previous = previous_week.dose_for(item.slug) if previous_week else None
+            before = previous.dose if previous else None
             if number == week:
                 dose = doses.get(item.slug) or plan.weeks[week - 1].dose_for(item.slug).dose
                 if item.slug not in keep_as_given:

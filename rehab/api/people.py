@@ -12,6 +12,7 @@ from rehab import selectors
 from rehab.api.permissions import StaffWritesOnly
 from rehab.api.serializers import (
     ActivationLinkSerializer,
+    AssessmentCreatedSerializer,
     AssessmentSerializer,
     AuditEntrySerializer,
     PatientSerializer,
@@ -75,6 +76,18 @@ class AssessmentListCreate(ListCreateAPIView):
 
     def get_queryset(self):
         return selectors.assessments_of(self.request.user, self.kwargs["patient_id"])
+
+    @extend_schema(request=AssessmentSerializer, responses={201: AssessmentCreatedSerializer})
+    def post(self, request, *args, **kwargs):
+        """Record an assessment. Within the request it is put in force on the running plan: stricter
+        limits at once (doses clamped, forbidden exercises swapped or removed), a flare pauses the plan
+        and alerts the care team urgently, looser limits are only proposed. `running_plan` says what
+        happened (null when the patient has no running plan)."""
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        self.perform_create(serializer)
+        body = AssessmentCreatedSerializer(serializer.instance, context=self.get_serializer_context()).data
+        return Response(body, status=status.HTTP_201_CREATED)
 
     def perform_create(self, serializer):
         patient = selectors.patient_get(self.request.user, self.kwargs["patient_id"], clinical=True)

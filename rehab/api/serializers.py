@@ -3,6 +3,7 @@
 import zoneinfo
 
 from django.utils import timezone
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from planner.vocabulary import (
@@ -90,6 +91,8 @@ class AssessmentSerializer(serializers.ModelSerializer):
     pain_at_rest = serializers.IntegerField(min_value=0, max_value=10)
     resting_hr = serializers.IntegerField(min_value=30, max_value=150)
     measured_hr_max = serializers.IntegerField(min_value=80, max_value=230, required=False, allow_null=True)
+    resting_spo2 = serializers.IntegerField(min_value=50, max_value=100, required=False, allow_null=True)
+    padded_pressure_regions = VocabularyListField(BODY_REGIONS, required=False)
     assessed_by = StaffSummarySerializer(read_only=True)
 
     class Meta:
@@ -105,10 +108,12 @@ class AssessmentSerializer(serializers.ModelSerializer):
             "pain_at_rest",
             "resting_hr",
             "measured_hr_max",
+            "resting_spo2",
             "beta_blocker",
             "cardiopulmonary_status",
             "avoid_regions",
             "available_equipment",
+            "padded_pressure_regions",
             "notes",
             "created_at",
         ]
@@ -124,6 +129,57 @@ class AssessmentSerializer(serializers.ModelSerializer):
         if hr_max is not None and hr_max <= attrs.get("resting_hr", 0):
             raise serializers.ValidationError({"measured_hr_max": ["Must be above the resting heart rate."]})
         return attrs
+
+
+class RunningPlanChangeSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(
+        choices=[
+            "flare",
+            "profile",
+            "limit_tightened",
+            "limit_proposed",
+            "swapped",
+            "removed",
+            "clamped",
+            "override_released",
+        ],
+        help_text="flare / profile: an assessment field changed (flare: a flare rule fired, see rule_id); "
+        "limit_tightened: applied at once; limit_proposed: looser, NOT applied (a clinician applies it with a "
+        "reason via plans/{id}/limits/); swapped / removed: an exercise the new limits forbid; clamped: a dose "
+        "lowered from this week; override_released: an override no longer applies above a tightened limit.",
+    )
+    field = serializers.CharField(required=False, help_text="The assessment field or limit path (not for items).")
+    before = serializers.JSONField(required=False)
+    after = serializers.JSONField(required=False)
+    rule_id = serializers.CharField(required=False, allow_null=True, help_text="The flare rule that fired.")
+    exercise = serializers.CharField(required=False, help_text="Slug of the exercise (item changes).")
+    replacement = serializers.CharField(required=False, allow_null=True, help_text="Slug of its replacement.")
+    text = serializers.CharField(help_text="The change in words, as the plan history says it.")
+
+
+class RunningPlanOutcomeSerializer(serializers.Serializer):
+    id = serializers.IntegerField(help_text="The running (active or paused) plan.")
+    changes = RunningPlanChangeSerializer(many=True)
+    paused = serializers.BooleanField(help_text="Whether the plan is paused now (a flare pauses it).")
+    alert_id = serializers.IntegerField(
+        allow_null=True, help_text="The FLARE alert (urgent, emailed), else the LIMITS_LOOSENED one, else null."
+    )
+
+
+class AssessmentCreatedSerializer(AssessmentSerializer):
+    """The stored assessment and what it did to the patient's running plan."""
+
+    running_plan = serializers.SerializerMethodField(
+        help_text="What this assessment changed on the running plan, at once; null without a running plan."
+    )
+
+    class Meta(AssessmentSerializer.Meta):
+        fields = [*AssessmentSerializer.Meta.fields, "running_plan"]
+
+    @extend_schema_field(RunningPlanOutcomeSerializer(allow_null=True))
+    def get_running_plan(self, assessment):
+        outcome = getattr(assessment, "running_plan", None)
+        return outcome.as_dict() if outcome is not None else None
 
 
 class ActivationLinkSerializer(serializers.Serializer):

@@ -1,18 +1,26 @@
-"""Recording clinical assessments."""
+"""Recording clinical assessments; a new one is put in force on the running plan at once."""
 
 from django.db import transaction
 
 from rehab.models import Assessment, Patient, Role, User
 from rehab.services.errors import NotAllowed
+from rehab.services.reassessment import plan_reassess
 
 
 @transaction.atomic
 def assessment_create(*, actor: User, patient: Patient, **fields) -> Assessment:
-    """Physiotherapists and clinicians on the care team record assessments."""
+    """Physiotherapists and clinicians on the care team record assessments.
+
+    In the same transaction the patient's running plan is reassessed (rehab.services.reassessment):
+    stricter limits apply at once, a flare pauses the plan and alerts the care team, looser limits
+    are proposed. What happened is on the returned row as `running_plan` (a RunningPlanOutcome, or
+    None when the patient has no running plan); it is not stored on the assessment.
+    """
     if actor.role not in (Role.PHYSIOTHERAPIST, Role.CLINICIAN):
         raise NotAllowed("Only physiotherapists and clinicians record assessments.")
     assessment = Assessment(patient=patient, assessed_by=actor, **fields)
     assessment.full_clean()
     assessment._change_reason = "Assessment recorded"
     assessment.save()
+    assessment.running_plan = plan_reassess(actor=actor, assessment=assessment)
     return assessment
