@@ -47,11 +47,15 @@ INSTALLED_APPS = [
     "django_htmx",
     "simple_history",
     "axes",
+    "health_check",
     "rehab",
     "frontend",
 ]
 
 MIDDLEWARE = [
+    # One log line per request (method, URL template, status, duration, user id); first, so it
+    # times the whole stack and sees the 500 Django makes of an exception below it.
+    "rehab.logs.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -86,10 +90,15 @@ TEMPLATES = [
     },
 ]
 
+# Persistent connections: opening a PostgreSQL connection per request costs more than most of
+# our queries (keeping them doubled check-in throughput). Off under DEBUG because runserver starts
+# a thread per request, so a kept connection would never be reused. Health checks test a kept
+# connection before reuse, so a restarted database costs one retry instead of a 500.
 DATABASES = {
     "default": dj_database_url.parse(
         env_str("DATABASE_URL", f"sqlite:///{VAR_DIR / 'db.sqlite3'}"),
-        conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 0),
+        conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 0 if DEBUG else 600),
+        conn_health_checks=env_bool("DATABASE_CONN_HEALTH_CHECKS", True),
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -206,6 +215,9 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
+# /health/ reports unavailable when queued work has waited longer than this (seconds); the
+# outbox drain runs every minute, so a few minutes means the broker or beat is down.
+HEALTH_OUTBOX_MAX_AGE = env_int("HEALTH_OUTBOX_MAX_AGE", 600)
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 
 # --- REST framework ------------------------------------------------------------------------
@@ -244,6 +256,7 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "BodyRegionEnum": "planner.vocabulary.BODY_REGIONS",
         "EquipmentEnum": "planner.vocabulary.EQUIPMENT",
+        "CheckInKindEnum": "rehab.models.checkins.CheckInKind",
     },
 }
 
@@ -254,6 +267,8 @@ PATIENT_SESSION_AGE = env_int("PATIENT_SESSION_AGE", 30 * 24 * 3600)  # patients
 if not DEBUG:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
+    # Load balancers probe over plain HTTP inside the network; a redirect would read as "down".
+    SECURE_REDIRECT_EXEMPT = [r"^health/$"]
     SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
     SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
@@ -262,12 +277,30 @@ if not DEBUG:
     SECURE_CONTENT_TYPE_NOSNIFF = True
     SECURE_REFERRER_POLICY = "same-origin"
 
+# Logging: everything goes to the root logger's one console handler, so nothing prints twice.
+# One line per request comes from rehab.logs.RequestLogMiddleware (runserver's own access line is
+# dropped); django.request keeps only 5xx, each with its traceback once. LOG_FORMAT=json writes one
+# JSON object per line (the default when DEBUG is off), for a log shipper.
+LOG_FORMAT = env_str("LOG_FORMAT", "text" if DEBUG else "json")
+if LOG_FORMAT not in ("text", "json"):
+    raise ImproperlyConfigured(f"LOG_FORMAT must be text or json, not {LOG_FORMAT!r}.")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"drop_client_errors": {"()": "rehab.logs.DropClientErrors"}},
+    "formatters": {
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"},
+        "json": {"()": "rehab.logs.JsonFormatter"},
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
+    "loggers": {
+        # Django's defaults give "django" its own console handler too: every line came out twice.
+        "django": {"handlers": [], "level": "INFO", "propagate": True},
+        "django.request": {"handlers": [], "filters": ["drop_client_errors"], "propagate": True},
+        "django.server": {"handlers": [], "level": "CRITICAL", "propagate": False},
+        "django.db.backends": {"level": "INFO"},
+    },
 }
 
 # Demo seeding only: the password given to the demo logins (documented in README.md).
