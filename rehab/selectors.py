@@ -15,6 +15,8 @@ from rehab.models import (
     Alert,
     Assessment,
     CheckIn,
+    CheckInKind,
+    Clearance,
     LimitOverride,
     Measurement,
     Patient,
@@ -80,6 +82,16 @@ def plan_get(user: User, plan_id) -> Plan:
 
 def running_plan(patient: Patient) -> Plan | None:
     return patient.plans.filter(status__in=[PlanStatus.ACTIVE, PlanStatus.PAUSED]).first()
+
+
+def plan_clearances(plan: Plan) -> QuerySet[Clearance]:
+    """The plan's medical clearances, newest first. The plan was scoped when it was fetched."""
+    return Clearance.objects.filter(plan=plan).select_related("granted_by").order_by("-created_at", "-id")
+
+
+def supervised_sessions_done(plan: Plan) -> int:
+    """Sessions of the plan done at the clinic with a physiotherapist watching."""
+    return CheckIn.objects.filter(plan=plan, kind=CheckInKind.SESSION, supervised_by__isnull=False).count()
 
 
 def plan_history(plan: Plan) -> list[dict]:

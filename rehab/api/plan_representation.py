@@ -2,6 +2,8 @@
 
 from django.utils import timezone
 
+from rehab.api.clearance import plan_clearance_fields
+from rehab.clearance import plan_limits
 from rehab.models import Plan, PlanStatus
 from rehab.services.plans import current_week
 
@@ -86,6 +88,8 @@ def plan_representation(plan: Plan, *, brief: bool = False) -> dict:
             ],
             "components_without_exercise": engine["components_without_exercise"],
             "rule_index": index,
+            # Medical clearance before the start, and how many supervised sessions are done.
+            **plan_clearance_fields(plan, plan_limits(plan)),
         }
     )
     return body

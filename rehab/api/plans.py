@@ -1,7 +1,11 @@
-"""Plans: generate, read, edit a dose within the limits (or override), tighten limits, activate, history."""
+"""Plans: generate, read, edit a dose within the limits (or override), tighten limits, activate, history;
+medical clearance before the start and the sessions supervised at the clinic."""
+
+import uuid
 
 from django.db.models import Prefetch
-from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from django.http import Http404
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.generics import get_object_or_404
@@ -10,9 +14,12 @@ from rest_framework.response import Response
 
 from planner.limits import ADJUSTABLE_FIELDS
 from rehab import selectors
+from rehab.api import clearance as clearance_api
 from rehab.api.permissions import StaffWritesOnly
 from rehab.api.plan_representation import plan_representation
+from rehab.clearance import clearance_state, plan_limits
 from rehab.models import PlanItem, Role
+from rehab.services import clearance as clearance_services
 from rehab.services import plans as plan_services
 
 
@@ -61,8 +68,12 @@ PLAN_SCHEMA = inline_serializer(
         "limits": serializers.DictField(),
         "items": serializers.ListField(child=serializers.DictField()),
         "weeks": serializers.ListField(child=serializers.DictField()),
+        "clearance": clearance_api.ClearanceStateSerializer(),
+        "supervision": clearance_api.SupervisionStateSerializer(),
     },
 )
+ERROR_SCHEMA = inline_serializer("Error", {"detail": serializers.CharField()})
+FIELD_ERRORS = OpenApiResponse(description='A message per field, e.g. {"note": ["..."]}; nothing is stored.')
 
 
 class PlanViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
@@ -150,14 +161,110 @@ class PlanViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
         )
         return self._respond(plan)
 
-    @extend_schema(request=VersionSerializer, responses={200: PLAN_SCHEMA})
+    @extend_schema(
+        request=VersionSerializer,
+        responses={
+            200: PLAN_SCHEMA,
+            403: OpenApiResponse(ERROR_SCHEMA, description="Only a physiotherapist activates a plan."),
+            409: OpenApiResponse(
+                clearance_api.ClearanceRefusedSerializer,
+                description="Not a draft, a stale version, or medical clearance still awaited "
+                '(then `code` is "clearance_required" and `rules` names the rules); nothing is stored.',
+            ),
+        },
+    )
     @action(detail=True, methods=["post"])
     def activate(self, request, pk=None):
+        """Make a draft the patient's plan. Without a clearance its rules ask for: 409 naming them."""
         plan = self.get_object()
         data = VersionSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        plan = plan_services.plan_activate(actor=request.user, plan=plan, version=data.validated_data["version"])
+        try:
+            plan = plan_services.plan_activate(actor=request.user, plan=plan, version=data.validated_data["version"])
+        except clearance_services.ClearanceRequired as refused:
+            body = {
+                "detail": str(refused),
+                "code": "clearance_required",
+                "rules": [clearance_api.rule_dict(rule) for rule in refused.rules],
+            }
+            return Response(body, status=status.HTTP_409_CONFLICT)
         return self._respond(plan)
+
+    def _staff_plan(self):
+        """The plan for a care-team action; a patient never sees these actions (404, as for an unseen plan)."""
+        if self.request.user.role == Role.PATIENT:
+            raise Http404("No such plan.")
+        return self.get_object()
+
+    @extend_schema(
+        request=clearance_api.ClearanceInputSerializer,
+        responses={
+            201: clearance_api.ClearanceCreatedSerializer,
+            400: FIELD_ERRORS,
+            403: OpenApiResponse(ERROR_SCHEMA, description="Only a clinician records medical clearance."),
+            404: OpenApiResponse(ERROR_SCHEMA, description="No such plan for this user (patients included)."),
+            409: OpenApiResponse(
+                ERROR_SCHEMA, description="The plan's rules ask for no clearance, or the plan has finished."
+            ),
+        },
+    )
+    @action(detail=True, methods=["post"])
+    def clearance(self, request, pk=None):
+        """A clinician records medical clearance (with a note) for a plan whose rules ask for it.
+
+        The rules that asked are stored with it and the plan's history records it. A later clearance
+        is kept beside the earlier one. A plan whose rules ask for none answers 409 and stores nothing.
+        """
+        plan = self._staff_plan()
+        data = clearance_api.ClearanceInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        granted = clearance_services.clearance_grant(actor=request.user, plan=plan, note=data.validated_data["note"])
+        granted = selectors.plan_clearances(plan).get(pk=granted.pk)
+        body = {
+            **clearance_api.grant_dict(granted),
+            "plan": plan.pk,
+            "clearance": clearance_api.clearance_dict(clearance_state(plan, plan_limits(plan))),
+        }
+        return Response(body, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        request=clearance_api.SupervisedSessionSerializer,
+        parameters=[
+            OpenApiParameter(
+                "Idempotency-Key",
+                str,
+                OpenApiParameter.HEADER,
+                description="Client-chosen key; a retry with the same key returns the first result.",
+            ),
+        ],
+        responses={
+            201: clearance_api.SupervisedSessionSerializer,
+            200: OpenApiResponse(clearance_api.SupervisedSessionSerializer, description="A retry: the first one."),
+            400: FIELD_ERRORS,
+            403: OpenApiResponse(ERROR_SCHEMA, description="Only a physiotherapist records supervised sessions."),
+            404: OpenApiResponse(ERROR_SCHEMA, description="No such plan for this user (patients included)."),
+        },
+    )
+    @action(detail=True, methods=["post"], url_path="supervised-sessions")
+    def supervised_sessions(self, request, pk=None):
+        """A physiotherapist logs a session they supervised at the clinic, for the patient.
+
+        The body is a check-in's (the plan comes from the URL); it counts toward the supervised
+        sessions the plan's rules ask for.
+        """
+        plan = self._staff_plan()
+        serializer = clearance_api.SupervisedSessionSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        data.pop("plan_id", None)
+        key = request.headers.get("Idempotency-Key") or f"server-{uuid.uuid4()}"
+        if len(key) > 100:
+            raise serializers.ValidationError({"Idempotency-Key": ["At most 100 characters."]})
+        checkin, created = clearance_services.supervised_session_record(
+            actor=request.user, plan=plan, idempotency_key=key, **data
+        )
+        body = clearance_api.SupervisedSessionSerializer(checkin).data
+        return Response(body, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
 
     @extend_schema(request=ResumeSerializer, responses={200: PLAN_SCHEMA})
     @action(detail=True, methods=["post"])

@@ -179,12 +179,20 @@ def plan_item_update(
 
 @transaction.atomic
 def plan_activate(*, actor: User, plan: Plan, version: int | None) -> Plan:
-    """Make a draft the patient's plan; a plan already running for them is completed."""
+    """Make a draft the patient's plan; a plan already running for them is completed.
+
+    A draft whose rules ask for medical clearance starts only once a clinician has recorded it
+    (409 ClearanceRequired naming the rules otherwise).
+    """
     _require_care_staff(actor, Role.PHYSIOTHERAPIST)
     plan = Plan.objects.select_for_update().get(pk=plan.pk)
     _check_version(plan, version)
     if plan.status != PlanStatus.DRAFT:
         raise Conflict(f"Only a draft can be activated; this plan is {plan.status}.")
+    from rehab.services.clearance import require_clearance  # it builds on this module
+
+    # Before anything is written: a plan the rules keep waiting for clearance stores nothing.
+    require_clearance(plan)
     engine = engine_plan(plan)
     if not engine.items:
         raise InvalidInput({"plan": ["This plan has no exercise within the limits; adjust it before activating."]})

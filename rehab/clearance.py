@@ -1,0 +1,124 @@
+"""What a plan's rules ask before and at its start: a clinician's medical clearance, and a number of
+sessions supervised at the clinic. Read-only; the writes are in rehab.services.clearance.
+
+Which profiles need either is rule data (planner limits `clearance_required` and
+`supervised_sessions`, with their provenance); nothing here decides it. The API, the staff and
+patient pages and the PDFs all read the same two states and, for the patient, the same words.
+"""
+
+from dataclasses import dataclass
+
+from django.utils import timezone
+
+from planner import serialize
+from planner.document import date_words
+from planner.types import LoadLimits, Rule
+from rehab import selectors
+from rehab.models import Clearance, Plan
+
+
+def plan_limits(plan: Plan) -> LoadLimits:
+    """The plan's limits alone, without rebuilding every week of the engine plan."""
+    engine = plan.engine
+    return serialize.from_dict(LoadLimits, {**engine["limits"], "rule_index": engine.get("rule_index", {})})
+
+
+def clearance_rules(limits: LoadLimits) -> tuple[Rule, ...]:
+    """The rules that ask for medical clearance (none when the limits do not require it)."""
+    if not limits.clearance_required:
+        # The provenance then names the rule that set "no clearance": not a reason to ask for one.
+        return ()
+    return limits.rules_for("clearance_required")
+
+
+def covers(clearance: Clearance, rules: tuple[Rule, ...]) -> bool:
+    """A clearance counts for the rules it was given for: a rule added since asks again."""
+    return {rule.id for rule in rules} <= set(clearance.rules)
+
+
+@dataclass(frozen=True)
+class ClearanceState:
+    """required: the plan's limits ask for clearance before it starts. rules: which rules ask.
+    granted: the newest clearance that covers those rules (None while awaited or not required)."""
+
+    required: bool
+    rules: tuple[Rule, ...]
+    granted: Clearance | None
+
+    @property
+    def awaited(self) -> bool:
+        return self.required and self.granted is None
+
+
+@dataclass(frozen=True)
+class SupervisionState:
+    """sessions_required: how many sessions the rules want supervised at the clinic (0: none).
+    sessions_done: the plan's sessions with a supervising physiotherapist recorded."""
+
+    sessions_required: int
+    sessions_done: int
+    rules: tuple[Rule, ...] = ()
+
+    @property
+    def required(self) -> bool:
+        return self.sessions_required > 0
+
+    @property
+    def remaining(self) -> int:
+        return max(self.sessions_required - self.sessions_done, 0)
+
+    @property
+    def next_at_clinic(self) -> bool:
+        """The patient's next session is a supervised one at the clinic."""
+        return self.remaining > 0
+
+
+def clearance_state(plan: Plan, limits: LoadLimits) -> ClearanceState:
+    rules = clearance_rules(limits)
+    granted = None
+    if rules:
+        granted = next((c for c in selectors.plan_clearances(plan) if covers(c, rules)), None)
+    return ClearanceState(required=bool(rules), rules=rules, granted=granted)
+
+
+def supervision_state(plan: Plan, limits: LoadLimits) -> SupervisionState:
+    wanted = limits.supervised_sessions
+    return SupervisionState(
+        sessions_required=wanted,
+        sessions_done=selectors.supervised_sessions_done(plan) if wanted else 0,
+        rules=limits.rules_for("supervised_sessions") if wanted else (),
+    )
+
+
+def supervision_words(state: SupervisionState) -> str:
+    """What the patient reads while supervised sessions remain ("" once they are done)."""
+    if not state.next_at_clinic:
+        return ""
+    return (
+        "Your next session is at the clinic with your physiotherapist "
+        f"({state.sessions_done} of {state.sessions_required} supervised sessions done)."
+    )
+
+
+def supervision_staff_words(state: SupervisionState) -> str:
+    """The same status in the care team's words (pages and the clinician's report)."""
+    if not state.required:
+        return "No supervised sessions are required."
+    if state.remaining:
+        return (
+            f"Supervised start: {state.sessions_done} of {state.sessions_required} supervised sessions done; "
+            f"the next {state.remaining} {'is' if state.remaining == 1 else 'are'} at the clinic."
+        )
+    return f"Supervised start complete: {state.sessions_done} of {state.sessions_required} supervised sessions done."
+
+
+def clearance_staff_words(state: ClearanceState) -> str:
+    """Clearance status for the care team: what asked for it and whether it was given."""
+    if not state.required:
+        return "Medical clearance: not required by this plan's rules."
+    why = " ".join(rule.text for rule in state.rules)
+    if state.granted is None:
+        return f"Medical clearance: awaited. {why}"
+    granted = state.granted
+    on = date_words(timezone.localdate(granted.created_at), year=True)
+    return f"Medical clearance given by {granted.granted_by.display_name} on {on}: “{granted.note}”. {why}"
