@@ -24,7 +24,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import date
+from datetime import date, timedelta
 from fractions import Fraction
 
 from planner.limits import add_rationale, clamp_dose, growth_within_cap
@@ -33,9 +33,12 @@ from planner.progression_rules import ProgressionConfig, default_progression_con
 from planner.rules import Rulebook, default_rulebook
 from planner.schedule import CANONICAL_INTENSITY, RATIONALE_FIELD, UNITS_PER_VALUE, next_dose
 from planner.types import Dose, LoadLimits, ProgressionRule, Rule
-from planner.vocabulary import MEASURES, RED_FLAG_CODES, RED_FLAGS
+from planner.vocabulary import MEASURES, PAIN_SITE_CODES, RED_FLAG_CODES, RED_FLAGS, STRENGTH_TEST_CODES
 
 LIGHTS = ("green", "amber", "red")
+DECISION_FLAGS = ("retest_due", "ck_rising", "amber_streak", "hr_above_zone", "no_strength_baseline")
+# Regions whose load means a joint is working (a "joints" pain concerns the items that load them).
+JOINT_REGION_PREFIXES = ("neck", "shoulder", "elbow", "wrist_hand", "hip", "knee", "ankle_foot", "lower_back")
 ACTIONS = ("advance", "hold", "regress", "pause_for_review")
 TIME_VARIABLE = {"minutes": "minutes", "sets_reps": "reps", "hold": "hold_seconds"}
 DOSE_VARIABLES = ("frequency_per_week", "minutes", "sets", "reps", "hold_seconds", "intensity")
@@ -98,6 +101,10 @@ class CheckInSignal:
     pain_during, pain_after: 0-10 NRS, or None when not given.
     pain_next_morning: 0-10 NRS the morning after, or None when not given (yet).
     red_flags: vocabulary.RED_FLAG_CODES reported with this check-in.
+    pain_sites: vocabulary.PAIN_SITE_CODES where it hurt; () when not said (general pain).
+    pain_slug: the exercise that hurt, when the patient could tell; None otherwise.
+    heart_rate_avg / heart_rate_max: bpm logged for the session, or None.
+    spo2_min: lowest pulse-oximeter reading during the session, %, or None.
     """
 
     checkin_id: int
@@ -109,10 +116,22 @@ class CheckInSignal:
     pain_after: int | None = None
     pain_next_morning: int | None = None
     red_flags: tuple[str, ...] = ()
+    pain_sites: tuple[str, ...] = ()
+    pain_slug: str | None = None
+    heart_rate_avg: int | None = None
+    heart_rate_max: int | None = None
+    spo2_min: int | None = None
 
     def __post_init__(self):
         for name in ("pain_during", "pain_after", "pain_next_morning"):
             _check_int(getattr(self, name), 0, 10, name)
+        for name in ("heart_rate_avg", "heart_rate_max"):
+            _check_int(getattr(self, name), 30, 230, name)
+        _check_int(self.spo2_min, 50, 100, "spo2_min")
+        unknown_sites = [code for code in self.pain_sites if code not in PAIN_SITE_CODES]
+        if unknown_sites:
+            raise ValueError(f"unknown pain sites: {', '.join(map(str, unknown_sites))}")
+        object.__setattr__(self, "pain_sites", tuple(code for code in PAIN_SITE_CODES if code in self.pain_sites))
         _check_int(self.session_rpe, 6, 20, "session_rpe")
         unknown = [code for code in self.red_flags if code not in RED_FLAG_CODES]
         if unknown:
@@ -161,12 +180,14 @@ class ItemState:
     slug: the exercise. dose: this week's dose. progression: the item's ProgressionRule.
     held_dose: the dose held before the last regression while the item is still below it (the
         item climbs back to it first); None otherwise. Take it from the previous ItemDecision.
+    regions_loaded: BODY_REGIONS the exercise works (to find the items a localized pain concerns).
     """
 
     slug: str
     dose: Dose
     progression: ProgressionRule
     held_dose: Dose | None = None
+    regions_loaded: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -181,6 +202,13 @@ class WeekContext:
         when there was none, or it had no data).
     weeks_since_regression: 1 when the previous decision was a regression, 2 the week after, ...;
         None when there has been no regression. next_week_context keeps it.
+    amber_weeks_before: amber weeks in a row just before this one (next_week_context keeps it).
+    week_end: the last day of the week (strength re-tests are judged on it); None: not judged.
+    strength_gate: inflammatory myopathy: resistance advances only with a recent strength test and
+        no CK rise (clinical-reference 8c).
+    resting_spo2: SpO2 at rest from the assessment, %, or None.
+    protected_regions: regions with calcified masses (a "calcified area" pain concerns the items
+        that work them).
     """
 
     week: int
@@ -191,9 +219,16 @@ class WeekContext:
     previous_action: str | None = None
     previous_mean_pain: float | None = None
     weeks_since_regression: int | None = None
+    amber_weeks_before: int = 0
+    week_end: date | None = None
+    strength_gate: bool = False
+    resting_spo2: int | None = None
+    protected_regions: tuple[str, ...] = ()
 
     def __post_init__(self):
         _check_int(self.week, 1, 10_000, "week")
+        _check_int(self.amber_weeks_before, 0, 10_000, "amber_weeks_before")
+        _check_int(self.resting_spo2, 50, 100, "resting_spo2")
         _check_int(self.sessions_planned, 0, 50, "sessions_planned")
         _check_int(self.baseline_pain, 0, 10, "baseline_pain")
         if self.previous_light not in (*LIGHTS, None):
@@ -254,7 +289,8 @@ class ProgressionDecision:
     items: one ItemDecision per item, in the context's order. review_required: a clinician must look
     (pause, or a strength drop). remind_patient: no check-ins this week. mean_pain: mean of every pain
     score of the week (None without any); pass it on as previous_mean_pain. sessions_done /
-    sessions_planned: for adherence.
+    sessions_planned: for adherence. flags: what the care team must be told besides a pause
+    (DECISION_FLAGS: "retest_due", "ck_rising", "amber_streak", "hr_above_zone", ...).
     """
 
     week: int
@@ -267,6 +303,7 @@ class ProgressionDecision:
     mean_pain: float | None
     sessions_done: int
     sessions_planned: int
+    flags: tuple[str, ...] = ()
 
     @property
     def new_doses(self) -> tuple[tuple[str, Dose], ...]:
@@ -330,29 +367,36 @@ def _read_pain(checkins: Sequence[CheckInSignal], context: WeekContext, found: _
     config = found.config
     green, amber, baseline = config.pain_green_max, config.pain_amber_max, context.baseline_pain
     scored = [c for c in checkins if c.worst_exercise_pain is not None]
-    too_high = [c for c in scored if c.worst_exercise_pain > amber]
-    raised = [c for c in scored if green < c.worst_exercise_pain <= amber]
+    # Judged against the patient's usual pain (pain at rest): no rise over it is green however high it
+    # is; red needs both the absolute cut-point and a meaningful rise (rule pain_rise_red).
+    too_high = [c for c in scored if _exercise_pain_light(c.worst_exercise_pain, baseline, config) == "red"]
+    raised = [c for c in scored if _exercise_pain_light(c.worst_exercise_pain, baseline, config) == "amber"]
+    usual = f" (usual pain {baseline}/10)" if baseline > green else ""
     if too_high:
         worst = max(too_high, key=lambda c: (c.worst_exercise_pain, c.date))
         found.add(
             "red",
             "pain_amber_max",
-            f"Pain above {amber}/10 during or after exercise in "
-            f"{_plural(len(too_high), 'check-in')} (worst {worst.worst_exercise_pain}/10 on {worst.date}).",
+            f"Pain above {amber}/10 and {config.pain_rise_red} or more points over the usual {baseline}/10 during "
+            f"or after exercise in {_plural(len(too_high), 'check-in')} (worst {worst.worst_exercise_pain}/10 on "
+            f"{worst.date}).",
             too_high,
         )
+        found.add("red", "pain_rise_red", "Judged against the patient's usual pain.", too_high)
     if raised:
         found.add(
             "amber",
             "pain_green_max",
-            f"Pain of {green + 1}-{amber}/10 during or after exercise in {_plural(len(raised), 'check-in')}.",
+            f"Pain above {max(green, baseline)}/10 during or after exercise in "
+            f"{_plural(len(raised), 'check-in')}{usual}.",
             raised,
         )
     if scored and not too_high and not raised:
         found.add(
             "ok",
             "pain_green_max",
-            f"Pain at or below {green}/10 during and after exercise in {_plural(len(scored), 'check-in')}.",
+            f"Pain at or below {max(green, baseline)}/10 during and after exercise in "
+            f"{_plural(len(scored), 'check-in')}{usual}.",
             scored,
         )
     if not scored:
@@ -408,6 +452,16 @@ def _read_pain(checkins: Sequence[CheckInSignal], context: WeekContext, found: _
         found.add("amber", "weekly_rise_amber", f"{words}: a rise of {rise:.1f}.", with_pain)
     else:
         found.add("ok", "weekly_rise_amber", f"{words}: no meaningful rise.", with_pain)
+
+
+def _exercise_pain_light(worst: int, usual: int, config: ProgressionConfig) -> str:
+    """Green at or below the green cut-point or the usual pain; red above the amber cut-point with a
+    meaningful rise over the usual pain; amber in between."""
+    if worst <= max(config.pain_green_max, usual):
+        return "green"
+    if worst > config.pain_amber_max and worst - usual >= config.pain_rise_red:
+        return "red"
+    return "amber"
 
 
 def _read_adherence(checkins: Sequence[CheckInSignal], context: WeekContext, found: _Findings) -> int:
@@ -485,6 +539,101 @@ def _read_strength(signals: Sequence[StrengthSignal], found: _Findings) -> None:
         found.add("hold", "strength_stable", "Strength or function dropped beyond measurement error: clinician review.")
     elif compared:
         found.add("ok", "strength_stable", f"No drop beyond measurement error in: {', '.join(compared)}.")
+
+
+def _read_heart_rate(
+    checkins: Sequence[CheckInSignal], context: WeekContext, limits: LoadLimits, found: _Findings
+) -> DecisionReason | None:
+    """A logged heart rate above the zone's ceiling holds the aerobic items (None: nothing to hold)."""
+    zone = limits.aerobic.hr_zone_bpm
+    if zone is None:
+        return None  # effort governs (beta blocker, unusable reserve): heart rate is not judged
+    ceiling, tolerance = zone[1], found.config.hr_max_tolerance_bpm
+    over = [
+        c
+        for c in checkins
+        if (c.heart_rate_avg is not None and c.heart_rate_avg > ceiling)
+        or (c.heart_rate_max is not None and c.heart_rate_max > ceiling + tolerance)
+    ]
+    if not over:
+        return None
+    highest = max(max(v for v in (c.heart_rate_avg, c.heart_rate_max) if v is not None) for c in over)
+    return DecisionReason(
+        found.config.rule("hr_above_zone"),
+        f"Heart rate above the zone's ceiling of {ceiling} bpm in {_plural(len(over), 'session')} (up to "
+        f"{highest} bpm): the aerobic items are held this week.",
+        _ids(over),
+    )
+
+
+def _read_disease_activity(
+    signals: Sequence[StrengthSignal], context: WeekContext, found: _Findings
+) -> tuple[DecisionReason | None, tuple[str, ...]]:
+    """The reason resistance may not advance (strength test missing or due, CK rising), and the flags."""
+    config = found.config
+    ck = sorted((s for s in signals if s.kind == "ck_u_l"), key=lambda s: s.date)
+    if len(ck) >= 2 and ck[-1].value >= ck[0].value * config.ck_rise_factor - EPSILON:
+        reason = DecisionReason(
+            config.rule("ck_rising"),
+            f"CK {_num(ck[-1].value)} U/L on {ck[-1].date}, {_num(ck[-1].value / ck[0].value)} times the "
+            f"baseline of {_num(ck[0].value)} U/L on {ck[0].date} (hold at {config.ck_rise_factor} times).",
+        )
+        found.review.append(reason)
+        return reason, ("ck_rising",)
+    if not context.strength_gate or context.week_end is None:
+        return None, ()
+    tests = [s for s in signals if s.kind in STRENGTH_TEST_CODES and s.date <= context.week_end]
+    if not tests:
+        return (
+            DecisionReason(
+                config.rule("no_strength_baseline"),
+                "No MMT-8 or FI-3 has been recorded yet: resistance is held until a baseline strength test.",
+            ),
+            ("no_strength_baseline",),
+        )
+    latest = max(s.date for s in tests)
+    age = (context.week_end - latest).days
+    if age > config.strength_retest_days:
+        return (
+            DecisionReason(
+                config.rule("strength_retest_due"),
+                f"Strength re-test due: the last MMT-8 or FI-3 was on {latest}, {age} days before the end of "
+                f"the week (re-test every {config.strength_retest_days} days).",
+            ),
+            ("retest_due",),
+        )
+    return None, ()
+
+
+def _items_for_pain(checkin: CheckInSignal, context: WeekContext) -> set[str] | None:
+    """The items a check-in's pain concerns, or None when the pain was general (or cannot be placed)."""
+    if "elsewhere" in checkin.pain_sites or (not checkin.pain_sites and checkin.pain_slug is None):
+        return None
+    slugs = {item.slug for item in context.items if item.slug == checkin.pain_slug}
+    for item in context.items:
+        regions = set(item.regions_loaded)
+        if "calcified_area" in checkin.pain_sites and regions & set(context.protected_regions):
+            slugs.add(item.slug)
+        if "muscles" in checkin.pain_sites and item.dose.component in ("resistance", "aerobic"):
+            slugs.add(item.slug)
+        if "joints" in checkin.pain_sites and any(r.startswith(JOINT_REGION_PREFIXES) for r in regions):
+            slugs.add(item.slug)
+    return slugs or None
+
+
+def _localized_pain(week: Sequence[CheckInSignal], found: _Findings, context: WeekContext) -> set[str] | None:
+    """The items that the red pain concerns, when every red check-in placed it; None for general pain."""
+    red_ids = {checkin_id for reason in found.red for checkin_id in reason.checkin_ids}
+    red_checkins = [c for c in week if c.checkin_id in red_ids]
+    if not red_checkins:
+        return None
+    concerned: set[str] = set()
+    for checkin in red_checkins:
+        slugs = _items_for_pain(checkin, context)
+        if slugs is None:
+            return None
+        concerned |= slugs
+    return concerned
 
 
 def _read_red_flags(checkins: Sequence[CheckInSignal], config: ProgressionConfig) -> list[DecisionReason]:
@@ -796,7 +945,19 @@ def decide_progression(
         _read_rpe(week, context, limits, found)
     else:
         found.add("missing", "no_checkins", "No check-ins this week.")
-    _read_strength(tuple(strength), found)
+    strength = tuple(strength)
+    _read_strength(strength, found)
+    # Reasons that hold single items of an otherwise advancing week: slug -> reason.
+    item_gates: dict[str, DecisionReason] = {}
+    flags: list[str] = []
+    heart_rate = _read_heart_rate(week, context, limits, found)
+    if heart_rate is not None:
+        flags.append("hr_above_zone")
+        item_gates.update({i.slug: heart_rate for i in context.items if i.dose.component == "aerobic"})
+    activity, activity_flags = _read_disease_activity(strength, context, found)
+    if activity is not None:
+        flags.extend(activity_flags)
+        item_gates.update({i.slug: activity for i in context.items if i.dose.component == "resistance"})
     since = _weeks_since_regression(context)
     if since is not None and since <= config.hold_after_regress_weeks:
         found.add(
@@ -807,6 +968,15 @@ def decide_progression(
         )
 
     light = found.light
+    if light == "amber" and context.amber_weeks_before + 1 >= found.config.amber_streak_weeks:
+        flags.append("amber_streak")
+        found.review.append(
+            DecisionReason(
+                found.config.rule("amber_streak"),
+                f"{_plural(context.amber_weeks_before + 1, 'amber week')} in a row: holding is no longer enough.",
+            )
+        )
+    localized = _localized_pain(week, found, context) if light == "red" else None
     if red_flags:
         action, lead = "pause_for_review", red_flags
     elif light == "red" and context.previous_light == "red":
@@ -815,6 +985,15 @@ def decide_progression(
             DecisionReason(
                 config.rule("two_red_weeks"), "A second red week in a row.", _ids(c for c in week if c.pain_scores())
             )
+        ]
+    elif light == "red" and localized is not None:
+        action = "regress"
+        lead = [
+            DecisionReason(config.rule("red"), "A red week: the exercises that hurt go back one step."),
+            DecisionReason(
+                config.rule("localized_pain"),
+                f"The pain was placed in {_plural(len(localized), 'exercise')}: only those regress, the rest are held.",
+            ),
         ]
     elif light == "red":
         action, lead = "regress", [DecisionReason(config.rule("red"), "A red week: each item goes back one step.")]
@@ -826,14 +1005,18 @@ def decide_progression(
         lead = [DecisionReason(config.rule("green"), "A green week: each item may grow one step.")]
 
     behind = lead + found.red + found.amber + found.missing + found.hold + (found.ok if action == "advance" else [])
-    reasons = tuple(behind + found.review)
+    gate_reasons = [r for r in dict.fromkeys(item_gates.values()) if action == "advance"]
+    reasons = tuple(behind + gate_reasons + found.review)
     why = unique_rules(reason.rule for reason in behind)
     items = []
     for item in context.items:
-        if action == "regress":
+        if action == "regress" and (localized is None or item.slug in localized):
             items.append(_regress_item(item, limits, book, config, why))
+        elif action == "regress":
+            rule = config.rule("localized_pain")
+            items.append(_hold_item(item, limits, (rule,), "Held: the pain was not in this exercise."))
         elif action == "advance":
-            shortfall = _item_shortfall(item, week, context, config)
+            shortfall = item_gates.get(item.slug) or _item_shortfall(item, week, context, config)
             if shortfall is None:
                 items.append(_advance_item(item, context.week + 1, limits, book, config, why))
             else:
@@ -853,6 +1036,7 @@ def decide_progression(
         mean_pain=found.mean_pain,
         sessions_done=sessions_done,
         sessions_planned=context.sessions_planned,
+        flags=tuple(flag for flag in DECISION_FLAGS if flag in flags),
     )
 
 
@@ -878,11 +1062,18 @@ def next_week_context(
         sessions_planned=context.sessions_planned if sessions_planned is None else sessions_planned,
         baseline_pain=context.baseline_pain if baseline_pain is None else baseline_pain,
         items=tuple(
-            ItemState(item.slug, by_slug[item.slug].dose, item.progression, by_slug[item.slug].held_dose)
+            ItemState(
+                item.slug, by_slug[item.slug].dose, item.progression, by_slug[item.slug].held_dose, item.regions_loaded
+            )
             for item in context.items
         ),
         previous_light=decision.light,
         previous_action=decision.action,
         previous_mean_pain=decision.mean_pain if decision.mean_pain is not None else context.previous_mean_pain,
         weeks_since_regression=since,
+        amber_weeks_before=context.amber_weeks_before + 1 if decision.light == "amber" else 0,
+        week_end=context.week_end + timedelta(days=7) if context.week_end is not None else None,
+        strength_gate=context.strength_gate,
+        resting_spo2=context.resting_spo2,
+        protected_regions=context.protected_regions,
     )

@@ -116,6 +116,67 @@ DEFAULT_PROGRESSION_RULES: dict = {
             "source": "Design default; clinical-reference 1b (<50 %1RM for muscular endurance, 20-50 % for power "
             "in older adults)",
         },
+        "pain_rise_red": {
+            "value": 2,
+            "id": "progression.pain.rise_over_usual",
+            "text": "Pain during or after exercise is judged against the patient's usual pain (pain at rest): "
+            "at or below the usual level it is green, a rise under 2 points or up to 5/10 is amber, and above "
+            "5/10 with a rise of 2 points or more is red. So high resting pain can be green when it does not rise.",
+            "evidence": "D",
+            "source": f"{_REF3} (pain-monitoring model: pain must not rise); Farrar et al. 2001, Pain 94:149 "
+            "(NRS MCID 2 points; a larger raw change is needed at high baseline)",
+        },
+        "spo2_floor_pct": {
+            "value": 90,
+            "id": "safety.spo2.floor",
+            "text": "An oxygen saturation below 90 % during exercise is a red flag: stop, pause the plan and alert "
+            "the care team.",
+            "evidence": "G",
+            "source": "ACSM test-termination indications; ATS/ACCP (SpO2 < 90 %); clinical-reference 5 and 8b",
+        },
+        "spo2_drop_points": {
+            "value": 4,
+            "id": "safety.spo2.exertional_drop",
+            "text": "A fall in oxygen saturation of 4 points or more from the resting value during exercise "
+            "(exertional desaturation) is a red flag.",
+            "evidence": "R",
+            "source": "Clinical-reference 8b (ILD studies define exertional desaturation as a fall of >= 4 points)",
+        },
+        "hr_max_tolerance_bpm": {
+            "value": 10,
+            "id": "safety.heart_rate.peak_tolerance",
+            "text": "A session's average heart rate above the zone's ceiling, or its peak more than 10 bpm above "
+            "it, holds the aerobic items (amber) and the patient is told to ease off; 10 bpm is about the error "
+            "of an estimated maximum.",
+            "evidence": "D",
+            "source": "Clinical-reference 5 and 8a (Tanaka estimate error 7-11 bpm; effort governs)",
+        },
+        "strength_retest_days": {
+            "value": 28,
+            "id": "safety.strength.retest_interval",
+            "text": "In inflammatory myopathy a strength test (MMT-8 or FI-3) is needed before resistance "
+            "advances, and again every 4 weeks while it progresses; when it is due, resistance is held and the "
+            "physiotherapist is asked to re-test.",
+            "evidence": "C",
+            "source": "Clinical-reference 8c and 7 (FI-3 + MMT-8 monthly); Harris-Love 2008 (serial strength "
+            "testing); Alexanderson 2018",
+        },
+        "ck_rise_factor": {
+            "value": 1.5,
+            "id": "safety.ck.rise_factor",
+            "text": "A creatine kinase (CK) result 1.5 times the patient's baseline (first result) or more holds "
+            "resistance progression and alerts the care team.",
+            "evidence": "D",
+            "source": "Clinical-reference 8c (a CK rise above the patient's baseline by a clinic-set factor -> hold "
+            "and review); Miller 2001 (muscle enzymes in the IMACS core set)",
+        },
+        "amber_streak_weeks": {
+            "value": 3,
+            "id": "progression.amber.streak_review",
+            "text": "Three amber weeks in a row ask for clinician review: holding is no longer enough.",
+            "evidence": "D",
+            "source": f"{_REF3} (amber holds the dose); design default for when to escalate",
+        },
         "hold_after_regress_weeks": {
             "value": 1,
             "id": "progression.regress.hold_after",
@@ -271,6 +332,44 @@ DEFAULT_PROGRESSION_RULES: dict = {
             "evidence": "D",
             "source": f"{_REF3} (hold, then retry)",
         },
+        "localized_pain": {
+            "id": "progression.pain.localized_regress",
+            "text": "When the pain that made the week red was in one place (a calcified area, the muscles, the "
+            "joints) or in one exercise, only the exercises concerned go back one step; the others are held. "
+            "General pain takes back the whole plan.",
+            "evidence": "D",
+            "source": f"{_REF3} (regress what hurts; change one variable at a time)",
+        },
+        "hr_above_zone": {
+            "id": "safety.heart_rate.above_zone",
+            "text": "A logged heart rate above the zone's ceiling holds the aerobic items this week.",
+            "evidence": "D",
+            "source": "Clinical-reference 5 (Karvonen zone) and 8a (effort governs when HRmax is estimated)",
+        },
+        "no_strength_baseline": {
+            "id": "safety.strength.baseline_required",
+            "text": "In inflammatory myopathy resistance does not advance until a baseline MMT-8 or FI-3 is recorded.",
+            "evidence": "C",
+            "source": "Clinical-reference 8c; clinical-reference 3 (myositis: escalate only with stable strength)",
+        },
+        "strength_retest_due": {
+            "id": "safety.strength.retest_due",
+            "text": "Strength re-test due: resistance is held until the physiotherapist records a new MMT-8 or FI-3.",
+            "evidence": "C",
+            "source": "Clinical-reference 8c and 7 (monthly strength tests while progressing)",
+        },
+        "ck_rising": {
+            "id": "safety.ck.rising_hold",
+            "text": "Rising muscle enzymes (CK) hold resistance progression and ask for clinician review.",
+            "evidence": "D",
+            "source": "Clinical-reference 8c",
+        },
+        "amber_streak": {
+            "id": "progression.decision.amber_streak_review",
+            "text": "Three amber weeks in a row call for clinician review.",
+            "evidence": "D",
+            "source": f"{_REF3}",
+        },
         "regress_floor": {
             "id": "progression.dose.regress_floor",
             "text": "A regression never goes below the minimum bout, the minimum repetitions or one session or "
@@ -342,6 +441,13 @@ class ProgressionConfig:
     hold_after_regress_weeks: int
     strength: tuple[StrengthThreshold, ...]
     rules: tuple[tuple[str, Rule], ...]
+    pain_rise_red: int = 2
+    spo2_floor_pct: int = 90
+    spo2_drop_points: int = 4
+    hr_max_tolerance_bpm: int = 10
+    strength_retest_days: int = 28
+    ck_rise_factor: float = 1.5
+    amber_streak_weeks: int = 3
 
     def rule(self, key: str) -> Rule:
         """The rule behind a parameter or decision, e.g. rule("pain_amber_max") or rule("red_flag")."""
@@ -371,6 +477,13 @@ PARAMETER_KEYS = (
     "regress_floor_pct_hrr",
     "regress_floor_pct_1rm",
     "hold_after_regress_weeks",
+    "pain_rise_red",
+    "spo2_floor_pct",
+    "spo2_drop_points",
+    "hr_max_tolerance_bpm",
+    "strength_retest_days",
+    "ck_rise_factor",
+    "amber_streak_weeks",
 )
 DECISION_KEYS = tuple(DEFAULT_PROGRESSION_RULES["decisions"])
 
@@ -397,7 +510,7 @@ def _coerce(key: str, raw):
         return tuple(raw)
     if isinstance(raw, bool) or not isinstance(raw, int | float):
         raise ValueError("must be a number")
-    if key in ("weekly_rise_amber", "weekly_rise_red", "regress_step_pct"):
+    if key in ("weekly_rise_amber", "weekly_rise_red", "regress_step_pct", "ck_rise_factor"):
         return float(raw)
     if not float(raw).is_integer():
         raise ValueError("must be a whole number")
@@ -425,6 +538,19 @@ def _check(values: dict) -> dict[str, str]:
             errors[key] = "must be between 0 and 100"
     if not 0 <= values["hold_after_regress_weeks"] <= 12:
         errors["hold_after_regress_weeks"] = "must be between 0 and 12"
+    bounds = {
+        "pain_rise_red": (1, 10),
+        "spo2_floor_pct": (70, 100),
+        "spo2_drop_points": (1, 30),
+        "hr_max_tolerance_bpm": (0, 60),
+        "strength_retest_days": (7, 365),
+        "amber_streak_weeks": (2, 12),
+    }
+    for key, (low, high) in bounds.items():
+        if not low <= values[key] <= high:
+            errors[key] = f"must be between {low} and {high}"
+    if not values["ck_rise_factor"] > 1:
+        errors["ck_rise_factor"] = "must be above 1"
     return errors
 
 
@@ -513,3 +639,16 @@ def adjust_config(
     }
     rules = tuple((key, replaced.get(key, rule)) for key, rule in config.rules)
     return replace(config, **values, rules=rules)
+
+
+# Diagnoses (free text on the patient record) that make a profile an inflammatory myopathy, for the
+# strength-test gate of clinical-reference 8c; active inflammation in the assessment does too (the
+# assessment's inflammation is myositis, fasciitis or panniculitis activity).
+INFLAMMATORY_MYOPATHY_WORDS = ("myositis", "myopathy")
+
+
+def is_inflammatory_myopathy(diagnoses, inflammation_activity: str) -> bool:
+    """True when the strength-test gate applies (rule safety.strength.retest_interval)."""
+    if inflammation_activity != "inactive":
+        return True
+    return any(word in str(diagnosis).lower() for diagnosis in diagnoses for word in INFLAMMATORY_MYOPATHY_WORDS)

@@ -9,7 +9,7 @@ from rest_framework.generics import ListCreateAPIView
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
-from planner.vocabulary import MEASURE_CODES, MEASURES, RED_FLAG_CODES
+from planner.vocabulary import LAB_MEASURE_CODES, MEASURE_CODES, MEASURES, PAIN_SITE_CODES, RED_FLAG_CODES
 from rehab import selectors
 from rehab.api.fields import VocabularyListField
 from rehab.api.permissions import StaffWritesOnly
@@ -50,6 +50,31 @@ class CheckInSerializer(serializers.ModelSerializer):
     pain_during = serializers.IntegerField(min_value=0, max_value=10)
     pain_after = serializers.IntegerField(min_value=0, max_value=10)
     pain_next_morning = serializers.IntegerField(min_value=0, max_value=10, required=False, allow_null=True)
+    pain_regions = VocabularyListField(
+        PAIN_SITE_CODES,
+        required=False,
+        help_text="Where it hurt: the calcified area, the muscles, the joints, elsewhere. Pain placed in one area "
+        "or exercise regresses only the exercises concerned; general pain regresses the whole plan.",
+    )
+    pain_item = serializers.PrimaryKeyRelatedField(
+        queryset=PlanItem.objects.select_related("exercise"),
+        required=False,
+        allow_null=True,
+        help_text="The plan item (exercise) that hurt, when the patient can tell.",
+    )
+    heart_rate_avg = serializers.IntegerField(min_value=30, max_value=230, required=False, allow_null=True)
+    heart_rate_max = serializers.IntegerField(min_value=30, max_value=230, required=False, allow_null=True)
+    spo2_min = serializers.IntegerField(
+        min_value=50,
+        max_value=100,
+        required=False,
+        allow_null=True,
+        help_text="Lowest pulse-oximeter reading during the session, %. Below 90 %, or 4 points or more below "
+        "the resting value, is a red flag: the plan pauses and the care team is alerted.",
+    )
+    supervised_by = serializers.CharField(
+        source="supervised_by.display_name", read_only=True, default=None, help_text="Supervising physiotherapist."
+    )
     advice = serializers.SerializerMethodField()
 
     class Meta:
@@ -67,6 +92,12 @@ class CheckInSerializer(serializers.ModelSerializer):
             "pain_after",
             "pain_next_morning",
             "red_flags",
+            "pain_regions",
+            "pain_item",
+            "heart_rate_avg",
+            "heart_rate_max",
+            "spo2_min",
+            "supervised_by",
             "notes",
             "on_behalf",
             "created_at",
@@ -149,12 +180,20 @@ class CheckInViewSet(
 
 class MeasurementSerializer(serializers.ModelSerializer):
     kind = serializers.ChoiceField(choices=MEASURE_CODES)
-    value = serializers.DecimalField(max_digits=7, decimal_places=1)
+    value = serializers.DecimalField(max_digits=8, decimal_places=2)
+    upper_limit_normal = serializers.DecimalField(
+        max_digits=8,
+        decimal_places=2,
+        min_value=0,
+        required=False,
+        allow_null=True,
+        help_text="The lab's upper limit of normal (CK, U/L); only for laboratory values.",
+    )
     unit = serializers.SerializerMethodField()
 
     class Meta:
         model = Measurement
-        fields = ["id", "kind", "value", "unit", "measured_on", "notes", "created_at"]
+        fields = ["id", "kind", "value", "unit", "upper_limit_normal", "measured_on", "notes", "created_at"]
         read_only_fields = ["id", "created_at"]
 
     def get_unit(self, measurement) -> str:
@@ -165,6 +204,10 @@ class MeasurementSerializer(serializers.ModelSerializer):
         if not low <= attrs["value"] <= high:
             unit = MEASURE_UNITS[attrs["kind"]]
             raise serializers.ValidationError({"value": [f"Must be between {low} and {high} {unit}."]})
+        if attrs.get("upper_limit_normal") is not None and attrs["kind"] not in LAB_MEASURE_CODES:
+            raise serializers.ValidationError(
+                {"upper_limit_normal": ["Only laboratory values (CK) carry an upper limit of normal."]}
+            )
         return attrs
 
 

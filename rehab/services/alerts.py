@@ -3,8 +3,11 @@
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from planner import serialize
+from planner.types import Plan as EnginePlan
+from planner.vitals import LOW_OXYGEN, heart_rate_findings, oxygen_findings
 from planner.vocabulary import RED_FLAGS
-from rehab.clinical import red_pain_threshold
+from rehab.clinical import progression_config, red_pain_threshold
 from rehab.models import Alert, AlertKind, CheckIn, LimitOverride, Plan, PlanStatus, User
 from rehab.queue import enqueue_on_commit
 from rehab.services.errors import Conflict, InvalidInput, NotAllowed
@@ -14,9 +17,23 @@ RED_FLAG_LABELS = {code: label for code, label, _advice in RED_FLAGS}
 RED_FLAG_ADVICE = {code: advice for code, _label, advice in RED_FLAGS}
 
 
+def vital_sign_findings(checkin: CheckIn) -> list:
+    """Oxygen and heart rate outside the patient's limits in this session (planner.vitals)."""
+    if checkin.spo2_min is None and checkin.heart_rate_avg is None and checkin.heart_rate_max is None:
+        return []
+    config = progression_config()
+    found = oxygen_findings(checkin.spo2_min, checkin.plan.assessment.resting_spo2, config)
+    if checkin.heart_rate_avg is not None or checkin.heart_rate_max is not None:
+        limits = serialize.from_dict(EnginePlan, checkin.plan.engine).limits
+        found += heart_rate_findings(checkin.heart_rate_avg, checkin.heart_rate_max, limits, config)
+    return found
+
+
 def patient_advice(checkin: CheckIn) -> list[str]:
     """What the patient is told to do now, in plain words, after logging this session."""
     advice = [RED_FLAG_ADVICE[code] for code in checkin.red_flags if code in RED_FLAG_ADVICE]
+    # The heart-rate advice (not a stop rule: the aerobic items are held at the week's end).
+    advice += [f.advice for f in vital_sign_findings(checkin) if f.rule.id == "safety.heart_rate.above_zone"]
     threshold = red_pain_threshold()
     if any(
         p is not None and p > threshold for p in (checkin.pain_during, checkin.pain_after, checkin.pain_next_morning)
@@ -25,7 +42,13 @@ def patient_advice(checkin: CheckIn) -> list[str]:
             "Your pain was high. Stop the exercises for now and rest. Your care team has been told "
             "and will contact you about what to do next."
         )
-    if advice:
+    if advice and (
+        checkin.red_flags
+        or any(
+            p is not None and p > threshold
+            for p in (checkin.pain_during, checkin.pain_after, checkin.pain_next_morning)
+        )
+    ):
         advice.append("Your plan is paused until your care team has looked at this.")
     return advice
 
@@ -42,7 +65,12 @@ def checkin_follow_up(*, checkin_id: int) -> list[Alert]:
         plan = Plan.objects.select_for_update().get(pk=checkin.plan_id)
         specs = []
         if checkin.red_flags:
-            labels = ", ".join(RED_FLAG_LABELS.get(code, code) for code in checkin.red_flags)
+            # A measured desaturation says its numbers rather than the patient's wording.
+            oxygen = [f.text for f in vital_sign_findings(checkin) if f.rule.id.startswith("safety.spo2.")]
+            labels = ", ".join(
+                " ".join(oxygen) if code == LOW_OXYGEN and oxygen else RED_FLAG_LABELS.get(code, code)
+                for code in checkin.red_flags
+            )
             specs.append(
                 (AlertKind.RED_FLAG, f"{checkin.patient.full_name} reported: {labels} (session of {checkin.date}).")
             )

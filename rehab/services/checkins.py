@@ -5,9 +5,12 @@ from datetime import date
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from planner.vocabulary import MEASURES, PAIN_SITE_CODES
-from rehab.clinical import red_pain_threshold
+from planner.vitals import LOW_OXYGEN, oxygen_findings
+from planner.vocabulary import LAB_MEASURE_CODES, MEASURES, PAIN_SITE_CODES
+from rehab.clinical import progression_config, red_pain_threshold
 from rehab.models import (
+    Alert,
+    AlertKind,
     CheckIn,
     CheckInItem,
     CheckInKind,
@@ -22,11 +25,19 @@ from rehab.models import (
 from rehab.queue import enqueue_on_commit
 from rehab.services.errors import InvalidInput, NotAllowed
 
+RUNNING = (PlanStatus.ACTIVE, PlanStatus.PAUSED)
 MEASURE_RANGES = {code: (low, high) for code, _label, _unit, low, high, _better in MEASURES}
 
 
 def plan_week_of(plan: Plan, day: date) -> int:
     return (day - plan.start_date).days // 7 + 1
+
+
+def vital_sign_red_flags(plan: Plan, spo2_min: int | None) -> list[str]:
+    """A desaturation during exercise is a stop rule: it becomes the red flag "low_oxygen"."""
+    if oxygen_findings(spo2_min, plan.assessment.resting_spo2, progression_config()):
+        return [LOW_OXYGEN]
+    return []
 
 
 def needs_follow_up(checkin: CheckIn) -> bool:
@@ -36,7 +47,7 @@ def needs_follow_up(checkin: CheckIn) -> bool:
     return bool(checkin.red_flags) or any(p is not None and p > threshold for p in pains)
 
 
-def _validate(plan: Plan, day: date, today: date, items: list[dict]) -> None:
+def _validate(plan: Plan, day: date, today: date, items: list[dict], pain_item: PlanItem | None = None) -> None:
     errors: dict[str, list[str]] = {}
     if day > today:
         errors["date"] = ["A session cannot be logged for a day that has not come yet."]
@@ -51,6 +62,8 @@ def _validate(plan: Plan, day: date, today: date, items: list[dict]) -> None:
         errors["items"] = ["Each item must be an exercise of this plan."]
     elif len(item_ids) != len(items):
         errors["items"] = ["Each exercise may appear only once."]
+    if pain_item is not None and (pain_item.plan_id != plan.pk or pain_item.exercise.slug not in in_plan):
+        errors["pain_item"] = ["The exercise that hurt must be an exercise of this plan."]
     if errors:
         raise InvalidInput(errors)
 
@@ -91,7 +104,10 @@ def checkin_record(
         raise NotAllowed("A clinic admin cannot log sessions.")
     items = items or []
     today = plan.patient.today()
-    _validate(plan, date, today, items)
+    _validate(plan, date, today, items, pain_item)
+    if heart_rate_avg is not None and heart_rate_max is not None and heart_rate_avg > heart_rate_max:
+        raise InvalidInput({"heart_rate_max": ["The highest heart rate cannot be below the average."]})
+    red_flags = sorted(set(red_flags or []) | set(vital_sign_red_flags(plan, spo2_min)))
     try:
         with transaction.atomic():
             if kind == CheckInKind.SYMPTOMS and not red_flags:
@@ -165,12 +181,62 @@ def checkin_add_red_flags(*, actor: User, checkin: CheckIn, red_flags: list[str]
 
 
 @transaction.atomic
-def measurement_record(*, actor: User, patient: Patient, kind: str, value, measured_on: date, notes: str = ""):
+def measurement_record(
+    *,
+    actor: User,
+    patient: Patient,
+    kind: str,
+    value,
+    measured_on: date,
+    notes: str = "",
+    upper_limit_normal=None,
+):
+    """Store a measure; a CK at or above the rule's factor times the patient's first CK alerts the team."""
     if actor.role not in (Role.PHYSIOTHERAPIST, Role.CLINICIAN):
         raise NotAllowed("Only physiotherapists and clinicians record measurements.")
     low, high = MEASURE_RANGES[kind]
     if not low <= float(value) <= high:
         raise InvalidInput({"value": [f"{kind} must be between {low} and {high}."]})
-    return Measurement.objects.create(
-        patient=patient, kind=kind, value=value, measured_on=measured_on, recorded_by=actor, notes=notes
+    if upper_limit_normal is not None and kind not in LAB_MEASURE_CODES:
+        raise InvalidInput({"upper_limit_normal": ["Only laboratory values (CK) carry an upper limit of normal."]})
+    measurement = Measurement.objects.create(
+        patient=patient,
+        kind=kind,
+        value=value,
+        upper_limit_normal=upper_limit_normal,
+        measured_on=measured_on,
+        recorded_by=actor,
+        notes=notes,
     )
+    if kind == "ck_u_l":
+        _alert_on_ck_rise(measurement)
+    return measurement
+
+
+def _alert_on_ck_rise(measurement: Measurement) -> None:
+    baseline = (
+        Measurement.objects.filter(patient=measurement.patient, kind="ck_u_l", measured_on__lte=measurement.measured_on)
+        .exclude(pk=measurement.pk)
+        .order_by("measured_on", "id")
+        .first()
+    )
+    factor = progression_config().ck_rise_factor
+    if baseline is None or baseline.value <= 0 or float(measurement.value) < float(baseline.value) * factor:
+        return
+    ratio = float(measurement.value) / float(baseline.value)
+    ceiling = (
+        f" (upper limit of normal {measurement.upper_limit_normal:g} U/L)" if measurement.upper_limit_normal else ""
+    )
+    alert = Alert.objects.create(
+        patient=measurement.patient,
+        plan=Plan.objects.filter(patient=measurement.patient, status__in=RUNNING).first(),
+        kind=AlertKind.CK_RISE,
+        urgent=True,
+        measurement=measurement,
+        message=(
+            f"{measurement.patient.full_name}: CK {measurement.value:g} U/L on {measurement.measured_on}{ceiling}, "
+            f"{ratio:.1f} times the baseline of {baseline.value:g} U/L on {baseline.measured_on}. Resistance "
+            "progression is held at the next weekly decision; please review."
+        ),
+    )
+    enqueue_on_commit("rehab.tasks.email_alert", alert.pk, inline_if_broker_down=True)

@@ -23,6 +23,7 @@ from planner.progression import (
 from planner.progression import (
     ProgressionDecision as EngineDecision,
 )
+from planner.progression_rules import is_inflammatory_myopathy
 from planner.types import Dose
 from rehab.clinical import progression_config
 from rehab.models import (
@@ -112,6 +113,7 @@ def _context(plan: Plan, engine, week: int, previous: ProgressionDecision | None
     this_week = engine.weeks[week - 1]
     carry = previous.carry if previous else {}
     held = carry.get("held_doses", {})
+    assessment = plan.assessment
     return WeekContext(
         week=week,
         sessions_planned=_sessions_planned(d.dose for d in this_week.doses),
@@ -122,6 +124,7 @@ def _context(plan: Plan, engine, week: int, previous: ProgressionDecision | None
                 dose=this_week.dose_for(item.slug).dose,
                 progression=item.progression,
                 held_dose=serialize.from_dict(Dose, held[item.slug]) if held.get(item.slug) else None,
+                regions_loaded=item.exercise.regions_loaded,
             )
             for item in engine.items
             if this_week.dose_for(item.slug) is not None
@@ -130,11 +133,20 @@ def _context(plan: Plan, engine, week: int, previous: ProgressionDecision | None
         previous_action=previous.action if previous else None,
         previous_mean_pain=carry.get("mean_pain"),
         weeks_since_regression=carry.get("weeks_since_regression"),
+        amber_weeks_before=carry.get("amber_weeks", 0),
+        week_end=_week_end(plan, week),
+        strength_gate=is_inflammatory_myopathy(plan.patient.diagnoses, assessment.inflammation_activity),
+        resting_spo2=assessment.resting_spo2,
+        protected_regions=tuple(assessment.heterotopic_ossification_regions),
     )
 
 
 def _signals(plan: Plan, week: int) -> list[CheckInSignal]:
-    rows = CheckIn.objects.filter(plan=plan, plan_week=week).prefetch_related("items__plan_item__exercise")
+    rows = (
+        CheckIn.objects.filter(plan=plan, plan_week=week)
+        .select_related("pain_item__exercise")
+        .prefetch_related("items__plan_item__exercise")
+    )
     return [_symptoms_signal(row) if row.kind == CheckInKind.SYMPTOMS else _session_signal(row) for row in rows]
 
 
@@ -166,6 +178,11 @@ def _session_signal(row: CheckIn) -> CheckInSignal:
         pain_after=row.pain_after,
         pain_next_morning=row.pain_next_morning,
         red_flags=tuple(row.red_flags),
+        pain_sites=tuple(row.pain_regions),
+        pain_slug=row.pain_item.exercise.slug if row.pain_item_id else None,
+        heart_rate_avg=row.heart_rate_avg,
+        heart_rate_max=row.heart_rate_max,
+        spo2_min=row.spo2_min,
     )
 
 
@@ -215,6 +232,7 @@ def _store(plan: Plan, week: int, decided: EngineDecision, context: WeekContext)
             },
             "mean_pain": decided.mean_pain if decided.mean_pain is not None else context.previous_mean_pain,
             "weeks_since_regression": since,
+            "amber_weeks": context.amber_weeks_before + 1 if decided.light == "amber" else 0,
         },
     )
 
@@ -258,7 +276,7 @@ def _alerts(plan: Plan, week: int, decided: EngineDecision, row: ProgressionDeci
         )
         enqueue_on_commit("rehab.tasks.email_alert", alert.pk, inline_if_broker_down=True)
     elif (
-        decided.review_required
+        any(reason.rule.id.startswith("progression.strength.") for reason in decided.reasons)
         and not plan.alerts.filter(kind=AlertKind.STRENGTH_DROP, acknowledged_at__isnull=True).exists()
     ):
         # One open strength alert at a time: an untested drop is re-read every week until re-tested.
@@ -270,6 +288,7 @@ def _alerts(plan: Plan, week: int, decided: EngineDecision, row: ProgressionDeci
             decision=row,
             message=f"{name}: week {week} held and review requested. {summary}",
         )
+    _flag_alerts(plan, week, decided, row)
     if decided.remind_patient and plan.status == PlanStatus.ACTIVE:
         Alert.objects.create(
             patient=plan.patient,
@@ -280,3 +299,42 @@ def _alerts(plan: Plan, week: int, decided: EngineDecision, row: ProgressionDeci
             message=f"{name} logged no session in week {week}; the dose is held and the patient reminded.",
         )
         enqueue_on_commit("rehab.tasks.remind_patient", plan.patient_id, "no_checkins")
+
+
+# Decision flags that become an alert for the care team: (kind, urgent, what it asks of them).
+FLAG_ALERTS = {
+    "no_strength_baseline": (AlertKind.RETEST_DUE, False, "record a baseline MMT-8 or FI-3: resistance is held"),
+    "retest_due": (AlertKind.RETEST_DUE, False, "strength re-test due (MMT-8 or FI-3): resistance is held"),
+    "ck_rising": (AlertKind.CK_RISE, True, "CK is rising: resistance progression is held; please review"),
+    "amber_streak": (AlertKind.AMBER_STREAK, False, "three amber weeks in a row; please review the plan"),
+}
+
+
+def _flag_alerts(plan: Plan, week: int, decided: EngineDecision, row: ProgressionDecision) -> None:
+    """One open alert per kind and plan: a re-read flag does not pile up alerts week after week."""
+    name = plan.patient.full_name
+    for flag in decided.flags:
+        if flag not in FLAG_ALERTS:
+            continue
+        kind, urgent, ask = FLAG_ALERTS[flag]
+        if plan.alerts.filter(kind=kind, acknowledged_at__isnull=True).exists():
+            continue
+        detail = next((r.text for r in decided.reasons if r.rule.id in _FLAG_RULES.get(flag, ())), "")
+        alert = Alert.objects.create(
+            patient=plan.patient,
+            plan=plan,
+            kind=kind,
+            urgent=urgent,
+            decision=row,
+            message=f"{name}, week {week}: {ask}. {detail}".strip(),
+        )
+        if urgent:
+            enqueue_on_commit("rehab.tasks.email_alert", alert.pk, inline_if_broker_down=True)
+
+
+_FLAG_RULES = {
+    "no_strength_baseline": ("safety.strength.baseline_required",),
+    "retest_due": ("safety.strength.retest_due",),
+    "ck_rising": ("safety.ck.rising_hold",),
+    "amber_streak": ("progression.decision.amber_streak_review",),
+}
