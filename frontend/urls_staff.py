@@ -2,6 +2,7 @@
 
 from django.urls import path
 
+from frontend import views_clearance
 from frontend import views_staff as views
 
 urlpatterns = [
@@ -17,6 +18,12 @@ urlpatterns = [
     path("plans/<int:plan_id>/", views.plan_review, name="plan"),
     path("plans/<int:plan_id>/items/<int:item_id>/edit/", views.plan_item_edit, name="plan_item_edit"),
     path("plans/<int:plan_id>/activate/", views.plan_activate, name="plan_activate"),
+    path("plans/<int:plan_id>/clearance/", views_clearance.plan_clearance, name="plan_clearance"),
+    path(
+        "plans/<int:plan_id>/supervised-sessions/",
+        views_clearance.plan_supervised_session,
+        name="plan_supervised_session",
+    ),
     path("plans/<int:plan_id>/history/", views.plan_history, name="plan_history"),
     path("plans/<int:plan_id>/limits/", views.plan_limits, name="plan_limits"),
     path("plans/<int:plan_id>/resume/", views.plan_resume, name="plan_resume"),

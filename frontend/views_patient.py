@@ -39,6 +39,7 @@ from planner import document as words
 from planner.types import Instructions
 from planner.vocabulary import RED_FLAGS
 from rehab import selectors
+from rehab.clearance import supervision_state, supervision_words
 from rehab.models import CheckInItem, CheckInKind, Patient, Plan, PlanStatus, Role
 from rehab.progress import plan_progress_series
 from rehab.services.alerts import patient_advice
@@ -300,6 +301,8 @@ def today(request, patient: Patient):
     )
     if cards and not context["due"]:
         context["next_day"] = _next_session_day(plan, engine, day)
+    # Until the rules' supervised sessions are done, the next one is at the clinic.
+    context["at_clinic"] = supervision_words(supervision_state(plan, engine.limits))
     return render(request, "frontend/patient/today.html", context)
 
 

@@ -493,7 +493,13 @@ def shown_week(plan: Plan) -> int:
 @staff_page(*CARE)
 def plan_review(request, plan_id: int):
     """Limits with their rules, each item's FITT-VP dose and rationale, the week-by-week schedule."""
-    plan = _plan_for_page(request, plan_id)
+    return render_plan(request, _plan_for_page(request, plan_id))
+
+
+def render_plan(request, plan: Plan, *, bound: dict | None = None, status: int = 200):
+    """The plan page; `bound` carries a refused form (clearance, supervised session) to show again."""
+    from frontend.views_clearance import clearance_context  # it builds on this module
+
     items = {item.exercise.slug: item for item in plan.items.select_related("exercise")}
     context = {
         "plan": plan,
@@ -508,8 +514,9 @@ def plan_review(request, plan_id: int):
         "changed": request.GET.get("changed", ""),
         "can_edit": plan.status not in (PlanStatus.COMPLETED, PlanStatus.ARCHIVED),
         "nav": _nav(request.user),
+        **clearance_context(request.user, plan, bound),
     }
-    return render(request, "frontend/staff/plan.html", context)
+    return render(request, "frontend/staff/plan.html", context, status=status)
 
 
 # Which dose field a limit's message belongs next to.

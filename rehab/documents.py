@@ -3,9 +3,18 @@
 No decisions here: the builders in planner/document.py decide what is said, rehab/pdf.py draws.
 """
 
+from dataclasses import replace
+
 from django.utils import timezone
 
 from planner import document as doc
+from rehab.clearance import (
+    clearance_staff_words,
+    clearance_state,
+    supervision_staff_words,
+    supervision_state,
+    supervision_words,
+)
 from rehab.clinical import active_catalogue, profile_from_assessment, progression_config
 from rehab.models import Alert, Assessment, CheckIn, CheckInKind, LimitOverride, Measurement, Plan, ProgressionDecision
 from rehab.services.plans import engine_plan
@@ -43,8 +52,9 @@ def _today(plan: Plan):
 def plan_pdf_document(plan: Plan) -> doc.PlanDocument:
     """The patient's plan: plan + patient + clinic (1 query), check-ins (1), library (1)."""
     plan = Plan.objects.select_related("patient__clinic", "author").get(pk=plan.pk)
-    return doc.plan_document(
-        engine_plan(plan),
+    engine = engine_plan(plan)
+    document = doc.plan_document(
+        engine,
         patient=_patient(plan),
         contact=_contact(plan),
         start_date=plan.start_date,
@@ -53,6 +63,23 @@ def plan_pdf_document(plan: Plan) -> doc.PlanDocument:
         exercises_by_slug={spec.slug: spec for spec in active_catalogue()},
         progression_config=progression_config(),
     )
+    # While supervised sessions remain, the patient's safety page says the next one is at the clinic.
+    at_clinic = supervision_words(supervision_state(plan, engine.limits))
+    if at_clinic:
+        safety = document.safety
+        document = replace(document, safety=replace(safety, other=(at_clinic, *safety.other)))
+    return document
+
+
+def _clearance_lines(plan: Plan, limits) -> tuple[str, ...]:
+    """The report's lines on medical clearance and the supervised start (when the rules ask for them)."""
+    clearance, supervision = clearance_state(plan, limits), supervision_state(plan, limits)
+    lines = []
+    if clearance.required:
+        lines.append(clearance_staff_words(clearance))
+    if supervision.required:
+        lines.append(supervision_staff_words(supervision))
+    return tuple(lines)
 
 
 def report_pdf_document(plan: Plan) -> doc.ReportDocument:
@@ -72,8 +99,9 @@ def report_pdf_document(plan: Plan) -> doc.ReportDocument:
     logged = {}
     for week in CheckIn.objects.filter(plan=plan, kind=CheckInKind.SESSION).values_list("plan_week", flat=True):
         logged[week] = logged.get(week, 0) + 1
-    return doc.progress_report(
-        engine_plan(plan),
+    engine = engine_plan(plan)
+    report = doc.progress_report(
+        engine,
         patient=_patient(plan),
         contact=_contact(plan),
         start_date=plan.start_date,
@@ -122,6 +150,7 @@ def report_pdf_document(plan: Plan) -> doc.ReportDocument:
         ],
         progression_config=progression_config(),
     )
+    return replace(report, summary=(*report.summary, *_clearance_lines(plan, engine.limits)))
 
 
 def plan_file_name(plan: Plan, kind: str = "plan") -> str:
