@@ -3,10 +3,19 @@
 An exercise is out when (each reason names the limit, for the clinician and the API):
 - its impact is above max_impact;
 - it carries an excluded movement tag;
-- it presses on a protected region (pressure_regions and avoid_regions overlap);
-- it stretches a protected region to end range (end_range_stretch and stretched_regions overlap);
+- it presses on a protected region (a pressure region overlaps an avoid region: the same region, a
+  landmark inside it, or the region a landmark lies in; planner/data/regions.json);
+- it takes a stretch to end range whose tissues cross a protected region (end_range_stretch, and a
+  stretched region's reach in regions.json meets avoid_regions);
+- it jolts a protected region (an impulsive attribute such as ballistic or swinging, and a loaded
+  region overlapping avoid_regions);
 - it loads a region the assessment says to leave alone (regions_loaded and no_loading_regions);
 - it needs equipment the patient lacks, or a position the patient cannot take.
+
+Library entries declare their movement attributes either as "tags" (the attributes that are true;
+the form the database and the API store) or, in the shipped library, as an "attributes" block that
+states every MOVEMENT_TAGS attribute true or false, so that a forgotten attribute is an error rather
+than a silent "no".
 """
 
 from __future__ import annotations
@@ -17,8 +26,9 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from planner.regions import default_region_map
 from planner.types import ExerciseSpec, Instructions, Profile, Violation
-from planner.vocabulary import IMPACT_LEVELS
+from planner.vocabulary import IMPACT_LEVELS, MOVEMENT_TAGS
 
 if TYPE_CHECKING:
     from planner.types import LoadLimits
@@ -26,7 +36,38 @@ if TYPE_CHECKING:
 DEFAULT_CATALOGUE_PATH = Path(__file__).resolve().parent / "data" / "exercises.json"
 
 INSTRUCTION_FIELDS = ("setup", "movement", "feel", "mistakes")
-LIST_FIELDS = ("regions_loaded", "pressure_regions", "stretched_regions", "equipment", "tags", "muscle_groups")
+LIST_FIELDS = ("regions_loaded", "pressure_regions", "stretched_regions", "equipment", "muscle_groups")
+
+
+def tags_from_attributes(slug, attributes) -> list[str]:
+    """The true attributes of a complete "attributes" block, in MOVEMENT_TAGS order.
+
+    Raises ValueError when an attribute is missing, unknown or not true/false.
+    """
+    if not isinstance(attributes, Mapping):
+        raise ValueError(f"exercise {slug!r}: attributes must be an object")
+    missing = [tag for tag in MOVEMENT_TAGS if tag not in attributes]
+    unknown = sorted(set(attributes) - set(MOVEMENT_TAGS))
+    not_bool = sorted(tag for tag, value in attributes.items() if not isinstance(value, bool))
+    problems = []
+    if missing:
+        problems.append(f"attributes not declared: {', '.join(missing)}")
+    if unknown:
+        problems.append(f"unknown attributes: {', '.join(unknown)}")
+    if not_bool:
+        problems.append(f"attributes that are not true/false: {', '.join(not_bool)}")
+    if problems:
+        raise ValueError(f"exercise {slug!r}: {'; '.join(problems)}")
+    return [tag for tag in MOVEMENT_TAGS if attributes[tag]]
+
+
+def _tags(data: Mapping) -> tuple[str, ...]:
+    if "attributes" not in data:
+        return tuple(data["tags"])
+    tags = tags_from_attributes(data.get("slug"), data["attributes"])
+    if "tags" in data and set(data["tags"]) != set(tags):
+        raise ValueError(f"exercise {data.get('slug')!r}: tags disagree with the attributes block")
+    return tuple(tags)
 
 
 def exercise_from_dict(data: Mapping) -> ExerciseSpec:
@@ -43,6 +84,7 @@ def exercise_from_dict(data: Mapping) -> ExerciseSpec:
             easier=data.get("easier"),
             harder=data.get("harder"),
             instructions=instructions,
+            tags=_tags(data),
             **{name: tuple(data[name]) for name in LIST_FIELDS},
         )
     except KeyError as missing:
@@ -108,21 +150,34 @@ def exercise_violations(spec: ExerciseSpec, limits: LoadLimits, profile: Profile
     excluded = [tag for tag in spec.tags if tag in limits.excluded_tags]
     if excluded:
         found.append(Violation("excluded_tags", f"{spec.name} involves {_words(excluded)}, which is excluded."))
+    anatomy = default_region_map()
     # Pressure is checked whatever the tags say: a protected region must never bear weight.
-    pressed = [region for region in spec.pressure_regions if region in limits.avoid_regions]
+    pressed = anatomy.pressed_protected(spec.pressure_regions, limits.avoid_regions)
     if pressed:
         found.append(
             Violation("avoid_regions", f"{spec.name} puts pressure on {_words(pressed)}, which must be protected.")
         )
     if "end_range_stretch" in spec.tags:
-        stretched = [region for region in spec.stretched_regions if region in limits.avoid_regions]
+        stretched = anatomy.stretched_protected(spec.stretched_regions, limits.avoid_regions)
         if stretched:
             found.append(
                 Violation(
-                    "avoid_regions", f"{spec.name} stretches {_words(stretched)} to end range, which must be protected."
+                    "avoid_regions",
+                    f"{spec.name} stretches {_words(stretched)} to end range, across a region that must be protected.",
                 )
             )
-    loaded = [region for region in spec.regions_loaded if region in limits.no_loading_regions]
+    impulsive = [tag for tag in spec.tags if tag in anatomy.impulsive_tags]
+    if impulsive:
+        jolted = anatomy.stretched_protected(spec.regions_loaded, limits.avoid_regions)
+        if jolted:
+            found.append(
+                Violation(
+                    "avoid_regions",
+                    f"{spec.name} is {_words(impulsive)} work loading {_words(jolted)}, "
+                    "next to a region that must be protected.",
+                )
+            )
+    loaded = anatomy.pressed_protected(spec.regions_loaded, limits.no_loading_regions)
     if loaded:
         found.append(Violation("no_loading_regions", f"{spec.name} loads {_words(loaded)}, which must not be loaded."))
     if profile is not None:

@@ -86,7 +86,7 @@ def compute_limits(profile: Profile, rulebook: Rulebook | None = None) -> LoadLi
     for limit_rule in fired:
         for key, value in limit_rule.effects:
             if isinstance(value, FromProfile):
-                value = tuple(getattr(profile, value.field))
+                value = value.read(profile)
             contributions.setdefault(key, []).append((value, limit_rule.rule))
     resolved = {key: _combine(key, entries) for key, entries in contributions.items()}
     provenance = {key: ids for key, (_, ids) in resolved.items() if key != "aerobic.use_heart_rate"}

@@ -11,6 +11,8 @@ Conditions are small JSON objects evaluated against a Profile:
     {"field": "vertebral_fracture", "is": true}
     {"field": "heterotopic_ossification_regions", "not_empty": true}
     {"field": "heterotopic_ossification_regions", "intersects": ["gluteal_left", ...]}
+A set-like limit may take its value from the profile: {"from_profile": "avoid_regions"} or a list of
+fields, whose values are joined.
     {"any": [condition, ...]}, {"all": [condition, ...]}
 """
 
@@ -152,9 +154,15 @@ def compile_condition(spec: Mapping, where: str) -> Condition:
 
 @dataclass(frozen=True)
 class FromProfile:
-    """A rule value read from the profile at evaluation time (e.g. the ossification regions)."""
+    """A rule value read from the profile at evaluation time (e.g. the ossification regions).
 
-    field: str
+    fields: one or more profile fields whose values are joined (set-like limits only).
+    """
+
+    fields: tuple[str, ...]
+
+    def read(self, profile: Profile) -> tuple:
+        return tuple(value for name in self.fields for value in getattr(profile, name))
 
 
 @dataclass(frozen=True)
@@ -265,9 +273,11 @@ def _limit_effect(key: str, value, where: str):
     if key not in LIMIT_COMBINE:
         raise RuleDataError(f"{where}: unknown limit field {key!r}")
     if isinstance(value, Mapping):
-        if set(value) != {"from_profile"} or value["from_profile"] not in PROFILE_FIELDS:
-            raise RuleDataError(f"{where}: {key} must be a literal or {{'from_profile': <field>}}")
-        return FromProfile(value["from_profile"])
+        names = value.get("from_profile")
+        names = (names,) if isinstance(names, str) else tuple(names or ())
+        if set(value) != {"from_profile"} or not names or not set(names) <= PROFILE_FIELDS:
+            raise RuleDataError(f"{where}: {key} must be a literal or {{'from_profile': <field or fields>}}")
+        return FromProfile(names)
     combine = LIMIT_COMBINE[key]
     if combine == "lowest_impact" and value not in IMPACT_LEVELS:
         raise RuleDataError(f"{where}: max_impact {value!r} not in {IMPACT_LEVELS}")

@@ -40,9 +40,38 @@ BODY_REGIONS = (
     "calf_right",
     "ankle_foot_left",
     "ankle_foot_right",
+    # Landmarks inside the regions above, so a clinician can mark exactly where a mass or a sore
+    # point is (planner/data/regions.json says which region each lies within and what crosses it).
+    "iliac_crest_left",
+    "iliac_crest_right",
+    "greater_trochanter_left",
+    "greater_trochanter_right",
+    "ischial_tuberosity_left",
+    "ischial_tuberosity_right",
+    "sacrum",
 )
 
-# Movement tags an exercise can carry; limits exclude exercises by these.
+# Movement attributes an exercise can carry; limits exclude exercises by these. The shipped library
+# states every one of them true or false for every exercise (its "attributes" block), and an
+# exercise's tags are the ones it states true. Meanings (what a clinician checks an exercise against):
+#   loaded_spinal_flexion / loaded_spinal_twist: the spine bends forward / twists carrying a load or
+#       against resistance (weights, body weight lifted by the trunk as in a sit-up).
+#   spinal_flexion / spinal_twist / spinal_extension: the movement deliberately bends the spine
+#       forward / twists it / bends it backwards (not a hip hinge with a straight back).
+#   end_range_spinal_flexion / end_range_spinal_twist / end_range_spinal_extension: ... as far as it goes.
+#   ballistic: momentum, bouncing or jerking carries the movement. rapid: done as fast as possible.
+#   swinging: a limb or a weight is swung. jumping: both feet leave the ground. running: running gait
+#       on land.
+#   heavy_eccentric: lowering a load heavier than can be lifted. heavy_isometric: a hard static push or
+#       hold that invites breath-holding (Valsalva).
+#   end_range_stretch: a stretch taken as far as it goes, or forced by body weight or a load.
+#   direct_pressure: body weight rests on the pressure_regions. prone_loading: lying face down.
+#   floor_transfer: getting down to the floor and up again to do it. floor_to_stand: the exercise
+#       itself is rising from the floor to standing (floor-rise drills). floor_lift: a load is lifted to
+#       or from the floor.
+#   overhead_load: a load is held or pressed above the head.
+#   massage_or_heat: the exercise applies heat or firm massage (heat pack, foam roller, massage ball).
+#   hand_support: a hand rests on a chair, rail, wall or counter (support, not a movement risk).
 MOVEMENT_TAGS = (
     "loaded_spinal_flexion",
     "loaded_spinal_twist",
@@ -55,6 +84,19 @@ MOVEMENT_TAGS = (
     "overhead_load",
     "running",
     "jumping",
+    "rapid",
+    "swinging",
+    "spinal_flexion",
+    "end_range_spinal_flexion",
+    "spinal_twist",
+    "end_range_spinal_twist",
+    "spinal_extension",
+    "end_range_spinal_extension",
+    "floor_lift",
+    "floor_to_stand",
+    "heavy_isometric",
+    "massage_or_heat",
+    "hand_support",
 )
 
 EQUIPMENT = (

@@ -1,4 +1,25 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+
+
+def sync_exercise_library(sender, using="default", apps=None, **kwargs):
+    """After `migrate`, bring the default exercise library up to date with planner/data/exercises.json.
+
+    New movement attributes and reworded instructions then reach the database without a data
+    migration. Idempotent (update_or_create by slug). Uses the migrated state's model, and does
+    nothing when that state has no exercise table (e.g. after migrating the app to zero).
+    """
+    from django.db import connections
+
+    from rehab.exercise_library import sync_default_library
+
+    try:
+        model = apps.get_model("rehab", "Exercise") if apps is not None else sender.get_model("Exercise")
+    except LookupError:
+        return
+    if model._meta.db_table not in connections[using].introspection.table_names():
+        return
+    sync_default_library(model)
 
 
 class RehabConfig(AppConfig):
@@ -10,3 +31,5 @@ class RehabConfig(AppConfig):
         # Register the tasks in every process (web included), so publishing goes through
         # the task objects and eager mode applies in unit tests.
         from rehab import tasks  # noqa: F401
+
+        post_migrate.connect(sync_exercise_library, sender=self, dispatch_uid="rehab.sync_exercise_library")

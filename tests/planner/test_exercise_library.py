@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from planner import vocabulary
+from planner.catalogue import tags_from_attributes
 
 LIBRARY_PATH = Path(vocabulary.__file__).resolve().parent / "data" / "exercises.json"
 
@@ -25,7 +26,7 @@ EXPECTED_KEYS = {
     "stretched_regions",
     "equipment",
     "position",
-    "tags",
+    "attributes",
     "dose_kind",
     "easier",
     "harder",
@@ -71,7 +72,19 @@ STRICT_MINIMUM_PER_COMPONENT = 4
 STRICT_MINIMUM_EQUIPMENT_SETS = 2
 
 # Tags the limits exclude by: each must occur at least once, or the limits have nothing to test.
-RISK_TAGS_THAT_MUST_BE_PRESENT = STRICT_EXCLUDED_TAGS | {"direct_pressure", "overhead_load"}
+# (heavy_isometric and massage_or_heat are excluded by rules but no shipped exercise has them yet;
+# tests/planner/test_condition_rules.py checks those rules with made-up exercises.)
+RISK_TAGS_THAT_MUST_BE_PRESENT = STRICT_EXCLUDED_TAGS | {
+    "direct_pressure",
+    "overhead_load",
+    "rapid",
+    "swinging",
+    "end_range_spinal_flexion",
+    "spinal_twist",
+    "spinal_extension",
+    "floor_lift",
+    "floor_to_stand",
+}
 
 SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
@@ -83,6 +96,9 @@ def _load_library():
 
 LIBRARY = _load_library()
 BY_SLUG = {exercise["slug"]: exercise for exercise in LIBRARY}
+# The tags of each exercise are the attributes it declares true.
+for _entry in LIBRARY:
+    _entry["tags"] = tags_from_attributes(_entry["slug"], _entry["attributes"])
 
 
 def _impact_rank(level):
@@ -112,7 +128,11 @@ def test_the_library_is_a_list_of_at_least_the_minimum_number_of_exercises():
 
 @every_exercise
 def test_every_exercise_has_exactly_the_expected_keys(exercise):
-    assert set(exercise) == EXPECTED_KEYS
+    assert set(exercise) - {"tags"} == EXPECTED_KEYS
+
+
+def test_the_file_states_attributes_and_never_a_separate_tag_list():
+    assert not any("tags" in entry for entry in _load_library())
 
 
 def test_slugs_are_unique():
