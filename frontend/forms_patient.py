@@ -8,7 +8,7 @@ plan uses, so a patient reads the same thing on paper and on the phone.
 from django import forms
 
 from planner.document import borg_words
-from planner.vocabulary import RED_FLAGS
+from planner.vocabulary import PAIN_SITES, RED_FLAGS
 
 # Pain words of the 0-10 numeric rating scale, as the plan explains it to patients.
 PAIN_BANDS = ((0, 0, "no pain"), (1, 3, "mild"), (4, 6, "moderate"), (7, 10, "severe"))
@@ -64,6 +64,33 @@ class SessionLogForm(PatientForm):
     session_rpe = _scale(EFFORT_CHOICES, "Choose how hard the exercises felt, from 6 to 20.", required=False)
     pain_during = _scale(PAIN_CHOICES, "Choose how much pain you had during the exercises, from 0 to 10.")
     pain_after = _scale(PAIN_CHOICES, "Choose how much pain you had after the exercises, from 0 to 10.")
+    pain_regions = forms.MultipleChoiceField(
+        choices=PAIN_SITES, required=False, widget=forms.CheckboxSelectMultiple, label="Where did it hurt?"
+    )
+    heart_rate_avg = forms.IntegerField(
+        required=False,
+        min_value=30,
+        max_value=230,
+        label="Average heart rate (beats a minute)",
+        error_messages={"min_value": "Heart rate runs from 30 to 230.", "max_value": "Heart rate runs from 30 to 230."},
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+    )
+    heart_rate_max = forms.IntegerField(
+        required=False,
+        min_value=30,
+        max_value=230,
+        label="Highest heart rate (beats a minute)",
+        error_messages={"min_value": "Heart rate runs from 30 to 230.", "max_value": "Heart rate runs from 30 to 230."},
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+    )
+    spo2_min = forms.IntegerField(
+        required=False,
+        min_value=50,
+        max_value=100,
+        label="Lowest oxygen reading (%)",
+        error_messages={"min_value": "Oxygen runs from 50 to 100 %.", "max_value": "Oxygen runs from 50 to 100 %."},
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+    )
     notes = forms.CharField(
         required=False,
         max_length=NOTE_MAX,
@@ -77,6 +104,15 @@ class SessionLogForm(PatientForm):
         self.allowed_days = allowed_days
         for plan_item, name, done in rows:
             self.fields[f"item_{plan_item.pk}"] = forms.BooleanField(required=False, initial=done, label=name)
+        # Which exercise hurt: placed pain takes back only that exercise at the week's end.
+        self.fields["pain_item"] = forms.TypedChoiceField(
+            choices=[("", "I can't tell / none")] + [(str(item.pk), name) for item, name, _done in rows],
+            coerce=int,
+            empty_value=None,
+            required=False,
+            widget=forms.RadioSelect,
+            label="Did one exercise cause the pain?",
+        )
 
     @property
     def item_fields(self):
@@ -92,7 +128,15 @@ class SessionLogForm(PatientForm):
         cleaned = super().clean()
         if self.done_items() and cleaned.get("session_rpe") is None and "session_rpe" not in self.errors:
             self.add_error("session_rpe", "Choose how hard the exercises felt, from 6 to 20.")
+        average, highest = cleaned.get("heart_rate_avg"), cleaned.get("heart_rate_max")
+        if average is not None and highest is not None and average > highest:
+            self.add_error("heart_rate_max", "The highest heart rate cannot be below the average.")
         return cleaned
+
+    def painful_item(self):
+        """The PlanItem the patient said hurt, or None."""
+        chosen = self.cleaned_data.get("pain_item")
+        return next((item for item, _name, _done in self.rows if item.pk == chosen), None)
 
     def done_items(self) -> list:
         return [plan_item for plan_item, _name, _done in self.rows if self.cleaned_data.get(f"item_{plan_item.pk}")]

@@ -380,6 +380,11 @@ def log(request, patient: Patient):
                 items=form.items(),
                 session_rpe=data["session_rpe"],
                 notes=data["notes"].strip(),
+                pain_regions=data["pain_regions"],
+                pain_item=form.painful_item(),
+                heart_rate_avg=data["heart_rate_avg"],
+                heart_rate_max=data["heart_rate_max"],
+                spo2_min=data["spo2_min"],
             )
         except InvalidInput as error:
             for field, problems in error.errors.items():
