@@ -15,6 +15,7 @@ from planner.vocabulary import (
     BODY_REGIONS,
     EQUIPMENT,
     IMPACT_LEVELS,
+    LAB_MEASURE_CODES,
     MEASURES,
     MOVEMENT_TAGS,
     SEXES,
@@ -391,12 +392,25 @@ class AcknowledgeForm(forms.Form):
 
 class MeasurementForm(forms.Form):
     kind = forms.ChoiceField(label="Measure", choices=MEASURE_CHOICES)
-    value = forms.DecimalField(label="Value", max_digits=7, decimal_places=1)
+    value = forms.DecimalField(label="Value", max_digits=8, decimal_places=2)
+    upper_limit_normal = forms.DecimalField(
+        label="Lab's upper limit of normal (CK only, optional)",
+        max_digits=8,
+        decimal_places=2,
+        min_value=0,
+        required=False,
+    )
     measured_on = forms.DateField(label="Measured on", widget=forms.DateInput(attrs={"type": "date"}))
     notes = forms.CharField(label="Notes (optional)", required=False, max_length=1000)
 
     def clean_measured_on(self):
         return _not_future(self.cleaned_data["measured_on"], "A measurement")
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("upper_limit_normal") is not None and cleaned.get("kind") not in LAB_MEASURE_CODES:
+            self.add_error("upper_limit_normal", "Only laboratory values (CK) carry an upper limit of normal.")
+        return cleaned
 
 
 # The limits a clinician may change on a page, with their form field names (no dots in HTML names).

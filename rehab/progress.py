@@ -2,9 +2,10 @@
 
 from collections import defaultdict
 
-from planner.vocabulary import MEASURES
+from planner.vocabulary import MEASURES, PAIN_SITES
 from rehab.models import Alert, CheckIn, LimitOverride, Measurement, Plan, ProgressionDecision
 
+PAIN_SITE_WORDS = dict(PAIN_SITES)
 MEASURE_INFO = {
     code: {"label": label, "unit": unit, "higher_is_better": better} for code, label, unit, _lo, _hi, better in MEASURES
 }
@@ -18,7 +19,23 @@ def plan_progress_series(plan: Plan) -> dict:
     checkins = list(
         CheckIn.objects.filter(plan=plan)
         .order_by("date")
-        .values("id", "date", "plan_week", "pain_during", "pain_after", "pain_next_morning", "session_rpe", "red_flags")
+        .values(
+            "id",
+            "date",
+            "plan_week",
+            "pain_during",
+            "pain_after",
+            "pain_next_morning",
+            "session_rpe",
+            "red_flags",
+            "pain_regions",
+            "pain_item__exercise__name",
+            "heart_rate_avg",
+            "heart_rate_max",
+            "spo2_min",
+            "supervised_by__first_name",
+            "supervised_by__last_name",
+        )
     )
     decisions = list(ProgressionDecision.objects.filter(plan=plan).order_by("week"))
     measures = Measurement.objects.filter(patient_id=plan.patient_id).order_by("measured_on", "id")
@@ -50,6 +67,25 @@ def plan_progress_series(plan: Plan) -> dict:
         "rpe": [{"date": r["date"], "checkin": r["id"], "rpe": r["session_rpe"]} for r in checkins if r["session_rpe"]],
         "red_flags": [
             {"date": r["date"], "checkin": r["id"], "codes": r["red_flags"]} for r in checkins if r["red_flags"]
+        ],
+        # Where it hurt and the vital signs, for the check-ins that gave any.
+        "symptoms": [
+            {
+                "date": r["date"],
+                "checkin": r["id"],
+                "pain_sites": [PAIN_SITE_WORDS.get(code, code) for code in r["pain_regions"]],
+                "painful_exercise": r["pain_item__exercise__name"],
+                "heart_rate_avg": r["heart_rate_avg"],
+                "heart_rate_max": r["heart_rate_max"],
+                "spo2_min": r["spo2_min"],
+                "supervised_by": " ".join(filter(None, (r["supervised_by__first_name"], r["supervised_by__last_name"])))
+                or None,
+            }
+            for r in checkins
+            if r["pain_regions"]
+            or r["pain_item__exercise__name"]
+            or r["supervised_by__last_name"]
+            or any(r[k] is not None for k in ("heart_rate_avg", "heart_rate_max", "spo2_min"))
         ],
         "adherence": adherence,
         "measures": [

@@ -379,7 +379,10 @@ def measure_label(code: str) -> str:
 
 @register.filter
 def measure_value(measurement) -> str:
-    return f"{float(measurement.value):g} {MEASURE_UNITS.get(measurement.kind, '')}".strip()
+    shown = f"{float(measurement.value):g} {MEASURE_UNITS.get(measurement.kind, '')}".strip()
+    if measurement.upper_limit_normal is not None:
+        shown += f" (normal up to {float(measurement.upper_limit_normal):g})"
+    return shown
 
 
 @register.filter

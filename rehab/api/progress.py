@@ -17,6 +17,11 @@ class PlanProgressView(APIView):
                 {
                     "pain": serializers.ListField(child=serializers.DictField()),
                     "rpe": serializers.ListField(child=serializers.DictField()),
+                    "symptoms": serializers.ListField(
+                        child=serializers.DictField(),
+                        help_text="Per check-in that gave any: pain sites, the exercise that hurt, heart rate "
+                        "average and peak, lowest SpO2, the supervising physiotherapist.",
+                    ),
                     "adherence": serializers.ListField(child=serializers.DictField()),
                     "measures": serializers.ListField(child=serializers.DictField()),
                     "decisions": serializers.ListField(child=serializers.DictField()),

@@ -280,3 +280,19 @@ def test_the_new_fields_are_in_the_openapi_schema(api):
     assert "upper_limit_normal" in measurement
     kinds = schema["components"]["schemas"]["MeasurementKindEnum"]["enum"]
     assert {"ck_u_l", "haq_di", "patient_global", "physician_global", "fatigue"} <= set(kinds)
+
+
+@time_machine.travel(TODAY, tick=False)
+def test_the_progress_series_and_the_staff_page_show_where_it_hurt_and_the_vital_signs(world, plan, client):
+    item = plan.items.first()
+    _post(world.patient_user, _session(pain_regions=["joints"], pain_item=item.pk, heart_rate_avg=101), "v-1")
+
+    body = client_for(world.physio).get(f"/api/v1/plans/{plan.pk}/progress/").json()
+    (row,) = body["symptoms"]
+    assert row["pain_sites"] == ["My joints"]
+    assert row["painful_exercise"] == item.exercise.name
+    assert row["heart_rate_avg"] == 101
+    client.force_login(world.physio)
+    html = client.get(f"/patients/{world.patient.pk}/").content.decode()
+    assert 'id="symptoms"' in html
+    assert item.exercise.name in html
