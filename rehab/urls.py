@@ -2,8 +2,12 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from rehab.health import HealthView
+
 urlpatterns = [
     path("admin/", admin.site.urls),
+    # For load balancers and monitors: 200 or 503; details for signed-in staff (rehab/health.py).
+    path("health/", HealthView.as_view(), name="health"),
     path("api/v1/", include("rehab.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),

@@ -3,7 +3,7 @@
 from datetime import date, timedelta
 
 from django.conf import settings
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
@@ -20,8 +20,26 @@ CLINIC_NAME = "Riverside Rehabilitation Clinic"
 class Command(BaseCommand):
     help = "Create (or refresh) the demo clinic, logins physio/clinician/patient and the motivating case."
 
-    @transaction.atomic
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--force",
+            action="store_true",
+            help="Seed even with DEBUG=false (a staging or training server; never a real clinic's).",
+        )
+
     def handle(self, *args, **options):
+        # The demo logins share one published password: on a production server they would be
+        # an open door into a clinic, so production needs an explicit --force.
+        if not settings.DEBUG and not options["force"]:
+            raise CommandError(
+                "Refusing to seed the demo with DEBUG=false: it creates the logins physio, clinician and "
+                "patient with the published password from README.md. On a staging or training server, "
+                "run it again with --force."
+            )
+        self._seed()
+
+    @transaction.atomic
+    def _seed(self):
         # Bring the default exercise library up to date with planner/data/exercises.json.
         sync_default_library(Exercise)
         clinic, _ = Clinic.objects.get_or_create(

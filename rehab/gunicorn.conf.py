@@ -1,0 +1,33 @@
+"""Gunicorn settings for production: `gunicorn -c rehab/gunicorn.conf.py rehab.wsgi`.
+
+The API is I/O-bound (PostgreSQL, Redis, the broker); threads overlap that waiting at a fraction
+of the memory of more processes, so the default is gthread workers with several threads each.
+PDFs are drawn in the request (a second or less), well inside the timeout.
+
+Every value is an environment variable (README.md, Configuration):
+  HOST, PORT             where to listen (127.0.0.1:8000); HOST=0.0.0.0 inside a container
+  WEB_CONCURRENCY        worker processes (default: CPU count, at least 2)
+  GUNICORN_THREADS       threads per worker (default 4)
+  GUNICORN_TIMEOUT       seconds a request may take before its worker is restarted (default 30)
+Each thread keeps its own database connection (DATABASE_CONN_MAX_AGE), so PostgreSQL needs
+WEB_CONCURRENCY x GUNICORN_THREADS connections per web host, plus the Celery worker's.
+"""
+
+import os
+
+bind = f"{os.environ.get('HOST') or '127.0.0.1'}:{os.environ.get('PORT') or '8000'}"
+worker_class = "gthread"
+workers = int(os.environ.get("WEB_CONCURRENCY") or max(2, os.cpu_count() or 1))
+threads = int(os.environ.get("GUNICORN_THREADS") or 4)
+timeout = int(os.environ.get("GUNICORN_TIMEOUT") or 30)
+# On SIGTERM, let requests in flight finish before the worker exits.
+graceful_timeout = 20
+# Behind a proxy that keeps connections open to us; a little longer than nothing, well under its idle timeout.
+keepalive = 5
+# Recycle workers now and then so a slow leak can never grow without bound (jitter: not all at once).
+max_requests = 2000
+max_requests_jitter = 200
+# Our middleware logs one line per request (rehab/logs.py); gunicorn's access log would repeat it.
+accesslog = None
+errorlog = "-"
+# Trust X-Forwarded-* from the local proxy only (the default); settings read X-Forwarded-Proto.
