@@ -251,6 +251,13 @@ class AssessmentForm(forms.Form):
         max_value=230,
         help_text="Only from an exercise test. Leave empty to use the estimate 208 - 0.7 x age (Tanaka).",
     )
+    resting_spo2 = forms.IntegerField(
+        label="Resting oxygen saturation, SpO2 % (optional)",
+        required=False,
+        min_value=50,
+        max_value=100,
+        help_text="Pulse oximeter, at rest. The baseline for a fall in saturation during exercise.",
+    )
     beta_blocker = forms.BooleanField(
         required=False,
         label="Takes a beta blocker",

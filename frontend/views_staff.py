@@ -318,15 +318,33 @@ def assessment_new(request, patient_id: int):
     form = staff_forms.AssessmentForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            assessment_services.assessment_create(actor=request.user, patient=patient, **form.cleaned_data)
+            assessment = assessment_services.assessment_create(actor=request.user, patient=patient, **form.cleaned_data)
         except ValidationError as error:
             for name, texts in error.message_dict.items():
                 form.add_error(name if name in form.fields else None, texts)
         else:
-            messages.success(request, "Assessment recorded. The next plan's limits are computed from it.")
+            _say_what_the_reassessment_did(request, assessment.running_plan)
             return redirect(reverse("frontend:patient", args=[patient.pk]) + "#plans")
     context = {"form": form, "patient": patient, "previous": previous, "nav": _nav(request.user)}
     return render(request, "frontend/staff/assessment_form.html", context, status=_status(form))
+
+
+def _say_what_the_reassessment_did(request, outcome) -> None:
+    """After saving, the running plan's changes in words: a flare is a warning, the rest information."""
+    if outcome is None:
+        messages.success(request, "Assessment recorded. The next plan's limits are computed from it.")
+        return
+    changes = [c["text"] for c in outcome.changes if c["kind"] not in ("profile", "flare")]
+    summary = "; ".join(changes) if changes else "no change to the running plan"
+    if outcome.paused and any(c["kind"] == "flare" for c in outcome.changes):
+        flare = "; ".join(c["text"] for c in outcome.changes if c["kind"] == "flare")
+        messages.warning(
+            request,
+            f"Assessment recorded: a flare ({flare}). The running plan is paused and the care team alerted. "
+            f"Changes applied at once: {summary}.",
+        )
+    else:
+        messages.success(request, f"Assessment recorded and applied to the running plan: {summary}.")
 
 
 # The patient page holds several forms: distinct ids keep every label tied to its own field.
