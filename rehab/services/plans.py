@@ -19,6 +19,8 @@ from rehab.selectors import latest_assessment
 from rehab.services.errors import Conflict, InvalidInput, NotAllowed
 
 MAX_PLAN_WEEKS = 52
+# Limits whose loosening is a medical decision (clinical-reference 8a: supervised start after clearance).
+CLINICIAN_ONLY_LOOSENING = ("clearance_required", "supervised_sessions", "supervision_required")
 
 
 def engine_plan(plan: Plan) -> EnginePlan:
@@ -245,6 +247,10 @@ def plan_limits_adjust(*, actor: User, plan: Plan, version: int | None, adjustme
     loosened = loosened_fields(engine.limits, new_limits)
     if loosened and not reason.strip():
         raise InvalidInput({"reason": ["Loosening a limit needs a recorded reason."]})
+    medical = [change.field for change in loosened if change.field in CLINICIAN_ONLY_LOOSENING]
+    if medical and actor.role != Role.CLINICIAN:
+        # Clearance and the supervised start are medical decisions: a physiotherapist may not waive them.
+        raise NotAllowed(f"Only a clinician may loosen {', '.join(medical)}.")
     week = 1 if plan.status == PlanStatus.DRAFT else current_week(plan)
     # A dropped exercise leaves the engine plan; its PlanItem row stays, because check-ins and
     # overrides point at it (deleting it would cascade to the patient's logged sessions and to

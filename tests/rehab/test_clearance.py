@@ -6,6 +6,7 @@ from datetime import date
 import pytest
 import time_machine
 
+from planner.limits import get_field
 from rehab.models import CheckIn, Clearance, Plan, PlanStatus
 from rehab.services.plans import engine_plan
 from tests import builders
@@ -285,3 +286,22 @@ def test_the_patients_audit_trail_shows_the_clearance_with_who_and_why(world):
     assert "clearance.inflammation_high" in cleared[0]["reason"]
     history = client_for(world.physio).get(f"{PLANS}{plan.pk}/history/").json()
     assert any("Medical clearance recorded" in e["reason"] for e in history)
+
+
+@pytest.mark.parametrize(
+    ("field", "value"), [("clearance_required", False), ("supervised_sessions", 0), ("supervision_required", False)]
+)
+def test_only_a_clinician_may_waive_clearance_or_the_supervised_start(world, field, value):
+    plan = _draft(world, **HIGH_INFLAMMATION)
+    body = {"version": plan.version, "adjustments": [{"field": field, "value": value}], "reason": "Seen in clinic."}
+
+    refused = client_for(world.physio).patch(f"{PLANS}{plan.pk}/limits/", body, format="json")
+    assert refused.status_code == 403
+    plan.refresh_from_db()
+    assert engine_plan(plan).limits.clearance_required is True
+    assert engine_plan(plan).limits.supervised_sessions == 3
+
+    accepted = client_for(world.clinician).patch(f"{PLANS}{plan.pk}/limits/", body, format="json")
+    assert accepted.status_code == 200, accepted.content
+    plan.refresh_from_db()
+    assert get_field(engine_plan(plan).limits, field) == value

@@ -237,7 +237,7 @@ def _tightening(data, limits, path: str):
             return None
         top = data.draw(st.integers(current[0], current[1]))
         return [data.draw(st.integers(low, top)), top]
-    if path == "resistance.min_reps":
+    if path in ("resistance.min_reps", "supervised_sessions"):  # more is stricter
         return data.draw(st.integers(current, min(high, current + 10)))
     return data.draw(st.integers(low, int(current)))
 
