@@ -57,3 +57,13 @@ def test_with_no_environment_the_broker_is_local_and_tasks_are_not_eager(tmp_pat
     env = dict.fromkeys(("CELERY_BROKER_URL", "CELERY_TASK_ALWAYS_EAGER"), "")
     result = _manage("shell", "--no-imports", "-c", code, env_overrides=env, tmp_path=tmp_path)
     assert result.stdout.split() == ["filesystem://", "False"], result.stderr
+
+
+def test_production_keeps_database_connections_and_checks_them(tmp_path):
+    code = (
+        "from django.conf import settings; db = settings.DATABASES['default']; "
+        "print(db['CONN_MAX_AGE'], db['CONN_HEALTH_CHECKS'], settings.LOG_FORMAT)"
+    )
+    env = {"DEBUG": "false", "SECRET_KEY": "x" * 60, "ALLOWED_HOSTS": "rehab.example.org"}
+    result = _manage("shell", "--no-imports", "-c", code, env_overrides=env, tmp_path=tmp_path)
+    assert result.stdout.split() == ["600", "True", "json"], result.stderr
