@@ -182,12 +182,7 @@ class PlanViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
         try:
             plan = plan_services.plan_activate(actor=request.user, plan=plan, version=data.validated_data["version"])
         except clearance_services.ClearanceRequired as refused:
-            body = {
-                "detail": str(refused),
-                "code": "clearance_required",
-                "rules": [clearance_api.rule_dict(rule) for rule in refused.rules],
-            }
-            return Response(body, status=status.HTTP_409_CONFLICT)
+            return _clearance_refused(refused)
         return self._respond(plan)
 
     def _staff_plan(self):
@@ -266,16 +261,32 @@ class PlanViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
         body = clearance_api.SupervisedSessionSerializer(checkin).data
         return Response(body, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
 
-    @extend_schema(request=ResumeSerializer, responses={200: PLAN_SCHEMA})
+    @extend_schema(
+        request=ResumeSerializer,
+        responses={
+            200: PLAN_SCHEMA,
+            409: OpenApiResponse(
+                clearance_api.ClearanceRefusedSerializer,
+                description="Not paused, a stale version, or medical clearance awaited since a reassessment "
+                '(then `code` is "clearance_required" and `rules` names the rules); nothing is stored.',
+            ),
+        },
+    )
     @action(detail=True, methods=["post"])
     def resume(self, request, pk=None):
         """Resume a paused plan with a reason; it continues from the held dose."""
         plan = self.get_object()
         data = ResumeSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        plan = plan_services.plan_resume(
-            actor=request.user, plan=plan, version=data.validated_data["version"], reason=data.validated_data["reason"]
-        )
+        try:
+            plan = plan_services.plan_resume(
+                actor=request.user,
+                plan=plan,
+                version=data.validated_data["version"],
+                reason=data.validated_data["reason"],
+            )
+        except clearance_services.ClearanceRequired as refused:
+            return _clearance_refused(refused)
         return self._respond(plan)
 
     @extend_schema(
@@ -286,3 +297,12 @@ class PlanViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
         """Every change to this plan: who, when, what and why."""
         plan = self.get_object()
         return Response(selectors.plan_history(plan))
+
+
+def _clearance_refused(refused) -> Response:
+    body = {
+        "detail": str(refused),
+        "code": "clearance_required",
+        "rules": [clearance_api.rule_dict(rule) for rule in refused.rules],
+    }
+    return Response(body, status=status.HTTP_409_CONFLICT)

@@ -274,6 +274,11 @@ def plan_resume(*, actor: User, plan: Plan, version: int | None, reason: str) ->
         raise Conflict(f"Only a paused plan can be resumed; this plan is {plan.status}.")
     if not reason.strip():
         raise InvalidInput({"reason": ["Say why the plan can resume."]})
+    from rehab.services.clearance import require_clearance  # it builds on this module
+
+    # A reassessment (a flare) may have made clearance necessary while the plan ran: it resumes only
+    # once a clinician has recorded it, as a draft would start.
+    require_clearance(plan)
     plan.status = PlanStatus.ACTIVE
     plan.pause_reason = ""
     plan.version += 1

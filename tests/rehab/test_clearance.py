@@ -305,3 +305,33 @@ def test_only_a_clinician_may_waive_clearance_or_the_supervised_start(world, fie
     assert accepted.status_code == 200, accepted.content
     plan.refresh_from_db()
     assert get_field(engine_plan(plan).limits, field) == value
+
+
+def test_a_flare_that_asks_for_clearance_keeps_the_plan_paused_until_a_clinician_clears_it(world):
+    plan = builders.make_active_plan(world.patient, world.physio, start_date=START)
+    flare = builders.valid_assessment_payload(assessed_on="2026-11-03", inflammation_activity="high")
+    assert (
+        client_for(world.physio)
+        .post(f"/api/v1/patients/{world.patient.pk}/assessments/", flare, format="json")
+        .status_code
+        == 201
+    )
+    plan.refresh_from_db()
+    assert plan.status == PlanStatus.PAUSED
+
+    def resume():
+        body = {"version": plan.version, "reason": "Reviewed the flare."}
+        return client_for(world.clinician).post(f"{PLANS}{plan.pk}/resume/", body, format="json")
+
+    refused = resume()
+    assert refused.status_code == 409
+    assert refused.json()["code"] == "clearance_required"
+    assert "clearance.inflammation_high" in {rule["id"] for rule in refused.json()["rules"]}
+    plan.refresh_from_db()
+    assert plan.status == PlanStatus.PAUSED
+
+    assert _clear(world.clinician, plan).status_code == 201
+    plan.refresh_from_db()
+    assert resume().status_code == 200
+    plan.refresh_from_db()
+    assert plan.status == PlanStatus.ACTIVE
