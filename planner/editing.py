@@ -10,8 +10,8 @@ from collections.abc import Mapping
 from dataclasses import replace
 
 from planner.catalogue import exercise_violations
+from planner.intensity import rpe_for_hrr
 from planner.limits import UNIT_WORDS, clamp_dose, growth_pct, heart_rate_zone
-from planner.prescribe import rpe_for_hrr
 from planner.schedule import next_dose
 from planner.types import Dose, Intensity, LoadLimits, Plan, PlanWeek, PrescriptionItem, ScheduledDose
 

@@ -27,8 +27,9 @@ from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from fractions import Fraction
 
+from planner.dosing import unique_rules
+from planner.intensity import aerobic_targets, resistance_targets
 from planner.limits import add_rationale, clamp_dose, growth_within_cap
-from planner.prescribe import aerobic_targets, resistance_targets, unique_rules
 from planner.progression_rules import ProgressionConfig, default_progression_config
 from planner.rules import Rulebook, default_rulebook
 from planner.schedule import CANONICAL_INTENSITY, RATIONALE_FIELD, UNITS_PER_VALUE, next_dose

@@ -32,16 +32,10 @@ from functools import lru_cache
 from pathlib import Path
 
 from planner.catalogue import exercise_violations
+from planner.dosing import progression_rule, start_dose, unique_rules
 from planner.editing import reschedule_from
 from planner.limits import LOOSENING_TESTS, SET_VOCABULARY, check_dose, clamp_dose, get_field
-from planner.prescribe import (
-    _covers,
-    _easiest_variants,
-    _equipment_needed,
-    progression_rule,
-    start_dose,
-    unique_rules,
-)
+from planner.prescribe import _covers, _easiest_variants, _equipment_needed
 from planner.rules import DoseParameters, Rulebook, default_rulebook
 from planner.types import (
     ExerciseSpec,

@@ -20,6 +20,8 @@ from fractions import Fraction
 from math import floor
 
 from planner.catalogue import load_default_catalogue
+from planner.dosing import unique_rules
+from planner.intensity import aerobic_targets, resistance_targets
 from planner.limits import (
     CANONICAL_INTENSITY,
     add_rationale,
@@ -28,7 +30,7 @@ from planner.limits import (
     compute_limits,
     growth_pct,
 )
-from planner.prescribe import aerobic_targets, prescribe, resistance_targets, unique_rules
+from planner.prescribe import prescribe
 from planner.rules import SAFETY_NOTICE, Rulebook, default_rulebook
 from planner.types import (
     Dose,

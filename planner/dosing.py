@@ -1,0 +1,267 @@
+"""Dosing: the week-1 dose of one exercise and the progression rule it grows by, from the dose rules.
+
+Every value carries the rules behind it (rules_doses.json and the limits); the limits are applied
+last (clamp_dose), whatever the dose rules said.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from planner.intensity import aerobic_targets, resistance_targets
+from planner.limits import clamp_dose
+from planner.rules import INTENSITY_PARAMETERS, DoseParameters, Rulebook
+from planner.types import (
+    Dose,
+    ExerciseSpec,
+    Intensity,
+    LoadLimits,
+    Profile,
+    ProgressionRule,
+    ProgressionStep,
+    Rule,
+    ValueRationale,
+)
+
+GROWTH_MEASURE_WORDS = {
+    ("aerobic", "minutes"): "sessions x minutes x upper %HRR",
+    ("resistance", "sets_reps"): "sessions x sets x repetitions x %1RM",
+    "minutes": "sessions x minutes",
+    "sets_reps": "sessions x sets x repetitions",
+    "hold": "sessions x holds x seconds held",
+}
+
+
+def unique_rules(*groups: Iterable[Rule]) -> tuple[Rule, ...]:
+    """Concatenate rule groups, keeping the first occurrence of each rule."""
+    seen, result = set(), []
+    for group in groups:
+        for rule in group:
+            if rule.id not in seen:
+                seen.add(rule.id)
+                result.append(rule)
+    return tuple(result)
+
+
+class _Builder:
+    """Resolves one exercise's dose parameters and remembers the rules behind each value."""
+
+    def __init__(self, spec: ExerciseSpec, params: DoseParameters, limits: LoadLimits):
+        self.spec, self.params, self.limits = spec, params, limits
+        self.component, self.kind = spec.component, spec.dose_kind
+
+    def value(self, name: str):
+        return self.params.get(self.component, self.kind, name)
+
+    @property
+    def has_intensity(self) -> bool:
+        return (self.component, self.kind) in INTENSITY_PARAMETERS
+
+
+def _start_intensity(build: _Builder, book: Rulebook, profile: Profile):
+    """The week-1 intensity targets and their rationale."""
+    limits, anchors = build.limits, book.anchors
+    guidance = build.params.guidance_for(build.component, profile)
+    if not build.has_intensity:
+        return (Intensity("none", 0, 0),), guidance
+    if build.component == "aerobic":
+        class_name, class_rules = build.value("intensity_class_start")
+        ceiling, ceiling_rules = _aerobic_intensity_ceiling(build)
+        level = anchors.intensity_class(class_name)
+        high = min(level.hrr_pct[1], ceiling)
+        low = min(level.hrr_pct[0], high)
+        targets = aerobic_targets(low, high, limits, anchors)
+        rules = unique_rules(
+            class_rules,
+            (anchors.intensity_classes_rule,),
+            guidance,
+            ceiling_rules if high < level.hrr_pct[1] else (),
+            limits.rules_for("aerobic.hr_zone_bpm"),
+            _rpe_ceiling_rules(targets, limits.aerobic.max_rpe, limits, "aerobic.max_rpe"),
+        )
+        return targets, rules
+    load, load_rules = build.value("load_start_pct_1rm")
+    ceiling, ceiling_rules = _load_ceiling(build)
+    targets = resistance_targets(min(load, ceiling), limits, anchors)
+    rules = unique_rules(
+        load_rules,
+        ceiling_rules if load > ceiling else (),
+        (anchors.resistance_rpe_rule,),
+        _rpe_ceiling_rules(targets, limits.resistance.max_rpe, limits, "resistance.max_rpe"),
+        guidance,
+    )
+    return targets, rules
+
+
+def _rpe_ceiling_rules(targets, ceiling: int, limits: LoadLimits, path: str) -> tuple[Rule, ...]:
+    """The RPE ceiling's rules when it bounds the RPE target."""
+    rpe = next(target for target in targets if target.unit == "rpe_6_20")
+    return limits.rules_for(path) if rpe.high >= ceiling else ()
+
+
+def _aerobic_intensity_ceiling(build: _Builder):
+    ceiling, rules = build.value("intensity_ceiling_hrr_pct")
+    limit = build.limits.aerobic.max_hrr_pct
+    if limit <= ceiling:
+        return limit, build.limits.rules_for("aerobic.max_hrr_pct")
+    return ceiling, rules
+
+
+def _load_ceiling(build: _Builder):
+    ceiling, rules = build.value("load_ceiling_pct_1rm")
+    limit = build.limits.resistance.max_pct_1rm
+    if limit <= ceiling:
+        return limit, build.limits.rules_for("resistance.max_pct_1rm")
+    return ceiling, rules
+
+
+def _start_time(build: _Builder):
+    """Week-1 time fields (minutes, or sets x reps, or holds x seconds) and their rationale."""
+    limits = build.limits
+    if build.kind == "minutes":
+        minutes, rules = build.value("minutes_start")
+        return {"minutes": float(minutes)}, rules
+    sets, set_rules = build.value("sets_start")
+    if build.kind == "sets_reps":
+        reps, rep_rules = build.value("reps_start")
+        if build.component == "resistance" and reps < limits.resistance.min_reps:
+            reps, rep_rules = limits.resistance.min_reps, limits.rules_for("resistance.min_reps")
+        return {"sets": sets, "reps": reps}, unique_rules(set_rules, rep_rules)
+    hold, hold_rules = build.value("hold_seconds_start")
+    if build.component == "flexibility" and hold > limits.flexibility.max_hold_seconds:
+        hold, hold_rules = limits.flexibility.max_hold_seconds, limits.rules_for("flexibility.max_hold_seconds")
+    return {"sets": sets, "hold_seconds": hold}, unique_rules(set_rules, hold_rules)
+
+
+def start_dose(
+    spec: ExerciseSpec, profile: Profile, params: DoseParameters, limits: LoadLimits, book: Rulebook
+) -> Dose:
+    """The week-1 dose for one exercise, within the limits, with a rationale for every value."""
+    build = _Builder(spec, params, limits)
+    frequency, frequency_rules = build.value("frequency_start")
+    time_fields, time_rules = _start_time(build)
+    targets, intensity_rules = _start_intensity(build, book, profile)
+    dose = Dose(
+        component=spec.component,
+        dose_kind=spec.dose_kind,
+        frequency_per_week=frequency,
+        intensity=targets,
+        rationale=(
+            ValueRationale("frequency_per_week", tuple(frequency_rules)),
+            ValueRationale("intensity", intensity_rules),
+            ValueRationale("time", tuple(time_rules)),
+            ValueRationale("volume", unique_rules(frequency_rules, time_rules)),
+        ),
+        **time_fields,
+    )
+    return clamp_dose(dose, limits)  # limits last, whatever the dose rules said
+
+
+def _step(
+    build: _Builder,
+    variable: str,
+    increment_name: str | None,
+    ceiling_name: str,
+    start,
+    *,
+    every_name: str = "every_weeks",
+    refit: str | None = None,
+    floor_name: str | None = None,
+    limit: tuple[float, tuple[Rule, ...]] | None = None,
+) -> ProgressionStep:
+    """One progression step from the dose parameters, its ceiling bounded by `limit` when given."""
+    increment, increment_rules = build.value(increment_name) if increment_name else (1, ())
+    every, every_rules = build.value(every_name)
+    ceiling, ceiling_rules = build.value(ceiling_name)
+    ceiling = max(ceiling, start)
+    if limit is not None and limit[0] <= ceiling:
+        ceiling, ceiling_rules = limit
+    floor, floor_rules = build.value(floor_name) if floor_name else (None, ())
+    if refit == "reps" and build.component == "resistance" and build.limits.resistance.min_reps > floor:
+        floor, floor_rules = build.limits.resistance.min_reps, build.limits.rules_for("resistance.min_reps")
+    return ProgressionStep(
+        variable=variable,
+        increment=increment,
+        every_weeks=every,
+        ceiling=ceiling,
+        refit=refit,
+        floor=floor,
+        rules=unique_rules(increment_rules, every_rules, ceiling_rules, floor_rules),
+    )
+
+
+def progression_rule(spec: ExerciseSpec, dose: Dose, params: DoseParameters, limits: LoadLimits) -> ProgressionRule:
+    """Time first, then frequency (and sets), then intensity; ceilings already within the limits."""
+    build = _Builder(spec, params, limits)
+    kind = spec.dose_kind
+    steps = []
+    if kind == "minutes":
+        steps.append(_step(build, "minutes", "minutes_step", "minutes_ceiling", dose.minutes))
+        steps.append(
+            _step(
+                build,
+                "frequency_per_week",
+                None,
+                "frequency_ceiling",
+                dose.frequency_per_week,
+                refit="minutes",
+                floor_name="minutes_floor",
+            )
+        )
+    elif kind == "sets_reps":
+        steps.append(_step(build, "reps", "reps_step", "reps_ceiling", dose.reps))
+        steps.append(_step(build, "sets", None, "sets_ceiling", dose.sets, refit="reps", floor_name="reps_floor"))
+        steps.append(
+            _step(
+                build,
+                "frequency_per_week",
+                None,
+                "frequency_ceiling",
+                dose.frequency_per_week,
+                refit="reps",
+                floor_name="reps_floor",
+            )
+        )
+    else:
+        hold_limit = None
+        if spec.component == "flexibility":
+            hold_limit = (limits.flexibility.max_hold_seconds, limits.rules_for("flexibility.max_hold_seconds"))
+        steps.append(
+            _step(
+                build, "hold_seconds", "hold_seconds_step", "hold_seconds_ceiling", dose.hold_seconds, limit=hold_limit
+            )
+        )
+        steps.append(
+            _step(build, "sets", None, "sets_ceiling", dose.sets, refit="hold_seconds", floor_name="hold_seconds_floor")
+        )
+        steps.append(
+            _step(
+                build,
+                "frequency_per_week",
+                None,
+                "frequency_ceiling",
+                dose.frequency_per_week,
+                refit="hold_seconds",
+                floor_name="hold_seconds_floor",
+            )
+        )
+    if build.has_intensity:
+        if spec.component == "aerobic":
+            ceiling_name, limit = "intensity_ceiling_hrr_pct", _aerobic_intensity_ceiling(build)
+            start = dose.intensity_in("pct_hrr").high
+        else:
+            ceiling_name, limit = "load_ceiling_pct_1rm", _load_ceiling(build)
+            start = dose.intensity_in("pct_1rm").high
+        steps.append(
+            _step(
+                build,
+                "intensity",
+                "intensity_step",
+                ceiling_name,
+                start,
+                every_name="intensity_every_weeks",
+                limit=limit,
+            )
+        )
+    words = GROWTH_MEASURE_WORDS.get((spec.component, kind), GROWTH_MEASURE_WORDS[kind])
+    return ProgressionRule(tuple(steps), limits.weekly_progression_max_pct, words)
