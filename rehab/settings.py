@@ -303,5 +303,9 @@ LOGGING = {
     },
 }
 
+# seed_demo runs only where DEBUG was configured on (or with --force). Read here, at start-up,
+# because test runners switch settings.DEBUG off for the tests themselves.
+SEED_DEMO_ALLOWED = DEBUG
+
 # Demo seeding only: the password given to the demo logins (documented in README.md).
 DEMO_PASSWORD = env_str("DEMO_PASSWORD", "rehab-demo-2026")

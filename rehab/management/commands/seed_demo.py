@@ -30,7 +30,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         # The demo logins share one published password: on a production server they would be
         # an open door into a clinic, so production needs an explicit --force.
-        if not settings.DEBUG and not options["force"]:
+        if not settings.SEED_DEMO_ALLOWED and not options["force"]:
             raise CommandError(
                 "Refusing to seed the demo with DEBUG=false: it creates the logins physio, clinician and "
                 "patient with the published password from README.md. On a staging or training server, "
