@@ -18,6 +18,8 @@ from datetime import date, timedelta
 from planner.catalogue import exercise_violations, load_default_catalogue
 from planner.progression_rules import ProgressionConfig, default_progression_config
 from planner.rules import SAFETY_NOTICE, Rulebook, default_rulebook
+from planner.session_words import SessionLine, growth_outline, session_line
+from planner.sessions import WeekSessions, session_offsets, week_sessions
 from planner.types import Dose, ExerciseSpec, LoadLimits, Plan, PrescriptionItem, Profile, Rule
 from planner.vocabulary import MEASURE_CODES, MEASURES, RED_FLAGS
 
@@ -270,18 +272,33 @@ class ScheduleRow:
 
 @dataclass(frozen=True)
 class WeekSchedule:
-    """One plan week: number, first and last day, and one row per exercise."""
+    """One plan week: number, first and last day, one row per exercise, and its sessions day by day.
+
+    label: what this week is to the patient ("This week: decided", "Next week: proposed", ...).
+    sessions: each exercise day in order, warm-up to cool-down, with its estimated time.
+    """
 
     number: int
     first_day: date
     last_day: date
     rows: tuple[ScheduleRow, ...]
     session_days: tuple[date, ...]
+    label: str = ""
+    sessions: tuple[SessionLine, ...] = ()
+
+
+@dataclass(frozen=True)
+class OutlineLine:
+    """How one exercise may grow over the rest of the plan, in words, not in numbers per week."""
+
+    exercise: str
+    outline: str
 
 
 @dataclass(frozen=True)
 class ExercisePage:
-    """One page per exercise. dose/effort/days: week 1; growth: how it changes over the plan.
+    """One page per exercise. dose/effort/days: the current week's; growth: how it may change over the
+    rest of the plan (an outline: the weekly decisions set the numbers).
     bad_day_name: the easier variant to use on a bad day (None: there is none the limits allow);
     bad_day_text: its setup and movement, or what to do instead."""
 
@@ -314,7 +331,13 @@ class DiaryWeek:
 
 @dataclass(frozen=True)
 class PlanDocument:
-    """Everything the patient's plan PDF prints, section by section."""
+    """Everything the patient's plan PDF prints, section by section.
+
+    weeks: only this week (its decided doses) and next week (the schedule's proposal); the rest of the
+    plan is `outline`, how each exercise may grow, because each weekly decision changes those weeks.
+    plan_weeks: how many weeks the plan has; current_week: the week the document was made in.
+    changes: what last week's decision changed and why, in plain words (empty in the first week).
+    """
 
     title: str
     author: str
@@ -333,6 +356,10 @@ class PlanDocument:
     diary_columns: tuple[str, ...]
     diary_weeks: tuple[DiaryWeek, ...]
     notice: str
+    plan_weeks: int = 0
+    current_week: int = 1
+    outline: tuple[OutlineLine, ...] = ()
+    changes: tuple[str, ...] = ()
 
 
 # ---------------------------------------------------------------------------------------------
@@ -598,20 +625,10 @@ def days_a_week(count: int) -> str:
     return "every day" if count == 7 else f"{_plural(count, 'day')} a week"
 
 
-def session_offsets(frequency: int) -> tuple[int, ...]:
-    """Days of a plan week (0 = its first day) for `frequency` sessions, spread evenly: floor(i x 7 / f).
-
-    3 -> (0, 2, 4): Mon, Wed, Fri in a week that starts on a Monday. Up to 3 sessions a week every gap
-    is at least 2 days, within the week and across week ends (the last offset is 4 at most), so strength
-    work is never on consecutive days (>= 48 h apart); the engine caps strength at 3 days a week.
-    """
-    if not 1 <= frequency <= 7:
-        raise ValueError("frequency must be 1-7 sessions a week")
-    return tuple(i * 7 // frequency for i in range(frequency))
-
-
 def suggested_days(frequency: int, first_day: date) -> tuple[date, ...]:
-    """The dates of the sessions in the plan week starting on `first_day`."""
+    """The dates of `frequency` sessions in the plan week starting on `first_day`, spread evenly
+    (planner.sessions.session_offsets). A plan's own days come from planner.sessions.week_sessions,
+    which also keeps strength days apart and fits every exercise into the same exercise days."""
     return tuple(first_day + timedelta(days=offset) for offset in session_offsets(frequency))
 
 
@@ -699,29 +716,6 @@ def change_words(previous: Dose | None, current: Dose, changed: str | None) -> s
             return f"A little brisker: heart rate {heart.low} to {heart.high}"
         return "A little brisker"
     return f"Now {dose_words(current)} (was {dose_words(previous)})"
-
-
-def _growth_words(item: PrescriptionItem, plan: Plan) -> str:
-    # An item that replaced another during the plan has doses only from the week it joined.
-    first = next(week.dose_for(item.slug) for week in plan.weeks if week.dose_for(item.slug)).dose
-    last = plan.weeks[-1].dose_for(item.slug).dose
-    weeks = len(plan.weeks)
-    if first == last or weeks == 1:
-        return "The dose stays the same throughout the plan."
-    changes = []
-    if dose_words(first) != dose_words(last):
-        changes.append(f"from {dose_words(first)} to {dose_words(last)} a session")
-    if first.frequency_per_week != last.frequency_per_week:
-        changes.append(f"from {days_a_week(first.frequency_per_week)} to {days_a_week(last.frequency_per_week)}")
-    if first.intensity != last.intensity:
-        change = "a slightly heavier band or weight" if first.component == "resistance" else "a little brisker"
-        rpe = last.intensity_in("rpe_6_20")
-        if rpe is not None and rpe != first.intensity_in("rpe_6_20"):
-            change += f" (effort {rpe.low} to {rpe.high}, {borg_words(rpe.high)} at most)"
-        changes.append(change)
-    if not changes:
-        return "The dose stays the same throughout the plan."
-    return f"It grows slowly, a step at a time: by week {weeks}, {_join(changes)}."
 
 
 # ---------------------------------------------------------------------------------------------
@@ -906,27 +900,67 @@ def _week_first_day(start_date: date, number: int) -> date:
     return start_date + timedelta(days=7 * (number - 1))
 
 
-def _week_schedules(plan: Plan, start_date: date, names: Mapping[str, str]) -> tuple[WeekSchedule, ...]:
-    weeks, previous = [], {}
-    for week in plan.weeks:
-        first = _week_first_day(start_date, week.number)
-        rows, days = [], set()
-        for scheduled in week.doses:
-            dose = scheduled.dose
-            session_days = suggested_days(dose.frequency_per_week, first)
-            days.update(session_days)
-            rows.append(
-                ScheduleRow(
-                    exercise=names[scheduled.exercise_slug],
-                    days=_weekday_list(session_days),
-                    dose=dose_words(dose),
-                    change=change_words(previous.get(scheduled.exercise_slug), dose, scheduled.changed),
-                    dates=session_days,
-                )
+def current_week(plan: Plan, start_date: date, on: date) -> int:
+    """The plan week `on` falls in, within the plan (week 1 before the start, the last after the end)."""
+    return min(max((on - start_date).days // 7 + 1, 1), max(len(plan.weeks), 1))
+
+
+def plan_week_sessions(
+    plan: Plan, start_date: date, number: int, catalogue: Iterable[ExerciseSpec] = ()
+) -> WeekSessions:
+    """Plan week `number` as sessions (planner.sessions), the week starting on its first day."""
+    return week_sessions(plan, number, _week_first_day(start_date, number), catalogue)
+
+
+def _week_schedule(plan: Plan, sessions: WeekSessions, names: Mapping[str, str], label: str) -> WeekSchedule:
+    week = plan.weeks[sessions.number - 1]
+    before = plan.weeks[sessions.number - 2] if sessions.number > 1 else None
+    rows = []
+    for scheduled in week.doses:
+        dates = sessions.days_for(scheduled.exercise_slug)
+        previous = before.dose_for(scheduled.exercise_slug) if before else None
+        rows.append(
+            ScheduleRow(
+                exercise=names[scheduled.exercise_slug],
+                days=_weekday_list(dates),
+                dose=dose_words(scheduled.dose),
+                change=change_words(previous.dose if previous else None, scheduled.dose, scheduled.changed),
+                dates=dates,
             )
-            previous[scheduled.exercise_slug] = dose
-        weeks.append(WeekSchedule(week.number, first, first + timedelta(days=6), tuple(rows), tuple(sorted(days))))
-    return tuple(weeks)
+        )
+    first = sessions.first_day
+    return WeekSchedule(
+        number=sessions.number,
+        first_day=first,
+        last_day=first + timedelta(days=6),
+        rows=tuple(rows),
+        session_days=tuple(session.day for session in sessions.sessions),
+        label=label,
+        sessions=tuple(session_line(session) for session in sessions.sessions),
+    )
+
+
+def _week_schedules(
+    plan: Plan, start_date: date, names: Mapping[str, str], now: int, catalogue: Iterable[ExerciseSpec]
+) -> tuple[WeekSchedule, ...]:
+    """This week (its decided doses) and next week (the schedule's proposal), as sessions."""
+    if not plan.weeks:
+        return ()
+    this_label = "This week" if now > 1 else "Your first week"
+    result = [_week_schedule(plan, plan_week_sessions(plan, start_date, now, catalogue), names, this_label)]
+    if now < len(plan.weeks):
+        label = "Next week, if this week goes well"
+        result.append(_week_schedule(plan, plan_week_sessions(plan, start_date, now + 1, catalogue), names, label))
+    return tuple(result)
+
+
+def _outline(plan: Plan, now: int) -> tuple[OutlineLine, ...]:
+    after = min(now + 1, len(plan.weeks))
+    return tuple(
+        OutlineLine(item.exercise.name, growth_outline(item, plan, after))
+        for item in plan.items
+        if any(week.dose_for(item.slug) for week in plan.weeks)
+    )
 
 
 def bad_day_variant(
@@ -940,9 +974,11 @@ def bad_day_variant(
 
 
 def _exercise_page(
-    item: PrescriptionItem, plan: Plan, start_date: date, exercises_by_slug: Mapping[str, ExerciseSpec]
+    item: PrescriptionItem, plan: Plan, sessions: WeekSessions | None, exercises_by_slug: Mapping[str, ExerciseSpec]
 ) -> ExercisePage:
-    dose = (plan.weeks[0].dose_for(item.slug) or item).dose if plan.weeks else item.dose
+    """The exercise as it is this week: its dose and days, then how it may grow after next week."""
+    scheduled = plan.weeks[sessions.number - 1].dose_for(item.slug) if sessions else None
+    dose = scheduled.dose if scheduled else item.dose
     spec = item.exercise
     easier = bad_day_variant(item, plan, exercises_by_slug)
     if easier is not None:
@@ -953,10 +989,10 @@ def _exercise_page(
         slug=item.slug,
         name=spec.name,
         kind=KIND_WORDS.get(item.component, item.component),
-        days=_weekday_list(suggested_days(dose.frequency_per_week, start_date)),
+        days=_weekday_list(sessions.days_for(item.slug)) if sessions else "",
         dose=f"{dose_words(dose)}, {days_a_week(dose.frequency_per_week)}",
         effort=effort_words(dose),
-        growth=_growth_words(item, plan),
+        growth=growth_outline(item, plan, min(sessions.number + 1, len(plan.weeks))) if sessions else "",
         setup=spec.instructions.setup,
         movement=spec.instructions.movement,
         feel=spec.instructions.feel,
@@ -1013,9 +1049,7 @@ def _diary_weeks(plan: Plan, start_date: date, generated_on: date) -> tuple[Diar
         first = _week_first_day(start_date, week.number)
         if first + timedelta(days=6) < generated_on:
             continue  # a week that is already over
-        exercise_days = {
-            day for scheduled in week.doses for day in suggested_days(scheduled.dose.frequency_per_week, first)
-        }
+        exercise_days = {session.day for session in plan_week_sessions(plan, start_date, week.number).sessions}
         rows = tuple(DiaryRow(first + timedelta(days=i), first + timedelta(days=i) in exercise_days) for i in range(7))
         result.append(DiaryWeek(week.number, rows))
     return tuple(result)
@@ -1047,15 +1081,21 @@ def plan_document(
     exercises_by_slug: Mapping[str, ExerciseSpec] | None = None,
     rulebook: Rulebook | None = None,
     progression_config: ProgressionConfig | None = None,
+    changes: Sequence[str] = (),
 ) -> PlanDocument:
     """Everything the patient's plan PDF says.
 
-    exercises_by_slug: the library the easier (bad-day) variants are looked up in; None -> the shipped
-    library. rulebook / progression_config: the clinic's rule data, when it is not the default.
+    exercises_by_slug: the library the easier (bad-day) variants and the warm-up and cool-down
+    movements are looked up in; None -> the shipped library. rulebook / progression_config: the
+    clinic's rule data, when it is not the default. changes: what last week's decision changed and
+    why, in plain words (planner.session_words.change_note).
     """
     if exercises_by_slug is None:
         exercises_by_slug = {spec.slug: spec for spec in load_default_catalogue()}
     names = {item.slug: item.exercise.name for item in plan.items}
+    now = current_week(plan, start_date, generated_on)
+    catalogue = tuple(exercises_by_slug.values())
+    this_week = plan_week_sessions(plan, start_date, now, catalogue) if plan.weeks else None
     return PlanDocument(
         title=f"Exercise plan for {patient.name}",
         author=contact.physio_name or contact.clinic_name,
@@ -1067,13 +1107,17 @@ def plan_document(
         safety=safety_section(plan, rulebook),
         red_flags=tuple(RedFlagLine(label, advice) for _, label, advice in RED_FLAGS),
         call_lines=_call_lines(contact),
-        weeks=_week_schedules(plan, start_date, names),
-        exercises=tuple(_exercise_page(item, plan, start_date, exercises_by_slug) for item in plan.items),
+        weeks=_week_schedules(plan, start_date, names, now, catalogue),
+        exercises=tuple(_exercise_page(item, plan, this_week, exercises_by_slug) for item in plan.items),
         pain_guide=pain_guide(progression_config),
         pain_chart=pain_chart(pain_entries, progression_config),
         diary_columns=DIARY_COLUMNS,
         diary_weeks=_diary_weeks(plan, start_date, generated_on),
         notice=plan.safety_notice or SAFETY_NOTICE,
+        plan_weeks=len(plan.weeks),
+        current_week=now,
+        outline=_outline(plan, now) if plan.weeks else (),
+        changes=tuple(changes),
     )
 
 

@@ -12,10 +12,11 @@ evidence tag and source); this module applies them:
   two are on consecutive days, also across the end of the week (>= 48 h for the same muscle groups,
   Garber 2011); they always include the week's first day, so week after week the gap holds too.
 - Order inside a session: balance, strength, aerobic, stretching (rule "session.order").
-- Warm-up and cool-down: 5-10 minutes each (10 with a heart or lung condition under monitoring). Their
-  content is the library's movements marked for the role (ExerciseSpec.session_roles, when the library
-  has them and the limits allow them); otherwise the plan's own aerobic exercise at an easy pace, and
-  slow breathing to finish the cool-down.
+- Warm-up and cool-down: 5-10 minutes each (10 with a heart or lung condition under monitoring). The
+  warm-up is the plan's own aerobic exercise at an easy pace (else an allowed library movement marked
+  "warm_up" in ExerciseSpec.session_roles) with up to two 2-minute mobility movements marked "warm_up"
+  that are not already in the plan; the cool-down is the same aerobic exercise slowing down, then 2
+  minutes of a breathing exercise marked "cool_down" (else slow breathing).
 - Time: minutes as prescribed; repetitions x ~3.5 s plus rest between sets; holds plus a pause between
   holds; a little time to get ready for each exercise.
 
@@ -40,8 +41,8 @@ from planner.types import Dose, ExerciseSpec, Plan, PlanWeek, Profile, Rule
 SESSION_RULES_PATH = Path(__file__).resolve().parent / "data" / "rules_sessions.json"
 DAYS_IN_WEEK = 7
 ROLES = ("warm_up", "main", "cool_down")
-# The most library movements used for one warm-up or cool-down (more would be a routine of its own).
-MAX_ROLE_MOVEMENTS = 3
+# The most mobility movements in one warm-up (more would be a routine of its own).
+MAX_MOBILITY_MOVEMENTS = 2
 
 
 # ---------------------------------------------------------------------------------------------
@@ -78,6 +79,7 @@ class SessionRules:
     seconds_between_holds: float
     setup_seconds_per_exercise: float
     slow_breathing_minutes: int
+    role_movement_minutes: int
 
     def warm_up_for(self, profile: Profile) -> WarmUpRule:
         return next(rule for rule in self.warm_up if rule.applies(profile))
@@ -113,6 +115,7 @@ def session_rules_from_data(data: Mapping) -> SessionRules:
         seconds_between_holds=float(estimate["seconds_between_holds"]),
         setup_seconds_per_exercise=float(estimate["setup_seconds_per_exercise"]),
         slow_breathing_minutes=int(estimate["slow_breathing_minutes"]),
+        role_movement_minutes=int(estimate["role_movement_minutes"]),
     )
 
 
@@ -290,44 +293,67 @@ def _split(total: int, count: int) -> list[int]:
 
 def role_movements(plan: Plan, role: str, catalogue: Iterable[ExerciseSpec]) -> tuple[ExerciseSpec, ...]:
     """Library movements marked for `role` ("warm_up" / "cool_down") that the patient's limits allow."""
-    found = []
-    for spec in catalogue:
-        if role in tuple(getattr(spec, "session_roles", ()) or ()) and not exercise_violations(
-            spec, plan.limits, plan.profile
-        ):
-            found.append(spec)
-    return tuple(found[:MAX_ROLE_MOVEMENTS])
+    return tuple(
+        spec
+        for spec in catalogue
+        if role in tuple(getattr(spec, "session_roles", ()) or ())
+        and not exercise_violations(spec, plan.limits, plan.profile)
+    )
 
 
-def _role_entries(role: str, minutes: int, movements: Sequence[ExerciseSpec]) -> list[SessionEntry]:
-    shares = _split(minutes, len(movements))
-    return [
-        SessionEntry(role, spec.slug, spec.name, spec.component, None, share)
-        for spec, share in zip(movements, shares, strict=True)
-        if share > 0
+@dataclass(frozen=True)
+class _RoleChoice:
+    """What warms up and cools down this plan: an aerobic exercise at an easy pace (the plan's own, else
+    an allowed library one), mobility movements for the warm-up, a breathing exercise to finish."""
+
+    easy: ExerciseSpec | None
+    easy_slug: str
+    mobility: tuple[ExerciseSpec, ...]
+    breathing: ExerciseSpec | None
+
+
+def _role_choice(plan: Plan, offsets: Mapping[str, tuple[int, ...]], catalogue) -> _RoleChoice:
+    own = next((item for item in plan.items if item.component == "aerobic" and item.slug in offsets), None)
+    warm, cool = role_movements(plan, "warm_up", catalogue), role_movements(plan, "cool_down", catalogue)
+    in_plan = {item.slug for item in plan.items}
+    easy = own.exercise if own else next((spec for spec in warm if spec.component == "aerobic"), None)
+    mobility = tuple(spec for spec in warm if spec.component != "aerobic" and spec.slug not in in_plan)[
+        :MAX_MOBILITY_MOVEMENTS
     ]
+    breathing = next((spec for spec in cool if spec.component != "aerobic" and spec.dose_kind == "minutes"), None)
+    return _RoleChoice(easy, own.slug if own else (easy.slug if easy else ""), mobility, breathing)
 
 
-def _warm_up(plan: Plan, minutes: int, movements, aerobic) -> tuple[SessionEntry, ...]:
-    if movements:
-        return tuple(_role_entries("warm_up", minutes, movements))
-    if aerobic is not None:
-        return (SessionEntry("warm_up", aerobic.slug, aerobic.exercise.name, "aerobic", None, minutes, easy=True),)
-    return (SessionEntry("warm_up", "", "Gentle movement", "", None, minutes),)
+def _warm_up(choice: _RoleChoice, minutes: int, rules: SessionRules) -> tuple[SessionEntry, ...]:
+    per = rules.role_movement_minutes
+    mobility = choice.mobility[: max(0, (minutes - per) // per)] if choice.easy else choice.mobility
+    if choice.easy is None and not mobility:
+        return (SessionEntry("warm_up", "", "Gentle movement", "", None, minutes),)
+    shares = [per] * len(mobility) if choice.easy else _split(minutes, len(mobility))
+    entries = []
+    if choice.easy is not None:
+        easy_minutes = minutes - sum(shares)
+        entries.append(SessionEntry("warm_up", choice.easy_slug, choice.easy.name, "aerobic", None, easy_minutes, True))
+    entries += [
+        SessionEntry("warm_up", spec.slug, spec.name, spec.component, None, share)
+        for spec, share in zip(mobility, shares, strict=True)
+    ]
+    return tuple(entries)
 
 
-def _cool_down(plan: Plan, minutes: int, movements, aerobic, rules: SessionRules) -> tuple[SessionEntry, ...]:
-    if movements:
-        return tuple(_role_entries("cool_down", minutes, movements))
+def _cool_down(choice: _RoleChoice, minutes: int, rules: SessionRules) -> tuple[SessionEntry, ...]:
     breathing = min(rules.slow_breathing_minutes, minutes)
     entries = []
-    if aerobic is not None and minutes > breathing:
-        entries.append(
-            SessionEntry("cool_down", aerobic.slug, aerobic.exercise.name, "aerobic", None, minutes - breathing, True)
-        )
+    if choice.easy is not None and minutes > breathing:
+        easy = SessionEntry("cool_down", choice.easy_slug, choice.easy.name, "aerobic", None, minutes - breathing, True)
+        entries.append(easy)
     else:
         breathing = minutes
-    entries.append(SessionEntry("cool_down", "", "Slow breathing", "", None, breathing))
+    if choice.breathing is not None:
+        spec = choice.breathing
+        entries.append(SessionEntry("cool_down", spec.slug, spec.name, spec.component, None, breathing))
+    else:
+        entries.append(SessionEntry("cool_down", "", "Slow breathing", "", None, breathing))
     return tuple(entries)
 
 
@@ -355,9 +381,7 @@ def week_sessions(
         rules,
     )
     warm = rules.warm_up_for(plan.profile)
-    catalogue = tuple(catalogue)
-    warm_moves, cool_moves = role_movements(plan, "warm_up", catalogue), role_movements(plan, "cool_down", catalogue)
-    aerobic = next((item for item in plan.items if item.component == "aerobic" and item.slug in offsets), None)
+    choice = _role_choice(plan, offsets, tuple(catalogue))
     rank = {component: index for index, component in enumerate(rules.order)}
     position = {entry.exercise_slug: index for index, entry in enumerate(scheduled)}
     sessions = []
@@ -377,8 +401,8 @@ def week_sessions(
             )
             for entry in due
         )
-        warm_up = _warm_up(plan, warm.warm_up_minutes, warm_moves, aerobic)
-        cool_down = _cool_down(plan, warm.cool_down_minutes, cool_moves, aerobic, rules)
+        warm_up = _warm_up(choice, warm.warm_up_minutes, rules)
+        cool_down = _cool_down(choice, warm.cool_down_minutes, rules)
         total = sum(entry.minutes for entry in (*warm_up, *main, *cool_down))
         sessions.append(
             Session(offset, first_day + timedelta(days=offset), warm_up, main, cool_down, ceil(total - 1e-9))

@@ -21,6 +21,8 @@ from planner.document import (
     WeekAdherence,
     bad_day_variant,
     borg_words,
+    days_a_week,
+    dose_words,
     plan_document,
     progress_report,
     region_words,
@@ -31,6 +33,7 @@ from planner.limits import apply_adjustments
 from planner.progression_rules import default_progression_config
 from planner.rules import SAFETY_NOTICE
 from planner.schedule import build_plan
+from planner.sessions import plan_sessions
 from planner.types import LimitAdjustment, Profile
 from planner.vocabulary import MOVEMENT_TAGS, RED_FLAGS
 
@@ -128,6 +131,7 @@ def test_up_to_three_sessions_are_at_least_two_days_apart_even_across_weeks(freq
 
 @pytest.mark.parametrize("start", [MONDAY + timedelta(days=shift) for shift in range(7)])
 def test_strength_sessions_are_never_on_consecutive_days_whatever_the_start_day(plan, start):
+    # This week and next week are printed; planner/sessions.py is property-tested for every week.
     document = make_document(plan, start_date=start)
     strength = [item.exercise.name for item in plan.items if item.component == "resistance"]
     assert strength
@@ -135,19 +139,36 @@ def test_strength_sessions_are_never_on_consecutive_days_whatever_the_start_day(
     for name in strength:
         dates = [day for week in document.weeks for row in week.rows if row.exercise == name for day in row.dates]
         assert len(dates) == sum(
-            week.dose_for(item.slug).dose.frequency_per_week
-            for week in plan.weeks
+            plan.weeks[week.number - 1].dose_for(item.slug).dose.frequency_per_week
+            for week in document.weeks
             for item in plan.items
             if item.exercise.name == name
         )
         assert all((later - earlier).days >= 2 for earlier, later in pairwise(dates)), name
 
 
-def test_the_week_table_lists_the_suggested_days_from_the_frequency(document, plan):
+def test_the_week_table_lists_each_exercises_session_days(document, plan):
+    week = plan_sessions(plan, MONDAY)[0]
     rows = {row.exercise: row for row in document.weeks[0].rows}
     for item in plan.items:
-        expected = {2: "Mon, Thu", 3: "Mon, Wed, Fri"}[item.dose.frequency_per_week]
-        assert rows[item.exercise.name].days == expected
+        dates = week.days_for(item.slug)
+        assert len(dates) == item.dose.frequency_per_week
+        assert rows[item.exercise.name].dates == dates
+        assert rows[item.exercise.name].days == ", ".join(day.strftime("%a") for day in dates)
+
+
+def test_each_exercise_day_is_a_session_in_order_with_warm_up_and_cool_down(document):
+    week = document.weeks[0]
+    assert week.sessions
+    assert [line.day for line in week.sessions] == list(week.session_days)
+    first = week.sessions[0]
+
+    assert first.text.startswith("Monday: Warm-up: ")
+    assert "1 " in first.text
+    assert " Cool-down: " in first.text
+    assert f"About {first.minutes} minutes" in first.text
+    for index, step in enumerate(first.steps, start=1):
+        assert f"{index} {step}." in first.text
 
 
 def test_regions_read_as_plain_words():
@@ -273,12 +294,12 @@ def test_the_emergency_number_is_used_when_the_clinic_gives_one(plan):
 def test_one_page_per_exercise_with_instructions_dose_and_effort(document, plan):
     assert [page.slug for page in document.exercises] == [item.slug for item in plan.items]
     walking = document.exercises[0]
+    dose = plan.weeks[0].dose_for(plan.items[0].slug).dose
 
-    assert walking.dose == "10 minutes, 3 days a week"
-    assert "99 to 108 beats per minute" in walking.effort
+    assert walking.dose == f"{dose_words(dose)}, {days_a_week(dose.frequency_per_week)}"
     assert "very light to light" in walking.effort
     assert walking.setup == plan.items[0].exercise.instructions.setup
-    assert "by week 12" in walking.growth
+    assert "while it feels fine" in walking.growth
 
 
 def test_stretches_are_dosed_by_feel_in_plain_words(document):
@@ -316,21 +337,41 @@ def test_without_an_easier_variant_the_bad_day_advice_is_less_of_the_same(docume
     assert "shorter time" in page.bad_day_text
 
 
-def test_each_week_shows_the_dose_and_what_is_new(document, plan):
-    assert len(document.weeks) == len(plan.weeks) == 12
-    first, second = document.weeks[0], document.weeks[1]
+def test_only_this_week_and_next_week_are_printed_with_their_doses(document, plan):
+    assert [week.number for week in document.weeks] == [1, 2]
+    assert document.plan_weeks == len(plan.weeks) == 12
+    first, second = document.weeks
 
     assert (first.first_day, first.last_day) == (MONDAY, MONDAY + timedelta(days=6))
     assert first.rows[0].change == "First week"
-    assert second.rows[0].dose == "10½ minutes"
-    assert second.rows[0].change == "Longer: 10½ minutes (was 10)"
+    assert first.rows[0].dose == dose_words(plan.weeks[0].doses[0].dose)
+    assert second.rows[0].dose == dose_words(plan.weeks[1].doses[0].dose)
     assert second.first_day == MONDAY + timedelta(days=7)
+    assert "Next week" in second.label
 
 
-def test_a_held_dose_says_same_as_last_week(document):
-    band_row = next(row for row in document.weeks[1].rows if row.exercise == "Standing row with a band")
+def test_in_week_five_the_paper_shows_weeks_five_and_six_and_an_outline_for_the_rest(plan):
+    document = make_document(plan, generated_on=MONDAY + timedelta(days=30))
 
-    assert band_row.change == "Same as last week"
+    assert document.current_week == 5
+    assert [week.number for week in document.weeks] == [5, 6]
+    assert [line.exercise for line in document.outline] == [item.exercise.name for item in plan.items]
+    for line in document.outline:
+        assert "Week" not in line.outline
+        assert "stay the same or ease back" in line.outline or "stays at this dose" in line.outline
+
+
+def test_the_last_week_has_no_next_week(plan):
+    document = make_document(plan, generated_on=MONDAY + timedelta(days=7 * 11 + 2))
+
+    assert [week.number for week in document.weeks] == [12]
+    assert all("last week of your plan" in page.growth for page in document.exercises)
+
+
+def test_last_weeks_changes_are_carried_to_the_paper(plan):
+    words = ("Your walking goes up from 15 to 20 minutes because last week went well.",)
+
+    assert make_document(plan, changes=words).changes == words
 
 
 # --- Pain diary ----------------------------------------------------------------------------------
@@ -366,7 +407,8 @@ def test_blank_diary_pages_cover_the_coming_weeks_only(plan):
     assert [week.number for week in document.diary_weeks] == list(range(5, 13))
     first = document.diary_weeks[0]
     assert len(first.rows) == 7
-    assert [row.day.strftime("%a") for row in first.rows if row.exercise_day] == ["Mon", "Wed", "Thu", "Fri"]
+    expected = [session.day for session in plan_sessions(plan, MONDAY)[4].sessions]
+    assert [row.day for row in first.rows if row.exercise_day] == expected
 
 
 def test_the_diary_asks_for_date_done_effort_pain_three_times_and_notes(document):

@@ -126,23 +126,32 @@ def test_without_library_warm_up_movements_the_plans_walking_at_an_easy_pace_war
 
 def test_library_movements_marked_for_warm_up_and_cool_down_are_used_when_allowed(library):
     plan = build_plan(build_profile())
-    marching = next(spec for spec in library if spec.component == "aerobic" and spec.impact == "none")
+    session = week_sessions(plan, 1, MONDAY, catalogue=library).sessions[0]
+    marked = {spec.slug: spec for spec in library if getattr(spec, "session_roles", ())}
+    in_plan = {item.slug for item in plan.items}
 
-    class Marked:
-        """An ExerciseSpec with session roles (the field another change adds to the library)."""
+    mobility = [e for e in session.warm_up if not e.easy]
+    assert mobility, "an allowed warm-up movement from the library"
+    assert all("warm_up" in marked[e.slug].session_roles and e.slug not in in_plan for e in mobility)
+    assert "cool_down" in marked[session.cool_down[-1].slug].session_roles
 
-        def __init__(self, spec, roles):
-            self._spec, self.session_roles = spec, roles
 
-        def __getattr__(self, name):
-            return getattr(self._spec, name)
+def test_without_an_aerobic_item_a_library_movement_at_an_easy_pace_warms_up(library):
+    plan = build_plan(build_profile())
+    aerobic = {item.slug for item in plan.items if item.component == "aerobic"}
+    plan = replace(
+        plan,
+        items=tuple(item for item in plan.items if item.slug not in aerobic),
+        weeks=tuple(
+            replace(week, doses=tuple(d for d in week.doses if d.exercise_slug not in aerobic)) for week in plan.weeks
+        ),
+    )
+    session = week_sessions(plan, 1, MONDAY, catalogue=library).sessions[0]
+    easy = session.warm_up[0]
 
-    catalogue = [Marked(marching, ("warm_up",)), Marked(marching, ("cool_down",))]
-    session = week_sessions(plan, 1, MONDAY, catalogue=catalogue).sessions[0]
-
-    assert [e.slug for e in session.warm_up] == [marching.slug]
-    assert [e.slug for e in session.cool_down] == [marching.slug]
-    assert not session.warm_up[0].easy
+    assert easy.easy
+    assert "warm_up" in next(spec for spec in library if spec.slug == easy.slug).session_roles
+    assert week_sessions(plan, 1, MONDAY).sessions[0].warm_up[0].name == "Gentle movement"
 
 
 def test_time_is_the_sum_of_the_doses():

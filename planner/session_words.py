@@ -1,0 +1,308 @@
+"""What the patient reads about sessions, growth and weekly changes: plain words, shared by the PDF
+and the pages.
+
+- session_line: one exercise day in order ("Monday: Warm-up ... then 1 ... 2 ... Cool-down ...").
+- growth_outline: how an exercise may grow after next week, as an outline ("about +1 minute every 1-2
+  weeks while it feels fine, up to about 15 minutes"), never a fixed number per week: each weekly
+  decision changes those weeks.
+- change_note: what a weekly decision changed and why ("Your walking goes up from 15 to 20 minutes
+  because last week went well").
+
+Plain text, never markup.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from itertools import pairwise
+
+from planner.sessions import Session, SessionEntry
+from planner.types import Dose, Plan, PrescriptionItem
+
+FULL_WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+TIME_VARIABLES = {"minutes": "minutes", "sets_reps": "reps", "hold": "hold_seconds"}
+
+
+def _amount(value: float) -> str:
+    whole, half = int(value), value - int(value) >= 0.5
+    return f"{whole}½" if half else str(whole)
+
+
+def _plural(count: int, one: str, many: str | None = None) -> str:
+    return f"{count} {one if count == 1 else (many or one + 's')}"
+
+
+def _join(words: Sequence[str]) -> str:
+    words = list(words)
+    if not words:
+        return ""
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
+
+
+def _dose_words(dose: Dose) -> str:
+    # The same words as planner.document.dose_words (imported lazily there to avoid a cycle).
+    from planner.document import dose_words
+
+    return dose_words(dose)
+
+
+def lower_first(name: str) -> str:
+    """ "Walking on flat ground" -> "walking on flat ground"; "TUG test" stays as it is."""
+    return name if name[1:2].isupper() else name[:1].lower() + name[1:]
+
+
+def _days_a_week(count: int) -> str:
+    return "every day" if count == 7 else f"{_plural(count, 'day')} a week"
+
+
+# ---------------------------------------------------------------------------------------------
+# Sessions
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SessionLine:
+    """One exercise day as the patient reads it.
+
+    weekday: "Monday". warm_up / cool_down: what to do, in words. steps: the main block, in order,
+    each "Name: amount" (numbered when printed). minutes: the estimated time of the whole session.
+    text: all of it in one line ("Monday: Warm-up: ... Then 1 ... 2 ... Cool-down: ... About 40 minutes.").
+    """
+
+    day: date
+    weekday: str
+    warm_up: str
+    steps: tuple[str, ...]
+    cool_down: str
+    minutes: int
+    text: str
+
+
+def _role_words(entries: Sequence[SessionEntry], cooling: bool) -> str:
+    parts = []
+    for entry in entries:
+        name = entry.name
+        if entry.easy:
+            pace = "slowing down to an easy pace" if cooling else "at an easy pace"
+            parts.append(f"{name}, {pace}, {_amount(entry.minutes)} minutes")
+        else:
+            parts.append(f"{name}, {_amount(entry.minutes)} minutes")
+    return "; ".join(parts)
+
+
+def session_line(session: Session) -> SessionLine:
+    weekday = FULL_WEEKDAYS[session.weekday]
+    warm_up = _role_words(session.warm_up, cooling=False)
+    cool_down = _role_words(session.cool_down, cooling=True)
+    steps = tuple(f"{entry.name}: {_dose_words(entry.dose)}" for entry in session.main)
+    numbered = " ".join(f"{index} {step}." for index, step in enumerate(steps, start=1))
+    text = (
+        f"{weekday}: Warm-up: {warm_up}. Then {numbered} Cool-down: {cool_down}. "
+        f"About {session.estimated_minutes} minutes in all."
+    )
+    return SessionLine(session.day, weekday, warm_up, steps, cool_down, session.estimated_minutes, text)
+
+
+# ---------------------------------------------------------------------------------------------
+# Growth after next week, as an outline
+# ---------------------------------------------------------------------------------------------
+
+
+def _value(dose: Dose, variable: str) -> float | None:
+    if variable == "intensity":
+        first = dose.intensity[0] if dose.intensity else None
+        return float(first.high) if first else None
+    value = getattr(dose, variable)
+    return float(value) if value is not None else None
+
+
+def _every(gaps: Sequence[int]) -> str:
+    low, high = min(gaps), max(gaps)
+    if high == 1:
+        return "every week"
+    if low == high:
+        return f"every {low} weeks"
+    return f"every {low}-{high} weeks"
+
+
+def growth_outline(item: PrescriptionItem, plan: Plan, after_week: int) -> str:
+    """How the item may grow after week `after_week`, from the schedule's projection, in words.
+
+    The projection is what the plan proposes if every week goes well; the weekly decisions may hold
+    or ease it, so only the pace and where it may reach are said, not a number per week.
+    """
+    weeks = [week for week in plan.weeks if week.number >= after_week and week.dose_for(item.slug)]
+    if len(weeks) < 2:
+        return "This is the last week of your plan: your physiotherapist will talk to you about what comes next."
+    doses = [(week.number, week.dose_for(item.slug).dose) for week in weeks]
+    base = doses[0][1]
+    time_variable = TIME_VARIABLES.get(base.dose_kind, "minutes")
+    parts = []
+    for variable in (time_variable, "sets", "frequency_per_week", "intensity"):
+        changes = []
+        for (_, before), (number, after) in pairwise(doses):
+            old, new = _value(before, variable), _value(after, variable)
+            if old is not None and new is not None and new > old:
+                changes.append((number, new - old))
+        if not changes:
+            continue
+        numbers = [after_week, *(number for number, _ in changes)]
+        gaps = [b - a for a, b in pairwise(numbers)]
+        step = sorted(delta for _, delta in changes)[len(changes) // 2]
+        top = max(value for _, dose in doses if (value := _value(dose, variable)) is not None)
+        parts.append(_outline_part(variable, base, step, top, _every(gaps)))
+    if not parts:
+        return "After next week it stays at this dose unless your physiotherapist changes it."
+    return (
+        f"After next week, while it feels fine: {_join(parts)}. Each week your check-ins decide: it may also "
+        "stay the same or ease back."
+    )
+
+
+def _outline_part(variable: str, base: Dose, step: float, top: float, every: str) -> str:
+    if variable == "minutes":
+        return f"about +{_amount(step)} minutes {every}, up to about {_amount(top)} minutes"
+    if variable == "reps":
+        return f"about +{_plural(int(step), 'repetition')} {every}, up to about {int(top)}"
+    if variable == "hold_seconds":
+        return f"about +{int(step)} seconds a hold {every}, up to about {int(top)} seconds"
+    if variable == "sets":
+        return f"one more set now and then, up to {_plural(int(top), 'set')}"
+    if variable == "frequency_per_week":
+        return f"more days, up to {_days_a_week(int(top))}"
+    return "a slightly heavier band or weight" if base.component == "resistance" else "a little brisker"
+
+
+# ---------------------------------------------------------------------------------------------
+# What a weekly decision changed, and why
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ItemChange:
+    """One exercise in a stored decision: its name, this week's and next week's dose, the variable
+    that changed (None: held), the direction ("up", "down", None) and the engine's text for it."""
+
+    name: str
+    before: Dose
+    after: Dose
+    variable: str | None
+    direction: str | None
+    text: str = ""
+
+
+# Why, in plain words, from the rule ids of the decision's reasons (first match in reason order).
+WHY_WORDS = (
+    ("progression.decision.red_flag_pause", "you reported something that your care team must look at first"),
+    ("progression.decision.two_red_weeks_pause", "the pain was too high two weeks running"),
+    ("progression.decision.strength_hold_review", "a strength test needs a look from your physiotherapist"),
+    ("progression.strength.", "a strength test needs a look from your physiotherapist"),
+    ("safety.strength.", "a strength check with your physiotherapist is due"),
+    ("safety.ck.", "a blood test (CK) needs a look from your care team"),
+    ("safety.spo2.", "your oxygen level dropped during exercise"),
+    ("safety.heart_rate.", "your heart rate went above your limit"),
+    ("progression.pain.localized_regress", "one exercise hurt"),
+    ("progression.decision.red_regress", "last week's pain was too high"),
+    ("progression.pain.morning_not_settled", "the pain had not settled by the next morning"),
+    ("progression.pain.weekly_rise", "the pain went up compared with the week before"),
+    ("progression.rpe.above_target", "it felt harder than planned"),
+    ("progression.decision.amber_hold", "last week's pain was a little higher than we want"),
+    ("progression.decision.no_checkins_hold", "no session was logged last week"),
+    ("progression.decision.missing_data_hold", "some of last week's scores were missing"),
+    ("progression.decision.green_advance", "last week went well"),
+)
+
+
+def why_words(reason_rule_ids: Sequence[str]) -> str:
+    for rule_id in reason_rule_ids:
+        for prefix, words in WHY_WORDS:
+            if rule_id.startswith(prefix):
+                return words
+    return "of how last week went"
+
+
+def _values(variable: str, before: Dose, after: Dose) -> str:
+    """ "from 15 to 20 minutes" for the variable that changed."""
+    if variable == "minutes":
+        return f"from {_amount(before.minutes)} to {_amount(after.minutes)} minutes"
+    if variable == "reps":
+        return f"from {before.reps} to {after.reps} repetitions"
+    if variable == "sets":
+        return f"from {_plural(before.sets, 'set')} to {_plural(after.sets, 'set')}"
+    if variable == "hold_seconds":
+        return f"from {before.hold_seconds} to {after.hold_seconds} seconds a hold"
+    if variable == "frequency_per_week":
+        return f"from {_days_a_week(before.frequency_per_week)} to {_days_a_week(after.frequency_per_week)}"
+    return ""
+
+
+def _item_line(change: ItemChange, why: str) -> str:
+    name = lower_first(change.name)
+    if change.variable == "intensity":
+        what = "a slightly heavier band or weight" if change.after.component == "resistance" else "a little brisker"
+        verb = "goes up to" if change.direction == "up" else "eases back from"
+        line = f"Your {name} {verb} {what}"
+    else:
+        verb = "goes up" if change.direction == "up" else "eases back"
+        line = f"Your {name} {verb} {_values(change.variable, change.before, change.after)}".rstrip()
+        if _dose_words(change.before) != _dose_words(change.after) and change.variable in (
+            "sets",
+            "frequency_per_week",
+        ):
+            line += f" (now {_dose_words(change.after)} each time)"
+    return f"{line} because {why}."
+
+
+def _own_reason(change: ItemChange) -> str | None:
+    """An item held in a good week for its own reason, in plain words."""
+    if change.text.startswith("Held: Done in"):
+        return "it was done in fewer sessions than planned last week"
+    if change.text.startswith("Held: The planned dose was not completed"):
+        return "the planned amount was not completed last week"
+    if change.text.startswith("Held: the pain was not in this exercise"):
+        return "it did not hurt, so it stays where it was"
+    return None
+
+
+def change_note(action: str, reason_rule_ids: Sequence[str], items: Sequence[ItemChange]) -> tuple[str, ...]:
+    """What a weekly decision changed and why, one sentence per exercise that moved, then the rest.
+
+    action: the decision's action (advance, hold, regress, pause_for_review).
+    """
+    why = why_words(reason_rule_ids)
+    if action == "pause_for_review":
+        return (f"Your plan is paused because {why}. Please do not exercise until your care team has talked to you.",)
+    lines = [_item_line(change, why) for change in items if change.variable and change.direction]
+    held = [change for change in items if not (change.variable and change.direction)]
+    for change in held:
+        own = _own_reason(change)
+        if own and action == "advance":
+            lines.append(f"Your {lower_first(change.name)} stays the same because {own}.")
+    rest = [change for change in held if not (_own_reason(change) and action == "advance")]
+    if rest:
+        if not lines:
+            verb = "everything stays the same" if action != "regress" else "the rest stays the same"
+            lines.append(f"This week {verb} because {why}.")
+        elif action in ("advance", "regress"):
+            lines.append("Everything else stays the same.")
+    return tuple(lines)
+
+
+def change_items(
+    names: Mapping[str, str], changes: Mapping[str, Mapping], before: Mapping[str, Dose], after: Mapping[str, Dose]
+) -> tuple[ItemChange, ...]:
+    """ItemChange per exercise from a stored decision (its changes JSON and doses), in `names` order."""
+    return tuple(
+        ItemChange(
+            name=name,
+            before=before[slug],
+            after=after[slug],
+            variable=changes.get(slug, {}).get("variable"),
+            direction=changes.get(slug, {}).get("direction"),
+            text=changes.get(slug, {}).get("text", ""),
+        )
+        for slug, name in names.items()
+        if slug in before and slug in after
+    )
