@@ -450,7 +450,7 @@ def _cover(doc: PlanDocument) -> list[Flowable]:
     if patient.date_of_birth:
         flowables.append(para(f"Date of birth: {date_words(patient.date_of_birth, year=True)}"))
     period = f"{date_words(doc.start_date, year=True)} to {date_words(doc.end_date, year=True)}"
-    flowables += [para(f"{period} ({len(doc.weeks)} weeks)", "big"), Spacer(1, 12)]
+    flowables += [para(f"{period} ({doc.plan_weeks or len(doc.weeks)} weeks)", "big"), Spacer(1, 12)]
     rows = [["Your physiotherapist", contact.physio_name]] if contact.physio_name else []
     rows += [["Clinic", contact.clinic_name], ["Phone", contact.clinic_phone]]
     rows += [["Email", contact.clinic_email]] if contact.clinic_email else []
@@ -523,23 +523,44 @@ def _red_flags(doc: PlanDocument) -> list[Flowable]:
 
 
 def _schedule(doc: PlanDocument) -> list[Flowable]:
+    """This week and next week as sessions day by day, then how the plan may grow after that."""
+    total = doc.plan_weeks or len(doc.weeks)
     flowables: list[Flowable] = [
         PageBreak(),
         Heading(PLAN_SECTIONS[2], "h1", 0),
         para(
-            "One page a week. The days are suggestions: you may move a session to another day, but keep at "
-            "least one day between two days of strength exercises. Each row says how much to do each time; "
-            "the last column says what is new this week."
+            "Each exercise day is one session: warm up, do the numbered exercises in order, then cool down. "
+            "The days are suggestions: you may move a session to another day, but keep at least one day "
+            "between two days of strength exercises."
         ),
     ]
+    if doc.changes:
+        flowables += [box([para("What changed this week", "h3"), *bullets(doc.changes)]), Spacer(1, 8)]
     widths = [150, 95, 115, FRAME_WIDTH - 360]
     for index, week in enumerate(doc.weeks):
         rows = [["Exercise", "Days", "Each time", "What is new"]]
         rows += [[row.exercise, row.days, row.dose, row.change] for row in week.rows]
-        title = f"Week {week.number} of {len(doc.weeks)}: {date_words(week.first_day)} to {date_words(week.last_day)}"
+        title = (
+            f"{week.label}: week {week.number} of {total}, {date_words(week.first_day)} to {date_words(week.last_day)}"
+        )
         if index:
             flowables.append(PageBreak())
-        flowables += [Heading(title, "h2", 1, outline=f"Week {week.number}"), table(rows, widths)]
+        flowables += [Heading(title, "h2", 1, outline=f"Week {week.number}")]
+        flowables += [para(line.text) for line in week.sessions]
+        flowables += [Spacer(1, 6), table(rows, widths)]
+    if doc.outline:
+        flowables += [
+            CondPageBreak(200),
+            Heading("After that: how your plan may grow", "h2", 1, outline="After that"),
+            para(
+                "Your check-ins decide each week's dose, so the later weeks are not fixed yet. If the "
+                "exercises feel fine, they grow slowly like this:"
+            ),
+            table(
+                [["Exercise", "How it may grow"]] + [[line.exercise, line.outline] for line in doc.outline],
+                [150, FRAME_WIDTH - 150],
+            ),
+        ]
     return flowables
 
 
@@ -551,7 +572,7 @@ def _exercise_pages(doc: PlanDocument) -> list[Flowable]:
             flowables.append(PageBreak())
         dose_rows = [
             ["Each time", page.dose],
-            ["Days (first week)", page.days],
+            ["Days this week", page.days],
             ["How hard", page.effort],
             ["Over the weeks", page.growth],
         ]

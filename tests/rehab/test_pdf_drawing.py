@@ -2,6 +2,7 @@
 
 import io
 import re
+from dataclasses import replace
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -21,6 +22,7 @@ from planner.document import (
     PatientInfo,
     ReasonEntry,
     WeekAdherence,
+    dose_words,
     plan_document,
     progress_report,
 )
@@ -180,8 +182,42 @@ def test_the_plan_prints_the_clinic_phone_and_the_notice(plan_pdf, plan_doc):
     assert PHONE in text
     assert "Riverside Rehab & Physio" in text
     assert "does not replace" in text
-    assert "Week 12" in text
+    assert "week 3 of 12" in text
     assert "Diary, week 3" in text
+
+
+def test_the_plan_prints_each_exercise_day_as_a_numbered_session_with_warm_up_and_cool_down(plan_pdf, plan_doc):
+    _, text = plan_pdf
+    this_week, next_week = plan_doc.weeks
+
+    assert re.search(r"Monday: Warm-up: .+? Then 1 .+? 2 .+? Cool-down: .+? About \d+ minutes in all\.", text)
+    for week in (this_week, next_week):
+        for line in week.sessions:
+            # A session may run onto the next page (the page header then sits inside it): its start.
+            assert f"{line.weekday}: Warm-up: {line.warm_up}" in text
+    assert "What is new" in text
+
+
+def test_the_plan_prints_this_weeks_and_next_weeks_doses_and_only_an_outline_after(plan_pdf, plan_doc, plan):
+    _, text = plan_pdf
+
+    assert [week.number for week in plan_doc.weeks] == [3, 4]
+    for week in plan_doc.weeks:
+        for scheduled in plan.weeks[week.number - 1].doses:
+            assert dose_words(scheduled.dose) in text
+    for number in range(5, 13):
+        assert f"week {number} of 12" not in text.lower()
+    assert "How it may grow" in text
+    assert "stay the same or ease back" in text
+
+
+def test_the_plan_prints_what_changed_this_week(plan_doc):
+    doc = replace(plan_doc, changes=("Your walking goes up from 15 to 20 minutes because last week went well.",))
+
+    _, text = read(render_plan_pdf(doc))
+
+    assert "What changed this week" in text
+    assert "Your walking goes up from 15 to 20 minutes because last week went well." in text
 
 
 def test_the_patient_name_prints_as_written(plan_pdf):
@@ -201,7 +237,9 @@ def test_the_plan_has_title_author_and_bookmarks(plan_pdf, plan):
     assert reader.metadata.author == "Anna Nowak"
     for section in ("Your safety limits", "Stop and call us if...", "Week by week", "Your exercises", "Pain diary"):
         assert section in titles
-    assert "Week 1" in titles
+    assert "Week 3" in titles
+    assert "Week 4" in titles
+    assert "After that" in titles
     assert plan.items[0].exercise.name in titles
 
 
@@ -209,7 +247,7 @@ def test_the_plan_has_one_page_per_exercise_and_numbered_pages(plan_pdf, plan_do
     reader, text = plan_pdf
     pages = len(reader.pages)
 
-    # cover, 2+ safety, red flags, a page a week, a page an exercise, pain diary, logs, closing page
+    # cover, 2+ safety, red flags, this week and next, a page an exercise, pain diary, logs, closing page
     assert 1 + 1 + 1 + len(plan_doc.weeks) + len(plan_doc.exercises) + 2 <= pages <= 60
     assert f"Page 1 of {pages}" in text
     assert f"Page {pages} of {pages}" in text
