@@ -241,9 +241,12 @@ def _values(variable: str, before: Dose, after: Dose) -> str:
 def _item_line(change: ItemChange, why: str) -> str:
     name = lower_first(change.name)
     if change.variable == "intensity":
-        what = "a slightly heavier band or weight" if change.after.component == "resistance" else "a little brisker"
-        verb = "goes up to" if change.direction == "up" else "eases back from"
-        line = f"Your {name} {verb} {what}"
+        up = change.direction == "up"
+        what = {
+            "resistance": ("moves to a slightly heavier band or weight", "goes back to a lighter band or weight"),
+            "aerobic": ("gets a little brisker", "eases back to an easier pace"),
+        }.get(change.after.component, ("gets a little harder", "gets a little easier"))
+        line = f"Your {name} {what[0] if up else what[1]}"
     else:
         verb = "goes up" if change.direction == "up" else "eases back"
         line = f"Your {name} {verb} {_values(change.variable, change.before, change.after)}".rstrip()

@@ -8,6 +8,9 @@ from dataclasses import replace
 from django.utils import timezone
 
 from planner import document as doc
+from planner import serialize
+from planner.session_words import change_items, change_note
+from planner.types import Dose
 from rehab.clearance import (
     clearance_staff_words,
     clearance_state,
@@ -49,19 +52,43 @@ def _today(plan: Plan):
     return plan.patient.today()
 
 
+def decision_change_note(decision: ProgressionDecision, engine) -> tuple[str, ...]:
+    """What a stored weekly decision changed and why, in the patient's words (planner.session_words)."""
+    names = {item.slug: item.exercise.name for item in engine.items}
+
+    def doses(stored):
+        return {slug: serialize.from_dict(Dose, value) for slug, value in stored.items()}
+
+    items = change_items(names, decision.changes, doses(decision.doses_before), doses(decision.doses_after))
+    return change_note(decision.action, [reason["rule_id"] for reason in decision.reasons], items)
+
+
+def change_note_for_week(plan: Plan, engine, week: int) -> tuple[str, ...]:
+    """The words of the decision that set plan week `week` (the one taken when week - 1 ended), if any."""
+    if week < 2:
+        return ()
+    decision = ProgressionDecision.objects.filter(plan=plan, week=week - 1).first()
+    return decision_change_note(decision, engine) if decision else ()
+
+
 def plan_pdf_document(plan: Plan) -> doc.PlanDocument:
-    """The patient's plan: plan + patient + clinic (1 query), check-ins (1), library (1)."""
+    """The patient's plan: plan + patient + clinic (1 query), check-ins (1), library (1), last decision (1).
+
+    Always drawn from the stored plan, so after each weekly decision the sheet shows the new doses."""
     plan = Plan.objects.select_related("patient__clinic", "author").get(pk=plan.pk)
     engine = engine_plan(plan)
+    today = _today(plan)
+    week = doc.current_week(engine, plan.start_date, today) if engine.weeks else 1
     document = doc.plan_document(
         engine,
         patient=_patient(plan),
         contact=_contact(plan),
         start_date=plan.start_date,
-        generated_on=_today(plan),
+        generated_on=today,
         pain_entries=_pain_entries(plan),
         exercises_by_slug={spec.slug: spec for spec in active_catalogue()},
         progression_config=progression_config(),
+        changes=change_note_for_week(plan, engine, week),
     )
     # While supervised sessions remain, the patient's safety page says the next one is at the clinic.
     at_clinic = supervision_words(supervision_state(plan, engine.limits))

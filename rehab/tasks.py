@@ -68,6 +68,12 @@ def email_plan_pdf(plan_id: int) -> bool:
     return notifications.plan_pdf_send(plan_id=plan_id)
 
 
+@shared_task(**RETRY)
+def email_plan_change(decision_id: int) -> bool:
+    """Tell the patient what a weekly decision changed and why (once per plan and week)."""
+    return notifications.plan_change_send(decision_id=decision_id)
+
+
 @shared_task
 def outbox_drain() -> int:
     return queue.drain_outbox()

@@ -62,3 +62,54 @@ def plan_pdf_send(*, plan_id: int) -> bool:
     message.attach(plan_file_name(plan), render_plan_pdf(plan_pdf_document(plan)), "application/pdf")
     message.send()
     return True
+
+
+# The key in ProgressionDecision.carry that claims the patient's "your plan changed" email, so a
+# retried or twice-delivered task sends it once per (plan, week): the decision is unique per week.
+PLAN_CHANGE_CLAIM = "patient_told_at"
+
+
+def plan_change_send(*, decision_id: int) -> bool:
+    """Tell the patient what a weekly decision changed and why, with their updated plan attached.
+
+    Idempotent: the decision row is claimed by a conditional update before sending, and released if
+    sending fails so that the retry sends it.
+    """
+    from django.core.mail import EmailMessage
+    from django.utils import timezone
+
+    from rehab.documents import decision_change_note, plan_file_name, plan_pdf_document
+    from rehab.models import ProgressionDecision
+    from rehab.pdf import render_plan_pdf
+    from rehab.services.plans import engine_plan
+
+    decision = ProgressionDecision.objects.select_related("plan__patient__clinic").filter(pk=decision_id).first()
+    if decision is None or PLAN_CHANGE_CLAIM in decision.carry:
+        return False
+    plan = decision.plan
+    patient = plan.patient
+    if not patient.email or decision.week >= plan.weeks:
+        return False
+    lines = decision_change_note(decision, engine_plan(plan))
+    if not lines:
+        return False
+    carry = dict(decision.carry)
+    claimed = ProgressionDecision.objects.filter(
+        pk=decision.pk, **{f"carry__{PLAN_CHANGE_CLAIM}__isnull": True}
+    ).update(carry={**carry, PLAN_CHANGE_CLAIM: timezone.now().isoformat()})
+    if claimed != 1:
+        return False  # another worker is sending it
+    clinic = patient.clinic
+    body = (
+        f"Hello {patient.first_name},\n\nYour exercise plan for week {decision.week + 1} is ready.\n\n"
+        + "\n".join(f"- {line}" for line in lines)
+        + f"\n\nYour updated plan is attached. If anything worries you, call {clinic.name} on {clinic.phone}.\n"
+    )
+    message = EmailMessage(subject="Your exercise plan this week", body=body, to=[patient.email])
+    try:
+        message.attach(plan_file_name(plan), render_plan_pdf(plan_pdf_document(plan)), "application/pdf")
+        message.send()
+    except Exception:
+        ProgressionDecision.objects.filter(pk=decision.pk).update(carry=carry)  # release: the retry sends it
+        raise
+    return True

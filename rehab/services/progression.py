@@ -261,6 +261,9 @@ def _apply(plan: Plan, engine, week: int, decided: EngineDecision, row: Progress
     plan._change_reason = f"Week {week} decision: {decided.action} ({decided.light or 'no data'}) — {summary}"
     plan.save()
     _alerts(plan, week, decided, row, summary)
+    if week < plan.weeks and plan.patient.email:
+        # The patient is told what changed and why, with the sheet drawn from the plan just saved.
+        enqueue_on_commit("rehab.tasks.email_plan_change", row.pk)
 
 
 def _alerts(plan: Plan, week: int, decided: EngineDecision, row: ProgressionDecision, summary: str) -> None:
