@@ -36,10 +36,14 @@ from frontend.forms_patient import (
     pain_word,
 )
 from planner import document as words
+from planner.session_words import session_line
+from planner.sessions import week_sessions
 from planner.types import Instructions
 from planner.vocabulary import RED_FLAGS
 from rehab import selectors
 from rehab.clearance import supervision_state, supervision_words
+from rehab.clinical import active_catalogue
+from rehab.documents import change_note_for_week
 from rehab.models import CheckInItem, CheckInKind, Patient, Plan, PlanStatus, Role
 from rehab.progress import plan_progress_series
 from rehab.services.alerts import patient_advice
@@ -154,17 +158,25 @@ def _week(plan: Plan, engine, day: date):
 def session_days(plan: Plan, engine, day: date) -> dict[str, tuple[date, ...]]:
     """Per exercise slug, its session days in the plan week of `day`.
 
-    They are the printed plan's days (planner.document.suggested_days): sessions spread evenly from
-    the first day of each plan week, so 3 a week fall on days 1, 3 and 5 and strength work is never
-    on two days in a row. The page and the PDF always agree.
+    They are the printed plan's days (planner.sessions.week_sessions): the busiest exercise's days
+    spread evenly, the others fitted into them, strength never on two days in a row. The page and the
+    PDF always agree.
     """
+    sessions = _week_sessions(plan, engine, day)
+    return {item.slug: sessions.days_for(item.slug) for item in engine.items}
+
+
+def _week_sessions(plan: Plan, engine, day: date, catalogue=()):
     week, first = _week(plan, engine, day)
-    result = {}
-    for item in engine.items:
-        scheduled = week.dose_for(item.slug)
-        dose = scheduled.dose if scheduled else item.dose
-        result[item.slug] = words.suggested_days(dose.frequency_per_week, first)
-    return result
+    return week_sessions(engine, week.number, first, catalogue)
+
+
+def todays_session(plan: Plan, engine, day: date):
+    """Today's session in order (warm-up, 1, 2, 3 ..., cool-down) as the patient reads it, or None."""
+    if not in_plan(plan, day):
+        return None
+    session = _week_sessions(plan, engine, day, active_catalogue()).session_on(day)
+    return session_line(session) if session else None
 
 
 def exercise_cards(plan: Plan, day: date, engine=None) -> list[ExerciseCard]:
@@ -298,6 +310,8 @@ def today(request, patient: Patient):
         due_count=sum(1 for c in cards if c.due),
         not_due_count=sum(1 for c in cards if not c.due),
         missed=yesterday if in_plan(plan, yesterday) and yesterday not in recent else None,
+        session=todays_session(plan, engine, day),
+        changes=change_note_for_week(plan, engine, plan_week_of(plan, day)) if in_plan(plan, day) else (),
     )
     if cards and not context["due"]:
         context["next_day"] = _next_session_day(plan, engine, day)

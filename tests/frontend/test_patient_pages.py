@@ -6,6 +6,8 @@ from datetime import date
 import pytest
 import time_machine
 
+from planner.document import dose_words
+from planner.sessions import week_sessions
 from planner.vocabulary import RED_FLAGS
 from rehab.models import CheckIn, CheckInItem, PlanStatus
 from rehab.services.checkins import checkin_record
@@ -40,13 +42,12 @@ def html_of(response) -> str:
 
 
 def due_today(plan):
-    """(name, frequency) of the plan's exercises, and which are due on Wednesday (day 3 of week 1)."""
+    """(item, dose, due) for the plan's exercises: due on Wednesday (day 3 of week 1) by the plan's sessions."""
     engine = engine_plan(plan)
-    rows = []
-    for item in engine.items:
-        dose = engine.weeks[0].dose_for(item.slug).dose
-        rows.append((item, dose, dose.frequency_per_week in (3, 4, 5, 6, 7)))  # days 0, 2, 4 for 3 a week
-    return rows
+    week = week_sessions(engine, 1, START)
+    return [
+        (item, engine.weeks[0].dose_for(item.slug).dose, TODAY in week.days_for(item.slug)) for item in engine.items
+    ]
 
 
 def log_form_data(response, **overrides) -> dict:
@@ -71,19 +72,54 @@ def test_today_lists_the_exercises_due_today_with_dose_effort_words_and_heart_ra
     today_part = html.split("Other exercises this week")[0]
     engine = engine_plan(plan)
     walking = next(item for item in engine.items if item.component == "aerobic")
+    dose = engine.weeks[0].dose_for(walking.slug).dose
     assert walking.exercise.name in today_part
-    assert "10 minutes" in today_part
+    assert dose_words(dose) in today_part
     assert "Very light to light, 9 to 11" in today_part
-    hr = engine.weeks[0].dose_for(walking.slug).dose.intensity_in("hr_bpm")
-    low, high = hr.low, hr.high
-    assert f"{low} to {high} beats per minute" in today_part
+    hr = dose.intensity_in("hr_bpm")
+    if hr is not None:
+        assert f"{hr.low} to {hr.high} beats per minute" in today_part
     assert "How to do it" in today_part
     assert walking.exercise.instructions.setup in today_part
-    strength = [item for item in engine.items if item.component == "resistance"]
-    # Strength work is twice a week (days 1 and 4 of the plan week), so not on Wednesday.
-    assert strength
-    assert all(item.exercise.name not in today_part for item in strength)
+    # Strength work is never on consecutive days; on Wednesday only what the sessions put there.
+    due_part = today_part.split("Today's exercises")[1]
+    for item, _dose, due in due_today(plan):
+        if item.component == "resistance":
+            assert (item.exercise.name in due_part) == due
     assert "Log today's session" in html
+
+
+def test_today_shows_todays_session_in_order_with_its_estimated_time(patient_client, plan):
+    html = html_of(patient_client.get("/today/"))
+    engine = engine_plan(plan)
+    session = week_sessions(engine, 1, START).session_on(TODAY)
+    assert session is not None
+    section = html.split('id="session-title"')[1].split("</section>")[0]
+
+    assert f"about {session.estimated_minutes} minutes" in section
+    warm, steps, cool = section.index("Warm-up:"), section.index("<ol"), section.index("Cool-down:")
+    assert warm < steps < cool
+    positions = [section.index(f"<li>{entry.name}: ") for entry in session.main]
+    assert positions == sorted(positions)
+    assert len(positions) == len(session.main)
+
+
+def test_today_shows_what_changed_this_week_after_a_decision(patient_client, world):
+    from rehab.documents import change_note_for_week
+    from rehab.services.progression import plan_progress
+
+    start = date(2026, 10, 26)  # today (Wednesday 4 November) is in week 2
+    plan = make_active_plan(world.patient, world.physio, start_date=start)
+    with time_machine.travel("2026-11-03 08:00", tick=False):
+        plan_progress(plan_id=plan.pk, as_of=date(2026, 11, 3))
+    with time_machine.travel(NOW, tick=False):
+        html = html_of(patient_client.get("/today/"))
+    lines = change_note_for_week(plan, engine_plan(plan), 2)
+
+    assert "What changed this week" in html
+    assert lines
+    for line in lines:
+        assert line.replace("'", "&#x27;") in html
 
 
 def test_a_rest_day_says_so_and_names_the_next_exercise_day(patient_client, world, frozen):
