@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from planner.growth import default_growth_rules, ladder_unit
 from planner.intensity import aerobic_targets, resistance_targets
 from planner.limits import clamp_dose
 from planner.rules import INTENSITY_PARAMETERS, DoseParameters, Rulebook
@@ -43,12 +44,20 @@ def unique_rules(*groups: Iterable[Rule]) -> tuple[Rule, ...]:
     return tuple(result)
 
 
+def dose_kind_for(spec: ExerciseSpec) -> str:
+    """How an exercise's dose is expressed: its own kind, except balance holds, which are practice time."""
+    growth = default_growth_rules()
+    if spec.component in growth.practice_components and spec.dose_kind == "hold":
+        return "minutes"
+    return spec.dose_kind
+
+
 class _Builder:
     """Resolves one exercise's dose parameters and remembers the rules behind each value."""
 
     def __init__(self, spec: ExerciseSpec, params: DoseParameters, limits: LoadLimits):
         self.spec, self.params, self.limits = spec, params, limits
-        self.component, self.kind = spec.component, spec.dose_kind
+        self.component, self.kind = spec.component, dose_kind_for(spec)
 
     def value(self, name: str):
         return self.params.get(self.component, self.kind, name)
@@ -62,6 +71,9 @@ def _start_intensity(build: _Builder, book: Rulebook, profile: Profile):
     """The week-1 intensity targets and their rationale."""
     limits, anchors = build.limits, book.anchors
     guidance = build.params.guidance_for(build.component, profile)
+    if build.component == "neuromotor":
+        targets, rules = _ladder_start(build)
+        return targets, unique_rules(rules, guidance)
     if not build.has_intensity:
         return (Intensity("none", 0, 0),), guidance
     if build.component == "aerobic":
@@ -90,7 +102,23 @@ def _start_intensity(build: _Builder, book: Rulebook, profile: Profile):
         _rpe_ceiling_rules(targets, limits.resistance.max_rpe, limits, "resistance.max_rpe"),
         guidance,
     )
+    unit = ladder_unit(build.spec)
+    if unit is not None:
+        # A band or bodyweight: no %1RM the patient could follow. The level starts at the ladder's
+        # first step and the effort target is the one expected at the tier's starting load.
+        ladder = default_growth_rules().ladder(unit)
+        rpe = next(target for target in targets if target.unit == "rpe_6_20")
+        growth = default_growth_rules()
+        return (rpe, Intensity(unit, ladder.start, ladder.start)), unique_rules(
+            (growth.load_type_rule, ladder.rule), rules
+        )
     return targets, rules
+
+
+def _ladder_start(build: _Builder):
+    """Balance work: the first level of hand support (the ladder's start), dosed by feel otherwise."""
+    ladder = default_growth_rules().ladder("support_level")
+    return (Intensity("support_level", ladder.start, ladder.start),), (ladder.rule,)
 
 
 def _rpe_ceiling_rules(targets, ceiling: int, limits: LoadLimits, path: str) -> tuple[Rule, ...]:
@@ -120,6 +148,8 @@ def _start_time(build: _Builder):
     limits = build.limits
     if build.kind == "minutes":
         minutes, rules = build.value("minutes_start")
+        if build.spec.dose_kind != "minutes":
+            rules = unique_rules(rules, (default_growth_rules().practice_rule,))
         return {"minutes": float(minutes)}, rules
     sets, set_rules = build.value("sets_start")
     if build.kind == "sets_reps":
@@ -143,7 +173,7 @@ def start_dose(
     targets, intensity_rules = _start_intensity(build, book, profile)
     dose = Dose(
         component=spec.component,
-        dose_kind=spec.dose_kind,
+        dose_kind=build.kind,
         frequency_per_week=frequency,
         intensity=targets,
         rationale=(
@@ -190,10 +220,28 @@ def _step(
     )
 
 
+def _ladder_step(build: _Builder, unit: str, dose: Dose) -> ProgressionStep:
+    """One level up a practical ladder (band colour, tempo, hand support), up to its last level."""
+    ladder = default_growth_rules().ladder(unit)
+    every = build.value("intensity_every_weeks") if build.has_intensity else (1, ())
+    start = dose.intensity_in(unit).high
+    return ProgressionStep(
+        variable="intensity",
+        increment=1,
+        every_weeks=every[0],
+        ceiling=max(len(ladder.levels), start),
+        refit=None,
+        floor=None,
+        rules=unique_rules((ladder.rule,), every[1]),
+    )
+
+
 def progression_rule(spec: ExerciseSpec, dose: Dose, params: DoseParameters, limits: LoadLimits) -> ProgressionRule:
-    """Time first, then frequency (and sets), then intensity; ceilings already within the limits."""
+    """In the reference's order (clinical-reference 8d): resistance repetitions, sets, days, then load;
+    aerobic minutes, days, then intensity; balance less support, then time; stretches hold time, holds,
+    days. Ceilings already within the limits."""
     build = _Builder(spec, params, limits)
-    kind = spec.dose_kind
+    kind = build.kind
     steps = []
     if kind == "minutes":
         steps.append(_step(build, "minutes", "minutes_step", "minutes_ceiling", dose.minutes))
@@ -245,7 +293,13 @@ def progression_rule(spec: ExerciseSpec, dose: Dose, params: DoseParameters, lim
                 floor_name="hold_seconds_floor",
             )
         )
-    if build.has_intensity:
+    ladder = ladder_unit(spec) if spec.component in ("resistance", "neuromotor") else None
+    if ladder is not None:
+        steps.append(_ladder_step(build, ladder, dose))
+        if spec.component == "neuromotor":
+            # Balance: less support before longer holds (clinical-reference 8d).
+            steps.insert(0, steps.pop())
+    elif build.has_intensity:
         if spec.component == "aerobic":
             ceiling_name, limit = "intensity_ceiling_hrr_pct", _aerobic_intensity_ceiling(build)
             start = dose.intensity_in("pct_hrr").high

@@ -28,12 +28,13 @@ from datetime import date, timedelta
 from fractions import Fraction
 
 from planner.dosing import unique_rules
+from planner.growth import default_growth_rules, governing_unit
 from planner.intensity import aerobic_targets, resistance_targets
-from planner.limits import add_rationale, clamp_dose, growth_within_cap
+from planner.limits import add_rationale, clamp_dose
 from planner.progression_rules import ProgressionConfig, default_progression_config
 from planner.rules import Rulebook, default_rulebook
-from planner.schedule import CANONICAL_INTENSITY, RATIONALE_FIELD, UNITS_PER_VALUE, next_dose
-from planner.types import Dose, LoadLimits, ProgressionRule, Rule
+from planner.schedule import NEVER_FITS, NOT_DUE, RATIONALE_FIELD, UNITS_PER_VALUE, WAITING, grow_one_step
+from planner.types import Dose, Intensity, LoadLimits, ProgressionRule, Rule
 from planner.vocabulary import MEASURES, PAIN_SITE_CODES, RED_FLAG_CODES, RED_FLAGS, STRENGTH_TEST_CODES
 
 LIGHTS = ("green", "amber", "red")
@@ -57,6 +58,9 @@ MEASURE_INFO = {
 RED_FLAG_LABELS = {code: label for code, label, _ in RED_FLAGS}
 # Steps (weeks) within which a regression must be able to climb back to the held dose to be preferred.
 RETURN_HORIZON = 26
+AT_CEILINGS_TEXT = "Held: every variable is at its ceiling under the limits (its target dose for now)."
+# How many past growth steps an item remembers, so that red weeks can take them back one by one.
+TRAIL_LENGTH = 4
 # Floating-point slack for comparing mean pain rises with their cut-points.
 EPSILON = 1e-9
 
@@ -182,6 +186,10 @@ class ItemState:
     held_dose: the dose held before the last regression while the item is still below it (the
         item climbs back to it first); None otherwise. Take it from the previous ItemDecision.
     regions_loaded: BODY_REGIONS the exercise works (to find the items a localized pain concerns).
+    history: the item's doses of the weeks before this one, oldest first (the growth cap's window reads
+        them; planner.growth); next_week_context keeps the last few.
+    growth_trail: the doses the item had before each of its recent growth steps, most recent last: a
+        red week takes back exactly the last step (its reverse).
     """
 
     slug: str
@@ -189,6 +197,8 @@ class ItemState:
     progression: ProgressionRule
     held_dose: Dose | None = None
     regions_loaded: tuple[str, ...] = ()
+    history: tuple[Dose, ...] = ()
+    growth_trail: tuple[Dose, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -279,6 +289,7 @@ class ItemDecision:
     rules: tuple[Rule, ...]
     text: str
     held_dose: Dose | None = None
+    growth_trail: tuple[Dose, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -655,17 +666,17 @@ def _read_red_flags(checkins: Sequence[CheckInSignal], config: ProgressionConfig
 
 @dataclass(frozen=True)
 class _Progressing:
-    """The one attribute planner.schedule.next_dose reads from an item: its progression rule."""
+    """What planner.schedule.grow_one_step reads from an item: its progression rule and component."""
 
     progression: ProgressionRule
+    component: str
 
 
 def _value(dose: Dose, variable: str):
     """A variable's value (the governing %HRR / %1RM for intensity), or None when the dose has none."""
     if variable == "intensity":
-        unit = CANONICAL_INTENSITY.get(dose.component)
-        target = dose.intensity_in(unit) if unit else None
-        return target.high if target is not None else None
+        unit = governing_unit(dose)
+        return dose.intensity_in(unit).high if unit else None
     return getattr(dose, variable)
 
 
@@ -729,6 +740,13 @@ def _reduce(
         high = _value(dose, "intensity")
         if high is None:
             return None
+        unit = governing_unit(dose)
+        if unit not in ("pct_hrr", "pct_1rm"):
+            # A ladder (band colour, tempo, support): one level back, never below the first.
+            if high <= 1:
+                return None
+            targets = tuple(Intensity(unit, high - 1, high - 1) if t.unit == unit else t for t in dose.intensity)
+            return replace(dose, intensity=targets), ()
         aerobic = dose.component == "aerobic"
         floor = config.regress_floor_pct_hrr if aerobic else config.regress_floor_pct_1rm
         floor_rule = config.rule("regress_floor_pct_hrr" if aerobic else "regress_floor_pct_1rm")
@@ -765,15 +783,16 @@ def _climbs_back(reduced: Dose, held: Dose, progression: ProgressionRule, limits
     """True when the rule's steps, under the weekly cap, bring `reduced` back to `held` within RETURN_HORIZON
     steps. Whole repetitions and seconds are coarse: under a 5 % cap one repetition more than 9 (+11 %)
     or one second more than a 19 s hold (+5.3 %) never fits, so such a reduction could not be given back."""
-    climb = _Progressing(_climb_back_rule(progression, held))
-    dose = reduced
+    climb = _Progressing(_climb_back_rule(progression, held), reduced.component)
+    history = [held, reduced]
     for _ in range(RETURN_HORIZON):
-        if not _below(dose, held):
+        if not _below(history[-1], held):
             return True
-        dose, variable = next_dose(dose, climb, 1, limits, book)
-        if variable is None:
+        dose, variable, why_not = grow_one_step(history, climb, 1, limits, book)
+        if variable is None and why_not != WAITING:
             return False
-    return not _below(dose, held)
+        history.append(dose)
+    return not _below(history[-1], held)
 
 
 def _regress_item(
@@ -781,6 +800,25 @@ def _regress_item(
 ) -> ItemDecision:
     base = clamp_dose(item.dose, limits)
     held = item.held_dose if _below(base, item.held_dose) else base
+    if item.growth_trail:
+        # Take back exactly the step that last grew (its reverse), e.g. 2 x 8 back to 1 x 12.
+        before = clamp_dose(item.growth_trail[-1], limits)
+        if _below(before, base):
+            rules = unique_rules(why, (config.rule("regress_order"),))
+            variable = next((v for v in DOSE_VARIABLES if _value(before, v) != _value(base, v)), None)
+            dose = add_rationale(add_rationale(before, "volume", rules), RATIONALE_FIELD.get(variable, "time"), rules)
+            text = f"Regress: back to the dose before the last step ({_describe(variable, base, dose)})."
+            return ItemDecision(
+                item.slug,
+                item.dose,
+                dose,
+                variable,
+                "down",
+                rules,
+                text,
+                held if _below(dose, held) else None,
+                item.growth_trail[:-1],
+            )
     in_rule = {step.variable for step in item.progression.steps}
     candidates = []
     for name in config.regress_order:
@@ -858,40 +896,68 @@ def _advance_item(
 ) -> ItemDecision:
     base = clamp_dose(item.dose, limits)
     returning = _below(base, item.held_dose)
-    # After a regression, climb back towards the held dose first. When nothing can climb back (a step
-    # too coarse for the cap) the item's own rule applies rather than leave it stuck below the held
-    # dose; either way the weekly cap holds.
+    # After a regression, climb back towards the held dose first. When nothing can climb back the
+    # item's own rule applies rather than leave it stuck below the held dose; either way the growth
+    # cap holds, averaged over its window (planner.growth).
     attempts = [(_climb_back_rule(item.progression, item.held_dose), True)] if returning else []
     attempts.append((item.progression, False))
     cap_rules = limits.rules_for("weekly_progression_max_pct")
+    history = (*item.history, base)
+    waiting = not_due = never_fits = False
     for progression, climbing_back in attempts:
         for _ in progression.steps:
-            grown, variable = next_dose(base, _Progressing(progression), next_week, limits, book)
+            grown, variable, why_not = grow_one_step(
+                history, _Progressing(progression, base.component), next_week, limits, book
+            )
             if variable is None:
+                waiting = waiting or why_not == WAITING
+                not_due = not_due or why_not == NOT_DUE
+                never_fits = never_fits or why_not == NEVER_FITS
                 break
             step = next(step for step in progression.steps if step.variable == variable)
             rules = unique_rules(why, (config.rule("return_to_held"),) if climbing_back else (), step.rules, cap_rules)
             dose = add_rationale(add_rationale(grown, RATIONALE_FIELD[variable], rules), "volume", rules)
             dose = clamp_dose(dose, limits)  # limits last
-            if not _one_step_up(base, dose, variable, step.refit, limits):
+            if not _one_step_up(base, dose, variable, step.refit):
                 # The limits undo this step (a ceiling in the rule above a limit changed since): pass it over.
                 progression = _passed_over(progression, variable, base)
                 continue
             verb = "Back towards the dose before the regression" if climbing_back else "Advance"
             text = f"{verb}: {_describe(variable, base, dose)}."
             held = item.held_dose if _below(dose, item.held_dose) else None
-            return ItemDecision(item.slug, item.dose, dose, variable, "up", rules, text, held)
-    text = "Held: no variable is due and has room to grow this week under its ceiling, the limits and the weekly cap."
-    return ItemDecision(item.slug, item.dose, base, None, None, why, text, item.held_dose if returning else None)
-
-
-def _one_step_up(base: Dose, dose: Dose, variable: str, refit: str | None, limits: LoadLimits) -> bool:
-    """The clamped dose still grows `variable`, changes nothing but it (and its refit), within the cap."""
-    return (
-        _value(dose, variable) > _value(base, variable)
-        and set(_changed(base, dose)) <= {variable, refit}
-        and growth_within_cap(base, dose, limits.weekly_progression_max_pct)
+            trail = (*item.growth_trail, base)[-TRAIL_LENGTH:]
+            return ItemDecision(item.slug, item.dose, dose, variable, "up", rules, text, held, trail)
+    if waiting:
+        window = default_growth_rules().window_weeks
+        text = (
+            "Held: the next whole step fits once the growth allowed over "
+            f"{_plural(window, 'week')} covers it (it comes within two weeks)."
+        )
+    elif not_due:
+        text = "Held: the next step is due next week."
+    elif never_fits:
+        text = (
+            "Held: the next whole step is larger than the weekly growth cap allows over "
+            f"{_plural(default_growth_rules().window_weeks, 'week')}; a clinician may raise the cap or a ceiling."
+        )
+    else:
+        text = AT_CEILINGS_TEXT
+    return ItemDecision(
+        item.slug,
+        item.dose,
+        base,
+        None,
+        None,
+        why,
+        text,
+        item.held_dose if returning else None,
+        item.growth_trail,
     )
+
+
+def _one_step_up(base: Dose, dose: Dose, variable: str, refit: str | None) -> bool:
+    """The clamped dose still grows `variable` and changes nothing but it (and its refit)."""
+    return _value(dose, variable) > _value(base, variable) and set(_changed(base, dose)) <= {variable, refit}
 
 
 def _passed_over(progression: ProgressionRule, variable: str, dose: Dose) -> ProgressionRule:
@@ -905,9 +971,8 @@ def _passed_over(progression: ProgressionRule, variable: str, dose: Dose) -> Pro
 
 def _hold_item(item: ItemState, limits: LoadLimits, why: tuple[Rule, ...], text: str) -> ItemDecision:
     base = clamp_dose(item.dose, limits)
-    return ItemDecision(
-        item.slug, item.dose, base, None, None, why, text, item.held_dose if _below(base, item.held_dose) else None
-    )
+    held = item.held_dose if _below(base, item.held_dose) else None
+    return ItemDecision(item.slug, item.dose, base, None, None, why, text, held, item.growth_trail)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -1064,7 +1129,13 @@ def next_week_context(
         baseline_pain=context.baseline_pain if baseline_pain is None else baseline_pain,
         items=tuple(
             ItemState(
-                item.slug, by_slug[item.slug].dose, item.progression, by_slug[item.slug].held_dose, item.regions_loaded
+                item.slug,
+                by_slug[item.slug].dose,
+                item.progression,
+                by_slug[item.slug].held_dose,
+                item.regions_loaded,
+                history=(*item.history, item.dose)[-default_growth_rules().window_weeks :],
+                growth_trail=by_slug[item.slug].growth_trail,
             )
             for item in context.items
         ),

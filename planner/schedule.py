@@ -1,40 +1,47 @@
-"""Week-by-week doses: gradual growth, never above a limit, never faster than the weekly cap.
+"""Week-by-week doses: whole steps a patient can follow, never above a limit, within the growth cap.
 
-Each week every item grows at most one variable, tried in its progression rule's order (time, then
-frequency or sets, then intensity):
-- a variable at its ceiling is passed over; a variable not due this week (every_weeks) holds the item;
-- a step grows the variable by the most that keeps the item's weekly growth measure
-  (planner.limits.growth_measure: F x T x I) within weekly_progression_max_pct, never past the
-  ceiling; a step too coarse to fit under the cap (one more repetition can be +8 %) is passed over;
-- adding a session or a set spreads the same weekly time over more bouts: the session time is
-  shortened ("refit") so the weekly measure still grows no faster than the cap, never below its
-  floor (minimum bout, min_reps, shortest hold); the time then grows again in later weeks.
+Each week every item grows at most one variable, in its progression rule's order (resistance:
+repetitions, then sets, then days, then load; aerobic: minutes, then days, then intensity; balance:
+less support, then time; stretches: hold time, then holds, then days):
+- steps are practical: whole minutes, one repetition, one set, one day, 5-second holds, one band
+  colour or support level; a variable at its ceiling is passed over; a variable not due this week
+  (every_weeks) holds the item;
+- for the loading components the growth cap bounds the weekly volume averaged over a short window
+  (planner.growth): a step is taken as soon as the window allows it, the item waits while it does not
+  yet, and a step that no window can cover is passed over for the next variable;
+- one more set or day keeps the weekly volume from shrinking: the time per bout is refitted down to
+  the smallest whole value (not below its floor) that keeps the volume at least where it was;
+- repetitions climb past their nominal ceiling while one more set at the bottom of the range would not
+  fit yet (up to the endurance maximum), so sets can follow.
 The limits are applied last to every week's dose (clamp_dose).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import math
+from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from fractions import Fraction
-from math import floor
 
 from planner.catalogue import load_default_catalogue
 from planner.dosing import unique_rules
-from planner.intensity import aerobic_targets, resistance_targets
-from planner.limits import (
-    CANONICAL_INTENSITY,
-    add_rationale,
-    apply_adjustments,
-    clamp_dose,
-    compute_limits,
-    growth_pct,
+from planner.growth import (
+    can_ever_fit,
+    default_growth_rules,
+    fits,
+    governing_unit,
+    is_capped,
+    reps_before_next_set,
 )
+from planner.intensity import aerobic_targets, resistance_targets
+from planner.limits import add_rationale, apply_adjustments, clamp_dose, compute_limits, growth_pct
 from planner.prescribe import prescribe
 from planner.rules import SAFETY_NOTICE, Rulebook, default_rulebook
+from planner.targets import plan_targets
 from planner.types import (
     Dose,
     ExerciseSpec,
+    Intensity,
     LimitAdjustment,
     LoadLimits,
     Plan,
@@ -47,9 +54,9 @@ from planner.types import (
 
 # The plan's default length: the myositis exercise trials ran for 12 weeks.
 DEFAULT_WEEKS = 12
-# Resolution of each variable, as units per whole value: minutes move in half minutes (30 s),
-# everything else in whole units. The arithmetic below runs on integers of these units.
-UNITS_PER_VALUE = {"minutes": 2}
+# Resolution of each variable, as units per whole value: everything moves in whole units (whole
+# minutes, repetitions, sets, days, seconds, %-points, levels).
+UNITS_PER_VALUE: dict[str, int] = {}
 DAYS_IN_WEEK = 7
 RATIONALE_FIELD = {
     "minutes": "time",
@@ -59,95 +66,167 @@ RATIONALE_FIELD = {
     "frequency_per_week": "frequency_per_week",
     "intensity": "intensity",
 }
+# Why an item could not grow this week (returned by grow_one_step for the decision's words).
+WAITING = "waiting"
+AT_CEILINGS = "at_ceilings"
+NEVER_FITS = "never_fits"
+NOT_DUE = "not_due"
 
 
 def _units(dose: Dose, variable: str):
     """The variable's value in grid units (an int, or an exact Fraction when an edit left the grid)."""
     if variable == "intensity":
-        return dose.intensity_in(CANONICAL_INTENSITY[dose.component]).high
-    value = getattr(dose, variable) * UNITS_PER_VALUE.get(variable, 1)
-    return int(value) if float(value).is_integer() else Fraction(value)
+        unit = governing_unit(dose)
+        return dose.intensity_in(unit).high if unit else None
+    value = getattr(dose, variable)
+    if value is None:
+        return None
+    value = Fraction(str(value)) * UNITS_PER_VALUE.get(variable, 1)
+    return int(value) if value.denominator == 1 else value
 
 
 def _from_units(variable: str, units):
-    per_value = UNITS_PER_VALUE.get(variable, 1)
-    return units / per_value if variable == "minutes" else int(units)
-
-
-def _cap_hundredths(cap_pct: float) -> int:
-    # Hundredths of a percent, rounded down so that the cap can only get stricter (7.3 -> 730).
-    return floor(cap_pct * 100 + 1e-9)
-
-
-def _within(base, cap: int) -> int:
-    """The largest whole number of units <= base x (1 + cap), cap in hundredths of a percent."""
-    return floor(base * (10000 + cap) / 10000) if isinstance(base, Fraction) else base * (10000 + cap) // 10000
+    return float(units) if variable == "minutes" else int(units)
 
 
 def _with_intensity(dose: Dose, new_high: int, limits: LoadLimits, book: Rulebook) -> Dose:
-    if dose.component == "aerobic":
+    unit = governing_unit(dose)
+    if unit == "pct_hrr":
         current = dose.intensity_in("pct_hrr")
         new_low = min(current.low + new_high - current.high, new_high)
         return replace(dose, intensity=aerobic_targets(new_low, new_high, limits, book.anchors))
-    return replace(dose, intensity=resistance_targets(new_high, limits, book.anchors))
+    if unit == "pct_1rm":
+        return replace(dose, intensity=resistance_targets(new_high, limits, book.anchors))
+    # A ladder level (band colour, tempo, support): the level moves, the effort target stays.
+    return replace(
+        dose,
+        intensity=tuple(Intensity(unit, new_high, new_high) if t.unit == unit else t for t in dose.intensity),
+    )
 
 
-def _grow_variable(dose: Dose, step: ProgressionStep, cap: int, limits: LoadLimits, book: Rulebook) -> Dose | None:
-    """Grow one time or intensity variable as far as the step, the ceiling and the cap allow.
-
-    The growth measure is proportional to each variable, so the cap bounds the variable itself:
-    new value <= old value x (1 + cap).
-    """
-    per_value = UNITS_PER_VALUE.get(step.variable, 1)
-    current = _units(dose, step.variable)
-    top = min(current + floor(step.increment * per_value), floor(step.ceiling * per_value), _within(current, cap))
-    if top <= current:
+def _cap_pct(item: PrescriptionItem, limits: LoadLimits) -> float | None:
+    """The weekly growth cap binding this item, or None for components the cap does not bind."""
+    if not is_capped(item.component):
         return None
-    if step.variable == "intensity":
-        return _with_intensity(dose, int(top), limits, book)
-    return replace(dose, **{step.variable: _from_units(step.variable, top)})
+    return min(item.progression.max_weekly_growth_pct, limits.weekly_progression_max_pct)
 
 
-def _add_bout(dose: Dose, step: ProgressionStep, cap: int) -> Dose | None:
-    """One more session or set, with the time per bout refitted under the cap (not below the floor).
+def _ceiling_units(step: ProgressionStep, dose: Dose, steps: Sequence[ProgressionStep], cap) -> Fraction:
+    ceiling = Fraction(str(step.ceiling)) * UNITS_PER_VALUE.get(step.variable, 1)
+    if step.variable == "reps":
+        # Repetitions may climb past their ceiling until one more set at the floor fits (endurance range).
+        set_step = next((s for s in steps if s.variable == "sets"), None)
+        if set_step is not None and dose.sets < set_step.ceiling and set_step.floor:
+            ceiling = max(ceiling, reps_before_next_set(dose.sets, int(set_step.floor), cap))
+    return ceiling
 
-    count x time grows to (count + 1) x time', so time' <= count x time x (1 + cap) / (count + 1).
-    """
+
+def _grow_value(dose, step, ceiling, history, cap, limits, book):
+    """The largest whole increase of a time or intensity variable that fits (None: none fits now),
+    and whether a one-unit increase could ever fit (else the variable is passed over)."""
+    current = _units(dose, step.variable)
+    top = min(current + max(1, math.floor(step.increment * UNITS_PER_VALUE.get(step.variable, 1))), ceiling)
+    top = math.floor(top)
+    if top <= current:
+        return None, False
+
+    def grown_to(units):
+        if step.variable == "intensity":
+            return _with_intensity(dose, int(units), limits, book)
+        return replace(dose, **{step.variable: _from_units(step.variable, units)})
+
+    smallest = grown_to(math.floor(current) + 1 if math.floor(current) + 1 <= top else top)
+    if cap is None:
+        return grown_to(top), True
+    for units in range(top, math.floor(current), -1):
+        candidate = grown_to(units)
+        if fits(history, candidate, cap):
+            return candidate, True
+    return None, can_ever_fit(dose, smallest, cap)
+
+
+def _add_bout(dose: Dose, step: ProgressionStep, history, cap) -> tuple[Dose | None, bool]:
+    """One more session or set, the time per bout refitted so that the weekly volume never shrinks."""
     count = getattr(dose, step.variable)
     if step.variable == "frequency_per_week" and count + 1 > DAYS_IN_WEEK:
-        return None
+        return None, False
+    if cap is None:
+        # Not bound by the growth cap (balance, stretches): one more bout of the same length.
+        return replace(dose, **{step.variable: count + 1}), True
     time = _units(dose, step.refit)
-    refitted = min(time, _within(count * time, cap) // (count + 1))
-    floor_units = (step.floor or 0) * UNITS_PER_VALUE.get(step.refit, 1)
-    if refitted <= 0 or refitted < floor_units:
-        return None
-    return replace(dose, **{step.variable: count + 1, step.refit: _from_units(step.refit, refitted)})
+    floor_units = math.ceil(Fraction(str(step.floor or 1)) * UNITS_PER_VALUE.get(step.refit, 1))
+    # Smallest whole time per bout that keeps count x time: (count + 1) x t' >= count x time.
+    refitted = max(math.ceil(Fraction(count) * time / (count + 1)), floor_units)
+    refitted = min(refitted, math.ceil(time)) if time >= floor_units else refitted
+    grown = replace(dose, **{step.variable: count + 1, step.refit: _from_units(step.refit, refitted)})
+    if fits(history, grown, cap):
+        return grown, True
+    return None, can_ever_fit(dose, grown, cap)
 
 
-def next_dose(
-    previous: Dose, item: PrescriptionItem, week: int, limits: LoadLimits, rulebook: Rulebook | None = None
-) -> tuple[Dose, str | None]:
-    """The dose for `week` (2, 3, ...) after `previous`, and the variable that grew (None: held)."""
+def grow_one_step(
+    history: Sequence[Dose], item: PrescriptionItem, week: int, limits: LoadLimits, rulebook: Rulebook | None = None
+) -> tuple[Dose, str | None, str | None]:
+    """The dose for `week` after `history[-1]`: (dose, the variable that grew or None, why not).
+
+    history: the item's doses so far, oldest first, ending with this week's; the window of the growth
+    cap is read from it. why: None when a variable grew; else NOT_DUE, WAITING (a step will fit once the
+    window allows it), NEVER_FITS (a variable below its ceiling has a whole step no window covers) or
+    AT_CEILINGS (every variable is at its ceiling).
+    """
     book = rulebook or default_rulebook()
-    cap = _cap_hundredths(min(item.progression.max_weekly_growth_pct, limits.weekly_progression_max_pct))
-    for step in item.progression.steps:
-        if _units(previous, step.variable) >= step.ceiling * UNITS_PER_VALUE.get(step.variable, 1):
+    previous = history[-1]
+    cap = _cap_pct(item, limits)
+    waiting = blocked = False
+    steps = item.progression.steps
+    for step in steps:
+        current = _units(previous, step.variable)
+        if current is None:
+            continue
+        if current >= _ceiling_units(step, previous, steps, cap):
             continue
         if (week - 1) % step.every_weeks != 0:
-            return previous, None
+            return previous, None, NOT_DUE
         if step.refit is None:
-            grown = _grow_variable(previous, step, cap, limits, book)
+            grown, possible = _grow_value(
+                previous, step, _ceiling_units(step, previous, steps, cap), history, cap, limits, book
+            )
         else:
-            grown = _add_bout(previous, step, cap)
+            grown, possible = _add_bout(previous, step, history, cap)
         if grown is None:
+            if possible:
+                # The step is whole and will fit once the window allows it: wait for it rather than
+                # take a later variable out of the reference's order.
+                waiting = True
+                break
+            blocked = True
             continue
-        cap_rules = limits.rules_for("weekly_progression_max_pct")
+        cap_rules = limits.rules_for("weekly_progression_max_pct") if cap is not None else ()
+        growth = default_growth_rules()
+        extra = (growth.window_rule,) if cap is not None else (growth.capped_rule,)
         grown = add_rationale(grown, RATIONALE_FIELD[step.variable], step.rules)
         if step.refit is not None:
             grown = add_rationale(grown, "time", step.rules)
-        grown = add_rationale(grown, "volume", unique_rules(step.rules, cap_rules))
-        return grown, step.variable
-    return previous, None
+        grown = add_rationale(grown, "volume", unique_rules(step.rules, cap_rules, extra))
+        return grown, step.variable, None
+    return previous, None, WAITING if waiting else NEVER_FITS if blocked else AT_CEILINGS
+
+
+def next_dose(
+    previous: Dose,
+    item: PrescriptionItem,
+    week: int,
+    limits: LoadLimits,
+    rulebook: Rulebook | None = None,
+    history: Sequence[Dose] | None = None,
+) -> tuple[Dose, str | None]:
+    """The dose for `week` (2, 3, ...) after `previous`, and the variable that grew (None: held).
+
+    history: the item's earlier doses (oldest first, before `previous`) for the growth window; without
+    it the window starts at `previous`.
+    """
+    dose, variable, _why = grow_one_step((*(history or ()), previous), item, week, limits, rulebook)
+    return dose, variable
 
 
 def schedule(
@@ -162,13 +241,15 @@ def schedule(
     plan = [
         PlanWeek(1, tuple(ScheduledDose(item.slug, dose, None, 0.0) for item, dose in zip(items, current, strict=True)))
     ]
+    histories = [[dose] for dose in current]
     for number in range(2, weeks + 1):
         doses = []
         for index, item in enumerate(items):
             previous = current[index]
-            candidate, changed = next_dose(previous, item, number, limits, book)
+            candidate, changed, _why = grow_one_step(histories[index], item, number, limits, book)
             dose = clamp_dose(candidate, limits)  # limits last
             current[index] = dose
+            histories[index].append(dose)
             doses.append(ScheduledDose(item.slug, dose, changed, round(growth_pct(previous, dose), 2)))
         plan.append(PlanWeek(number, tuple(doses)))
     return tuple(plan)
@@ -190,11 +271,13 @@ def build_plan(
     if adjustments:
         limits = apply_adjustments(limits, adjustments)
     prescription = prescribe(profile, library, limits, book)
+    scheduled = schedule(prescription.items, limits, weeks, book)
     return Plan(
         profile=profile,
         limits=limits,
         items=prescription.items,
-        weeks=schedule(prescription.items, limits, weeks, book),
+        weeks=scheduled,
         components_without_exercise=prescription.components_without_exercise,
         safety_notice=SAFETY_NOTICE,
+        targets=plan_targets(profile, prescription.items, scheduled, limits),
     )

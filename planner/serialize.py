@@ -34,10 +34,16 @@ from planner.types import (
     ResistanceLimits,
     Rule,
     ScheduledDose,
+    TargetOutlook,
     ValueRationale,
 )
 
-PROFILE_TUPLE_FIELDS = ("heterotopic_ossification_regions", "avoid_regions", "unavailable_positions")
+PROFILE_TUPLE_FIELDS = (
+    "heterotopic_ossification_regions",
+    "avoid_regions",
+    "unavailable_positions",
+    "padded_pressure_regions",
+)
 PROFILE_FIELDS = (
     "age",
     "sex",
@@ -54,6 +60,7 @@ PROFILE_FIELDS = (
     "available_equipment",
     "unavailable_positions",
     "sedentary",
+    "padded_pressure_regions",
 )
 
 
@@ -242,6 +249,8 @@ def _item(item: PrescriptionItem, enc: _Encoder) -> dict:
         "dose": _dose(item.dose, enc),
         "progression": _progression(item.progression, enc),
         "rationale": _rationale(item.rationale, enc),
+        "targets": list(item.targets),
+        "notes": list(item.notes),
     }
 
 
@@ -252,6 +261,9 @@ def _item_back(data: Mapping, dec: _Decoder) -> PrescriptionItem:
         dose=_dose_back(data["dose"], dec),
         progression=_progression_back(data["progression"], dec),
         rationale=_rationale_back(data["rationale"], dec),
+        # Plans stored before targets and notes existed load with none.
+        targets=tuple(data.get("targets", ())),
+        notes=tuple(data.get("notes", ())),
     )
 
 
@@ -310,6 +322,20 @@ def _plan(plan: Plan, enc: _Encoder) -> dict:
         "weeks": [_week(week, enc, previous) for week in plan.weeks],
         "components_without_exercise": list(plan.components_without_exercise),
         "safety_notice": plan.safety_notice,
+        "targets": [
+            {
+                "target_id": t.target_id,
+                "component": t.component,
+                "measure": t.measure,
+                "value": t.value,
+                "text": t.text,
+                "expected_week": t.expected_week,
+                "reached": t.reached,
+                "reason": t.reason,
+                "rules": enc.ids(t.rules),
+            }
+            for t in plan.targets
+        ],
     }
 
 
@@ -323,6 +349,10 @@ def _plan_back(data: Mapping, dec: _Decoder) -> Plan:
         weeks=tuple(_week_back(week, dec, previous) for week in data["weeks"]),
         components_without_exercise=tuple(data["components_without_exercise"]),
         safety_notice=data["safety_notice"],
+        # Plans stored before targets existed carry none.
+        targets=tuple(
+            TargetOutlook(**{**entry, "rules": dec.rules(entry["rules"])}) for entry in data.get("targets", ())
+        ),
     )
 
 

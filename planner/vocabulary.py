@@ -121,14 +121,64 @@ EQUIPMENT = (
     "rowing_machine",
     "elliptical",
     "walking_poles",
+    "inspiratory_trainer",
 )
+
+# Muscle groups an exercise works (ExerciseSpec.muscle_groups) and a profile targets
+# (planner/data/rules_selection.json). A controlled list, so that "each major muscle group" and the
+# MMT-8 groups of inflammatory myopathy (clinical-reference 4 and 8d) can be checked against the
+# library; the shipped library uses only these words (tests/planner/test_muscles.py).
+MUSCLE_GROUPS = (
+    "neck_flexors",
+    "neck_extensors",
+    "neck_side_flexors",
+    "neck_rotators",
+    "deltoids",
+    "rotator_cuff",
+    "biceps",
+    "triceps",
+    "wrist_extensors",
+    "wrist_flexors",
+    "chest",
+    "upper_back",
+    "spinal_extensors",
+    "abdominals",
+    "hip_flexors",
+    "gluteus_maximus",
+    "gluteus_medius",
+    "hip_rotators",
+    "hip_adductors",
+    "quadriceps",
+    "hamstrings",
+    "calves",
+    "ankle_dorsiflexors",
+    "respiratory_muscles",
+)
+
+# Parts of a session an exercise suits (ExerciseSpec.session_roles): "main" is the main block;
+# "warm_up" and "cool_down" are the gentle 5-10 minutes before and after it (clinical-reference 8a,
+# cardiopulmonary monitor). An exercise that lists no role is a main-block exercise.
+SESSION_ROLES = ("main", "warm_up", "cool_down")
 
 POSITIONS = ("seated", "standing", "supine", "side_lying", "prone", "quadruped", "in_water")
 
 # How an exercise's dose is expressed.
 DOSE_KINDS = ("minutes", "sets_reps", "hold")
 
-INTENSITY_UNITS = ("rpe_6_20", "pct_hrr", "hr_bpm", "pct_1rm", "reps_in_reserve", "none")
+# The last three are practical ladders for exercises without a one-repetition maximum (levels from 1,
+# words in planner/data/rules_growth.json): elastic band colour, bodyweight tempo, balance support.
+INTENSITY_UNITS = (
+    "rpe_6_20",
+    "pct_hrr",
+    "hr_bpm",
+    "pct_1rm",
+    "reps_in_reserve",
+    "none",
+    "band_level",
+    "tempo_level",
+    "support_level",
+)
+LADDER_UNITS = ("band_level", "tempo_level", "support_level")
 
 # Red flags a patient (or staff on their behalf) can report with any check-in. Any one of them
 # pauses the plan at once and alerts the care team. Source: clinical-reference.md section 5

@@ -12,6 +12,7 @@ from django.db.models import Max
 
 from planner import serialize
 from planner.editing import reschedule_from
+from planner.growth import default_growth_rules
 from planner.progression import (
     CheckInSignal,
     ItemReport,
@@ -113,7 +114,10 @@ def _context(plan: Plan, engine, week: int, previous: ProgressionDecision | None
     this_week = engine.weeks[week - 1]
     carry = previous.carry if previous else {}
     held = carry.get("held_doses", {})
+    trails = carry.get("growth_trails", {})
     assessment = plan.assessment
+    window = default_growth_rules().window_weeks
+    earlier = engine.weeks[max(0, week - 1 - window) : week - 1]
     return WeekContext(
         week=week,
         sessions_planned=_sessions_planned(d.dose for d in this_week.doses),
@@ -125,6 +129,11 @@ def _context(plan: Plan, engine, week: int, previous: ProgressionDecision | None
                 progression=item.progression,
                 held_dose=serialize.from_dict(Dose, held[item.slug]) if held.get(item.slug) else None,
                 regions_loaded=item.exercise.regions_loaded,
+                # The doses the item had in the weeks before (the growth cap's window reads them).
+                history=tuple(
+                    scheduled.dose for past in earlier if (scheduled := past.dose_for(item.slug)) is not None
+                ),
+                growth_trail=tuple(serialize.from_dict(Dose, d) for d in trails.get(item.slug, ())),
             )
             for item in engine.items
             if this_week.dose_for(item.slug) is not None
@@ -233,6 +242,11 @@ def _store(plan: Plan, week: int, decided: EngineDecision, context: WeekContext)
             "mean_pain": decided.mean_pain if decided.mean_pain is not None else context.previous_mean_pain,
             "weeks_since_regression": since,
             "amber_weeks": context.amber_weeks_before + 1 if decided.light == "amber" else 0,
+            "growth_trails": {
+                item.slug: [serialize.to_dict(dose) for dose in item.growth_trail]
+                for item in decided.items
+                if item.growth_trail
+            },
         },
     )
 

@@ -1,0 +1,127 @@
+"""What a plan aims at by its last week (clinical-reference 8d), when it gets there, and why it may not.
+
+Targets are rule data (planner/data/rules_growth.json, "targets"); for each component and measure the
+targets whose condition names the profile come before the general one. The outlook reads the plan's
+schedule as if every week were green: the first week the target is met, or the reason it is not —
+a limit's ceiling, the growth cap, or the plan's length.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from planner.dosing import unique_rules
+from planner.growth import GrowthRules, Target, default_growth_rules
+from planner.rules import compile_condition
+from planner.types import Dose, LoadLimits, PlanWeek, PrescriptionItem, Profile, Rule, TargetOutlook
+
+MEASURE_WORDS = {
+    "minutes_per_week": "minutes a week",
+    "sets": "sets of each exercise",
+    "days_per_week": "days a week",
+    "seconds_per_session": "seconds a session for each stretch",
+}
+
+
+def applicable_targets(profile: Profile, rules: GrowthRules | None = None) -> tuple[Target, ...]:
+    """One target per (component, measure): a condition naming the profile wins over the general one."""
+    rules = rules or default_growth_rules()
+    chosen: dict[tuple[str, str], Target] = {}
+    specific: set[tuple[str, str]] = set()
+    for target in rules.targets:
+        key = (target.component, target.measure)
+        general = target.when == {"always": True}
+        if not compile_condition(target.when, target.id)(profile):
+            continue
+        if general and key not in chosen:
+            chosen[key] = target
+        elif not general and key not in specific:
+            chosen[key], _ = target, specific.add(key)
+    return tuple(chosen.values())
+
+
+def _minutes_per_week(dose: Dose) -> float:
+    if dose.dose_kind == "minutes":
+        return dose.frequency_per_week * float(dose.minutes)
+    if dose.dose_kind == "hold":
+        return dose.frequency_per_week * dose.sets * dose.hold_seconds / 60
+    return dose.frequency_per_week * dose.sets * dose.reps * 4 / 60  # about 4 s a repetition
+
+
+def measure(component: str, name: str, doses: Sequence[Dose]) -> float:
+    """The measure over the component's doses of one week (sums for totals, the least for each-item)."""
+    if not doses:
+        return 0.0
+    if name == "minutes_per_week":
+        return sum(_minutes_per_week(dose) for dose in doses)
+    if name == "sets":
+        return min(dose.sets or 0 for dose in doses)
+    if name == "days_per_week":
+        each = [dose.frequency_per_week for dose in doses]
+        return max(each) if component in ("aerobic", "neuromotor") else min(each)
+    return min((dose.sets or 0) * (dose.hold_seconds or 0) for dose in doses)
+
+
+def _why_lower(
+    items: Sequence[PrescriptionItem], last: PlanWeek, limits: LoadLimits, weeks: int
+) -> tuple[str, tuple[Rule, ...]]:
+    """The first bound that stops the component: a ceiling (with the rules that set it), else the cap."""
+    ceiling_rules: list[Rule] = []
+    growing = False
+    for item in items:
+        scheduled = last.dose_for(item.slug)
+        if scheduled is None:
+            continue
+        for step in item.progression.steps:
+            value = getattr(scheduled.dose, step.variable, None) if step.variable != "intensity" else None
+            if value is not None and value >= step.ceiling:
+                ceiling_rules.extend(step.rules)
+            elif value is not None:
+                growing = True
+    growth = default_growth_rules()
+    if growing and items and items[0].component in growth.capped_components:
+        cap = limits.rules_for("weekly_progression_max_pct")
+        return (
+            f"The weekly growth cap of {limits.weekly_progression_max_pct:g} % (averaged over "
+            f"{growth.window_weeks} weeks) does not reach it within {weeks} weeks; it keeps growing after.",
+            unique_rules(cap, (growth.window_rule,)),
+        )
+    if growing:
+        return f"It grows one step at a time and is not reached within {weeks} weeks; it keeps growing after.", ()
+    return "The limits and the dose ceilings stop it lower for this patient.", unique_rules(ceiling_rules)
+
+
+def plan_targets(
+    profile: Profile, items: Sequence[PrescriptionItem], weeks: Sequence[PlanWeek], limits: LoadLimits
+) -> tuple[TargetOutlook, ...]:
+    """Each applicable target of the components the plan has, with the week the schedule meets it."""
+    outlooks = []
+    for target in applicable_targets(profile):
+        mine = [item for item in items if item.component == target.component]
+        if not mine or not weeks:
+            continue
+        expected, reached = None, 0.0
+        for week in weeks:
+            doses = [s.dose for item in mine if (s := week.dose_for(item.slug)) is not None]
+            reached = measure(target.component, target.measure, doses)
+            if expected is None and reached >= target.value:
+                expected = week.number
+        if expected is not None:
+            reason, rules = "", (target.rule,)
+        else:
+            reason, why = _why_lower(mine, weeks[-1], limits, len(weeks))
+            rules = unique_rules((target.rule,), why)
+        outlooks.append(
+            TargetOutlook(
+                target.id,
+                target.component,
+                target.measure,
+                target.value,
+                target.rule.text,
+                expected,
+                round(reached, 1),
+                reason,
+                rules,
+            )
+        )
+    return tuple(outlooks)
