@@ -22,6 +22,7 @@ from planner.vocabulary import (
     INTENSITY_UNITS,
     MOVEMENT_TAGS,
     POSITIONS,
+    SESSION_ROLES,
     SEXES,
 )
 
@@ -94,6 +95,9 @@ class Profile:
         always available, so () means "only exercises that need nothing".
     unavailable_positions: POSITIONS the patient cannot take (e.g. "prone", "in_water").
     sedentary: a sedentary beginner (ACSM's 40-50 %1RM start applies as it does for older adults).
+    padded_pressure_regions: protected regions (ossified or avoid regions) the clinician marks as
+        tolerating padded, short pressure, so seated work on a cushion may return; a region that is not
+        protected has no effect. End-range stretches across them stay out (clinical-reference 8a).
     """
 
     age: int
@@ -111,11 +115,12 @@ class Profile:
     available_equipment: tuple[str, ...] | None = None
     unavailable_positions: tuple[str, ...] = ()
     sedentary: bool = False
+    padded_pressure_regions: tuple[str, ...] = ()
 
     def __post_init__(self):
         # Normalise collections so that order and duplicates in the input never change the plan.
         set_ = object.__setattr__
-        for name in ("heterotopic_ossification_regions", "avoid_regions"):
+        for name in ("heterotopic_ossification_regions", "avoid_regions", "padded_pressure_regions"):
             set_(self, name, ordered_subset(getattr(self, name), BODY_REGIONS))
         set_(self, "unavailable_positions", ordered_subset(self.unavailable_positions, POSITIONS))
         if self.available_equipment is not None:
@@ -160,6 +165,7 @@ def _profile_errors(profile: Profile) -> dict[str, str]:
             errors[name] = "must be true or false"
     check_subset("heterotopic_ossification_regions", profile.heterotopic_ossification_regions, BODY_REGIONS)
     check_subset("avoid_regions", profile.avoid_regions, BODY_REGIONS)
+    check_subset("padded_pressure_regions", profile.padded_pressure_regions, BODY_REGIONS)
     check_subset("unavailable_positions", profile.unavailable_positions, POSITIONS)
     if profile.available_equipment is not None:
         check_subset("available_equipment", profile.available_equipment, EQUIPMENT)
@@ -189,7 +195,13 @@ class ExerciseSpec:
     tags: MOVEMENT_TAGS; "direct_pressure" iff pressure_regions is non-empty.
     dose_kind: "minutes", "sets_reps" or "hold" - how the dose is expressed.
     easier / harder: slugs of the neighbouring variants in the exercise's progression chain, or None.
-    instructions: what to do, what to feel, what to avoid; muscle_groups: free-text groups worked.
+    instructions: what to do, what to feel, what to avoid.
+    muscle_groups: groups worked; the shipped library uses MUSCLE_GROUPS only (a clinic's own
+        entries may still hold free text, which simply serves no target).
+    session_roles: SESSION_ROLES the exercise suits; () means the main block only.
+    intensity_reach: for aerobic work, the highest ACSM intensity class (an anchor class name such
+        as "light", "moderate", "vigorous") the activity usually reaches done as instructed; None when
+        not stated. Chooses an activity that can reach the plan's aerobic ceiling.
     """
 
     slug: str
@@ -207,6 +219,8 @@ class ExerciseSpec:
     harder: str | None
     instructions: Instructions
     muscle_groups: tuple[str, ...]
+    session_roles: tuple[str, ...] = ()
+    intensity_reach: str | None = None
 
     def __post_init__(self):
         problems = []
@@ -224,6 +238,7 @@ class ExerciseSpec:
             ("stretched_regions", BODY_REGIONS),
             ("equipment", EQUIPMENT),
             ("tags", MOVEMENT_TAGS),
+            ("session_roles", SESSION_ROLES),
         ):
             unknown = [v for v in getattr(self, name) if v not in vocabulary]
             if unknown:
@@ -503,8 +518,12 @@ class PrescriptionItem:
     exercise: the library entry; component: its FITT-VP component.
     dose: the week-1 dose (already within the limits).
     progression: the rule the schedule follows.
-    rationale: entries for "exercise" (why it was chosen and what filtered the alternatives) and
-        "progression" (steps, ceilings and the growth cap).
+    rationale: entries for "exercise" (why it was chosen, which target rules it serves and what
+        filtered the alternatives) and "progression" (steps, ceilings and the growth cap).
+    targets: the profile's target MUSCLE_GROUPS this exercise serves (planner/muscles.py), () when
+        it was chosen for coverage alone.
+    notes: plain words for the patient that come with the choice, e.g. "Sit on a cushion and keep
+        sitting short." when the exercise presses a region marked as tolerating padded, short pressure.
     """
 
     exercise: ExerciseSpec
@@ -512,6 +531,8 @@ class PrescriptionItem:
     dose: Dose
     progression: ProgressionRule
     rationale: tuple[ValueRationale, ...]
+    targets: tuple[str, ...] = ()
+    notes: tuple[str, ...] = ()
 
     @property
     def slug(self) -> str:
@@ -560,8 +581,32 @@ class PlanWeek:
 
 
 @dataclass(frozen=True)
+class TargetOutlook:
+    """One week-12 target of the plan (clinical-reference 8d) and where the all-green schedule takes it.
+
+    value: the target in `measure` (minutes_per_week, sets, days_per_week, seconds_per_session);
+    reached: the value in the last week; expected_week: the first week it is met (None: not within
+    the plan); reason: why it stays lower, in words; rules: the target's rule and those that bound it.
+    """
+
+    target_id: str
+    component: str
+    measure: str
+    value: int
+    text: str
+    expected_week: int | None
+    reached: float
+    reason: str
+    rules: tuple[Rule, ...]
+
+    @property
+    def met(self) -> bool:
+        return self.expected_week is not None
+
+
+@dataclass(frozen=True)
 class Plan:
-    """Everything build_plan produces: the inputs' limits, the items, the weeks and the notice."""
+    """Everything build_plan produces: the inputs' limits, the items, the weeks, the targets and the notice."""
 
     profile: Profile
     limits: LoadLimits
@@ -569,6 +614,7 @@ class Plan:
     weeks: tuple[PlanWeek, ...]
     components_without_exercise: tuple[str, ...]
     safety_notice: str = field(default="")
+    targets: tuple[TargetOutlook, ...] = ()
 
 
 def field_names(cls) -> tuple[str, ...]:
