@@ -4,7 +4,10 @@ An exercise is out when (each reason names the limit, for the clinician and the 
 - its impact is above max_impact;
 - it carries an excluded movement tag;
 - it presses on a protected region (a pressure region overlaps an avoid region: the same region, a
-  landmark inside it, or the region a landmark lies in; planner/data/regions.json);
+  landmark inside it, or the region a landmark lies in; planner/data/regions.json), unless every
+  protected region it presses is one the clinician marked as tolerating padded, short pressure
+  (Profile.padded_pressure_regions) and it is done in a position regions.json allows for that
+  (sitting: a cushion, short bouts);
 - it takes a stretch to end range whose tissues cross a protected region (end_range_stretch, and a
   stretched region's reach in regions.json meets avoid_regions);
 - it jolts a protected region (an impulsive attribute such as ballistic or swinging, and a loaded
@@ -85,6 +88,8 @@ def exercise_from_dict(data: Mapping) -> ExerciseSpec:
             harder=data.get("harder"),
             instructions=instructions,
             tags=_tags(data),
+            session_roles=tuple(data.get("session_roles") or ()),
+            intensity_reach=data.get("intensity_reach"),
             **{name: tuple(data[name]) for name in LIST_FIELDS},
         )
     except KeyError as missing:
@@ -114,6 +119,8 @@ def exercise_to_dict(spec: ExerciseSpec) -> dict:
             "mistakes": spec.instructions.mistakes,
         },
         "muscle_groups": list(spec.muscle_groups),
+        "session_roles": list(spec.session_roles),
+        "intensity_reach": spec.intensity_reach,
     }
 
 
@@ -138,6 +145,42 @@ def load_default_catalogue() -> tuple[ExerciseSpec, ...]:
     return load_catalogue(DEFAULT_CATALOGUE_PATH)
 
 
+def shipped_extras(slug: str) -> dict:
+    """The library fields the database does not store (session roles, aerobic intensity reach) for
+    a shipped exercise, or {} for an exercise the clinic added itself."""
+    spec = next((spec for spec in load_default_catalogue() if spec.slug == slug), None)
+    if spec is None:
+        return {}
+    return {"session_roles": list(spec.session_roles), "intensity_reach": spec.intensity_reach}
+
+
+def pressed_unpadded(spec: ExerciseSpec, limits: LoadLimits, profile: Profile | None = None) -> list[str]:
+    """The pressure regions of `spec` that press a protected region without the clinician's leave.
+
+    A pressed region is let through when every protected region it overlaps is marked "padded and
+    short" on the profile and the exercise's position is one the padded-pressure rule allows
+    (planner/data/regions.json). A profile without padded regions gets exactly the old answer.
+    """
+    anatomy = default_region_map()
+    pressed = anatomy.pressed_protected(spec.pressure_regions, limits.avoid_regions)
+    if not pressed or profile is None or spec.position not in anatomy.padded_positions:
+        return pressed
+    padded = frozenset(profile.padded_pressure_regions) & frozenset(limits.avoid_regions)
+    return [region for region in pressed if not anatomy.protected_overlap(region, limits.avoid_regions) <= padded]
+
+
+def padded_regions_pressed(spec: ExerciseSpec, limits: LoadLimits, profile: Profile | None) -> tuple[str, ...]:
+    """The padded-allowed protected regions `spec` presses (the patient sits on a cushion, briefly)."""
+    if profile is None or not profile.padded_pressure_regions:
+        return ()
+    anatomy = default_region_map()
+    hit = set()
+    for region in anatomy.pressed_protected(spec.pressure_regions, limits.avoid_regions):
+        hit |= anatomy.protected_overlap(region, limits.avoid_regions)
+    padded = set(profile.padded_pressure_regions)
+    return tuple(region for region in limits.avoid_regions if region in hit and region in padded)
+
+
 def _words(values: Iterable[str]) -> str:
     return ", ".join(value.replace("_", " ") for value in values)
 
@@ -151,8 +194,9 @@ def exercise_violations(spec: ExerciseSpec, limits: LoadLimits, profile: Profile
     if excluded:
         found.append(Violation("excluded_tags", f"{spec.name} involves {_words(excluded)}, which is excluded."))
     anatomy = default_region_map()
-    # Pressure is checked whatever the tags say: a protected region must never bear weight.
-    pressed = anatomy.pressed_protected(spec.pressure_regions, limits.avoid_regions)
+    # Pressure is checked whatever the tags say: a protected region must never bear weight, unless
+    # the clinician marked it as tolerating padded, short pressure (sitting on a cushion).
+    pressed = pressed_unpadded(spec, limits, profile)
     if pressed:
         found.append(
             Violation("avoid_regions", f"{spec.name} puts pressure on {_words(pressed)}, which must be protected.")

@@ -10,7 +10,9 @@ planner/data/exercises.json) and returns one message per problem:
   sentence that negates it before or within the phrase - "Do not swing", "not from the floor" -
   does not count);
 - attributes contradict each other or the entry's other fields (an end-range twist that is not a
-  twist, lying face down without prone loading, a jump with no impact ...).
+  twist, lying face down without prone loading, a jump with no impact ...);
+- a muscle group outside planner.vocabulary.MUSCLE_GROUPS, a session role outside SESSION_ROLES, or
+  an aerobic activity that does not say which intensity class it can reach (an ACSM class name).
 
 Word lists are deliberately plain: a false alarm is fixed by rewording the instruction or declaring
 the attribute, both of which a clinician can read and check.
@@ -22,7 +24,8 @@ import re
 from collections.abc import Mapping
 
 from planner.catalogue import INSTRUCTION_FIELDS, tags_from_attributes
-from planner.vocabulary import IMPACT_LEVELS
+from planner.rules import default_rulebook
+from planner.vocabulary import IMPACT_LEVELS, MUSCLE_GROUPS, SESSION_ROLES
 
 # Negation anywhere in the sentence up to the end of the phrase cancels the phrase.
 NEGATION = re.compile(
@@ -164,6 +167,27 @@ def consistency_problems(entry: Mapping, tags: frozenset[str]) -> list[str]:
     return problems
 
 
+def vocabulary_problems(entry: Mapping) -> list[str]:
+    """Muscle groups, session roles and the aerobic intensity reach use their controlled words."""
+    problems = []
+    groups = entry.get("muscle_groups") or []
+    if not groups:
+        problems.append("no muscle_groups")
+    unknown = [group for group in groups if group not in MUSCLE_GROUPS]
+    if unknown:
+        problems.append(f"muscle_groups outside the vocabulary: {', '.join(map(str, unknown))}")
+    roles = entry.get("session_roles") or []
+    if any(role not in SESSION_ROLES for role in roles):
+        problems.append(f"session_roles outside {SESSION_ROLES}: {roles}")
+    classes = [level.name for level in default_rulebook().anchors.intensity_classes]
+    reach = entry.get("intensity_reach")
+    if entry.get("component") == "aerobic" and reach not in classes:
+        problems.append(f"an aerobic activity needs intensity_reach, one of {', '.join(classes)}")
+    if entry.get("component") != "aerobic" and reach is not None:
+        problems.append("intensity_reach is for aerobic activities only")
+    return problems
+
+
 def lint_exercise(entry: Mapping) -> list[str]:
     """Every problem with one library entry's attributes; an empty list means it passes."""
     if "attributes" not in entry:
@@ -172,4 +196,4 @@ def lint_exercise(entry: Mapping) -> list[str]:
         tags = frozenset(tags_from_attributes(entry.get("slug"), entry["attributes"]))
     except ValueError as error:
         return [str(error)]
-    return word_problems(entry, tags) + consistency_problems(entry, tags)
+    return word_problems(entry, tags) + consistency_problems(entry, tags) + vocabulary_problems(entry)

@@ -1,23 +1,35 @@
 """Prescription: profile + library + limits -> FITT-VP items, each value with its rationale.
 
 For each component (aerobic, resistance, flexibility, neuromotor) the engine
-1. keeps the exercises that break no limit and suit the patient's equipment and positions;
-2. keeps the easiest allowed variant of each progression chain;
-3. picks the ones that cover the most muscle groups (regions for stretches), ties broken by less
-   equipment, gentler impact, then slug, so the plan never depends on the library's order (the one
-   aerobic activity is chosen for walking-level impact and no equipment first);
-4. doses each from the dose rules (planner/data/rules_doses.json), bounded by the limits, and
+1. keeps the exercises that break no limit, suit the patient's equipment and positions, and belong
+   to the main block of a session (warm-up and cool-down movements are left to the session builder);
+2. covers the profile's target muscle groups first (planner/muscles.py, rules_selection.json):
+   greedily, each pick the allowed variant serving the most uncovered targets, the easiest variant of
+   its progression chain that serves them; "added" targets (spinal-extensor holds, breathing) come on
+   top of the component's count, "within" targets (the MMT-8 groups in myositis) may raise the count
+   up to its maximum, "fill" targets (each major muscle group) are covered within the count;
+3. fills the rest of the count with the easiest allowed variant of the chains that cover the most
+   muscle groups (regions for stretches), ties broken by less equipment, gentler impact, then slug;
+4. picks the one aerobic activity among those whose progression chain can reach the plan's aerobic
+   intensity ceiling, at brisk-walking impact and with no equipment first, starting at the easiest
+   variant that reaches the starting intensity;
+5. doses each from the dose rules (planner/data/rules_doses.json), bounded by the limits, and
    attaches its progression rule. The limits are applied last (clamp_dose).
+Each item names the targets it serves and cites their rules; an item that presses a region the
+clinician marked "padded and short" says so in its notes ("Use a cushion; keep sitting short.").
 Same input, same plan: nothing here depends on time, randomness or dict ordering of the input.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from functools import partial
 
-from planner.catalogue import allowed_exercises
+from planner.catalogue import allowed_exercises, padded_regions_pressed
 from planner.dosing import progression_rule, start_dose, unique_rules
+from planner.muscles import SLOTS, SelectionBook, Target, default_selection_book, max_count, targets_for
+from planner.regions import default_region_map
 from planner.rules import DoseParameters, Rulebook, default_rulebook
 from planner.types import (
     ExerciseSpec,
@@ -35,7 +47,7 @@ FILTER_LIMITS = ("max_impact", "excluded_tags", "avoid_regions", "no_loading_reg
 
 
 # ---------------------------------------------------------------------------------------------
-# Choosing exercises
+# Progression chains
 # ---------------------------------------------------------------------------------------------
 
 
@@ -49,14 +61,22 @@ def _chain_position(spec: ExerciseSpec, by_slug: dict[str, ExerciseSpec]) -> tup
     return current.slug, steps
 
 
-def _easiest_variants(allowed: Iterable[ExerciseSpec], by_slug: dict[str, ExerciseSpec]) -> list[ExerciseSpec]:
-    best: dict[str, tuple[int, str, ExerciseSpec]] = {}
+def _chains(allowed: Iterable[ExerciseSpec], by_slug: dict[str, ExerciseSpec]) -> dict[str, list[ExerciseSpec]]:
+    """Allowed exercises grouped by the root of their chain, easiest variant first."""
+    chains: dict[str, list[tuple[int, str, ExerciseSpec]]] = {}
     for spec in allowed:
         root, steps = _chain_position(spec, by_slug)
-        key = (steps, spec.slug, spec)
-        if root not in best or key[:2] < best[root][:2]:
-            best[root] = key
-    return [entry[2] for entry in best.values()]
+        chains.setdefault(root, []).append((steps, spec.slug, spec))
+    return {root: [entry[2] for entry in sorted(entries, key=lambda e: e[:2])] for root, entries in chains.items()}
+
+
+def _easiest_variants(allowed: Iterable[ExerciseSpec], by_slug: dict[str, ExerciseSpec]) -> list[ExerciseSpec]:
+    return [variants[0] for variants in _chains(allowed, by_slug).values()]
+
+
+def is_main_block(spec: ExerciseSpec) -> bool:
+    """True for exercises of a session's main block (no roles listed, or "main" among them)."""
+    return not spec.session_roles or "main" in spec.session_roles
 
 
 def _covers(spec: ExerciseSpec) -> frozenset[str]:
@@ -70,40 +90,169 @@ def _equipment_needed(spec: ExerciseSpec) -> tuple[int, int]:
     return ("pool" in spec.equipment, sum(1 for item in spec.equipment if item != "none"))
 
 
+# ---------------------------------------------------------------------------------------------
+# Choosing exercises
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Choice:
+    """One chosen exercise. targets: the component's targets it serves; rules: why it was chosen
+    beyond the component's selection rules (its targets' rules, a raised count)."""
+
+    spec: ExerciseSpec
+    targets: tuple[Target, ...]
+    rules: tuple[Rule, ...] = ()
+
+
+def _serves(spec: ExerciseSpec, targets: Iterable[Target]) -> tuple[Target, ...]:
+    return tuple(target for target in targets if target.served_by_exercise(spec))
+
+
+def select_for_targets(
+    pool: Iterable[ExerciseSpec],
+    by_slug: dict[str, ExerciseSpec],
+    targets: tuple[Target, ...],
+    count: int,
+    largest: int,
+    largest_rules: tuple[Rule, ...] = (),
+) -> tuple[Choice, ...]:
+    """Cover `targets` first, then fill up to the count for coverage (see the module docstring).
+
+    count: the component's count from the dose rules; largest: the most it may grow to.
+    """
+    chains = _chains(pool, by_slug)
+    chosen: list[Choice] = []
+    covered_targets: set[str] = set()
+    covered: frozenset[str] = frozenset()
+    limit = count
+    for slots in SLOTS:
+        wanted = [t for t in targets if t.slots == slots]
+        while len(chosen) < (limit if slots == "fill" else largest):
+            best = None
+            for root, variants in chains.items():
+                for steps, spec in enumerate(variants):
+                    new = [t for t in _serves(spec, wanted) if t.group not in covered_targets]
+                    if not new:
+                        continue
+                    also = [t for t in _serves(spec, targets) if t.group not in covered_targets]
+                    key = (
+                        -len(new),
+                        -len(also),
+                        -len(_covers(spec) - covered),
+                        steps,
+                        _equipment_needed(spec),
+                        IMPACT_LEVELS.index(spec.impact),
+                        spec.slug,
+                    )
+                    if best is None or key < best[0]:
+                        best = (key, root, spec)
+                    break  # the easiest variant of a chain that serves a target is the one to start at
+            if best is None:
+                break
+            _, root, spec = best
+            del chains[root]
+            served = _serves(spec, targets)
+            raised = len(chosen) >= limit and slots == "within"
+            chosen.append(
+                Choice(spec, served, unique_rules(*(t.rules for t in served), largest_rules if raised else ()))
+            )
+            covered_targets |= {t.group for t in served}
+            covered |= _covers(spec)
+            if slots == "added":
+                limit += 1
+        limit = min(max(limit, len(chosen)), max(largest, count))
+    remaining = [variants[0] for variants in chains.values()]
+    while remaining and len(chosen) < limit:
+        pick = min(remaining, key=partial(_rank, covered=covered))
+        remaining.remove(pick)
+        served = _serves(pick, targets)
+        chosen.append(Choice(pick, served, unique_rules(*(t.rules for t in served))))
+        covered |= _covers(pick)
+    return tuple(chosen)
+
+
+def _rank(spec: ExerciseSpec, covered: frozenset[str]):
+    """Sort key for the next pick after the targets: lower is better."""
+    return (-len(_covers(spec) - covered), _equipment_needed(spec), IMPACT_LEVELS.index(spec.impact), spec.slug)
+
+
+def _class_index(book: Rulebook, name: str | None) -> int:
+    names = [level.name for level in book.anchors.intensity_classes]
+    return names.index(name) if name in names else -1
+
+
+def _ceiling_class_index(book: Rulebook, hrr_pct: float) -> int:
+    """The highest ACSM class whose range starts at or below `hrr_pct`."""
+    index = 0
+    for position, level in enumerate(book.anchors.intensity_classes):
+        if level.hrr_pct[0] <= hrr_pct:
+            index = position
+    return index
+
+
+def select_aerobic(
+    pool: Iterable[ExerciseSpec],
+    by_slug: dict[str, ExerciseSpec],
+    params: DoseParameters,
+    limits: LoadLimits,
+    book: Rulebook,
+    selection: SelectionBook,
+) -> tuple[Choice, ...]:
+    """The aerobic activity (see the module docstring, step 4)."""
+    count, _ = params.selection("aerobic", "count")
+    wanted, _ = params.selection("aerobic", "preferred_impact")
+    preferred = min(IMPACT_LEVELS.index(wanted), IMPACT_LEVELS.index(limits.max_impact))
+    ceiling_pct, _ = params.get("aerobic", "minutes", "intensity_ceiling_hrr_pct")
+    ceiling = _ceiling_class_index(book, min(ceiling_pct, limits.aerobic.max_hrr_pct))
+    start_name, _ = params.get("aerobic", "minutes", "intensity_class_start")
+    start = min(_class_index(book, start_name), ceiling)
+    candidates = []
+    for variants in _chains(pool, by_slug).values():
+        top = max(_class_index(book, spec.intensity_reach) for spec in variants)
+        first = next((spec for spec in variants if _class_index(book, spec.intensity_reach) >= start), variants[0])
+        candidates.append((top >= ceiling, first))
+    chosen: list[Choice] = []
+    covered: frozenset[str] = frozenset()
+    while candidates and len(chosen) < count:
+        best = min(
+            candidates,
+            key=lambda entry: (
+                not entry[0],
+                abs(IMPACT_LEVELS.index(entry[1].impact) - preferred),
+                _equipment_needed(entry[1]),
+                -len(_covers(entry[1]) - covered),
+                IMPACT_LEVELS.index(entry[1].impact),
+                entry[1].slug,
+            ),
+        )
+        candidates.remove(best)
+        chosen.append(Choice(best[1], (), (selection.aerobic_reach_rule,) if best[0] else ()))
+        covered |= _covers(best[1])
+    return tuple(chosen)
+
+
 def select_exercises(
     component: str,
     allowed: Iterable[ExerciseSpec],
     catalogue: Iterable[ExerciseSpec],
     params: DoseParameters,
     limits: LoadLimits,
-) -> tuple[ExerciseSpec, ...]:
+    profile: Profile | None = None,
+    rulebook: Rulebook | None = None,
+    selection: SelectionBook | None = None,
+) -> tuple[Choice, ...]:
     """Pick the component's exercises from the allowed ones (see the module docstring)."""
+    book = rulebook or default_rulebook()
+    selection = selection or default_selection_book()
     by_slug = {spec.slug: spec for spec in catalogue}
-    pool = _easiest_variants((spec for spec in allowed if spec.component == component), by_slug)
-    count, _ = params.selection(component, "count")
-    preferred = None
+    pool = [spec for spec in allowed if spec.component == component and is_main_block(spec)]
     if component == "aerobic":
-        wanted, _ = params.selection("aerobic", "preferred_impact")
-        preferred = min(IMPACT_LEVELS.index(wanted), IMPACT_LEVELS.index(limits.max_impact))
-    chosen: list[ExerciseSpec] = []
-    covered: frozenset[str] = frozenset()
-    while pool and len(chosen) < count:
-        pick = min(pool, key=partial(_rank, covered=covered, preferred_impact=preferred))
-        pool.remove(pick)
-        chosen.append(pick)
-        covered |= _covers(pick)
-    return tuple(chosen)
-
-
-def _rank(spec: ExerciseSpec, covered: frozenset[str], preferred_impact: int | None):
-    """Sort key for the next pick: lower is better."""
-    impact = IMPACT_LEVELS.index(spec.impact)
-    equipment = _equipment_needed(spec)
-    new_groups = len(_covers(spec) - covered)
-    if preferred_impact is not None:
-        # One aerobic activity: walking-level impact and no equipment matter more than coverage.
-        return (abs(impact - preferred_impact), equipment, -new_groups, impact, spec.slug)
-    return (-new_groups, equipment, impact, spec.slug)
+        return select_aerobic(pool, by_slug, params, limits, book, selection)
+    count, _ = params.selection(component, "count")
+    targets = targets_for(profile, component, selection) if profile is not None else ()
+    largest, largest_rules = max_count(component, count, selection)
+    return select_for_targets(pool, by_slug, targets, count, largest, largest_rules)
 
 
 def _selection_rules(component: str, params: DoseParameters, limits: LoadLimits, book: Rulebook) -> tuple[Rule, ...]:
@@ -119,32 +268,43 @@ def _selection_rules(component: str, params: DoseParameters, limits: LoadLimits,
 
 
 def prescribe(
-    profile: Profile, catalogue: Iterable[ExerciseSpec], limits: LoadLimits, rulebook: Rulebook | None = None
+    profile: Profile,
+    catalogue: Iterable[ExerciseSpec],
+    limits: LoadLimits,
+    rulebook: Rulebook | None = None,
+    selection: SelectionBook | None = None,
 ) -> Prescription:
     """FITT-VP items for the four components; exercises that break a limit never appear."""
     book = rulebook or default_rulebook()
     catalogue = tuple(catalogue)
     params = DoseParameters(profile, book)
     allowed = allowed_exercises(catalogue, limits, profile)
+    anatomy = default_region_map()
     items, uncovered = [], []
     cap_rules = limits.rules_for("weekly_progression_max_pct")
     for component in COMPONENTS:
-        chosen = select_exercises(component, allowed, catalogue, params, limits)
+        chosen = select_exercises(component, allowed, catalogue, params, limits, profile, book, selection)
         if not chosen:
             uncovered.append(component)
             continue
         selection_rules = _selection_rules(component, params, limits, book)
-        for spec in chosen:
+        for choice in chosen:
+            spec = choice.spec
+            padded = padded_regions_pressed(spec, limits, profile)
+            padded_rules = (anatomy.padded_rule,) if padded and anatomy.padded_rule else ()
             dose = start_dose(spec, profile, params, limits, book)
             progression = progression_rule(spec, dose, params, limits)
             step_rules = unique_rules(*(step.rules for step in progression.steps), cap_rules)
+            exercise_rules = unique_rules(choice.rules, selection_rules, padded_rules)
             items.append(
                 PrescriptionItem(
                     exercise=spec,
                     component=component,
                     dose=dose,
                     progression=progression,
-                    rationale=(ValueRationale("exercise", selection_rules), ValueRationale("progression", step_rules)),
+                    rationale=(ValueRationale("exercise", exercise_rules), ValueRationale("progression", step_rules)),
+                    targets=tuple(target.group for target in choice.targets),
+                    notes=(anatomy.padded_note,) if padded else (),
                 )
             )
     return Prescription(items=tuple(items), components_without_exercise=tuple(uncovered))

@@ -17,7 +17,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from planner.types import Rule
-from planner.vocabulary import BODY_REGIONS, MOVEMENT_TAGS
+from planner.vocabulary import BODY_REGIONS, MOVEMENT_TAGS, POSITIONS
 
 REGIONS_PATH = Path(__file__).resolve().parent / "data" / "regions.json"
 
@@ -29,12 +29,21 @@ class RegionMap:
     overlap: region -> the region, the regions it lies within and the landmarks within it.
     reach: region -> every region a stretch of it touches (itself and what it crosses, with overlaps).
     impulsive_tags: attributes that jolt the regions an exercise loads. rule: the map's citation.
+    padded_positions: positions in which a region marked "padded and short" may bear weight (sitting
+        on a cushion, briefly); padded_rule: that rule, cited by every item it lets through.
     """
 
     overlap: Mapping[str, frozenset[str]]
     reach: Mapping[str, frozenset[str]]
     impulsive_tags: frozenset[str]
     rule: Rule
+    padded_positions: frozenset[str] = frozenset()
+    padded_rule: Rule | None = None
+    padded_note: str = ""
+
+    def protected_overlap(self, region: str, protected: Iterable[str]) -> frozenset[str]:
+        """The protected regions a pressure on `region` presses."""
+        return self.overlap.get(region, frozenset({region})) & frozenset(protected)
 
     def pressed_protected(self, pressed: Iterable[str], protected: Iterable[str]) -> list[str]:
         """The pressed (or loaded) regions that overlap a protected region, in the order given."""
@@ -69,11 +78,23 @@ def region_map_from_data(data: Mapping) -> RegionMap:
     for region in BODY_REGIONS:
         touched = {region, *data["stretch_crosses"].get(region, ())}
         reach[region] = frozenset().union(*(overlap[other] for other in touched))
+    padded = data.get("padded_pressure")
+    padded_rule, padded_positions, padded_note = None, frozenset(), ""
+    if padded is not None:
+        if not set(padded["positions"]) <= set(POSITIONS):
+            raise RegionMapError(
+                f"padded_pressure: unknown positions {sorted(set(padded['positions']) - set(POSITIONS))}"
+            )
+        padded_rule = Rule(id=padded["id"], text=padded["text"], evidence=padded["evidence"], source=padded["source"])
+        padded_positions, padded_note = frozenset(padded["positions"]), padded["patient_note"]
     return RegionMap(
         overlap=overlap,
         reach=reach,
         impulsive_tags=frozenset(data["impulsive_tags"]),
         rule=Rule(id=data["id"], text=data["text"], evidence=data["evidence"], source=data["source"]),
+        padded_positions=padded_positions,
+        padded_rule=padded_rule,
+        padded_note=padded_note,
     )
 
 

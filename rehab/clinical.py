@@ -2,7 +2,7 @@
 
 from functools import lru_cache
 
-from planner.catalogue import catalogue_from_dicts
+from planner.catalogue import catalogue_from_dicts, shipped_extras
 from planner.progression_rules import ProgressionConfig, default_progression_config
 from planner.types import ExerciseSpec, Profile
 from rehab.models import Assessment, Exercise, Patient
@@ -32,6 +32,7 @@ def profile_from_assessment(patient: Patient, assessment: Assessment) -> Profile
         beta_blocker=assessment.beta_blocker,
         cardiopulmonary_status=assessment.cardiopulmonary_status,
         avoid_regions=tuple(assessment.avoid_regions),
+        padded_pressure_regions=tuple(assessment.padded_pressure_regions or ()),
         # The assessment stores "no list" as any equipment; the engine reads None the same way.
         available_equipment=tuple(assessment.available_equipment) if assessment.available_equipment else None,
     )
@@ -59,6 +60,8 @@ def exercise_spec_dict(exercise: Exercise) -> dict:
             "mistakes": exercise.mistakes,
         },
         "muscle_groups": exercise.muscle_groups,
+        # Not stored in the database: taken from the shipped library for its own exercises.
+        **shipped_extras(exercise.slug),
     }
 
 

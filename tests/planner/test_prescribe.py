@@ -114,8 +114,15 @@ def test_a_fit_adult_gets_more_volume_than_the_motivating_case(library):
     def weekly_aerobic(prescription):
         return only(items_of(prescription, "aerobic")).dose.volume_per_week
 
+    def weekly_resistance(prescription):
+        return sum(item.dose.volume_per_week for item in items_of(prescription, "resistance"))
+
     assert weekly_aerobic(fit) > 3 * weekly_aerobic(case)
-    assert len(items_of(fit, "resistance")) > len(items_of(case, "resistance"))
+    # The case may have as many resistance exercises (its MMT-8 targets raise the count), each lighter.
+    assert len(items_of(fit, "resistance")) >= len(items_of(case, "resistance"))
+    assert weekly_resistance(fit) / len(items_of(fit, "resistance")) > weekly_resistance(case) / len(
+        items_of(case, "resistance")
+    )
 
 
 def test_a_vertebral_fracture_keeps_the_spine_unloaded_and_impact_at_walking_level(library):
