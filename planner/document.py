@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from planner.catalogue import exercise_violations, load_default_catalogue
+from planner.limits import heart_rate_ceiling_only
 from planner.progression_rules import ProgressionConfig, default_progression_config
 from planner.rules import SAFETY_NOTICE, Rulebook, default_rulebook
 from planner.session_words import SessionLine, growth_outline, session_line
@@ -651,8 +652,12 @@ def dose_words(dose: Dose) -> str:
     return f"{_plural(dose.sets, noun, noun + 'es' if noun == 'stretch' else None)} of {dose.hold_seconds} seconds"
 
 
-def effort_words(dose: Dose) -> str:
-    """How hard, for the patient: Borg range with its words, heart rate when given, or the guidance."""
+def effort_words(dose: Dose, *, heart_rate_ceiling_only: bool = False) -> str:
+    """How hard, for the patient: Borg range with its words, heart rate when given, or the guidance.
+
+    heart_rate_ceiling_only: the zone rests on an estimated HRmax (planner.limits.heart_rate_ceiling_only),
+    so only its top is given, as a ceiling, and effort governs: never a band narrower than the error.
+    """
     rpe, heart = dose.intensity_in("rpe_6_20"), dose.intensity_in("hr_bpm")
     if rpe is None:
         rules = dose.rules_for("intensity")
@@ -665,7 +670,9 @@ def effort_words(dose: Dose) -> str:
         else (f"{borg_words(rpe.low)} to {borg_words(rpe.high)}")
     )
     text = f"Effort {span} on the 6-20 scale ({words})"
-    if heart is not None:
+    if heart is not None and heart_rate_ceiling_only:
+        text += f"; keep your heart rate below {heart.high} beats per minute, but go by how it feels"
+    elif heart is not None:
         text += f"; heart rate {heart.low} to {heart.high} beats per minute"
     if dose.component == "resistance":
         text += "; choose a band or weight that feels like this by the last repetition"
@@ -688,7 +695,9 @@ def _clinical_dose(dose: Dose) -> str:
     return ", ".join([f"{dose.frequency_per_week}x/wk", amount, *targets])
 
 
-def change_words(previous: Dose | None, current: Dose, changed: str | None) -> str:
+def change_words(
+    previous: Dose | None, current: Dose, changed: str | None, *, heart_rate_ceiling_only: bool = False
+) -> str:
     """What changed since last week, in words ("First week", "Same as last week", "Longer: 10½ minutes ...")."""
     if previous is None:
         return "First week"
@@ -712,6 +721,8 @@ def change_words(previous: Dose | None, current: Dose, changed: str | None) -> s
             if rpe is not None and rpe != previous.intensity_in("rpe_6_20"):
                 text += f", effort now {rpe.low} to {rpe.high}"
             return text
+        if heart is not None and heart_rate_ceiling_only:
+            return f"A little brisker: keep your heart rate below {heart.high}, and go by how it feels"
         if heart is not None:
             return f"A little brisker: heart rate {heart.low} to {heart.high}"
         return "A little brisker"
@@ -815,7 +826,13 @@ def safety_section(plan: Plan, rulebook: Rulebook | None = None) -> SafetySectio
         )
         columns.append("Strength")
         ceilings.append(resistance.max_rpe)
-    if aerobic.hr_zone_bpm is not None:
+    if aerobic.hr_zone_bpm is not None and heart_rate_ceiling_only(limits, rulebook and rulebook.anchors):
+        heart = (
+            f"During walking and other aerobic exercise keep your heart rate below {aerobic.hr_zone_bpm[1]} "
+            "beats per minute. That number comes from your age, not from a test, so it can be out by about "
+            "10 beats: go by how it feels (the effort scale, or being able to talk in full sentences)."
+        )
+    elif aerobic.hr_zone_bpm is not None:
         low, high = aerobic.hr_zone_bpm
         heart = (
             f"During walking and other aerobic exercise keep your heart rate between {low} and {high} "
@@ -862,6 +879,11 @@ def limit_rows(limits: LoadLimits) -> tuple[LimitRow, ...]:
     zone = (
         f"{aerobic.hr_zone_bpm[0]}-{aerobic.hr_zone_bpm[1]} bpm ({aerobic.zone_floor_hrr_pct}-"
         f"{aerobic.max_hrr_pct} %HRR, HRrest {aerobic.resting_hr_bpm}, HRmax {aerobic.hr_max_bpm:g})"
+        + (
+            "; HRmax estimated (Tanaka, error 7-11 bpm): the patient sees only the ceiling, effort governs"
+            if heart_rate_ceiling_only(limits)
+            else ""
+        )
         if aerobic.hr_zone_bpm
         else "None: effort (RPE) governs"
     )
@@ -924,7 +946,12 @@ def _week_schedule(plan: Plan, sessions: WeekSessions, names: Mapping[str, str],
                 exercise=names[scheduled.exercise_slug],
                 days=_weekday_list(dates),
                 dose=dose_words(scheduled.dose),
-                change=change_words(previous.dose if previous else None, scheduled.dose, scheduled.changed),
+                change=change_words(
+                    previous.dose if previous else None,
+                    scheduled.dose,
+                    scheduled.changed,
+                    heart_rate_ceiling_only=heart_rate_ceiling_only(plan.limits),
+                ),
                 dates=dates,
             )
         )
@@ -991,7 +1018,7 @@ def _exercise_page(
         kind=KIND_WORDS.get(item.component, item.component),
         days=_weekday_list(sessions.days_for(item.slug)) if sessions else "",
         dose=f"{dose_words(dose)}, {days_a_week(dose.frequency_per_week)}",
-        effort=effort_words(dose),
+        effort=effort_words(dose, heart_rate_ceiling_only=heart_rate_ceiling_only(plan.limits)),
         growth=growth_outline(item, plan, min(sessions.number + 1, len(plan.weeks))) if sessions else "",
         setup=spec.instructions.setup,
         movement=spec.instructions.movement,

@@ -10,10 +10,21 @@ from collections.abc import Mapping
 from dataclasses import replace
 
 from planner.catalogue import exercise_violations
+from planner.dosing import progression_rule, unique_rules
 from planner.intensity import rpe_for_hrr
 from planner.limits import UNIT_WORDS, clamp_dose, growth_pct, heart_rate_zone
+from planner.rules import DoseParameters, Rulebook, default_rulebook
 from planner.schedule import next_dose
-from planner.types import Dose, Intensity, LoadLimits, Plan, PlanWeek, PrescriptionItem, ScheduledDose
+from planner.types import (
+    Dose,
+    Intensity,
+    LoadLimits,
+    Plan,
+    PlanWeek,
+    PrescriptionItem,
+    ScheduledDose,
+    ValueRationale,
+)
 
 
 def week_number(days_since_start: int, weeks: int) -> int:
@@ -76,13 +87,32 @@ def current_first(weeks: list[PlanWeek], item: PrescriptionItem) -> Dose:
     return weeks[0].dose_for(item.slug).dose
 
 
-def tighten_limits(plan: Plan, limits: LoadLimits, from_week: int) -> tuple[Plan, tuple[str, ...]]:
-    """Put new limits in force from `from_week`: drop exercises they forbid, re-clamp every dose.
+def tighten_limits(
+    plan: Plan,
+    limits: LoadLimits,
+    from_week: int,
+    *,
+    held: frozenset[str] = frozenset(),
+    rulebook: Rulebook | None = None,
+) -> tuple[Plan, tuple[str, ...]]:
+    """Put new limits (tighter or looser) in force from `from_week`.
+
+    Drops the exercises they forbid, rebuilds every other item's progression rule from the new
+    limits (planner.dosing.progression_rule, so each step ceiling follows: a loosened load ceiling
+    lets the load grow up to it, a tightened one stops it there), re-clamps every dose and forecasts
+    the weeks from `from_week` on again. `held` are the overridden items: their accepted dose is held
+    where it was put, neither clamped nor grown (as reschedule_from does for any override).
 
     Returns the new plan and the slugs of the exercises dropped.
     """
+    book = rulebook or default_rulebook()
+    params = DoseParameters(plan.profile, book)
     dropped = tuple(item.slug for item in plan.items if exercise_violations(item.exercise, limits, plan.profile))
-    kept = tuple(item for item in plan.items if item.slug not in dropped)
+    kept = tuple(
+        _under_limits(item, limits, params, keep_dose=item.slug in held)
+        for item in plan.items
+        if item.slug not in dropped
+    )
     weeks = tuple(
         PlanWeek(week.number, tuple(d for d in week.doses if d.exercise_slug not in dropped)) for week in plan.weeks
     )
@@ -90,7 +120,22 @@ def tighten_limits(plan: Plan, limits: LoadLimits, from_week: int) -> tuple[Plan
     if not kept:
         return narrowed, dropped
     this_week = narrowed.weeks[from_week - 1]
-    return reschedule_from(narrowed, from_week, {d.exercise_slug: d.dose for d in this_week.doses}), dropped
+    doses = {d.exercise_slug: d.dose for d in this_week.doses}
+    return reschedule_from(narrowed, from_week, doses, held=held, keep_as_given=held), dropped
+
+
+def _under_limits(item: PrescriptionItem, limits: LoadLimits, params: DoseParameters, *, keep_dose: bool):
+    """The item with its progression rule rebuilt from `limits` (and its starting dose clamped to them,
+    unless an override holds it), its "progression" rationale citing the rules of the new steps."""
+    dose = item.dose if keep_dose else clamp_dose(item.dose, limits)
+    progression = progression_rule(item.exercise, dose, params, limits)
+    step_rules = unique_rules(
+        *(step.rules for step in progression.steps), limits.rules_for("weekly_progression_max_pct")
+    )
+    others = tuple(entry for entry in item.rationale if entry.field != "progression")
+    return replace(
+        item, dose=dose, progression=progression, rationale=(*others, ValueRationale("progression", step_rules))
+    )
 
 
 def _changed_variable(before: Dose | None, after: Dose) -> str | None:

@@ -4,17 +4,27 @@
 - `apply_adjustments(limits, adjustments)` applies a clinician's changes; loosening needs a reason.
 - `loosened_fields(before, after)` lists what a change would loosen (the API then asks for a reason).
 - `check_dose` / `clamp_dose` enforce the limits on any dose, item or scheduled dose (manual edits too).
+- `coherent_intensity(limits, anchors)` makes every intensity ceiling agree with its equivalents
+  (RPE <-> %HRR <-> heart rate, RPE <-> %1RM): the strictest governs, nothing is ever loosened.
 - `growth_measure` defines how fast a dose grows, for the weekly progression cap.
 """
 
 from __future__ import annotations
 
-import math
 from dataclasses import replace
 from fractions import Fraction
 
 from planner.catalogue import exercise_violations
-from planner.rules import LIMIT_COMBINE, FromProfile, Rulebook, default_rulebook
+from planner.intensity import (
+    heart_rate_zone,
+    hrr_for_bpm,
+    hrr_for_rpe,
+    karvonen_bpm,  # noqa: F401 - Karvonen lives with the other conversions; still importable from here
+    load_for_rpe,
+    rpe_for_hrr,
+    rpe_for_load,
+)
+from planner.rules import LIMIT_COMBINE, Anchors, FromProfile, Rulebook, default_rulebook
 from planner.types import (
     AdjustmentError,
     AerobicLimits,
@@ -66,18 +76,6 @@ def _combine(key: str, contributions: list[tuple[object, Rule]]) -> tuple[object
     return winner, tuple(rule.id for value, rule in contributions if value == winner)
 
 
-def karvonen_bpm(resting_hr: float, hr_max: float, pct_hrr: float) -> float:
-    """Karvonen: target HR = HRrest + %HRR x (HRmax - HRrest)."""
-    return resting_hr + pct_hrr / 100 * (hr_max - resting_hr)
-
-
-def heart_rate_zone(resting_hr: float, hr_max: float, floor_pct: int, ceiling_pct: int) -> tuple[int, int]:
-    """Karvonen zone in whole bpm; the top is rounded down so it never exceeds the %HRR ceiling."""
-    high = math.floor(round(karvonen_bpm(resting_hr, hr_max, ceiling_pct), 6))
-    low = min(round(karvonen_bpm(resting_hr, hr_max, floor_pct)), high)
-    return low, high
-
-
 def compute_limits(profile: Profile, rulebook: Rulebook | None = None) -> LoadLimits:
     """Evaluate every limit rule against the profile; the strictest value of each field wins."""
     book = rulebook or default_rulebook()
@@ -97,7 +95,7 @@ def compute_limits(profile: Profile, rulebook: Rulebook | None = None) -> LoadLi
     provenance.update(aerobic_provenance)
     used_rules.extend(anchor_rules)
 
-    return LoadLimits(
+    limits = LoadLimits(
         max_impact=value["max_impact"],
         aerobic=aerobic,
         resistance=ResistanceLimits(
@@ -116,6 +114,7 @@ def compute_limits(profile: Profile, rulebook: Rulebook | None = None) -> LoadLi
         rules=tuple(used_rules),
         provenance=tuple(sorted(provenance.items())),
     )
+    return coherent_intensity(limits, book.anchors)
 
 
 def _aerobic_limits(profile: Profile, book: Rulebook, value: dict, resolved: dict):
@@ -161,6 +160,102 @@ def _aerobic_limits(profile: Profile, book: Rulebook, value: dict, resolved: dic
         hr_zone_bpm=zone,
     )
     return limits, provenance, anchor_rules
+
+
+# ---------------------------------------------------------------------------------------------
+# Coherent intensity: a ceiling in one unit bounds its equivalents in the others
+# ---------------------------------------------------------------------------------------------
+
+
+def coherent_intensity(limits: LoadLimits, anchors: Anchors) -> LoadLimits:
+    """The limits with every intensity ceiling within what its equivalents allow; never looser.
+
+    Aerobic: the RPE ceiling implies a %HRR ceiling (hrr_for_rpe) and the %HRR ceiling an RPE ceiling
+    (rpe_for_hrr, the ACSM classes); a heart-rate ceiling implies a %HRR ceiling (Karvonen), and the
+    zone is trimmed to the %HRR ceiling. Resistance: the RPE ceiling implies a %1RM ceiling and the
+    %1RM ceiling an RPE ceiling (the resistance RPE bands). Each conversion is monotonic and paired
+    with its inverse, so one pass reaches a fixed point: applying this twice changes nothing.
+
+    A field this tightens cites the rules of the field that implied it plus the coherence rule, so
+    its rationale says why (e.g. "resistance.max_rpe" <- resistance.older_or_sedentary_beginner).
+    """
+    provenance = dict(limits.provenance)
+    used: list[Rule] = []
+    aerobic, resistance = limits.aerobic, limits.resistance
+
+    def tighten(path: str, current: int, implied: int, by: tuple[str, ...], rule: Rule) -> int:
+        if implied >= current:
+            return current
+        provenance[path] = (*by, rule.id)
+        used.append(rule)
+        return implied
+
+    aerobic_rule = anchors.aerobic_coherence_rule
+    hrr = tighten(
+        "aerobic.max_hrr_pct",
+        aerobic.max_hrr_pct,
+        hrr_for_rpe(aerobic.max_rpe, anchors),
+        provenance.get("aerobic.max_rpe", ()),
+        aerobic_rule,
+    )
+    if aerobic.hr_zone_bpm is not None and aerobic.hr_max_bpm is not None:
+        by_zone = hrr_for_bpm(aerobic.hr_zone_bpm[1], aerobic.resting_hr_bpm, aerobic.hr_max_bpm)
+        hrr = tighten("aerobic.max_hrr_pct", hrr, by_zone, provenance.get("aerobic.hr_zone_bpm", ()), aerobic_rule)
+    rpe = tighten(
+        "aerobic.max_rpe",
+        aerobic.max_rpe,
+        rpe_for_hrr(hrr, anchors),
+        provenance.get("aerobic.max_hrr_pct", ()),
+        aerobic_rule,
+    )
+    floor_pct, zone = min(aerobic.zone_floor_hrr_pct, hrr), aerobic.hr_zone_bpm
+    if zone is not None and aerobic.hr_max_bpm is not None:
+        low, high = heart_rate_zone(aerobic.resting_hr_bpm, aerobic.hr_max_bpm, floor_pct, hrr)
+        if high < zone[1]:
+            zone = (min(zone[0], low), high)
+            provenance["aerobic.hr_zone_bpm"] = (
+                *provenance.get("aerobic.hr_max_bpm", ()),
+                *provenance.get("aerobic.max_hrr_pct", ()),
+            )
+    resistance_rule = anchors.resistance_coherence_rule
+    load = tighten(
+        "resistance.max_pct_1rm",
+        resistance.max_pct_1rm,
+        load_for_rpe(resistance.max_rpe, anchors),
+        provenance.get("resistance.max_rpe", ()),
+        resistance_rule,
+    )
+    effort = tighten(
+        "resistance.max_rpe",
+        resistance.max_rpe,
+        rpe_for_load(load, anchors),
+        provenance.get("resistance.max_pct_1rm", ()),
+        resistance_rule,
+    )
+    if not used:
+        return limits
+    known = {rule.id for rule in limits.rules}
+    extra = {rule.id: rule for rule in used if rule.id not in known}
+    return replace(
+        limits,
+        aerobic=replace(aerobic, max_rpe=rpe, max_hrr_pct=hrr, zone_floor_hrr_pct=floor_pct, hr_zone_bpm=zone),
+        resistance=replace(resistance, max_pct_1rm=load, max_rpe=effort),
+        rules=(*limits.rules, *extra.values()),
+        provenance=tuple(sorted(provenance.items())),
+    )
+
+
+def heart_rate_ceiling_only(limits: LoadLimits, anchors: Anchors | None = None) -> bool:
+    """Whether the heart-rate zone rests on an estimated HRmax, so it is shown as a ceiling only.
+
+    An estimate errs by 7-11 bpm (clinical-reference 5), more than a light zone is wide: the patient is
+    told "keep your heart rate below N" and effort (RPE or the talk test) governs. The engine keeps the
+    Karvonen range (low, high) for its checks; only the wording changes. False without a zone.
+    """
+    if limits.aerobic.hr_zone_bpm is None:
+        return False
+    tanaka = (anchors or default_rulebook().anchors).tanaka_rule.id
+    return tanaka in limits.rule_ids_for("aerobic.hr_max_bpm")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -243,8 +338,10 @@ LOOSENING_TESTS = {
     "max_impact": lambda b, a: IMPACT_LEVELS.index(a) > IMPACT_LEVELS.index(b),
     "aerobic.max_rpe": _ceiling_loosened,
     "aerobic.max_hrr_pct": _ceiling_loosened,
-    # Removing a heart-rate ceiling, or raising it, loosens; adding one where there was none tightens.
-    "aerobic.hr_zone_bpm": lambda b, a: b is not None and (a is None or a[1] > b[1]),
+    # No zone means effort (RPE) governs and no heart-rate target may be set at all (check_dose): the
+    # strictest value. So dropping a zone never loosens; giving one where there was none, or raising
+    # its ceiling, does.
+    "aerobic.hr_zone_bpm": lambda b, a: a is not None and (b is None or a[1] > b[1]),
     "resistance.max_pct_1rm": _ceiling_loosened,
     "resistance.max_rpe": _ceiling_loosened,
     "resistance.min_reps": lambda b, a: a < b,
@@ -269,12 +366,16 @@ def loosened_fields(before: LoadLimits, after: LoadLimits) -> tuple[LimitChange,
     return tuple(changes)
 
 
-def apply_adjustments(limits: LoadLimits, adjustments) -> LoadLimits:
+def apply_adjustments(limits: LoadLimits, adjustments, rulebook: Rulebook | None = None) -> LoadLimits:
     """Apply clinician adjustments (LimitAdjustment, in order) and record each as a rule.
 
     Raises AdjustmentError (field -> message) for an unknown field, an invalid value, or a loosening
     without a reason. Changing aerobic.max_hrr_pct recomputes the heart-rate zone unless the same
     adjustments set aerobic.hr_zone_bpm explicitly.
+
+    The result is made coherent last (coherent_intensity): a ceiling the clinician tightened in one
+    unit tightens its equivalents. A loosening that another unit's ceiling would hold back is refused,
+    naming the ceiling to raise with it, rather than accepted and silently undone.
     """
     errors: dict[str, str] = {}
     adjusted = limits
@@ -290,6 +391,9 @@ def apply_adjustments(limits: LoadLimits, adjustments) -> LoadLimits:
             new_value = _normalise(path, adjustment.value)
         except (ValueError, TypeError) as problem:
             errors[path] = str(problem)
+            continue
+        if path == "aerobic.hr_zone_bpm" and new_value is not None and adjusted.aerobic.hr_max_bpm is None:
+            errors[path] = "heart rate is no guide here (beta blockade): effort governs, so no zone can be set"
             continue
         candidate = _set_field(adjusted, path, new_value)
         if loosened_fields(adjusted, candidate) and not adjustment.reason.strip():
@@ -307,7 +411,38 @@ def apply_adjustments(limits: LoadLimits, adjustments) -> LoadLimits:
         adjusted = candidate
     if errors:
         raise AdjustmentError(errors)
-    return replace(adjusted, rules=tuple(rules.values()), provenance=tuple(sorted(provenance.items())))
+    adjusted = replace(adjusted, rules=tuple(rules.values()), provenance=tuple(sorted(provenance.items())))
+    coherent = coherent_intensity(adjusted, (rulebook or default_rulebook()).anchors)
+    for change in loosened_fields(limits, adjusted):
+        kept = get_field(coherent, change.field)
+        if kept != change.after and change.field in HELD_BACK_WORDS:
+            errors[change.field] = HELD_BACK_WORDS[change.field].format(value=_ceiling_of(kept))
+    if errors:
+        raise HeldBack(errors)
+    return coherent
+
+
+class HeldBack(AdjustmentError):
+    """A loosening refused because the paired unit's ceiling would hold it back (coherent_intensity).
+    Only a loosening raises it, so a caller may read it as "this asks to loosen a limit"."""
+
+
+# A loosening the paired ceiling holds back (coherent_intensity): what the clinician must raise too.
+HELD_BACK_WORDS = {
+    "aerobic.max_rpe": "the %HRR ceiling (or the heart-rate zone) holds aerobic effort at RPE {value}: "
+    "raise aerobic.max_hrr_pct with it",
+    "aerobic.max_hrr_pct": "the aerobic RPE ceiling (or the heart-rate zone) holds intensity at {value} %HRR: "
+    "raise aerobic.max_rpe with it",
+    "aerobic.hr_zone_bpm": "the %HRR ceiling holds the heart rate at {value} bpm: raise aerobic.max_hrr_pct with it",
+    "resistance.max_pct_1rm": "the resistance RPE ceiling holds the load at {value} %1RM: "
+    "raise resistance.max_rpe with it",
+    "resistance.max_rpe": "the resistance load ceiling holds effort at RPE {value}: "
+    "raise resistance.max_pct_1rm with it",
+}
+
+
+def _ceiling_of(value):
+    return value[1] if isinstance(value, tuple) else value
 
 
 def _after_hrr_change(

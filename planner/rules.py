@@ -218,6 +218,11 @@ class Anchors:
     zone_floor_hrr_pct: int
     reserve_unusable_rule: Rule
     min_reserve_bpm: int
+    # Why a ceiling in one intensity unit bounds the others (planner.limits.coherent_intensity).
+    aerobic_coherence_rule: Rule
+    resistance_coherence_rule: Rule
+    # Why a heart-rate zone from an estimated HRmax is shown as a ceiling only (effort governs).
+    estimated_hr_ceiling_rule: Rule
 
     def intensity_class(self, name: str) -> IntensityClass:
         for level in self.intensity_classes:
@@ -253,6 +258,9 @@ class Rulebook:
             anchors.measured_hr_max_rule,
             anchors.karvonen_rule,
             anchors.reserve_unusable_rule,
+            anchors.aerobic_coherence_rule,
+            anchors.resistance_coherence_rule,
+            anchors.estimated_hr_ceiling_rule,
             *(t.rule for t in self.tier_triggers),
             *(v.rule for v in self.dose_values),
             *self.selection_rules,
@@ -313,6 +321,9 @@ def _anchors(data: Mapping) -> Anchors:
         zone_floor_hrr_pct=karvonen["zone_floor_hrr_pct"],
         reserve_unusable_rule=_rule(reserve, "anchors.hr_reserve_unusable"),
         min_reserve_bpm=reserve["min_reserve_bpm"],
+        aerobic_coherence_rule=_rule(classes.get("coherence", {}), "anchors.aerobic_intensity_classes.coherence"),
+        resistance_coherence_rule=_rule(bands.get("coherence", {}), "anchors.resistance_rpe_bands.coherence"),
+        estimated_hr_ceiling_rule=_rule(tanaka.get("shown_as_ceiling", {}), "anchors.hr_max_estimate.shown_as_ceiling"),
     )
 
 

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from planner import serialize
 from planner.editing import DoseEditError, edit_dose, edit_violations, reschedule_from, tighten_limits, week_number
-from planner.limits import apply_adjustments, loosened_fields
+from planner.limits import HeldBack, apply_adjustments, loosened_fields
 from planner.rules import default_rulebook
 from planner.schedule import build_plan
 from planner.types import AdjustmentError, Dose, LimitAdjustment, LoadLimits
@@ -220,13 +220,16 @@ def _would_loosen(limits: LoadLimits, requested: list[LimitAdjustment]) -> bool:
     with_reason = [replace(adjustment, reason="(pending)") for adjustment in requested]
     try:
         return bool(loosened_fields(limits, apply_adjustments(limits, with_reason)))
+    except HeldBack:
+        return True  # a loosening that the paired unit's ceiling holds back is still a loosening
     except AdjustmentError:
         return False
 
 
 @transaction.atomic
 def plan_limits_adjust(*, actor: User, plan: Plan, version: int | None, adjustments: list[dict], reason: str) -> Plan:
-    """A clinician tightens (or, with a reason, loosens) limits; doses are re-clamped from this week."""
+    """A clinician tightens (or, with a reason, loosens) limits; from this week on every item's
+    progression ceilings follow the new limits and its doses are clamped to them and forecast again."""
     _require_care_staff(actor)
     plan = Plan.objects.select_for_update().get(pk=plan.pk)
     _check_version(plan, version)
@@ -255,7 +258,9 @@ def plan_limits_adjust(*, actor: User, plan: Plan, version: int | None, adjustme
     # A dropped exercise leaves the engine plan; its PlanItem row stays, because check-ins and
     # overrides point at it (deleting it would cascade to the patient's logged sessions and to
     # the record of who accepted a dose above a limit). The plan's history names what was dropped.
-    engine, dropped = tighten_limits(engine, new_limits, week)
+    # Every item's step ceilings follow the new limits (a loosened ceiling lets the schedule and the
+    # weekly decisions grow up to it); an overridden item keeps the dose accepted for it.
+    engine, dropped = tighten_limits(engine, new_limits, week, held=overridden_slugs(plan))
     words = ", ".join(f"{a.field} → {a.value}" for a in requested)
     note = f"Limits changed ({words})" + (f": {reason.strip()}" if reason.strip() else "")
     if dropped:

@@ -658,7 +658,9 @@ def test_loosening_a_limit_without_a_reason_is_refused_naming_the_reason(world):
 def test_loosening_a_limit_with_a_reason_is_recorded(world):
     plan = _draft(world)
 
-    response = _adjust(world.clinician, plan, [{"field": "aerobic.max_rpe", "value": 13}], reason="Flare settled")
+    # An effort ceiling and its %HRR equivalent loosen together: the stricter of the two would govern.
+    both = [{"field": "aerobic.max_rpe", "value": 13}, {"field": "aerobic.max_hrr_pct", "value": 59}]
+    response = _adjust(world.clinician, plan, both, reason="Flare settled")
 
     assert response.status_code == 200, response.content
     plan.refresh_from_db()
