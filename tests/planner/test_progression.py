@@ -7,7 +7,8 @@ from datetime import date, timedelta
 
 import pytest
 
-from planner.limits import check_dose, growth_within_cap
+from planner.growth import allowed_volume, weekly_volume
+from planner.limits import check_dose
 from planner.progression import (
     CheckInSignal,
     ItemReport,
@@ -40,6 +41,10 @@ AEROBIC = item_of("aerobic")
 RESISTANCE = item_of("resistance")
 FLEXIBILITY = item_of("flexibility")
 SLUGS = (AEROBIC.slug, RESISTANCE.slug)
+
+
+def _time_fields(dose):
+    return (dose.frequency_per_week, dose.minutes, dose.sets, dose.reps, dose.hold_seconds)
 
 
 def two_items_context(**overrides):
@@ -75,16 +80,20 @@ def test_three_good_weeks_advance_one_variable_at_a_time_within_the_cap():
 
     assert [d.action for d in decisions] == ["advance", "advance", "advance"]
     assert [d.light for d in decisions] == ["green", "green", "green"]
-    minutes = [item(d, AEROBIC.slug).dose.minutes for d in decisions]
-    assert minutes == [10.5, 11.0, 11.5]
+    minutes = [AEROBIC.dose.minutes] + [item(d, AEROBIC.slug).dose.minutes for d in decisions]
+    assert minutes == sorted(minutes)
+    assert minutes[-1] > minutes[0]
+    assert all(float(m).is_integer() for m in minutes)  # whole minutes a patient can follow
     assert all(item(d, AEROBIC.slug).changed_variable == "minutes" for d in decisions)
-    # Resistance grows its load, which the rule allows every second week only.
-    assert [item(d, RESISTANCE.slug).changed_variable for d in decisions] == [None, "intensity", None]
-    assert ctx.items[1].dose.intensity_in("pct_1rm").high == 42
+    # Resistance starts with repetitions, one at a time (clinical-reference 8d: reps, sets, days, load).
+    assert [item(d, RESISTANCE.slug).changed_variable for d in decisions] == ["reps", "reps", "reps"]
+    assert ctx.items[1].dose.reps == RESISTANCE.dose.reps + 3
+    history = {slug: [dose] for slug, dose in ((AEROBIC.slug, AEROBIC.dose), (RESISTANCE.slug, RESISTANCE.dose))}
     for decision in decisions:
         for entry in decision.items:
-            assert growth_within_cap(entry.previous, entry.dose, LIMITS.weekly_progression_max_pct)
+            assert weekly_volume(entry.dose) <= allowed_volume(history[entry.slug], LIMITS.weekly_progression_max_pct)
             assert check_dose(entry.dose, LIMITS) == []
+            history[entry.slug].append(entry.dose)
 
 
 def test_an_advance_names_the_green_findings_and_the_check_ins_behind_them():
@@ -112,9 +121,11 @@ def test_a_changed_value_carries_the_rules_behind_it():
     assert {"progression.decision.green_advance", "dose.aerobic.time_first"} <= ids
     assert {rule.id for rule in walking.rules} >= {
         "progression.decision.green_advance",
-        "progression.fragile_bones_5pct",
+        "baseline.weekly_progression_10pct",
     }
-    assert walking.text == "Advance: minutes per session 10 -> 10.5."
+    assert "growth.cap_window_3_weeks" in {rule.id for rule in walking.dose.rules_for("volume")}
+    start = int(AEROBIC.dose.minutes)
+    assert walking.text == f"Advance: minutes per session {start} -> {int(walking.dose.minutes)}."
 
 
 # --- pain flare: amber holds, red regresses, then hold, then climb back --------------------------
@@ -122,7 +133,7 @@ def test_a_changed_value_carries_the_rules_behind_it():
 
 def test_a_pain_flare_holds_on_amber_and_regresses_on_red():
     decisions, _ = run_weeks([{}, {"pain_during": 4, "pain_after": 5}, {"pain_after": 7, "pain_next_morning": 5}])
-    _, amber, red = decisions
+    green, amber, red = decisions
 
     assert (amber.action, amber.light) == ("hold", "amber")
     assert amber.reasons[0].rule.id == "progression.decision.amber_hold"
@@ -134,19 +145,18 @@ def test_a_pain_flare_holds_on_amber_and_regresses_on_red():
         "progression.pain.amber_max",
         "progression.pain.morning_not_settled",
     } <= (rule_ids(red))
-    walking, band = item(red, AEROBIC.slug), item(red, RESISTANCE.slug)
-    # Walking is at its 10-minute minimum bout after the step back from 10.5 minutes.
-    assert (walking.changed_variable, walking.direction, walking.dose.minutes) == ("minutes", "down", 10.0)
-    # One repetition less could never be given back under a 5 % cap, so the load comes down instead.
-    assert (band.changed_variable, band.direction) == ("intensity", "down")
-    assert band.dose.intensity_in("pct_1rm").high == 34
-    assert band.held_dose == band.previous
-    assert "progression.regress.step" in {rule.id for rule in band.dose.rules_for("intensity")}
+    # A red week takes back exactly the step that last grew: its reverse.
+    for slug, start in ((AEROBIC.slug, AEROBIC.dose), (RESISTANCE.slug, RESISTANCE.dose)):
+        back = item(red, slug)
+        assert back.direction == "down"
+        assert back.changed_variable == item(green, slug).changed_variable
+        assert _time_fields(back.dose) == _time_fields(start)
+        assert back.held_dose == back.previous
 
 
 def test_after_a_regression_the_plan_holds_then_climbs_back_to_the_held_dose():
     flare = {"pain_after": 7}
-    decisions, ctx = run_weeks([{}, flare, {}, {}])
+    decisions, _ctx = run_weeks([{}, flare, {}, {}])
     first, regress, hold, climb = decisions
 
     assert regress.action == "regress"
@@ -155,27 +165,9 @@ def test_after_a_regression_the_plan_holds_then_climbs_back_to_the_held_dose():
     assert climb.action == "advance"
     walking = item(climb, AEROBIC.slug)
     assert walking.changed_variable == "minutes"
-    assert walking.dose.minutes == item(first, AEROBIC.slug).dose.minutes == 10.5
+    assert walking.dose.minutes == item(first, AEROBIC.slug).dose.minutes
     assert "progression.dose.return_to_held" in {rule.id for rule in walking.rules}
     assert walking.held_dose is None  # back at the held dose: normal progression from here
-
-    band = item(climb, RESISTANCE.slug)
-    held = band.held_dose
-    assert band.changed_variable == "intensity"
-    assert band.dose.intensity_in("pct_1rm").high <= held.intensity_in("pct_1rm").high
-    assert growth_within_cap(band.previous, band.dose, LIMITS.weekly_progression_max_pct)
-
-    # Green weeks bring the band back to its held load, one capped step at a time, never past it.
-    held_load = held.intensity_in("pct_1rm").high
-    for _ in range(12):
-        decision = decide_progression(ctx, week_of_checkins(ctx.week, SLUGS), LIMITS)
-        band = item(decision, RESISTANCE.slug)
-        if band.held_dose is None:
-            break
-        assert band.dose.intensity_in("pct_1rm").high <= held_load
-        ctx = next_week_context(ctx, decision)
-    assert band.held_dose is None
-    assert band.dose.intensity_in("pct_1rm").high == held_load
 
 
 def test_the_hold_after_a_regression_lasts_as_long_as_configured():
@@ -190,7 +182,9 @@ def test_the_hold_after_a_regression_lasts_as_long_as_configured():
 
 
 def test_regression_reduces_intensity_when_the_time_is_at_its_minimum_bout():
-    decision = decide_progression(context(states(AEROBIC)), week_of_checkins(1, SLUGS, pain_after=8), LIMITS)
+    at_floor = dataclasses.replace(AEROBIC.dose, minutes=10.0)
+    state = ItemState(AEROBIC.slug, at_floor, AEROBIC.progression)
+    decision = decide_progression(context((state,)), week_of_checkins(1, SLUGS, pain_after=8), LIMITS)
     walking = decision.items[0]
 
     assert walking.changed_variable == "intensity"
@@ -469,7 +463,7 @@ def test_decision_lists_new_doses_and_changed_variables_per_item():
     decision = decide_progression(two_items_context(), week_of_checkins(1, SLUGS), LIMITS)
 
     assert [slug for slug, _ in decision.new_doses] == list(SLUGS)
-    assert dict(decision.changed_variables) == {AEROBIC.slug: "minutes", RESISTANCE.slug: None}
+    assert dict(decision.changed_variables) == {AEROBIC.slug: "minutes", RESISTANCE.slug: "reps"}
     assert {rule.id for rule in decision.rules} >= {"progression.decision.green_advance"}
 
 
@@ -580,4 +574,5 @@ def test_a_hand_built_dose_progresses_like_a_prescribed_one():
     dose = Dose("aerobic", "minutes", 3, AEROBIC.dose.intensity, minutes=20.0)
     state = ItemState(AEROBIC.slug, dose, AEROBIC.progression)
     decision = decide_progression(context((state,)), week_of_checkins(1, (AEROBIC.slug,)), LIMITS)
-    assert decision.items[0].dose.minutes == 21.0
+    # 10 % of 20 minutes: two whole minutes fit under the cap in the first week.
+    assert decision.items[0].dose.minutes == 22.0
