@@ -28,7 +28,7 @@ from datetime import date, timedelta
 from fractions import Fraction
 
 from planner.dosing import unique_rules
-from planner.growth import default_growth_rules, governing_unit
+from planner.growth import default_growth_rules, governing_unit, weekly_volume
 from planner.intensity import aerobic_targets, resistance_targets
 from planner.limits import add_rationale, clamp_dose
 from planner.progression_rules import ProgressionConfig, default_progression_config
@@ -800,9 +800,14 @@ def _regress_item(
 ) -> ItemDecision:
     base = clamp_dose(item.dose, limits)
     held = item.held_dose if _below(base, item.held_dose) else base
-    if item.growth_trail:
+    trail = item.growth_trail
+    # A step that only spread the same volume over one more day or set reduced nothing: take back the
+    # step before it too, until the dose is lower.
+    while trail and weekly_volume(clamp_dose(trail[-1], limits)) >= weekly_volume(base):
+        trail = trail[:-1]
+    if trail:
         # Take back exactly the step that last grew (its reverse), e.g. 2 x 8 back to 1 x 12.
-        before = clamp_dose(item.growth_trail[-1], limits)
+        before = clamp_dose(trail[-1], limits)
         if _below(before, base):
             rules = unique_rules(why, (config.rule("regress_order"),))
             variable = next((v for v in DOSE_VARIABLES if _value(before, v) != _value(base, v)), None)
@@ -817,7 +822,7 @@ def _regress_item(
                 rules,
                 text,
                 held if _below(dose, held) else None,
-                item.growth_trail[:-1],
+                trail[:-1],
             )
     in_rule = {step.variable for step in item.progression.steps}
     candidates = []
