@@ -87,6 +87,9 @@ def plan_representation(plan: Plan, *, brief: bool = False) -> dict:
                 for week in engine["weeks"]
             ],
             "components_without_exercise": engine["components_without_exercise"],
+            # Where twelve green weeks take each component (clinical-reference 8d): the week each
+            # target is met, or why it stays lower (a limit, the growth cap).
+            "targets": [{**target, "rules": _rules(target["rules"], index)} for target in engine.get("targets", [])],
             "rule_index": index,
             # Medical clearance before the start, and how many supervised sessions are done.
             **plan_clearance_fields(plan, plan_limits(plan)),

@@ -70,6 +70,25 @@ PLAN_SCHEMA = inline_serializer(
         "weeks": serializers.ListField(child=serializers.DictField()),
         "clearance": clearance_api.ClearanceStateSerializer(),
         "supervision": clearance_api.SupervisionStateSerializer(),
+        "targets": inline_serializer(
+            "PlanTarget",
+            {
+                "target_id": serializers.CharField(),
+                "component": serializers.CharField(),
+                "measure": serializers.ChoiceField(
+                    choices=["minutes_per_week", "sets", "days_per_week", "seconds_per_session"]
+                ),
+                "value": serializers.IntegerField(),
+                "text": serializers.CharField(),
+                "expected_week": serializers.IntegerField(
+                    allow_null=True, help_text="The first week an all-green plan meets it; null: not within the plan."
+                ),
+                "reached": serializers.FloatField(help_text="The value in the plan's last week."),
+                "reason": serializers.CharField(help_text="Why it stays lower (empty when met)."),
+                "rules": serializers.ListField(child=serializers.DictField()),
+            },
+            many=True,
+        ),
     },
 )
 ERROR_SCHEMA = inline_serializer("Error", {"detail": serializers.CharField()})

@@ -773,3 +773,19 @@ def test_changes_made_through_the_services_name_their_author(world):
 
     authors = [row.history_user for row in plan.history.order_by("history_date", "history_id")]
     assert authors == [world.physio, world.clinician, world.physio]
+
+
+def test_the_plan_shows_its_targets_with_the_week_expected_or_why_lower(world):
+    builders.make_assessment(world.patient, by=world.physio)
+    response = client_for(world.physio).post(
+        PLANS, {"patient": world.patient.pk, "start_date": "2026-11-02"}, format="json"
+    )
+    assert response.status_code == 201, response.content
+    targets = {(t["component"], t["measure"]): t for t in response.json()["targets"]}
+
+    aerobic = targets[("aerobic", "minutes_per_week")]
+    assert aerobic["value"] == 150
+    assert aerobic["expected_week"] is not None or aerobic["reason"]
+    assert {rule["id"] for rule in aerobic["rules"]} >= {"target.aerobic.150_minutes"}
+    assert all(rule.get("evidence") for rule in aerobic["rules"])
+    assert ("resistance", "sets") in targets
