@@ -856,7 +856,8 @@ def safety_section(plan: Plan, rulebook: Rulebook | None = None) -> SafetySectio
     if "flexibility" in components:
         other.append(f"Hold each stretch for {limits.flexibility.max_hold_seconds} seconds at most, never into pain.")
     other.append(
-        f"Your plan grows slowly, by at most {limits.weekly_progression_max_pct:g}% a week. "
+        "Your plan grows slowly, one small step at a time (a minute, a repetition, a set or a day), "
+        f"on average by no more than {limits.weekly_progression_max_pct:g}% a week. "
         "Do not add more on your own."
     )
     if limits.supervision_required:

@@ -71,9 +71,14 @@ def _start_intensity(build: _Builder, book: Rulebook, profile: Profile):
     """The week-1 intensity targets and their rationale."""
     limits, anchors = build.limits, book.anchors
     guidance = build.params.guidance_for(build.component, profile)
-    if build.component == "neuromotor":
+    if build.component == "neuromotor" and ladder_unit(build.spec) == "support_level":
         targets, rules = _ladder_start(build)
         return targets, unique_rules(rules, guidance)
+    if build.component == "resistance" and not build.has_intensity:
+        # A carry, dosed by time: the effort of a set at the tier's starting load governs.
+        load, load_rules = build.params.get("resistance", "sets_reps", "load_start_pct_1rm")
+        rpe = next(t for t in resistance_targets(load, limits, anchors) if t.unit == "rpe_6_20")
+        return (rpe,), unique_rules(load_rules, (anchors.resistance_rpe_rule,), guidance)
     if not build.has_intensity:
         return (Intensity("none", 0, 0),), guidance
     if build.component == "aerobic":

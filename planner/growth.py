@@ -145,8 +145,8 @@ def ladder_unit(spec: ExerciseSpec, rules: GrowthRules | None = None) -> str | N
     """The ladder an exercise's intensity climbs, or None (aerobic %HRR, weights in %1RM, stretches)."""
     if spec.component == "resistance":
         return {"band": "band_level", "bodyweight": "tempo_level"}.get(load_type(spec, rules))
-    if spec.component == "neuromotor":
-        return "support_level"
+    if spec.component == "neuromotor" and "respiratory_muscles" not in spec.muscle_groups:
+        return "support_level"  # balance, not breathing exercises (which sit with neuromotor work)
     return None
 
 

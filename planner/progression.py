@@ -28,7 +28,7 @@ from datetime import date, timedelta
 from fractions import Fraction
 
 from planner.dosing import unique_rules
-from planner.growth import default_growth_rules, governing_unit, weekly_volume
+from planner.growth import default_growth_rules, governing_unit, is_capped, weekly_volume
 from planner.intensity import aerobic_targets, resistance_targets
 from planner.limits import add_rationale, clamp_dose
 from planner.progression_rules import ProgressionConfig, default_progression_config
@@ -803,7 +803,7 @@ def _regress_item(
     trail = item.growth_trail
     # A step that only spread the same volume over one more day or set reduced nothing: take back the
     # step before it too, until the dose is lower.
-    while trail and weekly_volume(clamp_dose(trail[-1], limits)) >= weekly_volume(base):
+    while trail and is_capped(base.component) and weekly_volume(clamp_dose(trail[-1], limits)) >= weekly_volume(base):
         trail = trail[:-1]
     if trail:
         # Take back exactly the step that last grew (its reverse), e.g. 2 x 8 back to 1 x 12.

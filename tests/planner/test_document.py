@@ -270,7 +270,8 @@ def test_other_limits_in_words(document):
 
     assert "at least 12 times" in other
     assert "30 seconds at most" in other
-    assert "5% a week" in other
+    assert "one small step at a time" in other
+    assert "no more than 10% a week" in other
     assert "physiotherapist watching" in other
 
 

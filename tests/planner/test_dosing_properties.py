@@ -9,7 +9,7 @@ from datetime import timedelta
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from planner.growth import weekly_volume
+from planner.growth import is_capped, weekly_volume
 from planner.limits import check_dose, clamp_dose
 from planner.progression import (
     AT_CEILINGS_TEXT,
@@ -95,10 +95,15 @@ def test_a_red_week_takes_back_exactly_the_step_that_last_grew(profile, lights):
         for entry in decision.items:
             if entry.direction != "down":
                 continue
+            assert entry.dose != entry.previous
+            trail = [clamp_dose(dose, plan.limits) for dose in states[entry.slug].growth_trail]
+            if not is_capped(entry.dose.component):
+                if trail:  # exactly the last step back (one level of support, 5 s, one day ...)
+                    assert _time(entry.dose) == _time(trail[-1])
+                continue
             assert weekly_volume(entry.dose) < weekly_volume(entry.previous)
             # The dose is one the item had before a recent step (a step that added no volume is
             # taken back together with the one before it).
-            trail = [clamp_dose(dose, plan.limits) for dose in states[entry.slug].growth_trail]
             lower = [dose for dose in trail if weekly_volume(dose) < weekly_volume(entry.previous)]
             if lower:
                 assert _time(entry.dose) == _time(lower[-1])

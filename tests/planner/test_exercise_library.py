@@ -43,7 +43,7 @@ MINIMUM_PER_COMPONENT = {"aerobic": 14, "resistance": 22, "flexibility": 12, "ne
 MINIMUM_TOTAL = 64
 DOSE_KINDS_BY_COMPONENT = {
     "aerobic": {"minutes"},
-    "resistance": {"sets_reps"},
+    "resistance": {"sets_reps", "hold"},  # a carry is dosed by time (test_dose_units)
     "flexibility": {"hold"},
     "neuromotor": {"minutes", "hold", "sets_reps"},
 }

@@ -65,15 +65,19 @@ def test_the_motivating_case_starts_light_in_the_karvonen_zone(library):
     assert (aerobic.intensity_in("pct_hrr").low, aerobic.intensity_in("pct_hrr").high) == (30, 39)
     assert (aerobic.intensity_in("hr_bpm").low, aerobic.intensity_in("hr_bpm").high) == (99, 108)
     assert aerobic.intensity_in("rpe_6_20").high <= 11
-    assert aerobic.frequency_per_week == 3
-    assert aerobic.minutes == 10
+    # The myositis home programme's walk: 15 minutes on 5 days from week 1 (clinical-reference 8d).
+    assert aerobic.frequency_per_week == 5
+    assert aerobic.minutes == 15
 
 
 def test_the_motivating_case_starts_resistance_at_forty_percent_with_one_set(library):
     limits, prescription = plan_for(motivating_case_profile(), library)
 
     for item in items_of(prescription, "resistance"):
-        assert item.dose.intensity_in("pct_1rm").high == 40
+        # A weight starts at 40 %1RM; a band or bodyweight at its first level, at the effort of that load.
+        load = item.dose.intensity_in("pct_1rm")
+        assert load is None or load.high == 40
+        assert load is not None or item.dose.intensity_in("band_level") or item.dose.intensity_in("tempo_level")
         assert item.dose.sets == 1
         assert item.dose.reps >= limits.resistance.min_reps
         assert item.dose.intensity_in("rpe_6_20").high <= limits.resistance.max_rpe
@@ -85,10 +89,15 @@ def test_the_motivating_case_holds_stretches_no_longer_than_thirty_seconds(libra
     assert all(item.dose.hold_seconds <= 30 for item in items_of(prescription, "flexibility"))
 
 
-def test_the_motivating_case_progression_is_capped_at_five_percent(library):
+def test_the_motivating_case_grows_by_small_load_steps_under_the_weekly_cap(library):
     _, prescription = plan_for(motivating_case_profile(), library)
 
-    assert {item.progression.max_weekly_growth_pct for item in prescription.items} == {5}
+    assert {item.progression.max_weekly_growth_pct for item in prescription.items} == {10}
+    for item in items_of(prescription, "resistance"):
+        load_steps = [s for s in item.progression.steps if s.variable == "intensity"]
+        if item.dose.intensity_in("pct_1rm") is not None:
+            # About 5 % of a 40 %1RM load, every second week: the bottom of the 2-10 % range.
+            assert [(s.increment, s.every_weeks) for s in load_steps] == [(2, 2)]
 
 
 # --- Contrasting profiles --------------------------------------------------------------------------
@@ -102,7 +111,7 @@ def test_a_fit_adult_starts_at_the_general_recommendations(library):
     assert (aerobic.intensity_in("pct_hrr").low, aerobic.intensity_in("pct_hrr").high) == (40, 59)
     resistance = items_of(prescription, "resistance")
     assert len(resistance) == 8
-    assert {item.dose.intensity_in("pct_1rm").high for item in resistance} == {60}
+    assert {item.dose.intensity_in("pct_1rm").high for item in resistance if item.dose.intensity_in("pct_1rm")} <= {60}
     assert {item.dose.sets for item in resistance} == {2}
     assert not limits.supervision_required
 
@@ -117,7 +126,7 @@ def test_a_fit_adult_gets_more_volume_than_the_motivating_case(library):
     def weekly_resistance(prescription):
         return sum(item.dose.volume_per_week for item in items_of(prescription, "resistance"))
 
-    assert weekly_aerobic(fit) > 3 * weekly_aerobic(case)
+    assert weekly_aerobic(fit) >= 2 * weekly_aerobic(case)
     # The case may have as many resistance exercises (its MMT-8 targets raise the count), each lighter.
     assert len(items_of(fit, "resistance")) >= len(items_of(case, "resistance"))
     assert weekly_resistance(fit) / len(items_of(fit, "resistance")) > weekly_resistance(case) / len(
@@ -141,8 +150,10 @@ def test_high_inflammation_alone_starts_light_but_keeps_the_spine_rules_off(libr
 
     assert "loaded_spinal_flexion" not in limits.excluded_tags
     for item in items_of(prescription, "resistance"):
-        assert item.dose.intensity_in("pct_1rm").high <= 40
-        assert item.dose.reps >= 15
+        load = item.dose.intensity_in("pct_1rm")
+        assert load is None or load.high <= 40
+        if item.dose.dose_kind == "sets_reps":
+            assert item.dose.reps >= 15
     assert only(items_of(prescription, "aerobic")).dose.intensity_in("pct_hrr").high <= 39
     assert limits.supervision_required
 
