@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from planner.catalogue import exercise_violations, load_default_catalogue
+from planner.growth import ladder_words
 from planner.limits import heart_rate_ceiling_only
 from planner.progression_rules import ProgressionConfig, default_progression_config
 from planner.rules import SAFETY_NOTICE, Rulebook, default_rulebook
@@ -659,6 +660,8 @@ def effort_words(dose: Dose, *, heart_rate_ceiling_only: bool = False) -> str:
     so only its top is given, as a ceiling, and effort governs: never a band narrower than the error.
     """
     rpe, heart = dose.intensity_in("rpe_6_20"), dose.intensity_in("hr_bpm")
+    if rpe is None and ladder_words(dose) is not None:
+        return f"{ladder_words(dose)}. Go by feel: steady and safe, never into pain."
     if rpe is None:
         rules = dose.rules_for("intensity")
         words = [GUIDANCE_WORDS.get(rule.id, rule.text) for rule in rules if rule.id.startswith("guidance.")]
@@ -674,7 +677,10 @@ def effort_words(dose: Dose, *, heart_rate_ceiling_only: bool = False) -> str:
         text += f"; keep your heart rate below {heart.high} beats per minute, but go by how it feels"
     elif heart is not None:
         text += f"; heart rate {heart.low} to {heart.high} beats per minute"
-    if dose.component == "resistance":
+    level = ladder_words(dose)
+    if level is not None:
+        text += f"; {level[0].lower()}{level[1:]}"
+    elif dose.component == "resistance":
         text += "; choose a band or weight that feels like this by the last repetition"
     return text + "."
 
@@ -692,7 +698,8 @@ def _clinical_dose(dose: Dose) -> str:
         if target.unit in units:
             span = str(target.low) if target.low == target.high else f"{target.low}-{target.high}"
             targets.append(f"RPE {span}" if target.unit == "rpe_6_20" else f"{span} {units[target.unit]}")
-    return ", ".join([f"{dose.frequency_per_week}x/wk", amount, *targets])
+    level = ladder_words(dose)
+    return ", ".join([f"{dose.frequency_per_week}x/wk", amount, *targets, *([level] if level else [])])
 
 
 def change_words(
@@ -716,6 +723,9 @@ def change_words(
         return text
     if changed == "intensity":
         heart, rpe = current.intensity_in("hr_bpm"), current.intensity_in("rpe_6_20")
+        level = ladder_words(current)
+        if level is not None and level != ladder_words(previous):
+            return f"One level harder: {level[0].lower()}{level[1:]}"
         if current.component == "resistance":
             text = "A slightly heavier band or weight"
             if rpe is not None and rpe != previous.intensity_in("rpe_6_20"):

@@ -224,3 +224,16 @@ def reps_before_next_set(sets: int, floor: int, cap_pct: float | None, rules: Gr
     factor = _factor(cap_pct, rules.window_weeks) if cap_pct is not None else Fraction(1)
     needed = math.ceil(Fraction((sets + 1) * floor) / (sets * factor))
     return min(needed, rules.max_reps_before_set)
+
+
+LADDER_NAMES = {"band_level": "Band", "tempo_level": "Tempo", "support_level": "Support"}
+
+
+def ladder_words(dose: Dose, rules: GrowthRules | None = None) -> str | None:
+    """The practical level a patient follows, e.g. "Band: red (light)"; None when the dose has no ladder."""
+    rules = rules or default_growth_rules()
+    for unit, name in LADDER_NAMES.items():
+        target = dose.intensity_in(unit)
+        if target is not None:
+            return f"{name}: {rules.ladder(unit).words(target.high)}"
+    return None

@@ -13,7 +13,9 @@ from django.utils.safestring import mark_safe
 from frontend.charts import Series, line_chart_svg
 from frontend.forms_staff import region_label
 from planner.document import ACTION_WORDS, borg_words, limit_rows
-from planner.vocabulary import MEASURES, RED_FLAGS
+from planner.growth import LADDER_NAMES, default_growth_rules
+from planner.targets import MEASURE_WORDS as MEASURE_WORDS_FOR_TARGETS
+from planner.vocabulary import LADDER_UNITS, MEASURES, RED_FLAGS
 
 register = template.Library()
 
@@ -75,6 +77,15 @@ def words(value) -> str:
     return str(value).replace("_", " ")
 
 
+def _governing_text(dose: dict) -> str:
+    """The intensity the schedule shows for a week: the ladder level when there is one, else the first unit."""
+    ladder = next((t for t in dose["intensity"] if t["unit"] in LADDER_UNITS), None)
+    if ladder is not None:
+        return intensity_text(ladder)
+    governing = dose["intensity"][0]
+    return intensity_text(governing) if governing["unit"] in UNIT_WORDS else ""
+
+
 @register.filter
 def intensity_text(target: dict) -> str:
     """One intensity target in its units: "30–39 %HRR", "99–108 bpm", "RPE 9–11 (very light to light)"."""
@@ -84,6 +95,9 @@ def intensity_text(target: dict) -> str:
         return f"RPE {_span(low, high)} ({said})"
     if unit == "none":
         return "By feel"
+    if unit in LADDER_UNITS:
+        ladder = default_growth_rules().ladder(unit)
+        return f"{LADDER_NAMES[unit]} {high}: {ladder.words(high)}"
     return f"{_span(low, high)} {UNIT_WORDS.get(unit, unit)}"
 
 
@@ -147,12 +161,13 @@ def progression_text(item: dict) -> str:
         if step.get("refit"):
             refit = STEP_NAMES.get(step["refit"], step["refit"])
             floor = f", never below {_amount(step['floor'])}" if step.get("floor") is not None else ""
-            part += f" ({refit} shortened to fit{floor})"
+            part += f" ({refit} refitted so the weekly volume never shrinks{floor})"
         parts.append(part)
     steps = "; then ".join(parts)
     return (
         f"{steps[:1].upper()}{steps[1:]}. Weekly growth at most {_amount(progression['max_weekly_growth_pct'])} % "
-        f"({progression['growth_measure']}), one value at a time."
+        f"averaged over {default_growth_rules().window_weeks} weeks ({progression['growth_measure']}), one whole "
+        "step at a time."
     )
 
 
@@ -216,12 +231,11 @@ def schedule_of(engine: dict, current_week: int) -> dict:
                 cells.append(None)
                 continue
             dose = scheduled["dose"]
-            governing = dose["intensity"][0]
             cells.append(
                 {
                     "frequency": f"{dose['frequency_per_week']}×/wk",
                     "amount": dose_compact(dose).split(" · ", 1)[1],
-                    "intensity": intensity_text(governing) if governing["unit"] in UNIT_WORDS else "",
+                    "intensity": _governing_text(dose),
                     "changed": scheduled["changed"],
                     "changed_words": VARIABLE_WORDS.get(scheduled["changed"], (scheduled["changed"] or "",))[0],
                     "current": week["number"] == current_week,
@@ -451,3 +465,14 @@ def regions(values) -> str:
 @register.filter
 def red_flag_words(codes) -> str:
     return ", ".join(RED_FLAG_WORDS.get(code, code) for code in codes)
+
+
+@register.filter
+def target_measure_words(measure: str) -> str:
+    return MEASURE_WORDS_FOR_TARGETS.get(measure, measure.replace("_", " "))
+
+
+@register.filter
+def rules_from_index(rule_ids, index: dict) -> list[dict]:
+    """Rule ids as {id, text, evidence, source} from a stored plan's rule index."""
+    return [{"id": rule_id, **index.get(rule_id, {})} for rule_id in rule_ids]

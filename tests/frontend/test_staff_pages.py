@@ -315,9 +315,9 @@ def test_a_physiotherapist_generates_a_draft_and_reviews_it(world, client):
     assert "30–39 %HRR" in page
     assert "99–108 bpm" in page
     assert "RPE 9–11 (very light to light)" in page
-    assert "3 days a week" in page
-    assert "30 min/week" in page
-    assert "Weekly growth at most 5 %" in page
+    assert "5 days a week" in page
+    assert "75 min/week" in page
+    assert "Weekly growth at most 10 % averaged over 3 weeks" in page
     assert "Minutes +5 a week up to 30" in page
     assert "Why these values" in page
     # The week-by-week schedule.
@@ -671,3 +671,11 @@ def test_the_caseload_and_dashboard_cost_the_same_queries_for_a_bigger_caseload(
         client.get("/dashboard/")
     with django_assert_max_num_queries(len(small.captured_queries) + 1):
         client.get("/caseload/")
+
+
+def test_the_plan_page_shows_where_twelve_weeks_should_get_to(client, world, draft):
+    page = html_of(signed_in(client, world.physio).get(f"/plans/{draft.pk}/"))
+
+    assert 'id="targets"' in page
+    assert "Aerobic work aims at 150 minutes a week" in page
+    assert "Each resistance exercise aims at 2-3 sets" in page
