@@ -22,6 +22,7 @@ from planner.progression_rules import ProgressionConfig, default_progression_con
 from planner.rules import SAFETY_NOTICE, Rulebook, default_rulebook
 from planner.session_words import SessionLine, growth_outline, session_line
 from planner.sessions import WeekSessions, session_offsets, week_sessions
+from planner.targets import MEASURE_WORDS as TARGET_MEASURE_WORDS
 from planner.types import Dose, ExerciseSpec, LoadLimits, Plan, PrescriptionItem, Profile, Rule
 from planner.vocabulary import MEASURE_CODES, MEASURES, RED_FLAGS
 
@@ -458,6 +459,10 @@ class ReportDocument:
     alerts: tuple[AlertRow, ...]
     overrides: tuple[OverrideRow, ...]
     notice: str
+    # (target, week met or "not within the plan", reached by the last week, why lower)
+    targets: tuple[tuple[str, str, str, str], ...] = ()
+    # (date, where it hurt, exercise that hurt, heart rate avg / peak, lowest SpO2, supervised by)
+    symptoms: tuple[tuple[str, ...], ...] = ()
 
 
 # ---------------------------------------------------------------------------------------------
@@ -1284,6 +1289,7 @@ def progress_report(
     alerts: Sequence[AlertEntry] = (),
     overrides: Sequence[OverrideEntry] = (),
     progression_config: ProgressionConfig | None = None,
+    symptoms: Sequence[tuple[str, ...]] = (),
 ) -> ReportDocument:
     """Everything the clinician's progress report says: history, limits with their rules, trends,
     every decision with its reasons, alerts and overrides."""
@@ -1347,6 +1353,16 @@ def progress_report(
             for o in sorted(overrides, key=lambda o: o.created_on)
         ),
         notice=plan.safety_notice or SAFETY_NOTICE,
+        targets=tuple(
+            (
+                t.text,
+                str(t.expected_week) if t.expected_week is not None else "not within the plan",
+                f"{t.reached:g} {TARGET_MEASURE_WORDS.get(t.measure, t.measure)}",
+                t.reason or "-",
+            )
+            for t in plan.targets
+        ),
+        symptoms=tuple(symptoms),
     )
 
 

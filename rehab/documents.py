@@ -20,6 +20,7 @@ from rehab.clearance import (
 )
 from rehab.clinical import active_catalogue, profile_from_assessment, progression_config
 from rehab.models import Alert, Assessment, CheckIn, CheckInKind, LimitOverride, Measurement, Plan, ProgressionDecision
+from rehab.progress import plan_progress_series
 from rehab.services.plans import engine_plan
 
 
@@ -136,6 +137,7 @@ def report_pdf_document(plan: Plan) -> doc.ReportDocument:
         assessments=assessments,
         pain_entries=_pain_entries(plan),
         adherence=[doc.WeekAdherence(d.week, d.sessions_planned, logged.get(d.week, 0)) for d in decisions],
+        symptoms=_symptom_rows(plan),
         measures=[
             doc.MeasureEntry(row.kind, row.measured_on, float(row.value))
             for row in Measurement.objects.filter(patient=patient).order_by("measured_on", "id")
@@ -184,3 +186,22 @@ def plan_file_name(plan: Plan, kind: str = "plan") -> str:
     from django.utils.text import slugify
 
     return f"{kind}-{slugify(plan.patient.last_name) or 'patient'}-{plan.start_date.isoformat()}.pdf"
+
+
+def _symptom_rows(plan: Plan) -> list[tuple[str, ...]]:
+    """Where it hurt, vital signs and supervision per check-in that gave any (one query, rehab.progress)."""
+    rows = []
+    for entry in plan_progress_series(plan)["symptoms"]:
+        heart = f"{entry['heart_rate_avg'] or '-'} / {entry['heart_rate_max'] or '-'}"
+        oxygen = f"{entry['spo2_min']} %" if entry["spo2_min"] is not None else "-"
+        rows.append(
+            (
+                entry["date"].strftime("%-d %b"),
+                ", ".join(entry["pain_sites"]) or "-",
+                entry["painful_exercise"] or "-",
+                heart,
+                oxygen,
+                entry["supervised_by"] or "-",
+            )
+        )
+    return rows

@@ -702,6 +702,7 @@ def _report_history(doc: ReportDocument) -> list[Flowable]:
         CondPageBreak(150),
         Heading("The plan", "h1", 0),
         table(item_rows, [240, 100, third, third]),
+        *_report_targets(doc),
         CondPageBreak(150),
         Heading("Limits and their rules", "h1", 0),
         table(limit_rows, [190, REPORT_WIDTH - 480, 290]),
@@ -714,10 +715,32 @@ def _report_history(doc: ReportDocument) -> list[Flowable]:
     ]
 
 
+def _report_targets(doc: ReportDocument) -> list[Flowable]:
+    if not doc.targets:
+        return []
+    rows = [["Target", "Met in week", "Last week", "Why lower"]] + [list(row) for row in doc.targets]
+    return [
+        CondPageBreak(150),
+        Heading("Where twelve good weeks should get to", "h2", 1),
+        table(rows, [300, 80, 110, REPORT_WIDTH - 490]),
+    ]
+
+
+def _report_symptoms(doc: ReportDocument) -> list[Flowable]:
+    if not doc.symptoms:
+        return []
+    header = ["Session", "Where it hurt", "Exercise that hurt", "Heart rate avg / peak", "Lowest SpO2", "Supervised by"]
+    return [
+        Heading("Where it hurt, vital signs and supervised sessions", "h2", 1),
+        table([header] + [list(row) for row in doc.symptoms], [70, 150, 150, 100, 80, REPORT_WIDTH - 550]),
+    ]
+
+
 def _report_trends(doc: ReportDocument) -> list[Flowable]:
     flowables: list[Flowable] = [PageBreak(), Heading("Trends", "h1", 0)]
     for value in (doc.pain_chart, doc.rpe_chart, doc.adherence_chart):
         flowables += chart(value, height=185, width=REPORT_WIDTH)
+    flowables += _report_symptoms(doc)
     measures: list[Flowable] = [Heading("Strength and function", "h2", 1)]
     if not doc.measure_charts:
         return [*flowables, *measures, para("No strength or function tests recorded.")]

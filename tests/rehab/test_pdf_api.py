@@ -56,9 +56,9 @@ def test_the_patient_downloads_their_plan_and_it_says_what_the_limits_say(world,
     assert "Zoë <O'Brien> & Łukasz" in text
     assert world.clinic.phone in text
     engine = plan.engine
-    low, high = engine["limits"]["aerobic"]["hr_zone_bpm"]
-    assert f"{low}" in text
-    assert f"{high}" in text
+    _low, high = engine["limits"]["aerobic"]["hr_zone_bpm"]
+    # An estimated HRmax: the zone's top as a ceiling, effort governs (no band narrower than its error).
+    assert f"keep your heart rate below {high}" in " ".join(text.split())
     for item in engine["items"]:
         assert item["exercise"]["name"] in text
     assert "Chest pain" in text
@@ -76,6 +76,32 @@ def test_the_report_pdf_carries_decisions_and_rules(world, plan):
     assert "Zoë <O'Brien> & Łukasz" in text
     assert "Week 1" in text or "week 1" in text
     assert "inflammation" in text.lower()
+    flat = " ".join(text.split())
+    assert "Where twelve good weeks should get to" in flat
+    assert "Aerobic work aims at 150 minutes a week" in flat
+
+
+def test_the_report_pdf_shows_where_it_hurt_and_the_vital_signs(world, plan):
+    day = START + timedelta(days=1)
+    with time_machine.travel(day + timedelta(hours=12), tick=False):
+        checkin_record(
+            actor=world.patient_user,
+            plan=plan,
+            idempotency_key="vitals",
+            date=day,
+            pain_during=3,
+            pain_after=3,
+            session_rpe=11,
+            pain_regions=["calcified_area"],
+            heart_rate_avg=101,
+            heart_rate_max=118,
+            spo2_min=95,
+        )
+    text = " ".join(_text(client_for(world.clinician).get(f"/api/v1/patients/{world.patient.pk}/report/pdf/")).split())
+    assert "Where it hurt, vital signs and supervised sessions" in text
+    assert "The hard lump (calcified area)" in text
+    assert "101 / 118" in text
+    assert "95 %" in text
 
 
 ACCESS = [
