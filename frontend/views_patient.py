@@ -36,6 +36,7 @@ from frontend.forms_patient import (
     pain_word,
 )
 from planner import document as words
+from planner.limits import heart_rate_ceiling_only
 from planner.session_words import session_line
 from planner.sessions import week_sessions
 from planner.types import Instructions
@@ -146,7 +147,12 @@ def heart_rate_text(dose, limits) -> str:
         zone = limits.aerobic.hr_zone_bpm
     else:
         zone = None
-    return f"{zone[0]} to {zone[1]} beats per minute" if zone else ""
+    if not zone:
+        return ""
+    if heart_rate_ceiling_only(limits):
+        # An estimated maximum errs by 7-11 bpm: the top as a ceiling, and effort governs.
+        return f"below {zone[1]} beats per minute (go by how it feels)"
+    return f"{zone[0]} to {zone[1]} beats per minute"
 
 
 def _week(plan: Plan, engine, day: date):
