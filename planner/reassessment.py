@@ -33,9 +33,9 @@ from pathlib import Path
 
 from planner.catalogue import exercise_violations
 from planner.dosing import progression_rule, start_dose, unique_rules
-from planner.editing import reschedule_from
-from planner.limits import LOOSENING_TESTS, SET_VOCABULARY, check_dose, clamp_dose, get_field
-from planner.prescribe import _covers, _easiest_variants, _equipment_needed
+from planner.editing import _under_limits, reschedule_from
+from planner.limits import LOOSENING_TESTS, SET_VOCABULARY, check_dose, get_field
+from planner.prescribe import _covers, _easiest_variants, _equipment_needed, is_main_block
 from planner.rules import DoseParameters, Rulebook, default_rulebook
 from planner.types import (
     ExerciseSpec,
@@ -276,7 +276,9 @@ def replacement_for(
             return current
     targets = _covers(item.exercise)
     candidates = [
-        spec for spec in catalogue if spec.component == item.component and allowed(spec) and _covers(spec) & targets
+        spec
+        for spec in catalogue
+        if spec.component == item.component and is_main_block(spec) and allowed(spec) and _covers(spec) & targets
     ]
     if not candidates:
         return None
@@ -412,8 +414,13 @@ def reassess(
         replace(w, doses=tuple(d for d in w.doses if d.exercise_slug not in gone or d.exercise_slug in new_slugs))
         for w in plan.weeks
     )
-    # An item's own dose (its prescribed start) is held to the new limits too, unless an override holds it.
-    items = [item if item.slug in kept_overrides else clamp_dose(item, limits) for item in items]
+    # An item's own dose (its prescribed start) is held to the new limits too, unless an override holds it,
+    # and its progression ceilings follow the new limits (planner.editing: limits move the ceilings).
+    params = DoseParameters(profile, book)
+    items = [
+        item if item.slug in new_slugs else _under_limits(item, limits, params, keep_dose=item.slug in kept_overrides)
+        for item in items
+    ]
     narrowed = replace(plan, profile=profile, limits=limits, items=tuple(items), weeks=weeks)
     if items:
         doses = {item.slug: item.dose for item in items if item.slug in new_slugs}
