@@ -7,7 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
-from planner.document import suggested_days
+from planner.sessions import week_sessions
 from rehab.exercise_library import sync_default_library
 from rehab.models import Assessment, Clinic, Exercise, Patient, Role, User
 from rehab.services.checkins import checkin_record
@@ -117,12 +117,13 @@ class Command(BaseCommand):
         engine = engine_plan(plan)
         items = list(plan.items.select_related("exercise"))
         pains = [(1, 2, 3), (2, 2, 3), (1, 3, 3), (2, 3, 2), (2, 2, 3), (3, 3, 4), (2, 3, 3)]
+        by_slug = {item.exercise.slug: item for item in items}
         for week in (1, 2):
-            doses = {d.exercise_slug: d.dose for d in engine.weeks[week - 1].doses}
-            days = suggested_days(
-                max(d.frequency_per_week for d in doses.values()), start + timedelta(days=7 * (week - 1))
-            )
-            for n, day in enumerate(days):
+            # The days and exercises of the plan's own sessions (planner.sessions), as the patient sees them.
+            sessions = week_sessions(engine, week, start + timedelta(days=7 * (week - 1))).sessions
+            for n, session in enumerate(sessions):
+                day = session.day
+                done = [by_slug[entry.slug] for entry in session.main if entry.slug in by_slug]
                 during, after, morning = pains[(n + week) % len(pains)]
                 checkin_record(
                     actor=patient.user,
@@ -133,7 +134,7 @@ class Command(BaseCommand):
                     pain_after=after,
                     pain_next_morning=morning,
                     session_rpe=11,
-                    items=[{"plan_item": item, "done": True} for item in items],
+                    items=[{"plan_item": item, "done": True} for item in done],
                     notes="",
                 )
         plan_progress(plan_id=plan.pk, as_of=today)
