@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from planner.growth import default_growth_rules, ladder_unit
+from planner.growth import default_growth_rules, is_supported_balance, ladder_unit
 from planner.intensity import aerobic_targets, resistance_targets
 from planner.limits import clamp_dose
 from planner.rules import INTENSITY_PARAMETERS, DoseParameters, Rulebook
@@ -47,7 +47,7 @@ def unique_rules(*groups: Iterable[Rule]) -> tuple[Rule, ...]:
 def dose_kind_for(spec: ExerciseSpec) -> str:
     """How an exercise's dose is expressed: its own kind, except balance holds, which are practice time."""
     growth = default_growth_rules()
-    if spec.component in growth.practice_components and spec.dose_kind == "hold":
+    if spec.component in growth.practice_components and spec.dose_kind == "hold" and is_supported_balance(spec):
         return "minutes"
     return spec.dose_kind
 

@@ -145,9 +145,15 @@ def ladder_unit(spec: ExerciseSpec, rules: GrowthRules | None = None) -> str | N
     """The ladder an exercise's intensity climbs, or None (aerobic %HRR, weights in %1RM, stretches)."""
     if spec.component == "resistance":
         return {"band": "band_level", "bodyweight": "tempo_level"}.get(load_type(spec, rules))
-    if spec.component == "neuromotor" and "respiratory_muscles" not in spec.muscle_groups:
-        return "support_level"  # balance, not breathing exercises (which sit with neuromotor work)
+    if is_supported_balance(spec):
+        return "support_level"
     return None
+
+
+def is_supported_balance(spec: ExerciseSpec) -> bool:
+    """Balance practised next to a support (the library's hand_support attribute): it gets harder by less
+    support and is dosed as practice time. Posture holds, breathing and tai chi are not."""
+    return spec.component == "neuromotor" and "hand_support" in spec.tags
 
 
 def governing_unit(dose: Dose) -> str | None:

@@ -9,7 +9,7 @@ import pytest
 
 from planner.catalogue import load_default_catalogue
 from planner.dosing import dose_kind_for, progression_rule, start_dose
-from planner.growth import default_growth_rules, ladder_unit, load_type
+from planner.growth import default_growth_rules, is_supported_balance, ladder_unit, load_type
 from planner.limits import compute_limits
 from planner.rules import DoseParameters, default_rulebook
 from tests.planner.conftest import build_profile, motivating_case_profile
@@ -40,10 +40,12 @@ def test_every_exercise_is_dosed_in_units_its_equipment_can_follow(spec, profile
             assert "pct_1rm" not in units, "a band or bodyweight exercise has no %1RM to follow"
             assert ladder_unit(spec) in units
         assert "rpe_6_20" in units  # effort always says how hard a set should feel
-    if spec.component == "neuromotor" and "respiratory_muscles" not in spec.muscle_groups:
-        assert "support_level" in units
+    if is_supported_balance(spec):
+        assert "support_level" in units  # harder by less hand support
         if spec.dose_kind == "hold":
             assert dose.dose_kind == "minutes"  # practice time, not counted holds
+    elif spec.component == "neuromotor":
+        assert "support_level" not in units  # posture holds, breathing, tai chi: no support ladder
     if dose.dose_kind == "minutes":
         assert float(dose.minutes).is_integer()
     if dose.dose_kind == "hold":
