@@ -11,6 +11,7 @@ from dataclasses import replace
 
 from planner.catalogue import exercise_violations
 from planner.dosing import progression_rule, unique_rules
+from planner.growth import default_growth_rules
 from planner.intensity import rpe_for_hrr
 from planner.limits import UNIT_WORDS, clamp_dose, growth_pct, heart_rate_zone
 from planner.rules import DoseParameters, Rulebook, default_rulebook
@@ -30,6 +31,10 @@ from planner.types import (
 def week_number(days_since_start: int, weeks: int) -> int:
     """The 1-based plan week a day falls in, clamped to the plan's length."""
     return max(1, min(weeks, days_since_start // 7 + 1))
+
+
+# Weeks of history the growth window needs: the window itself, plus this week.
+WINDOW_WEEKS = default_growth_rules().window_weeks + 1
 
 
 def reschedule_from(
@@ -68,7 +73,9 @@ def reschedule_from(
             elif item.slug in held:
                 dose, changed = current[item.slug], None
             else:
-                candidate, changed = next_dose(current[item.slug], item, number, plan.limits)
+                # The growth cap's window reads the item's doses of the weeks before (planner.growth).
+                history = [s.dose for w in new_weeks[-WINDOW_WEEKS:-1] if (s := w.dose_for(item.slug)) is not None]
+                candidate, changed = next_dose(current[item.slug], item, number, plan.limits, history=history)
                 dose = clamp_dose(candidate, plan.limits)  # limits last
             current[item.slug] = dose
             growth = round(growth_pct(before, dose), 2) if before is not None else 0.0

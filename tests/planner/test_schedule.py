@@ -6,6 +6,7 @@ from fractions import Fraction
 
 import pytest
 
+from planner.editing import reschedule_from
 from planner.growth import is_capped, weekly_volume
 from planner.limits import apply_adjustments, check_dose, compute_limits
 from planner.prescribe import prescribe
@@ -206,3 +207,11 @@ def test_the_reported_growth_is_zero_when_held(library):
 def test_a_plan_needs_at_least_one_week(library):
     with pytest.raises(ValueError, match="at least one week"):
         build_plan(build_profile(), library, weeks=0)
+
+
+@pytest.mark.parametrize("age", [40, 57, 75])
+def test_rescheduling_from_any_week_without_a_change_reproduces_the_schedule(library, age):
+    # The growth window reads the weeks before, so a forecast from week n must give the same weeks.
+    plan = build_plan(motivating_case_profile(age=age), library)
+    for week in range(1, len(plan.weeks) + 1):
+        assert reschedule_from(plan, week, {}).weeks == plan.weeks, week
