@@ -6,8 +6,14 @@ them out twice a day would strand their saved sessions, so theirs last PATIENT_S
 """
 
 from django.conf import settings
+from django.contrib.auth import SESSION_KEY
 
 
 def extend_patient_session(sender, request, user, **kwargs):
+    # Only a sign-in into a session: an API token sign-in sends the same signal, and must not
+    # start a session (and a cookie) of its own.
+    session = getattr(request, "session", None)
+    if session is None or SESSION_KEY not in session:
+        return
     if getattr(user, "role", None) == "patient":
-        request.session.set_expiry(settings.PATIENT_SESSION_AGE)
+        session.set_expiry(settings.PATIENT_SESSION_AGE)

@@ -72,8 +72,8 @@ def _zone(patient: Patient):
 def patient_page(view):
     """Signed-in patients only (staff go to their own start page), in the patient's time zone.
 
-    Pages carry health data: browsers may keep them (the offline copy) but must revalidate, and
-    no shared cache may store them.
+    Pages carry health data: no browser or shared cache may store them (rehab/headers.py makes it
+    no-store); the offline copy lives in the service worker's Cache Storage, which that leaves alone.
     """
 
     @login_required
@@ -86,7 +86,7 @@ def patient_page(view):
             raise Http404("No patient record for this login.")
         with timezone.override(_zone(patient)):
             response = view(request, patient, *args, **kwargs)
-        response.setdefault("Cache-Control", "private, no-cache")
+        response.setdefault("Cache-Control", "private, no-store")
         return response
 
     return wrapper

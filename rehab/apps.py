@@ -33,3 +33,10 @@ class RehabConfig(AppConfig):
         from rehab import tasks  # noqa: F401
 
         post_migrate.connect(sync_exercise_library, sender=self, dispatch_uid="rehab.sync_exercise_library")
+
+        from django.contrib.auth.signals import user_login_failed
+
+        from rehab.signin import address_failure_record
+
+        # Every failed sign-in, on any surface, counts against the client's address.
+        user_login_failed.connect(address_failure_record, dispatch_uid="rehab.signin.address_failure_record")

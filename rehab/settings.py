@@ -41,12 +41,15 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "rest_framework",
-    "rest_framework.authtoken",
+    "knox",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_htmx",
     "simple_history",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "health_check",
     "rehab",
     "frontend",
@@ -57,12 +60,23 @@ MIDDLEWARE = [
     # times the whole stack and sees the 500 Django makes of an exception below it.
     "rehab.logs.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Content-Security-Policy and Permissions-Policy on every response (static files included).
+    "csp.middleware.CSPMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Cache-Control: no-store on every response Django makes (static files and /health/ aside).
+    "rehab.headers.NoStoreMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.is_verified(): whether this session passed the second sign-in step.
+    "django_otp.middleware.OTPMiddleware",
+    # Staff must pass (or set up) the second step before any other page when MFA_REQUIRED.
+    "rehab.mfa.StaffMfaMiddleware",
+    # Refuses sign-ins from an address with too many recent failures, on every login surface.
+    "rehab.signin.SignInAddressThrottleMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -123,17 +137,40 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
-# Lock-out: after AXES_FAILURE_LIMIT wrong passwords for one username, that username is locked
-# for AXES_COOLOFF_MINUTES. Keyed by username, not address: patients often share a network.
+# Lock-out: after AXES_FAILURE_LIMIT wrong passwords for one username from one address, that
+# username is locked for AXES_COOLOFF_MINUTES from that address only: a stranger elsewhere cannot
+# lock a clinician out, and one person's typos do not lock out a clinic's shared connection.
+# The lock-out answer says until when (rehab/signin.py); so does the per-address throttle below.
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = env_int("AXES_COOLOFF_MINUTES", 15) / 60  # hours
-AXES_LOCKOUT_PARAMETERS = ["username"]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_TEMPLATE = "frontend/locked_out.html"
+AXES_LOCKOUT_CALLABLE = "rehab.signin.lockout_response"
 AXES_VERBOSE = False
-# axes warns when the address is not part of the key; locking by address would lock out every
-# patient and clinician behind a clinic's shared connection after one person's typos.
-SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+# Behind N reverse proxies the client address is the N-th from the right of X-Forwarded-For;
+# 0 (the default) uses the connection's address. Both lock-out and throttle read it this way.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+if TRUSTED_PROXY_COUNT:
+    AXES_IPWARE_PROXY_COUNT = TRUSTED_PROXY_COUNT
+    AXES_IPWARE_PROXY_ORDER = "right-most"
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")
+# Per address, across every username: after this many failed sign-ins within
+# SIGNIN_ADDRESS_WINDOW_MINUTES every login surface refuses that address until the window ends
+# (guessing many usernames from one place). Set high enough for a clinic's shared connection.
+SIGNIN_ADDRESS_FAILURE_LIMIT = env_int("SIGNIN_ADDRESS_FAILURE_LIMIT", 20)
+SIGNIN_ADDRESS_WINDOW_MINUTES = env_int("SIGNIN_ADDRESS_WINDOW_MINUTES", 15)
+
+# Multi-factor sign-in for staff (TOTP app + one-time recovery codes, django-otp). Required by
+# default in production; off under DEBUG so the demo logins work without a phone.
+MFA_REQUIRED = env_bool("MFA_REQUIRED", not DEBUG)
+OTP_TOTP_ISSUER = env_str("OTP_TOTP_ISSUER", "Rehab planner")
+MFA_RECOVERY_CODES = 10
+
+# API tokens (django-rest-knox): one per sign-in (per device), stored hashed, revocable
+# (logout, logout-all), expiring after the role's lifetime.
+API_TOKEN_TTL_STAFF_HOURS = env_int("API_TOKEN_TTL_STAFF_HOURS", 12)
+API_TOKEN_TTL_PATIENT_DAYS = env_int("API_TOKEN_TTL_PATIENT_DAYS", 30)
+REST_KNOX = {"AUTH_HEADER_PREFIX": "Token", "TOKEN_LIMIT_PER_USER": env_int("API_TOKENS_PER_USER", 20)}
 
 # Audit reasons are sentences (an override's reason, a decision's rules), not 100-character labels.
 SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
@@ -223,8 +260,9 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 # --- REST framework ------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
+        # Token first: its WWW-Authenticate makes an unauthenticated call a 401, not a 403.
+        "knox.auth.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
@@ -248,6 +286,8 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "FITT-VP exercise prescription with enforced load limits, check-ins and progression.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # The schema and docs page: anyone under DEBUG, signed-in staff otherwise (API_DOCS_PUBLIC).
+    "SERVE_PERMISSIONS": ["rehab.api.permissions.DocsAccess"],
     "COMPONENT_SPLIT_REQUEST": True,
     # Swagger UI served from our own static files: no CDN at run time.
     "SWAGGER_UI_DIST": "SIDECAR",
@@ -261,6 +301,42 @@ SPECTACULAR_SETTINGS = {
 }
 
 # --- Security (production) -----------------------------------------------------------------
+# /api/schema/ and /api/docs/ are public only when this is on (default: DEBUG).
+API_DOCS_PUBLIC = env_bool("API_DOCS_PUBLIC", DEBUG)
+# Content-Security-Policy (django-csp): our own origin only, no inline script, never framed.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "connect-src": ["'self'"],
+        "worker-src": ["'self'"],
+        "manifest-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+# Browser features no page of ours uses are switched off (django-permissions-policy).
+PERMISSIONS_POLICY = {
+    feature: []
+    for feature in (
+        "accelerometer",
+        "autoplay",
+        "camera",
+        "display-capture",
+        "geolocation",
+        "gyroscope",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "usb",
+    )
+}
+X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 12 * 3600)  # staff
 PATIENT_SESSION_AGE = env_int("PATIENT_SESSION_AGE", 30 * 24 * 3600)  # patients, on their own phone

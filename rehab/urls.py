@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from rehab.api.docs import DocsView, SchemaView
 from rehab.health import HealthView
 
 urlpatterns = [
@@ -9,7 +9,8 @@ urlpatterns = [
     # For load balancers and monitors: 200 or 503; details for signed-in staff (rehab/health.py).
     path("health/", HealthView.as_view(), name="health"),
     path("api/v1/", include("rehab.api.urls")),
-    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
+    # Public under DEBUG; signed-in staff only in production (API_DOCS_PUBLIC).
+    path("api/schema/", SchemaView.as_view(), name="schema"),
+    path("api/docs/", DocsView.as_view(url_name="schema"), name="api-docs"),
     path("", include("frontend.urls")),
 ]

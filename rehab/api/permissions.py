@@ -22,3 +22,17 @@ class StaffWritesOnly(BasePermission):
 
     def has_object_permission(self, request, view, obj):
         return request.method in SAFE_METHODS or request.user.role != Role.PATIENT
+
+
+class DocsAccess(BasePermission):
+    """The OpenAPI schema and docs page: public when API_DOCS_PUBLIC (DEBUG), else signed-in staff."""
+
+    message = "The API documentation is for signed-in staff."
+
+    def has_permission(self, request, view):
+        from django.conf import settings
+
+        if settings.API_DOCS_PUBLIC:
+            return True
+        user = request.user
+        return bool(user and user.is_authenticated and (user.role != Role.PATIENT or user.is_staff))

@@ -1,17 +1,7 @@
 from django.urls import include, path
-from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.routers import DefaultRouter
-from rest_framework.throttling import ScopedRateThrottle
 
-from rehab.api import checkins, exercises, pdfs, people, plans, progress
-
-
-class ThrottledObtainAuthToken(ObtainAuthToken):
-    """POST username and password, get {"token": ...}; throttled against guessing."""
-
-    throttle_classes = [ScopedRateThrottle]
-    throttle_scope = "login"
-
+from rehab.api import auth, checkins, exercises, pdfs, people, plans, progress
 
 router = DefaultRouter()
 router.register("patients", people.PatientViewSet, basename="patient")
@@ -21,7 +11,9 @@ router.register("checkins", checkins.CheckInViewSet, basename="checkin")
 router.register("alerts", checkins.AlertViewSet, basename="alert")
 
 urlpatterns = [
-    path("auth/token/", ThrottledObtainAuthToken.as_view(), name="api-token"),
+    path("auth/token/", auth.TokenLoginView.as_view(), name="api-token"),
+    path("auth/logout/", auth.TokenLogoutView.as_view(), name="api-logout"),
+    path("auth/logout-all/", auth.TokenLogoutAllView.as_view(), name="api-logout-all"),
     path("patients/<int:patient_id>/assessments/", people.AssessmentListCreate.as_view(), name="patient-assessments"),
     path(
         "patients/<int:patient_id>/measurements/",

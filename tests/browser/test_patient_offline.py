@@ -64,7 +64,9 @@ def test_a_session_logged_offline_is_kept_and_sent_once_when_back_online(phone, 
 
     # Back on Today, the service worker takes over and keeps copies of the patient's pages.
     page.get_by_role("link", name="Back to today").tap()
-    page.wait_for_function("navigator.serviceWorker && navigator.serviceWorker.controller !== null", timeout=15000)
+    page.wait_for_function(
+        "() => navigator.serviceWorker && navigator.serviceWorker.controller !== null", timeout=15000
+    )
     yesterday_link = page.get_by_role("link", name="Log yesterday")
     yesterday_url = yesterday_link.get_attribute("href")
     assert poll(lambda: page.evaluate(KEPT, yesterday_url)), "the page was not kept for offline use"
@@ -113,7 +115,9 @@ def test_a_session_posted_when_the_network_fails_unnoticed_is_kept_by_the_servic
     phone.add_init_script("Object.defineProperty(Navigator.prototype, 'onLine', {get: () => true})")
     page = phone.new_page()
     page.goto("/today/")
-    page.wait_for_function("navigator.serviceWorker && navigator.serviceWorker.controller !== null", timeout=15000)
+    page.wait_for_function(
+        "() => navigator.serviceWorker && navigator.serviceWorker.controller !== null", timeout=15000
+    )
     assert poll(lambda: page.evaluate(KEPT, "/today/log/")), "the log page was not kept for offline use"
 
     phone.set_offline(True)
@@ -146,7 +150,9 @@ def test_next_morning_pain_tapped_offline_is_sent_when_back_online(phone, world)
     login(phone, world.patient_user)
     page = phone.new_page()
     page.goto("/today/")
-    page.wait_for_function("navigator.serviceWorker && navigator.serviceWorker.controller !== null", timeout=15000)
+    page.wait_for_function(
+        "() => navigator.serviceWorker && navigator.serviceWorker.controller !== null", timeout=15000
+    )
 
     phone.set_offline(True)
     page.get_by_role("button", name="3 mild").tap()

@@ -370,8 +370,11 @@ def test_signed_out_visitors_are_sent_to_sign_in(client, world):
     assert response["Location"].startswith("/login/")
 
 
-def test_patient_pages_are_private_and_revalidated(patient_client, plan):
-    assert patient_client.get("/today/")["Cache-Control"] == "private, no-cache"
+def test_patient_pages_are_private_and_never_stored(patient_client, plan):
+    # The offline copy lives in the service worker's Cache Storage, which no-store does not touch.
+    cache_control = patient_client.get("/today/")["Cache-Control"]
+    assert "no-store" in cache_control
+    assert "private" in cache_control
 
 
 # --- offline machinery -------------------------------------------------------------------------

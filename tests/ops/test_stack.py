@@ -27,12 +27,12 @@ def test_start_serves_where_it_says(stack):
 
 
 def test_every_request_is_logged_once_without_tracebacks(stack):
-    assert not stack.answers("/api/v1/patients/")  # 403: no credentials
+    assert not stack.answers("/api/v1/patients/")  # 401: no credentials
     time.sleep(0.5)
     lines = [line for line in stack.lines if "GET /api/v1/patients/" in line]
     assert len(lines) == 1, lines
-    assert "403" in lines[0]
-    assert "Forbidden" not in stack.output()
+    assert "401" in lines[0]
+    assert "Unauthorized" not in stack.output()
     assert "Traceback" not in stack.output()
 
 
