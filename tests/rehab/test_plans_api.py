@@ -47,6 +47,25 @@ def _active(world, **assessment) -> Plan:
     return plan
 
 
+# A profile with no restricting condition: its plan has weighted exercises, dosed in %1RM.
+FIT = {
+    "bone_fragility": "none",
+    "inflammation_activity": "inactive",
+    "heterotopic_ossification_regions": [],
+    "cardiopulmonary_status": "cleared",
+    "pain_at_rest": 1,
+}
+
+
+def _weighted(plan: Plan) -> str:
+    """The first resistance exercise dosed by weight (%1RM) and repetitions."""
+    return next(
+        item.slug
+        for item in engine_plan(plan).items
+        if item.component == "resistance" and item.dose.dose_kind == "sets_reps" and item.dose.intensity_in("pct_1rm")
+    )
+
+
 def _item(plan: Plan, slug: str) -> PlanItem:
     return plan.items.get(exercise__slug=slug)
 
@@ -245,7 +264,8 @@ def test_a_draft_is_edited_from_its_first_week_whatever_the_date(world):
 
 def test_an_edit_changes_no_other_exercise(world):
     plan = _draft(world)
-    before = {slug: [_dose(plan, week, slug) for week in range(1, 13)] for slug in ("heel-raises", "pallof-press")}
+    others = [item.slug for item in engine_plan(plan).items if item.slug != "flat-walking"]
+    before = {slug: [_dose(plan, week, slug) for week in range(1, 13)] for slug in others}
 
     _edit(world.physio, plan, "flat-walking", minutes=12)
 
@@ -258,13 +278,14 @@ def test_an_edit_changes_no_other_exercise(world):
     ("slug", "change", "limit"),
     [
         ("flat-walking", {"intensity_high": 60}, "aerobic.max_hrr_pct"),
-        ("heel-raises", {"reps": 8}, "resistance.min_reps"),
-        ("heel-raises", {"intensity_high": 70}, "resistance.max_pct_1rm"),
+        ("WEIGHTED", {"reps": 6}, "resistance.min_reps"),
+        ("WEIGHTED", {"intensity_high": 80}, "resistance.max_pct_1rm"),
         ("wrist-forearm-stretch", {"hold_seconds": 45}, "flexibility.max_hold_seconds"),
     ],
 )
 def test_a_dose_above_a_limit_is_refused_naming_the_limit_and_nothing_changes(world, slug, change, limit):
-    plan = _draft(world)
+    plan = _draft(world, **FIT) if slug == "WEIGHTED" else _draft(world)
+    slug = _weighted(plan) if slug == "WEIGHTED" else slug
     before = _snapshot(plan)
 
     response = _edit(world.physio, plan, slug, reason="Feels easy", **change)
@@ -315,12 +336,13 @@ def test_an_override_survives_edits_to_other_exercises(world):
     _edit(world.physio, plan, "flat-walking", intensity_high=50, override_reason="Supervised with telemetry")
     plan.refresh_from_db()
 
-    response = _edit(world.physio, plan, "heel-raises", reps=14, reason="Progress the calves")
+    band = next(item.slug for item in engine_plan(plan).items if item.component == "resistance")
+    response = _edit(world.physio, plan, band, reps=14, reason="Progress the calves")
 
     assert response.status_code == 200, response.content
     plan.refresh_from_db()
     assert {_dose(plan, week, "flat-walking").intensity_in("pct_hrr").high for week in range(1, 13)} == {50}
-    assert _dose(plan, 1, "heel-raises").reps == 14
+    assert _dose(plan, 1, band).reps == 14
 
 
 def test_a_clinician_may_not_override_and_nothing_is_stored(world):
@@ -372,16 +394,17 @@ def test_an_edit_without_a_version_is_refused(world):
 @pytest.mark.parametrize(
     ("slug", "change", "field"),
     [
-        ("heel-raises", {"minutes": 12}, "minutes"),
+        ("WEIGHTED", {"minutes": 12}, "minutes"),
         ("flat-walking", {"intensity_low": 38, "intensity_high": 32}, "intensity_low"),
         ("flat-walking", {"frequency_per_week": 8}, "frequency_per_week"),
         ("flat-walking", {"intensity_high": 120, "override_reason": "Above 100 %HRR?"}, "intensity_high"),
-        ("heel-raises", {"intensity_low": 150, "override_reason": "Above 100 %1RM?"}, "intensity_low"),
+        ("WEIGHTED", {"intensity_low": 150, "override_reason": "Above 100 %1RM?"}, "intensity_low"),
         ("wrist-forearm-stretch", {"intensity_high": 5}, "intensity_high"),  # dosed by feel
     ],
 )
 def test_an_impossible_dose_is_refused_per_field(world, slug, change, field):
-    plan = _draft(world)
+    plan = _draft(world, **FIT) if slug == "WEIGHTED" else _draft(world)
+    slug = _weighted(plan) if slug == "WEIGHTED" else slug
     before = _snapshot(plan)
 
     response = _edit(world.physio, plan, slug, **change)
@@ -392,13 +415,14 @@ def test_an_impossible_dose_is_refused_per_field(world, slug, change, field):
 
 
 def test_a_load_of_zero_is_taken_as_asked_not_as_missing(world):
-    plan = _draft(world)
+    plan = _draft(world, **FIT)
+    weighted = _weighted(plan)
 
-    response = _edit(world.physio, plan, "heel-raises", intensity_high=0, intensity_low=30)
+    response = _edit(world.physio, plan, weighted, intensity_high=0, intensity_low=30)
 
     assert response.status_code == 200, response.content
     plan.refresh_from_db()
-    assert _dose(plan, 1, "heel-raises").intensity_in("pct_1rm") == Intensity("pct_1rm", 0, 0)
+    assert _dose(plan, 1, weighted).intensity_in("pct_1rm") == Intensity("pct_1rm", 0, 0)
 
 
 def test_an_item_of_another_plan_is_not_found(world):
@@ -614,21 +638,22 @@ def test_tightening_drops_the_exercises_the_new_limits_forbid(world):
 
 def test_dropping_an_exercise_keeps_its_override_record(world):
     plan = _draft(world)
-    _edit(world.physio, plan, "farmer-carry", intensity_high=60, override_reason="Strong grip, supervised")
+    _edit(world.physio, plan, "flat-walking", intensity_high=50, override_reason="Supervised with telemetry")
     plan.refresh_from_db()
 
+    # No impact at all: walking (brisk-walking level) leaves the plan.
     response = _adjust(world.clinician, plan, [{"field": "max_impact", "value": "none"}])
 
     assert response.status_code == 200, response.content
     plan.refresh_from_db()
-    assert "farmer-carry" not in {item.slug for item in engine_plan(plan).items}
+    assert "flat-walking" not in {item.slug for item in engine_plan(plan).items}
     override = LimitOverride.objects.get()
-    assert (override.reason, override.created_by) == ("Strong grip, supervised", world.physio)
+    assert (override.reason, override.created_by) == ("Supervised with telemetry", world.physio)
 
 
 def test_dropping_an_exercise_keeps_the_sessions_the_patient_logged_for_it(world):
     plan = _active(world)
-    carry = _item(plan, "farmer-carry")
+    carry = _item(plan, "flat-walking")
     logged = client_for(world.patient_user).post(
         "/api/v1/checkins/",
         {"date": "2026-11-02", "items": [{"plan_item": carry.pk, "done": True}], "pain_during": 2, "pain_after": 2},
