@@ -20,6 +20,7 @@ from planner.vocabulary import (
     MOVEMENT_TAGS,
     SEXES,
 )
+from rehab import text_limits
 from rehab.services.plans import MAX_PLAN_WEEKS
 
 SIDE_WORDS = {"left": "left", "right": "right"}
@@ -155,6 +156,7 @@ class PatientForm(forms.Form):
     sex = forms.ChoiceField(choices=[(s, words(s)) for s in SEXES], widget=forms.RadioSelect)
     diagnoses = forms.CharField(
         required=False,
+        max_length=text_limits.DIAGNOSES * (text_limits.DIAGNOSIS + 1),
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="One per line, in plain words, for example “Dermatomyositis with active myositis”.",
     )
@@ -181,12 +183,18 @@ class PatientForm(forms.Form):
     create_login = forms.BooleanField(
         required=False,
         initial=True,
-        label="Create the patient’s sign-in link now",
-        help_text="The patient opens the link on a phone and chooses a password. It is emailed if there is an email.",
+        label="Send the patient’s sign-in link now",
+        help_text="It goes to the patient’s email (or by text message to the phone) and nowhere else; the "
+        "patient opens it on a phone, gives their date of birth and chooses a password. Without either, hand "
+        "over a QR code in person from the patient’s page.",
     )
 
-    def __init__(self, *args, candidates, **kwargs):
+    def __init__(self, *args, candidates, clinical: bool = True, **kwargs):
         super().__init__(*args, **kwargs)
+        if not clinical:
+            # A clinic admin records identity and contact only, and sends no sign-in link.
+            del self.fields["diagnoses"]
+            del self.fields["create_login"]
         self.fields["care_team"].queryset = candidates
         self.fields["care_team"].label_from_instance = lambda user: (
             f"{user.display_name} ({user.get_role_display().lower()})"
@@ -205,7 +213,12 @@ class PatientForm(forms.Form):
         return value
 
     def clean_diagnoses(self):
-        return [line.strip() for line in self.cleaned_data["diagnoses"].splitlines() if line.strip()]
+        lines = [line.strip() for line in self.cleaned_data["diagnoses"].splitlines() if line.strip()]
+        if len(lines) > text_limits.DIAGNOSES:
+            raise forms.ValidationError(f"At most {text_limits.DIAGNOSES} diagnoses.")
+        if any(len(line) > text_limits.DIAGNOSIS for line in lines):
+            raise forms.ValidationError(f"Each diagnosis at most {text_limits.DIAGNOSIS} characters.")
+        return lines
 
 
 class AssessmentForm(forms.Form):
@@ -281,6 +294,7 @@ class AssessmentForm(forms.Form):
     )
     notes = forms.CharField(
         required=False,
+        max_length=text_limits.ASSESSMENT_NOTES,
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text="Findings the plan cannot express, for example MRI results or what the patient wants to achieve.",
     )

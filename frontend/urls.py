@@ -9,7 +9,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("login/", auth_views.LoginView.as_view(template_name="frontend/login.html"), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("activate/<uidb64>/<token>/", views.activate, name="activate"),
+    path("activate/<str:token>/", views.activate, name="activate"),
     # Two-step sign-in for staff (rehab/mfa.py sends half-signed-in staff here).
     path("mfa/setup/", views_mfa.mfa_setup, name="mfa_setup"),
     path("mfa/verify/", views_mfa.mfa_verify, name="mfa_verify"),

@@ -6,15 +6,16 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from frontend.forms import ActivationForm
 from rehab import selectors
-from rehab.activation import user_from_activation
+from rehab.activation import open_link_for
 from rehab.models import Role
 from rehab.services import plans as plan_services
 from rehab.services.errors import InvalidInput, NotAllowed
-from rehab.services.people import patient_activate
+from rehab.services.people import ActivationLinkInvalid, activation_redeem
 
 # Where each role starts. The named pages live in views_staff.py and views_patient.py.
 HOME_BY_ROLE = {
@@ -36,24 +37,33 @@ def home(request):
         return render(request, "frontend/home.html", {"patients": selectors.patients_visible_to(request.user)})
 
 
+@never_cache
 @require_http_methods(["GET", "POST"])
-def activate(request, uidb64: str, token: str):
-    """The patient opens the link from their physiotherapist and chooses a password."""
-    user = user_from_activation(uidb64, token)
-    if user is None:
+def activate(request, token: str):
+    """The patient opens their sign-in link, gives their date of birth and chooses a password."""
+    link = open_link_for(token)
+    if link is None:
         return render(request, "frontend/activation_invalid.html", status=400)
     form = ActivationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            patient_activate(user=user, password=form.cleaned_data["password"])
+            user = activation_redeem(
+                token=token,
+                date_of_birth=form.cleaned_data["date_of_birth"],
+                password=form.cleaned_data["password"],
+            )
+        except ActivationLinkInvalid:
+            return render(request, "frontend/activation_invalid.html", status=400)
         except InvalidInput as error:
-            for message in error.errors.get("password", []):
-                form.add_error("password", message)
+            for name, texts in error.errors.items():
+                for message in texts:
+                    form.add_error(name if name in form.fields else None, message)
         else:
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-            messages.success(request, "Your password is set. You are signed in.")
+            messages.success(request, f"Your password is set and you are signed in. Your username is {user.username}.")
             return redirect("frontend:home")
-    return render(request, "frontend/activate.html", {"form": form, "username": user.username})
+    status = 400 if form.is_bound and form.errors else 200
+    return render(request, "frontend/activate.html", {"form": form, "username": link.user.username}, status=status)
 
 
 @login_required

@@ -17,12 +17,15 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.cache import patch_cache_control
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
 from frontend import forms_staff as staff_forms
+from frontend.qr import qr_svg
 from planner.limits import ADJUSTABLE_FIELDS, get_field
 from rehab import selectors
+from rehab.activation import activation_url
 from rehab.models import AlertKind, CheckIn, Patient, Plan, PlanStatus, ProgressionDecision, Role
 from rehab.progress import open_alerts_and_overrides, plan_progress_series
 from rehab.services import alerts as alert_services
@@ -31,6 +34,7 @@ from rehab.services import checkins as checkin_services
 from rehab.services import people as people_services
 from rehab.services import plans as plan_services
 from rehab.services.errors import Conflict, InvalidInput, NotAllowed
+from rehab.sms import sms_enabled
 
 CARE = (Role.PHYSIOTHERAPIST, Role.CLINICIAN)
 RUNNING = (PlanStatus.ACTIVE, PlanStatus.PAUSED)
@@ -257,11 +261,12 @@ def patient_new(request):
     form = staff_forms.PatientForm(
         request.POST or None,
         candidates=candidates,
+        clinical=request.user.role != Role.CLINIC_ADMIN,
         initial={"time_zone": request.user.clinic.time_zone, "create_login": True},
     )
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
-        care_team, create_login = list(data.pop("care_team")), data.pop("create_login")
+        care_team, create_login = list(data.pop("care_team")), data.pop("create_login", False)
         try:
             patient = people_services.patient_create(actor=request.user, care_team=care_team, **data)
         except InvalidInput as error:
@@ -269,8 +274,7 @@ def patient_new(request):
         else:
             messages.success(request, f"{patient.full_name} is registered.")
             if create_login:
-                link = people_services.patient_activation_issue(actor=request.user, patient=patient)
-                return _activation_page(request, patient, link)
+                _send_sign_in_link(request, patient)
             return redirect(_patient_home(request.user, patient))
     return render(
         request, "frontend/staff/patient_form.html", {"form": form, "nav": _nav(request.user)}, status=_status(form)
@@ -287,22 +291,54 @@ def _patient_home(user, patient) -> str:
     return reverse("frontend:caseload")
 
 
-def _activation_page(request, patient, link):
-    return render(request, "frontend/staff/activation_issued.html", {"patient": patient, "link": link})
+def _send_sign_in_link(request, patient, channel: str | None = None) -> bool:
+    """Send the sign-in link to the patient's own email or phone; say where it went, never what it is."""
+    try:
+        link = people_services.patient_activation_issue(actor=request.user, patient=patient, channel=channel)
+    except (InvalidInput, NotAllowed) as error:
+        texts = (
+            [t for texts in error.errors.values() for t in texts] if isinstance(error, InvalidInput) else [str(error)]
+        )
+        messages.error(request, "No sign-in link was sent: " + " ".join(texts))
+        return False
+    how = "by email to" if link.channel == "email" else "by text message to"
+    messages.success(
+        request,
+        f"The sign-in link is on its way {how} {link.destination}. Only the patient receives it; it works once, "
+        f"until {timezone.localtime(link.expires_at, zone_of(patient)):%-d %b %H:%M}, after they give their "
+        "date of birth.",
+    )
+    return True
 
 
 @staff_page(*CARE)
 @require_POST
 def patient_activation(request, patient_id: int):
-    """Issue the one-time sign-in link: shown here to read out or copy, emailed when there is an email."""
+    """Send the one-time sign-in link to the patient's email or phone, or show it once as a QR code.
+
+    The QR code is for a physiotherapist on the care team handing it over in person: shown on this
+    response only (no-store), recorded in the audit trail, and replaced by any later link.
+    """
     patient = selectors.patient_get(request.user, patient_id, clinical=True)
-    try:
-        link = people_services.patient_activation_issue(actor=request.user, patient=patient)
-    except InvalidInput as error:
-        for texts in error.errors.values():
-            messages.error(request, " ".join(texts))
+    channel = request.POST.get("channel") or None
+    if channel != "handover":
+        _send_sign_in_link(request, patient, channel)
         return redirect("frontend:patient", patient.pk)
-    return _activation_page(request, patient, link)
+    try:
+        link, token = people_services.patient_activation_hand_over(actor=request.user, patient=patient)
+    except (InvalidInput, NotAllowed) as error:
+        texts = (
+            [t for texts in error.errors.values() for t in texts] if isinstance(error, InvalidInput) else [str(error)]
+        )
+        messages.error(request, " ".join(texts))
+        return redirect("frontend:patient", patient.pk)
+    response = render(
+        request,
+        "frontend/staff/activation_handover.html",
+        {"patient": patient, "link": link, "qr": qr_svg(activation_url(token)), "zone": zone_of(patient)},
+    )
+    patch_cache_control(response, no_store=True, no_cache=True, must_revalidate=True, private=True)
+    return response
 
 
 ASSESSMENT_FIELDS = list(staff_forms.AssessmentForm.base_fields)
@@ -396,6 +432,8 @@ def _render_patient(request, patient, *, bound: dict | None = None):
         "progress": plan_progress_series(followed) if followed else None,
         "followed_overrides": open_alerts_and_overrides(followed)["overrides"] if followed else [],
         "is_clinician": user.role == Role.CLINICIAN,
+        "sign_in_link": patient.activation_links.first(),
+        "sms_enabled": sms_enabled(),
         "nav": _nav(user),
     }
     status = 400 if bound else 200

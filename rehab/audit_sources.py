@@ -34,4 +34,32 @@ def extra_audit_entries(patient) -> list[dict]:
                     "changes": [],
                 }
             )
+    entries.extend(_activation_entries(patient))
+    return entries
+
+
+def _activation_entries(patient) -> list[dict]:
+    """Each sign-in link: who issued it and where it went (never the link), and how it ended."""
+    from rehab.models import ActivationChannel, ActivationLink
+
+    entries = []
+    for link in ActivationLink.objects.filter(patient=patient).select_related("issued_by"):
+        by = link.issued_by.display_name if link.issued_by else None
+        if link.channel == ActivationChannel.HANDOVER:
+            what = f"QR code shown once to {by or 'a physiotherapist'} for hand-over in person"
+        else:
+            how = "email" if link.channel == ActivationChannel.EMAIL else "text message"
+            what = f"Sent by {how} to {link.destination}"
+        entry = {"object": "sign-in link", "object_id": link.pk, "changes": []}
+        entries.append({**entry, "at": link.issued_at, "action": "issued", "by": by, "reason": what})
+        if link.ended_at:
+            entries.append(
+                {
+                    **entry,
+                    "at": link.ended_at,
+                    "action": link.end_reason,
+                    "by": None,
+                    "reason": link.get_end_reason_display(),
+                }
+            )
     return entries

@@ -179,9 +179,8 @@ LOGIN_URL = "frontend:login"
 LOGIN_REDIRECT_URL = "frontend:home"
 LOGOUT_REDIRECT_URL = "frontend:login"
 
-# How long a patient's activation link stays valid (seconds); default three days.
+# How long a patient's sign-in (activation) link stays valid (seconds); default three days.
 ACTIVATION_LINK_MAX_AGE = env_int("ACTIVATION_LINK_MAX_AGE", 3 * 24 * 3600)
-# Activation links are built on the password-reset token generator, which reads this.
 PASSWORD_RESET_TIMEOUT = ACTIVATION_LINK_MAX_AGE
 
 LANGUAGE_CODE = "en"
@@ -214,6 +213,11 @@ EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
 EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "rehab-planner@localhost")
+
+# --- Text messages (sign-in links to a patient's phone; rehab/sms.py) ----------------------
+# A dotted path to a class with send(message); empty switches text messages off (the production
+# default: there is no SMS provider in the project, a deployment plugs its own in).
+SMS_BACKEND = env_str("SMS_BACKEND", "rehab.sms.ConsoleBackend" if DEBUG else "")
 
 # --- Cache (throttling, lock-out counters) ---------------------------------------------
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

@@ -18,6 +18,12 @@ def email_activation_link(user_id: int) -> bool:
 
 
 @shared_task(**RETRY)
+def send_activation_link(link_id: int) -> bool:
+    """Email or text a patient their sign-in link; claimed on its row first, so it goes once."""
+    return notifications.activation_link_send(link_id=link_id)
+
+
+@shared_task(**RETRY)
 def checkin_follow_up(checkin_id: int) -> int:
     """Red flag or red pain: pause the plan and alert the care team."""
     return len(alerts.checkin_follow_up(checkin_id=checkin_id))

@@ -10,7 +10,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
 from planner.vocabulary import LAB_MEASURE_CODES, MEASURE_CODES, MEASURES, PAIN_SITE_CODES, RED_FLAG_CODES
-from rehab import selectors
+from rehab import selectors, text_limits
 from rehab.api.fields import VocabularyListField
 from rehab.api.permissions import StaffWritesOnly
 from rehab.models import Alert, CheckIn, CheckInItem, CheckInKind, Measurement, PlanItem, Role
@@ -104,6 +104,7 @@ class CheckInSerializer(serializers.ModelSerializer):
             "advice",
         ]
         read_only_fields = ["id", "patient", "plan_week", "on_behalf", "created_at"]
+        extra_kwargs = {"notes": {"max_length": text_limits.NOTE}}
         # Uniqueness (one session per plan and day, idempotency keys) is the service's job:
         # DRF's generated validators would make `plan` required and race anyway.
         validators = []
@@ -195,6 +196,7 @@ class MeasurementSerializer(serializers.ModelSerializer):
         model = Measurement
         fields = ["id", "kind", "value", "unit", "upper_limit_normal", "measured_on", "notes", "created_at"]
         read_only_fields = ["id", "created_at"]
+        extra_kwargs = {"notes": {"max_length": text_limits.REASON}}
 
     def get_unit(self, measurement) -> str:
         return MEASURE_UNITS.get(measurement.kind, "")
@@ -254,7 +256,7 @@ class AlertSerializer(serializers.ModelSerializer):
 
 
 class AcknowledgeSerializer(serializers.Serializer):
-    note = serializers.CharField(max_length=2000)
+    note = serializers.CharField(max_length=text_limits.NOTE)
 
 
 class AlertViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):

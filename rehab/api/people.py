@@ -1,7 +1,9 @@
 """Patients, their assessments, activation links and audit trail."""
 
 from django.db import transaction
-from drf_spectacular.utils import extend_schema
+from django.db.models import Prefetch
+from django.utils import timezone
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.generics import ListCreateAPIView
@@ -11,12 +13,14 @@ from rest_framework.response import Response
 from rehab import selectors
 from rehab.api.permissions import StaffWritesOnly
 from rehab.api.serializers import (
-    ActivationLinkSerializer,
+    ActivationIssuedSerializer,
+    ActivationRequestSerializer,
     AssessmentCreatedSerializer,
     AssessmentSerializer,
     AuditEntrySerializer,
     PatientSerializer,
 )
+from rehab.models import ActivationLink
 from rehab.services import assessments as assessment_services
 from rehab.services import people as people_services
 
@@ -33,7 +37,14 @@ class PatientViewSet(
     http_method_names = ["get", "post", "patch", "head", "options"]
 
     def get_queryset(self):
-        return selectors.patients_visible_to(self.request.user).prefetch_related("care_team")
+        open_links = ActivationLink.objects.filter(ended_at__isnull=True, expires_at__gt=timezone.now())
+        return (
+            selectors.patients_visible_to(self.request.user)
+            .select_related("user")
+            .prefetch_related(
+                "care_team", Prefetch("activation_links", queryset=open_links, to_attr="open_activation_links")
+            )
+        )
 
     def perform_create(self, serializer):
         data = dict(serializer.validated_data)
@@ -47,13 +58,28 @@ class PatientViewSet(
             actor=self.request.user, patient=serializer.instance, reason=reason, **data
         )
 
-    @extend_schema(request=None, responses={201: ActivationLinkSerializer})
+    @extend_schema(
+        request=ActivationRequestSerializer,
+        responses={
+            201: ActivationIssuedSerializer,
+            400: OpenApiResponse(description="No email or phone on file for the channel, or a password is set."),
+            403: OpenApiResponse(description="Not on the patient's care team (a clinic admin never is)."),
+        },
+    )
     @action(detail=True, methods=["post"])
     def activation(self, request, pk=None):
-        """Issue a one-time link the patient opens on a phone to choose a password."""
+        """Send the patient a one-time sign-in link, to their own email or phone on file only.
+
+        The answer says where it went, never the link: nobody but the patient receives it. A new link
+        ends every earlier one. For in-person hand-over, a physiotherapist on the care team shows a QR
+        code once from the patient's page."""
         patient = self.get_object()
-        link = people_services.patient_activation_issue(actor=request.user, patient=patient)
-        return Response(ActivationLinkSerializer(link).data, status=status.HTTP_201_CREATED)
+        data = ActivationRequestSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        link = people_services.patient_activation_issue(
+            actor=request.user, patient=patient, channel=data.validated_data.get("channel")
+        )
+        return Response(ActivationIssuedSerializer(link).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(responses={200: AuditEntrySerializer(many=True)})
     @action(detail=True, methods=["get"])

@@ -4,7 +4,7 @@ import zoneinfo
 
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
-from rest_framework import serializers
+from rest_framework import exceptions, serializers
 
 from planner.vocabulary import (
     BODY_REGIONS,
@@ -14,8 +14,10 @@ from planner.vocabulary import (
     INFLAMMATION_ACTIVITY,
     SEXES,
 )
+from rehab import text_limits
 from rehab.api.fields import VocabularyListField
-from rehab.models import Assessment, Patient, User
+from rehab.models import ActivationChannel, Assessment, Patient, Role, User
+from rehab.services.people import CLINICAL_FIELDS
 
 
 class StaffSummarySerializer(serializers.ModelSerializer):
@@ -27,12 +29,27 @@ class StaffSummarySerializer(serializers.ModelSerializer):
 
 
 class PatientSerializer(serializers.ModelSerializer):
+    """A patient record. Its fields depend on who asks: a clinic admin neither sees nor sends the
+    clinical ones (CLINICAL_FIELDS, e.g. diagnoses); the care team and the patient see them."""
+
     sex = serializers.ChoiceField(choices=SEXES)
-    diagnoses = serializers.ListField(child=serializers.CharField(max_length=200), allow_empty=True, required=False)
+    diagnoses = serializers.ListField(
+        child=serializers.CharField(max_length=text_limits.DIAGNOSIS),
+        allow_empty=True,
+        required=False,
+        max_length=text_limits.DIAGNOSES,
+        help_text="Clinical: absent for a clinic admin, who may not send it either (403).",
+    )
     care_team = serializers.PrimaryKeyRelatedField(many=True, queryset=User.objects.all(), required=False)
     care_team_members = StaffSummarySerializer(source="care_team", many=True, read_only=True)
     has_login = serializers.SerializerMethodField()
-    reason = serializers.CharField(write_only=True, required=False, allow_blank=True, max_length=500)
+    activation_status = serializers.SerializerMethodField(
+        help_text="none: no sign-in link is open; pending: a link is on its way or waiting to be used; "
+        "active: the patient has chosen a password."
+    )
+    reason = serializers.CharField(
+        write_only=True, required=False, allow_blank=True, max_length=text_limits.RECORD_REASON
+    )
 
     class Meta:
         model = Patient
@@ -50,6 +67,7 @@ class PatientSerializer(serializers.ModelSerializer):
             "care_team",
             "care_team_members",
             "has_login",
+            "activation_status",
             "created_at",
             "reason",
         ]
@@ -63,9 +81,35 @@ class PatientSerializer(serializers.ModelSerializer):
             from rehab.selectors import care_team_candidates
 
             self.fields["care_team"].child_relation.queryset = care_team_candidates(request.user)
+            if request.user.role == Role.CLINIC_ADMIN:
+                for name in CLINICAL_FIELDS:
+                    self.fields.pop(name, None)
+
+    def to_internal_value(self, data):
+        request = self.context.get("request")
+        if request is not None and request.user.role == Role.CLINIC_ADMIN and hasattr(data, "keys"):
+            sent = sorted(set(data.keys()) & set(CLINICAL_FIELDS))
+            if sent:
+                raise exceptions.PermissionDenied(
+                    f"A clinic admin cannot record or change clinical fields ({', '.join(sent)})."
+                )
+        return super().to_internal_value(data)
 
     def get_has_login(self, patient) -> bool:
         return patient.user_id is not None
+
+    @extend_schema_field(serializers.ChoiceField(choices=["none", "pending", "active"]))
+    def get_activation_status(self, patient) -> str:
+        user = patient.user
+        if user is None:
+            return "none"
+        if user.has_usable_password():
+            return "active"
+        links = getattr(patient, "open_activation_links", None)
+        if links is None:  # not prefetched (a single record just written)
+            now = timezone.now()
+            return "pending" if any(link.is_open(now) for link in patient.activation_links.all()) else "none"
+        return "pending" if links else "none"
 
     def validate_date_of_birth(self, value):
         today = timezone.localdate()
@@ -118,6 +162,7 @@ class AssessmentSerializer(serializers.ModelSerializer):
             "created_at",
         ]
         read_only_fields = ["id", "assessed_by", "created_at"]
+        extra_kwargs = {"notes": {"max_length": text_limits.ASSESSMENT_NOTES}}
 
     def validate_assessed_on(self, value):
         if value > timezone.localdate():
@@ -182,10 +227,23 @@ class AssessmentCreatedSerializer(AssessmentSerializer):
         return outcome.as_dict() if outcome is not None else None
 
 
-class ActivationLinkSerializer(serializers.Serializer):
-    username = serializers.CharField(read_only=True)
-    activation_url = serializers.URLField(read_only=True)
-    emailed_to = serializers.EmailField(read_only=True, allow_null=True)
+class ActivationRequestSerializer(serializers.Serializer):
+    channel = serializers.ChoiceField(
+        choices=[ActivationChannel.EMAIL, ActivationChannel.SMS],
+        required=False,
+        help_text="Where the link goes: the patient's email or phone on file. Default: email if there is "
+        "one, else a text message. A QR code for hand-over is shown only on the patient's page.",
+    )
+
+
+class ActivationIssuedSerializer(serializers.Serializer):
+    """Where the sign-in link went. The link itself is never in an answer: only the patient gets it."""
+
+    username = serializers.CharField(source="user.username", help_text="The patient's username.")
+    channel = serializers.ChoiceField(choices=ActivationChannel.choices)
+    sent_to = serializers.CharField(source="destination", help_text="The email address or phone on file.")
+    issued_at = serializers.DateTimeField()
+    expires_at = serializers.DateTimeField()
 
 
 class AuditEntrySerializer(serializers.Serializer):

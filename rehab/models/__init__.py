@@ -1,5 +1,6 @@
 """The core models, one module per concept."""
 
+from rehab.models.activation import ActivationChannel, ActivationEnd, ActivationLink
 from rehab.models.assessments import Assessment
 from rehab.models.checkins import CheckIn, CheckInItem, CheckInKind, Measurement
 from rehab.models.decisions import Alert, AlertKind, ProgressionDecision
@@ -9,6 +10,9 @@ from rehab.models.people import Clinic, Patient, Role, User
 from rehab.models.plans import Clearance, LimitOverride, Plan, PlanItem, PlanStatus
 
 __all__ = [
+    "ActivationChannel",
+    "ActivationEnd",
+    "ActivationLink",
     "Alert",
     "AlertKind",
     "Assessment",

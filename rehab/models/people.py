@@ -74,6 +74,11 @@ class Patient(models.Model):
     diagnoses = models.JSONField(default=list, blank=True, help_text="Diagnoses in plain words, one per entry.")
     phone = models.CharField(max_length=40, blank=True)
     email = models.EmailField(blank=True)
+    # Who typed the contact details a sign-in link may go to: a link is sent only to contact details a
+    # member of the care team entered, so nobody else (a clinic admin) can divert it to an address of
+    # their own. Null for records from before this was kept.
+    phone_entered_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    email_entered_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     time_zone = models.CharField(max_length=64, default="UTC", help_text="Dates are shown in this zone.")
     reminders_opt_out = models.BooleanField(default=False)
     last_reminded_on = models.DateField(null=True, blank=True, help_text="Claims the day's reminder: one a day.")

@@ -3,27 +3,54 @@
 from django.core.mail import send_mail
 
 from rehab.activation import activation_url
-from rehab.models import Role, User
+from rehab.models import Role
 
 
-def activation_link_send(*, user_id: int) -> bool:
-    """Email a fresh activation link to a patient who has not yet chosen a password.
+def activation_link_send(*, link_id: int | None = None, user_id: int | None = None) -> bool:
+    """Send a sign-in link to the patient's own email or phone on file, once.
 
-    Idempotent in effect: once the password is set nothing is sent, and a repeated email
-    carries a link that is as valid as the first.
+    `user_id` is what the outbox carried before links became rows: such a link no longer works
+    (its format changed), so nothing is sent and the care team sends a new one.
+
+    The link is minted here, at sending, and claimed on its row first: a task delivered twice sends
+    once, and a link replaced or ended before sending is never sent. If sending fails the claim is
+    released (the secret forgotten), so the retry sends a fresh link.
     """
-    user = User.objects.filter(pk=user_id, role=Role.PATIENT, is_active=True).select_related("clinic").first()
-    if user is None or not user.email or user.has_usable_password():
+    from rehab.models import ActivationChannel, ActivationLink
+    from rehab.services.people import activation_link_claim, activation_link_release
+    from rehab.sms import send_sms
+
+    if link_id is None:
         return False
-    clinic = user.clinic.name if user.clinic else "your clinic"
-    body = (
-        f"Hello {user.first_name},\n\n"
-        f"{clinic} has set up your exercise plan. Open this link on your phone to choose a password:\n\n"
-        f"{activation_url(user)}\n\n"
-        f"Your username is {user.username}. The link works once and expires in a few days.\n"
-        "If you did not expect this message, you can ignore it."
-    )
-    send_mail("Your exercise plan: choose your password", body, None, [user.email])
+    link = ActivationLink.objects.select_related("user", "patient__clinic").filter(pk=link_id).first()
+    if link is None or link.channel == ActivationChannel.HANDOVER or not link.destination:
+        return False
+    if link.user.role != Role.PATIENT or not link.user.is_active or link.user.has_usable_password():
+        return False
+    token = activation_link_claim(link_id=link.pk)
+    if token is None:
+        return False
+    clinic = link.patient.clinic.name
+    url = activation_url(token)
+    try:
+        if link.channel == ActivationChannel.SMS:
+            send_sms(
+                to=link.destination,
+                body=f"{clinic}: open {url} to choose your exercise-plan password. Username: {link.user.username}",
+            )
+        else:
+            body = (
+                f"Hello {link.patient.first_name},\n\n"
+                f"{clinic} has set up your exercise plan. Open this link on your phone to choose a password "
+                "(you will be asked for your date of birth):\n\n"
+                f"{url}\n\n"
+                f"Your username is {link.user.username}. The link works once and expires in a few days.\n"
+                "If you did not expect this message, you can ignore it."
+            )
+            send_mail("Your exercise plan: choose your password", body, None, [link.destination])
+    except Exception:
+        activation_link_release(link_id=link.pk)
+        raise
     return True
 
 

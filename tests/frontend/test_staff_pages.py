@@ -197,28 +197,33 @@ def test_the_dashboard_flags_rising_pain_and_low_adherence(world, client, plan):
 # ---------------------------------------------------------------------------------------------
 
 
-def test_a_physiotherapist_registers_a_patient_and_gets_the_activation_link(world, client, mailoutbox):
-    response = signed_in(client, world.physio).post(
-        "/patients/new/",
-        {
-            "first_name": "Mary",
-            "last_name": "Stone",
-            "date_of_birth": "1968-05-01",
-            "sex": "female",
-            "diagnoses": "Dermatomyositis\nOsteoporosis",
-            "email": "mary@example.org",
-            "time_zone": "Europe/London",
-            "care_team": [world.clinician.pk],
-            "create_login": "on",
-        },
-    )
-    assert response.status_code == 200
+def test_a_physiotherapist_registers_a_patient_and_the_sign_in_link_goes_to_the_patient_only(
+    world, client, mailoutbox, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = signed_in(client, world.physio).post(
+            "/patients/new/",
+            {
+                "first_name": "Mary",
+                "last_name": "Stone",
+                "date_of_birth": "1968-05-01",
+                "sex": "female",
+                "diagnoses": "Dermatomyositis\nOsteoporosis",
+                "email": "mary@example.org",
+                "time_zone": "Europe/London",
+                "care_team": [world.clinician.pk],
+                "create_login": "on",
+            },
+        )
     patient = Patient.objects.get(last_name="Stone")
+    assert response["Location"] == f"/patients/{patient.pk}/"
     assert set(patient.care_team.all()) == {world.physio, world.clinician}
     assert patient.diagnoses == ["Dermatomyositis", "Osteoporosis"]
-    page = html_of(response)
-    assert "/activate/" in page
-    assert "emailed to <strong>mary@example.org</strong>" in page
+    page = html_of(client.get(response["Location"]))
+    assert "/activate/" not in page
+    assert "on its way by email to mary@example.org" in page
+    assert [m.to for m in mailoutbox] == [["mary@example.org"]]
+    assert "/activate/" in mailoutbox[0].body
 
 
 def test_a_refused_patient_form_keeps_what_was_typed(world, client):
@@ -610,12 +615,15 @@ def test_the_audit_trail_lists_changes_in_the_patients_time_zone(world, client, 
     assert "23:00" in page
 
 
-def test_issuing_a_sign_in_link_from_the_patient_page(world, client):
+def test_a_patient_without_email_or_phone_gets_the_sign_in_link_by_qr_hand_over(world, client):
     patient = builders.make_patient(world.clinic, care_team=[world.physio], last_name="Nolog")
-    response = signed_in(client, world.physio).post(f"/patients/{patient.pk}/activation/")
+    page = html_of(signed_in(client, world.physio).get(f"/patients/{patient.pk}/"))
+    assert "Show a QR code to hand over now" in page
+    assert "Email the sign-in link" not in page
+    response = client.post(f"/patients/{patient.pk}/activation/", {"channel": "handover"})
     assert response.status_code == 200
-    assert "/activate/" in html_of(response)
-    assert "has no email address" in html_of(response)
+    assert "<svg" in html_of(response)
+    assert "no-store" in response["Cache-Control"]
 
 
 def test_the_physiotherapist_patient_page_lists_plans_and_assessments(world, client, plan):
