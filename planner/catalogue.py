@@ -242,5 +242,88 @@ def exercise_violations(spec: ExerciseSpec, limits: LoadLimits, profile: Profile
 def allowed_exercises(
     catalogue: Iterable[ExerciseSpec], limits: LoadLimits, profile: Profile | None = None
 ) -> tuple[ExerciseSpec, ...]:
-    """The exercises of `catalogue` that break no limit (and suit the profile, when given)."""
+    """The exercises of `catalogue` that break no limit (and suit the profile, when given).
+
+    For a catalogue given as a tuple (the shipped library is one) the answer is kept per filter key
+    (see CatalogueIndex.allowed): many patients share the same few limits that decide the filter.
+    """
+    if type(catalogue) is tuple:
+        return catalogue_index(catalogue).allowed(limits, profile)
+    return _filter(catalogue, limits, profile)
+
+
+def _filter(catalogue: Iterable[ExerciseSpec], limits: LoadLimits, profile: Profile | None) -> tuple[ExerciseSpec, ...]:
     return tuple(spec for spec in catalogue if not exercise_violations(spec, limits, profile))
+
+
+def filter_key(limits: LoadLimits, profile: Profile | None) -> tuple:
+    """Everything exercise_violations reads from the limits and the profile (besides the region map)."""
+    key = (limits.max_impact, limits.excluded_tags, limits.avoid_regions, limits.no_loading_regions)
+    if profile is None:
+        return (*key, None)
+    return (
+        *key,
+        (profile.padded_pressure_regions, profile.available_equipment, profile.unavailable_positions),
+    )
+
+
+class CatalogueIndex:
+    """What the engine looks up in one catalogue again and again, computed once per catalogue.
+
+    by_slug: slug -> exercise. allowed(limits, profile): the allowed exercises, kept per filter_key
+    (and per region map, so that a different anatomy map is never answered from the old one).
+    memo: room for other pure answers that depend only on the catalogue and a hashable key (the
+    prescription keeps its target-covering choices here). Each store is bounded.
+    """
+
+    MAX_ENTRIES = 4096
+
+    def __init__(self, catalogue: tuple[ExerciseSpec, ...]):
+        self.catalogue = catalogue
+        self.by_slug = {spec.slug: spec for spec in catalogue}
+        self._allowed: dict[tuple, tuple[object, tuple[ExerciseSpec, ...]]] = {}
+        self._key_of: dict[int, tuple[tuple[ExerciseSpec, ...], tuple]] = {}
+        self.memo: dict = {}
+
+    def allowed(self, limits: LoadLimits, profile: Profile | None) -> tuple[ExerciseSpec, ...]:
+        anatomy = default_region_map()
+        key = filter_key(limits, profile)
+        found = self._allowed.get(key)
+        if found is not None and found[0] is anatomy:
+            return found[1]
+        result = _filter(self.catalogue, limits, profile)
+        if len(self._allowed) >= self.MAX_ENTRIES:
+            self._allowed.clear()
+            self._key_of.clear()
+        self._allowed[key] = (anatomy, result)
+        self._key_of[id(result)] = (result, (id(anatomy), key))
+        return result
+
+    def key_of(self, allowed) -> tuple | None:
+        """The key an allowed tuple from this index was made for, or None (not one of ours)."""
+        found = self._key_of.get(id(allowed))
+        return found[1] if found is not None and found[0] is allowed else None
+
+    def remember(self, key, compute):
+        """compute() once per key (compute must be a pure function of the key and the catalogue)."""
+        try:
+            return self.memo[key]
+        except KeyError:
+            pass
+        if len(self.memo) >= self.MAX_ENTRIES:
+            self.memo.clear()
+        value = self.memo[key] = compute()
+        return value
+
+
+_INDEXES: dict[int, CatalogueIndex] = {}
+
+
+def catalogue_index(catalogue: tuple[ExerciseSpec, ...]) -> CatalogueIndex:
+    """The index of `catalogue` (by identity: the index holds the tuple, so its id is never reused)."""
+    index = _INDEXES.get(id(catalogue))
+    if index is None or index.catalogue is not catalogue:
+        if len(_INDEXES) >= 8:
+            _INDEXES.pop(next(iter(_INDEXES)))
+        index = _INDEXES[id(catalogue)] = CatalogueIndex(catalogue)
+    return index

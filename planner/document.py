@@ -1085,10 +1085,13 @@ def pain_chart(
     )
 
 
-def _diary_weeks(plan: Plan, start_date: date, generated_on: date) -> tuple[DiaryWeek, ...]:
-    """Blank log pages from the current plan week (or week 1) to the end of the plan."""
+def _diary_weeks(plan: Plan, start_date: date, generated_on: date, printed: Sequence[int]) -> tuple[DiaryWeek, ...]:
+    """Blank log pages for the weeks the booklet prints (this week and next), not every later week: the
+    booklet is sent again after each weekly decision, and a year-long plan would otherwise print 52."""
     result = []
     for week in plan.weeks:
+        if week.number not in printed:
+            continue
         first = _week_first_day(start_date, week.number)
         if first + timedelta(days=6) < generated_on:
             continue  # a week that is already over
@@ -1139,6 +1142,7 @@ def plan_document(
     now = current_week(plan, start_date, generated_on)
     catalogue = tuple(exercises_by_slug.values())
     this_week = plan_week_sessions(plan, start_date, now, catalogue) if plan.weeks else None
+    weeks = _week_schedules(plan, start_date, names, now, catalogue)
     return PlanDocument(
         title=f"Exercise plan for {patient.name}",
         author=contact.physio_name or contact.clinic_name,
@@ -1150,12 +1154,12 @@ def plan_document(
         safety=safety_section(plan, rulebook),
         red_flags=tuple(RedFlagLine(label, advice) for _, label, advice in RED_FLAGS),
         call_lines=_call_lines(contact),
-        weeks=_week_schedules(plan, start_date, names, now, catalogue),
+        weeks=weeks,
         exercises=tuple(_exercise_page(item, plan, this_week, exercises_by_slug) for item in plan.items),
         pain_guide=pain_guide(progression_config),
         pain_chart=pain_chart(pain_entries, progression_config),
         diary_columns=DIARY_COLUMNS,
-        diary_weeks=_diary_weeks(plan, start_date, generated_on),
+        diary_weeks=_diary_weeks(plan, start_date, generated_on, [week.number for week in weeks]),
         notice=plan.safety_notice or SAFETY_NOTICE,
         plan_weeks=len(plan.weeks),
         current_week=now,

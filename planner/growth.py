@@ -177,28 +177,50 @@ def weekly_volume(dose: Dose, rules: GrowthRules | None = None) -> Fraction:
     time: minutes, sets x repetitions, or holds x seconds. intensity: %HRR or %1RM / 100; a band or
     tempo level adds its growth per level (rule data); other doses have no intensity factor.
     """
-    rules = rules or default_growth_rules()
-    if dose.dose_kind == "minutes":
-        volume = Fraction(dose.frequency_per_week) * Fraction(str(dose.minutes))
-    elif dose.dose_kind == "sets_reps":
-        volume = Fraction(dose.frequency_per_week * dose.sets * dose.reps)
-    else:
-        volume = Fraction(dose.frequency_per_week * dose.sets * dose.hold_seconds)
     unit = governing_unit(dose)
+    high = dose.intensity_in(unit).high if unit is not None else None
+    key = (dose.dose_kind, dose.frequency_per_week, dose.minutes, dose.sets, dose.reps, dose.hold_seconds, unit, high)
+    if rules is None or rules is default_growth_rules():
+        return _default_volume(key)
+    return _volume(key, rules)
+
+
+def _volume(key: tuple, rules: GrowthRules) -> Fraction:
+    dose_kind, frequency, minutes, sets, reps, hold_seconds, unit, high = key
+    if dose_kind == "minutes":
+        volume = Fraction(frequency) * exact(minutes)
+    elif dose_kind == "sets_reps":
+        volume = Fraction(frequency * sets * reps)
+    else:
+        volume = Fraction(frequency * sets * hold_seconds)
     if unit in ("pct_hrr", "pct_1rm"):
-        volume *= Fraction(dose.intensity_in(unit).high, 100)
+        volume *= Fraction(high, 100)
     elif unit in rules.ladders:
         ladder = rules.ladders[unit]
-        volume *= 1 + Fraction(ladder.growth_per_level_pct * (dose.intensity_in(unit).high - 1), 100)
+        volume *= 1 + Fraction(ladder.growth_per_level_pct * (high - 1), 100)
     return volume
+
+
+# The schedule and the weekly sweep ask for the volume of the same few doses again and again: cache the
+# exact value by the numbers it depends on (the default rule data never changes within a process).
+@lru_cache(maxsize=65536)
+def _default_volume(key: tuple) -> Fraction:
+    return _volume(key, default_growth_rules())
+
+
+@lru_cache(maxsize=4096)
+def exact(value) -> Fraction:
+    """The exact value of a dose number as written (7.5 -> 15/2): Fraction(str(value)), cached."""
+    return Fraction(str(value))
 
 
 def is_capped(component: str, rules: GrowthRules | None = None) -> bool:
     return component in (rules or default_growth_rules()).capped_components
 
 
+@lru_cache(maxsize=1024)
 def _factor(cap_pct: float, weeks: int) -> Fraction:
-    return (1 + Fraction(str(cap_pct)) / 100) ** weeks
+    return (1 + exact(cap_pct) / 100) ** weeks
 
 
 def allowed_volume(history: Sequence[Dose], cap_pct: float, rules: GrowthRules | None = None) -> Fraction:
@@ -226,10 +248,20 @@ def fits(history: Sequence[Dose], grown: Dose, cap_pct: float, rules: GrowthRule
 def reps_before_next_set(sets: int, floor: int, cap_pct: float | None, rules: GrowthRules | None = None) -> int:
     """Repetitions a set must reach before one more set at `floor` repetitions adds no more than the window
     allows: (sets + 1) x floor <= sets x reps x (1 + cap) ** window, bounded by the endurance maximum."""
-    rules = rules or default_growth_rules()
+    if rules is None or rules is default_growth_rules():
+        return _default_reps_before_next_set(sets, floor, cap_pct)
+    return _reps_before_next_set(sets, floor, cap_pct, rules)
+
+
+def _reps_before_next_set(sets: int, floor: int, cap_pct: float | None, rules: GrowthRules) -> int:
     factor = _factor(cap_pct, rules.window_weeks) if cap_pct is not None else Fraction(1)
     needed = math.ceil(Fraction((sets + 1) * floor) / (sets * factor))
     return min(needed, rules.max_reps_before_set)
+
+
+@lru_cache(maxsize=4096)
+def _default_reps_before_next_set(sets: int, floor: int, cap_pct: float | None) -> int:
+    return _reps_before_next_set(sets, floor, cap_pct, default_growth_rules())
 
 
 LADDER_NAMES = {"band_level": "Band", "tempo_level": "Tempo", "support_level": "Support"}

@@ -41,6 +41,7 @@ from planner.types import (
     ScheduledDose,
     ValueRationale,
     Violation,
+    evolve_dose,
     ordered_subset,
 )
 from planner.vocabulary import BODY_REGIONS, IMPACT_LEVELS, MOVEMENT_TAGS
@@ -573,10 +574,12 @@ def add_rationale(dose: Dose, field_name: str, rules: tuple[Rule, ...]) -> Dose:
         )
     else:
         entries = (*dose.rationale, ValueRationale(field_name, tuple(rules)))
-    return replace(dose, rationale=entries)
+    return evolve_dose(dose, rationale=entries)  # only the rationale changes: the dose stays valid
 
 
 def _clamp(dose: Dose, limits: LoadLimits) -> Dose:
+    # Every change here sets a value to a limit, which is positive (ADJUSTABLE_FIELDS bounds it from 1),
+    # so the dose is copied without re-validation (evolve_dose): this runs on every week of every item.
     ceilings = _intensity_ceilings(dose.component, limits)
     targets, clamped_paths = [], []
     for target in dose.intensity:
@@ -590,16 +593,16 @@ def _clamp(dose: Dose, limits: LoadLimits) -> Dose:
             clamped_paths.append(path)
         else:
             targets.append(target)
-    result = replace(dose, intensity=tuple(targets)) if clamped_paths else dose
+    result = evolve_dose(dose, intensity=tuple(targets)) if clamped_paths else dose
     for path in clamped_paths:
         result = add_rationale(result, "intensity", limits.rules_for(path))
     if _too_few_reps(dose, limits):
         result = add_rationale(
-            replace(result, reps=limits.resistance.min_reps), "time", limits.rules_for("resistance.min_reps")
+            evolve_dose(result, reps=limits.resistance.min_reps), "time", limits.rules_for("resistance.min_reps")
         )
     if _hold_too_long(dose, limits):
         result = add_rationale(
-            replace(result, hold_seconds=limits.flexibility.max_hold_seconds),
+            evolve_dose(result, hold_seconds=limits.flexibility.max_hold_seconds),
             "time",
             limits.rules_for("flexibility.max_hold_seconds"),
         )

@@ -26,7 +26,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import partial
 
-from planner.catalogue import allowed_exercises, padded_regions_pressed
+from planner.catalogue import allowed_exercises, catalogue_index, padded_regions_pressed
 from planner.dosing import progression_rule, start_dose, unique_rules
 from planner.muscles import SLOTS, SelectionBook, Target, default_selection_book, max_count, targets_for
 from planner.regions import default_region_map
@@ -245,14 +245,26 @@ def select_exercises(
     """Pick the component's exercises from the allowed ones (see the module docstring)."""
     book = rulebook or default_rulebook()
     selection = selection or default_selection_book()
-    by_slug = {spec.slug: spec for spec in catalogue}
-    pool = [spec for spec in allowed if spec.component == component and is_main_block(spec)]
+    index = catalogue_index(catalogue) if type(catalogue) is tuple else None
+    by_slug = index.by_slug if index is not None else {spec.slug: spec for spec in catalogue}
+    allowed_key = index.key_of(allowed) if index is not None else None
+
+    def pool():
+        return [spec for spec in allowed if spec.component == component and is_main_block(spec)]
+
     if component == "aerobic":
-        return select_aerobic(pool, by_slug, params, limits, book, selection)
+        return select_aerobic(pool(), by_slug, params, limits, book, selection)
     count, _ = params.selection(component, "count")
     targets = targets_for(profile, component, selection) if profile is not None else ()
     largest, largest_rules = max_count(component, count, selection)
-    return select_for_targets(pool, by_slug, targets, count, largest, largest_rules)
+    if allowed_key is None:
+        return select_for_targets(pool(), by_slug, targets, count, largest, largest_rules)
+    # The choice depends only on the allowed exercises, the targets and the counts, and many patients
+    # share them: kept on the catalogue's index.
+    return index.remember(
+        ("select_for_targets", allowed_key, component, targets, count, largest, largest_rules),
+        lambda: select_for_targets(pool(), by_slug, targets, count, largest, largest_rules),
+    )
 
 
 def _selection_rules(component: str, params: DoseParameters, limits: LoadLimits, book: Rulebook) -> tuple[Rule, ...]:

@@ -584,7 +584,8 @@ def _read_disease_activity(
     """The reason resistance may not advance (strength test missing or due, CK rising), and the flags."""
     config = found.config
     ck = sorted((s for s in signals if s.kind == "ck_u_l"), key=lambda s: s.date)
-    if len(ck) >= 2 and ck[-1].value >= ck[0].value * config.ck_rise_factor - EPSILON:
+    # A baseline of 0 U/L (a typing slip: CK is never 0) gives no ratio to compare; it is not a rise.
+    if len(ck) >= 2 and ck[0].value > 0 and ck[-1].value >= ck[0].value * config.ck_rise_factor - EPSILON:
         reason = DecisionReason(
             config.rule("ck_rising"),
             f"CK {_num(ck[-1].value)} U/L on {ck[-1].date}, {_num(ck[-1].value / ck[0].value)} times the "

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Sequence
-from dataclasses import replace
 from fractions import Fraction
 
 from planner.catalogue import load_default_catalogue
@@ -28,6 +27,7 @@ from planner.dosing import unique_rules
 from planner.growth import (
     can_ever_fit,
     default_growth_rules,
+    exact,
     fits,
     governing_unit,
     is_capped,
@@ -50,6 +50,7 @@ from planner.types import (
     Profile,
     ProgressionStep,
     ScheduledDose,
+    evolve_dose,
 )
 
 # The plan's default length: the myositis exercise trials ran for 12 weeks.
@@ -81,7 +82,9 @@ def _units(dose: Dose, variable: str):
     value = getattr(dose, variable)
     if value is None:
         return None
-    value = Fraction(str(value)) * UNITS_PER_VALUE.get(variable, 1)
+    if type(value) is int:
+        return value * UNITS_PER_VALUE.get(variable, 1)
+    value = exact(value) * UNITS_PER_VALUE.get(variable, 1)
     return int(value) if value.denominator == 1 else value
 
 
@@ -94,11 +97,11 @@ def _with_intensity(dose: Dose, new_high: int, limits: LoadLimits, book: Ruleboo
     if unit == "pct_hrr":
         current = dose.intensity_in("pct_hrr")
         new_low = min(current.low + new_high - current.high, new_high)
-        return replace(dose, intensity=aerobic_targets(new_low, new_high, limits, book.anchors))
+        return evolve_dose(dose, intensity=aerobic_targets(new_low, new_high, limits, book.anchors))
     if unit == "pct_1rm":
-        return replace(dose, intensity=resistance_targets(new_high, limits, book.anchors))
+        return evolve_dose(dose, intensity=resistance_targets(new_high, limits, book.anchors))
     # A ladder level (band colour, tempo, support): the level moves, the effort target stays.
-    return replace(
+    return evolve_dose(
         dose,
         intensity=tuple(Intensity(unit, new_high, new_high) if t.unit == unit else t for t in dose.intensity),
     )
@@ -112,7 +115,7 @@ def _cap_pct(item: PrescriptionItem, limits: LoadLimits) -> float | None:
 
 
 def _ceiling_units(step: ProgressionStep, dose: Dose, steps: Sequence[ProgressionStep], cap) -> Fraction:
-    ceiling = Fraction(str(step.ceiling)) * UNITS_PER_VALUE.get(step.variable, 1)
+    ceiling = exact(step.ceiling) * UNITS_PER_VALUE.get(step.variable, 1)
     if step.variable == "reps":
         # Repetitions may climb past their ceiling until one more set at the floor fits (endurance range).
         set_step = next((s for s in steps if s.variable == "sets"), None)
@@ -133,7 +136,7 @@ def _grow_value(dose, step, ceiling, history, cap, limits, book):
     def grown_to(units):
         if step.variable == "intensity":
             return _with_intensity(dose, int(units), limits, book)
-        return replace(dose, **{step.variable: _from_units(step.variable, units)})
+        return evolve_dose(dose, **{step.variable: _from_units(step.variable, units)})  # only grows
 
     smallest = grown_to(math.floor(current) + 1 if math.floor(current) + 1 <= top else top)
     if cap is None:
@@ -152,13 +155,14 @@ def _add_bout(dose: Dose, step: ProgressionStep, history, cap) -> tuple[Dose | N
         return None, False
     if cap is None:
         # Not bound by the growth cap (balance, stretches): one more bout of the same length.
-        return replace(dose, **{step.variable: count + 1}), True
+        return evolve_dose(dose, **{step.variable: count + 1}), True  # days checked above
     time = _units(dose, step.refit)
-    floor_units = math.ceil(Fraction(str(step.floor or 1)) * UNITS_PER_VALUE.get(step.refit, 1))
+    floor_units = math.ceil(exact(step.floor or 1) * UNITS_PER_VALUE.get(step.refit, 1))
     # Smallest whole time per bout that keeps count x time: (count + 1) x t' >= count x time.
     refitted = max(math.ceil(Fraction(count) * time / (count + 1)), floor_units)
     refitted = min(refitted, math.ceil(time)) if time >= floor_units else refitted
-    grown = replace(dose, **{step.variable: count + 1, step.refit: _from_units(step.refit, refitted)})
+    # count + 1 is a valid count (days checked above) and the refitted time is at least 1 unit.
+    grown = evolve_dose(dose, **{step.variable: count + 1, step.refit: _from_units(step.refit, refitted)})
     if fits(history, grown, cap):
         return grown, True
     return None, can_ever_fit(dose, grown, cap)
@@ -183,14 +187,13 @@ def grow_one_step(
         current = _units(previous, step.variable)
         if current is None:
             continue
-        if current >= _ceiling_units(step, previous, steps, cap):
+        ceiling = _ceiling_units(step, previous, steps, cap)
+        if current >= ceiling:
             continue
         if (week - 1) % step.every_weeks != 0:
             return previous, None, NOT_DUE
         if step.refit is None:
-            grown, possible = _grow_value(
-                previous, step, _ceiling_units(step, previous, steps, cap), history, cap, limits, book
-            )
+            grown, possible = _grow_value(previous, step, ceiling, history, cap, limits, book)
         else:
             grown, possible = _add_bout(previous, step, history, cap)
         if grown is None:
@@ -242,14 +245,21 @@ def schedule(
         PlanWeek(1, tuple(ScheduledDose(item.slug, dose, None, 0.0) for item, dose in zip(items, current, strict=True)))
     ]
     histories = [[dose] for dose in current]
+    # An item with every variable at its ceiling keeps its dose for good: whether a variable is at its
+    # ceiling depends on the dose alone, not on the week or the window. Such an item is not asked again.
+    settled = [False] * len(items)
     for number in range(2, weeks + 1):
         doses = []
         for index, item in enumerate(items):
             previous = current[index]
-            candidate, changed, _why = grow_one_step(histories[index], item, number, limits, book)
+            if settled[index]:
+                doses.append(ScheduledDose(item.slug, previous, None, 0.0))
+                continue
+            candidate, changed, why = grow_one_step(histories[index], item, number, limits, book)
             dose = clamp_dose(candidate, limits)  # limits last
             current[index] = dose
             histories[index].append(dose)
+            settled[index] = why == AT_CEILINGS and dose is previous
             doses.append(ScheduledDose(item.slug, dose, changed, round(growth_pct(previous, dose), 2)))
         plan.append(PlanWeek(number, tuple(doses)))
     return tuple(plan)

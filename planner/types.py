@@ -9,6 +9,7 @@ assessments listing the same regions in a different order give the same plan.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, fields
+from functools import cached_property
 
 from planner.vocabulary import (
     BODY_REGIONS,
@@ -332,8 +333,18 @@ class LoadLimits:
 
     def rules_for(self, field_path: str) -> tuple[Rule, ...]:
         """The Rule objects that set `field_path`, in rule-data order."""
-        wanted = set(self.rule_ids_for(field_path))
-        return tuple(rule for rule in self.rules if rule.id in wanted)
+        found = self._rules_by_path.get(field_path)
+        if found is None:
+            wanted = set(self.rule_ids_for(field_path))
+            found = self._rules_by_path[field_path] = tuple(rule for rule in self.rules if rule.id in wanted)
+        return found
+
+    @cached_property
+    def _rules_by_path(self) -> dict[str, tuple[Rule, ...]]:
+        # The schedule asks for the same few paths every week of every item; the limits are frozen, so
+        # the answer is kept on the instance (cached_property writes to __dict__, not through the frozen
+        # __setattr__; it is not a field, so equality, repr and serialisation ignore it).
+        return {}
 
 
 @dataclass(frozen=True)
@@ -619,3 +630,17 @@ class Plan:
 
 def field_names(cls) -> tuple[str, ...]:
     return tuple(f.name for f in fields(cls))
+
+
+def evolve_dose(dose: Dose, **changes) -> Dose:
+    """`dataclasses.replace(dose, **changes)` without running __init__ and __post_init__ again.
+
+    For the engine's inner loops (the schedule builds thousands of doses a plan, and replace() spends
+    most of its time re-validating): only for changes the caller knows keep the object valid, such as a
+    longer rationale or a value that only grows from a valid one.
+    """
+    new = object.__new__(Dose)
+    state = new.__dict__
+    state.update(dose.__dict__)  # a Dose keeps nothing but its fields in __dict__
+    state.update(changes)
+    return new

@@ -3,8 +3,11 @@
 No decisions here: the builders in planner/document.py decide what is said, rehab/pdf.py draws.
 """
 
+import hashlib
 from dataclasses import replace
 
+from django.core.cache import cache
+from django.db.models import Count, Max, OuterRef, Subquery
 from django.utils import timezone
 
 from planner import document as doc
@@ -19,7 +22,17 @@ from rehab.clearance import (
     supervision_words,
 )
 from rehab.clinical import active_catalogue, profile_from_assessment, progression_config
-from rehab.models import Alert, Assessment, CheckIn, CheckInKind, LimitOverride, Measurement, Plan, ProgressionDecision
+from rehab.models import (
+    Alert,
+    Assessment,
+    CheckIn,
+    CheckInKind,
+    Exercise,
+    LimitOverride,
+    Measurement,
+    Plan,
+    ProgressionDecision,
+)
 from rehab.progress import plan_progress_series
 from rehab.services.plans import engine_plan
 
@@ -72,11 +85,13 @@ def change_note_for_week(plan: Plan, engine, week: int) -> tuple[str, ...]:
     return decision_change_note(decision, engine) if decision else ()
 
 
-def plan_pdf_document(plan: Plan) -> doc.PlanDocument:
+def plan_pdf_document(plan: Plan, *, loaded: bool = False) -> doc.PlanDocument:
     """The patient's plan: plan + patient + clinic (1 query), check-ins (1), library (1), last decision (1).
 
-    Always drawn from the stored plan, so after each weekly decision the sheet shows the new doses."""
-    plan = Plan.objects.select_related("patient__clinic", "author").get(pk=plan.pk)
+    Always drawn from the stored plan, so after each weekly decision the sheet shows the new doses.
+    loaded: `plan` was just read with its patient, clinic and author (plan_pdf_bytes): not read again."""
+    if not loaded:
+        plan = Plan.objects.select_related("patient__clinic", "author").get(pk=plan.pk)
     engine = engine_plan(plan)
     today = _today(plan)
     week = doc.current_week(engine, plan.start_date, today) if engine.weeks else 1
@@ -97,6 +112,94 @@ def plan_pdf_document(plan: Plan) -> doc.PlanDocument:
         safety = document.safety
         document = replace(document, safety=replace(safety, other=(at_clinic, *safety.other)))
     return document
+
+
+# A drawn plan PDF is kept this long; its key changes whenever anything it prints changes, so this only
+# bounds the memory stale entries take.
+PLAN_PDF_CACHE_SECONDS = 24 * 60 * 60
+
+
+def plan_pdf_cache_key(plan: Plan) -> str:
+    """Everything the plan PDF depends on, in about four small queries (no snapshot is decoded):
+
+    the plan's version and last save (edits, weekly decisions, limit changes), the patient's day (this
+    week and next), the patient, clinic and author words, the check-ins so far (pain chart, supervised
+    sessions), the decisions (what changed), the clinic's active exercise library (instructions,
+    easier variants) and the drawing's TEMPLATE_VERSION. A change to any of them is a new key, so a
+    cached PDF is never stale and nothing needs invalidating.
+    """
+
+    return _plan_pdf_key(_plan_for_pdf(plan))
+
+
+def _marker(model, function):
+    """A subquery: `function` over the plan's rows of `model` (their count, their last id)."""
+    rows = model.objects.filter(plan=OuterRef("pk")).order_by().values("plan")
+    return Subquery(rows.annotate(value=function("id")).values("value")[:1])
+
+
+def _plan_for_pdf(plan: Plan) -> Plan:
+    """The plan with its patient, clinic and author, and markers of its check-ins and decisions: one query."""
+    return (
+        Plan.objects.select_related("patient__clinic", "author")
+        .annotate(
+            checkin_count=_marker(CheckIn, Count),
+            checkin_last=_marker(CheckIn, Max),
+            decision_count=_marker(ProgressionDecision, Count),
+            decision_last=_marker(ProgressionDecision, Max),
+        )
+        .get(pk=plan.pk)
+    )
+
+
+def _plan_pdf_key(plan: Plan) -> str:
+    from rehab.pdf import TEMPLATE_VERSION
+
+    patient, clinic, author = plan.patient, plan.patient.clinic, plan.author
+    library = Exercise.objects.filter(is_active=True).order_by("pk").values_list()
+    words = (
+        patient.full_name,
+        patient.date_of_birth,
+        clinic.name,
+        clinic.phone,
+        clinic.email,
+        clinic.address,
+        author.display_name if author else "",
+        tuple(library),
+    )
+    digest = hashlib.sha256(repr(words).encode()).hexdigest()[:32]
+    return ":".join(
+        str(part)
+        for part in (
+            "plan-pdf",
+            TEMPLATE_VERSION,
+            plan.pk,
+            plan.version,
+            plan.updated_at.isoformat(),
+            plan.status,
+            _today(plan).isoformat(),
+            plan.checkin_count,
+            plan.checkin_last,
+            plan.decision_count,
+            plan.decision_last,
+            digest,
+        )
+    )
+
+
+def plan_pdf_bytes(plan: Plan) -> bytes:
+    """The patient's plan PDF, drawn once per cache key (plan_pdf_cache_key) and then served from Django's
+    default cache (local memory by default, Redis when CACHE_URL is set), so a repeated download or
+    email of an unchanged plan on the same day costs the key's queries and no drawing."""
+    from rehab.pdf import render_plan_pdf
+
+    plan = _plan_for_pdf(plan)
+    key = _plan_pdf_key(plan)
+    data = cache.get(key)
+    if data is None:
+        data = render_plan_pdf(plan_pdf_document(plan, loaded=True))
+        cache.set(key, data, PLAN_PDF_CACHE_SECONDS)
+    return data
 
 
 def _clearance_lines(plan: Plan, limits) -> tuple[str, ...]:
@@ -124,9 +227,13 @@ def report_pdf_document(plan: Plan) -> doc.ReportDocument:
         for row in Assessment.objects.filter(patient=patient).select_related("assessed_by").order_by("assessed_on")
     ]
     decisions = list(ProgressionDecision.objects.filter(plan=plan).order_by("week"))
-    logged = {}
-    for week in CheckIn.objects.filter(plan=plan, kind=CheckInKind.SESSION).values_list("plan_week", flat=True):
-        logged[week] = logged.get(week, 0) + 1
+    logged, pain_entries = {}, []
+    checkins = CheckIn.objects.filter(plan=plan).order_by("date")
+    fields = ("kind", "plan_week", "date", "pain_during", "pain_after", "pain_next_morning", "session_rpe")
+    for kind, week, day, during, after, morning, rpe in checkins.values_list(*fields):
+        if kind == CheckInKind.SESSION:
+            logged[week] = logged.get(week, 0) + 1
+        pain_entries.append(doc.PainEntry(day, during, after, morning, rpe))  # as _pain_entries, one query
     engine = engine_plan(plan)
     report = doc.progress_report(
         engine,
@@ -135,7 +242,7 @@ def report_pdf_document(plan: Plan) -> doc.ReportDocument:
         start_date=plan.start_date,
         generated_on=_today(plan),
         assessments=assessments,
-        pain_entries=_pain_entries(plan),
+        pain_entries=pain_entries,
         adherence=[doc.WeekAdherence(d.week, d.sessions_planned, logged.get(d.week, 0)) for d in decisions],
         symptoms=_symptom_rows(plan),
         measures=[

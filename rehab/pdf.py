@@ -27,7 +27,8 @@ from dataclasses import dataclass
 from datetime import date
 from xml.sax.saxutils import escape
 
-from reportlab.lib import colors
+from reportlab import rl_config
+from reportlab.lib import colors, rl_accel
 from reportlab.lib.enums import TA_CENTER
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.styles import ParagraphStyle
@@ -58,6 +59,21 @@ from planner.document import (
     date_words,
 )
 from rehab import pdf_charts
+
+# Page streams stay zlib-compressed, but not also ASCII85-encoded: A85 only makes a binary PDF 7-bit
+# safe (for mail systems of the 1990s) at the cost of a quarter more bytes and reportlab's slow encoder.
+# The setting is process-wide; this app is reportlab's only user.
+rl_config.useA85 = 0
+rl_config.pageCompression = 1
+# Bump when the drawing changes, so that cached PDF bytes (rehab.documents.plan_pdf_bytes) are redrawn.
+TEMPLATE_VERSION = "2026-11-30.1"
+
+
+def accelerated() -> bool:
+    """Whether reportlab draws with its C accelerator (the rl-accel package): widths, number formatting
+    and escaping in C, several times faster than the pure-Python fallbacks."""
+    return getattr(rl_accel, "_c_funcs", None) is not None and "instanceStringWidthTTF" in rl_accel._c_funcs
+
 
 # ---------------------------------------------------------------------------------------------
 # Fonts

@@ -9,9 +9,9 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from rehab import selectors
-from rehab.documents import plan_file_name, plan_pdf_document, report_pdf_document
+from rehab.documents import plan_file_name, plan_pdf_bytes, report_pdf_document
 from rehab.models import Role
-from rehab.pdf import render_plan_pdf, render_report_pdf
+from rehab.pdf import render_report_pdf
 from rehab.services.plans import plan_email
 
 
@@ -29,7 +29,8 @@ class PlanPdfView(APIView):
     def get(self, request, plan_id: int):
         """The patient's plan as a PDF: patients their own running plan, staff their care team's plans."""
         plan = selectors.plan_get(request.user, plan_id)
-        return _pdf_response(render_plan_pdf(plan_pdf_document(plan)), plan_file_name(plan))
+        # Drawn once per plan version and patient's day, then served from the cache (rehab.documents).
+        return _pdf_response(plan_pdf_bytes(plan), plan_file_name(plan))
 
 
 class PlanEmailView(APIView):
