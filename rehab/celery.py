@@ -18,6 +18,9 @@ app.autodiscover_tasks()
 app.conf.beat_schedule = {
     # Hand to the broker anything that could not be queued when it was down.
     "outbox-drain": {"task": "rehab.tasks.outbox_drain", "schedule": 60.0},
+    # Queue again any red-flag/red-pain follow-up still not done minutes after it was due (a
+    # worker killed mid-task); routed to the "urgent" queue like the follow-ups themselves.
+    "follow-up-sweep": {"task": "rehab.tasks.follow_up_sweep", "schedule": 60.0},
     # Decide the progression of every plan week that has ended (hourly: cheap when nothing is
     # due, and a plan whose task was lost is simply found again).
     "progression-sweep": {"task": "rehab.tasks.progression_sweep", "schedule": crontab(minute=5)},

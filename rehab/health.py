@@ -19,7 +19,7 @@ from health_check.exceptions import ServiceUnavailable
 from health_check.views import HealthCheckView
 
 from rehab.celery import app as celery_app
-from rehab.models import OutboxMessage, Role
+from rehab.models import CheckIn, OutboxMessage, Role
 
 
 @dataclasses.dataclass
@@ -56,6 +56,30 @@ def oldest_unsent_age() -> float | None:
     return None if oldest is None else (timezone.now() - oldest).total_seconds()
 
 
+def follow_up_lags() -> dict:
+    """Red-flag follow-ups: the oldest still open, and the slowest done in the last hour (seconds).
+
+    Not a failing check (the site stays up for patients); above FOLLOW_UP_LAG_ALERT_SECONDS the
+    follow-up and the urgent sweep log an ERROR "Follow-up lag" line, which is what pages someone.
+    """
+    now = timezone.now()
+    oldest = (
+        CheckIn.objects.filter(follow_up_due_at__isnull=False, followed_up_at__isnull=True)
+        .order_by("follow_up_due_at")
+        .values_list("follow_up_due_at", flat=True)
+        .first()
+    )
+    done = CheckIn.objects.filter(
+        followed_up_at__gte=now - datetime.timedelta(hours=1), follow_up_due_at__isnull=False
+    ).values_list("follow_up_due_at", "followed_up_at")
+    slowest = max(((finished - due).total_seconds() for due, finished in done), default=None)
+    return {
+        "follow_up_open_oldest_seconds": None if oldest is None else round((now - oldest).total_seconds(), 1),
+        "follow_up_slowest_last_hour_seconds": None if slowest is None else round(slowest, 1),
+        "follow_up_lag_alert_seconds": settings.FOLLOW_UP_LAG_ALERT_SECONDS,
+    }
+
+
 class HealthView(HealthCheckView):
     checks = (Database, Cache, Broker, Outbox)
 
@@ -76,4 +100,5 @@ class HealthView(HealthCheckView):
             }
             age = await asyncio.to_thread(oldest_unsent_age)
             body["outbox_oldest_unsent_seconds"] = None if age is None else round(age, 1)
+            body.update(await asyncio.to_thread(follow_up_lags))
         return JsonResponse(body, status=200 if healthy else 503)

@@ -1,12 +1,15 @@
 """Queue background work safely: only after commit, and never lost when the broker is down."""
 
 import logging
+from datetime import timedelta
 
-from django.db import transaction
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from rehab.celery import app as celery_app
-from rehab.models import OutboxMessage
+from rehab.models import DeliveryClaim, OutboxMessage
 
 logger = logging.getLogger(__name__)
 
@@ -27,40 +30,108 @@ def enqueue_on_commit(task_name: str, *args, inline_if_broker_down: bool = False
 
 
 def publish(message_id: int) -> bool:
-    """Hand one pending outbox message to the broker; claim it first so it goes out once."""
-    claimed = OutboxMessage.objects.filter(pk=message_id, sent_at__isnull=True).update(sent_at=timezone.now())
+    """Hand one pending outbox message to the broker; claim it first so it goes out once.
+
+    The claim (claimed_at) is taken before publishing and sent_at is set once the broker has
+    it. A process that dies in between leaves a claim with no sent_at: after
+    OUTBOX_CLAIM_TIMEOUT the drain takes it over. The task id is fixed per message
+    ("outbox-<id>"), so if the dead process had in fact published, the email tasks' delivery
+    claims (claim_delivery) still send once.
+    """
+    now = timezone.now()
+    stale = now - timedelta(seconds=settings.OUTBOX_CLAIM_TIMEOUT)
+    claimed = (
+        OutboxMessage.objects.filter(pk=message_id, sent_at__isnull=True)
+        .filter(Q(claimed_at__isnull=True) | Q(claimed_at__lt=stale))
+        .update(claimed_at=now)
+    )
     if claimed != 1:
-        return False  # already sent by another drain or the original request
+        return False  # already sent, or another drain or the original request is publishing it
     message = OutboxMessage.objects.get(pk=message_id)
+    options = {"task_id": f"outbox-{message.pk}"}
     try:
         # Through the registered task when we have it, so eager mode (unit tests) applies.
         task = celery_app.tasks.get(message.task_name)
         if task is not None:
-            task.apply_async(args=message.args, kwargs=message.kwargs)
+            task.apply_async(args=message.args, kwargs=message.kwargs, **options)
         else:
-            celery_app.send_task(message.task_name, args=message.args, kwargs=message.kwargs)
+            celery_app.send_task(message.task_name, args=message.args, kwargs=message.kwargs, **options)
     except Exception as error:  # the broker is down or refusing: keep the work for the drain
         logger.warning("Broker unavailable, %s stays in the outbox: %s", message, error)
         OutboxMessage.objects.filter(pk=message_id).update(
-            sent_at=None, attempts=message.attempts + 1, last_error=str(error)[:2000]
+            claimed_at=None, attempts=message.attempts + 1, last_error=str(error)[:2000]
         )
         if message.inline_if_broker_down:
             return _run_inline(message)
         return False
-    OutboxMessage.objects.filter(pk=message_id).update(attempts=message.attempts + 1)
+    OutboxMessage.objects.filter(pk=message_id).update(sent_at=timezone.now(), attempts=message.attempts + 1)
     return True
 
 
 def drain_outbox(limit: int = 500) -> int:
-    """Publish whatever is still pending (oldest first); returns how many went out."""
-    pending = OutboxMessage.objects.filter(sent_at__isnull=True).order_by("created_at").values_list("pk", flat=True)
+    """Publish whatever is still pending (oldest first); returns how many went out.
+
+    Pending: never sent, and either unclaimed or claimed longer ago than OUTBOX_CLAIM_TIMEOUT
+    (the claiming process died between claim and publish).
+    """
+    stale = timezone.now() - timedelta(seconds=settings.OUTBOX_CLAIM_TIMEOUT)
+    pending = (
+        OutboxMessage.objects.filter(sent_at__isnull=True)
+        .filter(Q(claimed_at__isnull=True) | Q(claimed_at__lt=stale))
+        .order_by("created_at")
+        .values_list("pk", flat=True)
+    )
     sent = 0
     for message_id in list(pending[:limit]):
         if publish(message_id):
             sent += 1
-        else:
-            break  # the broker is still down; try again on the next drain
+        elif OutboxMessage.objects.filter(pk=message_id, sent_at__isnull=True, claimed_at__isnull=True).exists():
+            break  # the broker is still down (the claim was released); try again on the next drain
     return sent
+
+
+class DeliveryBusy(Exception):
+    """Another delivery of the same task is sending right now; try again after its claim expires."""
+
+
+def claim_delivery(task_id: str, task_name: str) -> bool:
+    """Claim one delivery of an email task before sending. False: it was already sent.
+
+    Raises DeliveryBusy when another delivery holds a fresh claim (it may still be sending);
+    a claim older than DELIVERY_CLAIM_TIMEOUT and not done is taken over.
+    """
+    now = timezone.now()
+    try:
+        with transaction.atomic():
+            DeliveryClaim.objects.create(task_id=task_id, task_name=task_name, claimed_at=now)
+        return True
+    except IntegrityError:
+        pass
+    stale = now - timedelta(seconds=settings.DELIVERY_CLAIM_TIMEOUT)
+    taken_over = DeliveryClaim.objects.filter(task_id=task_id, done_at__isnull=True, claimed_at__lt=stale).update(
+        claimed_at=now
+    )
+    if taken_over == 1:
+        logger.warning("Taking over the stale delivery claim of %s %s", task_name, task_id)
+        return True
+    if DeliveryClaim.objects.filter(task_id=task_id, done_at__isnull=False).exists():
+        return False
+    raise DeliveryBusy(task_id)
+
+
+def finish_delivery(task_id: str) -> None:
+    DeliveryClaim.objects.filter(task_id=task_id).update(done_at=timezone.now())
+
+
+def prune_delivery_claims(days: int = 7) -> int:
+    """Forget finished delivery claims after a week: no broker redelivers that late."""
+    cutoff = timezone.now() - timedelta(days=days)
+    return DeliveryClaim.objects.filter(done_at__lt=cutoff).delete()[0]
+
+
+def release_delivery(task_id: str) -> None:
+    """Sending failed: drop the claim so the task's retry sends it."""
+    DeliveryClaim.objects.filter(task_id=task_id, done_at__isnull=True).delete()
 
 
 def _run_inline(message: OutboxMessage) -> bool:

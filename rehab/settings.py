@@ -51,6 +51,8 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
     "health_check",
+    # Database triggers declared on models (the access log is append-only on PostgreSQL).
+    "pgtrigger",
     "rehab",
     "frontend",
 ]
@@ -260,6 +262,28 @@ CELERY_TIMEZONE = TIME_ZONE
 # outbox drain runs every minute, so a few minutes means the broker or beat is down.
 HEALTH_OUTBOX_MAX_AGE = env_int("HEALTH_OUTBOX_MAX_AGE", 600)
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
+# Urgent work first: red-flag and red-pain follow-ups and their alert emails go to the "urgent"
+# queue, consumed by a worker of its own (README "Processes"), so a queue full of emails never
+# holds a follow-up back. Everything else stays on the default "celery" queue.
+CELERY_TASK_DEFAULT_QUEUE = "celery"
+CELERY_TASK_ROUTES = {
+    "rehab.tasks.checkin_follow_up": {"queue": "urgent"},
+    "rehab.tasks.email_alert": {"queue": "urgent"},
+    "rehab.tasks.follow_up_sweep": {"queue": "urgent"},
+}
+# A follow-up not done this many seconds after its check-in committed is logged as an ERROR
+# ("follow-up lag") and /health/ reports it: the urgent worker is missing or overwhelmed.
+FOLLOW_UP_LAG_ALERT_SECONDS = env_int("FOLLOW_UP_LAG_ALERT_SECONDS", 30)
+# The urgent sweep (every minute) queues again every follow-up still not done this many seconds
+# after it became due: a worker killed mid-task is retried within minutes, not after the broker's
+# visibility timeout (an hour on Redis).
+FOLLOW_UP_RETRY_AFTER = env_int("FOLLOW_UP_RETRY_AFTER", 120)
+# An outbox message claimed for publishing but not published after this many seconds belongs to
+# a process that died in between; the drain takes it over.
+OUTBOX_CLAIM_TIMEOUT = env_int("OUTBOX_CLAIM_TIMEOUT", 120)
+# An email task's delivery claim not finished after this many seconds belongs to a worker that
+# died while sending; the next delivery of the task takes it over.
+DELIVERY_CLAIM_TIMEOUT = env_int("DELIVERY_CLAIM_TIMEOUT", 300)
 
 # --- REST framework ------------------------------------------------------------------------
 REST_FRAMEWORK = {

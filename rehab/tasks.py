@@ -3,6 +3,7 @@
 from datetime import date
 
 from celery import shared_task
+from django.conf import settings
 from django.utils import timezone
 
 from rehab import queue
@@ -12,26 +13,64 @@ RETRY = {"autoretry_for": (ConnectionError, OSError), "retry_backoff": True, "re
 SWEEP_CHUNK = 200
 
 
-@shared_task(**RETRY)
-def email_activation_link(user_id: int) -> bool:
-    return notifications.activation_link_send(user_id=user_id)
+def send_once(task, send) -> bool:
+    """Run an email task's send() once per delivery: the task id is claimed first.
+
+    A broker redelivers a task with the same id, so a second delivery finds the claim and sends
+    nothing. Called as a plain function (no task id: tests, the outbox's inline run) it just sends.
+    """
+    task_id = task.request.id
+    if not task_id:
+        return send()
+    try:
+        if not queue.claim_delivery(task_id, task.name):
+            return False  # this delivery was sent already
+    except queue.DeliveryBusy as busy:
+        # Another delivery is sending it now; look again once its claim could have gone stale.
+        raise task.retry(exc=busy, countdown=settings.DELIVERY_CLAIM_TIMEOUT, max_retries=3) from busy
+    try:
+        result = send()
+    except Exception:
+        queue.release_delivery(task_id)  # let the retry send it
+        raise
+    queue.finish_delivery(task_id)
+    return result
 
 
-@shared_task(**RETRY)
-def send_activation_link(link_id: int) -> bool:
+@shared_task(bind=True, **RETRY)
+def email_activation_link(self, user_id: int) -> bool:
+    return send_once(self, lambda: notifications.activation_link_send(user_id=user_id))
+
+
+@shared_task(bind=True, **RETRY)
+def send_activation_link(self, link_id: int) -> bool:
     """Email or text a patient their sign-in link; claimed on its row first, so it goes once."""
-    return notifications.activation_link_send(link_id=link_id)
+    return send_once(self, lambda: notifications.activation_link_send(link_id=link_id))
 
 
 @shared_task(**RETRY)
 def checkin_follow_up(checkin_id: int) -> int:
-    """Red flag or red pain: pause the plan and alert the care team."""
+    """Red flag or red pain: pause the plan and alert the care team (queue "urgent")."""
     return len(alerts.checkin_follow_up(checkin_id=checkin_id))
 
 
-@shared_task(**RETRY)
-def email_alert(alert_id: int) -> bool:
-    return alerts.alert_email(alert_id=alert_id)
+@shared_task
+def follow_up_sweep() -> int:
+    """Queue again every follow-up due for longer than FOLLOW_UP_RETRY_AFTER and not done.
+
+    A worker killed in the middle of a follow-up would otherwise leave it until the broker's
+    visibility timeout (an hour on Redis) redelivers it; this beat task (every minute) makes it
+    minutes. The follow-up is idempotent, so queuing it while a slow one still runs is harmless.
+    """
+    overdue = alerts.follow_ups_overdue(older_than=settings.FOLLOW_UP_RETRY_AFTER)
+    for checkin_id in overdue:
+        checkin_follow_up.delay(checkin_id)
+    return len(overdue)
+
+
+@shared_task(bind=True, **RETRY)
+def email_alert(self, alert_id: int) -> bool:
+    return send_once(self, lambda: alerts.alert_email(alert_id=alert_id))
 
 
 @shared_task(**RETRY)
@@ -55,9 +94,11 @@ def progression_sweep(as_of: str | None = None) -> int:
     return len(due)
 
 
-@shared_task(**RETRY)
-def remind_patient(patient_id: int, reason: str) -> bool:
-    return reminders.reminder_send(patient_id=patient_id, reason=reason, today=timezone.localdate())
+@shared_task(bind=True, **RETRY)
+def remind_patient(self, patient_id: int, reason: str) -> bool:
+    return send_once(
+        self, lambda: reminders.reminder_send(patient_id=patient_id, reason=reason, today=timezone.localdate())
+    )
 
 
 @shared_task
@@ -69,17 +110,18 @@ def send_daily_reminders() -> int:
     return len(due)
 
 
-@shared_task(**RETRY)
-def email_plan_pdf(plan_id: int) -> bool:
-    return notifications.plan_pdf_send(plan_id=plan_id)
+@shared_task(bind=True, **RETRY)
+def email_plan_pdf(self, plan_id: int) -> bool:
+    return send_once(self, lambda: notifications.plan_pdf_send(plan_id=plan_id))
 
 
-@shared_task(**RETRY)
-def email_plan_change(decision_id: int) -> bool:
+@shared_task(bind=True, **RETRY)
+def email_plan_change(self, decision_id: int) -> bool:
     """Tell the patient what a weekly decision changed and why (once per plan and week)."""
-    return notifications.plan_change_send(decision_id=decision_id)
+    return send_once(self, lambda: notifications.plan_change_send(decision_id=decision_id))
 
 
 @shared_task
 def outbox_drain() -> int:
+    queue.prune_delivery_claims()
     return queue.drain_outbox()

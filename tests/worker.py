@@ -5,17 +5,24 @@ folder); in CI it is Redis. Tests using it need a transactional database, since 
 reads what the test committed.
 """
 
+import contextlib
 import time
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 
 from celery.contrib.testing.worker import start_worker
 from kombu import pools
 
 from rehab.celery import app as celery_app
 
+# As in the Procfile: the general worker takes every queue (urgent work too, when it has a free
+# slot); the urgent worker takes only the "urgent" queue, so emails never stand in front of it.
+GENERAL_QUEUES = ["celery", "urgent"]
+URGENT_QUEUES = ["urgent"]
+
 
 @contextmanager
-def running_worker(tmp_path):
+def running_worker(tmp_path, *, urgent_worker: bool = False):
+    """A general worker (both queues); with urgent_worker, a second one on the urgent queue only."""
     conf = celery_app.conf
     saved = (conf.task_always_eager, dict(conf.broker_transport_options or {}))
     if conf.broker_url.startswith("filesystem://"):
@@ -32,11 +39,35 @@ def running_worker(tmp_path):
     conf.task_always_eager = False
     reset_broker_connections()
     try:
-        with start_worker(celery_app, pool="solo", perform_ping_check=False, shutdown_timeout=15, loglevel="WARNING"):
+        with ExitStack() as workers:
+            workers.enter_context(_worker("general", GENERAL_QUEUES))
+            if urgent_worker:
+                workers.enter_context(_worker("urgent", URGENT_QUEUES))
             yield
     finally:
         conf.task_always_eager, conf.broker_transport_options = saved[0], saved[1]
         reset_broker_connections()
+
+
+def _worker(name: str, queues: list[str]):
+    return start_worker(
+        celery_app,
+        pool="solo",
+        perform_ping_check=False,
+        shutdown_timeout=15,
+        loglevel="WARNING",
+        queues=queues,
+        hostname=f"{name}@tests",
+    )
+
+
+def purge_queues() -> None:
+    """Drop whatever a test left queued, so the next test's worker does not run it."""
+    with celery_app.connection_for_write() as connection:
+        for name in GENERAL_QUEUES:
+            # A queue never declared on this broker has nothing to drop.
+            with contextlib.suppress(Exception):
+                connection.default_channel.queue_purge(name)
 
 
 @contextmanager

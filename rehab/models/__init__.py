@@ -1,15 +1,17 @@
 """The core models, one module per concept."""
 
+from rehab.models.access import AccessKind, RecordAccess
 from rehab.models.activation import ActivationChannel, ActivationEnd, ActivationLink
 from rehab.models.assessments import Assessment
 from rehab.models.checkins import CheckIn, CheckInItem, CheckInKind, Measurement
 from rehab.models.decisions import Alert, AlertKind, ProgressionDecision
 from rehab.models.exercises import Exercise
-from rehab.models.outbox import OutboxMessage
+from rehab.models.outbox import DeliveryClaim, OutboxMessage
 from rehab.models.people import Clinic, Patient, Role, User
 from rehab.models.plans import Clearance, LimitOverride, Plan, PlanItem, PlanStatus
 
 __all__ = [
+    "AccessKind",
     "ActivationChannel",
     "ActivationEnd",
     "ActivationLink",
@@ -21,6 +23,7 @@ __all__ = [
     "CheckInKind",
     "Clearance",
     "Clinic",
+    "DeliveryClaim",
     "Exercise",
     "LimitOverride",
     "Measurement",
@@ -30,6 +33,7 @@ __all__ = [
     "PlanItem",
     "PlanStatus",
     "ProgressionDecision",
+    "RecordAccess",
     "Role",
     "User",
 ]

@@ -67,6 +67,12 @@ class CheckIn(models.Model):
     followed_up_at = models.DateTimeField(
         null=True, blank=True, help_text="When the red-flag/pain follow-up (pause, alerts) was done."
     )
+    follow_up_due_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="When a red flag or red pain made a follow-up due (the commit that queued it); "
+        "followed_up_at - follow_up_due_at is the follow-up lag.",
+    )
 
     class Meta:
         ordering = ["-date", "-id"]
@@ -76,10 +82,25 @@ class CheckIn(models.Model):
             ),
             models.UniqueConstraint(fields=["logged_by", "idempotency_key"], name="checkin_idempotency_key"),
         ]
-        indexes = [models.Index(fields=["plan", "plan_week"], name="checkin_plan_week_idx")]
+        indexes = [
+            models.Index(fields=["plan", "plan_week"], name="checkin_plan_week_idx"),
+            # The urgent sweep looks for follow-ups due and not done.
+            models.Index(
+                fields=["follow_up_due_at"],
+                condition=models.Q(follow_up_due_at__isnull=False, followed_up_at__isnull=True),
+                name="checkin_follow_up_open_idx",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"Check-in {self.date} for {self.patient}"
+
+    @property
+    def follow_up_lag(self):
+        """How long the care team's follow-up took after it became due (None when not both known)."""
+        if self.followed_up_at is None or self.follow_up_due_at is None:
+            return None
+        return self.followed_up_at - self.follow_up_due_at
 
 
 class CheckInItem(models.Model):

@@ -1,5 +1,9 @@
 """Red flags and red pain: pause the plan, alert the care team in the app and by email."""
 
+import logging
+from datetime import timedelta
+
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -12,6 +16,8 @@ from rehab.models import Alert, AlertKind, CheckIn, LimitOverride, Plan, PlanSta
 from rehab.queue import enqueue_on_commit
 from rehab.services.errors import Conflict, InvalidInput, NotAllowed
 from rehab.services.notifications import care_team_alert_send
+
+logger = logging.getLogger(__name__)
 
 RED_FLAG_LABELS = {code: label for code, label, _advice in RED_FLAGS}
 RED_FLAG_ADVICE = {code: advice for code, _label, advice in RED_FLAGS}
@@ -97,10 +103,68 @@ def checkin_follow_up(*, checkin_id: int) -> list[Alert]:
             plan.version += 1
             plan._change_reason = f"Paused at once: {plan.pause_reason} (check-in {checkin.pk})"
             plan.save()
-        CheckIn.objects.filter(pk=checkin.pk, followed_up_at__isnull=True).update(followed_up_at=timezone.now())
+        done_at = timezone.now()
+        recorded = CheckIn.objects.filter(pk=checkin.pk, followed_up_at__isnull=True).update(followed_up_at=done_at)
         for alert in created:
             enqueue_on_commit("rehab.tasks.email_alert", alert.pk, inline_if_broker_down=True)
+    if recorded:
+        _check_follow_up_lag(checkin, done_at)
     return created
+
+
+def _check_follow_up_lag(checkin: CheckIn, done_at) -> None:
+    """Raise the operations alert when a follow-up took longer than FOLLOW_UP_LAG_ALERT_SECONDS.
+
+    An ERROR line is what the log shipper pages on; /health/ shows the same from the rows.
+    """
+    due = checkin.follow_up_due_at or checkin.created_at
+    lag = (done_at - due).total_seconds()
+    if lag > settings.FOLLOW_UP_LAG_ALERT_SECONDS:
+        logger.error(
+            "Follow-up lag: check-in %s was followed up %.1f s after it was due (alert above %s s); "
+            "is the urgent worker running?",
+            checkin.pk,
+            lag,
+            settings.FOLLOW_UP_LAG_ALERT_SECONDS,
+        )
+
+
+def follow_ups_overdue(*, older_than: float) -> list[int]:
+    """Check-ins whose follow-up has been due for more than older_than seconds and is not done.
+
+    Every open follow-up past FOLLOW_UP_LAG_ALERT_SECONDS is logged as an ERROR here too: a
+    follow-up that never finishes would otherwise never log its lag.
+    """
+    now = timezone.now()
+    alert_after = now - timedelta(seconds=settings.FOLLOW_UP_LAG_ALERT_SECONDS)
+    cutoff = now - timedelta(seconds=older_than)
+    open_rows = list(
+        CheckIn.objects.filter(followed_up_at__isnull=True, follow_up_due_at__lt=max(alert_after, cutoff))
+        .order_by("follow_up_due_at")
+        .values_list("pk", "follow_up_due_at")[:500]
+    )
+    for checkin_id, due in open_rows:
+        if due >= alert_after:
+            continue
+        logger.error(
+            "Follow-up lag: check-in %s still not followed up %.0f s after it was due (alert above %s s)",
+            checkin_id,
+            (now - due).total_seconds(),
+            settings.FOLLOW_UP_LAG_ALERT_SECONDS,
+        )
+    return [checkin_id for checkin_id, due in open_rows if due < cutoff]
+
+
+def follow_up_due(checkin: CheckIn) -> None:
+    """A red flag or red pain makes a follow-up due now: record when, and queue it (urgent queue).
+
+    Called inside the transaction that stored the flag or pain. A new flag on a check-in already
+    followed up makes a new follow-up due (new alerts are created; repeated ones are not).
+    """
+    now = timezone.now()
+    CheckIn.objects.filter(pk=checkin.pk).update(follow_up_due_at=now, followed_up_at=None)
+    checkin.follow_up_due_at, checkin.followed_up_at = now, None
+    enqueue_on_commit("rehab.tasks.checkin_follow_up", checkin.pk, inline_if_broker_down=True)
 
 
 def alert_email(*, alert_id: int) -> bool:

@@ -23,6 +23,7 @@ from rehab.models import (
     User,
 )
 from rehab.queue import enqueue_on_commit
+from rehab.services.alerts import follow_up_due
 from rehab.services.errors import InvalidInput, NotAllowed
 
 RUNNING = (PlanStatus.ACTIVE, PlanStatus.PAUSED)
@@ -139,7 +140,7 @@ def checkin_record(
             )
             CheckInItem.objects.bulk_create([CheckInItem(checkin=checkin, **item) for item in items])
             if needs_follow_up(checkin):
-                enqueue_on_commit("rehab.tasks.checkin_follow_up", checkin.pk, inline_if_broker_down=True)
+                follow_up_due(checkin)
     except IntegrityError:
         # Two identical requests raced: the other one stored it; return that one.
         existing = CheckIn.objects.filter(logged_by=actor, idempotency_key=idempotency_key).first()
@@ -163,7 +164,7 @@ def checkin_add_next_morning(
     checkin.red_flags = sorted(set(checkin.red_flags) | new_flags)
     checkin.save(update_fields=["pain_next_morning", "pain_next_morning_at", "red_flags"])
     if needs_follow_up(checkin):
-        enqueue_on_commit("rehab.tasks.checkin_follow_up", checkin.pk, inline_if_broker_down=True)
+        follow_up_due(checkin)
     return checkin
 
 
@@ -176,7 +177,7 @@ def checkin_add_red_flags(*, actor: User, checkin: CheckIn, red_flags: list[str]
     checkin.red_flags = sorted(set(checkin.red_flags) | set(red_flags))
     checkin.save(update_fields=["red_flags"])
     if needs_follow_up(checkin):
-        enqueue_on_commit("rehab.tasks.checkin_follow_up", checkin.pk, inline_if_broker_down=True)
+        follow_up_due(checkin)
     return checkin
 
 

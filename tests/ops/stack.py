@@ -1,4 +1,4 @@
-"""The real Procfile stack (`bash .ci/start`: web + worker + beat) on a free port, in a temp folder.
+"""The real Procfile stack (`bash .ci/start`: web + worker + urgent worker + beat) on a free port, in a temp folder.
 
 It runs on its own SQLite database and broker whatever the test run uses, so it never touches
 the test database: the filesystem broker in its folder, or, when the run's broker is Redis (CI's
@@ -74,7 +74,12 @@ class Stack:
         )
         threading.Thread(target=self._read, daemon=True).start()
         deadline = time.monotonic() + timeout
-        while not (self.saw("ready.") and self.saw("beat: Starting") and self.answers("/login/")):
+        while not (
+            self.saw("worker.1", "ready.")
+            and self.saw("urgent.1", "ready.")
+            and self.saw("beat: Starting")
+            and self.answers("/login/")
+        ):
             if self.process.poll() is not None or time.monotonic() > deadline:
                 self.stop()
                 raise AssertionError("the stack did not start:\n" + self.output())
@@ -84,8 +89,9 @@ class Stack:
         for line in self.process.stdout:
             self.lines.append(line)
 
-    def saw(self, text: str) -> bool:
-        return any(text in line for line in self.lines)
+    def saw(self, *texts: str) -> bool:
+        """Whether one line of output contains every text."""
+        return any(all(text in line for text in texts) for line in self.lines)
 
     def output(self) -> str:
         return "".join(self.lines)

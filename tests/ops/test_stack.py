@@ -1,5 +1,5 @@
 """`bash .ci/start` for real: it serves where it says, the README walk-through works against it,
-and Ctrl-C stops web, worker and beat cleanly (no SIGKILL, no error lines)."""
+and Ctrl-C stops web, both workers and beat cleanly (no SIGKILL, no error lines)."""
 
 import json
 import re
@@ -24,6 +24,13 @@ def test_start_serves_where_it_says(stack):
     assert f"Open http://127.0.0.1:{stack.port}/" in stack.output()
     assert stack.answers("/login/")
     assert stack.answers("/health/")
+
+
+def test_the_urgent_worker_takes_only_the_urgent_queue_and_the_general_worker_both(stack):
+    assert stack.saw("urgent.1", ".> urgent ")
+    assert not stack.saw("urgent.1", ".> celery ")
+    assert stack.saw("worker.1", ".> celery ")
+    assert stack.saw("worker.1", ".> urgent ")
 
 
 def test_every_request_is_logged_once_without_tracebacks(stack):
@@ -82,8 +89,8 @@ def test_ctrl_c_stops_every_process_cleanly(stack):
     output = stack.output()
     assert stack.process.returncode is not None
     assert seconds < 15, output
-    # runserver without its reloader simply dies of SIGTERM (rc=-15); the worker and beat exit 0.
-    for process in ("web.1 stopped", "worker.1 stopped (rc=0)", "beat.1 stopped (rc=0)"):
+    # runserver without its reloader simply dies of SIGTERM (rc=-15); the workers and beat exit 0.
+    for process in ("web.1 stopped", "worker.1 stopped (rc=0)", "urgent.1 stopped (rc=0)", "beat.1 stopped (rc=0)"):
         assert process in output, output
     for bad in ("signal 15", "SIGKILL", "rc=-9", "Traceback", "ERROR"):
         assert bad not in output, output
