@@ -2,12 +2,13 @@
 
 from django.urls import path
 
-from frontend import views_clearance
+from frontend import views_access, views_clearance
 from frontend import views_staff as views
 
 urlpatterns = [
     path("caseload/", views.caseload, name="caseload"),
     path("dashboard/", views.dashboard, name="dashboard"),
+    path("access-log/", views_access.clinic_access_log, name="access_log"),
     path("patients/new/", views.patient_new, name="patient_new"),
     path("patients/<int:patient_id>/", views.patient_page, name="patient"),
     path("patients/<int:patient_id>/audit/", views.patient_audit, name="patient_audit"),

@@ -35,6 +35,7 @@ from frontend.forms_patient import (
     SomethingWrongForm,
     pain_word,
 )
+from frontend.views_access import access_sentences
 from planner import document as words
 from planner.limits import heart_rate_ceiling_only
 from planner.session_words import session_line
@@ -534,6 +535,7 @@ def something_wrong_done(request, patient: Patient, checkin_id: int):
 def history(request, patient: Patient):
     plan = selectors.running_plan(patient)
     context = _common(request, patient, plan, "history")
+    context["looked"] = access_sentences(request.user, patient.pk)
     if plan is None:
         return render(request, "frontend/patient/history.html", context)
     sessions = (

@@ -26,13 +26,14 @@ from frontend.qr import qr_svg
 from planner.limits import ADJUSTABLE_FIELDS, get_field
 from rehab import selectors
 from rehab.activation import activation_url
-from rehab.models import AlertKind, CheckIn, Patient, Plan, PlanStatus, ProgressionDecision, Role
+from rehab.models import AccessKind, AlertKind, CheckIn, Patient, Plan, PlanStatus, ProgressionDecision, Role
 from rehab.progress import open_alerts_and_overrides, plan_progress_series
 from rehab.services import alerts as alert_services
 from rehab.services import assessments as assessment_services
 from rehab.services import checkins as checkin_services
 from rehab.services import people as people_services
 from rehab.services import plans as plan_services
+from rehab.services.access import record_reads
 from rehab.services.errors import Conflict, InvalidInput, NotAllowed
 from rehab.sms import sms_enabled
 
@@ -399,7 +400,10 @@ def _resume_form(data=None, **kwargs):
 @staff_page(*CARE)
 def patient_page(request, patient_id: int):
     patient = selectors.patient_get(request.user, patient_id, clinical=True)
-    return _render_patient(request, patient)
+    response = _render_patient(request, patient)
+    # The page shows the record, assessments, measurements, plans and progress: one read of the record.
+    record_reads(request=request, kind=AccessKind.PATIENT, patient_ids=[patient.pk], object_id=patient.pk)
+    return response
 
 
 def _render_patient(request, patient, *, bound: dict | None = None):
@@ -448,7 +452,9 @@ def patient_audit(request, patient_id: int):
         for entry in selectors.patient_audit_trail(request.user, patient.pk)
     ]
     context = {"patient": patient, "zone": zone_of(patient), "entries": entries, "nav": _nav(request.user)}
-    return render(request, "frontend/staff/audit.html", context)
+    response = render(request, "frontend/staff/audit.html", context)
+    record_reads(request=request, kind=AccessKind.CHANGE_HISTORY, patient_ids=[patient.pk])
+    return response
 
 
 def _staff_names(user) -> dict[int, str]:
@@ -549,7 +555,10 @@ def shown_week(plan: Plan) -> int:
 @staff_page(*CARE)
 def plan_review(request, plan_id: int):
     """Limits with their rules, each item's FITT-VP dose and rationale, the week-by-week schedule."""
-    return render_plan(request, _plan_for_page(request, plan_id))
+    plan = _plan_for_page(request, plan_id)
+    response = render_plan(request, plan)
+    record_reads(request=request, kind=AccessKind.PLAN, patient_ids=[plan.patient_id], object_id=plan.pk)
+    return response
 
 
 def render_plan(request, plan: Plan, *, bound: dict | None = None, status: int = 200):
@@ -694,7 +703,9 @@ def plan_history(request, plan_id: int):
         "entries": selectors.plan_history(plan),
         "nav": _nav(request.user),
     }
-    return render(request, "frontend/staff/plan_history.html", context)
+    response = render(request, "frontend/staff/plan_history.html", context)
+    record_reads(request=request, kind=AccessKind.PLAN_HISTORY, patient_ids=[plan.patient_id], object_id=plan.pk)
+    return response
 
 
 def _current_limits(plan: Plan) -> dict:

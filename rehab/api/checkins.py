@@ -13,9 +13,10 @@ from planner.vocabulary import LAB_MEASURE_CODES, MEASURE_CODES, MEASURES, PAIN_
 from rehab import selectors, text_limits
 from rehab.api.fields import VocabularyListField
 from rehab.api.permissions import StaffWritesOnly
-from rehab.models import Alert, CheckIn, CheckInItem, CheckInKind, Measurement, PlanItem, Role
+from rehab.models import AccessKind, Alert, CheckIn, CheckInItem, CheckInKind, Measurement, PlanItem, Role
 from rehab.services import alerts as alert_services
 from rehab.services import checkins as checkin_services
+from rehab.services.access import record_reads
 
 MEASURE_UNITS = {code: unit for code, _label, unit, *_ in MEASURES}
 
@@ -135,6 +136,20 @@ class CheckInViewSet(
                 queryset = queryset.filter(**{f"{name}_id": int(value)})
         return queryset
 
+    def list(self, request, *args, **kwargs):
+        response = super().list(request, *args, **kwargs)
+        shown = response.data["results"] if isinstance(response.data, dict) else response.data
+        record_reads(request=request, kind=AccessKind.CHECKINS, patient_ids=[row["patient"] for row in shown])
+        return response
+
+    def retrieve(self, request, *args, **kwargs):
+        response = super().retrieve(request, *args, **kwargs)
+        checkin = response.data
+        record_reads(
+            request=request, kind=AccessKind.CHECKIN, patient_ids=[checkin["patient"]], object_id=checkin["id"]
+        )
+        return response
+
     @extend_schema(
         parameters=[
             OpenApiParameter(
@@ -225,6 +240,11 @@ class MeasurementListCreate(ListCreateAPIView):
 
     def get_queryset(self):
         return selectors.measurements_of(self.request.user, self.kwargs["patient_id"])
+
+    def list(self, request, *args, **kwargs):
+        response = super().list(request, *args, **kwargs)
+        record_reads(request=request, kind=AccessKind.MEASUREMENTS, patient_ids=[self.patient.pk])
+        return response
 
     def perform_create(self, serializer):
         serializer.instance = checkin_services.measurement_record(

@@ -10,8 +10,9 @@ from rest_framework.views import APIView
 
 from rehab import selectors
 from rehab.documents import plan_file_name, plan_pdf_bytes, report_pdf_document
-from rehab.models import Role
+from rehab.models import AccessKind, Role
 from rehab.pdf import render_report_pdf
+from rehab.services.access import record_reads
 from rehab.services.plans import plan_email
 
 
@@ -30,7 +31,9 @@ class PlanPdfView(APIView):
         """The patient's plan as a PDF: patients their own running plan, staff their care team's plans."""
         plan = selectors.plan_get(request.user, plan_id)
         # Drawn once per plan version and patient's day, then served from the cache (rehab.documents).
-        return _pdf_response(plan_pdf_bytes(plan), plan_file_name(plan))
+        response = _pdf_response(plan_pdf_bytes(plan), plan_file_name(plan))
+        record_reads(request=request, kind=AccessKind.PLAN_PDF, patient_ids=[plan.patient_id], object_id=plan.pk)
+        return response
 
 
 class PlanEmailView(APIView):
@@ -58,4 +61,6 @@ class ReportPdfView(APIView):
         )
         if plan is None:
             raise Http404("This patient has no plan yet.")
-        return _pdf_response(render_report_pdf(report_pdf_document(plan)), plan_file_name(plan, "report"))
+        response = _pdf_response(render_report_pdf(report_pdf_document(plan)), plan_file_name(plan, "report"))
+        record_reads(request=request, kind=AccessKind.REPORT_PDF, patient_ids=[patient.pk], object_id=plan.pk)
+        return response

@@ -20,9 +20,10 @@ from rehab.api.serializers import (
     AuditEntrySerializer,
     PatientSerializer,
 )
-from rehab.models import ActivationLink
+from rehab.models import AccessKind, ActivationLink
 from rehab.services import assessments as assessment_services
 from rehab.services import people as people_services
+from rehab.services.access import record_reads
 
 
 class PatientViewSet(
@@ -45,6 +46,12 @@ class PatientViewSet(
                 "care_team", Prefetch("activation_links", queryset=open_links, to_attr="open_activation_links")
             )
         )
+
+    def retrieve(self, request, *args, **kwargs):
+        response = super().retrieve(request, *args, **kwargs)
+        patient_id = response.data["id"]
+        record_reads(request=request, kind=AccessKind.PATIENT, patient_ids=[patient_id], object_id=patient_id)
+        return response
 
     def perform_create(self, serializer):
         data = dict(serializer.validated_data)
@@ -86,6 +93,7 @@ class PatientViewSet(
     def audit(self, request, pk=None):
         """Who changed what on this patient's record, when and why."""
         entries = selectors.patient_audit_trail(request.user, pk)
+        record_reads(request=request, kind=AccessKind.CHANGE_HISTORY, patient_ids=[int(pk)])
         return Response(AuditEntrySerializer(entries, many=True).data)
 
 
@@ -102,6 +110,11 @@ class AssessmentListCreate(ListCreateAPIView):
 
     def get_queryset(self):
         return selectors.assessments_of(self.request.user, self.kwargs["patient_id"])
+
+    def list(self, request, *args, **kwargs):
+        response = super().list(request, *args, **kwargs)
+        record_reads(request=request, kind=AccessKind.ASSESSMENTS, patient_ids=[self.kwargs["patient_id"]])
+        return response
 
     @extend_schema(request=AssessmentSerializer, responses={201: AssessmentCreatedSerializer})
     def post(self, request, *args, **kwargs):

@@ -18,9 +18,10 @@ from rehab.api import clearance as clearance_api
 from rehab.api.permissions import StaffWritesOnly
 from rehab.api.plan_representation import plan_representation
 from rehab.clearance import clearance_state, plan_limits
-from rehab.models import PlanItem, Role
+from rehab.models import AccessKind, PlanItem, Role
 from rehab.services import clearance as clearance_services
 from rehab.services import plans as plan_services
+from rehab.services.access import record_reads
 
 
 class PlanCreateSerializer(serializers.Serializer):
@@ -122,11 +123,15 @@ class PlanViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
     )
     def list(self, request, *args, **kwargs):
         page = self.paginate_queryset(self.get_queryset())
+        record_reads(request=request, kind=AccessKind.PLAN_LIST, patient_ids=[plan.patient_id for plan in page])
         return self.get_paginated_response([plan_representation(plan, brief=True) for plan in page])
 
     @extend_schema(responses={200: PLAN_SCHEMA})
     def retrieve(self, request, *args, **kwargs):
-        return Response(plan_representation(self.get_object()))
+        plan = self.get_object()
+        body = plan_representation(plan)
+        record_reads(request=request, kind=AccessKind.PLAN, patient_ids=[plan.patient_id], object_id=plan.pk)
+        return Response(body)
 
     @extend_schema(request=PlanCreateSerializer, responses={201: PLAN_SCHEMA})
     def create(self, request, *args, **kwargs):
@@ -315,7 +320,9 @@ class PlanViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
     def history(self, request, pk=None):
         """Every change to this plan: who, when, what and why."""
         plan = self.get_object()
-        return Response(selectors.plan_history(plan))
+        entries = selectors.plan_history(plan)
+        record_reads(request=request, kind=AccessKind.PLAN_HISTORY, patient_ids=[plan.patient_id], object_id=plan.pk)
+        return Response(entries)
 
 
 def _clearance_refused(refused) -> Response:

@@ -6,7 +6,9 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from rehab import selectors
+from rehab.models import AccessKind
 from rehab.progress import open_alerts_and_overrides, plan_progress_series
+from rehab.services.access import record_reads
 
 
 class PlanProgressView(APIView):
@@ -34,4 +36,5 @@ class PlanProgressView(APIView):
         body = plan_progress_series(plan)
         if request.user.is_care_staff:
             body.update(open_alerts_and_overrides(plan))
+        record_reads(request=request, kind=AccessKind.PLAN_PROGRESS, patient_ids=[plan.patient_id], object_id=plan.pk)
         return Response(body)

@@ -1,7 +1,7 @@
 from django.urls import include, path
 from rest_framework.routers import DefaultRouter
 
-from rehab.api import auth, checkins, exercises, pdfs, people, plans, progress
+from rehab.api import access, auth, checkins, exercises, pdfs, people, plans, progress
 
 router = DefaultRouter()
 router.register("patients", people.PatientViewSet, basename="patient")
@@ -20,6 +20,7 @@ urlpatterns = [
         checkins.MeasurementListCreate.as_view(),
         name="patient-measurements",
     ),
+    path("patients/<int:patient_id>/access-log/", access.PatientAccessLogView.as_view(), name="patient-access-log"),
     path("plans/<int:plan_id>/progress/", progress.PlanProgressView.as_view(), name="plan-progress"),
     path("plans/<int:plan_id>/pdf/", pdfs.PlanPdfView.as_view(), name="plan-pdf"),
     path("plans/<int:plan_id>/email/", pdfs.PlanEmailView.as_view(), name="plan-email"),

@@ -1,0 +1,80 @@
+"""Who has looked at a patient's data: the clinic admin's access log page, and the plain-words lines a
+patient reads on their history page. Reads come from rehab.selectors; the rows are written by
+rehab.services.access."""
+
+import zoneinfo
+
+from django.core.paginator import Paginator
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.dateformat import format as date_format
+
+from frontend.views_staff import staff_page
+from rehab import selectors
+from rehab.models import AccessKind, RecordAccess, Role, User
+
+# What a patient reads for each kind of read ("... looked at <words> on ...").
+WORDS_FOR_PATIENT = {
+    AccessKind.PATIENT: "your record",
+    AccessKind.PATIENT_LIST: "your name in the list of patients",
+    AccessKind.ASSESSMENTS: "your assessments",
+    AccessKind.PLAN: "your plan",
+    AccessKind.PLAN_LIST: "your plan in a list of plans",
+    AccessKind.PLAN_PROGRESS: "your progress",
+    AccessKind.PLAN_HISTORY: "the changes to your plan",
+    AccessKind.CHECKINS: "your logged sessions",
+    AccessKind.CHECKIN: "one of your logged sessions",
+    AccessKind.MEASUREMENTS: "your measurements",
+    AccessKind.PLAN_PDF: "your plan to print (PDF)",
+    AccessKind.REPORT_PDF: "your progress report (PDF)",
+    AccessKind.CHANGE_HISTORY: "the changes to your record",
+    AccessKind.CASELOAD: "your name in a caseload",
+}
+PATIENT_LINES = 30
+
+
+def access_sentence(row: RecordAccess) -> str:
+    """ "Physiotherapist Anna Nowak looked at your plan on Mon 3 Nov at 10:02" (in the active time zone)."""
+    at = timezone.localtime(row.at)
+    who = f"{row.actor.get_role_display()} {row.actor.display_name}"
+    what = WORDS_FOR_PATIENT.get(row.kind, row.get_kind_display())
+    return f"{who} looked at {what} on {date_format(at, 'D j M')} at {date_format(at, 'H:i')}"
+
+
+def access_sentences(user: User, patient_id: int, limit: int = PATIENT_LINES) -> list[str]:
+    """The patient's latest reads in words, newest first; the same sentence twice in a row (one
+    person reading the same thing within the minute) is said once."""
+    lines = []
+    for row in selectors.patient_access_log(user, patient_id)[: limit * 2]:
+        sentence = access_sentence(row)
+        if not lines or lines[-1] != sentence:
+            lines.append(sentence)
+    return lines[:limit]
+
+
+def _number(value: str | None) -> int | None:
+    return int(value) if value and value.isdigit() and len(value) < 12 else None
+
+
+@staff_page(Role.CLINIC_ADMIN)
+def clinic_access_log(request):
+    """Every staff read of the clinic's patients, newest first; filter by patient and by user."""
+    patient_id = _number(request.GET.get("patient"))
+    actor_id = _number(request.GET.get("user"))
+    everything = selectors.clinic_access_log(request.user)
+    rows = selectors.clinic_access_log(request.user, patient_id=patient_id, actor_id=actor_id)
+    page = Paginator(rows, 50).get_page(request.GET.get("page"))
+    try:
+        zone = zoneinfo.ZoneInfo(request.user.clinic.time_zone)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError, AttributeError):
+        zone = zoneinfo.ZoneInfo("UTC")
+    context = {
+        "page": page,
+        "zone": zone,
+        "patients": selectors.patients_visible_to(request.user).order_by("last_name", "first_name"),
+        "readers": User.objects.filter(pk__in=everything.values("actor_id")).order_by("last_name", "first_name"),
+        "patient_id": patient_id,
+        "actor_id": actor_id,
+        "nav": "access_log",
+    }
+    return render(request, "frontend/staff/access_log.html", context)
