@@ -152,10 +152,8 @@ AXES_VERBOSE = False
 # Behind N reverse proxies the client address is the N-th from the right of X-Forwarded-For;
 # 0 (the default) uses the connection's address. Both lock-out and throttle read it this way.
 TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
-if TRUSTED_PROXY_COUNT:
-    AXES_IPWARE_PROXY_COUNT = TRUSTED_PROXY_COUNT
-    AXES_IPWARE_PROXY_ORDER = "right-most"
-    AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")
+# The lock-out, the address throttle and the read audit all take the client address from here.
+AXES_CLIENT_IP_CALLABLE = "rehab.client_address.client_address"
 # Per address, across every username: after this many failed sign-ins within
 # SIGNIN_ADDRESS_WINDOW_MINUTES every login surface refuses that address until the window ends
 # (guessing many usernames from one place). Set high enough for a clinic's shared connection.
