@@ -9,7 +9,8 @@ The rules (README "Access"):
 """
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
+from django.db.models import Count, Exists, IntegerField, OuterRef, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.http import Http404
 
 from rehab.models import (
@@ -84,6 +85,41 @@ def plan_get(user: User, plan_id) -> Plan:
 
 def running_plan(patient: Patient) -> Plan | None:
     return patient.plans.filter(status__in=[PlanStatus.ACTIVE, PlanStatus.PAUSED]).first()
+
+
+def plan_to_log(user: User, plan_id: int | None = None, *, item_ids=(), pain_item_id: int | None = None) -> Plan | None:
+    """The plan a check-in is logged against, in one query: the given plan (404 if unseen) or,
+    without one, the patient's own running plan (None if they have none).
+
+    Patient and assessment come joined and the engine snapshot stays in the database: logging a
+    session never reads it. The same query counts which of `item_ids` (and whether `pain_item_id`)
+    are items of this plan still in it; checkins.checkin_record reads that instead of asking again.
+    """
+    item_ids = frozenset(item_ids)
+    in_plan = PlanItem.objects.filter(plan=OuterRef("pk"), in_plan=True).order_by()
+    counted = in_plan.filter(pk__in=item_ids).values("plan").annotate(n=Count("pk")).values("n")
+    plans = (
+        plans_visible_to(user)
+        .select_related("patient", "assessment")
+        .defer("engine")
+        .annotate(
+            items_in_plan=Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
+            if item_ids
+            else Value(0, output_field=IntegerField()),
+            pain_item_in_plan=Exists(in_plan.filter(pk=pain_item_id)) if pain_item_id is not None else Value(False),
+        )
+    )
+    if plan_id is not None:
+        plan = plans.filter(pk=plan_id).first()
+        if plan is None:
+            raise Http404("No such plan.")
+    elif getattr(user, "role", None) == Role.PATIENT:
+        plan = plans.filter(status__in=[PlanStatus.ACTIVE, PlanStatus.PAUSED]).first()
+    else:
+        return None
+    if plan is not None:
+        plan.checked_items = (item_ids, pain_item_id)
+    return plan
 
 
 def plan_clearances(plan: Plan) -> QuerySet[Clearance]:

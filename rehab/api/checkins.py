@@ -21,8 +21,18 @@ from rehab.services.access import record_reads
 MEASURE_UNITS = {code: unit for code, _label, unit, *_ in MEASURES}
 
 
+class PlanItemIdField(serializers.PrimaryKeyRelatedField):
+    """A plan item's id. Not looked up one by one here: the service checks every item of the
+    check-in in one query (that each is an exercise of this plan, still in it)."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, bool) or not isinstance(data, int | str) or not str(data).isdigit():
+            self.fail("incorrect_type", data_type=type(data).__name__)
+        return int(data)
+
+
 class CheckInItemSerializer(serializers.ModelSerializer):
-    plan_item = serializers.PrimaryKeyRelatedField(queryset=PlanItem.objects.select_related("exercise"))
+    plan_item = PlanItemIdField(queryset=PlanItem.objects.all())
     load_kg = serializers.DecimalField(
         max_digits=5, decimal_places=1, min_value=0, max_value=300, required=False, allow_null=True
     )
@@ -57,8 +67,8 @@ class CheckInSerializer(serializers.ModelSerializer):
         help_text="Where it hurt: the calcified area, the muscles, the joints, elsewhere. Pain placed in one area "
         "or exercise regresses only the exercises concerned; general pain regresses the whole plan.",
     )
-    pain_item = serializers.PrimaryKeyRelatedField(
-        queryset=PlanItem.objects.select_related("exercise"),
+    pain_item = PlanItemIdField(
+        queryset=PlanItem.objects.all(),
         required=False,
         allow_null=True,
         help_text="The plan item (exercise) that hurt, when the patient can tell.",
@@ -165,7 +175,7 @@ class CheckInViewSet(
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
-        plan = self._plan_for(request.user, data.pop("plan_id", None))
+        plan = self._plan_for(request.user, data.pop("plan_id", None), data)
         key = request.headers.get("Idempotency-Key") or f"server-{uuid.uuid4()}"
         if len(key) > 100:
             raise serializers.ValidationError({"Idempotency-Key": ["At most 100 characters."]})
@@ -173,14 +183,13 @@ class CheckInViewSet(
         body = self.get_serializer(checkin).data
         return Response(body, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
 
-    def _plan_for(self, user, plan_id):
-        if plan_id is not None:
-            return selectors.plan_get(user, plan_id)
+    def _plan_for(self, user, plan_id, data):
+        # The plan comes with its check of the items: one query for the plan and all its items.
+        item_ids = [item["plan_item"] for item in data.get("items", [])]
+        plan = selectors.plan_to_log(user, plan_id, item_ids=item_ids, pain_item_id=data.get("pain_item"))
+        if plan is not None:
+            return plan
         if user.role == Role.PATIENT:
-            patient = selectors.patients_visible_to(user).first()
-            plan = selectors.running_plan(patient) if patient else None
-            if plan is not None:
-                return plan
             raise serializers.ValidationError({"plan": ["You have no active plan to log against."]})
         raise serializers.ValidationError({"plan": ["Say which plan this session belongs to."]})
 

@@ -64,8 +64,15 @@ class PlanItem(models.Model):
     position = models.PositiveSmallIntegerField()
     exercise = models.ForeignKey(Exercise, on_delete=models.PROTECT, related_name="+")
     component = models.CharField(max_length=12)
+    in_plan = models.BooleanField(
+        default=True,
+        help_text="Whether the exercise is still in the plan's engine items. An item the limits or a "
+        "reassessment removed keeps its row (check-ins point at it) but no longer takes check-ins. "
+        "Mirrors Plan.engine, kept in step by the plan services, so a check-in need not load the snapshot.",
+    )
 
-    history = HistoricalRecords()
+    # in_plan is derived from the plan's snapshot, whose own history records the change.
+    history = HistoricalRecords(excluded_fields=["in_plan"])
 
     class Meta:
         ordering = ["plan", "position"]

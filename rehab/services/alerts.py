@@ -164,6 +164,12 @@ def follow_up_due(checkin: CheckIn) -> None:
     now = timezone.now()
     CheckIn.objects.filter(pk=checkin.pk).update(follow_up_due_at=now, followed_up_at=None)
     checkin.follow_up_due_at, checkin.followed_up_at = now, None
+    follow_up_enqueue(checkin)
+
+
+def follow_up_enqueue(checkin: CheckIn) -> None:
+    """Queue the follow-up of a check-in whose follow_up_due_at is set (urgent queue, runs inline if
+    the broker is down). A new check-in stores its due time with its insert and calls this alone."""
     enqueue_on_commit("rehab.tasks.checkin_follow_up", checkin.pk, inline_if_broker_down=True)
 
 

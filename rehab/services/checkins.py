@@ -23,7 +23,7 @@ from rehab.models import (
     User,
 )
 from rehab.queue import enqueue_on_commit
-from rehab.services.alerts import follow_up_due
+from rehab.services.alerts import follow_up_due, follow_up_enqueue
 from rehab.services.errors import InvalidInput, NotAllowed
 
 RUNNING = (PlanStatus.ACTIVE, PlanStatus.PAUSED)
@@ -36,6 +36,8 @@ def plan_week_of(plan: Plan, day: date) -> int:
 
 def vital_sign_red_flags(plan: Plan, spo2_min: int | None) -> list[str]:
     """A desaturation during exercise is a stop rule: it becomes the red flag "low_oxygen"."""
+    if spo2_min is None:
+        return []  # nothing measured: the assessment need not be read
     if oxygen_findings(spo2_min, plan.assessment.resting_spo2, progression_config()):
         return [LOW_OXYGEN]
     return []
@@ -48,25 +50,47 @@ def needs_follow_up(checkin: CheckIn) -> bool:
     return bool(checkin.red_flags) or any(p is not None and p > threshold for p in pains)
 
 
-def _validate(plan: Plan, day: date, today: date, items: list[dict], pain_item: PlanItem | None = None) -> None:
+def _item_id(value) -> int:
+    """Items arrive as PlanItem rows (pages, tests) or as bare ids (the API): the id is what is stored."""
+    return value.pk if isinstance(value, PlanItem) else int(value)
+
+
+def _validate(plan: Plan, day: date, today: date, item_ids: list[int], pain_item_id: int | None) -> None:
+    """Dates and items, in one query for all items: each must be a row of this plan still in it.
+
+    An item whose exercise the limits later removed keeps its row (its history) but not its
+    place (PlanItem.in_plan), so the plan's snapshot need not be loaded to tell.
+    """
     errors: dict[str, list[str]] = {}
     if day > today:
         errors["date"] = ["A session cannot be logged for a day that has not come yet."]
     elif not 1 <= plan_week_of(plan, day) <= plan.weeks:
         errors["date"] = [f"This plan runs from {plan.start_date} for {plan.weeks} weeks; the date is outside it."]
-    item_ids = {item["plan_item"].pk for item in items}
-    # An item whose exercise the limits later removed keeps its row (its history), not its place.
-    in_plan = {entry["exercise"]["slug"] for entry in plan.engine["items"]}
-    if any(item["plan_item"].plan_id != plan.pk for item in items) or any(
-        item["plan_item"].exercise.slug not in in_plan for item in items
-    ):
+    items_ok, pain_item_ok = _in_plan(plan, frozenset(item_ids), pain_item_id)
+    if not items_ok:
         errors["items"] = ["Each item must be an exercise of this plan."]
-    elif len(item_ids) != len(items):
+    elif len(set(item_ids)) != len(item_ids):
         errors["items"] = ["Each exercise may appear only once."]
-    if pain_item is not None and (pain_item.plan_id != plan.pk or pain_item.exercise.slug not in in_plan):
+    if not pain_item_ok:
         errors["pain_item"] = ["The exercise that hurt must be an exercise of this plan."]
     if errors:
         raise InvalidInput(errors)
+
+
+def _in_plan(plan: Plan, item_ids: frozenset[int], pain_item_id: int | None) -> tuple[bool, bool]:
+    """(every item is in the plan, the painful item is), from what selectors.plan_to_log counted
+    with the plan when it checked these very ids, else in one query of our own."""
+    if getattr(plan, "checked_items", None) == (item_ids, pain_item_id):
+        return plan.items_in_plan == len(item_ids), pain_item_id is None or plan.pain_item_in_plan
+    asked = item_ids | ({pain_item_id} if pain_item_id is not None else set())
+    if not asked:
+        return True, True
+    found = set(PlanItem.objects.filter(plan_id=plan.pk, in_plan=True, pk__in=asked).values_list("pk", flat=True))
+    return item_ids <= found, pain_item_id is None or pain_item_id in found
+
+
+def _first_with_key(actor: User, idempotency_key: str) -> CheckIn | None:
+    return CheckIn.objects.filter(logged_by=actor, idempotency_key=idempotency_key).first()
 
 
 def checkin_record(
@@ -84,7 +108,7 @@ def checkin_record(
     notes: str = "",
     kind: str = CheckInKind.SESSION,
     pain_regions: list[str] | None = None,
-    pain_item: PlanItem | None = None,
+    pain_item: PlanItem | int | None = None,
     heart_rate_avg: int | None = None,
     heart_rate_max: int | None = None,
     spo2_min: int | None = None,
@@ -95,59 +119,89 @@ def checkin_record(
     The check-in is committed whether or not the broker answers: its follow-up (pause and
     alerts for red flags or red pain) goes through the outbox, and runs inline if the broker
     is down, so a red flag always reaches the care team.
+
+    The plan should come with its patient and assessment joined (selectors.plan_to_log); its
+    engine snapshot is never read. A session with items and no red flag costs three queries: the
+    items (one query for all of them), the check-in and its items (plus a red flag's outbox row).
+    The idempotency key and the one session per plan and day are the unique constraints' job:
+    an insert they refuse is answered from the row already there, and an invalid retry of a
+    stored key still gets the first check-in back (the key is looked up only when something failed).
     """
-    existing = CheckIn.objects.filter(logged_by=actor, idempotency_key=idempotency_key).first()
-    if existing is not None:
-        return existing, False
-    if plan.status not in (PlanStatus.ACTIVE, PlanStatus.PAUSED):
-        raise InvalidInput({"plan": ["Sessions can be logged only on an active plan."]})
     if actor.role == Role.CLINIC_ADMIN:
         raise NotAllowed("A clinic admin cannot log sessions.")
-    items = items or []
-    today = plan.patient.today()
-    _validate(plan, date, today, items, pain_item)
-    if heart_rate_avg is not None and heart_rate_max is not None and heart_rate_avg > heart_rate_max:
-        raise InvalidInput({"heart_rate_max": ["The highest heart rate cannot be below the average."]})
-    red_flags = sorted(set(red_flags or []) | set(vital_sign_red_flags(plan, spo2_min)))
     try:
-        with transaction.atomic():
-            if kind == CheckInKind.SYMPTOMS and not red_flags:
-                raise InvalidInput({"red_flags": ["A symptom report needs at least one red flag."]})
-            if kind == CheckInKind.SESSION and CheckIn.objects.filter(plan=plan, date=date, kind=kind).exists():
-                raise InvalidInput({"date": ["A session is already logged for this day; change it instead."]})
-            checkin = CheckIn.objects.create(
-                plan=plan,
-                patient=plan.patient,
-                date=date,
-                plan_week=plan_week_of(plan, date),
-                kind=kind,
-                logged_by=actor,
-                on_behalf=actor.role != Role.PATIENT,
-                session_rpe=session_rpe,
-                pain_during=pain_during,
-                pain_after=pain_after,
-                pain_next_morning=pain_next_morning,
-                pain_next_morning_at=timezone.now() if pain_next_morning is not None else None,
-                red_flags=sorted(set(red_flags or [])),
-                notes=notes,
-                idempotency_key=idempotency_key,
-                pain_regions=[code for code in PAIN_SITE_CODES if code in set(pain_regions or [])],
-                pain_item=pain_item,
-                heart_rate_avg=heart_rate_avg,
-                heart_rate_max=heart_rate_max,
-                spo2_min=spo2_min,
-                supervised_by=supervised_by,
-            )
-            CheckInItem.objects.bulk_create([CheckInItem(checkin=checkin, **item) for item in items])
-            if needs_follow_up(checkin):
-                follow_up_due(checkin)
+        return _insert(
+            actor=actor,
+            plan=plan,
+            idempotency_key=idempotency_key,
+            date=date,
+            pain_during=pain_during,
+            pain_after=pain_after,
+            items=items or [],
+            session_rpe=session_rpe,
+            pain_next_morning=pain_next_morning,
+            red_flags=red_flags,
+            notes=notes,
+            kind=kind,
+            pain_regions=pain_regions,
+            pain_item_id=_item_id(pain_item) if pain_item is not None else None,
+            heart_rate_avg=heart_rate_avg,
+            heart_rate_max=heart_rate_max,
+            spo2_min=spo2_min,
+            supervised_by=supervised_by,
+        ), True
+    except InvalidInput:
+        # A retry after the plan or the day moved on (paused, an item removed) still returns the first.
+        existing = _first_with_key(actor, idempotency_key)
+        if existing is None:
+            raise
+        return existing, False
     except IntegrityError:
-        # Two identical requests raced: the other one stored it; return that one.
-        existing = CheckIn.objects.filter(logged_by=actor, idempotency_key=idempotency_key).first()
+        # The key was used before (a retry, or two identical requests racing): return that check-in.
+        existing = _first_with_key(actor, idempotency_key)
         if existing is None:
             raise InvalidInput({"date": ["A session is already logged for this day; change it instead."]}) from None
         return existing, False
-    return checkin, True
+
+
+def _insert(*, actor: User, plan: Plan, items: list[dict], pain_item_id: int | None, **fields) -> CheckIn:
+    if plan.status not in RUNNING:
+        raise InvalidInput({"plan": ["Sessions can be logged only on an active plan."]})
+    day, kind = fields["date"], fields["kind"]
+    items = [{**item, "plan_item_id": _item_id(item["plan_item"])} for item in items]
+    for item in items:
+        del item["plan_item"]
+    _validate(plan, day, plan.patient.today(), [item["plan_item_id"] for item in items], pain_item_id)
+    heart_rate_avg, heart_rate_max = fields["heart_rate_avg"], fields["heart_rate_max"]
+    if heart_rate_avg is not None and heart_rate_max is not None and heart_rate_avg > heart_rate_max:
+        raise InvalidInput({"heart_rate_max": ["The highest heart rate cannot be below the average."]})
+    red_flags = sorted(set(fields.pop("red_flags") or []) | set(vital_sign_red_flags(plan, fields["spo2_min"])))
+    if kind == CheckInKind.SYMPTOMS and not red_flags:
+        raise InvalidInput({"red_flags": ["A symptom report needs at least one red flag."]})
+    pain_regions = set(fields.pop("pain_regions") or [])
+    checkin = CheckIn(
+        plan=plan,
+        patient=plan.patient,
+        plan_week=plan_week_of(plan, day),
+        logged_by=actor,
+        on_behalf=actor.role != Role.PATIENT,
+        pain_next_morning_at=timezone.now() if fields["pain_next_morning"] is not None else None,
+        red_flags=red_flags,
+        pain_regions=[code for code in PAIN_SITE_CODES if code in pain_regions],
+        pain_item_id=pain_item_id,
+        **fields,
+    )
+    follow_up = needs_follow_up(checkin)
+    if follow_up:
+        checkin.follow_up_due_at = timezone.now()
+    with transaction.atomic():
+        checkin.save(force_insert=True)
+        rows = CheckInItem.objects.bulk_create([CheckInItem(checkin=checkin, **item) for item in items])
+        if follow_up:
+            follow_up_enqueue(checkin)
+    # The rows just written are the check-in's items: answering with them costs no query.
+    checkin._prefetched_objects_cache = {"items": rows}
+    return checkin
 
 
 @transaction.atomic

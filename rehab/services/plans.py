@@ -62,6 +62,14 @@ def _save(plan: Plan, engine: EnginePlan, reason: str, actor: User) -> None:
     plan.version += 1
     _audit(plan, actor, reason)
     plan.save()
+    mark_items_in_plan(plan, engine)
+
+
+def mark_items_in_plan(plan: Plan, engine: EnginePlan) -> None:
+    """Keep PlanItem.in_plan in step with the engine's items (check-ins validate against the flag)."""
+    slugs = [item.slug for item in engine.items]
+    PlanItem.objects.filter(plan=plan, in_plan=True).exclude(exercise__slug__in=slugs).update(in_plan=False)
+    PlanItem.objects.filter(plan=plan, in_plan=False, exercise__slug__in=slugs).update(in_plan=True)
 
 
 @transaction.atomic

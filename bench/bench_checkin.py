@@ -1,0 +1,367 @@
+"""The check-in POST under load, as a fraction of this machine's ceiling, measured in the same run.
+
+Two servers are loaded alternately with wrk (--rounds times each, --seconds per round):
+  ceiling  ../shared/bench/ceiling: a one-view Django app that parses JSON and INSERTs one row
+           (gunicorn 4 sync workers, persistent connections), started by the ceiling's own run.sh;
+  ours     POST /api/v1/checkins/ of this project under gunicorn (rehab/gunicorn.conf.py, production
+           settings: DEBUG off, PostgreSQL with persistent connections, Redis cache and broker), with
+           WEB_CONCURRENCY=4 like the ceiling.
+Each of our requests is a new, valid check-in: its own patient's API token, a fresh Idempotency-Key and
+a patient-day not logged before, with every exercise of the plan reported, so nothing is refused as a
+duplicate (wrk's "non-2xx" count says if anything was). Prints req/s, p50/p99 and our share of the ceiling.
+Nothing here asserts a time.
+
+Needs PostgreSQL (127.0.0.1:5432, user postgres), Redis (127.0.0.1:6379, databases 12 and 13) and wrk
+(`apt-get install -y wrk`). Creates (drops first) the databases rehab_bench_checkin and limitbench.
+
+    .venv/bin/python bench/bench_checkin.py [--connections 50] [--seconds 10] [--rounds 2] [--patients 300]
+"""
+
+import argparse
+import json
+import os
+import re
+import secrets
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import date, timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+CEILING = ROOT.parent / "shared" / "bench" / "ceiling"
+PG = "postgres://postgres@127.0.0.1:5432"
+OUR_DB = "rehab_bench_checkin"
+PORT = 8902
+DAYS = 84  # a 12-week plan that started 83 days ago takes a session on each of 84 days
+
+
+def _recreate_database(name: str) -> None:
+    import psycopg
+
+    with psycopg.connect(f"{PG}/postgres", autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{name}"')
+
+
+def _our_env(var_dir: str) -> dict:
+    return {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "rehab.settings",
+        "DEBUG": "false",
+        "SECRET_KEY": secrets.token_urlsafe(50),
+        "ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "SECURE_SSL_REDIRECT": "false",
+        "DATABASE_URL": f"{PG}/{OUR_DB}",
+        "CACHE_URL": "redis://127.0.0.1:6379/13",
+        "CELERY_BROKER_URL": "redis://127.0.0.1:6379/12",
+        "VAR_DIR": var_dir,
+        "PORT": str(PORT),
+        "WEB_CONCURRENCY": "4",
+        "LOG_LEVEL": "WARNING",
+    }
+
+
+def seed(patients: int, out: str) -> None:
+    """(Runs in a child process with our settings.) One engine plan, copied to `patients` patients with
+    their logins and API tokens; writes every (token, body) a request can send to `out`."""
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+    from django.contrib.auth.hashers import make_password
+    from django.db import transaction
+    from django.utils import timezone
+    from knox.models import AuthToken
+
+    from rehab.models import Assessment, Clinic, Patient, Plan, PlanItem, Role, User
+    from rehab.services.plans import plan_activate, plan_generate
+
+    today = timezone.localdate()
+    start = today - timedelta(days=DAYS - 1)
+    with transaction.atomic():
+        clinic = Clinic.objects.create(name="Bench clinic")
+        physio = User.objects.create_user(
+            username="bench-physio", password="x", clinic=clinic, role=Role.PHYSIOTHERAPIST
+        )
+        password = make_password("bench")
+        users = User.objects.bulk_create(
+            [
+                User(username=f"bench-patient-{n}", password=password, clinic=clinic, role=Role.PATIENT)
+                for n in range(patients)
+            ]
+        )
+        rows = Patient.objects.bulk_create(
+            [
+                Patient(
+                    clinic=clinic,
+                    user=user,
+                    first_name="Bench",
+                    last_name=str(n),
+                    date_of_birth=date(1969, 3, 14),
+                    sex="female",
+                    diagnoses=["Dermatomyositis"],
+                )
+                for n, user in enumerate(users)
+            ]
+        )
+        for row in rows:
+            row.care_team.add(physio)
+        assessment = {
+            "assessed_on": start,
+            "bone_fragility": "osteoporosis",
+            "vertebral_fracture": False,
+            "heterotopic_ossification_regions": ["gluteal_left", "gluteal_right"],
+            "inflammation_activity": "moderate",
+            "pain_at_rest": 3,
+            "resting_hr": 70,
+            "beta_blocker": False,
+            "cardiopulmonary_status": "monitor",
+            "avoid_regions": [],
+        }
+        Assessment.objects.create(patient=rows[0], assessed_by=physio, **assessment)
+        first = plan_generate(actor=physio, patient=rows[0], start_date=start, weeks=12)
+        first = plan_activate(actor=physio, plan=first, version=first.version)
+        items = list(first.items.all())
+        assessments = Assessment.objects.bulk_create(
+            [Assessment(patient=row, assessed_by=physio, **assessment) for row in rows[1:]]
+        )
+        plans = Plan.objects.bulk_create(
+            [
+                Plan(
+                    patient=row,
+                    assessment=a,
+                    author=physio,
+                    status=first.status,
+                    start_date=start,
+                    weeks=12,
+                    engine=first.engine,
+                    activated_at=first.activated_at,
+                )
+                for row, a in zip(rows[1:], assessments, strict=True)
+            ]
+        )
+        PlanItem.objects.bulk_create(
+            [
+                PlanItem(plan=plan, position=i.position, exercise_id=i.exercise_id, component=i.component)
+                for plan in plans
+                for i in items
+            ]
+        )
+        item_ids = {
+            plan_id: [pk for pk, _ in group]
+            for plan_id, group in _grouped(PlanItem.objects.filter(in_plan=True).values_list("pk", "plan_id"))
+        }
+        plan_of = {first.patient_id: first.pk} | {p.patient_id: p.pk for p in plans}
+        tokens = [AuthToken.objects.create(user=user, expiry=timedelta(days=1))[1] for user in users]
+    requests = []
+    for day in range(DAYS):
+        for n, row in enumerate(rows):
+            body = {
+                "date": (start + timedelta(days=day)).isoformat(),
+                "session_rpe": 12,
+                "pain_during": 2,
+                "pain_after": 2,
+                "items": [{"plan_item": pk, "done": True, "sets": 2, "reps": 10} for pk in item_ids[plan_of[row.pk]]],
+            }
+            requests.append((f"Token {tokens[n]}", json.dumps(body, separators=(",", ":"))))
+    Path(out).write_text(json.dumps(requests))
+
+
+def _grouped(pairs):
+    groups: dict = {}
+    for pk, key in pairs:
+        groups.setdefault(key, []).append((pk, key))
+    return groups.items()
+
+
+def _lua(requests: list, tag: str) -> str:
+    """A wrk script: each thread walks its own share of the requests, each with a fresh key."""
+    rows = ",\n".join(f"{{{_lua_str(token)},{_lua_str(body)}}}" for token, body in requests)
+    return f"""
+local reqs = {{
+{rows}
+}}
+local threads = {{}}
+function setup(thread)
+  table.insert(threads, thread)
+  thread:set("tid", #threads)
+end
+function init(args)
+  n = tid - 1
+  step = 2
+end
+function request()
+  local r = reqs[(n % #reqs) + 1]
+  local key = "{tag}-" .. n
+  n = n + step
+  return wrk.format("POST", "/api/v1/checkins/", {{
+    ["Authorization"] = r[1], ["Content-Type"] = "application/json", ["Idempotency-Key"] = key}}, r[2])
+end
+"""
+
+
+def _lua_str(text: str) -> str:
+    return "[==[" + text + "]==]"
+
+
+def _wrk(args: list[str]) -> dict:
+    out = subprocess.run(args, capture_output=True, text=True, check=True).stdout
+    return _parse(out)
+
+
+def _parse(out: str) -> dict:
+    def millis(label):
+        found = re.search(rf"^\s*{label}%\s+([\d.]+)(us|ms|s)\b", out, re.M)
+        if not found:
+            return float("nan")
+        value, unit = float(found.group(1)), found.group(2)
+        return value / 1000 if unit == "us" else value * 1000 if unit == "s" else value
+
+    rate = re.search(r"Requests/sec:\s+([\d.]+)", out)
+    total = re.search(r"(\d+) requests in", out)
+    bad = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    errors = re.search(r"Socket errors: (.*)", out)
+    return {
+        "rps": float(rate.group(1)) if rate else 0.0,
+        "requests": int(total.group(1)) if total else 0,
+        "p50": millis("50"),
+        "p99": millis("99"),
+        "non_2xx": int(bad.group(1)) if bad else 0,
+        "socket_errors": errors.group(1) if errors else "",
+    }
+
+
+def _ceiling_round(connections: int, seconds: int) -> dict:
+    env = {**os.environ, "VENV": str(ROOT / ".venv"), "DATABASE_URL": f"{PG}/limitbench"}
+    out = subprocess.run(
+        ["bash", str(CEILING / "run.sh"), str(connections), str(seconds)],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=True,
+    ).stdout
+    return _parse(out)
+
+
+def _wait_for_port(port: int, timeout: float = 20) -> None:
+    import socket
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        with socket.socket() as s:
+            if s.connect_ex(("127.0.0.1", port)) == 0:
+                return
+        time.sleep(0.2)
+    raise RuntimeError(f"nothing listens on {port}")
+
+
+def _show(label: str, r: dict) -> None:
+    extra = f"   non-2xx {r['non_2xx']}" if r["non_2xx"] else ""
+    extra += f"   socket errors: {r['socket_errors']}" if r["socket_errors"] else ""
+    print(f"  {label:<8} {r['rps']:9.1f} req/s   p50 {r['p50']:7.1f} ms   p99 {r['p99']:7.1f} ms{extra}", flush=True)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--connections", type=int, default=50)
+    parser.add_argument("--seconds", type=int, default=10)
+    parser.add_argument("--rounds", type=int, default=2)
+    parser.add_argument("--patients", type=int, default=300)
+    parser.add_argument("--seed", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.seed:
+        seed(args.patients, args.seed)
+        return
+
+    python = str(ROOT / ".venv" / "bin" / "python")
+    var_dir = tempfile.mkdtemp(prefix="bench-checkin-")
+    env = _our_env(var_dir)
+    _recreate_database(OUR_DB)
+    _recreate_database("limitbench")
+    subprocess.run([python, "manage.py", "migrate", "-v", "0"], cwd=ROOT, env=env, check=True)
+    requests_file = os.path.join(var_dir, "requests.json")
+    subprocess.run([python, __file__, "--seed", requests_file, "--patients", str(args.patients)], env=env, check=True)
+    requests = json.loads(Path(requests_file).read_text())
+    # A warm-up slice first: each gunicorn worker imports the app on its first requests (seconds).
+    warm_up, requests = requests[: args.connections * 20], requests[args.connections * 20 :]
+    share = len(requests) // args.rounds
+    print(
+        f"{os.cpu_count()} CPUs; wrk -t2 -c{args.connections} -d{args.seconds}s; {args.rounds} rounds each, "
+        f"alternating; {len(requests)} distinct patient-days ({args.patients} patients)",
+        flush=True,
+    )
+    server = subprocess.Popen(
+        [str(ROOT / ".venv" / "bin" / "gunicorn"), "-c", "rehab/gunicorn.conf.py", "rehab.wsgi"], cwd=ROOT, env=env
+    )
+    results = {"ceiling": [], "ours": []}
+    try:
+        _wait_for_port(PORT)
+        warm = os.path.join(var_dir, "warm.lua")
+        Path(warm).write_text(_lua(warm_up, f"warm-{secrets.token_hex(4)}"))
+        _wrk(["wrk", "-t2", f"-c{args.connections}", "-d5s", "-s", warm, f"http://127.0.0.1:{PORT}/"])
+        for n in range(args.rounds):
+            print(f"round {n + 1}", flush=True)
+            results["ceiling"].append(_ceiling_round(args.connections, args.seconds))
+            _show("ceiling", results["ceiling"][-1])
+            script = os.path.join(var_dir, f"round{n}.lua")
+            Path(script).write_text(_lua(requests[n * share : (n + 1) * share], f"bench-{n}-{secrets.token_hex(4)}"))
+            results["ours"].append(
+                _wrk(
+                    [
+                        "wrk",
+                        "-t2",
+                        f"-c{args.connections}",
+                        f"-d{args.seconds}s",
+                        "--latency",
+                        "-s",
+                        script,
+                        f"http://127.0.0.1:{PORT}/",
+                    ]
+                )
+            )
+            _show("ours", results["ours"][-1])
+            if results["ours"][-1]["requests"] > share:
+                print(f"  (ours sent more than the {share} distinct check-ins of this round: raise --patients)")
+    finally:
+        server.terminate()
+        server.wait(20)
+    ceiling = sum(r["rps"] for r in results["ceiling"]) / args.rounds
+    ours = sum(r["rps"] for r in results["ours"]) / args.rounds
+    print(f"mean: ceiling {ceiling:.1f} req/s, ours {ours:.1f} req/s: {100 * ours / ceiling:.1f} % of the ceiling")
+    _count_queries(env)
+
+
+def _count_queries(env: dict) -> None:
+    """The queries of one more check-in POST in-process, on the same database (token auth included)."""
+    code = f"""
+import json, sys
+sys.path.insert(0, {str(ROOT)!r})
+import django
+django.setup()
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+from knox.models import AuthToken
+from rehab.models import CheckIn, PlanItem, Role, User
+user = User.objects.filter(role=Role.PATIENT).order_by("pk").last()
+token = AuthToken.objects.create(user=user)[1]
+plan = user.patient_record.plans.get()
+logged = set(CheckIn.objects.filter(plan=plan).values_list("date", flat=True))
+day = next(d for d in (timezone.localdate() - timezone.timedelta(days=n) for n in range(84)) if d not in logged)
+items = [{{"plan_item": pk, "done": True}} for pk in PlanItem.objects.filter(plan=plan).values_list("pk", flat=True)]
+body = {{"date": day.isoformat(), "pain_during": 2, "pain_after": 2, "session_rpe": 12, "items": items}}
+with CaptureQueriesContext(connection) as seen:
+    r = Client().post("/api/v1/checkins/", json.dumps(body), content_type="application/json",
+                      HTTP_AUTHORIZATION="Token " + token, HTTP_IDEMPOTENCY_KEY="count-1", HTTP_HOST="127.0.0.1")
+print(f"one POST in-process: status {{r.status_code}}, {{len(seen.captured_queries)}} queries with token auth:")
+for q in seen.captured_queries:
+    print("   ", q["sql"][:110])
+"""
+    subprocess.run([str(ROOT / ".venv" / "bin" / "python"), "-c", code], cwd=ROOT, env=env, check=False)
+
+
+if __name__ == "__main__":
+    main()
