@@ -476,6 +476,20 @@ def _exercise_pain_light(worst: int, usual: int, config: ProgressionConfig) -> s
     return "amber"
 
 
+def pain_light(worst: int, usual: int, config: ProgressionConfig | None = None) -> str:
+    """The traffic light of one pain score during or after exercise, as the weekly decision judges it
+    (for exports and pages that show a single check-in's light)."""
+    return _exercise_pain_light(worst, usual, config or default_progression_config())
+
+
+def morning_pain_light(morning: int, baseline: int, config: ProgressionConfig | None = None) -> str:
+    """The traffic light of one next-morning pain score against the pain at rest (as _read_pain judges it)."""
+    config = config or default_progression_config()
+    if morning - baseline >= config.morning_red_rise:
+        return "red"
+    return "amber" if morning - baseline >= config.morning_amber_rise else "green"
+
+
 def _read_adherence(checkins: Sequence[CheckInSignal], context: WeekContext, found: _Findings) -> int:
     done = [c for c in checkins if c.session_done]
     planned = context.sessions_planned

@@ -31,6 +31,9 @@ if not SECRET_KEY:
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]" if DEBUG else "")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# Canonical base of the FHIR export's own URLs (local CodeSystems at <base>CodeSystem/<name>, the check-in
+# Questionnaire, identifier systems): stable names, not addresses the app serves (rehab/fhir/codes.py).
+FHIR_CANONICAL_BASE = env_str("FHIR_CANONICAL_BASE", f"{SITE_URL}/fhir/").rstrip("/") + "/"
 
 INSTALLED_APPS = [
     "django.contrib.admin",

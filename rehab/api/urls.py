@@ -25,5 +25,6 @@ urlpatterns = [
     path("plans/<int:plan_id>/pdf/", pdfs.PlanPdfView.as_view(), name="plan-pdf"),
     path("plans/<int:plan_id>/email/", pdfs.PlanEmailView.as_view(), name="plan-email"),
     path("patients/<int:patient_id>/report/pdf/", pdfs.ReportPdfView.as_view(), name="patient-report-pdf"),
+    path("", include("rehab.api.fhir")),  # FHIR R4 export: plans/{id}/fhir/, patients/{id}/fhir/, fhir/metadata
     path("", include(router.urls)),
 ]
