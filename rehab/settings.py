@@ -306,7 +306,8 @@ REST_FRAMEWORK = {
         "user": env_str("API_THROTTLE_USER", "1200/minute"),
         "login": env_str("API_THROTTLE_LOGIN", "20/minute"),
     },
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # drf-spectacular, plus the 4xx each operation answers (rehab/api/schema.py).
+    "DEFAULT_SCHEMA_CLASS": "rehab.api.schema.AutoSchema",
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
     "EXCEPTION_HANDLER": "rehab.api.errors.api_exception_handler",
 }
@@ -326,7 +327,10 @@ SPECTACULAR_SETTINGS = {
         "BodyRegionEnum": "planner.vocabulary.BODY_REGIONS",
         "EquipmentEnum": "planner.vocabulary.EQUIPMENT",
         "CheckInKindEnum": "rehab.models.checkins.CheckInKind",
+        "RoleEnum": "rehab.models.Role",
     },
+    # `<id:...>` in API paths (rehab/api/ids.py): a record id of at most 18 digits.
+    "PATH_CONVERTER_OVERRIDES": {"id": {"type": "integer", "minimum": 0, "maximum": 999_999_999_999_999_999}},
 }
 
 # --- Security (production) -----------------------------------------------------------------

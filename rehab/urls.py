@@ -14,3 +14,6 @@ urlpatterns = [
     path("api/docs/", DocsView.as_view(url_name="schema"), name="api-docs"),
     path("", include("frontend.urls")),
 ]
+
+# An unknown address under /api/ answers JSON like the rest of the API.
+handler404 = "rehab.api.errors.not_found"

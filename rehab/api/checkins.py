@@ -2,7 +2,7 @@
 
 import uuid
 
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.generics import ListCreateAPIView
@@ -12,6 +12,7 @@ from rest_framework.response import Response
 from planner.vocabulary import LAB_MEASURE_CODES, MEASURE_CODES, MEASURES, PAIN_SITE_CODES, RED_FLAG_CODES
 from rehab import selectors, text_limits
 from rehab.api.fields import VocabularyListField
+from rehab.api.ids import ID_PATTERN, id_query_param, idempotency_key, is_id
 from rehab.api.permissions import StaffWritesOnly
 from rehab.models import AccessKind, Alert, CheckIn, CheckInItem, CheckInKind, Measurement, PlanItem, Role
 from rehab.services import alerts as alert_services
@@ -26,7 +27,8 @@ class PlanItemIdField(serializers.PrimaryKeyRelatedField):
     check-in in one query (that each is an exercise of this plan, still in it)."""
 
     def to_internal_value(self, data):
-        if isinstance(data, bool) or not isinstance(data, int | str) or not str(data).isdigit():
+        # An id of at most 18 digits (rehab.api.ids): "²" or a 25-digit number is a 400, not a 500.
+        if isinstance(data, bool) or not isinstance(data, int | str) or not is_id(data):
             self.fail("incorrect_type", data_type=type(data).__name__)
         return int(data)
 
@@ -84,7 +86,11 @@ class CheckInSerializer(serializers.ModelSerializer):
         "the resting value, is a red flag: the plan pauses and the care team is alerted.",
     )
     supervised_by = serializers.CharField(
-        source="supervised_by.display_name", read_only=True, default=None, help_text="Supervising physiotherapist."
+        source="supervised_by.display_name",
+        read_only=True,
+        default=None,
+        allow_null=True,
+        help_text="Supervising physiotherapist; null for a session the patient logged alone.",
     )
     advice = serializers.SerializerMethodField()
 
@@ -129,21 +135,28 @@ class NextMorningSerializer(serializers.Serializer):
     red_flags = VocabularyListField(RED_FLAG_CODES, required=False)
 
 
+@extend_schema_view(
+    list=extend_schema(
+        parameters=[
+            OpenApiParameter("patient", int, description="Only this patient's check-ins."),
+            OpenApiParameter("plan", int, description="Only this plan's check-ins."),
+        ]
+    )
+)
 class CheckInViewSet(
     mixins.CreateModelMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
 ):
     serializer_class = CheckInSerializer
     permission_classes = [IsAuthenticated]
+    lookup_value_regex = ID_PATTERN
     http_method_names = ["get", "post", "patch", "head", "options"]
 
     def get_queryset(self):
         queryset = selectors.checkins_visible_to(self.request.user).prefetch_related("items")
         for name in ("patient", "plan"):
-            value = self.request.query_params.get(name)
-            if value:
-                if not value.isdigit():
-                    raise serializers.ValidationError({name: ["Must be a number."]})
-                queryset = queryset.filter(**{f"{name}_id": int(value)})
+            value = id_query_param(self.request, name)
+            if value is not None:
+                queryset = queryset.filter(**{f"{name}_id": value})
         return queryset
 
     def list(self, request, *args, **kwargs):
@@ -176,9 +189,7 @@ class CheckInViewSet(
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
         plan = self._plan_for(request.user, data.pop("plan_id", None), data)
-        key = request.headers.get("Idempotency-Key") or f"server-{uuid.uuid4()}"
-        if len(key) > 100:
-            raise serializers.ValidationError({"Idempotency-Key": ["At most 100 characters."]})
+        key = idempotency_key(request) or f"server-{uuid.uuid4()}"
         checkin, created = checkin_services.checkin_record(actor=request.user, plan=plan, idempotency_key=key, **data)
         body = self.get_serializer(checkin).data
         return Response(body, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
@@ -263,7 +274,9 @@ class MeasurementListCreate(ListCreateAPIView):
 
 class AlertSerializer(serializers.ModelSerializer):
     patient_name = serializers.CharField(source="patient.full_name", read_only=True)
-    acknowledged_by = serializers.CharField(source="acknowledged_by.display_name", read_only=True, default=None)
+    acknowledged_by = serializers.CharField(
+        source="acknowledged_by.display_name", read_only=True, default=None, allow_null=True
+    )
 
     class Meta:
         model = Alert
@@ -293,6 +306,7 @@ class AlertViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
 
     serializer_class = AlertSerializer
     permission_classes = [IsAuthenticated]
+    lookup_value_regex = ID_PATTERN
 
     def get_queryset(self):
         return selectors.alerts_visible_to(

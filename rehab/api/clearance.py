@@ -50,15 +50,22 @@ class ClearanceCreatedSerializer(GrantSerializer):
 
 
 class ClearanceRefusedSerializer(serializers.Serializer):
+    """A 409: only `detail` for a stale version or a plan in the wrong state; with `code` and `rules`
+    when medical clearance is awaited."""
+
     detail = serializers.CharField()
-    code = serializers.CharField(help_text='"clearance_required".')
-    rules = RuleSerializer(many=True, help_text="The rules waiting for a clinician's clearance.")
+    code = serializers.CharField(required=False, help_text='"clearance_required" when clearance is awaited.')
+    rules = RuleSerializer(
+        many=True, required=False, help_text="The rules waiting for a clinician's clearance (with `code`)."
+    )
 
 
 class SupervisedSessionSerializer(CheckInSerializer):
     """A check-in logged by the supervising physiotherapist; `plan` and `kind` come from the URL."""
 
-    supervised_by = serializers.CharField(source="supervised_by.display_name", read_only=True, default=None)
+    supervised_by = serializers.CharField(
+        source="supervised_by.display_name", read_only=True, default=None, allow_null=True
+    )
 
     class Meta(CheckInSerializer.Meta):
         fields = [f for f in CheckInSerializer.Meta.fields if f != "supervised_by"] + ["supervised_by"]

@@ -9,8 +9,12 @@ from rehab.models import Exercise
 
 
 class ExerciseSerializer(serializers.ModelSerializer):
-    easier = serializers.SlugRelatedField(slug_field="slug", read_only=True)
-    harder = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    easier = serializers.SlugRelatedField(
+        slug_field="slug", read_only=True, allow_null=True, help_text="The easier variant; null when none."
+    )
+    harder = serializers.SlugRelatedField(
+        slug_field="slug", read_only=True, allow_null=True, help_text="The harder variant; null when none."
+    )
     instructions = serializers.SerializerMethodField()
 
     class Meta:
@@ -60,6 +64,8 @@ def _choice_param(name, values, description):
 class ExerciseViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = ExerciseSerializer
     lookup_field = "slug"
+    # A slug of the library, at most 80 characters; anything else (a NUL byte ...) is a 404 before any query.
+    lookup_value_regex = "[-a-zA-Z0-9_]{1,80}"
     queryset = Exercise.objects.filter(is_active=True).select_related("easier", "harder")
 
     def filter_queryset(self, queryset):

@@ -11,6 +11,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
 from rehab import selectors
+from rehab.api.ids import ID_PATTERN
 from rehab.api.permissions import StaffWritesOnly
 from rehab.api.serializers import (
     ActivationIssuedSerializer,
@@ -35,6 +36,7 @@ class PatientViewSet(
 ):
     serializer_class = PatientSerializer
     permission_classes = [IsAuthenticated, StaffWritesOnly]
+    lookup_value_regex = ID_PATTERN
     http_method_names = ["get", "post", "patch", "head", "options"]
 
     def get_queryset(self):

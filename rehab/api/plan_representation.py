@@ -1,7 +1,10 @@
 """The API's view of a plan: the engine snapshot with item ids; rationale as rule ids + rule_index."""
 
 from django.utils import timezone
+from drf_spectacular.utils import inline_serializer
+from rest_framework import serializers
 
+from rehab.api import clearance as clearance_api
 from rehab.api.clearance import plan_clearance_fields
 from rehab.clearance import plan_limits
 from rehab.models import Plan, PlanStatus
@@ -96,3 +99,62 @@ def plan_representation(plan: Plan, *, brief: bool = False) -> dict:
         }
     )
     return body
+
+
+def _brief_fields() -> dict:
+    """The members every plan answer has (the list's brief form); fresh fields for each schema."""
+    return {
+        "id": serializers.IntegerField(),
+        "patient": serializers.IntegerField(),
+        "patient_name": serializers.CharField(),
+        "status": serializers.ChoiceField(choices=PlanStatus.choices),
+        "version": serializers.IntegerField(help_text="Send it back with an edit; a stale one gets 409."),
+        "start_date": serializers.DateField(),
+        "length_weeks": serializers.IntegerField(),
+        "end_date": serializers.DateField(),
+        "current_week": serializers.IntegerField(help_text="The week edits apply from (1 for a draft)."),
+        "author": serializers.CharField(allow_null=True, help_text="Who made the plan; null if since removed."),
+        "assessment": serializers.IntegerField(help_text="The assessment the limits came from."),
+        "created_at": serializers.DateTimeField(),
+        "activated_at": serializers.DateTimeField(allow_null=True),
+        "pause_reason": serializers.CharField(allow_blank=True),
+        "safety_notice": serializers.CharField(),
+    }
+
+
+# The list answers the brief form (plan_representation(brief=True)); one plan answers all of it.
+PLAN_BRIEF_SCHEMA = inline_serializer("PlanBrief", _brief_fields(), many=True)
+PLAN_SCHEMA = inline_serializer(
+    "Plan",
+    {
+        **_brief_fields(),
+        "limits": serializers.DictField(help_text="The load limits in force, with the rules that set them."),
+        "items": serializers.ListField(child=serializers.DictField()),
+        "weeks": serializers.ListField(child=serializers.DictField()),
+        "components_without_exercise": serializers.ListField(
+            child=serializers.CharField(), help_text="FITT components no allowed exercise covers."
+        ),
+        "targets": inline_serializer(
+            "PlanTarget",
+            {
+                "target_id": serializers.CharField(),
+                "component": serializers.CharField(),
+                "measure": serializers.ChoiceField(
+                    choices=["minutes_per_week", "sets", "days_per_week", "seconds_per_session"]
+                ),
+                "value": serializers.IntegerField(),
+                "text": serializers.CharField(),
+                "expected_week": serializers.IntegerField(
+                    allow_null=True, help_text="The first week an all-green plan meets it; null: not within the plan."
+                ),
+                "reached": serializers.FloatField(help_text="The value in the plan's last week."),
+                "reason": serializers.CharField(help_text="Why it stays lower (empty when met)."),
+                "rules": serializers.ListField(child=serializers.DictField()),
+            },
+            many=True,
+        ),
+        "rule_index": serializers.DictField(help_text="Each rule id cited above: its text, evidence tag and source."),
+        "clearance": clearance_api.ClearanceStateSerializer(),
+        "supervision": clearance_api.SupervisionStateSerializer(),
+    },
+)

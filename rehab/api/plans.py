@@ -15,8 +15,9 @@ from rest_framework.response import Response
 from planner.limits import ADJUSTABLE_FIELDS
 from rehab import selectors
 from rehab.api import clearance as clearance_api
+from rehab.api.ids import ID_PATTERN, id_query_param, idempotency_key
 from rehab.api.permissions import StaffWritesOnly
-from rehab.api.plan_representation import plan_representation
+from rehab.api.plan_representation import PLAN_BRIEF_SCHEMA, PLAN_SCHEMA, plan_representation
 from rehab.clearance import clearance_state, plan_limits
 from rehab.models import AccessKind, PlanItem, Role
 from rehab.services import clearance as clearance_services
@@ -60,38 +61,6 @@ class ResumeSerializer(VersionSerializer):
     reason = serializers.CharField(max_length=1000)
 
 
-PLAN_SCHEMA = inline_serializer(
-    "Plan",
-    {
-        "id": serializers.IntegerField(),
-        "status": serializers.CharField(),
-        "version": serializers.IntegerField(),
-        "limits": serializers.DictField(),
-        "items": serializers.ListField(child=serializers.DictField()),
-        "weeks": serializers.ListField(child=serializers.DictField()),
-        "clearance": clearance_api.ClearanceStateSerializer(),
-        "supervision": clearance_api.SupervisionStateSerializer(),
-        "targets": inline_serializer(
-            "PlanTarget",
-            {
-                "target_id": serializers.CharField(),
-                "component": serializers.CharField(),
-                "measure": serializers.ChoiceField(
-                    choices=["minutes_per_week", "sets", "days_per_week", "seconds_per_session"]
-                ),
-                "value": serializers.IntegerField(),
-                "text": serializers.CharField(),
-                "expected_week": serializers.IntegerField(
-                    allow_null=True, help_text="The first week an all-green plan meets it; null: not within the plan."
-                ),
-                "reached": serializers.FloatField(help_text="The value in the plan's last week."),
-                "reason": serializers.CharField(help_text="Why it stays lower (empty when met)."),
-                "rules": serializers.ListField(child=serializers.DictField()),
-            },
-            many=True,
-        ),
-    },
-)
 ERROR_SCHEMA = inline_serializer("Error", {"detail": serializers.CharField()})
 FIELD_ERRORS = OpenApiResponse(description='A message per field, e.g. {"note": ["..."]}; nothing is stored.')
 
@@ -101,14 +70,13 @@ class PlanViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
 
     permission_classes = [IsAuthenticated, StaffWritesOnly]
     serializer_class = PlanCreateSerializer
+    lookup_value_regex = ID_PATTERN
 
     def get_queryset(self):
         queryset = selectors.plans_visible_to(self.request.user)
-        patient = self.request.query_params.get("patient")
-        if patient:
-            if not patient.isdigit():
-                raise serializers.ValidationError({"patient": ["A patient id is a number."]})
-            queryset = queryset.filter(patient_id=int(patient))
+        patient = id_query_param(self.request, "patient")
+        if patient is not None:
+            queryset = queryset.filter(patient_id=patient)
         return queryset.select_related("patient", "author").prefetch_related(
             Prefetch("items", queryset=PlanItem.objects.select_related("exercise", "exercise__easier"))
         )
@@ -119,7 +87,7 @@ class PlanViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
 
     @extend_schema(
         parameters=[OpenApiParameter("patient", int, description="Only this patient's plans.")],
-        responses={200: PLAN_SCHEMA},
+        responses={200: PLAN_BRIEF_SCHEMA},
     )
     def list(self, request, *args, **kwargs):
         page = self.paginate_queryset(self.get_queryset())
@@ -150,7 +118,7 @@ class PlanViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
         return self._respond(plan, status.HTTP_201_CREATED)
 
     @extend_schema(request=ItemUpdateSerializer, responses={200: PLAN_SCHEMA})
-    @action(detail=True, methods=["patch"], url_path=r"items/(?P<item_id>\d+)")
+    @action(detail=True, methods=["patch"], url_path=rf"items/(?P<item_id>{ID_PATTERN})")
     def update_item(self, request, pk=None, item_id=None):
         """Change an item's dose. Above a limit: 400 naming the limit, unless a physiotherapist overrides."""
         plan = self.get_object()
@@ -276,9 +244,7 @@ class PlanViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
         data.pop("plan_id", None)
-        key = request.headers.get("Idempotency-Key") or f"server-{uuid.uuid4()}"
-        if len(key) > 100:
-            raise serializers.ValidationError({"Idempotency-Key": ["At most 100 characters."]})
+        key = idempotency_key(request) or f"server-{uuid.uuid4()}"
         checkin, created = clearance_services.supervised_session_record(
             actor=request.user, plan=plan, idempotency_key=key, **data
         )

@@ -1,7 +1,11 @@
-from django.urls import include, path
+from django.urls import include, path, register_converter
 from rest_framework.routers import DefaultRouter
 
 from rehab.api import access, auth, checkins, exercises, pdfs, people, plans, progress
+from rehab.api.ids import IdConverter
+
+# `<id:...>`: a record id of at most 18 digits; anything else is a 404 before a view runs (rehab/api/ids.py).
+register_converter(IdConverter, "id")
 
 router = DefaultRouter()
 router.register("patients", people.PatientViewSet, basename="patient")
@@ -14,17 +18,17 @@ urlpatterns = [
     path("auth/token/", auth.TokenLoginView.as_view(), name="api-token"),
     path("auth/logout/", auth.TokenLogoutView.as_view(), name="api-logout"),
     path("auth/logout-all/", auth.TokenLogoutAllView.as_view(), name="api-logout-all"),
-    path("patients/<int:patient_id>/assessments/", people.AssessmentListCreate.as_view(), name="patient-assessments"),
+    path("patients/<id:patient_id>/assessments/", people.AssessmentListCreate.as_view(), name="patient-assessments"),
     path(
-        "patients/<int:patient_id>/measurements/",
+        "patients/<id:patient_id>/measurements/",
         checkins.MeasurementListCreate.as_view(),
         name="patient-measurements",
     ),
-    path("patients/<int:patient_id>/access-log/", access.PatientAccessLogView.as_view(), name="patient-access-log"),
-    path("plans/<int:plan_id>/progress/", progress.PlanProgressView.as_view(), name="plan-progress"),
-    path("plans/<int:plan_id>/pdf/", pdfs.PlanPdfView.as_view(), name="plan-pdf"),
-    path("plans/<int:plan_id>/email/", pdfs.PlanEmailView.as_view(), name="plan-email"),
-    path("patients/<int:patient_id>/report/pdf/", pdfs.ReportPdfView.as_view(), name="patient-report-pdf"),
+    path("patients/<id:patient_id>/access-log/", access.PatientAccessLogView.as_view(), name="patient-access-log"),
+    path("plans/<id:plan_id>/progress/", progress.PlanProgressView.as_view(), name="plan-progress"),
+    path("plans/<id:plan_id>/pdf/", pdfs.PlanPdfView.as_view(), name="plan-pdf"),
+    path("plans/<id:plan_id>/email/", pdfs.PlanEmailView.as_view(), name="plan-email"),
+    path("patients/<id:patient_id>/report/pdf/", pdfs.ReportPdfView.as_view(), name="patient-report-pdf"),
     path("", include("rehab.api.fhir")),  # FHIR R4 export: plans/{id}/fhir/, patients/{id}/fhir/, fhir/metadata
     path("", include(router.urls)),
 ]
