@@ -10,11 +10,30 @@ from django.utils import timezone
 from planner.sessions import week_sessions
 from rehab.exercise_library import sync_default_library
 from rehab.models import Assessment, Clinic, Exercise, Patient, Role, User
-from rehab.services.checkins import checkin_record
+from rehab.services.checkins import checkin_record, measurement_record
 from rehab.services.plans import engine_plan, plan_activate, plan_generate
 from rehab.services.progression import plan_progress
 
 CLINIC_NAME = "Riverside Rehabilitation Clinic"
+
+
+# (measure, value, the lab's upper limit of normal): plausible for the case, not anyone's results.
+BASELINE_MEASURES = (
+    ("mmt8_total", 62, None),
+    ("fi3_shoulder_flexion", 22, None),
+    ("fi3_hip_flexion", 16, None),
+    ("fi3_neck_flexion", 12, None),
+    ("grip_left_kg", 19, None),
+    ("grip_right_kg", 21, None),
+    ("chair_stand_30s", 9, None),
+    ("tug_seconds", 9.8, None),
+    ("six_minute_walk_m", 410, None),
+    ("ck_u_l", 310, 170),
+    ("haq_di", 1.0, None),
+    ("patient_global", 5, None),
+    ("physician_global", 4, None),
+    ("fatigue", 6, None),
+)
 
 
 class Command(BaseCommand):
@@ -115,6 +134,18 @@ class Command(BaseCommand):
         plan = plan_generate(actor=physio, patient=patient, start_date=start, weeks=12)
         plan = plan_activate(actor=physio, plan=plan, version=plan.version)
         engine = engine_plan(plan)
+        # Baseline tests on the first day: strength (so resistance may progress in myositis), function
+        # and disease activity (IMACS core set), as the clinician's page and report show them.
+        for kind, value, ceiling in BASELINE_MEASURES:
+            measurement_record(
+                actor=physio,
+                patient=patient,
+                kind=kind,
+                value=value,
+                measured_on=start,
+                upper_limit_normal=ceiling,
+                notes="Baseline before the plan started.",
+            )
         items = list(plan.items.select_related("exercise"))
         pains = [(1, 2, 3), (2, 2, 3), (1, 3, 3), (2, 3, 2), (2, 2, 3), (3, 3, 4), (2, 3, 3)]
         by_slug = {item.exercise.slug: item for item in items}
