@@ -38,6 +38,18 @@ def _scale(choices, required_message: str, required: bool = True) -> forms.Typed
     )
 
 
+def _reading(label: str, low: int, high: int, out_of_range: str) -> forms.IntegerField:
+    """An optional number read off a device (heart rate, oxygen), with one message for both bounds."""
+    return forms.IntegerField(
+        required=False,
+        min_value=low,
+        max_value=high,
+        label=label,
+        error_messages={"min_value": out_of_range, "max_value": out_of_range},
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+    )
+
+
 class PatientForm(forms.Form):
     # Radios and checkboxes carry no "required" attribute: the server says what is missing, next
     # to the question, in words, instead of a browser bubble that disappears.
@@ -67,30 +79,9 @@ class SessionLogForm(PatientForm):
     pain_regions = forms.MultipleChoiceField(
         choices=PAIN_SITES, required=False, widget=forms.CheckboxSelectMultiple, label="Where did it hurt?"
     )
-    heart_rate_avg = forms.IntegerField(
-        required=False,
-        min_value=30,
-        max_value=230,
-        label="Average heart rate (beats a minute)",
-        error_messages={"min_value": "Heart rate runs from 30 to 230.", "max_value": "Heart rate runs from 30 to 230."},
-        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
-    )
-    heart_rate_max = forms.IntegerField(
-        required=False,
-        min_value=30,
-        max_value=230,
-        label="Highest heart rate (beats a minute)",
-        error_messages={"min_value": "Heart rate runs from 30 to 230.", "max_value": "Heart rate runs from 30 to 230."},
-        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
-    )
-    spo2_min = forms.IntegerField(
-        required=False,
-        min_value=50,
-        max_value=100,
-        label="Lowest oxygen reading (%)",
-        error_messages={"min_value": "Oxygen runs from 50 to 100 %.", "max_value": "Oxygen runs from 50 to 100 %."},
-        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
-    )
+    heart_rate_avg = _reading("Average heart rate (beats a minute)", 30, 230, "Heart rate runs from 30 to 230.")
+    heart_rate_max = _reading("Highest heart rate (beats a minute)", 30, 230, "Heart rate runs from 30 to 230.")
+    spo2_min = _reading("Lowest oxygen reading (%)", 50, 100, "Oxygen runs from 50 to 100 %.")
     notes = forms.CharField(
         required=False,
         max_length=NOTE_MAX,

@@ -35,6 +35,7 @@ from planner.progression_rules import ProgressionConfig, default_progression_con
 from planner.rules import Rulebook, default_rulebook
 from planner.schedule import NEVER_FITS, NOT_DUE, RATIONALE_FIELD, UNITS_PER_VALUE, WAITING, grow_one_step
 from planner.types import Dose, Intensity, LoadLimits, ProgressionRule, Rule
+from planner.vitals import heart_rate_findings
 from planner.vocabulary import MEASURES, PAIN_SITE_CODES, RED_FLAG_CODES, RED_FLAGS, STRENGTH_TEST_CODES
 
 LIGHTS = ("green", "amber", "red")
@@ -570,24 +571,16 @@ def _read_strength(signals: Sequence[StrengthSignal], found: _Findings) -> None:
 def _read_heart_rate(
     checkins: Sequence[CheckInSignal], context: WeekContext, limits: LoadLimits, found: _Findings
 ) -> DecisionReason | None:
-    """A logged heart rate above the zone's ceiling holds the aerobic items (None: nothing to hold)."""
-    zone = limits.aerobic.hr_zone_bpm
-    if zone is None:
-        return None  # effort governs (beta blocker, unusable reserve): heart rate is not judged
-    ceiling, tolerance = zone[1], found.config.hr_max_tolerance_bpm
-    over = [
-        c
-        for c in checkins
-        if (c.heart_rate_avg is not None and c.heart_rate_avg > ceiling)
-        or (c.heart_rate_max is not None and c.heart_rate_max > ceiling + tolerance)
-    ]
+    """A logged heart rate above the zone's ceiling (planner.vitals, the rule the patient was told at
+    check-in) holds the aerobic items this week; None when no session went over or effort governs."""
+    over = [c for c in checkins if heart_rate_findings(c.heart_rate_avg, c.heart_rate_max, limits, found.config)]
     if not over:
         return None
     highest = max(max(v for v in (c.heart_rate_avg, c.heart_rate_max) if v is not None) for c in over)
     return DecisionReason(
         found.config.rule("hr_above_zone"),
-        f"Heart rate above the zone's ceiling of {ceiling} bpm in {_plural(len(over), 'session')} (up to "
-        f"{highest} bpm): the aerobic items are held this week.",
+        f"Heart rate above the zone's ceiling of {limits.aerobic.hr_zone_bpm[1]} bpm in "
+        f"{_plural(len(over), 'session')} (up to {highest} bpm): the aerobic items are held this week.",
         _ids(over),
     )
 

@@ -7,10 +7,9 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from planner import serialize
-from planner.types import Plan as EnginePlan
 from planner.vitals import LOW_OXYGEN, heart_rate_findings, oxygen_findings
 from planner.vocabulary import RED_FLAGS
+from rehab.clearance import plan_limits
 from rehab.clinical import progression_config, red_pain_threshold
 from rehab.models import Alert, AlertKind, CheckIn, LimitOverride, Plan, PlanStatus, User
 from rehab.queue import enqueue_on_commit
@@ -30,7 +29,7 @@ def vital_sign_findings(checkin: CheckIn) -> list:
     config = progression_config()
     found = oxygen_findings(checkin.spo2_min, checkin.plan.assessment.resting_spo2, config)
     if checkin.heart_rate_avg is not None or checkin.heart_rate_max is not None:
-        limits = serialize.from_dict(EnginePlan, checkin.plan.engine).limits
+        limits = plan_limits(checkin.plan)  # the limits alone, not every week of the plan
         found += heart_rate_findings(checkin.heart_rate_avg, checkin.heart_rate_max, limits, config)
     return found
 

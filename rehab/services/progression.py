@@ -320,10 +320,31 @@ def _alerts(plan: Plan, week: int, decided: EngineDecision, row: ProgressionDeci
 
 # Decision flags that become an alert for the care team: (kind, urgent, what it asks of them).
 FLAG_ALERTS = {
-    "no_strength_baseline": (AlertKind.RETEST_DUE, False, "record a baseline MMT-8 or FI-3: resistance is held"),
-    "retest_due": (AlertKind.RETEST_DUE, False, "strength re-test due (MMT-8 or FI-3): resistance is held"),
-    "ck_rising": (AlertKind.CK_RISE, True, "CK is rising: resistance progression is held; please review"),
-    "amber_streak": (AlertKind.AMBER_STREAK, False, "three amber weeks in a row; please review the plan"),
+    # flag: (alert kind, urgent, what it asks of the care team, the rule whose finding it quotes)
+    "no_strength_baseline": (
+        AlertKind.RETEST_DUE,
+        False,
+        "record a baseline MMT-8 or FI-3: resistance is held",
+        "safety.strength.baseline_required",
+    ),
+    "retest_due": (
+        AlertKind.RETEST_DUE,
+        False,
+        "strength re-test due (MMT-8 or FI-3): resistance is held",
+        "safety.strength.retest_due",
+    ),
+    "ck_rising": (
+        AlertKind.CK_RISE,
+        True,
+        "CK is rising: resistance progression is held; please review",
+        "safety.ck.rising_hold",
+    ),
+    "amber_streak": (
+        AlertKind.AMBER_STREAK,
+        False,
+        "three amber weeks in a row; please review the plan",
+        "progression.decision.amber_streak_review",
+    ),
 }
 
 
@@ -333,10 +354,10 @@ def _flag_alerts(plan: Plan, week: int, decided: EngineDecision, row: Progressio
     for flag in decided.flags:
         if flag not in FLAG_ALERTS:
             continue
-        kind, urgent, ask = FLAG_ALERTS[flag]
+        kind, urgent, ask, rule_id = FLAG_ALERTS[flag]
         if plan.alerts.filter(kind=kind, acknowledged_at__isnull=True).exists():
             continue
-        detail = next((r.text for r in decided.reasons if r.rule.id in _FLAG_RULES.get(flag, ())), "")
+        detail = next((r.text for r in decided.reasons if r.rule.id == rule_id), "")
         alert = Alert.objects.create(
             patient=plan.patient,
             plan=plan,
@@ -347,11 +368,3 @@ def _flag_alerts(plan: Plan, week: int, decided: EngineDecision, row: Progressio
         )
         if urgent:
             enqueue_on_commit("rehab.tasks.email_alert", alert.pk, inline_if_broker_down=True)
-
-
-_FLAG_RULES = {
-    "no_strength_baseline": ("safety.strength.baseline_required",),
-    "retest_due": ("safety.strength.retest_due",),
-    "ck_rising": ("safety.ck.rising_hold",),
-    "amber_streak": ("progression.decision.amber_streak_review",),
-}
