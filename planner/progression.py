@@ -416,9 +416,8 @@ def _read_pain(checkins: Sequence[CheckInSignal], context: WeekContext, found: _
         found.add("missing", "missing_data", "No pain during or after exercise was reported this week.", checkins)
 
     mornings = [c for c in checkins if c.pain_next_morning is not None]
-    not_settled = [c for c in mornings if c.pain_next_morning - baseline >= config.morning_red_rise]
-    residual = [c for c in mornings if config.morning_amber_rise <= c.pain_next_morning - baseline]
-    residual = [c for c in residual if c not in not_settled]
+    not_settled = [c for c in mornings if morning_pain_light(c.pain_next_morning, baseline, config) == "red"]
+    residual = [c for c in mornings if morning_pain_light(c.pain_next_morning, baseline, config) == "amber"]
     if not_settled:
         worst = max(not_settled, key=lambda c: (c.pain_next_morning, c.date))
         found.add(

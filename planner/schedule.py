@@ -138,14 +138,14 @@ def _grow_value(dose, step, ceiling, history, cap, limits, book):
             return _with_intensity(dose, int(units), limits, book)
         return evolve_dose(dose, **{step.variable: _from_units(step.variable, units)})  # only grows
 
-    smallest = grown_to(math.floor(current) + 1 if math.floor(current) + 1 <= top else top)
     if cap is None:
         return grown_to(top), True
     for units in range(top, math.floor(current), -1):
         candidate = grown_to(units)
         if fits(history, candidate, cap):
             return candidate, True
-    return None, can_ever_fit(dose, smallest, cap)
+    # Nothing fits now; the last candidate tried is the smallest whole step (one unit up).
+    return None, can_ever_fit(dose, candidate, cap)
 
 
 def _add_bout(dose: Dose, step: ProgressionStep, history, cap) -> tuple[Dose | None, bool]:
