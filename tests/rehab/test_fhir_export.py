@@ -7,6 +7,7 @@ import itertools
 from datetime import timedelta
 
 import pytest
+import time_machine
 from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -345,15 +346,18 @@ def test_generated_plans_and_check_ins_give_only_valid_bundles(
     for values in checkins:
         heart = values.pop("heart")
         n = next(days)
-        checkin_record(
-            actor=world.physio,
-            plan=plan,
-            idempotency_key=f"gen-{n}",
-            date=plan.start_date + timedelta(days=n),
-            heart_rate_avg=heart[0] if heart else None,
-            heart_rate_max=sum(heart) if heart else None,
-            **values,
-        )
+        # The plan's last day as "today", so every generated day is in the past and inside the plan
+        # whatever the real date is (a check-in for a day to come is refused).
+        with time_machine.travel(plan.start_date + timedelta(weeks=plan.weeks, hours=-12), tick=False):
+            checkin_record(
+                actor=world.physio,
+                plan=plan,
+                idempotency_key=f"gen-{n}",
+                date=plan.start_date + timedelta(days=n),
+                heart_rate_avg=heart[0] if heart else None,
+                heart_rate_max=sum(heart) if heart else None,
+                **values,
+            )
     Plan.objects.filter(pk=plan.pk).update(status=status)
     bundle = client_for(world.physio).get(f"/api/v1/plans/{plan.pk}/fhir/").json()
     counts = assert_valid_bundle(bundle, settings.FHIR_CANONICAL_BASE)
