@@ -3,7 +3,7 @@
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
-from rehab.models.people import Patient, User
+from rehab.models.people import EffortScale, Patient, User
 from rehab.models.plans import Plan, PlanItem
 
 PAIN = [MinValueValidator(0), MaxValueValidator(10)]
@@ -28,7 +28,19 @@ class CheckIn(models.Model):
     logged_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
     on_behalf = models.BooleanField(default=False, help_text="Logged by staff for the patient.")
     session_rpe = models.PositiveSmallIntegerField(
-        null=True, blank=True, validators=[MinValueValidator(6), MaxValueValidator(20)], help_text="Borg 6-20."
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(6), MaxValueValidator(20)],
+        help_text="Borg 6-20: the answer, or the 6-20 equivalent of an answer on another scale (planner.effort).",
+    )
+    effort_scale = models.CharField(
+        max_length=10,
+        choices=EffortScale.choices,
+        blank=True,
+        help_text="The scale the effort was asked on; empty for sessions from before it was kept (6-20).",
+    )
+    effort_value = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=[MaxValueValidator(20)], help_text="The effort as answered, on effort_scale."
     )
     pain_during = models.PositiveSmallIntegerField(validators=PAIN)
     pain_after = models.PositiveSmallIntegerField(validators=PAIN)

@@ -1,10 +1,20 @@
 """People and access: clinics, staff and patient logins, patient records and care teams."""
 
 from django.contrib.auth.models import AbstractUser
+from django.core.validators import RegexValidator
 from django.db import models
 from simple_history.models import HistoricalRecords
 
+from planner.effort import BORG, CR10
 from planner.vocabulary import SEXES
+from rehab.emergency import COUNTRY_PATTERN, EMERGENCY_NUMBER_PATTERN, emergency_number_for
+
+
+class EffortScale(models.TextChoices):
+    """How a patient rates a session's effort (planner.effort): the 6-20 equivalent is always stored."""
+
+    BORG_6_20 = BORG, "Borg 6 to 20"
+    CR10 = CR10, "0 to 10, with words"
 
 
 class Clinic(models.Model):
@@ -15,9 +25,32 @@ class Clinic(models.Model):
     email = models.EmailField(blank=True)
     address = models.TextField(blank=True)
     time_zone = models.CharField(max_length=64, default="UTC")
+    country = models.CharField(
+        max_length=2,
+        blank=True,
+        validators=[RegexValidator(COUNTRY_PATTERN, "Two capital letters (ISO 3166), e.g. GB.")],
+        help_text="ISO 3166 country code; sets the default emergency number.",
+    )
+    emergency_number = models.CharField(
+        max_length=6,
+        blank=True,
+        validators=[RegexValidator(EMERGENCY_NUMBER_PATTERN, "2 to 6 digits, e.g. 999 or 112.")],
+        help_text="Called for an ambulance from the red-flag pages; empty: the country's number (rehab.emergency).",
+    )
+    effort_scale = models.CharField(
+        max_length=10,
+        choices=EffortScale.choices,
+        default=EffortScale.BORG_6_20,
+        help_text="The scale patients rate effort on, unless a patient has their own.",
+    )
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def emergency_tel(self) -> str:
+        """The number the emergency button dials: the clinic's own setting, else its country's."""
+        return self.emergency_number or emergency_number_for(country=self.country, phone=self.phone)
 
 
 class Role(models.TextChoices):
@@ -81,6 +114,12 @@ class Patient(models.Model):
     email_entered_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     time_zone = models.CharField(max_length=64, default="UTC", help_text="Dates are shown in this zone.")
     reminders_opt_out = models.BooleanField(default=False)
+    effort_scale = models.CharField(
+        max_length=10,
+        choices=EffortScale.choices,
+        blank=True,
+        help_text="The scale this patient rates effort on; empty: the clinic's.",
+    )
     last_reminded_on = models.DateField(null=True, blank=True, help_text="Claims the day's reminder: one a day.")
     care_team = models.ManyToManyField(
         User, related_name="care_patients", blank=True, help_text="Physiotherapists and clinicians."
@@ -109,6 +148,11 @@ class Patient(models.Model):
             return zoneinfo.ZoneInfo(self.time_zone)
         except (zoneinfo.ZoneInfoNotFoundError, ValueError):
             return zoneinfo.ZoneInfo("UTC")
+
+    @property
+    def effort_scale_in_use(self) -> str:
+        """The patient's own effort scale, else the clinic's."""
+        return self.effort_scale or self.clinic.effort_scale
 
     def today(self):
         """Today's date where the patient is: plan weeks and session dates follow the patient's clock."""
