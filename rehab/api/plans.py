@@ -14,14 +14,16 @@ from rest_framework.response import Response
 
 from planner.limits import ADJUSTABLE_FIELDS
 from rehab import selectors
+from rehab import selectors_templates as template_selectors
 from rehab.api import clearance as clearance_api
-from rehab.api.ids import ID_PATTERN, id_query_param, idempotency_key
+from rehab.api.ids import ID_PATTERN, MAX_ID, id_query_param, idempotency_key
 from rehab.api.permissions import StaffWritesOnly
 from rehab.api.plan_representation import PLAN_BRIEF_SCHEMA, PLAN_SCHEMA, plan_representation
 from rehab.clearance import clearance_state, plan_limits
 from rehab.models import AccessKind, PlanItem, Role
 from rehab.services import clearance as clearance_services
 from rehab.services import plans as plan_services
+from rehab.services import templates as template_services
 from rehab.services.access import record_reads
 
 
@@ -29,6 +31,13 @@ class PlanCreateSerializer(serializers.Serializer):
     patient = serializers.IntegerField()
     start_date = serializers.DateField()
     weeks = serializers.IntegerField(min_value=1, max_value=plan_services.MAX_PLAN_WEEKS, default=12)
+    template = serializers.IntegerField(
+        min_value=1,
+        max_value=MAX_ID,
+        required=False,
+        help_text="Make the draft from this clinic template, refitted to the patient's limits "
+        "(the changes: plans/{id}/template-origin/); weeks then default to the template's.",
+    )
 
 
 class VersionSerializer(serializers.Serializer):
@@ -103,12 +112,22 @@ class PlanViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
 
     @extend_schema(request=PlanCreateSerializer, responses={201: PLAN_SCHEMA})
     def create(self, request, *args, **kwargs):
-        """Generate a draft from the patient's latest assessment."""
+        """Generate a draft from the patient's latest assessment, or from a clinic `template` refitted to it."""
         if request.user.role == Role.PATIENT:
             return Response({"detail": "Patients cannot create plans."}, status=status.HTTP_403_FORBIDDEN)
         data = PlanCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         patient = selectors.patient_get(request.user, data.validated_data["patient"], clinical=True)
+        if "template" in data.validated_data:
+            plan = template_services.plan_create_from_template(
+                actor=request.user,
+                template=template_selectors.template_get(request.user, data.validated_data["template"]),
+                patient=patient,
+                start_date=data.validated_data["start_date"],
+                # Without `weeks` in the body the template says how long its plans last.
+                weeks=data.validated_data["weeks"] if "weeks" in request.data else None,
+            )
+            return self._respond(plan, status.HTTP_201_CREATED)
         plan = plan_services.plan_generate(
             actor=request.user,
             patient=patient,

@@ -51,11 +51,15 @@ CONFLICTS = {
     ("PlanViewSet", "activate"): "Not a draft, or a stale version.",
     ("PlanViewSet", "resume"): "Not paused, or a stale version.",
     ("PlanViewSet", "clearance"): "The plan's rules ask for no clearance, or the plan has finished.",
+    ("PlanViewSet", "create"): "The template named is archived.",
+    ("TemplateViewSet", "partial_update"): "The template is archived.",
+    ("TemplateViewSet", "archive"): "The template is already archived.",
 }
 # Operations that answer 404 when the record named in their body is not one the user may see.
 BODY_NOT_FOUND = {
     ("CheckInViewSet", "create"): "The plan named is not one this user may log against.",
-    ("PlanViewSet", "create"): "The patient named is not one this user may see.",
+    ("PlanViewSet", "create"): "The patient (or template) named is not one this user may see.",
+    ("TemplateViewSet", "create"): "The plan named is not one this user may see.",
 }
 # Operations without a request body that still answer 400 (their service checks the record).
 BODILESS_400 = {("PlanEmailView", "post"): "Only an active plan can be sent; the patient needs an email address."}

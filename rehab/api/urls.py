@@ -1,7 +1,7 @@
 from django.urls import include, path, register_converter
 from rest_framework.routers import DefaultRouter
 
-from rehab.api import access, auth, checkins, exercises, pdfs, people, plans, progress
+from rehab.api import access, auth, checkins, exercises, pdfs, people, plans, progress, templates
 from rehab.api.ids import IdConverter
 
 # `<id:...>`: a record id of at most 18 digits; anything else is a 404 before a view runs (rehab/api/ids.py).
@@ -13,6 +13,7 @@ router.register("exercises", exercises.ExerciseViewSet, basename="exercise")
 router.register("plans", plans.PlanViewSet, basename="plan")
 router.register("checkins", checkins.CheckInViewSet, basename="checkin")
 router.register("alerts", checkins.AlertViewSet, basename="alert")
+router.register("templates", templates.TemplateViewSet, basename="template")
 
 urlpatterns = [
     path("auth/token/", auth.TokenLoginView.as_view(), name="api-token"),
@@ -27,6 +28,11 @@ urlpatterns = [
     path("patients/<id:patient_id>/access-log/", access.PatientAccessLogView.as_view(), name="patient-access-log"),
     path("plans/<id:plan_id>/progress/", progress.PlanProgressView.as_view(), name="plan-progress"),
     path("plans/<id:plan_id>/pdf/", pdfs.PlanPdfView.as_view(), name="plan-pdf"),
+    path(
+        "plans/<id:plan_id>/template-origin/",
+        templates.PlanTemplateOriginView.as_view(),
+        name="plan-template-origin",
+    ),
     path("plans/<id:plan_id>/email/", pdfs.PlanEmailView.as_view(), name="plan-email"),
     path("patients/<id:patient_id>/report/pdf/", pdfs.ReportPdfView.as_view(), name="patient-report-pdf"),
     path("", include("rehab.api.fhir")),  # FHIR R4 export: plans/{id}/fhir/, patients/{id}/fhir/, fhir/metadata

@@ -9,6 +9,7 @@ from rehab.models.exercises import Exercise
 from rehab.models.outbox import DeliveryClaim, OutboxMessage
 from rehab.models.people import Clinic, Patient, Role, User
 from rehab.models.plans import Clearance, LimitOverride, Plan, PlanItem, PlanStatus
+from rehab.models.templates import PlanFromTemplate, PlanTemplate, PlanTemplateVersion
 
 __all__ = [
     "AccessKind",
@@ -30,8 +31,11 @@ __all__ = [
     "OutboxMessage",
     "Patient",
     "Plan",
+    "PlanFromTemplate",
     "PlanItem",
     "PlanStatus",
+    "PlanTemplate",
+    "PlanTemplateVersion",
     "ProgressionDecision",
     "RecordAccess",
     "Role",

@@ -1,0 +1,52 @@
+"""Reads of clinic plan templates, scoped to the user's clinic (selectors for one concept).
+
+Templates hold no patient data, so every member of the clinic's staff may read them; patients see
+none. Nothing crosses clinics: another clinic's template is a 404, as any record the user may not see.
+"""
+
+from django.db.models import Count, OuterRef, QuerySet, Subquery
+from django.http import Http404
+
+from rehab.models import PlanFromTemplate, PlanTemplate, PlanTemplateVersion, Role, User
+
+
+def templates_visible_to(user: User, *, include_archived: bool = False) -> QuerySet[PlanTemplate]:
+    """The clinic's templates (the current version's number as `current_number`), archived ones on request."""
+    if not user.is_authenticated or getattr(user, "clinic_id", None) is None or user.role == Role.PATIENT:
+        return PlanTemplate.objects.none()
+    templates = PlanTemplate.objects.filter(clinic_id=user.clinic_id)
+    if not include_archived:
+        templates = templates.filter(archived_at__isnull=True)
+    latest = PlanTemplateVersion.objects.filter(template=OuterRef("pk")).order_by("-number")
+    return (
+        templates.annotate(
+            current_number=Subquery(latest.values("number")[:1]), plans_made=Count("versions__plans", distinct=True)
+        )
+        .select_related("created_by", "archived_by")
+        .order_by("name", "id")  # an aggregate drops the model's ordering
+    )
+
+
+def template_get(user: User, template_id) -> PlanTemplate:
+    """A template of the user's clinic, archived or not; 404 otherwise."""
+    try:
+        return templates_visible_to(user, include_archived=True).get(pk=template_id)
+    except (PlanTemplate.DoesNotExist, ValueError, TypeError):
+        raise Http404("No such template.") from None
+
+
+def template_current_version(template: PlanTemplate) -> PlanTemplateVersion:
+    return template.versions.select_related("created_by").order_by("-number").first()
+
+
+def template_versions(template: PlanTemplate) -> QuerySet[PlanTemplateVersion]:
+    return template.versions.select_related("created_by").order_by("-number")
+
+
+def plan_template_origin(plan) -> PlanFromTemplate | None:
+    """The template version a plan was made from and the refit's changes, or None."""
+    return (
+        PlanFromTemplate.objects.filter(plan=plan)
+        .select_related("template_version", "template_version__template")
+        .first()
+    )
