@@ -15,9 +15,11 @@ from rehab.api.fields import VocabularyListField
 from rehab.api.ids import ID_PATTERN, id_query_param, idempotency_key, is_id
 from rehab.api.permissions import StaffWritesOnly
 from rehab.models import AccessKind, Alert, CheckIn, CheckInItem, CheckInKind, Measurement, PlanItem, Role
+from rehab.models.people import EffortScale
 from rehab.services import alerts as alert_services
 from rehab.services import checkins as checkin_services
 from rehab.services.access import record_reads
+from rehab.services.errors import InvalidInput
 
 MEASURE_UNITS = {code: unit for code, _label, unit, *_ in MEASURES}
 
@@ -59,7 +61,28 @@ class CheckInSerializer(serializers.ModelSerializer):
         default=CheckInKind.SESSION,
         help_text="'symptoms' for red flags reported on a day without a session.",
     )
-    session_rpe = serializers.IntegerField(min_value=6, max_value=20, required=False, allow_null=True)
+    session_rpe = serializers.IntegerField(
+        min_value=6,
+        max_value=20,
+        required=False,
+        allow_null=True,
+        help_text="Effort on the Borg 6-20 scale. With effort_scale/effort_value it is their 6-20 equivalent "
+        "(returned always; the weekly decision reads it); sent with them it must match.",
+    )
+    effort_scale = serializers.ChoiceField(
+        choices=EffortScale.choices,
+        required=False,
+        allow_blank=True,
+        help_text="The scale effort_value is on: 'borg_6_20' or 'cr10' (0 to 10 with words; its 6-20 equivalent "
+        "comes from clinical-reference 1a: 5-6 moderate = 12-13, 7-8 vigorous = 14-17). Blank on older sessions.",
+    )
+    effort_value = serializers.IntegerField(
+        min_value=0,
+        max_value=20,
+        required=False,
+        allow_null=True,
+        help_text="The effort as the patient answered it, on effort_scale (cr10: 0-10, borg_6_20: 6-20).",
+    )
     pain_during = serializers.IntegerField(min_value=0, max_value=10)
     pain_after = serializers.IntegerField(min_value=0, max_value=10)
     pain_next_morning = serializers.IntegerField(min_value=0, max_value=10, required=False, allow_null=True)
@@ -105,6 +128,8 @@ class CheckInSerializer(serializers.ModelSerializer):
             "kind",
             "items",
             "session_rpe",
+            "effort_scale",
+            "effort_value",
             "pain_during",
             "pain_after",
             "pain_next_morning",
@@ -128,6 +153,18 @@ class CheckInSerializer(serializers.ModelSerializer):
 
     def get_advice(self, checkin) -> list[str]:
         return alert_services.patient_advice(checkin)
+
+    def validate(self, attrs):
+        # The effort's scale, answer and 6-20 equivalent are checked before anything is read: a 400 per field.
+        try:
+            checkin_services.effort_fields(
+                session_rpe=attrs.get("session_rpe"),
+                effort_scale=attrs.get("effort_scale"),
+                effort_value=attrs.get("effort_value"),
+            )
+        except InvalidInput as error:
+            raise serializers.ValidationError(error.errors) from None
+        return attrs
 
 
 class NextMorningSerializer(serializers.Serializer):

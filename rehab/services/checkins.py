@@ -5,6 +5,7 @@ from datetime import date
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from planner.effort import BORG, SCALES, borg_equivalent, effort_problem
 from planner.vitals import LOW_OXYGEN, oxygen_findings
 from planner.vocabulary import LAB_MEASURE_CODES, MEASURES, PAIN_SITE_CODES
 from rehab.clinical import progression_config, red_pain_threshold
@@ -48,6 +49,37 @@ def needs_follow_up(checkin: CheckIn) -> bool:
     threshold = red_pain_threshold()
     pains = [checkin.pain_during, checkin.pain_after, checkin.pain_next_morning]
     return bool(checkin.red_flags) or any(p is not None and p > threshold for p in pains)
+
+
+def effort_fields(
+    *, session_rpe: int | None, effort_scale: str | None, effort_value: int | None
+) -> dict[str, int | str | None]:
+    """What is stored of a session's effort: the scale and answer as asked, and the 6-20 equivalent.
+
+    An answer on any scale (effort_scale + effort_value) gives session_rpe its 6-20 equivalent
+    (planner.effort, clinical-reference 1a); a bare session_rpe is an answer on 6-20. A session_rpe
+    sent with an answer must be that answer's equivalent. Raises InvalidInput per field.
+    """
+    if effort_value is None:
+        if effort_scale not in (None, "", BORG) and session_rpe is not None:
+            raise InvalidInput({"effort_value": [f"Give the effort on the {effort_scale} scale as effort_value."]})
+        return {
+            "session_rpe": session_rpe,
+            "effort_scale": BORG if session_rpe is not None else "",
+            "effort_value": session_rpe,
+        }
+    if not effort_scale:
+        raise InvalidInput({"effort_scale": ["Say which scale effort_value is on (borg_6_20 or cr10)."]})
+    problem = effort_problem(effort_scale, effort_value)
+    if problem:
+        field = "effort_value" if effort_scale in SCALES else "effort_scale"
+        raise InvalidInput({field: [problem]})
+    equivalent = borg_equivalent(effort_scale, effort_value)
+    if session_rpe is not None and session_rpe != equivalent:
+        raise InvalidInput(
+            {"session_rpe": [f"{effort_value} on {effort_scale} is {equivalent} on 6-20, not {session_rpe}."]}
+        )
+    return {"session_rpe": equivalent, "effort_scale": effort_scale, "effort_value": effort_value}
 
 
 def _item_id(value) -> int:
@@ -103,6 +135,8 @@ def checkin_record(
     pain_after: int,
     items: list[dict] | None = None,
     session_rpe: int | None = None,
+    effort_scale: str | None = None,
+    effort_value: int | None = None,
     pain_next_morning: int | None = None,
     red_flags: list[str] | None = None,
     notes: str = "",
@@ -126,10 +160,14 @@ def checkin_record(
     The idempotency key and the one session per plan and day are the unique constraints' job:
     an insert they refuse is answered from the row already there, and an invalid retry of a
     stored key still gets the first check-in back (the key is looked up only when something failed).
+
+    Effort comes as session_rpe (Borg 6-20) or as an answer on a scale (effort_scale, effort_value);
+    either way the 6-20 equivalent is stored in session_rpe, which the weekly decision reads.
     """
     if actor.role == Role.CLINIC_ADMIN:
         raise NotAllowed("A clinic admin cannot log sessions.")
     try:
+        effort = effort_fields(session_rpe=session_rpe, effort_scale=effort_scale, effort_value=effort_value)
         return _insert(
             actor=actor,
             plan=plan,
@@ -138,7 +176,7 @@ def checkin_record(
             pain_during=pain_during,
             pain_after=pain_after,
             items=items or [],
-            session_rpe=session_rpe,
+            **effort,
             pain_next_morning=pain_next_morning,
             red_flags=red_flags,
             notes=notes,
