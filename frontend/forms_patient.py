@@ -65,6 +65,18 @@ class PatientForm(forms.Form):
                 self.fields[name].widget.attrs.update({"aria-invalid": "true", "aria-describedby": f"e-{name}"})
 
 
+def _amounts() -> dict[str, forms.Field]:
+    """Hidden per-exercise amounts, within the bounds of CheckInItem's columns."""
+    hidden = forms.HiddenInput
+    return {
+        "sets": forms.IntegerField(required=False, min_value=0, max_value=20, widget=hidden),
+        "reps": forms.IntegerField(required=False, min_value=0, max_value=200, widget=hidden),
+        "minutes": forms.DecimalField(
+            required=False, min_value=0, max_value=300, max_digits=5, decimal_places=1, widget=hidden
+        ),
+    }
+
+
 class SessionLogForm(PatientForm):
     """One session: done or not per exercise, effort, pain during and after, an optional note.
 
@@ -95,6 +107,10 @@ class SessionLogForm(PatientForm):
         self.allowed_days = allowed_days
         for plan_item, name, done in rows:
             self.fields[f"item_{plan_item.pk}"] = forms.BooleanField(required=False, initial=done, label=name)
+            # What a followed session counted (follow.js adds these hidden fields): sets done, the fewest
+            # repetitions in a set, minutes done. Absent when the patient only ticked.
+            for amount, field in _amounts().items():
+                self.fields[f"{amount}_{plan_item.pk}"] = field
         # Which exercise hurt: placed pain takes back only that exercise at the week's end.
         self.fields["pain_item"] = forms.TypedChoiceField(
             choices=[("", "I can't tell / none")] + [(str(item.pk), name) for item, name, _done in rows],
@@ -134,10 +150,17 @@ class SessionLogForm(PatientForm):
 
     def items(self) -> list[dict]:
         """The check-in items checkin_record takes: every exercise shown, done or not."""
-        return [
-            {"plan_item": plan_item, "done": bool(self.cleaned_data.get(f"item_{plan_item.pk}"))}
-            for plan_item, _name, _done in self.rows
-        ]
+        items = []
+        for plan_item, _name, _done in self.rows:
+            done = bool(self.cleaned_data.get(f"item_{plan_item.pk}"))
+            item = {"plan_item": plan_item, "done": done}
+            if done:  # amounts of an exercise not done mean nothing
+                for amount in _amounts():
+                    value = self.cleaned_data.get(f"{amount}_{plan_item.pk}")
+                    if value:
+                        item[amount] = value
+            items.append(item)
+        return items
 
 
 class NextMorningForm(forms.Form):

@@ -2,10 +2,12 @@
 
 from django.urls import path
 
+from frontend import views_follow
 from frontend import views_patient as views
 
 urlpatterns = [
     path("today/", views.today, name="today"),
+    path("today/follow/", views_follow.follow, name="follow"),
     path("today/log/", views.log, name="log"),
     path("today/logged/<int:checkin_id>/", views.logged, name="logged"),
     path("today/next-morning/", views.next_morning, name="next_morning"),

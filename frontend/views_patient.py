@@ -35,6 +35,7 @@ from frontend.forms_patient import (
     SomethingWrongForm,
     pain_word,
 )
+from frontend.session_steps import ILLUSTRATION_URL, session_on, session_steps
 from frontend.views_access import access_sentences
 from planner import document as words
 from planner.limits import heart_rate_ceiling_only
@@ -305,6 +306,8 @@ def today(request, patient: Patient):
     yesterday = day - timedelta(days=1)
     engine = engine_plan(plan)
     cards = exercise_cards(plan, day, engine) if in_plan(plan, day) else []
+    catalogue = active_catalogue() if cards else ()
+    planned = session_on(plan, engine, day, catalogue) if cards else None
     context.update(
         paused=plan.status == PlanStatus.PAUSED,
         started=day >= plan.start_date,
@@ -317,7 +320,9 @@ def today(request, patient: Patient):
         due_count=sum(1 for c in cards if c.due),
         not_due_count=sum(1 for c in cards if not c.due),
         missed=yesterday if in_plan(plan, yesterday) and yesterday not in recent else None,
-        session=todays_session(plan, engine, day),
+        session=session_line(planned) if planned else None,
+        # The same session as steps: one short line each, the follow-along page walks through them.
+        steps=session_steps(planned, [c for c in cards if c.due], catalogue),
         changes=change_note_for_week(plan, engine, plan_week_of(plan, day)) if in_plan(plan, day) else (),
     )
     if cards and not context["due"]:
@@ -592,6 +597,7 @@ def _shell() -> list[str]:
         "frontend/site.css",
         "frontend/patient.css",
         "frontend/patient.js",
+        "frontend/follow.js",
         "frontend/manifest.webmanifest",
         "frontend/icons/icon.svg",
         "frontend/icons/icon-192.png",
@@ -616,6 +622,7 @@ def service_worker(request):
         reverse(name)
         for name in (
             "frontend:today",
+            "frontend:follow",
             "frontend:log",
             "frontend:history",
             "frontend:something_wrong",
@@ -631,6 +638,8 @@ def service_worker(request):
         "queueForms": [reverse("frontend:log"), reverse("frontend:next_morning")],
         "offlinePage": reverse("frontend:offline"),
         "savedPage": reverse("frontend:saved_offline"),
+        # Exercise pictures of the follow-along page, kept like pages so they show offline too.
+        "picturePrefix": ILLUSTRATION_URL.split("{slug}")[0],
         "staticUrl": settings.STATIC_URL,
     }
     source = SERVICE_WORKER.read_text(encoding="utf-8")

@@ -82,7 +82,7 @@ def test_today_lists_the_exercises_due_today_with_dose_effort_words_and_heart_ra
     assert "How to do it" in today_part
     assert walking.exercise.instructions.setup in today_part
     # Strength work is never on consecutive days; on Wednesday only what the sessions put there.
-    due_part = today_part.split("Today's exercises")[1]
+    due_part = today_part.split("Today's session")[1]
     for item, _dose, due in due_today(plan):
         if item.component == "resistance":
             assert (item.exercise.name in due_part) == due
@@ -97,11 +97,11 @@ def test_today_shows_todays_session_in_order_with_its_estimated_time(patient_cli
     section = html.split('id="session-title"')[1].split("</section>")[0]
 
     assert f"about {session.estimated_minutes} minutes" in section
-    warm, steps, cool = section.index("Warm-up:"), section.index("<ol"), section.index("Cool-down:")
-    assert warm < steps < cool
-    positions = [section.index(f"<li>{entry.name}: ") for entry in session.main]
-    assert positions == sorted(positions)
-    assert len(positions) == len(session.main)
+    warm, cool = section.index('<span class="step-role">Warm-up:</span>'), section.index("Cool-down:</span>")
+    # One line per exercise, in session order, each with its dose in a few words.
+    lines = re.findall(r'<span class="step-name">([^<]+)</span> <span class="step-amount">([^<]+)</span>', section)
+    assert lines == [(entry.name, dose_words(entry.dose)) for entry in session.main]
+    assert warm < section.index(f'<span class="step-name">{session.main[0].name}</span>') < cool
 
 
 def test_today_shows_what_changed_this_week_after_a_decision(patient_client, world):
@@ -235,7 +235,7 @@ def test_the_next_morning_question_comes_first_and_stores_the_answer(patient_cli
         actor=world.patient_user, plan=plan, idempotency_key="k1", date=date(2026, 11, 3), pain_during=2, pain_after=2
     )
     html = html_of(patient_client.get("/today/"))
-    assert html.index("How is your pain this morning?") < html.index("Today's exercises")
+    assert html.index("How is your pain this morning?") < html.index("Today's session")
     response = patient_client.post("/today/next-morning/", {"checkin": yesterday.pk, "pain_next_morning": "4"})
     assert response.status_code == 302
     yesterday.refresh_from_db()

@@ -222,7 +222,14 @@
       body: {
         plan: number("plan"),
         date: fields.get("date"),
-        items: ids.map((id) => ({ plan_item: Number(id), done: fields.has("item_" + id) })),
+        // sets/reps/minutes: what a followed session counted (follow.js), else null.
+        items: ids.map((id) => ({
+          plan_item: Number(id),
+          done: fields.has("item_" + id),
+          sets: fields.has("item_" + id) ? number("sets_" + id) : null,
+          reps: fields.has("item_" + id) ? number("reps_" + id) : null,
+          minutes: fields.has("item_" + id) ? number("minutes_" + id) : null,
+        })),
         session_rpe: number("session_rpe"),
         pain_during: number("pain_during"),
         pain_after: number("pain_after"),

@@ -54,7 +54,12 @@ self.addEventListener("fetch", (event) => {
 });
 
 function isPatientPage(url) {
-  return CONFIG.pagePrefixes.some((prefix) => url.pathname.startsWith(prefix));
+  return CONFIG.pagePrefixes.some((prefix) => url.pathname.startsWith(prefix)) || isPicture(url);
+}
+
+// An exercise's drawing (the follow-along page shows one per step): network first, kept for offline.
+function isPicture(url) {
+  return Boolean(CONFIG.picturePrefix) && url.pathname.startsWith(CONFIG.picturePrefix) && url.pathname.endsWith(".svg");
 }
 
 function cacheable(response) {
