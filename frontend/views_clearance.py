@@ -27,7 +27,7 @@ RUNNING = (PlanStatus.ACTIVE, PlanStatus.PAUSED)
 
 def _items_in_plan(plan: Plan) -> list:
     """The plan items still prescribed (an item the limits removed keeps its row, not its place)."""
-    slugs = [entry["exercise"]["slug"] for entry in plan.engine["items"]]
+    slugs = plan.blueprint["items"]
     rows = {item.exercise.slug: item for item in plan.items.select_related("exercise")}
     return [rows[slug] for slug in slugs if slug in rows]
 

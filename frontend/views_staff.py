@@ -35,6 +35,7 @@ from rehab.services import people as people_services
 from rehab.services import plans as plan_services
 from rehab.services.access import record_reads
 from rehab.services.errors import Conflict, InvalidInput, NotAllowed
+from rehab.services.plan_store import plan_document
 from rehab.sms import sms_enabled
 
 CARE = (Role.PHYSIOTHERAPIST, Role.CLINICIAN)
@@ -426,6 +427,11 @@ def _render_patient(request, patient, *, bound: dict | None = None):
         "running": running,
         "draft": next((plan for plan in plans if plan.status == PlanStatus.DRAFT), None),
         "followed": followed,
+        "followed_names": (
+            {item.exercise.slug: item.exercise.name for item in followed.items.select_related("exercise")}
+            if followed
+            else {}
+        ),
         "week": plan_services.current_week(running) if running else None,
         "assessments": list(selectors.assessments_of(user, patient.pk)),
         "alerts": [(alert, ack_form if alert == ack_alert else _ack_form(alert)) for alert in alerts],
@@ -570,7 +576,7 @@ def render_plan(request, plan: Plan, *, bound: dict | None = None, status: int =
         "plan": plan,
         "patient": plan.patient,
         "zone": zone_of(plan.patient),
-        "engine": plan.engine,
+        "engine": plan_document(plan),
         "limits": plan_services.engine_plan(plan).limits,
         "items": items,
         "week": shown_week(plan),
@@ -613,7 +619,7 @@ def plan_item_edit(request, plan_id: int, item_id: int):
     item = get_object_or_404(plan.items.select_related("exercise"), pk=item_id)
     week = shown_week(plan)
     scheduled = next(
-        (d for d in plan.engine["weeks"][week - 1]["doses"] if d["exercise_slug"] == item.exercise.slug), None
+        (d for d in plan_document(plan)["weeks"][week - 1]["doses"] if d["exercise_slug"] == item.exercise.slug), None
     )
     if scheduled is None:
         raise Http404("This exercise is no longer part of the plan.")

@@ -9,7 +9,12 @@ def extra_audit_entries(patient) -> list[dict]:
     entries = []
     for plan in patient.plans.all():
         for entry in plan_history(plan):
-            entries.append({**entry, "object": f"plan {plan.pk}: {entry['object']}", "changes": []})
+            changed = (
+                [{"field": entry["field"], "before": entry["before"], "after": entry["after"]}]
+                if entry["object"] == "change"
+                else []
+            )
+            entries.append({**entry, "object": f"plan {plan.pk}: {entry['object']}", "changes": changed})
     for alert in Alert.objects.filter(patient=patient).select_related("acknowledged_by"):
         entries.append(
             {

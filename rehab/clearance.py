@@ -10,17 +10,16 @@ from dataclasses import dataclass
 
 from django.utils import timezone
 
-from planner import serialize
 from planner.document import date_words
 from planner.types import LoadLimits, Rule
 from rehab import selectors
 from rehab.models import Clearance, Plan
+from rehab.services.plan_store import load_limits
 
 
 def plan_limits(plan: Plan) -> LoadLimits:
     """The plan's limits alone, without rebuilding every week of the engine plan."""
-    engine = plan.engine
-    return serialize.from_dict(LoadLimits, {**engine["limits"], "rule_index": engine.get("rule_index", {})})
+    return load_limits(plan)
 
 
 def clearance_rules(limits: LoadLimits) -> tuple[Rule, ...]:

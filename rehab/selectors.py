@@ -23,6 +23,7 @@ from rehab.models import (
     Measurement,
     Patient,
     Plan,
+    PlanChange,
     PlanItem,
     PlanStatus,
     RecordAccess,
@@ -101,7 +102,7 @@ def plan_to_log(user: User, plan_id: int | None = None, *, item_ids=(), pain_ite
     plans = (
         plans_visible_to(user)
         .select_related("patient", "assessment")
-        .defer("engine")
+        .defer("blueprint")
         .annotate(
             items_in_plan=Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
             if item_ids
@@ -135,8 +136,8 @@ def supervised_sessions_done(plan: Plan) -> int:
 def plan_history(plan: Plan) -> list[dict]:
     """Every change to a plan (status, doses, limits), its items and its overrides, newest first.
 
-    Dose and limit changes live inside the engine snapshot, so a plan row's change is described
-    by its reason (which services always write) rather than by a field diff of the snapshot.
+    A plan row's change is described by its reason (which services always write); the doses and
+    limits it changed are the PlanChange rows of the same version (item, week, field, from → to).
     """
     entries = []
     for row in plan.history.select_related("history_user").order_by("history_date", "history_id"):
@@ -165,6 +166,24 @@ def plan_history(plan: Plan) -> list[dict]:
                 "exercise": override.item.exercise.name if override.item else None,
                 "limits_exceeded": override.limits_exceeded,
                 "acknowledged_at": override.acknowledged_at,
+            }
+        )
+    changes = PlanChange.objects.filter(plan=plan).select_related("by", "item__exercise").order_by("created_at", "id")
+    for change in changes:
+        entries.append(
+            {
+                "at": change.created_at,
+                "object": "change",
+                "object_id": change.pk,
+                "action": change.trigger,
+                "by": change.by.display_name if change.by else "system",
+                "reason": change.reason,
+                "exercise": change.item.exercise.name if change.item else None,
+                "field": change.field,
+                "week": change.week,
+                "before": change.before,
+                "after": change.after,
+                "version": change.version,
             }
         )
     removed = PlanItem.history.model.objects.filter(plan_id=plan.pk, history_type="-").select_related("history_user")

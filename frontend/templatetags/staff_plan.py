@@ -1,7 +1,7 @@
 """How the staff pages say a plan: FITT-VP values in the clinician's units, rules, schedule, charts.
 
-Plain presentation over the engine's snapshot (plan.engine) and rehab.progress series: no query,
-no clinical decision. Texts that the patient PDF also says come from planner.document.
+Plain presentation over the engine plan's document (rehab.services.plan_store.plan_document) and
+rehab.progress series: no query, no clinical decision. Texts that the patient PDF also says come from planner.document.
 """
 
 import math
@@ -145,8 +145,13 @@ STEP_NAMES = {
 
 
 @register.filter
-def progression_text(item: dict) -> str:
-    """How the item grows, in the order the schedule applies the steps, and the weekly cap."""
+def progression_text(item: dict, dose: dict | None = None) -> str:
+    """How the item grows, in the order the schedule applies the steps, and the weekly cap.
+
+    dose: the week's dose. A value above its step's ceiling was accepted with an override and is held
+    there (the schedule never grows an overridden dose), so the step says "held at" the value and does
+    not name a ceiling the dose has already passed.
+    """
     progression = item["progression"]
     intensity_unit = " %HRR" if item["component"] == "aerobic" else " %1RM"
     parts = []
@@ -157,6 +162,10 @@ def progression_text(item: dict) -> str:
             name = "holds"
         unit = intensity_unit if variable == "intensity" else ""
         every = "a week" if step["every_weeks"] == 1 else f"every {step['every_weeks']} weeks"
+        current = (dose or {}).get(variable) if variable != "intensity" else None
+        if current is not None and current > step["ceiling"]:
+            parts.append(f"{name} held at {_amount(current)}{unit} (set above the limits with an override; not grown)")
+            continue
         part = f"{name} +{_amount(step['increment'])}{unit} {every} up to {_amount(step['ceiling'])}{unit}"
         if step.get("refit"):
             refit = STEP_NAMES.get(step["refit"], step["refit"])
@@ -356,10 +365,11 @@ def _or_dash(value):
 
 
 @register.simple_tag
-def decisions_of(progress: dict, engine: dict) -> list[dict]:
-    """Each weekly decision, newest first, its reasons with their rules and the check-ins they cite."""
+def decisions_of(progress: dict, names: dict) -> list[dict]:
+    """Each weekly decision, newest first, its reasons with their rules and the check-ins they cite.
+
+    names: exercise name by slug, for every item the plan ever had."""
     sessions = {p["checkin"]: p for p in progress["pain"]}
-    names = {item["exercise"]["slug"]: item["exercise"]["name"] for item in engine["items"]}
     decisions = []
     for decision in reversed(progress["decisions"]):
         reasons = []

@@ -8,7 +8,23 @@ from rehab.models.decisions import Alert, AlertKind, ProgressionDecision
 from rehab.models.exercises import Exercise
 from rehab.models.outbox import DeliveryClaim, OutboxMessage
 from rehab.models.people import Clinic, Patient, Role, User
-from rehab.models.plans import Clearance, LimitOverride, Plan, PlanItem, PlanStatus
+from rehab.models.plans import (
+    ChangeTrigger,
+    Clearance,
+    LimitOverride,
+    Plan,
+    PlanChange,
+    PlanItem,
+    PlanPart,
+    PlanStatus,
+)
+from rehab.models.reminders import (
+    PushSubscription,
+    ReminderChannel,
+    ReminderDelivery,
+    ReminderKind,
+    ReminderPreferences,
+)
 from rehab.models.templates import PlanFromTemplate, PlanTemplate, PlanTemplateVersion
 
 __all__ = [
@@ -19,6 +35,7 @@ __all__ = [
     "Alert",
     "AlertKind",
     "Assessment",
+    "ChangeTrigger",
     "CheckIn",
     "CheckInItem",
     "CheckInKind",
@@ -31,13 +48,20 @@ __all__ = [
     "OutboxMessage",
     "Patient",
     "Plan",
+    "PlanChange",
     "PlanFromTemplate",
     "PlanItem",
+    "PlanPart",
     "PlanStatus",
     "PlanTemplate",
     "PlanTemplateVersion",
     "ProgressionDecision",
+    "PushSubscription",
     "RecordAccess",
+    "ReminderChannel",
+    "ReminderDelivery",
+    "ReminderKind",
+    "ReminderPreferences",
     "Role",
     "User",
 ]

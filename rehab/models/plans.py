@@ -1,8 +1,12 @@
 """Plans: a patient's FITT-VP prescription with its load limits and week-by-week doses.
 
-The engine's output is stored whole as a JSON snapshot written by planner.serialize, so a
-plan always shows the limits and rationale it was built with, even after the rules change.
-PlanItem rows exist so that check-ins and overrides can point at an item with a foreign key.
+The engine's plan is stored as rows (planner.storage): a small blueprint on the Plan (profile,
+limits, item order, targets), one PlanItem per exercise with its current dose as columns and its
+week-by-week schedule in a compact form, and content-addressed PlanParts (exercise definitions,
+progression rules, rationales, rule texts) shared by every plan that uses them. A part never
+changes, so a plan always shows the texts it was built with, even after the rules change.
+History records what changed (PlanChange: item, field, from → to, why, what triggered it) rather
+than a copy of the plan at every save.
 """
 
 from django.db import models
@@ -30,9 +34,10 @@ class Plan(models.Model):
     status = models.CharField(max_length=10, choices=PlanStatus.choices, default=PlanStatus.DRAFT, db_index=True)
     start_date = models.DateField()
     weeks = models.PositiveSmallIntegerField(default=12)
-    engine = models.JSONField(
-        help_text="The engine's plan (planner.serialize of planner.types.Plan): profile, load limits with their "
-        "rules, items with rationale, week-by-week doses and the safety notice."
+    blueprint = models.JSONField(
+        default=dict,
+        help_text="The engine plan's small part (planner.storage): profile, load limits, the items' order, "
+        "the number of weeks, the safety notice and the digests of its targets and rule list."
     )
     version = models.PositiveIntegerField(default=1, help_text="Optimistic concurrency: a stale edit gets 409.")
     created_at = models.DateTimeField(auto_now_add=True)
@@ -40,7 +45,8 @@ class Plan(models.Model):
     activated_at = models.DateTimeField(null=True, blank=True)
     pause_reason = models.TextField(blank=True)
 
-    history = HistoricalRecords(excluded_fields=["updated_at"])
+    # The blueprint's changes are recorded field by field as PlanChange rows, not copied.
+    history = HistoricalRecords(excluded_fields=["updated_at", "blueprint"])
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -68,11 +74,49 @@ class PlanItem(models.Model):
         default=True,
         help_text="Whether the exercise is still in the plan's engine items. An item the limits or a "
         "reassessment removed keeps its row (check-ins point at it) but no longer takes check-ins. "
-        "Mirrors Plan.engine, kept in step by the plan services, so a check-in need not load the snapshot.",
+        "Kept in step with the plan's item order by the plan services.",
     )
+    # The engine item (planner.storage.StoredItem); empty for an item no longer in the plan.
+    exercise_part = models.CharField(max_length=32, blank=True, help_text="Digest of the exercise as prescribed.")
+    progression_part = models.CharField(max_length=32, blank=True, help_text="Digest of its progression rule.")
+    rationale_part = models.CharField(max_length=32, blank=True, help_text="Digest of why it was chosen.")
+    targets = models.JSONField(default=list, blank=True, help_text="Target muscle groups it serves.")
+    notes = models.JSONField(default=list, blank=True, help_text="Words for the patient that come with it.")
+    prescribed_dose = models.JSONField(default=dict, blank=True, help_text="The week-1 dose (compact form).")
+    schedule = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="Week by week: [week, compact dose or null when unchanged, variable that grew, growth %].",
+    )
+    # The current dose as columns: the dose of the first week without a progression decision.
+    dose_week = models.PositiveSmallIntegerField(null=True, blank=True, help_text="The week the dose below is for.")
+    frequency_per_week = models.PositiveSmallIntegerField(null=True, blank=True)
+    minutes = models.FloatField(null=True, blank=True)
+    sets = models.PositiveSmallIntegerField(null=True, blank=True)
+    reps = models.PositiveSmallIntegerField(null=True, blank=True)
+    hold_seconds = models.PositiveSmallIntegerField(null=True, blank=True)
+    intensity = models.JSONField(default=list, blank=True, help_text="[[unit, low, high], ...]; the first governs.")
 
-    # in_plan is derived from the plan's snapshot, whose own history records the change.
-    history = HistoricalRecords(excluded_fields=["in_plan"])
+    # The dose and schedule are the plan's; their changes are recorded as PlanChange rows.
+    history = HistoricalRecords(
+        excluded_fields=[
+            "in_plan",
+            "exercise_part",
+            "progression_part",
+            "rationale_part",
+            "targets",
+            "notes",
+            "prescribed_dose",
+            "schedule",
+            "dose_week",
+            "frequency_per_week",
+            "minutes",
+            "sets",
+            "reps",
+            "hold_seconds",
+            "intensity",
+        ]
+    )
 
     class Meta:
         ordering = ["plan", "position"]
@@ -127,3 +171,48 @@ class Clearance(models.Model):
 
     def __str__(self) -> str:
         return f"Clearance of plan {self.plan_id} by {self.granted_by_id}"
+
+
+class PlanPart(models.Model):
+    """A piece of an engine plan stored once and shared (planner.storage): never changed or deleted."""
+
+    digest = models.CharField(max_length=32, primary_key=True)
+    kind = models.CharField(max_length=12)  # exercise, progression, rationale, rule, rules, targets, provenance
+    body = models.JSONField()
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.digest}"
+
+
+class ChangeTrigger(models.TextChoices):
+    EDIT = "edit", "Dose edited"
+    LIMITS = "limits", "Limits changed"
+    DECISION = "decision", "Weekly progression decision"
+    REASSESSMENT = "reassessment", "Reassessment"
+    IMPORTED = "imported", "Recovered from an earlier plan snapshot"
+
+
+class PlanChange(models.Model):
+    """One field of a plan that changed: which item (none for a limit), from which week, from → to, why."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="changes")
+    item = models.ForeignKey(PlanItem, null=True, blank=True, on_delete=models.CASCADE, related_name="changes")
+    week = models.PositiveSmallIntegerField(null=True, blank=True, help_text="The first plan week it applies to.")
+    field = models.CharField(max_length=60, help_text="A dose variable, in_plan, or limits.<path>.")
+    before = models.JSONField(null=True, blank=True)
+    after = models.JSONField(null=True, blank=True)
+    trigger = models.CharField(max_length=12, choices=ChangeTrigger.choices)
+    reason = models.TextField(help_text="Why, as the service that made the change wrote it.")
+    decision = models.ForeignKey(
+        "rehab.ProgressionDecision", null=True, blank=True, on_delete=models.CASCADE, related_name="plan_changes"
+    )
+    by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    version = models.PositiveIntegerField(help_text="The plan version the change produced.")
+    created_at = models.DateTimeField(db_default=models.functions.Now())
+
+    class Meta:
+        ordering = ["plan", "created_at", "id"]
+        indexes = [models.Index(fields=["plan", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"Plan {self.plan_id} v{self.version}: {self.field} {self.before} → {self.after}"

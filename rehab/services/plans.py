@@ -14,9 +14,22 @@ from planner.schedule import build_plan
 from planner.types import AdjustmentError, Dose, LimitAdjustment, LoadLimits
 from planner.types import Plan as EnginePlan
 from rehab.clinical import active_catalogue, profile_from_assessment
-from rehab.models import Alert, AlertKind, Exercise, LimitOverride, Patient, Plan, PlanItem, PlanStatus, Role, User
+from rehab.models import (
+    Alert,
+    AlertKind,
+    ChangeTrigger,
+    Exercise,
+    LimitOverride,
+    Patient,
+    Plan,
+    PlanItem,
+    PlanStatus,
+    Role,
+    User,
+)
 from rehab.selectors import latest_assessment
 from rehab.services.errors import Conflict, InvalidInput, NotAllowed
+from rehab.services.plan_store import PlanWrite, load_engine, next_undecided_week, store_engines, stored_form
 
 MAX_PLAN_WEEKS = 52
 # Limits whose loosening is a medical decision (clinical-reference 8a: supervised start after clearance).
@@ -24,7 +37,8 @@ CLINICIAN_ONLY_LOOSENING = ("clearance_required", "supervised_sessions", "superv
 
 
 def engine_plan(plan: Plan) -> EnginePlan:
-    return serialize.from_dict(EnginePlan, plan.engine)
+    """The plan's typed engine plan, read from its rows (rehab.services.plan_store)."""
+    return load_engine(plan)
 
 
 def current_week(plan: Plan, today: date | None = None) -> int:
@@ -57,19 +71,13 @@ def _audit(row, actor: User, reason: str) -> None:
     row._history_user = actor
 
 
-def _save(plan: Plan, engine: EnginePlan, reason: str, actor: User) -> None:
-    plan.engine = serialize.to_dict(engine)
+def _save(plan: Plan, engine: EnginePlan, reason: str, actor: User, *, trigger: str = ChangeTrigger.EDIT) -> None:
+    """Store the plan's new engine state: item rows and a PlanChange per changed field, then the plan row."""
     plan.version += 1
+    week = next_undecided_week(plan)
+    store_engines([PlanWrite(plan=plan, engine=engine, dose_week=week, trigger=trigger, reason=reason, by=actor)])
     _audit(plan, actor, reason)
     plan.save()
-    mark_items_in_plan(plan, engine)
-
-
-def mark_items_in_plan(plan: Plan, engine: EnginePlan) -> None:
-    """Keep PlanItem.in_plan in step with the engine's items (check-ins validate against the flag)."""
-    slugs = [item.slug for item in engine.items]
-    PlanItem.objects.filter(plan=plan, in_plan=True).exclude(exercise__slug__in=slugs).update(in_plan=False)
-    PlanItem.objects.filter(plan=plan, in_plan=False, exercise__slug__in=slugs).update(in_plan=True)
 
 
 @transaction.atomic
@@ -83,13 +91,14 @@ def plan_generate(*, actor: User, patient: Patient, start_date: date, weeks: int
         raise InvalidInput({"patient": ["Record an assessment first: the load limits are computed from it."]})
     profile = profile_from_assessment(patient, assessment)
     built = build_plan(profile, active_catalogue(), weeks=weeks)
+    stored = stored_form(built)
     plan = Plan(
         patient=patient,
         assessment=assessment,
         author=actor,
         start_date=start_date,
         weeks=weeks,
-        engine=serialize.to_dict(built),
+        blueprint=stored.blueprint,
     )
     _audit(plan, actor, f"Generated from the assessment of {assessment.assessed_on}")
     plan.save()
@@ -100,6 +109,12 @@ def plan_generate(*, actor: User, patient: Patient, start_date: date, weeks: int
             for n, item in enumerate(built.items, start=1)
         ]
     )
+    reason = f"Generated from the assessment of {assessment.assessed_on}"
+    first = PlanWrite(
+        plan=plan, engine=built, dose_week=1, trigger=ChangeTrigger.EDIT, reason=reason, by=actor, stored=stored
+    )
+    first.created = True
+    store_engines([first])
     return plan
 
 
@@ -273,7 +288,7 @@ def plan_limits_adjust(*, actor: User, plan: Plan, version: int | None, adjustme
     note = f"Limits changed ({words})" + (f": {reason.strip()}" if reason.strip() else "")
     if dropped:
         note += f"; removed because the new limits forbid them: {', '.join(dropped)}"
-    _save(plan, engine, note, actor)
+    _save(plan, engine, note, actor, trigger=ChangeTrigger.LIMITS)
     return plan
 
 

@@ -17,7 +17,7 @@ from django.db import IntegrityError, transaction
 from planner.limits import compute_limits
 from planner.reassessment import Reassessment, change_reason, changes_as_data, limit_change_words, reassess
 from rehab.clinical import active_catalogue, profile_from_assessment
-from rehab.models import Alert, AlertKind, Assessment, Exercise, Plan, PlanItem, PlanStatus, User
+from rehab.models import Alert, AlertKind, Assessment, ChangeTrigger, Exercise, Plan, PlanItem, PlanStatus, User
 from rehab.queue import enqueue_on_commit
 from rehab.selectors import latest_assessment
 from rehab.services.plans import _save as save_plan
@@ -66,7 +66,7 @@ def plan_reassess(*, actor: User, assessment: Assessment) -> RunningPlanOutcome 
         if result.is_flare and plan.status == PlanStatus.ACTIVE:
             plan.status = PlanStatus.PAUSED
             plan.pause_reason = _flare_words(result, assessment)
-        save_plan(plan, result.plan, reason, actor)
+        save_plan(plan, result.plan, reason, actor, trigger=ChangeTrigger.REASSESSMENT)
         alert = _alerts(plan, assessment, result)
         return RunningPlanOutcome(
             id=plan.pk,

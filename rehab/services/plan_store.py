@@ -1,0 +1,237 @@
+"""An engine plan as rows: the Plan's blueprint, PlanItem columns and shared PlanParts (planner.storage).
+
+`load_engine` reads a plan back (two queries: the items, and the parts this process has not seen
+yet; parts never change, so each process keeps those it read). `store_engines` writes one or many
+plans in a constant number of queries, whatever their number (the weekly sweep writes a chunk at
+once): the parts (inserted once, shared), every item's columns, and one PlanChange per changed field.
+The caller saves the Plan row itself (status, version, blueprint) with its own history reason.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.db.models import F, Max
+
+from planner import serialize, storage
+from planner.types import LoadLimits
+from planner.types import Plan as EnginePlan
+from rehab.models import Plan, PlanChange, PlanItem, PlanPart, ProgressionDecision, User
+
+# Parts read by this process, by digest. Bounded: a process that has seen this many distinct parts
+# simply starts again (parts are small and shared; a typical clinic has a few thousand).
+_PART_CACHE: dict[str, dict] = {}
+PART_CACHE_SIZE = 50_000
+
+ITEM_COLUMNS = (
+    "in_plan",
+    "exercise_part",
+    "progression_part",
+    "rationale_part",
+    "targets",
+    "notes",
+    "prescribed_dose",
+    "schedule",
+    "dose_week",
+    "frequency_per_week",
+    "minutes",
+    "sets",
+    "reps",
+    "hold_seconds",
+    "intensity",
+)
+
+
+def _parts(digests: Iterable[str]) -> dict[str, dict]:
+    wanted = set(digests)
+    missing = wanted - _PART_CACHE.keys()
+    if missing:
+        if len(_PART_CACHE) > PART_CACHE_SIZE:
+            _PART_CACHE.clear()
+        for digest, kind, body in PlanPart.objects.filter(digest__in=missing).values_list("digest", "kind", "body"):
+            _PART_CACHE[digest] = {"kind": kind, "body": body}
+    try:
+        return {digest: _PART_CACHE[digest] for digest in wanted}
+    except KeyError as lost:
+        raise LookupError(f"plan part {lost} is missing") from None
+
+
+def _stored_items(plan_ids: Iterable[int]) -> dict[int, list[storage.StoredItem]]:
+    rows = PlanItem.objects.filter(plan_id__in=list(plan_ids), in_plan=True).values_list(
+        "plan_id",
+        "exercise__slug",
+        "component",
+        "exercise_part",
+        "progression_part",
+        "rationale_part",
+        "targets",
+        "notes",
+        "prescribed_dose",
+        "schedule",
+    )
+    by_plan: dict[int, list[storage.StoredItem]] = {}
+    for plan_id, slug, component, exercise, progression, rationale, targets, notes, dose, schedule in rows:
+        by_plan.setdefault(plan_id, []).append(
+            storage.StoredItem(slug, component, exercise, progression, rationale, targets, notes, dose, schedule)
+        )
+    return by_plan
+
+
+def stored_plans(plans: Iterable[Plan]) -> dict[int, storage.StoredPlan]:
+    """The stored form of each plan, in a constant number of queries (items, then parts)."""
+    plans = list(plans)
+    items = _stored_items(plan.pk for plan in plans)
+    rule_maps = _parts(plan.blueprint["rules"] for plan in plans)
+    wanted: set[str] = set()
+    for plan in plans:
+        wanted |= storage.digests_referred(
+            plan.blueprint, items.get(plan.pk, ()), rule_maps[plan.blueprint["rules"]]["body"]
+        )
+    parts = _parts(wanted)
+    return {plan.pk: storage.StoredPlan(plan.blueprint, tuple(items.get(plan.pk, ())), parts) for plan in plans}
+
+
+def engine_of(plan: Plan, stored: storage.StoredPlan) -> EnginePlan:
+    engine = serialize.from_dict(EnginePlan, storage.join(stored))
+    plan._stored_plan = stored  # what the next store_engines compares with, to record the changes
+    return engine
+
+
+def load_engine(plan: Plan) -> EnginePlan:
+    """The typed engine plan of a Plan row (kept on the row: later calls and the next write reuse it)."""
+    cached = getattr(plan, "_engine_plan", None)
+    if cached is not None and cached[0] == plan.version:
+        return cached[1]
+    engine = engine_of(plan, stored_plans([plan])[plan.pk])
+    plan._engine_plan = (plan.version, engine)
+    return engine
+
+
+def plan_document(plan: Plan) -> dict:
+    """The plan as planner.serialize's document (what the staff plan page's template tags read)."""
+    return serialize.to_dict(load_engine(plan))
+
+
+def load_limits(plan: Plan) -> LoadLimits:
+    """The plan's limits alone (its blueprint and the rule texts), without its items and weeks."""
+    blueprint = plan.blueprint
+    rule_map = _parts([blueprint["rules"]])[blueprint["rules"]]["body"]
+    provenance = blueprint["limits"]["provenance"]
+    parts = _parts({provenance, *rule_map.values()})
+    index = {rule_id: _rule_entry(parts[key]["body"]) for rule_id, key in rule_map.items()}
+    data = {**blueprint["limits"], "provenance": parts[provenance]["body"], "rule_index": index}
+    return serialize.from_dict(LoadLimits, data)
+
+
+def _rule_entry(body: dict) -> dict:
+    return {"text": body["text"], "evidence": body["evidence"], "source": body["source"]}
+
+
+def next_undecided_week(plan: Plan) -> int:
+    """The first plan week without a progression decision: the week whose dose is the current one."""
+    last = ProgressionDecision.objects.filter(plan=plan).aggregate(last=Max("week"))["last"] or 0
+    return min(plan.weeks, last + 1)
+
+
+@dataclass
+class PlanWrite:
+    """One plan's new engine state to store, and what to record about the change."""
+
+    plan: Plan
+    engine: EnginePlan
+    dose_week: int
+    trigger: str
+    reason: str
+    by: User | None = None
+    decision: ProgressionDecision | None = None
+    stored: storage.StoredPlan | None = None  # the engine already split (stored_form), if the caller has it
+    created: bool = False  # a plan just created: nothing stored before, nothing to compare with
+
+
+def stored_form(engine: EnginePlan) -> storage.StoredPlan:
+    return storage.split(serialize.to_dict(engine))
+
+
+def store_engines(writes: list[PlanWrite]) -> None:
+    """Store each plan's engine as blueprint, item columns, parts and change rows (constant queries).
+
+    Sets `plan.blueprint`; the caller saves the Plan row (its version must already be the new one,
+    which the change rows record). Every engine item must have its PlanItem row already.
+    """
+    if not writes:
+        return
+    previous = {w.plan.pk: w.plan._stored_plan for w in writes if getattr(w.plan, "_stored_plan", None) is not None}
+    unknown = [w.plan for w in writes if not w.created and w.plan.pk not in previous]
+    if unknown:
+        previous.update(stored_plans(unknown))
+    stored = {id(w): w.stored or stored_form(w.engine) for w in writes}
+    parts = {}
+    for new in stored.values():
+        parts.update(new.parts)
+    PlanPart.objects.bulk_create(
+        [PlanPart(digest=key, kind=part["kind"], body=part["body"]) for key, part in parts.items()],
+        ignore_conflicts=True,
+    )
+    for digest, part in parts.items():
+        _PART_CACHE.setdefault(digest, part)
+    rows = {
+        (row.plan_id, row.slug): row
+        for row in PlanItem.objects.filter(plan_id__in=[w.plan.pk for w in writes]).annotate(slug=F("exercise__slug"))
+    }
+    changes = []
+    touched = []
+    for write in writes:
+        new = stored[id(write)]
+        write.plan.blueprint = new.blueprint
+        kept = {item.slug for item in new.items}
+        for item in new.items:
+            row = rows.get((write.plan.pk, item.slug))
+            if row is None:
+                raise LookupError(f"plan {write.plan.pk} has no item row for {item.slug}")
+            _fill(row, item, write.dose_week)
+            touched.append(row)
+        for (plan_id, slug), row in rows.items():
+            if plan_id == write.plan.pk and slug not in kept and row.in_plan:
+                row.in_plan = False
+                touched.append(row)
+        for change in storage.changes_between(previous.get(write.plan.pk), new):
+            changes.append(
+                PlanChange(
+                    plan=write.plan,
+                    item=rows[(write.plan.pk, change.slug)] if change.slug else None,
+                    week=change.week,
+                    field=change.field,
+                    before=change.before,
+                    after=change.after,
+                    trigger=write.trigger,
+                    reason=write.reason,
+                    decision=write.decision,
+                    by=write.by,
+                    version=write.plan.version,
+                )
+            )
+        write.plan._stored_plan = new
+        write.plan._engine_plan = (write.plan.version, write.engine)
+    PlanItem.objects.bulk_update(touched, ITEM_COLUMNS, batch_size=1000)
+    PlanChange.objects.bulk_create(changes, batch_size=1000)
+
+
+def _fill(row: PlanItem, item: storage.StoredItem, dose_week: int) -> None:
+    row.in_plan = True
+    row.exercise_part = item.exercise
+    row.progression_part = item.progression
+    row.rationale_part = item.rationale
+    row.targets = item.targets
+    row.notes = item.notes
+    row.prescribed_dose = item.dose
+    row.schedule = item.schedule
+    current = storage.dose_in_week(item, dose_week)
+    values = storage.dose_variables(current)
+    row.dose_week = dose_week if current is not None else None
+    row.frequency_per_week = values["frequency_per_week"]
+    row.minutes = values["minutes"]
+    row.sets = values["sets"]
+    row.reps = values["reps"]
+    row.hold_seconds = values["hold_seconds"]
+    row.intensity = values["intensity"] or []
