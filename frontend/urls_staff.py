@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from frontend import views_access, views_clearance
+from frontend import views_access, views_clearance, views_templates
 from frontend import views_staff as views
 
 urlpatterns = [
@@ -29,4 +29,12 @@ urlpatterns = [
     path("plans/<int:plan_id>/limits/", views.plan_limits, name="plan_limits"),
     path("plans/<int:plan_id>/resume/", views.plan_resume, name="plan_resume"),
     path("alerts/<int:alert_id>/acknowledge/", views.alert_acknowledge, name="alert_acknowledge"),
+    path("templates/", views_templates.template_list, name="template_list"),
+    path("templates/<int:template_id>/", views_templates.template_detail, name="template_detail"),
+    path("templates/<int:template_id>/archive/", views_templates.template_archive, name="template_archive"),
+    path(
+        "plans/<int:plan_id>/save-as-template/",
+        views_templates.plan_save_as_template,
+        name="plan_save_as_template",
+    ),
 ]
