@@ -4,6 +4,7 @@ from django.urls import path
 
 from frontend import views_follow
 from frontend import views_patient as views
+from frontend import views_reminders
 
 urlpatterns = [
     path("today/", views.today, name="today"),
@@ -15,6 +16,7 @@ urlpatterns = [
     path("something-wrong/", views.something_wrong, name="something_wrong"),
     path("something-wrong/<int:checkin_id>/", views.something_wrong_done, name="something_wrong_done"),
     path("history/", views.history, name="history"),
+    path("reminders/", views_reminders.reminders, name="reminders"),
     path("offline/", views.offline, name="offline"),
     # The service worker must be served from the root for its scope to cover the app.
     path("sw.js", views.service_worker, name="service_worker"),

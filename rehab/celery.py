@@ -24,5 +24,7 @@ app.conf.beat_schedule = {
     # Decide the progression of every plan week that has ended (hourly: cheap when nothing is
     # due, and a plan whose task was lost is simply found again).
     "progression-sweep": {"task": "rehab.tasks.progression_sweep", "schedule": crontab(minute=5)},
-    "daily-reminders": {"task": "rehab.tasks.send_daily_reminders", "schedule": crontab(minute=0, hour=9)},
+    # Patients choose the time of their reminder in their own zone: look every 5 minutes for whose
+    # time has come (a reminder is claimed per patient, day and kind, so looking again sends nothing).
+    "daily-reminders": {"task": "rehab.tasks.send_daily_reminders", "schedule": crontab(minute="*/5")},
 }

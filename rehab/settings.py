@@ -217,6 +217,19 @@ EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "rehab-planner@localhost")
 
+# --- Web Push (patients' reminders; rehab/services/push.py) ----------------------------------
+# A VAPID key pair (`python manage.py vapid_keys` makes one). With no keys, push is off and
+# reminders go by email: nothing else changes. The subject is who the push services may contact.
+VAPID_PUBLIC_KEY = env_str("VAPID_PUBLIC_KEY")
+VAPID_PRIVATE_KEY = env_str("VAPID_PRIVATE_KEY")
+VAPID_SUBJECT = env_str("VAPID_SUBJECT", f"mailto:{DEFAULT_FROM_EMAIL}")
+# The server POSTs to the endpoint a browser hands it: only these push services' hosts (and their
+# subdomains) are accepted, so a subscription cannot point the server at an address of its choosing.
+PUSH_SERVICE_HOSTS = env_list(
+    "PUSH_SERVICE_HOSTS",
+    "fcm.googleapis.com,push.services.mozilla.com,web.push.apple.com,notify.windows.com",
+)
+
 # --- Text messages (sign-in links to a patient's phone; rehab/sms.py) ----------------------
 # A dotted path to a class with send(message); empty switches text messages off (the production
 # default: there is no SMS provider in the project, a deployment plugs its own in).

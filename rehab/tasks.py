@@ -95,18 +95,19 @@ def progression_sweep(as_of: str | None = None) -> int:
 
 
 @shared_task(bind=True, **RETRY)
-def remind_patient(self, patient_id: int, reason: str) -> bool:
-    return send_once(
-        self, lambda: reminders.reminder_send(patient_id=patient_id, reason=reason, today=timezone.localdate())
-    )
+def remind_patient(self, patient_id: int, reason: str, day: str | None = None) -> bool:
+    """One reminder (a notification to the patient's phones, else email) for the patient's local
+    `day`; claimed per (patient, day, kind), so a retry or a second delivery sends nothing more."""
+    on = date.fromisoformat(day) if day else None
+    return send_once(self, lambda: reminders.reminder_send(patient_id=patient_id, kind=reason, day=on) is not None)
 
 
 @shared_task
 def send_daily_reminders() -> int:
-    today = timezone.localdate()
-    due = reminders.patients_to_remind(today)
-    for patient_id, reason in due:
-        remind_patient.delay(patient_id, reason)
+    """Queue every reminder due now, at each patient's own time of day (beat: every 5 minutes)."""
+    due = reminders.reminders_due(timezone.now())
+    for patient_id, kind, day in due:
+        remind_patient.delay(patient_id, kind, day.isoformat())
     return len(due)
 
 

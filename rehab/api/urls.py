@@ -1,7 +1,7 @@
 from django.urls import include, path, register_converter
 from rest_framework.routers import DefaultRouter
 
-from rehab.api import access, auth, checkins, exercises, pdfs, people, plans, progress, templates
+from rehab.api import access, auth, checkins, exercises, pdfs, people, plans, progress, reminders, templates
 from rehab.api.ids import IdConverter
 
 # `<id:...>`: a record id of at most 18 digits; anything else is a 404 before a view runs (rehab/api/ids.py).
@@ -19,6 +19,14 @@ urlpatterns = [
     path("auth/token/", auth.TokenLoginView.as_view(), name="api-token"),
     path("auth/logout/", auth.TokenLogoutView.as_view(), name="api-logout"),
     path("auth/logout-all/", auth.TokenLogoutAllView.as_view(), name="api-logout-all"),
+    # The signed-in patient's own reminders (patients only).
+    path("me/reminders/", reminders.MyRemindersView.as_view(), name="my-reminders"),
+    path("me/push-subscriptions/", reminders.MyPushSubscriptionsView.as_view(), name="my-push-subscriptions"),
+    path(
+        "me/push-subscriptions/<id:subscription_id>/",
+        reminders.MyPushSubscriptionView.as_view(),
+        name="my-push-subscription",
+    ),
     path("patients/<id:patient_id>/assessments/", people.AssessmentListCreate.as_view(), name="patient-assessments"),
     path(
         "patients/<id:patient_id>/measurements/",

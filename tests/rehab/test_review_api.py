@@ -1,13 +1,14 @@
-"""Exercise library filters, measurements, alerts and acknowledgements, the progress series, reminders."""
+"""Exercise library filters, measurements, alerts and acknowledgements, the progress series.
+
+Reminders are tested in test_reminders.py (who is due, when, once) and test_push.py (Web Push).
+"""
 
 from datetime import date, timedelta
 
 import pytest
 import time_machine
-from django.core import mail
 
-from rehab.models import Alert, AlertKind, Measurement, Patient
-from rehab.services import reminders
+from rehab.models import Alert, AlertKind, Measurement
 from rehab.services.checkins import checkin_record
 from rehab.services.progression import plan_progress
 from tests import builders
@@ -156,30 +157,6 @@ def test_the_progress_series_has_pain_rpe_adherence_measures_and_decisions(world
     assert "alerts" in body
     assert "alerts" not in client_for(world.patient_user).get(f"/api/v1/plans/{plan.pk}/progress/").json()
     assert client_for(world.outsider_physio).get(f"/api/v1/plans/{plan.pk}/progress/").status_code == 404
-
-
-def test_daily_reminders_go_to_patients_with_a_session_due_once_a_day_unless_they_opted_out(world):
-    world.patient.email = "helen@example.org"
-    world.patient.save()
-    plan = builders.make_active_plan(world.patient, world.physio, start_date=START)
-    opted_out = builders.make_active_plan(world.other_patient, world.outsider_physio, start_date=START)
-    Patient.objects.filter(pk=opted_out.patient_id).update(reminders_opt_out=True, email="bob@example.org")
-    today = START + timedelta(days=4)
-
-    due = reminders.patients_to_remind(today)
-    assert due == [(plan.patient_id, "session_due")]
-    assert reminders.reminder_send(patient_id=plan.patient_id, reason="session_due", today=today)
-    assert not reminders.reminder_send(patient_id=plan.patient_id, reason="session_due", today=today)
-    assert len(mail.outbox) == 1
-    assert reminders.patients_to_remind(today) == []
-
-
-def test_a_missing_next_morning_pain_is_what_the_patient_is_reminded_of(world):
-    plan = builders.make_active_plan(world.patient, world.physio, start_date=START)
-    day = START + timedelta(days=2)
-    with time_machine.travel(day + timedelta(hours=18), tick=False):
-        checkin_record(actor=world.patient_user, plan=plan, idempotency_key="k", date=day, pain_during=1, pain_after=1)
-    assert reminders.patients_to_remind(day + timedelta(days=1)) == [(plan.patient_id, "next_morning")]
 
 
 def test_a_no_checkin_week_creates_one_alert_of_its_kind(world):

@@ -207,7 +207,9 @@ def test_an_alert_email_delivered_twice_is_sent_once(world, running):
 def test_a_reminder_delivered_twice_is_sent_once(world):
     patient = builders.make_patient(world.clinic, care_team=[world.physio], email="ann@example.org")
 
-    _deliver_twice(tasks.remind_patient, patient.pk, "session_due")
+    # 10:00 where the patient is (UTC): outside the default quiet hours, so the reminder goes.
+    with time_machine.travel("2026-11-05T10:00:00Z", tick=False):
+        _deliver_twice(tasks.remind_patient, patient.pk, "session_due")
 
     assert len(mail.outbox) == 1
 

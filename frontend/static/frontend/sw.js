@@ -140,3 +140,48 @@ function outboxPut(entry) {
     };
   });
 }
+
+// Reminders (Web Push): show what the server sent; a tap opens the page it names (Today, or its
+// next-morning question), in a window of ours if one is open. Only our own pages are opened.
+self.addEventListener("push", (event) => {
+  let message = {};
+  try {
+    message = event.data ? event.data.json() : {};
+  } catch (error) {
+    message = {};
+  }
+  const icon = CONFIG.shell.find((url) => url.includes("icon-192"));
+  event.waitUntil(
+    self.registration.showNotification(message.title || "Your exercise plan", {
+      body: message.body || "",
+      tag: message.tag || "reminder",
+      icon,
+      data: { url: ownPage(message.url) },
+    }),
+  );
+});
+
+self.addEventListener("notificationclick", (event) => {
+  event.notification.close();
+  const target = new URL(ownPage(event.notification.data && event.notification.data.url), self.location.origin);
+  event.waitUntil(
+    (async () => {
+      const windows = await self.clients.matchAll({ type: "window", includeUncontrolled: true });
+      const open = windows.find((client) => new URL(client.url).origin === self.location.origin);
+      if (open) {
+        const shown = open.navigate ? await open.navigate(target.href).catch(() => null) : null;
+        return (shown || open).focus();
+      }
+      return self.clients.openWindow(target.href);
+    })(),
+  );
+});
+
+function ownPage(url) {
+  try {
+    const page = new URL(url || "/", self.location.origin);
+    return page.origin === self.location.origin ? page.pathname + page.search + page.hash : "/";
+  } catch (error) {
+    return "/";
+  }
+}
