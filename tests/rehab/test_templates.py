@@ -40,7 +40,8 @@ def test_done_when_a_template_from_the_demo_plan_refits_for_a_patient_with_stric
     call_command("seed_demo", "--force")
     physio = User.objects.get(username="physio")
     demo_plan = Patient.objects.get(user__username="patient").plans.get()
-    template = template_services.template_create_from_plan(actor=physio, plan=demo_plan, name="Myositis start")
+    template = PlanTemplate.objects.get(clinic=physio.clinic)  # seed_demo saves the demo plan as a template
+    assert template.versions.get().source_plan == demo_plan
     stricter = builders.make_patient(physio.clinic, care_team=[physio], first_name="Stella")
     builders.make_assessment(stricter, by=physio, **STRICTER)
 

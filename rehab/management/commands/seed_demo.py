@@ -9,10 +9,11 @@ from django.utils import timezone
 
 from planner.sessions import week_sessions
 from rehab.exercise_library import sync_default_library
-from rehab.models import Assessment, Clinic, Exercise, Patient, Role, User
+from rehab.models import Assessment, Clinic, Exercise, Patient, PlanTemplate, Role, User
 from rehab.services.checkins import checkin_record, measurement_record
 from rehab.services.plans import engine_plan, plan_activate, plan_generate
 from rehab.services.progression import plan_progress
+from rehab.services.templates import template_create_from_plan
 
 CLINIC_NAME = "Riverside Rehabilitation Clinic"
 
@@ -122,6 +123,20 @@ class Command(BaseCommand):
             assessment.save()
         if not patient.plans.exists():
             self._demo_plan(patient, physio, today)
+        if not PlanTemplate.objects.filter(clinic=clinic).exists():
+            # A clinic template saved from the demo plan, to refit for another patient.
+            template_create_from_plan(
+                actor=physio,
+                plan=patient.plans.order_by("id").first(),
+                name="Myositis with ossified masses: gentle start",
+                description="Low-impact walking, band and bodyweight strength, stretches away from the ossified "
+                "regions and supported balance; intensities relative to each patient's limits.",
+                conditions=[
+                    "bone_fragility.osteoporosis",
+                    "heterotopic_ossification",
+                    "inflammation_activity.moderate",
+                ],
+            )
         verb = "Created" if created else "Refreshed"
         self.stdout.write(
             self.style.SUCCESS(f"{verb} demo clinic '{clinic.name}' with logins physio, clinician, patient.")
