@@ -56,6 +56,8 @@ from planner.vocabulary import (
 )
 
 BASES = ("relative", "absolute")
+# The largest share of a limit ceiling a relative intensity may name (the refit clamps to the limit anyway).
+MAX_SHARE = 1.5
 MAX_TEMPLATE_ITEMS = 30
 MAX_TEMPLATE_WEEKS = 52
 
@@ -242,7 +244,7 @@ def template_item_from_dict(data: Mapping, catalogue: Iterable[ExerciseSpec], wh
     if raw_share is not None:
         try:
             low, high = float(raw_share[0]), float(raw_share[1])
-            if not 0 < low <= high <= 1.5:
+            if not 0 < low <= high <= MAX_SHARE:
                 raise ValueError
             share = (low, high)
         except (TypeError, ValueError, IndexError, KeyError):
@@ -326,7 +328,8 @@ def template_items_from_plan(plan: Plan, basis: str = "relative") -> tuple[Templ
         if path is not None and ladder is None:
             intensity = (governing.unit, governing.low, governing.high)
             ceiling = _limit_ceiling(plan.limits, path)
-            share = (round(governing.low / ceiling, 3), round(governing.high / ceiling, 3))
+            # A dose accepted above the limit (an override) is saved at the most a template may ask.
+            share = tuple(min(round(value / ceiling, 3), MAX_SHARE) for value in (governing.low, governing.high))
         items.append(
             TemplateItem(
                 slug=item.slug,

@@ -26,7 +26,7 @@ from rehab.services.errors import NotAllowed
 INTENSITY_UNITS = ("pct_hrr", "pct_1rm", "rpe_6_20")
 
 
-class IntensitySerializer(serializers.Serializer):
+class TemplateIntensitySerializer(serializers.Serializer):
     unit = serializers.ChoiceField(choices=INTENSITY_UNITS)
     low = serializers.IntegerField(min_value=0, max_value=250)
     high = serializers.IntegerField(min_value=0, max_value=250)
@@ -37,7 +37,7 @@ class TemplateItemSerializer(serializers.Serializer):
     reps; or sets and hold_seconds). `basis` "relative" gives the intensity as `intensity_share` of each
     patient's limit ceiling and a ladder by its step; "absolute" gives `intensity` as written."""
 
-    exercise = serializers.RegexField(r"^[a-z0-9][a-z0-9-]{0,79}$", help_text="A library exercise's slug.")
+    exercise = serializers.RegexField(r"^[-a-zA-Z0-9_]{1,80}$", help_text="A library exercise's slug.")
     component = serializers.CharField(read_only=True)
     dose_kind = serializers.CharField(read_only=True)
     basis = serializers.ChoiceField(choices=BASES, default="relative")
@@ -46,7 +46,7 @@ class TemplateItemSerializer(serializers.Serializer):
     sets = serializers.IntegerField(min_value=1, max_value=10, required=False)
     reps = serializers.IntegerField(min_value=1, max_value=100, required=False)
     hold_seconds = serializers.IntegerField(min_value=1, max_value=300, required=False)
-    intensity = IntensitySerializer(required=False)
+    intensity = TemplateIntensitySerializer(required=False)
     intensity_share = serializers.ListField(
         child=serializers.FloatField(min_value=0.01, max_value=1.5),
         min_length=2,
@@ -122,6 +122,12 @@ class PreviewInputSerializer(serializers.Serializer):
     weeks = serializers.IntegerField(min_value=1, max_value=MAX_TEMPLATE_WEEKS, required=False)
 
 
+class RefitIntensitySerializer(serializers.Serializer):
+    unit = serializers.CharField(help_text="rpe_6_20, pct_hrr, hr_bpm, pct_1rm, a ladder's level, or none (by feel).")
+    low = serializers.IntegerField()
+    high = serializers.IntegerField()
+
+
 class PreviewItemSerializer(serializers.Serializer):
     exercise = serializers.CharField()
     name = serializers.CharField()
@@ -131,7 +137,7 @@ class PreviewItemSerializer(serializers.Serializer):
     sets = serializers.IntegerField(allow_null=True)
     reps = serializers.IntegerField(allow_null=True)
     hold_seconds = serializers.IntegerField(allow_null=True)
-    intensity = serializers.ListField(child=serializers.DictField())
+    intensity = RefitIntensitySerializer(many=True)
 
 
 class PreviewSerializer(serializers.Serializer):
