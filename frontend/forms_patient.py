@@ -8,6 +8,7 @@ plan uses, so a patient reads the same thing on paper and on the phone.
 from django import forms
 
 from planner.document import borg_words
+from planner.effort import CR10, cr10_words
 from planner.vocabulary import PAIN_SITES, RED_FLAGS
 
 # Pain words of the 0-10 numeric rating scale, as the plan explains it to patients.
@@ -23,6 +24,9 @@ def pain_word(value: int) -> str:
 
 PAIN_CHOICES = [(n, pain_word(n)) for n in range(11)]
 EFFORT_CHOICES = [(n, borg_words(n)) for n in range(6, 21)]
+# The 0-10 effort scale (planner.effort): fewer taps, stored with its 6-20 equivalent.
+CR10_CHOICES = [(n, cr10_words(n)) for n in range(11)]
+CR10_MISSING = "Choose how hard the exercises felt, from 0 to 10."
 RED_FLAG_CHOICES = [(code, label) for code, label, _advice in RED_FLAGS]
 NOTE_MAX = 1000
 
@@ -101,10 +105,15 @@ class SessionLogForm(PatientForm):
         error_messages={"max_length": f"Please keep the note under {NOTE_MAX} characters."},
     )
 
-    def __init__(self, *args, rows, allowed_days: list[date], **kwargs):
+    def __init__(self, *args, rows, allowed_days: list[date], effort_scale: str = "", **kwargs):
         super().__init__(*args, **kwargs)
         self.rows = rows
         self.allowed_days = allowed_days
+        # On the 0-10 scale the answer is effort_value; the 6-20 question is not asked.
+        self.effort_scale = effort_scale if effort_scale == CR10 else ""
+        if self.effort_scale:
+            del self.fields["session_rpe"]
+            self.fields["effort_value"] = _scale(CR10_CHOICES, CR10_MISSING, required=False)
         for plan_item, name, done in rows:
             self.fields[f"item_{plan_item.pk}"] = forms.BooleanField(required=False, initial=done, label=name)
             # What a followed session counted (follow.js adds these hidden fields): sets done, the fewest
@@ -133,12 +142,25 @@ class SessionLogForm(PatientForm):
 
     def clean(self):
         cleaned = super().clean()
-        if self.done_items() and cleaned.get("session_rpe") is None and "session_rpe" not in self.errors:
-            self.add_error("session_rpe", "Choose how hard the exercises felt, from 6 to 20.")
+        effort = "effort_value" if self.effort_scale else "session_rpe"
+        if self.done_items() and cleaned.get(effort) is None and effort not in self.errors:
+            self.add_error(
+                effort, CR10_MISSING if self.effort_scale else "Choose how hard the exercises felt, from 6 to 20."
+            )
         average, highest = cleaned.get("heart_rate_avg"), cleaned.get("heart_rate_max")
         if average is not None and highest is not None and average > highest:
             self.add_error("heart_rate_max", "The highest heart rate cannot be below the average.")
         return cleaned
+
+    @property
+    def effort_field(self):
+        return self["effort_value"] if self.effort_scale else self["session_rpe"]
+
+    def effort(self) -> dict:
+        """The effort as checkin_record takes it: a 6-20 answer, or a 0-10 answer with its scale."""
+        if self.effort_scale:
+            return {"effort_scale": self.effort_scale, "effort_value": self.cleaned_data.get("effort_value")}
+        return {"session_rpe": self.cleaned_data.get("session_rpe")}
 
     def painful_item(self):
         """The PlanItem the patient said hurt, or None."""

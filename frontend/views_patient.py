@@ -35,9 +35,11 @@ from frontend.forms_patient import (
     SomethingWrongForm,
     pain_word,
 )
+from frontend.pause_words import pause_words
 from frontend.session_steps import ILLUSTRATION_URL, session_on, session_steps
 from frontend.views_access import access_sentences
 from planner import document as words
+from planner.effort import CR10, cr10_words
 from planner.limits import heart_rate_ceiling_only
 from planner.session_words import session_line
 from planner.sessions import week_sessions
@@ -262,6 +264,7 @@ def _common(request, patient: Patient, plan: Plan | None, active: str) -> dict:
         "patient": patient,
         "clinic": patient.clinic,
         "clinic_tel": re.sub(r"[^\d+]", "", patient.clinic.phone),
+        "emergency_tel": patient.clinic.emergency_tel,
         "plan": plan,
         "active": active,
         "rendered_at": timezone.localtime(),
@@ -272,6 +275,9 @@ def _common(request, patient: Patient, plan: Plan | None, active: str) -> dict:
             "todayUrl": reverse("frontend:today"),
             "logUrl": reverse("frontend:log"),
             "nextMorningUrl": reverse("frontend:next_morning"),
+            # A red flag kept offline is sent to its own page; its advice travels with every page.
+            "somethingWrongUrl": reverse("frontend:something_wrong"),
+            "redFlagAdvice": {code: advice for code, _label, advice in RED_FLAGS},
             "checkinsApi": reverse("checkin-list"),
             "csrfCookie": settings.CSRF_COOKIE_NAME,
         },
@@ -310,6 +316,7 @@ def today(request, patient: Patient):
     planned = session_on(plan, engine, day, catalogue) if cards else None
     context.update(
         paused=plan.status == PlanStatus.PAUSED,
+        paused_words=pause_words(plan) if plan.status == PlanStatus.PAUSED else "",
         started=day >= plan.start_date,
         ended=plan_week_of(plan, day) > plan.weeks,
         todays_checkin=recent.get(day),
@@ -392,6 +399,7 @@ def log(request, patient: Patient):
         initial={"idempotency_key": str(uuid.uuid4()), "date": day},
         rows=rows,
         allowed_days=allowed,
+        effort_scale=patient.effort_scale_in_use,
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -404,7 +412,7 @@ def log(request, patient: Patient):
                 pain_during=data["pain_during"],
                 pain_after=data["pain_after"],
                 items=form.items(),
-                session_rpe=data["session_rpe"],
+                **form.effort(),
                 notes=data["notes"].strip(),
                 pain_regions=data["pain_regions"],
                 pain_item=form.painful_item(),
@@ -425,11 +433,19 @@ def log(request, patient: Patient):
         day=day,
         is_today=day == today_,
         day_words=_day_words(day, today_),
+        day_name="Yesterday" if day == today_ - timedelta(days=1) else words.date_words(day),
         already_logged=day in logged,
         other_days=[(d, _day_words(d, today_)) for d in allowed if d != day and d not in logged],
         rest_day=not due,
     )
     return render(request, "frontend/patient/log.html", context, status=400 if form.errors else 200)
+
+
+def _effort_words(checkin) -> str:
+    """The effort as the patient gave it: "5 out of 10, moderate" or "12, light" (Borg 6-20)."""
+    if checkin.effort_scale == CR10 and checkin.effort_value is not None:
+        return f"{checkin.effort_value} out of 10, {cr10_words(checkin.effort_value)}"
+    return f"{checkin.session_rpe}, {words.borg_words(checkin.session_rpe)}" if checkin.session_rpe else ""
 
 
 @patient_page
@@ -444,7 +460,7 @@ def logged(request, patient: Patient, checkin_id: int):
         done=[i.plan_item.exercise.name for i in items if i.done],
         skipped=[i.plan_item.exercise.name for i in items if not i.done],
         total=len(items),
-        effort_words=words.borg_words(checkin.session_rpe) if checkin.session_rpe else "",
+        effort_words=_effort_words(checkin),
         pain_during_word=pain_word(checkin.pain_during),
         pain_after_word=pain_word(checkin.pain_after),
         pain_next_morning_word=pain_word(checkin.pain_next_morning) if checkin.pain_next_morning is not None else "",
@@ -463,7 +479,7 @@ def logged(request, patient: Patient, checkin_id: int):
 def something_wrong(request, patient: Patient):
     plan = selectors.running_plan(patient)
     context = _common(request, patient, plan, "something_wrong")
-    day = timezone.localdate()
+    day = _reported_on(request, plan)
     todays = (
         selectors.checkins_visible_to(request.user).filter(plan=plan, date=day).first()
         if plan and in_plan(plan, day)
@@ -515,6 +531,16 @@ def something_wrong(request, patient: Patient):
         checked=set(form["red_flags"].value() or []),
     )
     return render(request, "frontend/patient/something_wrong.html", context, status=400 if form.errors else 200)
+
+
+def _reported_on(request, plan: Plan | None) -> date:
+    """The day a report belongs to: today, or the day it was made on the phone when it was kept
+    offline and sent later (patient.js fills reported_on), if that day is recent and in the plan."""
+    today_ = timezone.localdate()
+    day = _parse_day(request.POST.get("reported_on")) if request.method == "POST" else None
+    if day is None or not today_ - timedelta(days=LOG_BACK_DAYS) <= day <= today_:
+        return today_
+    return day if plan is not None and in_plan(plan, day) else today_
 
 
 @patient_page
@@ -635,7 +661,9 @@ def service_worker(request):
         "pages": pages,
         "pagePrefixes": [reverse(name) for name in ("frontend:today", "frontend:history", "frontend:something_wrong")]
         + [reverse("frontend:offline")],
-        "queueForms": [reverse("frontend:log"), reverse("frontend:next_morning")],
+        "queueForms": [reverse("frontend:log"), reverse("frontend:next_morning"), reverse("frontend:something_wrong")],
+        # A red flag the network lost is kept and answered with its own page, which shows the advice.
+        "redFlagForm": reverse("frontend:something_wrong"),
         "offlinePage": reverse("frontend:offline"),
         "savedPage": reverse("frontend:saved_offline"),
         # Exercise pictures of the follow-along page, kept like pages so they show offline too.

@@ -8,6 +8,11 @@
  * - Online again (the "online" event, or the next page load), every kept entry is sent to the API
  *   with its Idempotency-Key: 200/201 or "already logged" removes it; anything else keeps it.
  *   Retries with the same key return the first check-in, so nothing is ever logged twice.
+ * - A "something is wrong" report made offline is never lost: it is kept the same way (with the form's
+ *   idempotency key and the day it was made), its advice and the clinic's phone are shown at once, and
+ *   every patient page shows a "not sent yet - send now" banner until it is sent. It is sent to the
+ *   red-flag page itself (which joins it to that day's session, or records a symptom report), so the
+ *   rule is the same online and offline; the key makes a repeated send return the first report.
  */
 (function () {
   "use strict";
@@ -93,11 +98,20 @@
   }
 
   function missingAnswers(form) {
-    if (form.id !== "log-form") return [];
     const chosen = (name) => form.querySelector(`input[name="${name}"]:checked`);
     const problems = [];
+    if (form.id === "red-flag-form") {
+      if (!chosen("red_flags")) problems.push(["red_flags", "Tick what is happening."]);
+      if (form.querySelector('input[name="pain_now"]') && !chosen("pain_now")) {
+        problems.push(["pain_now", "Choose how much pain you have right now, from 0 to 10."]);
+      }
+      return problems;
+    }
+    if (form.id !== "log-form") return [];
     const anyDone = form.querySelector('input[type="checkbox"][name^="item_"]:checked');
-    if (anyDone && !chosen("session_rpe")) problems.push(["session_rpe", "Choose how hard the exercises felt, from 6 to 20."]);
+    const cr10 = form.querySelector('input[name="effort_value"]');
+    if (anyDone && cr10 && !chosen("effort_value")) problems.push(["effort_value", "Choose how hard the exercises felt, from 0 to 10."]);
+    if (anyDone && !cr10 && !chosen("session_rpe")) problems.push(["session_rpe", "Choose how hard the exercises felt, from 6 to 20."]);
     if (!chosen("pain_during")) problems.push(["pain_during", "Choose how much pain you had during the exercises, from 0 to 10."]);
     if (!chosen("pain_after")) problems.push(["pain_after", "Choose how much pain you had after the exercises, from 0 to 10."]);
     return problems;
@@ -153,35 +167,60 @@
     showOutbox();
   }
 
-  function showOfflineAdvice(form) {
+  // ---------------------------------------------------------------- red flags kept on the phone
+  const isRedFlag = (entry) => entry.action === config.somethingWrongUrl;
+
+  // The advice for the flags of every report not sent yet: from the page config (every patient page
+  // carries it, so the copy the service worker kept has it too), shown with the clinic's phone.
+  function showPendingAdvice(entries) {
     const box = document.getElementById("offline-advice");
+    if (!box) return;
+    const codes = new Set();
+    entries.forEach((entry) => entry.fields.forEach(([name, value]) => name === "red_flags" && codes.add(value)));
+    if (codes.size === 0) {
+      // Nothing left to send: a box shown for a report that has now gone says so.
+      if (!box.hidden) box.querySelector("h2").textContent = "Sent: your care team has been told";
+      return false;
+    }
     const list = box.querySelector(".advice");
     list.replaceChildren();
-    form.querySelectorAll('input[name="red_flags"]:checked').forEach((flag) => {
+    for (const code of codes) {
       const item = document.createElement("li");
-      item.textContent = flag.dataset.advice;
+      item.textContent = (config.redFlagAdvice || {})[code] || "";
       list.append(item);
-    });
+    }
     box.hidden = false;
-    box.focus();
+    const form = document.getElementById("red-flag-form");
+    if (form) form.hidden = true;
+    return true;
+  }
+
+  async function keepRedFlag(form, submitter) {
+    const fields = fieldsOf(form, submitter).filter(([name]) => name !== "reported_on");
+    // The day the patient reported it, in their own zone: a report sent tomorrow still belongs to today.
+    fields.push(["reported_on", localIsoDate(new Date())]);
+    const get = (name) => (fields.find(([key]) => key === name) || [])[1];
+    const entry = { id: get("idempotency_key"), action: config.somethingWrongUrl, owner: get("owner"), fields, savedAt: Date.now() };
+    await outboxPut(entry);
+    showPendingAdvice([entry]);
+    const box = document.getElementById("offline-advice");
+    if (box) box.focus();
+    await showOutbox();
   }
 
   document.addEventListener("submit", (event) => {
     const form = event.target;
+    if (form.id === "red-flag-form" && form.elements.reported_on) form.elements.reported_on.value = localIsoDate(new Date());
     if (navigator.onLine) return; // the page posts as usual; sw.js keeps it if the network fails
-    if (form.id === "red-flag-form") {
-      event.preventDefault();
-      showOfflineAdvice(form);
-      return;
-    }
-    if (!form.hasAttribute("data-offline-queue")) return;
+    if (form.id !== "red-flag-form" && !form.hasAttribute("data-offline-queue")) return;
     event.preventDefault();
     const problems = missingAnswers(form);
     if (problems.length) {
       showProblems(problems);
       return;
     }
-    keepOffline(form, event.submitter).catch(() => say("This phone could not keep your answers. Please try again."));
+    const keep = form.id === "red-flag-form" ? keepRedFlag : keepOffline;
+    keep(form, event.submitter).catch(() => say("This phone could not keep your answers. Please try again."));
   });
 
   // Signing out removes the saved pages (health data) from this phone; unsent entries stay.
@@ -207,6 +246,15 @@
   function toRequest(entry) {
     const fields = new Map(entry.fields);
     const number = (name) => (fields.get(name) ? Number(fields.get(name)) : null);
+    if (isRedFlag(entry)) {
+      // The red-flag form as the page posts it (several red_flags fields): the view's own rule applies.
+      return {
+        method: "POST",
+        url: config.somethingWrongUrl,
+        form: new URLSearchParams(entry.fields),
+        label: "what you reported as wrong on " + dayWords(fields.get("reported_on")),
+      };
+    }
     if (entry.action === config.nextMorningUrl) {
       return {
         method: "PATCH",
@@ -230,7 +278,9 @@
           reps: fields.has("item_" + id) ? number("reps_" + id) : null,
           minutes: fields.has("item_" + id) ? number("minutes_" + id) : null,
         })),
-        session_rpe: number("session_rpe"),
+        ...(fields.has("effort_scale")
+          ? { effort_scale: fields.get("effort_scale"), effort_value: number("effort_value") }
+          : { session_rpe: number("session_rpe") }),
         pain_during: number("pain_during"),
         pain_after: number("pain_after"),
         notes: fields.get("notes") || "",
@@ -251,15 +301,29 @@
           method: request.method,
           credentials: "same-origin",
           headers: {
-            "Content-Type": "application/json",
-            Accept: "application/json",
+            "Content-Type": request.form ? "application/x-www-form-urlencoded" : "application/json",
+            Accept: request.form ? "text/html" : "application/json",
             "X-CSRFToken": csrfToken(),
             "Idempotency-Key": entry.id,
           },
-          body: JSON.stringify(request.body),
+          body: request.form ? request.form.toString() : JSON.stringify(request.body),
         });
       } catch (error) {
         break; // still offline: try again later
+      }
+      if (request.form) {
+        // Recorded: the page answers with a redirect to the report's own page (/something-wrong/<id>/).
+        const landed = new URL(response.url, location.href).pathname;
+        if (response.ok && response.redirected && landed.startsWith(config.somethingWrongUrl) && landed !== config.somethingWrongUrl) {
+          await outboxDelete(entry.id);
+          sent.push(request.label);
+        } else if (response.status === 400 || (response.ok && !response.redirected)) {
+          entry.error = "The report could not be recorded: " + response.status;
+          await outboxPut(entry); // kept, and the patient is asked to call the clinic
+        } else {
+          break; // signed out (sent to the sign-in page) or the server is down: try later
+        }
+        continue;
       }
       if (response.ok) {
         await outboxDelete(entry.id);
@@ -283,7 +347,9 @@
 
   async function showOutbox(keepMessage) {
     if (!window.indexedDB) return;
-    const mine = (await outboxAll()).filter((entry) => entry.owner === config.owner);
+    const all = (await outboxAll()).filter((entry) => entry.owner === config.owner);
+    showRedFlagBanner(all.filter(isRedFlag));
+    const mine = all.filter((entry) => !isRedFlag(entry));
     const waiting = mine.filter((entry) => !entry.error).length;
     const failed = mine.filter((entry) => entry.error).length;
     const parts = [];
@@ -291,6 +357,29 @@
     if (failed) parts.push(`${failed} saved answer${failed > 1 ? "s" : ""} could not be sent. Please call your clinic and tell them.`);
     if (parts.length) say(parts.join(" "));
     else if (!keepMessage) say("");
+  }
+
+  // The banner on every patient page while a red flag is not sent: what it is, "Send now", whom to call.
+  function showRedFlagBanner(entries) {
+    const banner = document.getElementById("red-flag-pending");
+    if (!banner) return;
+    banner.hidden = entries.length === 0;
+    const failed = entries.some((entry) => entry.error);
+    const detail = banner.querySelector(".pending-detail");
+    if (detail) {
+      detail.textContent = failed
+        ? "It could not be recorded. Please call your clinic now and tell them."
+        : "Your care team does not know yet. It is sent by itself when you are back online.";
+    }
+    if (document.getElementById("red-flag-form")) showPendingAdvice(entries);
+  }
+
+  function sendNow() {
+    if (!navigator.onLine) {
+      say("You are still offline, so it cannot be sent yet. Please call your clinic now.");
+      return;
+    }
+    sync();
   }
 
   function sync() {
@@ -328,6 +417,9 @@
     sync();
   });
   window.addEventListener("offline", showOnlineState);
+
+  const sendButton = document.getElementById("send-red-flag-now");
+  if (sendButton) sendButton.addEventListener("click", sendNow);
 
   freshKeys();
   showOnlineState();

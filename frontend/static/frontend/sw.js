@@ -116,6 +116,12 @@ async function postOrKeep(request) {
     const get = (name) => (fields.find(([key]) => key === name) || [])[1];
     const id = get("idempotency_key") || "nm-" + get("checkin");
     const action = new URL(request.url).pathname;
+    if (action === CONFIG.redFlagForm) {
+      // The red-flag page (kept copy) shows the advice and the "not sent yet" banner for it.
+      fields.push(["reported_on", new Date().toLocaleDateString("en-CA")]);
+      await outboxPut({ id, action, owner: get("owner"), fields, savedAt: Date.now() });
+      return Response.redirect(CONFIG.redFlagForm, 303);
+    }
     await outboxPut({ id, action, owner: get("owner"), fields, savedAt: Date.now() });
     const saved = await caches.match(CONFIG.savedPage, MATCH);
     return (
