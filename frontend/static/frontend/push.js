@@ -51,8 +51,8 @@
 
   async function show() {
     const subscription = await (await registration()).pushManager.getSubscription();
-    turnOn.hidden = Boolean(subscription);
-    turnOff.hidden = !subscription;
+    turnOn.parentElement.hidden = Boolean(subscription);
+    turnOff.parentElement.hidden = !subscription;
     say(
       subscription
         ? "Notifications are on for this phone: your reminders come here."
