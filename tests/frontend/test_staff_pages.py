@@ -635,8 +635,8 @@ def test_the_physiotherapist_patient_page_lists_plans_and_assessments(world, cli
 
 
 def test_a_component_without_exercise_is_flagged_on_the_plan(world, client, draft):
-    engine = dict(draft.engine, components_without_exercise=["neuromotor"])
-    Plan.objects.filter(pk=draft.pk).update(engine=engine)
+    blueprint = dict(draft.blueprint, components_without_exercise=["neuromotor"])
+    Plan.objects.filter(pk=draft.pk).update(blueprint=blueprint)
     page = html_of(signed_in(client, world.physio).get(f"/plans/{draft.pk}/"))
     assert "No exercise fits for: Balance and posture" in page
 

@@ -12,6 +12,7 @@ from pypdf import PdfReader
 
 from rehab.models import PlanStatus
 from rehab.services.checkins import checkin_record
+from rehab.services.plans import engine_plan
 from tests import builders
 from tests.conftest import client_for
 
@@ -55,12 +56,12 @@ def test_the_patient_downloads_their_plan_and_it_says_what_the_limits_say(world,
     text = _text(response)
     assert "Zoë <O'Brien> & Łukasz" in text
     assert world.clinic.phone in text
-    engine = plan.engine
-    _low, high = engine["limits"]["aerobic"]["hr_zone_bpm"]
+    engine = engine_plan(plan)
+    _low, high = engine.limits.aerobic.hr_zone_bpm
     # An estimated HRmax: the zone's top as a ceiling, effort governs (no band narrower than its error).
     assert f"keep your heart rate below {high}" in " ".join(text.split())
-    for item in engine["items"]:
-        assert item["exercise"]["name"] in text
+    for item in engine.items:
+        assert item.exercise.name in text
     assert "Chest pain" in text
     assert "does not replace" in text
 

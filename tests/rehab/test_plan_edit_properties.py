@@ -91,7 +91,7 @@ def _state(plan: Plan) -> tuple:
     stored = Plan.objects.get(pk=plan.pk)
     return (
         stored.version,
-        stored.engine,
+        engine_plan(stored),
         list(LimitOverride.objects.filter(plan=plan).values_list("pk", flat=True)),
         list(Alert.objects.filter(plan=plan).values_list("pk", flat=True)),
     )
