@@ -76,6 +76,7 @@ def seed(patients: int, out: str) -> None:
     from knox.models import AuthToken
 
     from rehab.models import Assessment, Clinic, Patient, Plan, PlanItem, Role, User
+    from rehab.services.plan_store import ITEM_COLUMNS
     from rehab.services.plans import plan_activate, plan_generate
 
     today = timezone.localdate()
@@ -136,7 +137,7 @@ def seed(patients: int, out: str) -> None:
                     status=first.status,
                     start_date=start,
                     weeks=12,
-                    engine=first.engine,
+                    blueprint=first.blueprint,
                     activated_at=first.activated_at,
                 )
                 for row, a in zip(rows[1:], assessments, strict=True)
@@ -144,7 +145,13 @@ def seed(patients: int, out: str) -> None:
         )
         PlanItem.objects.bulk_create(
             [
-                PlanItem(plan=plan, position=i.position, exercise_id=i.exercise_id, component=i.component)
+                PlanItem(
+                    plan=plan,
+                    position=i.position,
+                    exercise_id=i.exercise_id,
+                    component=i.component,
+                    **{name: getattr(i, name) for name in ITEM_COLUMNS},
+                )
                 for plan in plans
                 for i in items
             ]
