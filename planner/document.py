@@ -340,6 +340,8 @@ class PlanDocument:
     plan is `outline`, how each exercise may grow, because each weekly decision changes those weeks.
     plan_weeks: how many weeks the plan has; current_week: the week the document was made in.
     changes: what last week's decision changed and why, in plain words (empty in the first week).
+    protected_regions: the body regions the limits protect (avoid and no-loading regions); the
+    exercise figures mark them and show no load on them.
     """
 
     title: str
@@ -363,6 +365,7 @@ class PlanDocument:
     current_week: int = 1
     outline: tuple[OutlineLine, ...] = ()
     changes: tuple[str, ...] = ()
+    protected_regions: tuple[str, ...] = ()
 
 
 # ---------------------------------------------------------------------------------------------
@@ -1165,6 +1168,7 @@ def plan_document(
         current_week=now,
         outline=_outline(plan, now) if plan.weeks else (),
         changes=tuple(changes),
+        protected_regions=tuple(sorted({*plan.limits.avoid_regions, *plan.limits.no_loading_regions})),
     )
 
 

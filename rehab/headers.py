@@ -17,7 +17,8 @@ class NoStoreMiddleware:
 
     def __call__(self, request):
         response = self.get_response(request)
-        if not request.path.startswith(EXEMPT_PREFIXES):
+        # A view may mark an answer that holds no patient data as cacheable (an exercise's figure).
+        if not request.path.startswith(EXEMPT_PREFIXES) and not getattr(response, "cacheable", False):
             # Replaces any weaker value a view set ("private, no-cache" and the like).
             if "Cache-Control" in response:
                 del response["Cache-Control"]

@@ -59,6 +59,7 @@ from planner.document import (
     date_words,
 )
 from rehab import pdf_charts
+from rehab.pdf_figures import figure_drawing
 
 # Page streams stay zlib-compressed, but not also ASCII85-encoded: A85 only makes a binary PDF 7-bit
 # safe (for mail systems of the 1990s) at the cost of a quarter more bytes and reportlab's slow encoder.
@@ -596,9 +597,11 @@ def _exercise_pages(doc: PlanDocument) -> list[Flowable]:
         if page.bad_day_name:
             bad_day.append(para(f"Do this easier version instead: {page.bad_day_name}", "strong"))
         bad_day.append(para(page.bad_day_text))
+        figure = figure_drawing(page.slug, doc.protected_regions, width=260)
         flowables += [
             Heading(page.name, "h2", 1),
             para(f"{page.kind}. Exercise {index + 1} of {len(doc.exercises)}."),
+            *([figure] if figure else []),
             table(dose_rows, [130, FRAME_WIDTH - 130], header=False, extra=label_column),
             para("Getting ready", "h3"),
             para(page.setup),

@@ -1,4 +1,4 @@
-from django.urls import include, path, register_converter
+from django.urls import include, path, re_path, register_converter
 from rest_framework.routers import DefaultRouter
 
 from rehab.api import access, auth, checkins, exercises, pdfs, people, plans, progress, reminders, templates
@@ -43,6 +43,11 @@ urlpatterns = [
     ),
     path("plans/<id:plan_id>/email/", pdfs.PlanEmailView.as_view(), name="plan-email"),
     path("patients/<id:patient_id>/report/pdf/", pdfs.ReportPdfView.as_view(), name="patient-report-pdf"),
+    re_path(
+        r"^exercises/(?P<slug>[-a-zA-Z0-9_]{1,80})/illustration\.svg$",
+        exercises.ExerciseIllustrationView.as_view(),
+        name="exercise-illustration",
+    ),
     path("", include("rehab.api.fhir")),  # FHIR R4 export: plans/{id}/fhir/, patients/{id}/fhir/, fhir/metadata
     path("", include(router.urls)),
 ]
