@@ -27,4 +27,6 @@ app.conf.beat_schedule = {
     # Patients choose the time of their reminder in their own zone: look every 5 minutes for whose
     # time has come (a reminder is claimed per patient, day and kind, so looking again sends nothing).
     "daily-reminders": {"task": "rehab.tasks.send_daily_reminders", "schedule": crontab(minute="*/5")},
+    # Expired API tokens are refused at once; this deletes them (rehab.api.token_auth).
+    "purge-expired-tokens": {"task": "rehab.tasks.purge_expired_tokens", "schedule": crontab(hour=3, minute=17)},
 }

@@ -295,6 +295,9 @@ FOLLOW_UP_RETRY_AFTER = env_int("FOLLOW_UP_RETRY_AFTER", 120)
 # An outbox message claimed for publishing but not published after this many seconds belongs to
 # a process that died in between; the drain takes it over.
 OUTBOX_CLAIM_TIMEOUT = env_int("OUTBOX_CLAIM_TIMEOUT", 120)
+# The weekly sweep decides this many plans per task and transaction (rehab.services.sweep): larger
+# chunks mean fewer queries per plan, smaller ones shorter locks and less lost on a killed worker.
+SWEEP_CHUNK_SIZE = env_int("SWEEP_CHUNK_SIZE", 500)
 # An email task's delivery claim not finished after this many seconds belongs to a worker that
 # died while sending; the next delivery of the task takes it over.
 DELIVERY_CLAIM_TIMEOUT = env_int("DELIVERY_CLAIM_TIMEOUT", 300)
@@ -303,7 +306,7 @@ DELIVERY_CLAIM_TIMEOUT = env_int("DELIVERY_CLAIM_TIMEOUT", 300)
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # Token first: its WWW-Authenticate makes an unauthenticated call a 401, not a 403.
-        "knox.auth.TokenAuthentication",
+        "rehab.api.token_auth.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],

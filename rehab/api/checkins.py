@@ -11,6 +11,7 @@ from rest_framework.response import Response
 
 from planner.vocabulary import LAB_MEASURE_CODES, MEASURE_CODES, MEASURES, PAIN_SITE_CODES, RED_FLAG_CODES
 from rehab import selectors, text_limits
+from rehab.api.fast_fields import FieldsBuiltOnce
 from rehab.api.fields import VocabularyListField
 from rehab.api.ids import ID_PATTERN, id_query_param, idempotency_key, is_id
 from rehab.api.permissions import StaffWritesOnly
@@ -35,7 +36,7 @@ class PlanItemIdField(serializers.PrimaryKeyRelatedField):
         return int(data)
 
 
-class CheckInItemSerializer(serializers.ModelSerializer):
+class CheckInItemSerializer(FieldsBuiltOnce, serializers.ModelSerializer):
     plan_item = PlanItemIdField(queryset=PlanItem.objects.all())
     load_kg = serializers.DecimalField(
         max_digits=5, decimal_places=1, min_value=0, max_value=300, required=False, allow_null=True
@@ -50,7 +51,7 @@ class CheckInItemSerializer(serializers.ModelSerializer):
         validators = []
 
 
-class CheckInSerializer(serializers.ModelSerializer):
+class CheckInSerializer(FieldsBuiltOnce, serializers.ModelSerializer):
     plan = serializers.IntegerField(
         required=False, source="plan_id", help_text="Defaults to the patient's running plan."
     )

@@ -1,0 +1,28 @@
+"""API token authentication: knox's check without its sweep of the user's other tokens on every call.
+
+knox reads all of a user's tokens on each request to delete the expired ones, a second query on every
+API call. Here only the presented token's own expiry is checked (an expired token is refused and
+deleted as knox does); the other expired tokens are deleted by the daily rehab.tasks.purge_expired_tokens.
+"""
+
+from django.utils import timezone
+from knox.auth import TokenAuthentication as KnoxTokenAuthentication
+from knox.signals import token_expired
+
+
+class TokenAuthentication(KnoxTokenAuthentication):
+    def _cleanup_token(self, auth_token) -> bool:
+        if auth_token.expiry is not None and auth_token.expiry < timezone.now():
+            username = auth_token.user.get_username()
+            auth_token.delete()
+            token_expired.send(sender=self.__class__, username=username, source="auth_token")
+            return True
+        return False
+
+
+def purge_expired_tokens() -> int:
+    """Delete every expired API token; returns how many."""
+    from knox.models import AuthToken
+
+    deleted, _ = AuthToken.objects.filter(expiry__lt=timezone.now()).delete()
+    return deleted
