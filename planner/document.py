@@ -1252,15 +1252,25 @@ def _measure_charts(measures: Sequence[MeasureEntry]) -> tuple[TimeChart, ...]:
 
 
 def _summary(plan: Plan, start_date: date, generated_on: date, pain_entries, adherence, alerts, overrides):
-    planned = sum(a.planned for a in adherence)
-    done = sum(a.done for a in adherence)
+    # Every week that has ended counts, decided or not; the week under way is said on its own (its
+    # sessions are not all due yet, so counting its whole plan would understate adherence).
+    adherence = sorted(adherence, key=lambda a: a.week)
+    ended = [a for a in adherence if start_date + timedelta(days=7 * a.week) <= generated_on]
+    under_way = [
+        a for a in adherence if a not in ended and start_date + timedelta(days=7 * (a.week - 1)) <= generated_on
+    ]
+    planned = sum(a.planned for a in ended)
+    done = sum(a.done for a in ended)
     lines = [
         f"Plan of {len(plan.weeks)} weeks from {date_words(start_date, year=True)}; "
         f"week {min(max((generated_on - start_date).days // 7 + 1, 1), len(plan.weeks) or 1)} "
         f"on {date_words(generated_on, year=True)}."
     ]
     if planned:
-        lines.append(f"Sessions done: {done} of {planned} planned ({round(100 * done / planned)}%).")
+        weeks = f"week {ended[0].week}" if len(ended) == 1 else f"weeks {ended[0].week}-{ended[-1].week}"
+        lines.append(f"Sessions done: {done} of {planned} planned ({round(100 * done / planned)}%) in {weeks}.")
+    for week in under_way:
+        lines.append(f"Week {week.week}, under way: {week.done} of {week.planned} planned sessions done so far.")
     if pain_entries:
         last = max(pain_entries, key=lambda e: e.date)
         scores = ", ".join(

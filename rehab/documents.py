@@ -14,6 +14,7 @@ from planner import document as doc
 from planner import serialize
 from planner.session_words import change_items, change_note
 from planner.types import Dose
+from rehab.adherence import adherence_rows
 from rehab.clearance import (
     clearance_staff_words,
     clearance_state,
@@ -243,8 +244,18 @@ def report_pdf_document(plan: Plan) -> doc.ReportDocument:
         generated_on=_today(plan),
         assessments=assessments,
         pain_entries=pain_entries,
-        adherence=[doc.WeekAdherence(d.week, d.sessions_planned, logged.get(d.week, 0)) for d in decisions],
-        symptoms=_symptom_rows(plan),
+        # Every week that has started, not only the decided ones (the summary counts the ended weeks).
+        adherence=[
+            doc.WeekAdherence(row["week"], row["planned"], row["done"])
+            for row in adherence_rows(
+                plan=plan,
+                decided={d.week: d.sessions_planned for d in decisions},
+                logged={week: n for week, n in logged.items() if 1 <= week <= plan.weeks},
+                today=_today(plan),
+                engine=engine,
+            )
+        ],
+        symptoms=_symptom_rows(plan, engine),
         measures=[
             doc.MeasureEntry(row.kind, row.measured_on, float(row.value))
             for row in Measurement.objects.filter(patient=patient).order_by("measured_on", "id")
@@ -295,10 +306,10 @@ def plan_file_name(plan: Plan, kind: str = "plan") -> str:
     return f"{kind}-{slugify(plan.patient.last_name) or 'patient'}-{plan.start_date.isoformat()}.pdf"
 
 
-def _symptom_rows(plan: Plan) -> list[tuple[str, ...]]:
+def _symptom_rows(plan: Plan, engine) -> list[tuple[str, ...]]:
     """Where it hurt, vital signs and supervision per check-in that gave any (one query, rehab.progress)."""
     rows = []
-    for entry in plan_progress_series(plan)["symptoms"]:
+    for entry in plan_progress_series(plan, engine=engine)["symptoms"]:
         heart = f"{entry['heart_rate_avg'] or '-'} / {entry['heart_rate_max'] or '-'}"
         oxygen = f"{entry['spo2_min']} %" if entry["spo2_min"] is not None else "-"
         rows.append(

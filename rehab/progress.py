@@ -3,7 +3,8 @@
 from collections import defaultdict
 
 from planner.vocabulary import MEASURES, PAIN_SITES
-from rehab.models import Alert, CheckIn, LimitOverride, Measurement, Plan, ProgressionDecision
+from rehab.adherence import adherence_rows
+from rehab.models import Alert, CheckIn, CheckInKind, LimitOverride, Measurement, Plan, ProgressionDecision
 
 PAIN_SITE_WORDS = dict(PAIN_SITES)
 MEASURE_INFO = {
@@ -11,7 +12,7 @@ MEASURE_INFO = {
 }
 
 
-def plan_progress_series(plan: Plan) -> dict:
+def plan_progress_series(plan: Plan, *, engine=None) -> dict:
     """Pain (during, after, next morning) and RPE by date, adherence per week, measures, decisions.
 
     Four queries whatever the plan's length: check-ins, decisions, measurements, alerts/overrides.
@@ -21,6 +22,7 @@ def plan_progress_series(plan: Plan) -> dict:
         .order_by("date")
         .values(
             "id",
+            "kind",
             "date",
             "plan_week",
             "pain_during",
@@ -42,13 +44,16 @@ def plan_progress_series(plan: Plan) -> dict:
 
     logged_per_week = defaultdict(int)
     for row in checkins:
-        logged_per_week[row["plan_week"]] += 1
-    planned = {d.week: d.sessions_planned for d in decisions}
-    adherence = [
-        {"week": week, "planned": planned.get(week), "done": logged_per_week.get(week, 0)}
-        for week in range(1, plan.weeks + 1)
-        if week in planned or week in logged_per_week
-    ]
+        if row["kind"] == CheckInKind.SESSION:  # a symptom report is no session done
+            logged_per_week[row["plan_week"]] += 1
+    # Every week that has started, its planned sessions from the schedule when not decided yet.
+    adherence = adherence_rows(
+        plan=plan,
+        decided={d.week: d.sessions_planned for d in decisions},
+        logged={week: n for week, n in logged_per_week.items() if 1 <= week <= plan.weeks},
+        today=plan.patient.today(),
+        engine=engine,  # read from the plan only when a started week is not decided yet
+    )
     series = defaultdict(list)
     for row in measures:
         series[row.kind].append({"date": row.measured_on, "value": float(row.value)})
