@@ -10,7 +10,7 @@ mode and the PDF always agree. The rest between sets and between holds is the se
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
 from planner import document as words
@@ -57,6 +57,8 @@ class Step:
     picture_url: str
     picture_alt: str
     note: str = ""
+    short: str = ""  # the amount in fewer words, for the Today list ("1 set of 12", "15 min")
+    last_of_role: bool = False  # the last warm-up (or cool-down, main) step: the Today list's "; " stops
 
     @property
     def role_words(self) -> str:
@@ -90,6 +92,18 @@ def _role_amount(entry: SessionEntry, cooling: bool) -> str:
     if entry.easy:
         amount += ", slowing down" if cooling else " at an easy pace"
     return amount
+
+
+def short_amount(dose) -> str:
+    """The dose as the Today list says it: "15 min", "1 set of 12", "3 holds of 10 s"."""
+    if dose.dose_kind == "minutes":
+        whole, half = int(dose.minutes), dose.minutes - int(dose.minutes) >= 0.5
+        return f"{whole}½ min" if half else f"{whole} min"
+    if dose.dose_kind == "sets_reps":
+        return f"{dose.sets} set{'' if dose.sets == 1 else 's'} of {dose.reps}"
+    noun = "stretch" if dose.component == "flexibility" else "hold"
+    nouns = noun if dose.sets == 1 else noun + ("es" if noun == "stretch" else "s")
+    return f"{dose.sets} {nouns} of {dose.hold_seconds} s"
 
 
 def session_steps(session: Session | None, cards, catalogue=()) -> list[Step]:
@@ -126,6 +140,7 @@ def session_steps(session: Session | None, cards, catalogue=()) -> list[Step]:
                     instructions=instructions,
                     picture_url=ILLUSTRATION_URL.format(slug=entry.slug),
                     picture_alt=picture_alt(entry.name, instructions),
+                    short=short_amount(dose),
                 )
             )
             continue
@@ -149,6 +164,10 @@ def session_steps(session: Session | None, cards, catalogue=()) -> list[Step]:
                 picture_url=ILLUSTRATION_URL.format(slug=entry.slug) if entry.slug else "",
                 picture_alt=picture_alt(entry.name, instructions) if entry.slug else "",
                 note=GENERIC_WORDS.get(entry.name, "") if instructions is None else "",
+                short=f"{round(entry.minutes)} min"
+                if entry.minutes == round(entry.minutes)
+                else f"{entry.minutes:g} min",
             )
         )
-    return steps
+    last = {step.role: index for index, step in enumerate(steps)}
+    return [replace(step, last_of_role=last[step.role] == index) for index, step in enumerate(steps)]

@@ -40,11 +40,12 @@ def test_today_shows_the_session_in_order_and_what_changed_this_week(phone_390, 
     session = page.locator("section.session-list")
     assert "about" in session.locator("h2").inner_text()
     text = session.inner_text()
-    assert text.index("Warm-up:") < text.index("Cool-down:")
+    assert text.index("Warm-up") < text.index("Cool-down")
     steps = session.locator("ol.steps > li.main")
     assert steps.count() >= 1
     changes = page.locator("details.changes")
     assert changes.locator("summary").inner_text() == "What changed this week"
+    changes.locator("summary").tap()  # one tap away
     assert changes.locator("li").all_inner_texts() == list(lines)
     # Nothing is wider than the phone.
     assert page.evaluate("document.documentElement.scrollWidth") <= 390

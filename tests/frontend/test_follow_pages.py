@@ -122,9 +122,11 @@ def test_today_lists_the_session_as_short_lines_in_order_and_offers_to_follow_it
     html = patient_client.get("/today/").content.decode()
     session = todays_session(plan)
     section = html.split('id="session-title"')[1].split("</section>")[0]
-    names = re.findall(r'<span class="step-name">(?:<span class="step-role">[^<]+</span> )?([^<]+)</span>', section)
-    assert names == [entry.name for entry in session.entries]
-    assert f"about {session.estimated_minutes} minutes" in section
+    names = re.findall(r'<span class="step-name">([^<]+)</span>', section)
+    assert names == ["Warm-up", *(entry.name for entry in session.main), "Cool-down"]
+    warm_up = section.split('<span class="step-name">Warm-up</span>')[1].split("</summary>")[0]
+    assert all(entry.name.lower() in warm_up for entry in session.warm_up)
+    assert f"about {session.estimated_minutes} min" in section
     assert 'href="/today/follow/"' in section
     assert "Start the session" in section
 
