@@ -1,45 +1,80 @@
-"""The API's view of a plan: the engine snapshot with item ids; rationale as rule ids + rule_index."""
+"""The API's view of a plan, built from the typed engine plan (rehab.services.plans.engine_plan).
 
-from django.utils import timezone
-from drf_spectacular.utils import inline_serializer
+A plan answers small by default (about 16 KB for the demo's 17-item plan, was 190 KB): who and when,
+the limits in force with the rule ids that set each value, every item with this week's dose and the
+ids of the rules behind it, and this week's changes. The rest comes on request, with `?include=`
+(comma-separated) or from the plan's own endpoints:
+
+- `rules`: the text, evidence tag and source of every rule id the answer mentions;
+- `rationale`: per value, which rules set each dose value, and why each exercise was chosen;
+- `schedule`: every week's doses and each item's progression rule (also `plans/{id}/schedule/`);
+- `exercises`: each item's whole exercise definition and the muscle groups it serves;
+- `targets`: the week-12 targets, the week each is met or why it stays lower.
+
+`plans/{id}/rules/` lists every rule the plan cites, whatever the answer showed.
+"""
+
+from datetime import date, timedelta
+
 from rest_framework import serializers
 
+from planner import serialize
+from planner.types import Dose, LoadLimits, PrescriptionItem, Rule
+from planner.types import Plan as EnginePlan
 from rehab.api import clearance as clearance_api
 from rehab.api.clearance import plan_clearance_fields
-from rehab.clearance import plan_limits
-from rehab.models import Plan, PlanStatus
-from rehab.services.plans import current_week
+from rehab.models import Plan, PlanItem, PlanStatus
+from rehab.services import plan_store
+from rehab.services.plans import current_week, engine_plan
+
+INCLUDES = ("rules", "rationale", "schedule", "exercises", "targets")
+# A dose's time fields: only those of its dose_kind are given (the others would always be null).
+_TIME_FIELDS = ("minutes", "sets", "reps", "hold_seconds")
 
 
-def _rules(ids, index) -> list[dict]:
-    return [{"id": rule_id, **index.get(rule_id, {})} for rule_id in ids]
+def parse_include(values: list[str]) -> frozenset[str]:
+    """The parts asked for with `?include=` (comma-separated, or the parameter repeated).
+
+    An unknown part is a 400 naming the parameter, so a typo is not silently answered without it.
+    """
+    asked = {part.strip() for value in values for part in value.split(",")} - {""}
+    unknown = sorted(asked - set(INCLUDES))
+    if unknown:
+        raise serializers.ValidationError(
+            {"include": [f"Unknown: {', '.join(unknown)[:200]}. Choose from {', '.join(INCLUDES)}."]}
+        )
+    return frozenset(asked)
 
 
-def _explained(rationale: dict, index: dict) -> dict:
-    """Rationale stays as rule ids per value; their texts, evidence tags and sources are in the
-    plan's rule_index once, rather than repeated under every value (a 12-week plan stays small)."""
-    return {field: list(ids) for field, ids in rationale.items()}
+class _Cited:
+    """The rules an answer mentions, collected while it is built, for `?include=rules`."""
+
+    def __init__(self):
+        self.rules: dict[str, Rule] = {}
+
+    def ids(self, rules) -> list[str]:
+        for rule in rules:
+            self.rules.setdefault(rule.id, rule)
+        return [rule.id for rule in rules]
+
+    def texts(self) -> dict:
+        return {
+            rule_id: {"text": rule.text, "evidence": rule.evidence, "source": rule.source}
+            for rule_id, rule in sorted(self.rules.items())
+        }
 
 
-def _week_dose(scheduled: dict, item_ids: dict, index: dict) -> dict:
-    """A week's dose; the rationale is spelled out only where the dose changed that week (the
-    items carry the starting rationale), which keeps a 12-week plan small."""
-    dose = {k: v for k, v in scheduled["dose"].items() if k != "rationale"}
-    if scheduled.get("changed"):
-        dose["rationale"] = _explained(scheduled["dose"].get("rationale", {}), index)
+def plan_week(plan: Plan) -> int:
+    """The week whose doses the plan shows as current: the week edits apply from.
+
+    The plan week today falls in by the patient's clock (week 1 before the start, the last week
+    after the end); a draft has not started, so it shows and is edited from its first week.
+    """
+    return 1 if plan.status == PlanStatus.DRAFT else current_week(plan)
+
+
+def _brief(plan: Plan, engine: EnginePlan) -> dict:
     return {
-        "item": item_ids.get(scheduled["exercise_slug"]),
-        "exercise_slug": scheduled["exercise_slug"],
-        "dose": dose,
-        "changed": scheduled["changed"],
-        "growth_pct": scheduled["growth_pct"],
-    }
-
-
-def plan_representation(plan: Plan, *, brief: bool = False) -> dict:
-    engine = plan.engine
-    index = engine.get("rule_index", {})
-    body = {
         "id": plan.pk,
         "patient": plan.patient_id,
         "patient_name": plan.patient.full_name,
@@ -47,114 +82,449 @@ def plan_representation(plan: Plan, *, brief: bool = False) -> dict:
         "version": plan.version,
         "start_date": plan.start_date,
         "length_weeks": plan.weeks,
-        "end_date": plan.start_date + timezone.timedelta(weeks=plan.weeks, days=-1),
-        # The week edits apply from: a draft has not started, so it is edited from its first week.
-        "current_week": 1 if plan.status == PlanStatus.DRAFT else current_week(plan),
+        "end_date": plan.start_date + timedelta(weeks=plan.weeks, days=-1),
+        "current_week": plan_week(plan),
         "author": plan.author.display_name if plan.author else None,
         "assessment": plan.assessment_id,
         "created_at": plan.created_at,
         "activated_at": plan.activated_at,
         "pause_reason": plan.pause_reason,
-        "safety_notice": engine["safety_notice"],
+        "safety_notice": engine.safety_notice,
     }
-    if brief:
-        return body
-    item_ids = {item.exercise.slug: item.pk for item in plan.items.all()}
-    limits = dict(engine["limits"])
-    limits["rules"] = _rules(limits["rules"], index)
-    items = []
-    for position, item in enumerate(engine["items"], start=1):
-        slug = item["exercise"]["slug"]
-        dose = dict(item["dose"])
-        dose["rationale"] = _explained(dose.get("rationale", {}), index)
-        items.append(
-            {
-                "id": item_ids.get(slug),
-                "position": position,
-                "exercise": item["exercise"],
-                "component": item["component"],
-                "dose": dose,
-                "progression": item["progression"],
-                "rationale": _explained(item.get("rationale", {}), index),
-            }
-        )
-    body.update(
-        {
-            "limits": limits,
-            "items": items,
-            "weeks": [
-                {
-                    "number": week["number"],
-                    "doses": [_week_dose(d, item_ids, index) for d in week["doses"]],
-                }
-                for week in engine["weeks"]
-            ],
-            "components_without_exercise": engine["components_without_exercise"],
-            # Where twelve green weeks take each component (clinical-reference 8d): the week each
-            # target is met, or why it stays lower (a limit, the growth cap).
-            "targets": [{**target, "rules": _rules(target["rules"], index)} for target in engine.get("targets", [])],
-            "rule_index": index,
-            # Medical clearance before the start, and how many supervised sessions are done.
-            **plan_clearance_fields(plan, plan_limits(plan)),
-        }
-    )
+
+
+def _limits(limits: LoadLimits, cited: _Cited) -> dict:
+    body = serialize.to_dict(limits)
+    del body["rule_index"]
+    # Ids only: the texts come once, with ?include=rules or from plans/{id}/rules/.
+    body["rules"] = cited.ids(limits.rules)
     return body
 
 
-def _brief_fields() -> dict:
-    """The members every plan answer has (the list's brief form); fresh fields for each schema."""
+def _dose(dose: Dose, cited: _Cited, *, rationale: bool) -> dict:
+    body = serialize.to_dict(dose)
+    del body["rule_index"], body["component"]  # the item carries the component
+    for name in _TIME_FIELDS:
+        if body[name] is None:
+            del body[name]
+    if rationale:
+        body["rationale"] = {entry.field: cited.ids(entry.rules) for entry in dose.rationale}
+    else:
+        del body["rationale"]
+    return body
+
+
+def _dose_rule_ids(dose: Dose, cited: _Cited) -> list[str]:
+    """Every rule behind a dose, each once, in the order the values cite them (per value with
+    ?include=rationale): a plan's doses cite the same few rules under every value."""
+    ids: dict[str, None] = {}
+    for entry in dose.rationale:
+        ids.update(dict.fromkeys(cited.ids(entry.rules)))
+    return list(ids)
+
+
+def _progression(item: PrescriptionItem, cited: _Cited) -> dict:
+    rule = item.progression
     return {
-        "id": serializers.IntegerField(),
-        "patient": serializers.IntegerField(),
-        "patient_name": serializers.CharField(),
-        "status": serializers.ChoiceField(choices=PlanStatus.choices),
-        "version": serializers.IntegerField(help_text="Send it back with an edit; a stale one gets 409."),
-        "start_date": serializers.DateField(),
-        "length_weeks": serializers.IntegerField(),
-        "end_date": serializers.DateField(),
-        "current_week": serializers.IntegerField(help_text="The week edits apply from (1 for a draft)."),
-        "author": serializers.CharField(allow_null=True, help_text="Who made the plan; null if since removed."),
-        "assessment": serializers.IntegerField(help_text="The assessment the limits came from."),
-        "created_at": serializers.DateTimeField(),
-        "activated_at": serializers.DateTimeField(allow_null=True),
-        "pause_reason": serializers.CharField(allow_blank=True),
-        "safety_notice": serializers.CharField(),
+        "steps": [
+            {
+                "variable": step.variable,
+                "increment": step.increment,
+                "every_weeks": step.every_weeks,
+                "ceiling": step.ceiling,
+                "refit": step.refit,
+                "floor": step.floor,
+                "rules": cited.ids(step.rules),
+            }
+            for step in rule.steps
+        ],
+        "max_weekly_growth_pct": rule.max_weekly_growth_pct,
+        "growth_measure": rule.growth_measure,
     }
 
 
-# The list answers the brief form (plan_representation(brief=True)); one plan answers all of it.
-PLAN_BRIEF_SCHEMA = inline_serializer("PlanBrief", _brief_fields(), many=True)
-PLAN_SCHEMA = inline_serializer(
-    "Plan",
-    {
-        **_brief_fields(),
-        "limits": serializers.DictField(help_text="The load limits in force, with the rules that set them."),
-        "items": serializers.ListField(child=serializers.DictField()),
-        "weeks": serializers.ListField(child=serializers.DictField()),
-        "components_without_exercise": serializers.ListField(
-            child=serializers.CharField(), help_text="FITT components no allowed exercise covers."
-        ),
-        "targets": inline_serializer(
-            "PlanTarget",
-            {
-                "target_id": serializers.CharField(),
-                "component": serializers.CharField(),
-                "measure": serializers.ChoiceField(
-                    choices=["minutes_per_week", "sets", "days_per_week", "seconds_per_session"]
-                ),
-                "value": serializers.IntegerField(),
-                "text": serializers.CharField(),
-                "expected_week": serializers.IntegerField(
-                    allow_null=True, help_text="The first week an all-green plan meets it; null: not within the plan."
-                ),
-                "reached": serializers.FloatField(help_text="The value in the plan's last week."),
-                "reason": serializers.CharField(help_text="Why it stays lower (empty when met)."),
-                "rules": serializers.ListField(child=serializers.DictField()),
+def _item(position, item, dose, item_id, cited: _Cited, include: frozenset[str]) -> dict:
+    exercise = item.exercise
+    body = {
+        "id": item_id,
+        "position": position,
+        "exercise": {"slug": exercise.slug, "name": exercise.name},
+        "component": item.component,
+        "dose": _dose(dose, cited, rationale="rationale" in include),
+        "rules": _dose_rule_ids(dose, cited),
+        "notes": list(item.notes),
+    }
+    if "rationale" in include:
+        body["rationale"] = {entry.field: cited.ids(entry.rules) for entry in item.rationale}
+    if "exercises" in include:
+        body["exercise"] = serialize.to_dict(exercise)
+        body["muscle_targets"] = list(item.targets)
+    if "schedule" in include:
+        body["progression"] = _progression(item, cited)
+    return body
+
+
+def _week_change(scheduled, item_ids: dict) -> dict:
+    return {
+        "item": item_ids.get(scheduled.exercise_slug),
+        "exercise_slug": scheduled.exercise_slug,
+        "changed": scheduled.changed,
+        "growth_pct": scheduled.growth_pct,
+    }
+
+
+def _weeks(engine: EnginePlan, item_ids: dict, cited: _Cited) -> list[dict]:
+    """Every week's doses. A dose's rationale is spelled out only where it differs from the same
+    item's the week before (the item's starting dose before week 1): it rarely changes, and twelve
+    copies of it made most of the old 190 KB."""
+    previous = {item.slug: item.dose.rationale for item in engine.items}
+    weeks = []
+    for week in engine.weeks:
+        doses = []
+        for scheduled in week.doses:
+            rationale = scheduled.dose.rationale
+            new = previous.get(scheduled.exercise_slug) != rationale
+            previous[scheduled.exercise_slug] = rationale
+            doses.append({**_week_change(scheduled, item_ids), "dose": _dose(scheduled.dose, cited, rationale=new)})
+        weeks.append({"number": week.number, "doses": doses})
+    return weeks
+
+
+def _week_bounds(plan: Plan, number: int) -> tuple[date, date]:
+    first = plan.start_date + timedelta(weeks=number - 1)
+    return first, first + timedelta(days=6)
+
+
+def _item_ids(plan: Plan) -> dict[str, int]:
+    """Exercise slug -> PlanItem id (one small query); an item still in the plan wins over a removed one."""
+    rows = PlanItem.objects.filter(plan=plan).order_by("in_plan").values_list("exercise__slug", "pk")
+    return dict(rows)
+
+
+def _target(target, cited: _Cited) -> dict:
+    return {
+        "target_id": target.target_id,
+        "component": target.component,
+        "measure": target.measure,
+        "value": target.value,
+        "text": target.text,
+        "expected_week": target.expected_week,
+        "reached": target.reached,
+        "reason": target.reason,
+        "rules": cited.ids(target.rules),
+    }
+
+
+def engine_plans(plans: list[Plan]) -> dict[int, EnginePlan]:
+    """The engine plans of a page of plans in a constant number of queries (not two per plan)."""
+    stored = plan_store.stored_plans(plans)
+    return {plan.pk: plan_store.engine_of(plan, stored[plan.pk]) for plan in plans}
+
+
+def plan_representation(
+    plan: Plan, *, brief: bool = False, include: frozenset[str] = frozenset(), engine: EnginePlan | None = None
+) -> dict:
+    """A plan as the API answers it: the brief form (lists), the compact default, plus `include`.
+
+    `engine`: the plan's engine plan when the caller loaded it already (a list loads a page at once).
+    """
+    engine = engine or engine_plan(plan)
+    body = _brief(plan, engine)
+    if brief:
+        return body
+    cited = _Cited()
+    item_ids = _item_ids(plan)
+    number = min(max(body["current_week"], 1), len(engine.weeks))
+    week = engine.weeks[number - 1]
+    doses = {scheduled.exercise_slug: scheduled.dose for scheduled in week.doses}
+    first_day, last_day = _week_bounds(plan, number)
+    body.update(
+        {
+            "limits": _limits(engine.limits, cited),
+            "items": [
+                _item(position, item, doses.get(item.slug, item.dose), item_ids.get(item.slug), cited, include)
+                for position, item in enumerate(engine.items, start=1)
+            ],
+            # This week's doses are each item's `dose`; here, what changed since last week.
+            "this_week": {
+                "number": number,
+                "first_day": first_day,
+                "last_day": last_day,
+                "doses": [_week_change(d, item_ids) for d in week.doses],
             },
-            many=True,
-        ),
-        "rule_index": serializers.DictField(help_text="Each rule id cited above: its text, evidence tag and source."),
-        "clearance": clearance_api.ClearanceStateSerializer(),
-        "supervision": clearance_api.SupervisionStateSerializer(),
-    },
-)
+            "components_without_exercise": list(engine.components_without_exercise),
+            # Medical clearance before the start, and how many supervised sessions are done.
+            **plan_clearance_fields(plan, engine.limits),
+        }
+    )
+    if "schedule" in include:
+        body["weeks"] = _weeks(engine, item_ids, cited)
+    if "targets" in include:
+        # Where twelve green weeks take each component (clinical-reference 8d).
+        body["targets"] = [_target(t, cited) for t in engine.targets]
+    if "rules" in include:
+        body["rules"] = cited.texts()
+    return body
+
+
+def plan_rules(plan: Plan) -> dict:
+    """Every rule the plan cites (limits, doses, choices, progressions, weeks, targets), by id."""
+    engine = engine_plan(plan)
+    cited = _Cited()
+    cited.ids(engine.limits.rules)
+    for item in engine.items:
+        for entry in (*item.rationale, *item.dose.rationale):
+            cited.ids(entry.rules)
+        for step in item.progression.steps:
+            cited.ids(step.rules)
+    for week in engine.weeks:
+        for scheduled in week.doses:
+            for entry in scheduled.dose.rationale:
+                cited.ids(entry.rules)
+    for target in engine.targets:
+        cited.ids(target.rules)
+    return {"plan": plan.pk, "version": plan.version, "rules": cited.texts()}
+
+
+def plan_schedule(plan: Plan) -> dict:
+    """Every week's doses; a dose's rationale (rule ids) where it differs from the week before."""
+    engine = engine_plan(plan)
+    item_ids = _item_ids(plan)
+    return {
+        "plan": plan.pk,
+        "version": plan.version,
+        "current_week": plan_week(plan),
+        "weeks": _weeks(engine, item_ids, _Cited()),
+    }
+
+
+# --- The schema (drf-spectacular): what each member above holds ------------------------------------
+
+WITH = "Only with ?include={}."
+
+
+def _strings(**kwargs):
+    return serializers.ListField(child=serializers.CharField(), **kwargs)
+
+
+def _rule_ids(help_text: str = "Rule ids; their texts with ?include=rules or from plans/{id}/rules/.", **kwargs):
+    return _strings(help_text=help_text, **kwargs)
+
+
+def _rationale(help_text: str, **kwargs):
+    return serializers.DictField(child=_strings(), help_text=help_text, **kwargs)
+
+
+class RuleTextSerializer(serializers.Serializer):
+    text = serializers.CharField()
+    evidence = serializers.CharField(help_text="G guideline/trial, C consensus, R recalled, D design default.")
+    source = serializers.CharField()
+
+
+class IntensitySerializer(serializers.Serializer):
+    unit = serializers.CharField(help_text="rpe_6_20, pct_hrr, hr_bpm, pct_1rm, ...; the first target governs.")
+    low = serializers.IntegerField()
+    high = serializers.IntegerField()
+
+
+class PlanDoseSerializer(serializers.Serializer):
+    dose_kind = serializers.ChoiceField(choices=["minutes", "sets_reps", "hold"])
+    frequency_per_week = serializers.IntegerField()
+    intensity = IntensitySerializer(many=True)
+    minutes = serializers.FloatField(required=False, help_text='Per session; a "minutes" dose only.')
+    sets = serializers.IntegerField(required=False, help_text='"sets_reps" and "hold" (number of holds).')
+    reps = serializers.IntegerField(required=False, help_text='"sets_reps" only.')
+    hold_seconds = serializers.IntegerField(required=False, help_text='"hold" only.')
+    volume_per_week = serializers.FloatField()
+    volume_unit = serializers.CharField()
+    rationale = _rationale(
+        "Per value (frequency_per_week, intensity, time, volume), the ids of the rules that set it. "
+        "On an item with ?include=rationale; in a schedule week where it differs from the week before.",
+        required=False,
+    )
+
+
+class _AerobicLimitsSerializer(serializers.Serializer):
+    max_rpe = serializers.IntegerField()
+    max_hrr_pct = serializers.IntegerField()
+    hr_max_bpm = serializers.FloatField(allow_null=True, help_text="Null under beta blockade.")
+    resting_hr_bpm = serializers.IntegerField()
+    zone_floor_hrr_pct = serializers.IntegerField()
+    hr_zone_bpm = serializers.ListField(child=serializers.IntegerField(), allow_null=True)
+
+
+class _ResistanceLimitsSerializer(serializers.Serializer):
+    max_pct_1rm = serializers.IntegerField()
+    max_rpe = serializers.IntegerField()
+    min_reps = serializers.IntegerField()
+
+
+class _FlexibilityLimitsSerializer(serializers.Serializer):
+    max_hold_seconds = serializers.IntegerField()
+
+
+class PlanLimitsSerializer(serializers.Serializer):
+    max_impact = serializers.CharField()
+    aerobic = _AerobicLimitsSerializer()
+    resistance = _ResistanceLimitsSerializer()
+    flexibility = _FlexibilityLimitsSerializer()
+    excluded_tags = _strings()
+    avoid_regions = _strings()
+    no_loading_regions = _strings()
+    weekly_progression_max_pct = serializers.FloatField()
+    supervision_required = serializers.BooleanField()
+    clearance_required = serializers.BooleanField()
+    supervised_sessions = serializers.IntegerField()
+    rules = _rule_ids("Every rule that fired for these limits (ids).")
+    provenance = _rationale('Per limit ("aerobic.max_rpe", "excluded_tags" ...), the ids of the rules that set it.')
+
+
+class _InstructionsSerializer(serializers.Serializer):
+    setup = serializers.CharField()
+    movement = serializers.CharField()
+    feel = serializers.CharField()
+    mistakes = serializers.CharField()
+
+
+class PlanExerciseSerializer(serializers.Serializer):
+    """slug and name always; the rest of the definition with ?include=exercises."""
+
+    slug = serializers.CharField()
+    name = serializers.CharField()
+    component = serializers.CharField(required=False)
+    impact = serializers.CharField(required=False)
+    regions_loaded = _strings(required=False)
+    pressure_regions = _strings(required=False)
+    stretched_regions = _strings(required=False)
+    equipment = _strings(required=False)
+    position = serializers.CharField(required=False)
+    tags = _strings(required=False)
+    dose_kind = serializers.CharField(required=False)
+    easier = serializers.CharField(required=False, allow_null=True)
+    harder = serializers.CharField(required=False, allow_null=True)
+    instructions = _InstructionsSerializer(required=False)
+    muscle_groups = _strings(required=False)
+    session_roles = _strings(required=False)
+    intensity_reach = serializers.CharField(required=False, allow_null=True)
+
+
+class _ProgressionStepSerializer(serializers.Serializer):
+    variable = serializers.CharField()
+    increment = serializers.FloatField()
+    every_weeks = serializers.IntegerField()
+    ceiling = serializers.FloatField()
+    refit = serializers.CharField(allow_null=True)
+    floor = serializers.FloatField(allow_null=True)
+    rules = _rule_ids()
+
+
+class PlanProgressionSerializer(serializers.Serializer):
+    steps = _ProgressionStepSerializer(many=True, help_text="One variable at a time, in this order.")
+    max_weekly_growth_pct = serializers.FloatField()
+    growth_measure = serializers.CharField()
+
+
+class PlanItemSerializer(serializers.Serializer):
+    id = serializers.IntegerField(allow_null=True, help_text="The item id check-ins and dose edits name.")
+    position = serializers.IntegerField()
+    exercise = PlanExerciseSerializer()
+    component = serializers.CharField()
+    dose = PlanDoseSerializer(help_text="This week's dose (the plan's `this_week`).")
+    rules = _rule_ids("Every rule behind this dose, each once (per value with ?include=rationale).")
+    notes = serializers.ListField(child=serializers.CharField(), help_text="Words for the patient.")
+    rationale = _rationale(
+        'Why this exercise ("exercise") and how it progresses ("progression"): rule ids. ' + WITH.format("rationale"),
+        required=False,
+    )
+    muscle_targets = _strings(required=False, help_text="Target muscle groups it serves. " + WITH.format("exercises"))
+    progression = PlanProgressionSerializer(required=False, help_text=WITH.format("schedule"))
+
+
+class WeekChangeSerializer(serializers.Serializer):
+    item = serializers.IntegerField(allow_null=True)
+    exercise_slug = serializers.CharField()
+    changed = serializers.CharField(allow_null=True, help_text="The variable that grew since last week; null: held.")
+    growth_pct = serializers.FloatField(help_text="Growth of the weekly volume measure since last week (0 in week 1).")
+
+
+class WeekDoseSerializer(WeekChangeSerializer):
+    dose = PlanDoseSerializer()
+
+
+class PlanWeekSerializer(serializers.Serializer):
+    number = serializers.IntegerField()
+    doses = WeekDoseSerializer(many=True)
+
+
+class ThisWeekSerializer(serializers.Serializer):
+    number = serializers.IntegerField(help_text="The plan week shown as current (1 for a draft).")
+    first_day = serializers.DateField()
+    last_day = serializers.DateField()
+    doses = WeekChangeSerializer(many=True, help_text="What changed this week; the doses are the items' `dose`.")
+
+
+class PlanTargetSerializer(serializers.Serializer):
+    target_id = serializers.CharField()
+    component = serializers.CharField()
+    measure = serializers.ChoiceField(choices=["minutes_per_week", "sets", "days_per_week", "seconds_per_session"])
+    value = serializers.IntegerField()
+    text = serializers.CharField()
+    expected_week = serializers.IntegerField(
+        allow_null=True, help_text="The first week an all-green plan meets it; null: not within the plan."
+    )
+    reached = serializers.FloatField(help_text="The value in the plan's last week.")
+    reason = serializers.CharField(allow_blank=True, help_text="Why it stays lower (empty when met).")
+    rules = _rule_ids()
+
+
+class PlanBriefSerializer(serializers.Serializer):
+    """The members every plan answer has (the list's brief form)."""
+
+    id = serializers.IntegerField()
+    patient = serializers.IntegerField()
+    patient_name = serializers.CharField()
+    status = serializers.ChoiceField(choices=PlanStatus.choices)
+    version = serializers.IntegerField(help_text="Send it back with an edit; a stale one gets 409.")
+    start_date = serializers.DateField()
+    length_weeks = serializers.IntegerField()
+    end_date = serializers.DateField()
+    current_week = serializers.IntegerField(help_text="The week edits apply from and the doses shown (1 for a draft).")
+    author = serializers.CharField(allow_null=True, help_text="Who made the plan; null if since removed.")
+    assessment = serializers.IntegerField(help_text="The assessment the limits came from.")
+    created_at = serializers.DateTimeField()
+    activated_at = serializers.DateTimeField(allow_null=True)
+    pause_reason = serializers.CharField(allow_blank=True)
+    safety_notice = serializers.CharField()
+
+
+class PlanSerializer(PlanBriefSerializer):
+    """One plan: compact by default; `?include=` adds the members marked so."""
+
+    limits = PlanLimitsSerializer(help_text="The load limits in force, with the rules that set each.")
+    items = PlanItemSerializer(many=True)
+    this_week = ThisWeekSerializer()
+    components_without_exercise = serializers.ListField(
+        child=serializers.CharField(), help_text="FITT components no allowed exercise covers."
+    )
+    clearance = clearance_api.ClearanceStateSerializer()
+    supervision = clearance_api.SupervisionStateSerializer()
+    weeks = PlanWeekSerializer(many=True, required=False, help_text="Every week. " + WITH.format("schedule"))
+    targets = PlanTargetSerializer(many=True, required=False, help_text=WITH.format("targets"))
+    rules = serializers.DictField(
+        child=RuleTextSerializer(),
+        required=False,
+        help_text="Each rule id the answer mentions: its text, evidence and source. " + WITH.format("rules"),
+    )
+
+
+class PlanRulesSerializer(serializers.Serializer):
+    plan = serializers.IntegerField()
+    version = serializers.IntegerField()
+    rules = serializers.DictField(child=RuleTextSerializer(), help_text="Every rule the plan cites, by id.")
+
+
+class PlanScheduleSerializer(serializers.Serializer):
+    plan = serializers.IntegerField()
+    version = serializers.IntegerField()
+    current_week = serializers.IntegerField()
+    weeks = PlanWeekSerializer(many=True)

@@ -3,7 +3,6 @@ medical clearance before the start and the sessions supervised at the clinic."""
 
 import uuid
 
-from django.db.models import Prefetch
 from django.http import Http404
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import mixins, serializers, status, viewsets
@@ -18,7 +17,18 @@ from rehab import selectors_templates as template_selectors
 from rehab.api import clearance as clearance_api
 from rehab.api.ids import ID_PATTERN, MAX_ID, id_query_param, idempotency_key
 from rehab.api.permissions import StaffWritesOnly
-from rehab.api.plan_representation import PLAN_BRIEF_SCHEMA, PLAN_SCHEMA, plan_representation
+from rehab.api.plan_representation import (
+    INCLUDES,
+    PlanBriefSerializer,
+    PlanRulesSerializer,
+    PlanScheduleSerializer,
+    PlanSerializer,
+    engine_plans,
+    parse_include,
+    plan_representation,
+    plan_rules,
+    plan_schedule,
+)
 from rehab.clearance import clearance_state, plan_limits
 from rehab.models import AccessKind, PlanItem, Role
 from rehab.services import clearance as clearance_services
@@ -70,6 +80,16 @@ class ResumeSerializer(VersionSerializer):
     reason = serializers.CharField(max_length=1000)
 
 
+INCLUDE_PARAMETER = OpenApiParameter(
+    "include",
+    str,
+    many=True,
+    explode=False,
+    enum=INCLUDES,
+    description="Comma-separated parts to add: `rules` (texts of every rule id mentioned), `rationale` "
+    "(rule ids per dose value, why each exercise), `schedule` (every week, each item's progression), "
+    "`exercises` (whole exercise definitions), `targets` (week-12 targets). An unknown part is a 400.",
+)
 ERROR_SCHEMA = inline_serializer("Error", {"detail": serializers.CharField()})
 FIELD_ERRORS = OpenApiResponse(description='A message per field, e.g. {"note": ["..."]}; nothing is stored.')
 
@@ -86,9 +106,7 @@ class PlanViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
         patient = id_query_param(self.request, "patient")
         if patient is not None:
             queryset = queryset.filter(patient_id=patient)
-        return queryset.select_related("patient", "author").prefetch_related(
-            Prefetch("items", queryset=PlanItem.objects.select_related("exercise", "exercise__easier"))
-        )
+        return queryset.select_related("patient", "author")
 
     def _respond(self, plan, code=status.HTTP_200_OK):
         plan = self.get_queryset().get(pk=plan.pk)
@@ -96,21 +114,45 @@ class PlanViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
 
     @extend_schema(
         parameters=[OpenApiParameter("patient", int, description="Only this patient's plans.")],
-        responses={200: PLAN_BRIEF_SCHEMA},
+        responses={200: PlanBriefSerializer(many=True)},
     )
     def list(self, request, *args, **kwargs):
         page = self.paginate_queryset(self.get_queryset())
         record_reads(request=request, kind=AccessKind.PLAN_LIST, patient_ids=[plan.patient_id for plan in page])
-        return self.get_paginated_response([plan_representation(plan, brief=True) for plan in page])
+        engines = engine_plans(page)
+        return self.get_paginated_response(
+            [plan_representation(plan, brief=True, engine=engines[plan.pk]) for plan in page]
+        )
 
-    @extend_schema(responses={200: PLAN_SCHEMA})
+    @extend_schema(parameters=[INCLUDE_PARAMETER], responses={200: PlanSerializer})
     def retrieve(self, request, *args, **kwargs):
+        """One plan, compact: limits, items with this week's dose and rule ids, this week's changes."""
+        include = parse_include(request.query_params.getlist("include"))
         plan = self.get_object()
-        body = plan_representation(plan)
+        body = plan_representation(plan, include=include)
         record_reads(request=request, kind=AccessKind.PLAN, patient_ids=[plan.patient_id], object_id=plan.pk)
         return Response(body)
 
-    @extend_schema(request=PlanCreateSerializer, responses={201: PLAN_SCHEMA})
+    @extend_schema(responses={200: PlanRulesSerializer})
+    @action(detail=True, methods=["get"])
+    def rules(self, request, pk=None):
+        """Every rule the plan cites (its limits, doses, choices, progressions, weeks and targets):
+        text, evidence tag and source, by id."""
+        plan = self.get_object()
+        body = plan_rules(plan)
+        record_reads(request=request, kind=AccessKind.PLAN, patient_ids=[plan.patient_id], object_id=plan.pk)
+        return Response(body)
+
+    @extend_schema(responses={200: PlanScheduleSerializer})
+    @action(detail=True, methods=["get"])
+    def schedule(self, request, pk=None):
+        """Every week's doses; a week's rationale (rule ids) where its dose changed."""
+        plan = self.get_object()
+        body = plan_schedule(plan)
+        record_reads(request=request, kind=AccessKind.PLAN, patient_ids=[plan.patient_id], object_id=plan.pk)
+        return Response(body)
+
+    @extend_schema(request=PlanCreateSerializer, responses={201: PlanSerializer})
     def create(self, request, *args, **kwargs):
         """Generate a draft from the patient's latest assessment, or from a clinic `template` refitted to it."""
         if request.user.role == Role.PATIENT:
@@ -136,7 +178,7 @@ class PlanViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
         )
         return self._respond(plan, status.HTTP_201_CREATED)
 
-    @extend_schema(request=ItemUpdateSerializer, responses={200: PLAN_SCHEMA})
+    @extend_schema(request=ItemUpdateSerializer, responses={200: PlanSerializer})
     @action(detail=True, methods=["patch"], url_path=rf"items/(?P<item_id>{ID_PATTERN})")
     def update_item(self, request, pk=None, item_id=None):
         """Change an item's dose. Above a limit: 400 naming the limit, unless a physiotherapist overrides."""
@@ -156,7 +198,7 @@ class PlanViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
         )
         return self._respond(plan)
 
-    @extend_schema(request=LimitsUpdateSerializer, responses={200: PLAN_SCHEMA})
+    @extend_schema(request=LimitsUpdateSerializer, responses={200: PlanSerializer})
     @action(detail=True, methods=["patch"])
     def limits(self, request, pk=None):
         """Tighten limits (or loosen them with a reason); doses are re-clamped from this week."""
@@ -175,7 +217,7 @@ class PlanViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
     @extend_schema(
         request=VersionSerializer,
         responses={
-            200: PLAN_SCHEMA,
+            200: PlanSerializer,
             403: OpenApiResponse(ERROR_SCHEMA, description="Only a physiotherapist activates a plan."),
             409: OpenApiResponse(
                 clearance_api.ClearanceRefusedSerializer,
@@ -273,7 +315,7 @@ class PlanViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
     @extend_schema(
         request=ResumeSerializer,
         responses={
-            200: PLAN_SCHEMA,
+            200: PlanSerializer,
             409: OpenApiResponse(
                 clearance_api.ClearanceRefusedSerializer,
                 description="Not paused, a stale version, or medical clearance awaited since a reassessment "

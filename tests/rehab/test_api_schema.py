@@ -5,7 +5,7 @@ checks live answers against it; these tests pin the shape of the schema itself."
 import pytest
 from django.core.management import call_command
 
-from rehab.api.plan_representation import plan_representation
+from rehab.api.plan_representation import INCLUDES, plan_representation
 from tests import builders
 from tests.conftest import client_for
 
@@ -97,7 +97,13 @@ def test_the_plan_list_documents_the_brief_form_it_returns(world, schema):
 
     one = schema["paths"]["/api/v1/plans/{id}/"]["get"]["responses"]["200"]["content"]["application/json"]
     full = _component(schema, one["schema"]["$ref"])
-    assert set(full["properties"]) == set(plan_representation(plan))
+    # Compact by default: what `?include=` adds is documented as optional.
+    compact, everything = plan_representation(plan), plan_representation(plan, include=frozenset(INCLUDES))
+    assert set(full["properties"]) == set(everything)
+    assert set(full["required"]) == set(compact)
+    item = _component(schema, full["properties"]["items"]["items"]["$ref"])
+    assert set(item["properties"]) == set(everything["items"][0])
+    assert set(item["required"]) == set(compact["items"][0])
 
 
 def test_audit_trail_and_plan_history_are_documented_as_the_plain_lists_they_are(world, schema):

@@ -96,7 +96,7 @@ def _violations_from(plan: Plan, week: int = 1) -> list:
 
 def _snapshot(plan: Plan) -> tuple:
     plan.refresh_from_db()
-    return plan.version, plan.engine, plan.status
+    return plan.version, engine_plan(plan), plan.status
 
 
 def _plan_reasons(world, plan) -> list[str]:
@@ -124,12 +124,14 @@ def test_the_motivating_case_gets_a_twelve_week_draft_within_every_limit(world):
     body = response.json()
     plan = Plan.objects.get(pk=body["id"])
     assert (plan.status, plan.weeks, plan.author, plan.patient) == ("draft", 12, world.physio, world.patient)
-    assert plan.engine["profile"]["age"] == 57
-    assert plan.engine["profile"]["sex"] == "female"
+    assert engine_plan(plan).profile.age == 57
+    assert engine_plan(plan).profile.sex == "female"
     assert body["status"] == "draft"
     assert body["version"] == 1
     assert body["length_weeks"] == 12
-    assert [week["number"] for week in body["weeks"]] == list(range(1, 13))
+    schedule = client_for(world.physio).get(f"{PLANS}{plan.pk}/schedule/").json()
+    assert [week["number"] for week in schedule["weeks"]] == list(range(1, 13))
+    assert body["this_week"]["number"] == 1  # a draft shows its first week
     assert body["items"]
     assert sorted(item["id"] for item in body["items"]) == sorted(plan.items.values_list("pk", flat=True))
     assert _violations_from(plan) == []
@@ -162,18 +164,21 @@ def test_the_heart_rate_zone_follows_tanaka_and_karvonen(world):
 def test_every_prescribed_value_names_the_rules_behind_it(world):
     builders.make_assessment(world.patient, by=world.physio)
 
-    body = _generate(world.physio, world.patient).json()
+    plan_id = _generate(world.physio, world.patient).json()["id"]
+    body = client_for(world.physio).get(f"{PLANS}{plan_id}/", {"include": "rationale,rules"}).json()
 
-    index = body["rule_index"]
+    index = body["rules"]
     for item in body["items"]:
         rationale = item["dose"]["rationale"]
         assert {"frequency_per_week", "intensity", "time"} <= set(rationale), item["exercise"]["slug"]
         for field, ids in rationale.items():
             assert ids, (item["exercise"]["slug"], field)
             assert set(ids) <= set(index), (item["exercise"]["slug"], field)
-    for rule in body["limits"]["rules"]:
-        assert rule["id"] in index
-        assert rule["text"]
+        # The compact form's rule ids are exactly those behind the dose's values.
+        assert set(item["rules"]) == {rule_id for ids in rationale.values() for rule_id in ids}
+    assert body["limits"]["rules"]
+    for rule_id in body["limits"]["rules"]:
+        assert index[rule_id]["text"]
     assert all(entry["text"] and entry["source"] for entry in index.values())
 
 
@@ -618,7 +623,7 @@ def test_tightening_drops_the_exercises_the_new_limits_forbid(world):
     plan = _draft(world, bone_fragility="none", inflammation_activity="inactive", heterotopic_ossification_regions=[])
     assert "dumbbell-swing" in {item.slug for item in engine_plan(plan).items}
     swing = _item(plan, "dumbbell-swing")
-    excluded = [*plan.engine["limits"]["excluded_tags"], "ballistic"]
+    excluded = [*engine_plan(plan).limits.excluded_tags, "ballistic"]
 
     response = _adjust(world.clinician, plan, [{"field": "excluded_tags", "value": excluded}])
 
@@ -806,11 +811,12 @@ def test_the_plan_shows_its_targets_with_the_week_expected_or_why_lower(world):
         PLANS, {"patient": world.patient.pk, "start_date": "2026-11-02"}, format="json"
     )
     assert response.status_code == 201, response.content
-    targets = {(t["component"], t["measure"]): t for t in response.json()["targets"]}
+    body = client_for(world.physio).get(f"{PLANS}{response.json()['id']}/", {"include": "targets,rules"}).json()
+    targets = {(t["component"], t["measure"]): t for t in body["targets"]}
 
     aerobic = targets[("aerobic", "minutes_per_week")]
     assert aerobic["value"] == 150
     assert aerobic["expected_week"] is not None or aerobic["reason"]
-    assert {rule["id"] for rule in aerobic["rules"]} >= {"target.aerobic.150_minutes"}
-    assert all(rule.get("evidence") for rule in aerobic["rules"])
+    assert set(aerobic["rules"]) >= {"target.aerobic.150_minutes"}
+    assert all(body["rules"][rule_id]["evidence"] for rule_id in aerobic["rules"])
     assert ("resistance", "sets") in targets
