@@ -5,7 +5,7 @@ only a patient has a `me` here, staff get 403.
 """
 
 from django.conf import settings
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.permissions import BasePermission, IsAuthenticated
@@ -17,6 +17,14 @@ from rehab.models import Patient, PushSubscription, Role
 from rehab.services import push, reminders
 
 TIME_FORMAT = "%H:%M"
+
+
+@extend_schema_field({"type": "string", "pattern": r"^([01][0-9]|2[0-3]):[0-5][0-9]$", "example": "09:00"})
+class ClockField(serializers.TimeField):
+    """A wall-clock time as HH:MM, in and out (OpenAPI's `format: time` would want seconds and a zone)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(format=TIME_FORMAT, input_formats=[TIME_FORMAT], **kwargs)
 
 
 class PatientsOnly(BasePermission):
@@ -40,11 +48,9 @@ class ReminderPreferencesSerializer(serializers.Serializer):
         max_length=7,
         help_text="Days reminders may come: 0 Monday ... 6 Sunday.",
     )
-    time_of_day = serializers.TimeField(format=TIME_FORMAT, help_text="When, in the patient's time zone (HH:MM).")
-    quiet_start = serializers.TimeField(
-        format=TIME_FORMAT, allow_null=True, help_text="No reminder from this time (HH:MM) ..."
-    )
-    quiet_end = serializers.TimeField(format=TIME_FORMAT, allow_null=True, help_text="... until this time.")
+    time_of_day = ClockField(help_text="When, in the patient's time zone (HH:MM).")
+    quiet_start = ClockField(allow_null=True, help_text="No reminder from this time (HH:MM) ...")
+    quiet_end = ClockField(allow_null=True, help_text="... until this time.")
     next_morning = serializers.BooleanField(help_text="Remind the morning after a session to give next-morning pain.")
     time_zone = serializers.CharField(read_only=True, help_text="The patient's time zone, set by the care team.")
     push_available = serializers.BooleanField(
