@@ -5,7 +5,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 
 from rehab.celery import app as celery_app
@@ -145,3 +145,61 @@ def _run_inline(message: OutboxMessage) -> bool:
         return False
     OutboxMessage.objects.filter(pk=message.pk).update(sent_at=timezone.now(), last_error="ran inline: broker down")
     return True
+
+
+def enqueue_many_on_commit(tasks: list[tuple[str, list, bool]]) -> list[OutboxMessage]:
+    """enqueue_on_commit for many tasks at once, (task name, args, inline_if_broker_down) each.
+
+    One INSERT for all the outbox rows, and once the transaction commits one claim and one
+    "sent" UPDATE for all of them (publish_many): the weekly sweep queues a chunk's messages so.
+    """
+    messages = OutboxMessage.objects.bulk_create(
+        [
+            OutboxMessage(task_name=name, args=list(args), kwargs={}, inline_if_broker_down=inline)
+            for name, args, inline in tasks
+        ]
+    )
+    ids = [message.pk for message in messages]
+    if ids:
+        transaction.on_commit(lambda: publish_many(ids))
+    return messages
+
+
+def publish_many(message_ids: list[int]) -> int:
+    """publish() for many messages in a constant number of queries (plus one broker call each).
+
+    Claims every pending one in one UPDATE; on the first broker failure stops and releases the
+    rest for the drain (running those marked inline_if_broker_down here, as publish() does).
+    """
+    now = timezone.now()
+    stale = now - timedelta(seconds=settings.OUTBOX_CLAIM_TIMEOUT)
+    OutboxMessage.objects.filter(pk__in=message_ids, sent_at__isnull=True).filter(
+        Q(claimed_at__isnull=True) | Q(claimed_at__lt=stale)
+    ).update(claimed_at=now)
+    # Ours are those claimed at this very instant: another publisher's claim is not stale, so not retaken.
+    claimed = list(
+        OutboxMessage.objects.filter(pk__in=message_ids, sent_at__isnull=True, claimed_at=now).order_by("pk")
+    )
+    sent: list[int] = []
+    for n, message in enumerate(claimed):
+        try:
+            task = celery_app.tasks.get(message.task_name)
+            options = {"task_id": f"outbox-{message.pk}"}
+            if task is not None:
+                task.apply_async(args=message.args, kwargs=message.kwargs, **options)
+            else:
+                celery_app.send_task(message.task_name, args=message.args, kwargs=message.kwargs, **options)
+        except Exception as error:  # the broker is down: keep the rest for the drain
+            logger.warning("Broker unavailable, %d outbox messages stay pending: %s", len(claimed) - n, error)
+            rest = claimed[n:]
+            OutboxMessage.objects.filter(pk__in=[m.pk for m in rest]).update(
+                claimed_at=None, attempts=F("attempts") + 1, last_error=str(error)[:2000]
+            )
+            for pending in rest:
+                if pending.inline_if_broker_down:
+                    _run_inline(pending)
+            break
+        sent.append(message.pk)
+    if sent:
+        OutboxMessage.objects.filter(pk__in=sent).update(sent_at=timezone.now(), attempts=F("attempts") + 1)
+    return len(sent)

@@ -7,10 +7,9 @@ from django.conf import settings
 from django.utils import timezone
 
 from rehab import queue
-from rehab.services import alerts, notifications, progression, reminders
+from rehab.services import alerts, notifications, progression, reminders, sweep
 
 RETRY = {"autoretry_for": (ConnectionError, OSError), "retry_backoff": True, "retry_kwargs": {"max_retries": 5}}
-SWEEP_CHUNK = 200
 
 
 def send_once(task, send) -> bool:
@@ -75,22 +74,28 @@ def email_alert(self, alert_id: int) -> bool:
 
 @shared_task(**RETRY)
 def plan_progress(plan_id: int, as_of: str) -> int:
-    """Decide every ended week of one plan that has no decision yet."""
+    """Decide every ended week of one plan that has no decision yet (one plan at a time)."""
     return len(progression.plan_progress(plan_id=plan_id, as_of=date.fromisoformat(as_of)))
+
+
+@shared_task(**RETRY)
+def progress_chunk(plan_ids: list[int], as_of: str) -> int:
+    """Decide the ended, undecided weeks of a chunk of plans in one transaction (rehab.services.sweep)."""
+    return len(sweep.sweep_chunk(plan_ids=plan_ids, as_of=date.fromisoformat(as_of)))
 
 
 @shared_task
 def progression_sweep(as_of: str | None = None) -> int:
-    """Find plans with an ended, undecided week and queue one task per plan.
+    """Find plans with an ended, undecided week and queue one task per chunk of them.
 
-    If the broker refuses a message, nothing is lost: the plan is still undecided and the
-    next sweep finds it again.
+    If the broker refuses a message, nothing is lost: the chunk's plans are still undecided and
+    the next sweep finds them again. Two sweeps at once split the work (the chunk locks skip
+    plans another worker holds) and never decide a week twice.
     """
     day = date.fromisoformat(as_of) if as_of else timezone.localdate()
-    due = progression.plans_due(day)
-    for start in range(0, len(due), SWEEP_CHUNK):
-        for plan_id in due[start : start + SWEEP_CHUNK]:
-            plan_progress.delay(plan_id, day.isoformat())
+    due = sweep.plans_due(day)
+    for chunk in sweep.chunks(due):
+        progress_chunk.delay(chunk, day.isoformat())
     return len(due)
 
 
@@ -126,3 +131,11 @@ def email_plan_change(self, decision_id: int) -> bool:
 def outbox_drain() -> int:
     queue.prune_delivery_claims()
     return queue.drain_outbox()
+
+
+@shared_task
+def purge_expired_tokens() -> int:
+    """Delete expired API tokens (each is refused when presented; this keeps the table small)."""
+    from rehab.api.token_auth import purge_expired_tokens as purge
+
+    return purge()

@@ -2,13 +2,21 @@
 
 Idempotent by construction: the plan row is locked, an existing decision for the week is
 returned unchanged, and the unique (plan, week) constraint stops a second writer.
+
+Two paths decide with the same code: `plan_progress` here, one plan-week per transaction (the
+reference), and rehab.services.sweep, a chunk of plans per transaction with bulk reads and writes.
+Everything between the rows and the writes (rows -> signals, the engine call, the decision row,
+the plan's next state, the alerts and messages it raises) is in the functions below that take
+already-loaded rows, so the two paths cannot drift apart.
 """
 
-from dataclasses import replace
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
 from django.db import IntegrityError, transaction
-from django.db.models import Max
+from django.db.models import OuterRef, Subquery
+from django.db.models.functions import Coalesce
 
 from planner import serialize
 from planner.editing import reschedule_from
@@ -31,6 +39,7 @@ from rehab.models import (
     Alert,
     AlertKind,
     CheckIn,
+    CheckInItem,
     CheckInKind,
     Measurement,
     Plan,
@@ -39,6 +48,7 @@ from rehab.models import (
 )
 from rehab.queue import enqueue_on_commit
 from rehab.services.plans import engine_plan, overridden_slugs
+from rehab.services.sweep_writes import DecidedState, decided_states_write
 
 RUNNING = (PlanStatus.ACTIVE, PlanStatus.PAUSED)
 
@@ -49,22 +59,26 @@ GRACE_DAYS = 1
 
 def weeks_ended(plan: Plan, as_of: date) -> int:
     """How many plan weeks are ready for a decision on `as_of` (ended, plus the grace day)."""
-    return max(0, min(plan.weeks, ((as_of - plan.start_date).days - GRACE_DAYS) // 7))
+    return ended_weeks(plan.start_date, plan.weeks, as_of)
+
+
+def ended_weeks(start_date: date, weeks: int, as_of: date) -> int:
+    return max(0, min(weeks, ((as_of - start_date).days - GRACE_DAYS) // 7))
 
 
 def plans_due(as_of: date) -> list[int]:
-    """Running plans with at least one ended week that has no decision yet (two queries)."""
-    last_decided = dict(
-        ProgressionDecision.objects.filter(plan__status__in=RUNNING)
-        .values("plan_id")
-        .annotate(last=Max("week"))
-        .values_list("plan_id", "last")
+    """Running plans with at least one ended week that has no decision yet, in id order (one query)."""
+    last_decided = ProgressionDecision.objects.filter(plan=OuterRef("pk")).order_by("-week").values("week")[:1]
+    rows = (
+        # A plan that started less than a week and the grace day ago has no week to decide.
+        Plan.objects.filter(status__in=RUNNING, start_date__lte=as_of - timedelta(days=7 + GRACE_DAYS))
+        .annotate(last=Coalesce(Subquery(last_decided), 0))
+        .order_by("pk")
+        .values_list("pk", "start_date", "weeks", "last")
     )
-    due = []
-    for plan in Plan.objects.filter(status__in=RUNNING, start_date__lte=as_of).only("id", "start_date", "weeks"):
-        if weeks_ended(plan, as_of) > last_decided.get(plan.pk, 0):
-            due.append(plan.pk)
-    return due
+    return [
+        pk for pk, start, weeks, last in rows.iterator(chunk_size=10_000) if ended_weeks(start, weeks, as_of) > last
+    ]
 
 
 def plan_progress(*, plan_id: int, as_of: date) -> list[ProgressionDecision]:
@@ -90,19 +104,47 @@ def _decide_next_week(*, plan_id: int, as_of: date) -> ProgressionDecision | Non
     if week > weeks_ended(plan, as_of):
         return None
     engine = engine_plan(plan)
-    context = _context(plan, engine, week, previous)
-    checkins = _signals(plan, week)
-    strength = _strength(plan, _week_end(plan, week))
-    decided = decide_progression(context, checkins, engine.limits, strength, config=progression_config())
-    if plan.status == PlanStatus.PAUSED and decided.action == "advance":
-        decided = _held(decided)  # never advance a plan the clinician has paused
-    row = _store(plan, week, decided, context)
+    rows = list(CheckIn.objects.filter(plan=plan, plan_week=week).order_by(*CHECKIN_ORDER))
+    items = CheckInItem.objects.filter(checkin__in=rows).order_by("id")
+    slugs = item_slugs(plan.items.values_list("id", "exercise__slug"))
+    measures = Measurement.objects.filter(patient=plan.patient, measured_on__lte=week_end(plan, week))
+    decided, context = decide_week(
+        plan,
+        engine,
+        week,
+        previous,
+        checkin_signals(rows, items, slugs),
+        strength_signals(measures.order_by(*MEASUREMENT_ORDER), week_end(plan, week)),
+    )
+    row = decision_row(plan, week, decided, context)
+    row.save()
     _apply(plan, engine, week, decided, row)
     return row
 
 
-def _week_end(plan: Plan, week: int) -> date:
+# The order the engine reads rows in, the same on both paths (reason texts list check-ins in it).
+CHECKIN_ORDER = ("-date", "-id")
+MEASUREMENT_ORDER = ("measured_on", "id")
+
+
+def week_end(plan: Plan, week: int) -> date:
     return plan.start_date + timedelta(days=7 * week - 1)
+
+
+def decide_week(
+    plan: Plan,
+    engine,
+    week: int,
+    previous: ProgressionDecision | None,
+    checkins: list[CheckInSignal],
+    strength: list[StrengthSignal],
+) -> tuple[EngineDecision, WeekContext]:
+    """The pure engine's decision for one plan week, from signals already read."""
+    context = week_context(plan, engine, week, previous)
+    decided = decide_progression(context, checkins, engine.limits, strength, config=progression_config())
+    if plan.status == PlanStatus.PAUSED and decided.action == "advance":
+        decided = _held(decided)  # never advance a plan the clinician has paused
+    return decided, context
 
 
 def _sessions_planned(doses) -> int:
@@ -110,7 +152,7 @@ def _sessions_planned(doses) -> int:
     return max((dose.frequency_per_week for dose in doses), default=0)
 
 
-def _context(plan: Plan, engine, week: int, previous: ProgressionDecision | None) -> WeekContext:
+def week_context(plan: Plan, engine, week: int, previous: ProgressionDecision | None) -> WeekContext:
     this_week = engine.weeks[week - 1]
     carry = previous.carry if previous else {}
     held = carry.get("held_doses", {})
@@ -143,20 +185,33 @@ def _context(plan: Plan, engine, week: int, previous: ProgressionDecision | None
         previous_mean_pain=carry.get("mean_pain"),
         weeks_since_regression=carry.get("weeks_since_regression"),
         amber_weeks_before=carry.get("amber_weeks", 0),
-        week_end=_week_end(plan, week),
+        week_end=week_end(plan, week),
         strength_gate=is_inflammatory_myopathy(plan.patient.diagnoses, assessment.inflammation_activity),
         resting_spo2=assessment.resting_spo2,
         protected_regions=tuple(assessment.heterotopic_ossification_regions),
     )
 
 
-def _signals(plan: Plan, week: int) -> list[CheckInSignal]:
-    rows = (
-        CheckIn.objects.filter(plan=plan, plan_week=week)
-        .select_related("pain_item__exercise")
-        .prefetch_related("items__plan_item__exercise")
-    )
-    return [_symptoms_signal(row) if row.kind == CheckInKind.SYMPTOMS else _session_signal(row) for row in rows]
+def item_slugs(pairs: Iterable[tuple[int, str]]) -> dict[int, str]:
+    """PlanItem id -> exercise slug, from (id, slug) pairs (one query for a plan or a chunk of plans)."""
+    return dict(pairs)
+
+
+def checkin_signals(
+    rows: Sequence[CheckIn], items: Iterable[CheckInItem], slug_of: Mapping[int, str]
+) -> list[CheckInSignal]:
+    """One week's check-in rows (in CHECKIN_ORDER) as the engine's signals.
+
+    items: the CheckInItem rows of those check-ins, in id order (others are ignored);
+    slug_of: PlanItem id -> exercise slug, for the items and the exercise that hurt.
+    """
+    by_checkin: dict[int, list[CheckInItem]] = {}
+    for item in items:
+        by_checkin.setdefault(item.checkin_id, []).append(item)
+    return [
+        _symptoms_signal(row) if row.kind == CheckInKind.SYMPTOMS else _session_signal(row, by_checkin, slug_of)
+        for row in rows
+    ]
 
 
 def _symptoms_signal(row: CheckIn) -> CheckInSignal:
@@ -164,21 +219,21 @@ def _symptoms_signal(row: CheckIn) -> CheckInSignal:
     return CheckInSignal(checkin_id=row.pk, date=row.date, planned_session=False, red_flags=tuple(row.red_flags))
 
 
-def _session_signal(row: CheckIn) -> CheckInSignal:
+def _session_signal(row: CheckIn, items: Mapping[int, list[CheckInItem]], slug_of: Mapping[int, str]) -> CheckInSignal:
     return CheckInSignal(
         checkin_id=row.pk,
         date=row.date,
         planned_session=True,
         items=tuple(
             ItemReport(
-                slug=item.plan_item.exercise.slug,
+                slug=slug_of[item.plan_item_id],
                 done=item.done,
                 sets=item.sets,
                 reps=item.reps,
                 load_kg=float(item.load_kg) if item.load_kg is not None else None,
                 minutes=float(item.minutes) if item.minutes is not None else None,
             )
-            for item in row.items.all()
+            for item in items.get(row.pk, ())
         )
         # A session logged without per-exercise detail still counts as done.
         or (ItemReport(slug="_session", done=True),),
@@ -188,16 +243,20 @@ def _session_signal(row: CheckIn) -> CheckInSignal:
         pain_next_morning=row.pain_next_morning,
         red_flags=tuple(row.red_flags),
         pain_sites=tuple(row.pain_regions),
-        pain_slug=row.pain_item.exercise.slug if row.pain_item_id else None,
+        pain_slug=slug_of[row.pain_item_id] if row.pain_item_id else None,
         heart_rate_avg=row.heart_rate_avg,
         heart_rate_max=row.heart_rate_max,
         spo2_min=row.spo2_min,
     )
 
 
-def _strength(plan: Plan, until: date) -> list[StrengthSignal]:
-    rows = Measurement.objects.filter(patient=plan.patient, measured_on__lte=until).order_by("measured_on", "id")
-    return [StrengthSignal(kind=row.kind, date=row.measured_on, value=float(row.value)) for row in rows]
+def strength_signals(rows: Iterable[Measurement], until: date) -> list[StrengthSignal]:
+    """The patient's measures up to `until`, rows in MEASUREMENT_ORDER (later ones are skipped)."""
+    return [
+        StrengthSignal(kind=row.kind, date=row.measured_on, value=float(row.value))
+        for row in rows
+        if row.measured_on <= until
+    ]
 
 
 def _held(decided: EngineDecision) -> EngineDecision:
@@ -216,10 +275,11 @@ def _reason_dict(reason) -> dict:
     }
 
 
-def _store(plan: Plan, week: int, decided: EngineDecision, context: WeekContext) -> ProgressionDecision:
+def decision_row(plan: Plan, week: int, decided: EngineDecision, context: WeekContext) -> ProgressionDecision:
+    """The decision as an unsaved row (saved one by one here, in bulk by the sweep)."""
     since = context.weeks_since_regression
     since = 1 if decided.action == "regress" else (since + 1 if since is not None else None)
-    return ProgressionDecision.objects.create(
+    return ProgressionDecision(
         plan=plan,
         week=week,
         action=decided.action,
@@ -251,10 +311,18 @@ def _store(plan: Plan, week: int, decided: EngineDecision, context: WeekContext)
     )
 
 
-def _apply(plan: Plan, engine, week: int, decided: EngineDecision, row: ProgressionDecision) -> None:
-    summary = "; ".join(reason.text for reason in decided.reasons[:3])
+def decision_summary(decided: EngineDecision) -> str:
+    return "; ".join(reason.text for reason in decided.reasons[:3])
+
+
+def plan_next_state(plan: Plan, engine, week: int, decided: EngineDecision, overridden: frozenset[str]):
+    """Set the plan's status, pause reason, version and change reason after the decision (in memory).
+
+    Returns the rescheduled engine plan when weeks remain (the caller stores it), else None.
+    """
+    summary = decision_summary(decided)
+    rescheduled = None
     if week < plan.weeks:
-        overridden = overridden_slugs(plan)
         doses = dict(decided.new_doses)
         kept = set()
         for item in decided.items:
@@ -264,8 +332,7 @@ def _apply(plan: Plan, engine, week: int, decided: EngineDecision, row: Progress
             if item.slug in overridden and item.direction != "down":
                 doses[item.slug] = item.previous
                 kept.add(item.slug)
-        engine = reschedule_from(engine, week + 1, doses, held=overridden, keep_as_given=frozenset(kept))
-        plan.engine = serialize.to_dict(engine)
+        rescheduled = reschedule_from(engine, week + 1, doses, held=overridden, keep_as_given=frozenset(kept))
     elif plan.status == PlanStatus.ACTIVE:
         plan.status = PlanStatus.COMPLETED
     if decided.action == "pause_for_review" and plan.status == PlanStatus.ACTIVE:
@@ -273,49 +340,100 @@ def _apply(plan: Plan, engine, week: int, decided: EngineDecision, row: Progress
         plan.pause_reason = f"Week {week} review: {summary}"
     plan.version += 1
     plan._change_reason = f"Week {week} decision: {decided.action} ({decided.light or 'no data'}) — {summary}"
-    plan.save()
-    _alerts(plan, week, decided, row, summary)
-    if week < plan.weeks and plan.patient.email:
-        # The patient is told what changed and why, with the sheet drawn from the plan just saved.
-        enqueue_on_commit("rehab.tasks.email_plan_change", row.pk)
+    return rescheduled
 
 
-def _alerts(plan: Plan, week: int, decided: EngineDecision, row: ProgressionDecision, summary: str) -> None:
+def _apply(plan: Plan, engine, week: int, decided: EngineDecision, row: ProgressionDecision) -> None:
+    rescheduled = plan_next_state(plan, engine, week, decided, overridden_slugs(plan))
+    decided_states_write([DecidedState(plan=plan, engine=rescheduled, week=week, decision=row)])
+    open_kinds = set(plan.alerts.filter(acknowledged_at__isnull=True).values_list("kind", flat=True))
+    for follow_up in follow_ups(plan, week, decided, open_kinds):
+        alert = None
+        if follow_up.alert is not None:
+            alert = Alert.objects.create(decision=row, **follow_up.alert)
+        message = follow_up.message(row, alert)
+        if message is not None:
+            task, args, inline = message
+            enqueue_on_commit(task, *args, inline_if_broker_down=inline)
+
+
+@dataclass(frozen=True)
+class FollowUp:
+    """What a decided week raises besides the decision: an alert for the care team and/or a queued task.
+
+    alert: the Alert's fields (without the decision, saved first); task: the task queued once it
+    commits, its arguments read from the saved decision and alert (see `message`).
+    """
+
+    alert: dict | None
+    task: str | None = None
+    inline_if_broker_down: bool = False
+    patient_id: int | None = None
+
+    def message(self, decision: ProgressionDecision, alert: Alert | None) -> tuple[str, list, bool] | None:
+        if self.task == "rehab.tasks.email_alert":
+            return self.task, [alert.pk], self.inline_if_broker_down
+        if self.task == "rehab.tasks.remind_patient":
+            return self.task, [self.patient_id, "no_checkins"], False
+        if self.task == "rehab.tasks.email_plan_change":
+            return self.task, [decision.pk], False
+        return None
+
+
+def follow_ups(plan: Plan, week: int, decided: EngineDecision, open_kinds: set[str]) -> list[FollowUp]:
+    """The alerts and messages of a decided week, in the order they are made.
+
+    open_kinds: the plan's unacknowledged alert kinds; updated with the alerts made here, so a
+    caller deciding several weeks in a row sees the alerts of the weeks before.
+    """
+    summary = decision_summary(decided)
     name = plan.patient.full_name
+    made: list[FollowUp] = []
+
+    def alert(kind, urgent, message, **then):
+        open_kinds.add(kind)
+        fields = {"patient": plan.patient, "plan": plan, "kind": kind, "urgent": urgent, "message": message}
+        made.append(FollowUp(alert=fields, **then))
+
     if decided.action == "pause_for_review":
-        alert = Alert.objects.create(
-            patient=plan.patient,
-            plan=plan,
-            kind=AlertKind.REVIEW,
-            urgent=True,
-            decision=row,
-            message=f"{name}: progression paused for review after week {week}. {summary}",
+        alert(
+            AlertKind.REVIEW,
+            True,
+            f"{name}: progression paused for review after week {week}. {summary}",
+            task="rehab.tasks.email_alert",
+            inline_if_broker_down=True,
         )
-        enqueue_on_commit("rehab.tasks.email_alert", alert.pk, inline_if_broker_down=True)
     elif (
         any(reason.rule.id.startswith("progression.strength.") for reason in decided.reasons)
-        and not plan.alerts.filter(kind=AlertKind.STRENGTH_DROP, acknowledged_at__isnull=True).exists()
+        and AlertKind.STRENGTH_DROP not in open_kinds
     ):
         # One open strength alert at a time: an untested drop is re-read every week until re-tested.
-        Alert.objects.create(
-            patient=plan.patient,
-            plan=plan,
-            kind=AlertKind.STRENGTH_DROP,
-            urgent=False,
-            decision=row,
-            message=f"{name}: week {week} held and review requested. {summary}",
-        )
-    _flag_alerts(plan, week, decided, row)
+        alert(AlertKind.STRENGTH_DROP, False, f"{name}: week {week} held and review requested. {summary}")
+    # One open alert per kind and plan: a re-read flag does not pile up alerts week after week.
+    for flag in decided.flags:
+        if flag not in FLAG_ALERTS:
+            continue
+        kind, urgent, ask, rule_id = FLAG_ALERTS[flag]
+        if kind in open_kinds:
+            continue
+        detail = next((r.text for r in decided.reasons if r.rule.id == rule_id), "")
+        message = f"{name}, week {week}: {ask}. {detail}".strip()
+        if urgent:
+            alert(kind, urgent, message, task="rehab.tasks.email_alert", inline_if_broker_down=True)
+        else:
+            alert(kind, urgent, message)
     if decided.remind_patient and plan.status == PlanStatus.ACTIVE:
-        Alert.objects.create(
-            patient=plan.patient,
-            plan=plan,
-            kind=AlertKind.NO_CHECKINS,
-            urgent=False,
-            decision=row,
-            message=f"{name} logged no session in week {week}; the dose is held and the patient reminded.",
+        alert(
+            AlertKind.NO_CHECKINS,
+            False,
+            f"{name} logged no session in week {week}; the dose is held and the patient reminded.",
+            task="rehab.tasks.remind_patient",
+            patient_id=plan.patient_id,
         )
-        enqueue_on_commit("rehab.tasks.remind_patient", plan.patient_id, "no_checkins")
+    if week < plan.weeks and plan.patient.email:
+        # The patient is told what changed and why, with the sheet drawn from the plan just saved.
+        made.append(FollowUp(alert=None, task="rehab.tasks.email_plan_change"))
+    return made
 
 
 # Decision flags that become an alert for the care team: (kind, urgent, what it asks of them).
@@ -346,25 +464,3 @@ FLAG_ALERTS = {
         "progression.decision.amber_streak_review",
     ),
 }
-
-
-def _flag_alerts(plan: Plan, week: int, decided: EngineDecision, row: ProgressionDecision) -> None:
-    """One open alert per kind and plan: a re-read flag does not pile up alerts week after week."""
-    name = plan.patient.full_name
-    for flag in decided.flags:
-        if flag not in FLAG_ALERTS:
-            continue
-        kind, urgent, ask, rule_id = FLAG_ALERTS[flag]
-        if plan.alerts.filter(kind=kind, acknowledged_at__isnull=True).exists():
-            continue
-        detail = next((r.text for r in decided.reasons if r.rule.id == rule_id), "")
-        alert = Alert.objects.create(
-            patient=plan.patient,
-            plan=plan,
-            kind=kind,
-            urgent=urgent,
-            decision=row,
-            message=f"{name}, week {week}: {ask}. {detail}".strip(),
-        )
-        if urgent:
-            enqueue_on_commit("rehab.tasks.email_alert", alert.pk, inline_if_broker_down=True)
