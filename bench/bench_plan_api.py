@@ -123,7 +123,7 @@ def main() -> None:
         get_times = _timed(read, args.requests)
 
         print(
-            f"{args.requests} requests each; {len(body['items'])} items x {len(body['weeks'])} weeks; "
+            f"{args.requests} requests each; {len(body['items'])} items x {body['length_weeks']} weeks; "
             f"database {connection.vendor}"
         )
         _report("POST /api/v1/plans/", post_times, post_queries, args.show_queries)
