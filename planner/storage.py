@@ -73,6 +73,12 @@ class StoredPlan:
     parts: dict[str, dict] = field(default_factory=dict)  # digest -> body, for every digest referred to
 
 
+def ordered(mapping: Mapping) -> list:
+    """A dict whose order means something (rationale fields, provenance) as [key, value] pairs:
+    PostgreSQL's jsonb keeps a dict's keys in its own order, not in the order they were written."""
+    return [[key, value] for key, value in mapping.items()]
+
+
 def compact_dose(dose: Mapping, *, component: str, dose_kind: str, with_rationale: bool = True) -> dict:
     out = {short: dose[name] for name, short in _DOSE_KEYS if dose.get(name) is not None}
     out["i"] = [[t["unit"], t["low"], t["high"]] for t in dose["intensity"]]
@@ -125,7 +131,7 @@ def split(document: Mapping) -> StoredPlan:
             component, dose_kind = kinds[slug]
             dose = compact_dose(scheduled["dose"], component=component, dose_kind=dose_kind)
             if "ra" in dose:
-                dose["ra"] = part("rationale", dose["ra"])
+                dose["ra"] = part("rationale", ordered(dose["ra"]))
             schedules[slug].append([week["number"], dose, scheduled["changed"], scheduled["growth_pct"]])
     items = []
     for entry in document["items"]:
@@ -137,7 +143,7 @@ def split(document: Mapping) -> StoredPlan:
                 component=component,
                 exercise=part("exercise", entry["exercise"]),
                 progression=part("progression", entry["progression"]),
-                rationale=part("rationale", entry["rationale"]),
+                rationale=part("rationale", ordered(entry["rationale"])),
                 targets=list(entry.get("targets", ())),
                 notes=list(entry.get("notes", ())),
                 dose=_with_rationale_part(compact_dose(entry["dose"], component=component, dose_kind=dose_kind), part),
@@ -145,7 +151,7 @@ def split(document: Mapping) -> StoredPlan:
             )
         )
     limits = dict(document["limits"])
-    limits["provenance"] = part("provenance", limits["provenance"])
+    limits["provenance"] = part("provenance", ordered(limits["provenance"]))
     blueprint = {
         "profile": document["profile"],
         "limits": limits,
@@ -161,13 +167,13 @@ def split(document: Mapping) -> StoredPlan:
 
 def _with_rationale_part(dose: dict, part) -> dict:
     if "ra" in dose:
-        dose["ra"] = part("rationale", dose["ra"])
+        dose["ra"] = part("rationale", ordered(dose["ra"]))
     return dose
 
 
 def _with_rationale_body(dose: dict, parts: Mapping) -> dict:
     if "ra" in dose:
-        dose = {**dose, "ra": parts[dose["ra"]]["body"]}
+        dose = {**dose, "ra": dict(parts[dose["ra"]]["body"])}
     return dose
 
 
@@ -215,7 +221,7 @@ def join(stored: StoredPlan) -> dict:
                     _with_rationale_body(item.dose, parts), component=item.component, dose_kind=dose_kind
                 ),
                 "progression": parts[item.progression]["body"],
-                "rationale": parts[item.rationale]["body"],
+                "rationale": dict(parts[item.rationale]["body"]),
                 "targets": item.targets,
                 "notes": item.notes,
             }
@@ -231,7 +237,7 @@ def join(stored: StoredPlan) -> dict:
                     "growth_pct": growth,
                 }
             )
-    limits = {**blueprint["limits"], "provenance": parts[blueprint["limits"]["provenance"]]["body"]}
+    limits = {**blueprint["limits"], "provenance": dict(parts[blueprint["limits"]["provenance"]]["body"])}
     return {
         "profile": blueprint["profile"],
         "limits": limits,

@@ -20,6 +20,9 @@ def sync_exercise_library(sender, using="default", apps=None, **kwargs):
     if model._meta.db_table not in connections[using].introspection.table_names():
         return
     sync_default_library(model)
+    from rehab.clinical import library_changed
+
+    library_changed()
 
 
 class RehabConfig(AppConfig):
@@ -33,6 +36,15 @@ class RehabConfig(AppConfig):
         from rehab import tasks  # noqa: F401
 
         post_migrate.connect(sync_exercise_library, sender=self, dispatch_uid="rehab.sync_exercise_library")
+
+        from django.db.models.signals import post_delete, post_save
+
+        from rehab.clinical import library_changed
+        from rehab.models import Exercise
+
+        # Each process keeps the engine's view of the library until an exercise changes.
+        post_save.connect(library_changed, sender=Exercise, dispatch_uid="rehab.library_changed.save")
+        post_delete.connect(library_changed, sender=Exercise, dispatch_uid="rehab.library_changed.delete")
 
         from django.contrib.auth.signals import user_login_failed
 

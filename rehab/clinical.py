@@ -1,6 +1,9 @@
 """The bridge between database rows and the pure engine (planner/): conversions only, no rules."""
 
+import uuid
 from functools import lru_cache
+
+from django.core.cache import cache
 
 from planner.catalogue import catalogue_from_dicts, shipped_extras
 from planner.progression_rules import ProgressionConfig, default_progression_config
@@ -65,8 +68,34 @@ def exercise_spec_dict(exercise: Exercise) -> dict:
     }
 
 
+# The library as last built by this process, with the library version it was built for. Every change
+# to an exercise (admin, library sync) sets a new version in the shared cache, so each process
+# rebuilds on its next use; otherwise every plan generated would rebuild 129 exercises from rows.
+LIBRARY_VERSION_KEY = "rehab:exercise-library-version"
+_built_catalogue: tuple[str, tuple[ExerciseSpec, ...]] | None = None
+
+
+def library_changed(**_signal) -> None:
+    """Mark the exercise library as changed (a signal receiver, and called after a library sync)."""
+    cache.set(LIBRARY_VERSION_KEY, uuid.uuid4().hex, None)
+
+
 def active_catalogue() -> tuple[ExerciseSpec, ...]:
-    """The clinic's library as the engine sees it: one query, active exercises only."""
+    """The clinic's library as the engine sees it: active exercises only, rebuilt when it changed."""
+    global _built_catalogue
+    version = cache.get(LIBRARY_VERSION_KEY)
+    if version is None:
+        version = uuid.uuid4().hex
+        cache.add(LIBRARY_VERSION_KEY, version, None)
+        version = cache.get(LIBRARY_VERSION_KEY, version)
+    if _built_catalogue is not None and _built_catalogue[0] == version:
+        return _built_catalogue[1]
+    catalogue = _catalogue_from_rows()
+    _built_catalogue = (version, catalogue)
+    return catalogue
+
+
+def _catalogue_from_rows() -> tuple[ExerciseSpec, ...]:
     rows = Exercise.objects.filter(is_active=True).select_related("easier", "harder")
     dicts = [exercise_spec_dict(row) for row in rows]
     active = {d["slug"] for d in dicts}

@@ -34,6 +34,10 @@ def _compact(dose, component, dose_kind):
     return out
 
 
+def _pairs(mapping):
+    return [[key, value] for key, value in mapping.items()]
+
+
 def _same(a, b):
     return all(a.get(k) == b.get(k) for k in SAME_KEYS)
 
@@ -56,14 +60,14 @@ def _split(document):
                 continue  # a dose of an exercise no longer in the plan (never written by the engine)
             dose = _compact(scheduled["dose"], *kinds[slug])
             if "ra" in dose:
-                dose["ra"] = part("rationale", dose["ra"])
+                dose["ra"] = part("rationale", _pairs(dose["ra"]))
             schedules[slug].append([week["number"], dose, scheduled["changed"], scheduled["growth_pct"]])
     items = {}
     for entry in document["items"]:
         slug = entry["exercise"]["slug"]
         dose = _compact(entry["dose"], *kinds[slug])
         if "ra" in dose:
-            dose["ra"] = part("rationale", dose["ra"])
+            dose["ra"] = part("rationale", _pairs(dose["ra"]))
         compressed, previous = [], None
         for number, week_dose, changed, growth in schedules[slug]:
             same = previous is not None and _same(previous, week_dose) and "ra" not in week_dose
@@ -74,7 +78,7 @@ def _split(document):
             "component": entry["component"],
             "exercise_part": part("exercise", entry["exercise"]),
             "progression_part": part("progression", entry["progression"]),
-            "rationale_part": part("rationale", entry["rationale"]),
+            "rationale_part": part("rationale", _pairs(entry["rationale"])),
             "targets": list(entry.get("targets", ())),
             "notes": list(entry.get("notes", ())),
             "prescribed_dose": dose,
@@ -83,7 +87,7 @@ def _split(document):
     limits = dict(document["limits"])
     limits.setdefault("clearance_required", False)
     limits.setdefault("supervised_sessions", 0)
-    limits["provenance"] = part("provenance", limits["provenance"])
+    limits["provenance"] = part("provenance", _pairs(limits["provenance"]))
     blueprint = {
         "profile": document["profile"],
         "limits": limits,

@@ -17,6 +17,7 @@ from django.db.models import F, Max
 from planner import serialize, storage
 from planner.types import LoadLimits
 from planner.types import Plan as EnginePlan
+from rehab.bulk_sql import update_rows
 from rehab.models import Plan, PlanChange, PlanItem, PlanPart, ProgressionDecision, User
 
 # Parts read by this process, by digest. Bounded: a process that has seen this many distinct parts
@@ -169,9 +170,15 @@ def store_engines(writes: list[PlanWrite]) -> None:
     parts = {}
     for new in stored.values():
         parts.update(new.parts)
+    # Most parts are stored already (shared by other plans): only the new ones are sent.
+    stored_already = set(PlanPart.objects.filter(digest__in=list(parts)).values_list("digest", flat=True))
     PlanPart.objects.bulk_create(
-        [PlanPart(digest=key, kind=part["kind"], body=part["body"]) for key, part in parts.items()],
-        ignore_conflicts=True,
+        [
+            PlanPart(digest=key, kind=part["kind"], body=part["body"])
+            for key, part in parts.items()
+            if key not in stored_already
+        ],
+        ignore_conflicts=True,  # another transaction may store the same part at the same moment
     )
     for digest, part in parts.items():
         _PART_CACHE.setdefault(digest, part)
@@ -213,7 +220,7 @@ def store_engines(writes: list[PlanWrite]) -> None:
             )
         write.plan._stored_plan = new
         write.plan._engine_plan = (write.plan.version, write.engine)
-    PlanItem.objects.bulk_update(touched, ITEM_COLUMNS, batch_size=1000)
+    update_rows(PlanItem, touched, ITEM_COLUMNS)
     PlanChange.objects.bulk_create(changes, batch_size=1000)
 
 

@@ -1,0 +1,33 @@
+"""Rows written in one UPDATE ... FROM (VALUES ...) store exactly what save() would store."""
+
+from rehab.bulk_sql import update_rows
+from rehab.models import PlanItem
+from tests import builders
+
+
+def test_update_rows_writes_every_field_of_every_row_and_nothing_else(world):
+    plan = builders.make_active_plan(world.patient, world.physio)
+    rows = list(PlanItem.objects.filter(plan=plan).order_by("pk"))
+    untouched = {row.pk: row.component for row in rows}
+    for n, row in enumerate(rows):
+        row.sets = n + 1
+        row.minutes = None if n % 2 else 2.5 * n
+        row.intensity = [["rpe_6_20", 9, 11 + n % 3]]
+        row.schedule = [[1, None, None, 0.0]]
+        row.in_plan = n % 3 != 0
+        row.component = "changed but not written"
+
+    assert update_rows(PlanItem, rows, ["sets", "minutes", "intensity", "schedule", "in_plan"]) == len(rows)
+
+    for n, stored in enumerate(PlanItem.objects.filter(plan=plan).order_by("pk")):
+        assert stored.sets == n + 1
+        assert stored.minutes == (None if n % 2 else 2.5 * n)
+        assert stored.intensity == [["rpe_6_20", 9, 11 + n % 3]]
+        assert stored.schedule == [[1, None, None, 0.0]]
+        assert stored.in_plan is (n % 3 != 0)
+        assert stored.component == untouched[stored.pk]
+
+
+def test_update_rows_with_nothing_to_write_sends_nothing(world, django_assert_num_queries):
+    with django_assert_num_queries(0):
+        assert update_rows(PlanItem, [], ["sets"]) == 0
