@@ -2,9 +2,8 @@
 
 from django.urls import path
 
-from frontend import views_follow
+from frontend import views_follow, views_reminders
 from frontend import views_patient as views
-from frontend import views_reminders
 
 urlpatterns = [
     path("today/", views.today, name="today"),
