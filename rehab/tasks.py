@@ -104,7 +104,12 @@ def remind_patient(self, patient_id: int, reason: str, day: str | None = None) -
     """One reminder (a notification to the patient's phones, else email) for the patient's local
     `day`; claimed per (patient, day, kind), so a retry or a second delivery sends nothing more."""
     on = date.fromisoformat(day) if day else None
-    return send_once(self, lambda: reminders.reminder_send(patient_id=patient_id, kind=reason, day=on) is not None)
+    try:
+        return send_once(self, lambda: reminders.reminder_send(patient_id=patient_id, kind=reason, day=on) is not None)
+    except reminders.QuietHours as quiet:
+        if on is not None:
+            return False  # a daily reminder: the beat queues it again when the quiet hours end
+        raise self.retry(exc=quiet, countdown=quiet.seconds, max_retries=3) from quiet
 
 
 @shared_task

@@ -115,7 +115,11 @@ class Migration(migrations.Migration):
                 (
                     "kind",
                     models.CharField(
-                        choices=[("session_due", "A session is due"), ("next_morning", "Next-morning pain")],
+                        choices=[
+                            ("session_due", "A session is due"),
+                            ("next_morning", "Next-morning pain"),
+                            ("no_checkins", "No session this week"),
+                        ],
                         max_length=20,
                     ),
                 ),

@@ -37,6 +37,8 @@ def mask_to_days(mask: int) -> list[int]:
 class ReminderKind(models.TextChoices):
     SESSION_DUE = "session_due", "A session is due"
     NEXT_MORNING = "next_morning", "Next-morning pain"
+    # Queued by the weekly decision (a week with no session), not by the reminder beat.
+    NO_CHECKINS = "no_checkins", "No session this week"
 
 
 class ReminderChannel(models.TextChoices):

@@ -44,12 +44,29 @@ REMINDER_TEXT = {
     ReminderKind.NEXT_MORNING: (
         "How is your pain this morning, after yesterday's exercises? It takes a few seconds to log."
     ),
+    ReminderKind.NO_CHECKINS: "We have not seen a session from you this week. If something is stopping you, tell us.",
 }
 # Where a tap on the notification leads: Today, or straight to its next-morning question.
 REMINDER_PAGE = {
     ReminderKind.SESSION_DUE: ("frontend:today", ""),
     ReminderKind.NEXT_MORNING: ("frontend:today", "#morning-title"),
+    ReminderKind.NO_CHECKINS: ("frontend:today", ""),
 }
+
+
+class QuietHours(Exception):
+    """The patient's quiet hours are on: nothing was sent or claimed; `seconds` until they end."""
+
+    def __init__(self, seconds: int):
+        super().__init__(f"quiet hours for {seconds} s more")
+        self.seconds = seconds
+
+
+def seconds_until_quiet_ends(local: datetime, end: time) -> int:
+    ends = local.replace(hour=end.hour, minute=end.minute, second=0, microsecond=0)
+    if ends <= local:
+        ends += timedelta(days=1)
+    return int((ends - local).total_seconds())
 
 
 # --------------------------------------------------------------------------------------------
@@ -289,10 +306,11 @@ def _claim(patient_id: int, day: date, kind: str, now: datetime) -> ReminderDeli
 
 def reminder_send(*, patient_id: int, kind: str, day: date | None = None, now: datetime | None = None) -> str | None:
     """Send one reminder; the channel it went by, or None when nothing was sent: reminders off,
-    the day is over where the patient is, quiet hours, not one of the patient's days, or sent already.
+    the day is over where the patient is, not one of the patient's days, or sent already.
 
-    Quiet hours are checked again here: a task queued before they began but run inside them sends
-    nothing and claims nothing, and the beat queues it again once they end (the same local day).
+    Quiet hours are checked again here: a task run inside them sends and claims nothing and raises
+    QuietHours (the beat queues its reminders again once they end; the task retries the weekly
+    no-session one then). The chosen days apply to the daily reminders, not to the weekly one.
     """
     now = now or timezone.now()
     patient = Patient.objects.select_related("clinic").filter(pk=patient_id).first()
@@ -305,8 +323,10 @@ def reminder_send(*, patient_id: int, kind: str, day: date | None = None, now: d
     prefs = Preferences.of(reminder_preferences_get(patient))
     if kind == ReminderKind.NEXT_MORNING and not prefs.next_morning:
         return None
-    if day.weekday() not in prefs.days or in_quiet_hours(local.time(), prefs.quiet_start, prefs.quiet_end):
+    if kind != ReminderKind.NO_CHECKINS and day.weekday() not in prefs.days:
         return None
+    if in_quiet_hours(local.time(), prefs.quiet_start, prefs.quiet_end):
+        raise QuietHours(seconds_until_quiet_ends(local, prefs.quiet_end))
     delivery = _claim(patient_id, day, kind, now)
     if delivery is None:
         return None

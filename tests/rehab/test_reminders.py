@@ -241,9 +241,25 @@ def test_a_claim_left_by_a_dead_worker_is_taken_over_once_stale(helen, settings)
 
 def test_a_task_that_runs_into_quiet_hours_sends_nothing_and_claims_nothing(helen):
     night = datetime(2026, 11, 5, 22, 30, tzinfo=UTC)
-    assert reminders.reminder_send(patient_id=helen.pk, kind="session_due", day=night.date(), now=night) is None
+    with pytest.raises(reminders.QuietHours) as quiet:
+        reminders.reminder_send(patient_id=helen.pk, kind="session_due", day=night.date(), now=night)
+    assert quiet.value.seconds == int(timedelta(hours=9, minutes=30).total_seconds())  # until 08:00
     assert not ReminderDelivery.objects.exists()
     assert mail.outbox == []
+
+
+def test_the_beats_task_in_quiet_hours_leaves_it_to_the_next_beat(helen):
+    with time_machine.travel(datetime(2026, 11, 5, 22, 30, tzinfo=UTC), tick=False):
+        assert tasks.remind_patient.apply(args=[helen.pk, "session_due", "2026-11-05"]).get() is False
+    assert mail.outbox == []
+
+
+def test_the_weekly_no_session_reminder_comes_on_any_day_the_patient_did_not_choose(helen):
+    ReminderPreferences.objects.create(patient=helen, days_mask=days_to_mask([0]))  # Mondays only
+    thursday = TEN_AM.date()
+    assert reminders.reminder_send(patient_id=helen.pk, kind="session_due", day=thursday, now=TEN_AM) is None
+    assert reminders.reminder_send(patient_id=helen.pk, kind="no_checkins", day=thursday, now=TEN_AM) == "email"
+    assert "not seen a session from you this week" in mail.outbox[0].body
 
 
 def test_yesterdays_reminder_retried_today_is_dropped(helen):
