@@ -19,6 +19,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 
+from rehab.api.token_auth import TokenAuthentication
 from rehab.models import Role
 from rehab.services.mfa import mfa_check, mfa_enrolled, mfa_required_for
 from rehab.signin import lockout_response
@@ -102,6 +103,8 @@ class TokenLoginView(LoginView):
 class TokenLogoutView(LogoutView):
     """Revoke the token this request is made with (sign this device out)."""
 
+    authentication_classes = (TokenAuthentication,)
+
     @extend_schema(request=None, responses={204: None})
     def post(self, request, format=None):
         return super().post(request, format=format)
@@ -109,6 +112,8 @@ class TokenLogoutView(LogoutView):
 
 class TokenLogoutAllView(LogoutAllView):
     """Revoke every token of the user (sign out on every device)."""
+
+    authentication_classes = (TokenAuthentication,)
 
     @extend_schema(request=None, responses={204: None})
     def post(self, request, format=None):

@@ -6,6 +6,8 @@ deleted as knox does); the other expired tokens are deleted by the daily rehab.t
 """
 
 from django.utils import timezone
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
+from drf_spectacular.plumbing import build_bearer_security_scheme_object
 from knox.auth import TokenAuthentication as KnoxTokenAuthentication
 from knox.signals import token_expired
 
@@ -26,3 +28,15 @@ def purge_expired_tokens() -> int:
 
     deleted, _ = AuthToken.objects.filter(expiry__lt=timezone.now()).delete()
     return deleted
+
+
+class TokenScheme(OpenApiAuthenticationExtension):
+    """The schema names this scheme as drf-spectacular names knox's: the same header, the same prefix."""
+
+    target_class = TokenAuthentication
+    name = "knoxApiToken"
+
+    def get_security_definition(self, auto_schema):
+        return build_bearer_security_scheme_object(
+            header_name="Authorization", token_prefix=self.target.authenticate_header("")
+        )
