@@ -87,16 +87,19 @@ def _shape_svg(shape: Shape) -> str:
 
 
 def _css(slug: str, duration: float, animations: list[tuple[str, list[tuple[float, str]]]]) -> str:
+    # Scoped to this figure (its class and keyframe names carry the slug), so several figures can share a
+    # document without taking each other's motion or colouring the page around them.
+    scope = f'svg[data-exercise="{slug}"]'
     rules = [
-        f".{name}{{fill:{style['fill']};stroke:{style['stroke']};stroke-linecap:round"
+        f"{scope} .{name}{{fill:{style['fill']};stroke:{style['stroke']};stroke-linecap:round"
         + (f";opacity:{style['opacity']}" if "opacity" in style else "")
         + "}"
         for name, style in STYLES.items()
     ]
     for index, (name, stops) in enumerate(animations):
-        rules.append(f".{name}{{animation:{slug}-{index} {_n(duration)}s linear infinite}}")
+        rules.append(f".{name}{{animation:{slug}-k{index} {_n(duration)}s linear infinite}}")
         body = "".join(f"{_n(at)}%{{{value}}}" for at, value in stops)
-        rules.append(f"@keyframes {slug}-{index}{{{body}}}")
+        rules.append(f"@keyframes {slug}-k{index}{{{body}}}")
     rules.append("@media (prefers-reduced-motion:reduce){*{animation:none!important}}")
     return "".join(rules)
 
@@ -127,8 +130,9 @@ def render_svg(figure: Figure, name: str, movement: str, protected: Iterable[str
         values = [(at, "transform:" + transform(nodes[node_name], css=True)) for at, nodes in posed]
         css_class = ""
         if len({value for _, value in values}) > 1:
-            css_class = f' class="m{len(animations)}"'
-            animations.append((f"m{len(animations)}", [*values, (100.0, values[0][1])]))
+            name = f"{figure.slug}-m{len(animations)}"
+            css_class = f' class="{name}"'
+            animations.append((name, [*values, (100.0, values[0][1])]))
         far_first = sorted(children.get(node_name, []), key=lambda child: 0 if child.endswith("_l") else 1)
         behind = [group(child) for child in far_first if child.endswith("_l") and figure.view == "side"]
         ahead = [group(child) for child in far_first if not (child.endswith("_l") and figure.view == "side")]
@@ -150,7 +154,7 @@ def render_svg(figure: Figure, name: str, movement: str, protected: Iterable[str
             paths.append((at, f"M{_n(x1)} {_n(y1)}L{_n(x2)} {_n(y2)}"))
         css_class = ""
         if len({p for _, p in paths}) > 1:
-            css_class = f" m{len(animations)}"
+            css_class = f" {figure.slug}-m{len(animations)}"
             animations.append((css_class.strip(), [(at, f'd:path("{p}")') for at, p in [*paths, (100.0, paths[0][1])]]))
         bands.append(f'<path class="band{css_class}" data-region="{regions[0]}" d="{paths[0][1]}" stroke-width="1.6"/>')
     words = alt_text(figure, name, movement, protected)
@@ -160,7 +164,7 @@ def render_svg(figure: Figure, name: str, movement: str, protected: Iterable[str
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {_n(BOX_WIDTH)} {_n(BOX_HEIGHT)}" '
         f'role="img" aria-label="{escape(words)}" data-exercise="{figure.slug}" data-protected="{marked}">'
         f"<title>{escape(name)}</title><desc>{escape(words)}</desc>"
-        f"<style>{_css('f', duration, animations)}</style>"
+        f"<style>{_css(figure.slug, duration, animations)}</style>"
         f"{still}{body}{''.join(bands)}</svg>"
     )
 
