@@ -1,51 +1,96 @@
 """The weekly progression sweep over N plans, each with a week of check-ins: plans/s, queries, peak memory.
 
-For each N a fresh PostgreSQL database (rehab_bench_sweep) is migrated and filled fast: one engine plan
-is generated, then copied to N patients with bulk inserts, and each plan gets five logged sessions in its
-first week with every exercise reported (green). Then the sweep runs as beat starts it,
-`rehab.tasks.progression_sweep` with Celery eager (the fanned-out tasks run in this process), as of the
-day week 1 is due. Prints plans decided per second, queries in all and per plan, and the process's peak
-resident memory. Nothing here asserts a time.
+For each database and N, a database is migrated once, then filled fast: one engine plan is generated and
+its rows copied to N patients with bulk inserts; each plan gets five logged sessions in its first week
+with every exercise reported (a green week). The filled database is kept as a template, and every
+measurement runs on a fresh copy of it:
 
-Needs PostgreSQL at 127.0.0.1:5432 (user postgres); drops and creates the database rehab_bench_sweep.
+- set-based: `rehab.tasks.progression_sweep` as beat starts it, Celery eager (the chunk tasks run in
+  this process), as of the day week 1 is due: plans decided per second, queries (all, and per chunk);
+- the same sweep under tracemalloc, for the peak of Python memory (tracemalloc slows Python down, so
+  its time is not the one reported);
+- per-plan (N = 1,000 only, --per-plan-max): the reference path, one plan per transaction.
 
-    .venv/bin/python bench/bench_sweep.py [--plans 1000 10000]
+Databases: SQLite (a file in a temporary directory) always; PostgreSQL when DATABASE_URL is set (its
+server is used with databases of our own, bench_sweep*, dropped and created). Prints; asserts nothing.
+
+    .venv/bin/python bench/bench_sweep.py [--plans 1000 10000] [--huge] [--chunk-size 500]
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres .venv/bin/python bench/bench_sweep.py
 """
 
 import argparse
 import json
 import os
 import resource
+import shutil
 import subprocess
 import sys
 import tempfile
 import time
+import tracemalloc
 from datetime import date, timedelta
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parents[1]
-PG = "postgres://postgres@127.0.0.1:5432"
-DB = "rehab_bench_sweep"
 START = date(2026, 11, 2)
 AS_OF = START + timedelta(days=8)  # week 1 ended on the 8th, plus the grace day
+DB = "bench_sweep"
 
 
-def _recreate_database() -> None:
-    import psycopg
+class Postgres:
+    name = "PostgreSQL"
 
-    with psycopg.connect(f"{PG}/postgres", autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{DB}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{DB}"')
+    def __init__(self, url: str):
+        self.server = urlsplit(url)
+
+    def url(self, database: str) -> str:
+        return urlunsplit(self.server._replace(path=f"/{database}"))
+
+    def _admin(self, *statements: str) -> None:
+        import psycopg
+
+        with psycopg.connect(self.url("postgres"), autocommit=True) as conn:
+            for statement in statements:
+                conn.execute(statement)
+
+    def create(self, database: str, template: str | None = None) -> str:
+        copy = f' TEMPLATE "{template}"' if template else ""
+        self._admin(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)', f'CREATE DATABASE "{database}"{copy}')
+        return self.url(database)
+
+    def drop(self, database: str) -> None:
+        self._admin(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
 
 
-def _env(var_dir: str) -> dict:
+class Sqlite:
+    name = "SQLite"
+
+    def __init__(self):
+        self.dir = Path(tempfile.mkdtemp(prefix="bench-sweep-sqlite-"))
+
+    def create(self, database: str, template: str | None = None) -> str:
+        path = self.dir / f"{database}.sqlite3"
+        for old in self.dir.glob(f"{database}.sqlite3*"):
+            old.unlink()
+        if template:
+            shutil.copyfile(self.dir / f"{template}.sqlite3", path)
+        return f"sqlite:///{path}"
+
+    def drop(self, database: str) -> None:
+        for old in self.dir.glob(f"{database}.sqlite3*"):
+            old.unlink()
+
+
+def _env(url: str, var_dir: str, chunk_size: int) -> dict:
     return {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "rehab.settings",
-        "DATABASE_URL": f"{PG}/{DB}",
+        "DATABASE_URL": url,
         "VAR_DIR": var_dir,
         "CELERY_TASK_ALWAYS_EAGER": "true",
-        # Production settings: DEBUG would keep every query's SQL (135 KB snapshots) in memory.
+        "SWEEP_CHUNK_SIZE": str(chunk_size),
+        # Production settings: DEBUG would keep every query's SQL in memory.
         "DEBUG": "false",
         "SECRET_KEY": "bench-sweep-not-secret-" + "x" * 40,
         "ALLOWED_HOSTS": "localhost",
@@ -54,18 +99,26 @@ def _env(var_dir: str) -> dict:
     }
 
 
+def _copy(row, **changes):
+    """An unsaved copy of a row with all its columns (whatever the plan storage's columns are)."""
+    fields = {f.attname: getattr(row, f.attname) for f in type(row)._meta.concrete_fields if not f.primary_key}
+    fields.update(changes)
+    return type(row)(**fields)
+
+
 def _seed(plans: int) -> None:
     from django.db import transaction
 
     from rehab.models import Assessment, CheckIn, CheckInItem, Clinic, Patient, Plan, PlanItem, Role, User
     from rehab.services.plans import plan_activate, plan_generate
 
+    batch = 2000
     with transaction.atomic():
         clinic = Clinic.objects.create(name="Bench clinic")
         physio = User.objects.create_user(
             username="sweep-physio", password="x", clinic=clinic, role=Role.PHYSIOTHERAPIST
         )
-        rows = Patient.objects.bulk_create(
+        patients = Patient.objects.bulk_create(
             [
                 Patient(
                     clinic=clinic,
@@ -77,59 +130,43 @@ def _seed(plans: int) -> None:
                 )
                 for n in range(plans)
             ],
-            batch_size=2000,
+            batch_size=batch,
         )
-        assessment = {
-            "assessed_on": START - timedelta(days=1),
-            "bone_fragility": "osteoporosis",
-            "vertebral_fracture": False,
-            "heterotopic_ossification_regions": ["gluteal_left", "gluteal_right"],
-            "inflammation_activity": "moderate",
-            "pain_at_rest": 3,
-            "resting_hr": 70,
-            "beta_blocker": False,
-            "cardiopulmonary_status": "monitor",
-            "avoid_regions": [],
-        }
-        Assessment.objects.create(patient=rows[0], assessed_by=physio, **assessment)
-        first = plan_generate(actor=physio, patient=rows[0], start_date=START, weeks=12)
+        Assessment.objects.create(
+            patient=patients[0],
+            assessed_by=physio,
+            assessed_on=START - timedelta(days=1),
+            bone_fragility="osteoporosis",
+            vertebral_fracture=False,
+            heterotopic_ossification_regions=["gluteal_left", "gluteal_right"],
+            inflammation_activity="moderate",
+            pain_at_rest=3,
+            resting_hr=70,
+            beta_blocker=False,
+            cardiopulmonary_status="monitor",
+            avoid_regions=[],
+        )
+        first = plan_generate(actor=physio, patient=patients[0], start_date=START, weeks=12)
         first = plan_activate(actor=physio, plan=first, version=first.version)
         items = list(first.items.all())
         assessments = Assessment.objects.bulk_create(
-            [Assessment(patient=row, assessed_by=physio, **assessment) for row in rows[1:]], batch_size=2000
+            [_copy(first.assessment, patient_id=p.pk) for p in patients[1:]], batch_size=batch
         )
         copies = Plan.objects.bulk_create(
-            [
-                Plan(
-                    patient=row,
-                    assessment=a,
-                    author=physio,
-                    status=first.status,
-                    start_date=START,
-                    weeks=12,
-                    engine=first.engine,
-                    activated_at=first.activated_at,
-                )
-                for row, a in zip(rows[1:], assessments, strict=True)
-            ],
-            batch_size=500,
+            [_copy(first, patient_id=p.pk, assessment_id=a.pk) for p, a in zip(patients[1:], assessments, strict=True)],
+            batch_size=batch,
         )
         PlanItem.objects.bulk_create(
-            [
-                PlanItem(plan=plan, position=i.position, exercise_id=i.exercise_id, component=i.component)
-                for plan in copies
-                for i in items
-            ],
-            batch_size=5000,
+            [_copy(item, plan_id=plan.pk) for plan in copies for item in items], batch_size=batch
         )
         all_plans = [first, *copies]
         item_ids: dict[int, list[int]] = {}
-        for pk, plan_id in PlanItem.objects.values_list("pk", "plan_id"):
+        for pk, plan_id in PlanItem.objects.filter(in_plan=True).values_list("pk", "plan_id"):
             item_ids.setdefault(plan_id, []).append(pk)
         checkins = CheckIn.objects.bulk_create(
             [
                 CheckIn(
-                    plan=plan,
+                    plan_id=plan.pk,
                     patient_id=plan.patient_id,
                     date=START + timedelta(days=day),
                     plan_week=1,
@@ -144,21 +181,16 @@ def _seed(plans: int) -> None:
                 for plan in all_plans
                 for day in range(5)
             ],
-            batch_size=5000,
+            batch_size=batch,
         )
         CheckInItem.objects.bulk_create(
-            [
-                CheckInItem(checkin=checkin, plan_item_id=pk, done=True)
-                for checkin in checkins
-                for pk in item_ids[checkin.plan_id]
-            ],
-            batch_size=10000,
+            [CheckInItem(checkin=c, plan_item_id=pk, done=True) for c in checkins for pk in item_ids[c.plan_id]],
+            batch_size=5000,
         )
 
 
-def run(plans: int, step: str) -> dict:
-    """(In a child process with the bench settings.) Seed, or sweep and measure: in two processes,
-    so that the sweep's peak memory is its own."""
+def child(step: str, plans: int) -> dict:
+    """(In a child process with the bench settings.) One step on the database DATABASE_URL names."""
     sys.path.insert(0, str(ROOT))
     import django
 
@@ -166,70 +198,116 @@ def run(plans: int, step: str) -> dict:
     from django.core.management import call_command
     from django.db import connection
 
-    from rehab import tasks
-    from rehab.models import ProgressionDecision
-
-    if step == "seed":
+    if step == "migrate":
         call_command("migrate", verbosity=0)
+        return {}
+    if step == "seed":
         started = time.perf_counter()
         _seed(plans)
+        if connection.vendor == "sqlite":
+            with connection.cursor() as cursor:
+                cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # the copy takes the main file only
         return {"seed_s": round(time.perf_counter() - started, 1)}
+
+    from rehab import tasks
+    from rehab.models import ProgressionDecision
+    from rehab.services import progression
+
     counted = []
 
     def count(execute, sql, params, many, context):
-        counted.append(None)  # count only: keeping the SQL would cost more memory than the sweep
+        counted.append(None)  # count only: keeping the SQL would cost memory
         return execute(sql, params, many, context)
 
-    rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    def set_based():
+        tasks.progression_sweep(AS_OF.isoformat())
+
+    def per_plan():
+        for plan_id in progression.plans_due(AS_OF):
+            progression.plan_progress(plan_id=plan_id, as_of=AS_OF)
+
+    run = per_plan if step == "per-plan" else set_based
+    traced = step == "traced"
+    connection.ensure_connection()
+    if traced:
+        tracemalloc.start()
     started = time.perf_counter()
     with connection.execute_wrapper(count):
-        queued = tasks.progression_sweep(AS_OF.isoformat())
+        run()
     took = time.perf_counter() - started
+    peak = tracemalloc.get_traced_memory()[1] if traced else None
+    tracemalloc.stop()
     decided = ProgressionDecision.objects.filter(week=1).count()
     return {
-        "plans": plans,
-        "queued": queued,
         "decided": decided,
-        "sweep_s": round(took, 2),
+        "seconds": round(took, 2),
         "plans_per_s": round(decided / took, 1) if took else 0,
         "queries": len(counted),
-        "rss_start_mb": round(rss_before / 1024),
+        "peak_traced_mb": round(peak / 2**20, 1) if peak is not None else None,
         "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
     }
+
+
+def _run_child(url: str, var_dir: str, chunk_size: int, step: str, plans: int) -> dict:
+    out = subprocess.run(
+        [str(ROOT / ".venv" / "bin" / "python"), __file__, "--child", step, "--plans", str(plans)],
+        cwd=ROOT,
+        env=_env(url, var_dir, chunk_size),
+        capture_output=True,
+        text=True,
+    )
+    if out.returncode:
+        print(out.stderr[-3000:])
+        raise SystemExit(out.returncode)
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def measure(db, plans_list: list[int], chunk_size: int, per_plan_max: int) -> None:
+    var_dir = tempfile.mkdtemp(prefix="bench-sweep-")
+    _run_child(db.create(f"{DB}_migrated"), var_dir, chunk_size, "migrate", 0)
+    for plans in plans_list:
+        seeded = _run_child(db.create(f"{DB}_seeded", template=f"{DB}_migrated"), var_dir, chunk_size, "seed", plans)
+        chunks = -(-plans // chunk_size)
+        steps = ["set-based", "traced"] + (["per-plan"] if plans <= per_plan_max else [])
+        for step in steps:
+            r = _run_child(db.create(DB, template=f"{DB}_seeded"), var_dir, chunk_size, step, plans)
+            if step == "traced":
+                print(f"    tracemalloc peak {r['peak_traced_mb']} MB (peak RSS {r['peak_rss_mb']} MB)", flush=True)
+                continue
+            per = f"{r['queries'] / chunks:.1f} per chunk of {chunk_size}" if step == "set-based" else ""
+            print(
+                f"{db.name:>10} N={plans:>7,} {step:>9}: {r['decided']:,} decisions in {r['seconds']} s = "
+                f"{r['plans_per_s']:,} plans/s; {r['queries']:,} queries ({r['queries'] / max(1, r['decided']):.2f} "
+                f"per plan{'; ' + per if per else ''}); peak RSS {r['peak_rss_mb']} MB "
+                f"(seeded in {seeded['seed_s']} s)",
+                flush=True,
+            )
+        db.drop(DB)
+    db.drop(f"{DB}_seeded")
+    db.drop(f"{DB}_migrated")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--plans", type=int, nargs="+", default=[1000, 10000])
-    parser.add_argument("--child", type=int, help=argparse.SUPPRESS)
-    parser.add_argument("--step", default="sweep", help=argparse.SUPPRESS)
+    parser.add_argument("--huge", action="store_true", help="Also N = 100,000 (seeding alone takes minutes).")
+    parser.add_argument("--chunk-size", type=int, default=500)
+    parser.add_argument("--per-plan-max", type=int, default=1000, help="Run the per-plan path up to this N.")
+    parser.add_argument("--only", choices=["sqlite", "postgres"], help="One database only.")
+    parser.add_argument("--child", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
-        print(json.dumps(run(args.child, args.step)))
+        print(json.dumps(child(args.child, args.plans[0])))
         return
-    print(f"{os.cpu_count()} CPUs, PostgreSQL; sweep as of {AS_OF} (week 1 of every plan due)", flush=True)
-    for plans in args.plans:
-        _recreate_database()
-        env = _env(tempfile.mkdtemp(prefix="bench-sweep-"))
-        r = {}
-        for step in ("seed", "sweep"):
-            out = subprocess.run(
-                [str(ROOT / ".venv" / "bin" / "python"), __file__, "--child", str(plans), "--step", step],
-                cwd=ROOT,
-                env=env,
-                capture_output=True,
-                text=True,
-            )
-            if out.returncode:
-                print(out.stderr[-3000:])
-                raise SystemExit(out.returncode)
-            r |= json.loads(out.stdout.strip().splitlines()[-1])
-        print(
-            f"N={r['plans']:>7,}: seeded in {r['seed_s']} s; sweep {r['sweep_s']} s for {r['decided']:,} decisions "
-            f"= {r['plans_per_s']} plans/s; {r['queries']:,} queries ({r['queries'] / max(1, r['decided']):.1f} per "
-            f"plan); peak RSS of the sweep's process {r['peak_rss_mb']} MB (at its start {r['rss_start_mb']} MB)",
-            flush=True,
-        )
+    plans = args.plans + ([100_000] if args.huge else [])
+    print(f"{os.cpu_count()} CPUs; sweep as of {AS_OF} (week 1 of every plan due); chunks of {args.chunk_size}")
+    databases = []
+    if args.only != "postgres":
+        databases.append(Sqlite())
+    if os.environ.get("DATABASE_URL", "").startswith("postgres") and args.only != "sqlite":
+        databases.append(Postgres(os.environ["DATABASE_URL"]))
+    for db in databases:
+        measure(db, plans, args.chunk_size, args.per_plan_max)
 
 
 if __name__ == "__main__":

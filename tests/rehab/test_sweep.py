@@ -1,14 +1,17 @@
 """The set-based sweep decides exactly what the per-plan path decides, in a constant number of queries."""
 
+import io
 from datetime import date, timedelta
 
 import pytest
+from django.core.management import call_command
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from planner.vocabulary import PAIN_SITE_CODES, RED_FLAG_CODES
+from rehab import tasks
 from rehab.models import (
     Alert,
     AlertKind,
@@ -338,3 +341,28 @@ def test_a_week_another_writer_decided_first_is_skipped_not_duplicated(world):
     assert sorted(d.plan_id for d in made) == [plans[0].pk, plans[2].pk]
     assert ProgressionDecision.objects.filter(plan=plans[1]).count() == 1
     assert Plan.objects.get(pk=plans[1].pk).version == template.version + 1
+
+
+def test_the_beat_sweep_queues_one_task_per_chunk_of_due_plans(world, settings, monkeypatch):
+    settings.SWEEP_CHUNK_SIZE = 2
+    template = builders.make_active_plan(world.patient, world.physio, start_date=START)
+    plans = [template, *clone_plans(template, 4, clinic=world.clinic)]
+    queued = []
+    monkeypatch.setattr(tasks.progress_chunk, "delay", lambda ids, as_of: queued.append((ids, as_of)))
+
+    assert tasks.progression_sweep("2026-11-10") == 5
+
+    ids = [plan.pk for plan in plans]
+    assert queued == [(ids[0:2], "2026-11-10"), (ids[2:4], "2026-11-10"), (ids[4:], "2026-11-10")]
+    assert tasks.progress_chunk(ids[0:2], "2026-11-10") == 2  # the chunk task decides its plans
+    assert ProgressionDecision.objects.filter(plan_id__in=ids[0:2], week=1).count() == 2
+
+
+def test_the_command_decides_every_due_plan_in_chunks(world):
+    template = builders.make_active_plan(world.patient, world.physio, start_date=START)
+    plans = [template, *clone_plans(template, 2, clinic=world.clinic)]
+    log_week(plans, 1, by=world.physio)
+    out = io.StringIO()
+    call_command("progress_plans", "--as-of", "2026-11-17", "--chunk-size", "2", stdout=out)
+    assert "6 decision(s) as of 2026-11-17." in out.getvalue()
+    assert f"plan {plans[2].pk} week 2: hold (no data)" in out.getvalue()  # week 2 had no check-ins
