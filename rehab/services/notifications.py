@@ -57,11 +57,13 @@ def activation_link_send(*, link_id: int | None = None, user_id: int | None = No
 def care_team_alert_send(*, alert, recipients: list[str]) -> None:
     """Tell the care team an alert needs them. No clinical detail beyond the alert's own text."""
     from django.conf import settings
+    from django.urls import reverse
 
+    patient_page = reverse("frontend:patient", kwargs={"patient_id": alert.patient_id})
     body = (
         f"{alert.get_kind_display()}\n\n{alert.message}\n\n"
         f"The plan has been paused. Open the patient's page to review and acknowledge:\n"
-        f"{settings.SITE_URL}/clinician/patients/{alert.patient_id}/\n"
+        f"{settings.SITE_URL}{patient_page}\n"
     )
     send_mail(f"[Rehab planner] {alert.get_kind_display()}: {alert.patient.full_name}", body, None, recipients)
 
