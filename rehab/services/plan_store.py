@@ -79,18 +79,25 @@ def _stored_items(plan_ids: Iterable[int]) -> dict[int, list[storage.StoredItem]
     return by_plan
 
 
-def stored_plans(plans: Iterable[Plan]) -> dict[int, storage.StoredPlan]:
-    """The stored form of each plan, in a constant number of queries (items, then parts)."""
+def stored_plans(plans: Iterable[Plan], *, fresh: bool = True) -> dict[int, storage.StoredPlan]:
+    """The stored form of each plan, in a constant number of queries (blueprints, items, then parts).
+
+    fresh: read the blueprints again with the items, so that a Plan object loaded before a change
+    (a decision, an edit) still gets a blueprint and items of the same moment. A caller that has
+    just loaded the plans in its own transaction (the sweep, under lock) passes False.
+    """
     plans = list(plans)
-    items = _stored_items(plan.pk for plan in plans)
-    rule_maps = _parts(plan.blueprint["rules"] for plan in plans)
+    if fresh:
+        blueprints = dict(Plan.objects.filter(pk__in=[plan.pk for plan in plans]).values_list("pk", "blueprint"))
+    else:
+        blueprints = {plan.pk: plan.blueprint for plan in plans}
+    items = _stored_items(blueprints)
+    rule_maps = _parts(blueprint["rules"] for blueprint in blueprints.values())
     wanted: set[str] = set()
-    for plan in plans:
-        wanted |= storage.digests_referred(
-            plan.blueprint, items.get(plan.pk, ()), rule_maps[plan.blueprint["rules"]]["body"]
-        )
+    for pk, blueprint in blueprints.items():
+        wanted |= storage.digests_referred(blueprint, items.get(pk, ()), rule_maps[blueprint["rules"]]["body"])
     parts = _parts(wanted)
-    return {plan.pk: storage.StoredPlan(plan.blueprint, tuple(items.get(plan.pk, ())), parts) for plan in plans}
+    return {pk: storage.StoredPlan(blueprint, tuple(items.get(pk, ())), parts) for pk, blueprint in blueprints.items()}
 
 
 def engine_of(plan: Plan, stored: storage.StoredPlan) -> EnginePlan:
@@ -121,7 +128,7 @@ def load_limits(plan: Plan) -> LoadLimits:
     provenance = blueprint["limits"]["provenance"]
     parts = _parts({provenance, *rule_map.values()})
     index = {rule_id: _rule_entry(parts[key]["body"]) for rule_id, key in rule_map.items()}
-    data = {**blueprint["limits"], "provenance": parts[provenance]["body"], "rule_index": index}
+    data = {**blueprint["limits"], "provenance": dict(parts[provenance]["body"]), "rule_index": index}
     return serialize.from_dict(LoadLimits, data)
 
 

@@ -248,6 +248,8 @@ CHECKIN_KEYS = {
     "kind",
     "items",
     "session_rpe",
+    "effort_scale",
+    "effort_value",
     "pain_during",
     "pain_after",
     "pain_next_morning",

@@ -55,18 +55,18 @@ def test_a_generated_plan_reads_back_as_exactly_what_the_engine_built(world, dra
     assert not PlanChange.objects.filter(plan=draft).exists()  # creation is in the plan's history row
 
 
-def test_reading_a_plan_costs_three_queries_cold_and_one_once_its_parts_are_known(draft):
+def test_reading_a_plan_costs_four_queries_cold_and_two_once_its_parts_are_known(draft):
     written = engine_plan(_fresh(draft))  # parts as this process wrote them
     plan_store._PART_CACHE.clear()
     plan = _fresh(draft)
     with CaptureQueriesContext(connection) as cold:
         read = engine_plan(plan)
-    assert len(cold) == 3  # items, the rule list, then every part
+    assert len(cold) == 4  # the blueprint, the items, the rule list, then every part
     assert read == written  # as read from the database (jsonb on PostgreSQL keeps no key order)
     plan = _fresh(draft)
     with CaptureQueriesContext(connection) as warm:
         engine_plan(plan)
-    assert len(warm) == 1  # items only: parts never change, so the process keeps them
+    assert len(warm) == 2  # blueprint and items: parts never change, so the process keeps them
     with CaptureQueriesContext(connection) as again:
         engine_plan(plan)
     assert len(again) == 0  # the row keeps its engine plan while its version stands
@@ -237,6 +237,21 @@ def builders_profile():
     from tests.planner.conftest import motivating_case_profile
 
     return motivating_case_profile()
+
+
+def test_a_plan_object_loaded_before_a_change_reads_the_plan_as_it_is_now(world, draft):
+    stale = _fresh(draft)
+    item = draft.items.get(position=1)
+    dose = engine_plan(_fresh(draft)).weeks[0].dose_for(item.exercise.slug).dose
+    plan_item_update(
+        actor=world.physio,
+        plan=draft,
+        item=item,
+        version=draft.version,
+        changes={"frequency_per_week": max(1, dose.frequency_per_week - 1)},
+        reason="Fewer days",
+    )
+    assert engine_plan(stale) == engine_plan(_fresh(draft))
 
 
 def test_the_typed_plan_is_the_only_representation_services_write(draft):
