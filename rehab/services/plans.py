@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from planner import serialize
 from planner.editing import DoseEditError, edit_dose, edit_violations, reschedule_from, tighten_limits, week_number
-from planner.limits import HeldBack, apply_adjustments, loosened_fields
+from planner.limits import HeldBack, apply_adjustments, check_dose, loosened_fields
 from planner.rules import default_rulebook
 from planner.schedule import build_plan
 from planner.types import AdjustmentError, Dose, LimitAdjustment, LoadLimits
@@ -86,21 +86,49 @@ def plan_generate(*, actor: User, patient: Patient, start_date: date, weeks: int
     _require_care_staff(actor, Role.PHYSIOTHERAPIST)
     if not 1 <= weeks <= MAX_PLAN_WEEKS:
         raise InvalidInput({"weeks": [f"A plan lasts 1 to {MAX_PLAN_WEEKS} weeks."]})
+    assessment = _assessment_for_plan(patient)
+    built = build_plan(profile_from_assessment(patient, assessment), active_catalogue(), weeks=weeks)
+    reason = f"Generated from the assessment of {assessment.assessed_on}"
+    return plan_store_built(actor=actor, patient=patient, start_date=start_date, built=built, reason=reason)
+
+
+def _assessment_for_plan(patient: Patient):
     assessment = latest_assessment(patient)
     if assessment is None:
         raise InvalidInput({"patient": ["Record an assessment first: the load limits are computed from it."]})
-    profile = profile_from_assessment(patient, assessment)
-    built = build_plan(profile, active_catalogue(), weeks=weeks)
+    return assessment
+
+
+@transaction.atomic
+def plan_store_built(*, actor: User, patient: Patient, start_date: date, built: EnginePlan, reason: str) -> Plan:
+    """Store an engine plan built elsewhere (a template refitted to the patient) as the patient's draft.
+
+    The plan must come from the patient's latest assessment and keep within its own limits: a dose above
+    them is refused here as it would be for an edit without an override (limits are applied last).
+    """
+    _require_care_staff(actor, Role.PHYSIOTHERAPIST)
+    if not 1 <= len(built.weeks) <= MAX_PLAN_WEEKS:
+        raise InvalidInput({"weeks": [f"A plan lasts 1 to {MAX_PLAN_WEEKS} weeks."]})
+    assessment = _assessment_for_plan(patient)
+    above = [
+        f"{scheduled.exercise_slug}, week {week.number}: {violation.message}"
+        for week in built.weeks
+        for scheduled in week.doses
+        for violation in check_dose(scheduled, built.limits)
+    ]
+    above += [f"{item.slug}: {v.message}" for item in built.items for v in check_dose(item, built.limits)]
+    if above:
+        raise InvalidInput({"plan": ["A dose is above the patient's limits: " + "; ".join(above[:5])]})
     stored = stored_form(built)
     plan = Plan(
         patient=patient,
         assessment=assessment,
         author=actor,
         start_date=start_date,
-        weeks=weeks,
+        weeks=len(built.weeks),
         blueprint=stored.blueprint,
     )
-    _audit(plan, actor, f"Generated from the assessment of {assessment.assessed_on}")
+    _audit(plan, actor, reason)
     plan.save()
     exercise_ids = dict(Exercise.objects.filter(slug__in=[i.slug for i in built.items]).values_list("slug", "id"))
     PlanItem.objects.bulk_create(
@@ -109,7 +137,6 @@ def plan_generate(*, actor: User, patient: Patient, start_date: date, weeks: int
             for n, item in enumerate(built.items, start=1)
         ]
     )
-    reason = f"Generated from the assessment of {assessment.assessed_on}"
     first = PlanWrite(
         plan=plan, engine=built, dose_week=1, trigger=ChangeTrigger.EDIT, reason=reason, by=actor, stored=stored
     )

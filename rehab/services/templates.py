@@ -31,11 +31,9 @@ from planner.templates import (
 from planner.types import Plan as EnginePlan
 from rehab.clinical import active_catalogue, profile_from_assessment
 from rehab.models import (
-    Exercise,
     Patient,
     Plan,
     PlanFromTemplate,
-    PlanItem,
     PlanTemplate,
     PlanTemplateVersion,
     Role,
@@ -331,24 +329,8 @@ def plan_create_from_template(
 
 
 def _store_draft(*, actor: User, patient: Patient, start_date: date, built: EnginePlan, version) -> Plan:
-    """Store `built` as the patient's new draft through the plan services.
-
-    rehab.services.plans offers no public "store this engine plan" yet, so the draft is created by its
-    public plan_generate (the row, the assessment, the audit) and its content is then replaced by the
-    refitted plan with the same save every plan edit uses (a second history entry names the template).
-    """
-    plan = plan_services.plan_generate(actor=actor, patient=patient, start_date=start_date, weeks=len(built.weeks))
-    present = set(plan.items.values_list("exercise__slug", flat=True))
-    missing = [item for item in built.items if item.slug not in present]
-    if missing:
-        ids = dict(Exercise.objects.filter(slug__in=[i.slug for i in missing]).values_list("slug", "id"))
-        last = plan.items.count()
-        PlanItem.objects.bulk_create(
-            [
-                PlanItem(plan=plan, position=last + n, exercise_id=ids[item.slug], component=item.component)
-                for n, item in enumerate(missing, start=1)
-            ]
-        )
+    """Store the refitted plan as the patient's new draft (one history entry that names the template)."""
     reason = f"Made from the template “{version.name}” (version {version.number}), refitted to this patient's limits"
-    plan_services._save(plan, built, reason, actor)
-    return plan
+    return plan_services.plan_store_built(
+        actor=actor, patient=patient, start_date=start_date, built=built, reason=reason
+    )

@@ -105,6 +105,11 @@ def test_editing_a_template_adds_a_version_and_never_changes_a_plan_made_from_it
         actor=world.physio, template=template, patient=patient, start_date=START
     )
     assert [item.slug for item in engine_plan(second).items] == ["brisk-walking"]
+    # Stored once, as made: version 1, one history entry naming the template, only its own items.
+    assert second.version == 1
+    (entry,) = second.history.all()
+    assert "template" in entry.history_change_reason
+    assert list(second.items.values_list("exercise__slug", flat=True)) == ["brisk-walking"]
     assert PlanFromTemplate.objects.get(plan=second).template_version.number == 2
 
 
