@@ -7,7 +7,7 @@ take turns in rounds, so a machine whose load changes during the run slows each 
 ratio between them is the figure to read. Prints bytes, req/s, p50/p95 and the queries of one request.
 Nothing here asserts a time (architecture.md: benchmarks print, tests never time).
 
-    .venv/bin/python bench/bench_plan_get.py [--requests N] [--rounds R]
+    .venv/bin/python bench/bench_plan_get.py [--requests N] [--rounds R] [--show-queries]
 """
 
 import argparse
@@ -49,6 +49,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--requests", type=int, default=200, help="requests per form (split over the rounds)")
     parser.add_argument("--rounds", type=int, default=4)
+    parser.add_argument("--show-queries", action="store_true", help="print the SQL of one request of each form")
     args = parser.parse_args()
 
     var_dir = tempfile.mkdtemp(prefix="bench-plan-get-")
@@ -80,6 +81,8 @@ def main() -> None:
             assert response.status_code == 200, response.content[:300]
             sizes[form] = len(response.content)
             queries[form] = len(captured.captured_queries)
+            if args.show_queries:
+                print(form, *(f"    {query['sql'][:110]}" for query in captured.captured_queries), sep="\n")
 
         times = {form: [] for form in FORMS}
         per_round = max(1, args.requests // args.rounds)

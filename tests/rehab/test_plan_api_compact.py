@@ -21,11 +21,12 @@ from tests.conftest import client_for
 PLANS = "/api/v1/plans/"
 START = date(2026, 11, 2)  # a Monday
 COMPACT_LIMIT = 20_000  # bytes (issue 13: < 20 KB by default)
-# A signed-in user's GET (authentication aside): the plan with its patient and author; its items'
-# stored form (the shared parts are cached per process after the first read); the items' ids; the
-# supervised sessions done (the motivating case asks for a supervised start); the read audit's INSERT.
+# A signed-in user's GET (authentication aside): the plan with its patient and author; the engine
+# plan's blueprint and its items' stored form, read together at one moment (rehab.services.plan_store;
+# the shared parts are cached per process after the first read); the items' ids; the supervised
+# sessions done (the motivating case asks for a supervised start); the read audit's INSERT.
 # Whatever `?include=` asks for and however many items, building the answer queries nothing more.
-PLAN_GET_QUERIES = 5
+PLAN_GET_QUERIES = 6
 
 
 def _get(user, plan, suffix="", **params):
