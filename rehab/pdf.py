@@ -28,6 +28,7 @@ from datetime import date
 from xml.sax.saxutils import escape
 
 from reportlab import rl_config
+from reportlab.graphics import renderPDF
 from reportlab.lib import colors, rl_accel
 from reportlab.lib.enums import TA_CENTER
 from reportlab.lib.pagesizes import A4, landscape
@@ -37,6 +38,7 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
+from reportlab.pdfgen.pathobject import PDFPathObject
 from reportlab.platypus import (
     BaseDocTemplate,
     CondPageBreak,
@@ -581,6 +583,78 @@ def _schedule(doc: PlanDocument) -> list[Flowable]:
     return flowables
 
 
+class _CanvasRecorder:
+    """Stands in for a canvas while reportlab's renderer walks a drawing, and keeps the canvas calls it
+    makes. Replayed on a real canvas they draw exactly what the renderer would have drawn."""
+
+    def __init__(self):
+        self.__dict__["calls"] = []
+        # Read by the renderer as the default of a font change: its drawing starts by setting both.
+        self.__dict__["_fontname"], self.__dict__["_fontsize"] = rl_config.canvas_basefontname, 12
+
+    def beginPath(self):  # a path is built, then handed to drawPath: keep the built path
+        return PDFPathObject()
+
+    def setFont(self, name, size, *args, **kwargs):
+        self.__dict__["_fontname"], self.__dict__["_fontsize"] = name, size
+        self.calls.append(("setFont", (name, size, *args), kwargs))
+
+    def __getattr__(self, name):
+        if name.startswith("__"):
+            raise AttributeError(name)
+
+        def record(*args, **kwargs):
+            self.calls.append((name, args, kwargs))
+
+        return record
+
+    def __setattr__(self, name, value):  # the renderer sets canvas._fillMode directly
+        self.calls.append((None, (name, value), {}))
+
+    def __delattr__(self, name):  # the renderer's bookkeeping (_drawing), nothing drawn
+        self.__dict__.pop(name, None)
+
+
+class _ReplayedDrawing(Flowable):
+    """A reportlab Drawing as the canvas calls its renderer made once (see _figure)."""
+
+    def __init__(self, width: float, height: float, h_align: str, calls: tuple):
+        super().__init__()
+        self.width, self.height, self.hAlign, self._calls = width, height, h_align, calls
+
+    def wrap(self, available_width, available_height):
+        return self.width, self.height
+
+    def draw(self):
+        canvas = self.canv
+        for name, args, kwargs in self._calls:
+            if name is None:
+                setattr(canvas, *args)
+            else:
+                getattr(canvas, name)(*args, **kwargs)
+
+
+@functools.lru_cache(maxsize=256)
+def _figure_calls(slug: str, protected: tuple[str, ...], width: float, invariant: int) -> tuple | None:
+    # `invariant`: with reportlab's rl_config.invariant set (reproducible files), its renderer sets
+    # each shape's state in sorted order, so a recording is kept per setting.
+    drawing = figure_drawing(slug, protected, width=width)
+    if drawing is None:
+        return None
+    recorder = _CanvasRecorder()
+    # As Drawing.draw does on the page's canvas (drawing.renderScale is 1: its size is its width).
+    renderPDF.draw(drawing, recorder, 0, 0, showBoundary=getattr(drawing, "_showBoundary", rl_config._unset_))
+    return drawing.width, drawing.height, drawing.hAlign, tuple(recorder.calls)
+
+
+def _figure(slug: str, protected: tuple[str, ...], width: float) -> Flowable | None:
+    """The exercise's figure (rehab.pdf_figures), built and walked once per (exercise, protected
+    regions, width) in a process: a 12-week plan draws 17 of them, each some fifty shapes whose
+    building, checking and walking cost more than drawing the rest of the page. Same bytes drawn."""
+    recorded = _figure_calls(slug, protected, width, rl_config.invariant)
+    return _ReplayedDrawing(*recorded) if recorded else None
+
+
 def _exercise_pages(doc: PlanDocument) -> list[Flowable]:
     flowables: list[Flowable] = [PageBreak(), Heading(PLAN_SECTIONS[3], "h1", 0)]
     label_column = [("BACKGROUND", (0, 0), (0, -1), SHADE)]
@@ -597,7 +671,7 @@ def _exercise_pages(doc: PlanDocument) -> list[Flowable]:
         if page.bad_day_name:
             bad_day.append(para(f"Do this easier version instead: {page.bad_day_name}", "strong"))
         bad_day.append(para(page.bad_day_text))
-        figure = figure_drawing(page.slug, doc.protected_regions, width=260)
+        figure = _figure(page.slug, tuple(doc.protected_regions), 260)
         flowables += [
             Heading(page.name, "h2", 1),
             para(f"{page.kind}. Exercise {index + 1} of {len(doc.exercises)}."),
