@@ -24,10 +24,10 @@ than a silent "no".
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Hashable, Iterable, Mapping
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from planner.regions import default_region_map
 from planner.types import ExerciseSpec, Instructions, Profile, Violation
@@ -36,13 +36,15 @@ from planner.vocabulary import IMPACT_LEVELS, MOVEMENT_TAGS
 if TYPE_CHECKING:
     from planner.types import LoadLimits
 
+T = TypeVar("T")
+
 DEFAULT_CATALOGUE_PATH = Path(__file__).resolve().parent / "data" / "exercises.json"
 
 INSTRUCTION_FIELDS = ("setup", "movement", "feel", "mistakes")
 LIST_FIELDS = ("regions_loaded", "pressure_regions", "stretched_regions", "equipment", "muscle_groups")
 
 
-def tags_from_attributes(slug, attributes) -> list[str]:
+def tags_from_attributes(slug: str | None, attributes: object) -> list[str]:
     """The true attributes of a complete "attributes" block, in MOVEMENT_TAGS order.
 
     Raises ValueError when an attribute is missing, unknown or not true/false.
@@ -64,7 +66,7 @@ def tags_from_attributes(slug, attributes) -> list[str]:
     return [tag for tag in MOVEMENT_TAGS if attributes[tag]]
 
 
-def _tags(data: Mapping) -> tuple[str, ...]:
+def _tags(data: Mapping[str, Any]) -> tuple[str, ...]:
     if "attributes" not in data:
         return tuple(data["tags"])
     tags = tags_from_attributes(data.get("slug"), data["attributes"])
@@ -73,7 +75,7 @@ def _tags(data: Mapping) -> tuple[str, ...]:
     return tuple(tags)
 
 
-def exercise_from_dict(data: Mapping) -> ExerciseSpec:
+def exercise_from_dict(data: Mapping[str, Any]) -> ExerciseSpec:
     """One ExerciseSpec from its JSON object (lists become tuples); raises ValueError if malformed."""
     try:
         instructions = Instructions(**{key: data["instructions"][key] for key in INSTRUCTION_FIELDS})
@@ -96,7 +98,7 @@ def exercise_from_dict(data: Mapping) -> ExerciseSpec:
         raise ValueError(f"exercise {data.get('slug')!r}: missing {missing}") from None
 
 
-def exercise_to_dict(spec: ExerciseSpec) -> dict:
+def exercise_to_dict(spec: ExerciseSpec) -> dict[str, Any]:
     """The JSON object for an ExerciseSpec, in the library's own schema."""
     return {
         "slug": spec.slug,
@@ -124,7 +126,7 @@ def exercise_to_dict(spec: ExerciseSpec) -> dict:
     }
 
 
-def catalogue_from_dicts(entries: Iterable[Mapping]) -> tuple[ExerciseSpec, ...]:
+def catalogue_from_dicts(entries: Iterable[Mapping[str, Any]]) -> tuple[ExerciseSpec, ...]:
     """A catalogue from JSON objects; slugs must be unique."""
     specs = tuple(exercise_from_dict(entry) for entry in entries)
     slugs = [spec.slug for spec in specs]
@@ -145,7 +147,7 @@ def load_default_catalogue() -> tuple[ExerciseSpec, ...]:
     return load_catalogue(DEFAULT_CATALOGUE_PATH)
 
 
-def shipped_extras(slug: str) -> dict:
+def shipped_extras(slug: str) -> dict[str, Any]:
     """The library fields the database does not store (session roles, aerobic intensity reach) for
     a shipped exercise, or {} for an exercise the clinic added itself."""
     spec = next((spec for spec in load_default_catalogue() if spec.slug == slug), None)
@@ -174,7 +176,7 @@ def padded_regions_pressed(spec: ExerciseSpec, limits: LoadLimits, profile: Prof
     if profile is None or not profile.padded_pressure_regions:
         return ()
     anatomy = default_region_map()
-    hit = set()
+    hit: set[str] = set()
     for region in anatomy.pressed_protected(spec.pressure_regions, limits.avoid_regions):
         hit |= anatomy.protected_overlap(region, limits.avoid_regions)
     padded = set(profile.padded_pressure_regions)
@@ -256,7 +258,7 @@ def _filter(catalogue: Iterable[ExerciseSpec], limits: LoadLimits, profile: Prof
     return tuple(spec for spec in catalogue if not exercise_violations(spec, limits, profile))
 
 
-def filter_key(limits: LoadLimits, profile: Profile | None) -> tuple:
+def filter_key(limits: LoadLimits, profile: Profile | None) -> tuple[Any, ...]:
     """Everything exercise_violations reads from the limits and the profile (besides the region map)."""
     key = (limits.max_impact, limits.excluded_tags, limits.avoid_regions, limits.no_loading_regions)
     if profile is None:
@@ -281,9 +283,9 @@ class CatalogueIndex:
     def __init__(self, catalogue: tuple[ExerciseSpec, ...]):
         self.catalogue = catalogue
         self.by_slug = {spec.slug: spec for spec in catalogue}
-        self._allowed: dict[tuple, tuple[object, tuple[ExerciseSpec, ...]]] = {}
-        self._key_of: dict[int, tuple[tuple[ExerciseSpec, ...], tuple]] = {}
-        self.memo: dict = {}
+        self._allowed: dict[tuple[Any, ...], tuple[object, tuple[ExerciseSpec, ...]]] = {}
+        self._key_of: dict[int, tuple[tuple[ExerciseSpec, ...], tuple[Any, ...]]] = {}
+        self.memo: dict[Hashable, Any] = {}
 
     def allowed(self, limits: LoadLimits, profile: Profile | None) -> tuple[ExerciseSpec, ...]:
         anatomy = default_region_map()
@@ -299,15 +301,17 @@ class CatalogueIndex:
         self._key_of[id(result)] = (result, (id(anatomy), key))
         return result
 
-    def key_of(self, allowed) -> tuple | None:
+    def key_of(self, allowed: object) -> tuple[Any, ...] | None:
         """The key an allowed tuple from this index was made for, or None (not one of ours)."""
         found = self._key_of.get(id(allowed))
         return found[1] if found is not None and found[0] is allowed else None
 
-    def remember(self, key, compute):
+    def remember(self, key: Hashable, compute: Callable[[], T]) -> T:
         """compute() once per key (compute must be a pure function of the key and the catalogue)."""
+        value: T
         try:
-            return self.memo[key]
+            value = self.memo[key]  # what compute() gave for this key: a T
+            return value
         except KeyError:
             pass
         if len(self.memo) >= self.MAX_ENTRIES:

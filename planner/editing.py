@@ -8,6 +8,7 @@ grown further: growth above a limit would need an override of its own.
 
 from collections.abc import Mapping
 from dataclasses import replace
+from typing import Any
 
 from planner.catalogue import exercise_violations
 from planner.dosing import progression_rule, unique_rules
@@ -170,7 +171,7 @@ class DoseEditError(ValueError):
         self.errors = errors
 
 
-def edit_dose(dose: Dose, changes: Mapping, limits: LoadLimits, anchors) -> Dose:
+def edit_dose(dose: Dose, changes: Mapping[str, Any], limits: LoadLimits, anchors) -> Dose:
     """The dose with a clinician's requested values. Limits are NOT applied here: the caller checks
     them (refusing, or recording an override) so that nothing above a limit passes silently.
 
@@ -246,7 +247,7 @@ CEILING_WORDS = {
 }
 
 
-def edit_violations(plan: Plan, slug: str, week: int, dose: Dose) -> list:
+def edit_violations(plan: Plan, slug: str, week: int, dose: Dose) -> list[Any]:
     """Everything a clinician's edit must not exceed without an override: the load limits, the
     weekly growth cap over the previous week, and the item's own progression ceilings (the dose
     rules' top values, e.g. 30 minutes a session), so a typo of 240 minutes cannot pass quietly."""

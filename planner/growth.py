@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from planner.types import Dose, ExerciseSpec, Rule
 
@@ -55,7 +56,7 @@ class Target:
     component: str
     measure: str  # minutes_per_week, sets, days_per_week, seconds_per_session
     value: int
-    when: dict
+    when: dict[str, Any]
     rule: Rule
 
 
@@ -72,7 +73,7 @@ class GrowthRules:
     external_equipment: tuple[str, ...]
     band_equipment: tuple[str, ...]
     load_type_rule: Rule
-    ladders: dict
+    ladders: dict[str, Ladder]
     targets: tuple[Target, ...]
 
     def ladder(self, unit: str) -> Ladder:
@@ -90,11 +91,11 @@ class GrowthRules:
         )
 
 
-def _rule(entry: dict) -> Rule:
+def _rule(entry: dict[str, Any]) -> Rule:
     return Rule(id=entry["id"], text=entry["text"], evidence=entry["evidence"], source=entry["source"])
 
 
-def growth_rules_from_data(data: dict) -> GrowthRules:
+def growth_rules_from_data(data: dict[str, Any]) -> GrowthRules:
     loads = data["load_types"]
     return GrowthRules(
         window_weeks=int(data["window"]["weeks"]),
@@ -163,7 +164,8 @@ def governing_unit(dose: Dose) -> str | None:
 
 def intensity_value(dose: Dose) -> int | None:
     unit = governing_unit(dose)
-    return dose.intensity_in(unit).high if unit else None
+    target = dose.intensity_in(unit) if unit else None
+    return target.high if target is not None else None
 
 
 # ---------------------------------------------------------------------------------------------
@@ -178,14 +180,15 @@ def weekly_volume(dose: Dose, rules: GrowthRules | None = None) -> Fraction:
     tempo level adds its growth per level (rule data); other doses have no intensity factor.
     """
     unit = governing_unit(dose)
-    high = dose.intensity_in(unit).high if unit is not None else None
+    target = dose.intensity_in(unit) if unit is not None else None
+    high = target.high if target is not None else None
     key = (dose.dose_kind, dose.frequency_per_week, dose.minutes, dose.sets, dose.reps, dose.hold_seconds, unit, high)
     if rules is None or rules is default_growth_rules():
         return _default_volume(key)
     return _volume(key, rules)
 
 
-def _volume(key: tuple, rules: GrowthRules) -> Fraction:
+def _volume(key: tuple[Any, ...], rules: GrowthRules) -> Fraction:
     dose_kind, frequency, minutes, sets, reps, hold_seconds, unit, high = key
     if dose_kind == "minutes":
         volume = Fraction(frequency) * exact(minutes)
@@ -204,12 +207,12 @@ def _volume(key: tuple, rules: GrowthRules) -> Fraction:
 # The schedule and the weekly sweep ask for the volume of the same few doses again and again: cache the
 # exact value by the numbers it depends on (the default rule data never changes within a process).
 @lru_cache(maxsize=65536)
-def _default_volume(key: tuple) -> Fraction:
+def _default_volume(key: tuple[Any, ...]) -> Fraction:
     return _volume(key, default_growth_rules())
 
 
 @lru_cache(maxsize=4096)
-def exact(value) -> Fraction:
+def exact(value: float) -> Fraction:
     """The exact value of a dose number as written (7.5 -> 15/2): Fraction(str(value)), cached."""
     return Fraction(str(value))
 

@@ -83,6 +83,7 @@ def aerobic_targets(low_pct: int, high_pct: int, limits: LoadLimits, anchors: An
     hrr = Intensity("pct_hrr", low_pct, high_pct)
     if aerobic.hr_zone_bpm is None:
         return (rpe, hrr)
+    assert aerobic.hr_max_bpm is not None  # a zone is only ever set with the HRmax it came from
     low_bpm, high_bpm = heart_rate_zone(aerobic.resting_hr_bpm, aerobic.hr_max_bpm, low_pct, high_pct)
     high_bpm = min(high_bpm, aerobic.hr_zone_bpm[1])
     return (hrr, Intensity("hr_bpm", min(low_bpm, high_bpm), high_bpm), rpe)

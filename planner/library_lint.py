@@ -21,7 +21,8 @@ the attribute, both of which a clinician can read and check.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from typing import Any
 
 from planner.catalogue import INSTRUCTION_FIELDS, tags_from_attributes
 from planner.rules import default_rulebook
@@ -122,7 +123,7 @@ IMPLIES = (
 FLOOR_POSITIONS = frozenset({"prone", "quadruped"})
 
 
-def _phrases(text: str):
+def _phrases(text: str) -> Iterator[str]:
     """Every sentence of `text` (split at . ; ! ?)."""
     start = 0
     for match in SENTENCE_END.finditer(text + "."):
@@ -130,7 +131,7 @@ def _phrases(text: str):
         start = match.end()
 
 
-def word_problems(entry: Mapping, tags: frozenset[str]) -> list[str]:
+def word_problems(entry: Mapping[str, Any], tags: frozenset[str]) -> list[str]:
     problems = []
     for field in INSTRUCTION_FIELDS:
         for sentence in _phrases(entry["instructions"][field]):
@@ -149,7 +150,7 @@ def word_problems(entry: Mapping, tags: frozenset[str]) -> list[str]:
     return problems
 
 
-def consistency_problems(entry: Mapping, tags: frozenset[str]) -> list[str]:
+def consistency_problems(entry: Mapping[str, Any], tags: frozenset[str]) -> list[str]:
     problems = []
     for attribute, implied in IMPLIES:
         if attribute in tags and implied not in tags:
@@ -167,7 +168,7 @@ def consistency_problems(entry: Mapping, tags: frozenset[str]) -> list[str]:
     return problems
 
 
-def vocabulary_problems(entry: Mapping) -> list[str]:
+def vocabulary_problems(entry: Mapping[str, Any]) -> list[str]:
     """Muscle groups, session roles and the aerobic intensity reach use their controlled words."""
     problems = []
     groups = entry.get("muscle_groups") or []
@@ -188,7 +189,7 @@ def vocabulary_problems(entry: Mapping) -> list[str]:
     return problems
 
 
-def lint_exercise(entry: Mapping) -> list[str]:
+def lint_exercise(entry: Mapping[str, Any]) -> list[str]:
     """Every problem with one library entry's attributes; an empty list means it passes."""
     if "attributes" not in entry:
         return ["no attributes block: every attribute must be stated true or false"]

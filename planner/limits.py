@@ -11,8 +11,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import replace
 from fractions import Fraction
+from typing import Any, overload
 
 from planner.catalogue import exercise_violations
 from planner.intensity import (
@@ -48,6 +50,9 @@ from planner.vocabulary import BODY_REGIONS, IMPACT_LEVELS, MOVEMENT_TAGS
 
 # The scale each component's intensity is measured on inside the engine (the growth measure uses it).
 CANONICAL_INTENSITY = {"aerobic": "pct_hrr", "resistance": "pct_1rm"}
+# A limit's value: an impact level, a number, a flag, a set of names or a (low, high) zone, by field
+# (LoadLimits types each field; read by dotted path, the type depends on the path).
+LimitValue = Any
 SET_VOCABULARY = {"excluded_tags": MOVEMENT_TAGS, "avoid_regions": BODY_REGIONS, "no_loading_regions": BODY_REGIONS}
 
 
@@ -56,7 +61,7 @@ SET_VOCABULARY = {"excluded_tags": MOVEMENT_TAGS, "avoid_regions": BODY_REGIONS,
 # ---------------------------------------------------------------------------------------------
 
 
-def _combine(key: str, contributions: list[tuple[object, Rule]]) -> tuple[object, tuple[str, ...]]:
+def _combine(key: str, contributions: list[tuple[LimitValue, Rule]]) -> tuple[LimitValue, tuple[str, ...]]:
     """The strictest value among the rules' contributions, and the ids of the rules that gave it."""
     how = LIMIT_COMBINE[key]
     values = [value for value, _ in contributions]
@@ -81,7 +86,7 @@ def compute_limits(profile: Profile, rulebook: Rulebook | None = None) -> LoadLi
     """Evaluate every limit rule against the profile; the strictest value of each field wins."""
     book = rulebook or default_rulebook()
     fired = [rule for rule in book.limit_rules if rule.when(profile)]
-    contributions: dict[str, list[tuple[object, Rule]]] = {}
+    contributions: dict[str, list[tuple[LimitValue, Rule]]] = {}
     for limit_rule in fired:
         for key, value in limit_rule.effects:
             if isinstance(value, FromProfile):
@@ -118,7 +123,9 @@ def compute_limits(profile: Profile, rulebook: Rulebook | None = None) -> LoadLi
     return coherent_intensity(limits, book.anchors)
 
 
-def _aerobic_limits(profile: Profile, book: Rulebook, value: dict, resolved: dict):
+def _aerobic_limits(
+    profile: Profile, book: Rulebook, value: dict[str, Any], resolved: dict[str, Any]
+) -> tuple[AerobicLimits, dict[str, tuple[str, ...]], list[Rule]]:
     """Heart-rate part of the aerobic limits: HRmax (measured or Tanaka) and the Karvonen zone."""
     anchors = book.anchors
     max_hrr = value["aerobic.max_hrr_pct"]
@@ -128,7 +135,7 @@ def _aerobic_limits(profile: Profile, book: Rulebook, value: dict, resolved: dic
     else:
         hr_max = round(anchors.tanaka_intercept - anchors.tanaka_age_coefficient * profile.age, 1)
         hr_max_rule = anchors.tanaka_rule
-    provenance = {"aerobic.zone_floor_hrr_pct": (anchors.karvonen_rule.id,)}
+    provenance: dict[str, tuple[str, ...]] = {"aerobic.zone_floor_hrr_pct": (anchors.karvonen_rule.id,)}
     anchor_rules: list[Rule] = []
     if not value.get("aerobic.use_heart_rate", True):
         # Beta blockade blunts heart rate, so any zone would mislead: effort (RPE) governs.
@@ -264,7 +271,7 @@ def heart_rate_ceiling_only(limits: LoadLimits, anchors: Anchors | None = None) 
 # ---------------------------------------------------------------------------------------------
 
 # Adjustable field -> (kind, lower bound, upper bound) for validation.
-ADJUSTABLE_FIELDS = {
+ADJUSTABLE_FIELDS: dict[str, tuple[str, Any, Any]] = {
     "max_impact": ("impact", None, None),
     "aerobic.max_rpe": ("int", 6, 20),
     "aerobic.max_hrr_pct": ("int", 0, 100),
@@ -283,22 +290,22 @@ ADJUSTABLE_FIELDS = {
 }
 
 
-def get_field(limits: LoadLimits, path: str):
+def get_field(limits: LoadLimits, path: str) -> LimitValue:
     """Read a limit by its dotted path, e.g. get_field(limits, "aerobic.max_rpe")."""
-    target = limits
+    target: Any = limits
     for part in path.split("."):
         target = getattr(target, part)
     return target
 
 
-def _set_field(limits: LoadLimits, path: str, new_value) -> LoadLimits:
+def _set_field(limits: LoadLimits, path: str, new_value: LimitValue) -> LoadLimits:
     if "." not in path:
         return replace(limits, **{path: new_value})
     group, name = path.split(".")
     return replace(limits, **{group: replace(getattr(limits, group), **{name: new_value})})
 
 
-def _normalise(path: str, raw) -> object:
+def _normalise(path: str, raw: Any) -> LimitValue:
     """Validate a proposed value and return it in the LoadLimits representation, or raise ValueError."""
     kind, low, high = ADJUSTABLE_FIELDS[path]
     if kind == "impact":
@@ -331,11 +338,11 @@ def _normalise(path: str, raw) -> object:
     return int(raw) if kind == "int" else raw
 
 
-def _ceiling_loosened(before, after) -> bool:
+def _ceiling_loosened(before: float, after: float) -> bool:
     return after > before
 
 
-LOOSENING_TESTS = {
+LOOSENING_TESTS: dict[str, Callable[[Any, Any], bool]] = {
     "max_impact": lambda b, a: IMPACT_LEVELS.index(a) > IMPACT_LEVELS.index(b),
     "aerobic.max_rpe": _ceiling_loosened,
     "aerobic.max_hrr_pct": _ceiling_loosened,
@@ -367,7 +374,9 @@ def loosened_fields(before: LoadLimits, after: LoadLimits) -> tuple[LimitChange,
     return tuple(changes)
 
 
-def apply_adjustments(limits: LoadLimits, adjustments, rulebook: Rulebook | None = None) -> LoadLimits:
+def apply_adjustments(
+    limits: LoadLimits, adjustments: Iterable[LimitAdjustment], rulebook: Rulebook | None = None
+) -> LoadLimits:
     """Apply clinician adjustments (LimitAdjustment, in order) and record each as a rule.
 
     Raises AdjustmentError (field -> message) for an unknown field, an invalid value, or a loosening
@@ -402,7 +411,7 @@ def apply_adjustments(limits: LoadLimits, adjustments, rulebook: Rulebook | None
             continue
         rule = _adjustment_rule(adjustment, new_value)
         rules[rule.id] = rule
-        kept = ()
+        kept: tuple[str, ...] = ()
         if path in SET_VOCABULARY and set(get_field(adjusted, path)) <= set(new_value):
             # Adding to a set keeps the reasons for what was already in it.
             kept = tuple(rule_id for rule_id in provenance.get(path, ()) if rule_id != rule.id)
@@ -442,12 +451,12 @@ HELD_BACK_WORDS = {
 }
 
 
-def _ceiling_of(value):
+def _ceiling_of(value: LimitValue) -> LimitValue:
     return value[1] if isinstance(value, tuple) else value
 
 
 def _after_hrr_change(
-    limits: LoadLimits, explicit_zone: bool, provenance: dict, rule: Rule, previous: AerobicLimits
+    limits: LoadLimits, explicit_zone: bool, provenance: dict[str, Any], rule: Rule, previous: AerobicLimits
 ) -> LoadLimits:
     aerobic = limits.aerobic
     floor_pct = min(aerobic.zone_floor_hrr_pct, aerobic.max_hrr_pct)
@@ -462,7 +471,7 @@ def _after_hrr_change(
     return replace(limits, aerobic=replace(aerobic, zone_floor_hrr_pct=floor_pct, hr_zone_bpm=zone))
 
 
-def _adjustment_rule(adjustment: LimitAdjustment, value) -> Rule:
+def _adjustment_rule(adjustment: LimitAdjustment, value: LimitValue) -> Rule:
     shown = list(value) if isinstance(value, tuple) else value
     text = f"A clinician set {adjustment.field} to {shown}"
     text += f": {adjustment.reason.strip()}" if adjustment.reason.strip() else "."
@@ -536,19 +545,23 @@ def _dose_violations(dose: Dose, limits: LoadLimits) -> list[Violation]:
 
 
 def _too_few_reps(dose: Dose, limits: LoadLimits) -> bool:
-    return dose.component == "resistance" and dose.dose_kind == "sets_reps" and dose.reps < limits.resistance.min_reps
+    if dose.component != "resistance" or dose.dose_kind != "sets_reps":
+        return False
+    assert dose.reps is not None  # a sets_reps dose has its repetitions (Dose.__post_init__)
+    return dose.reps < limits.resistance.min_reps
 
 
 def _hold_too_long(dose: Dose, limits: LoadLimits) -> bool:
     # Only stretches: the ossification rule limits how long a region is held at stretch.
-    return (
-        dose.component == "flexibility"
-        and dose.dose_kind == "hold"
-        and dose.hold_seconds > limits.flexibility.max_hold_seconds
-    )
+    if dose.component != "flexibility" or dose.dose_kind != "hold":
+        return False
+    assert dose.hold_seconds is not None  # a hold dose has its seconds (Dose.__post_init__)
+    return dose.hold_seconds > limits.flexibility.max_hold_seconds
 
 
-def check_dose(subject, limits: LoadLimits, profile: Profile | None = None) -> list[Violation]:
+def check_dose(
+    subject: Dose | ScheduledDose | PrescriptionItem, limits: LoadLimits, profile: Profile | None = None
+) -> list[Violation]:
     """Every limit that `subject` breaks: a Dose, a ScheduledDose or a PrescriptionItem.
 
     For an item the exercise itself is checked too (impact, tags, regions; with a profile also
@@ -609,7 +622,17 @@ def _clamp(dose: Dose, limits: LoadLimits) -> Dose:
     return result
 
 
-def clamp_dose(subject, limits: LoadLimits):
+@overload
+def clamp_dose(subject: Dose, limits: LoadLimits) -> Dose: ...
+@overload
+def clamp_dose(subject: ScheduledDose, limits: LoadLimits) -> ScheduledDose: ...
+@overload
+def clamp_dose(subject: PrescriptionItem, limits: LoadLimits) -> PrescriptionItem: ...
+
+
+def clamp_dose(
+    subject: Dose | ScheduledDose | PrescriptionItem, limits: LoadLimits
+) -> Dose | ScheduledDose | PrescriptionItem:
     """Bring a Dose, ScheduledDose or PrescriptionItem within the limits; returns the same type.
 
     Only dose values are clamped (intensity ceilings, min_reps, hold length); the rules that forced
@@ -637,11 +660,17 @@ def growth_measure(dose: Dose) -> Fraction:
     holds: sessions x holds x seconds.
     Exact fractions, so a growth of exactly the cap is never rejected by rounding.
     """
+    # Dose.__post_init__ has checked that the dose kind's own values are set.
     if dose.dose_kind == "minutes":
+        assert dose.minutes is not None
         volume = Fraction(dose.frequency_per_week) * Fraction(dose.minutes)
     elif dose.dose_kind == "sets_reps":
+        assert dose.sets is not None
+        assert dose.reps is not None
         volume = Fraction(dose.frequency_per_week * dose.sets * dose.reps)
     else:
+        assert dose.sets is not None
+        assert dose.hold_seconds is not None
         volume = Fraction(dose.frequency_per_week * dose.sets * dose.hold_seconds)
     canonical = CANONICAL_INTENSITY.get(dose.component)
     target = dose.intensity_in(canonical) if canonical else None
@@ -661,10 +690,14 @@ def growth_pct(previous: Dose, current: Dose) -> float:
 
 def _approximate_measure(dose: Dose) -> float:
     # growth_measure in floats: fast enough to report every week, never used to decide anything.
+    volume: float
     if dose.dose_kind == "minutes":
+        assert dose.minutes is not None  # as in growth_measure
         volume = dose.frequency_per_week * dose.minutes
     else:
         per_set = dose.reps if dose.dose_kind == "sets_reps" else dose.hold_seconds
+        assert dose.sets is not None
+        assert per_set is not None
         volume = dose.frequency_per_week * dose.sets * per_set
     canonical = CANONICAL_INTENSITY.get(dose.component)
     target = dose.intensity_in(canonical) if canonical else None

@@ -10,10 +10,11 @@ profile gets the MMT-8 groups because a rule's condition matches, not because of
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from planner.rules import Condition, RuleDataError, compile_condition
 from planner.types import ExerciseSpec, Profile, Rule
@@ -82,7 +83,7 @@ class SelectionBook:
         )
 
 
-def _rule(data: Mapping, where: str) -> Rule:
+def _rule(data: Mapping[str, Any], where: str) -> Rule:
     try:
         return Rule(id=data["id"], text=data["text"], evidence=data["evidence"], source=data["source"])
     except KeyError as missing:
@@ -91,11 +92,11 @@ def _rule(data: Mapping, where: str) -> Rule:
         raise RuleDataError(f"{where}: {error}") from None
 
 
-def _unknown(values, vocabulary) -> list:
+def _unknown(values: Iterable[str], vocabulary: Iterable[str]) -> list[str]:
     return sorted(set(values) - set(vocabulary))
 
 
-def selection_book_from_data(data: Mapping) -> SelectionBook:
+def selection_book_from_data(data: Mapping[str, Any]) -> SelectionBook:
     """Build and validate the selection rules from the parsed JSON document."""
     targets = []
     for entry in data["targets"]:

@@ -172,7 +172,7 @@ def select_for_targets(
     return tuple(chosen)
 
 
-def _rank(spec: ExerciseSpec, covered: frozenset[str]):
+def _rank(spec: ExerciseSpec, covered: frozenset[str]) -> tuple[int, tuple[int, int], int, str]:
     """Sort key for the next pick after the targets: lower is better."""
     return (-len(_covers(spec) - covered), _equipment_needed(spec), IMPACT_LEVELS.index(spec.impact), spec.slug)
 
@@ -249,7 +249,7 @@ def select_exercises(
     by_slug = index.by_slug if index is not None else {spec.slug: spec for spec in catalogue}
     allowed_key = index.key_of(allowed) if index is not None else None
 
-    def pool():
+    def pool() -> list[ExerciseSpec]:
         return [spec for spec in allowed if spec.component == component and is_main_block(spec)]
 
     if component == "aerobic":
@@ -261,6 +261,7 @@ def select_exercises(
         return select_for_targets(pool(), by_slug, targets, count, largest, largest_rules)
     # The choice depends only on the allowed exercises, the targets and the counts, and many patients
     # share them: kept on the catalogue's index.
+    assert index is not None  # allowed_key is only known through the index
     return index.remember(
         ("select_for_targets", allowed_key, component, targets, count, largest, largest_rules),
         lambda: select_for_targets(pool(), by_slug, targets, count, largest, largest_rules),

@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from fractions import Fraction
 from functools import lru_cache
+from typing import Any
 
 from planner.types import Rule
 from planner.vocabulary import MEASURE_CODES
@@ -22,7 +23,7 @@ from planner.vocabulary import MEASURE_CODES
 REGRESS_VARIABLES = ("time", "intensity", "sets", "frequency_per_week")
 
 _REF3 = "Clinical-reference 3"
-DEFAULT_PROGRESSION_RULES: dict = {
+DEFAULT_PROGRESSION_RULES: dict[str, Any] = {
     "parameters": {
         "pain_green_max": {
             "value": 3,
@@ -488,7 +489,7 @@ PARAMETER_KEYS = (
 DECISION_KEYS = tuple(DEFAULT_PROGRESSION_RULES["decisions"])
 
 
-def _rule(entry: Mapping, where: str) -> Rule:
+def _rule(entry: Mapping[str, Any], where: str) -> Rule:
     try:
         return Rule(id=entry["id"], text=entry["text"], evidence=entry["evidence"], source=entry["source"])
     except KeyError as missing:
@@ -517,7 +518,7 @@ def _coerce(key: str, raw):
     return int(raw)
 
 
-def _check(values: dict) -> dict[str, str]:
+def _check(values: dict[str, Any]) -> dict[str, str]:
     errors: dict[str, str] = {}
     for key in ("pain_green_max", "pain_amber_max"):
         if not 0 <= values[key] <= 10:
@@ -554,7 +555,7 @@ def _check(values: dict) -> dict[str, str]:
     return errors
 
 
-def progression_config_from_data(data: Mapping) -> ProgressionConfig:
+def progression_config_from_data(data: Mapping[str, Any]) -> ProgressionConfig:
     """Build and validate a ProgressionConfig from a document shaped like DEFAULT_PROGRESSION_RULES."""
     errors: dict[str, str] = {}
     values: dict[str, object] = {}

@@ -30,6 +30,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from planner.catalogue import exercise_violations
 from planner.dosing import progression_rule, start_dose, unique_rules
@@ -90,7 +91,7 @@ class FlareRule:
     field: str
     label: str
     test: str
-    order: tuple = ()
+    order: tuple[Any, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -104,7 +105,7 @@ class ProfileChange:
     rule: Rule | None = None
 
 
-def flare_rules_from_dict(data: Mapping) -> tuple[FlareRule, ...]:
+def flare_rules_from_dict(data: Mapping[str, Any]) -> tuple[FlareRule, ...]:
     """Flare rules from their JSON document; raises ValueError naming what is wrong."""
     profile_fields = set(field_names(Profile))
     rules = []
@@ -496,7 +497,7 @@ def change_reason(result: Reassessment, assessed_on: date) -> str:
     return f"Reassessment of {assessed_on.isoformat()}: " + ("; ".join(parts) or "no change to the plan")
 
 
-def changes_as_data(result: Reassessment) -> list[dict]:
+def changes_as_data(result: Reassessment) -> list[dict[str, Any]]:
     """Every change as a plain dict (kind, field or exercise, before/after, text) for the API."""
     data = [
         {

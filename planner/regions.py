@@ -15,6 +15,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from planner.types import Rule
 from planner.vocabulary import BODY_REGIONS, MOVEMENT_TAGS, POSITIONS
@@ -60,7 +61,7 @@ class RegionMapError(ValueError):
     """regions.json names an unknown region or tag."""
 
 
-def region_map_from_data(data: Mapping) -> RegionMap:
+def region_map_from_data(data: Mapping[str, Any]) -> RegionMap:
     known = set(BODY_REGIONS)
     for name in ("within", "stretch_crosses"):
         for region, others in data[name].items():
@@ -79,7 +80,8 @@ def region_map_from_data(data: Mapping) -> RegionMap:
         touched = {region, *data["stretch_crosses"].get(region, ())}
         reach[region] = frozenset().union(*(overlap[other] for other in touched))
     padded = data.get("padded_pressure")
-    padded_rule, padded_positions, padded_note = None, frozenset(), ""
+    padded_positions: frozenset[str] = frozenset()
+    padded_rule, padded_note = None, ""
     if padded is not None:
         if not set(padded["positions"]) <= set(POSITIONS):
             raise RegionMapError(

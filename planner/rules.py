@@ -23,6 +23,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from planner.types import Profile, Rule
 from planner.vocabulary import BODY_REGIONS, COMPONENTS, DOSE_KINDS, IMPACT_LEVELS, MOVEMENT_TAGS
@@ -117,7 +118,7 @@ class RuleDataError(ValueError):
 Condition = Callable[[Profile], bool]
 
 
-def compile_condition(spec: Mapping, where: str) -> Condition:
+def compile_condition(spec: Mapping[str, Any], where: str) -> Condition:
     """Turn a JSON condition into a predicate over a Profile, validating it on the way."""
     if not isinstance(spec, Mapping) or not spec:
         raise RuleDataError(f"{where}: a condition must be a non-empty object")
@@ -161,7 +162,7 @@ class FromProfile:
 
     fields: tuple[str, ...]
 
-    def read(self, profile: Profile) -> tuple:
+    def read(self, profile: Profile) -> tuple[Any, ...]:
         return tuple(value for name in self.fields for value in getattr(profile, name))
 
 
@@ -268,7 +269,7 @@ class Rulebook:
         )
 
 
-def _rule(data: Mapping, where: str) -> Rule:
+def _rule(data: Mapping[str, Any], where: str) -> Rule:
     try:
         return Rule(id=data["id"], text=data["text"], evidence=data["evidence"], source=data["source"])
     except KeyError as missing:
@@ -277,7 +278,7 @@ def _rule(data: Mapping, where: str) -> Rule:
         raise RuleDataError(f"{where}: {error}") from None
 
 
-def _limit_effect(key: str, value, where: str):
+def _limit_effect(key: str, value: Any, where: str) -> Any:
     if key not in LIMIT_COMBINE:
         raise RuleDataError(f"{where}: unknown limit field {key!r}")
     if isinstance(value, Mapping):
@@ -300,7 +301,7 @@ def _limit_effect(key: str, value, where: str):
     return tuple(value) if combine == "union" else value
 
 
-def _anchors(data: Mapping) -> Anchors:
+def _anchors(data: Mapping[str, Any]) -> Anchors:
     classes = data["aerobic_intensity_classes"]
     bands = data["resistance_rpe_bands"]
     tanaka = data["hr_max_estimate"]
@@ -327,7 +328,7 @@ def _anchors(data: Mapping) -> Anchors:
     )
 
 
-def rulebook_from_data(limit_data: Mapping, dose_data: Mapping) -> Rulebook:
+def rulebook_from_data(limit_data: Mapping[str, Any], dose_data: Mapping[str, Any]) -> Rulebook:
     """Build and validate a Rulebook from the two JSON documents (already parsed)."""
     limit_rules = []
     for entry in limit_data["rules"]:
@@ -442,7 +443,7 @@ class DoseParameters:
     def trigger_rules(self) -> tuple[Rule, ...]:
         return tuple(rule for tier in self.active_tiers for rule in self._triggers[tier])
 
-    def _lookup(self, key: str):
+    def _lookup(self, key: str) -> tuple[object, tuple[Rule, ...]] | None:
         if key not in self._cache:
             found = None
             entries = self._book.dose_index.get(key, ())
@@ -455,7 +456,7 @@ class DoseParameters:
             self._cache[key] = found
         return self._cache[key]
 
-    def get(self, component: str, kind: str, name: str):
+    def get(self, component: str, kind: str, name: str) -> tuple[Any, tuple[Rule, ...]]:
         found = self._lookup(f"{component}.{kind}.{name}") or self._lookup(f"any.{kind}.{name}")
         if found is None:
             raise KeyError(f"{component}.{kind}.{name}")
@@ -464,7 +465,7 @@ class DoseParameters:
     def has(self, component: str, kind: str, name: str) -> bool:
         return self._lookup(f"{component}.{kind}.{name}") is not None
 
-    def selection(self, component: str, name: str):
+    def selection(self, component: str, name: str) -> tuple[Any, tuple[Rule, ...]]:
         found = self._lookup(f"{component}.selection.{name}")
         if found is None:
             raise KeyError(f"{component}.selection.{name}")

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import replace
+from typing import Any
 
 from planner.catalogue import exercise_from_dict, exercise_to_dict
 from planner.types import (
@@ -75,7 +76,7 @@ class _Encoder:
             self.rules.setdefault(rule.id, rule)
         return [rule.id for rule in rules]
 
-    def index(self) -> dict:
+    def index(self) -> dict[str, Any]:
         return {
             rule_id: {"text": rule.text, "evidence": rule.evidence, "source": rule.source}
             for rule_id, rule in self.rules.items()
@@ -83,7 +84,7 @@ class _Encoder:
 
 
 class _Decoder:
-    def __init__(self, data: Mapping):
+    def __init__(self, data: Mapping[str, Any]):
         self.index = {
             rule_id: Rule(rule_id, entry["text"], entry["evidence"], entry["source"])
             for rule_id, entry in data.get("rule_index", {}).items()
@@ -99,7 +100,7 @@ class _Decoder:
 # --- Profile -------------------------------------------------------------------------------------
 
 
-def _profile(profile: Profile) -> dict:
+def _profile(profile: Profile) -> dict[str, Any]:
     data = {name: getattr(profile, name) for name in PROFILE_FIELDS}
     for name in PROFILE_TUPLE_FIELDS:
         data[name] = list(data[name])
@@ -108,7 +109,7 @@ def _profile(profile: Profile) -> dict:
     return data
 
 
-def _profile_back(data: Mapping) -> Profile:
+def _profile_back(data: Mapping[str, Any]) -> Profile:
     values = {name: data[name] for name in PROFILE_FIELDS if name in data}
     for name in PROFILE_TUPLE_FIELDS:
         if name in values:
@@ -121,7 +122,7 @@ def _profile_back(data: Mapping) -> Profile:
 # --- Limits --------------------------------------------------------------------------------------
 
 
-def _limits(limits: LoadLimits, enc: _Encoder) -> dict:
+def _limits(limits: LoadLimits, enc: _Encoder) -> dict[str, Any]:
     aerobic = limits.aerobic
     return {
         "max_impact": limits.max_impact,
@@ -151,7 +152,7 @@ def _limits(limits: LoadLimits, enc: _Encoder) -> dict:
     }
 
 
-def _limits_back(data: Mapping, dec: _Decoder) -> LoadLimits:
+def _limits_back(data: Mapping[str, Any], dec: _Decoder) -> LoadLimits:
     aerobic = dict(data["aerobic"])
     aerobic["hr_zone_bpm"] = tuple(aerobic["hr_zone_bpm"]) if aerobic["hr_zone_bpm"] is not None else None
     return LoadLimits(
@@ -175,15 +176,15 @@ def _limits_back(data: Mapping, dec: _Decoder) -> LoadLimits:
 # --- Doses and items -----------------------------------------------------------------------------
 
 
-def _rationale(entries, enc: _Encoder) -> dict:
+def _rationale(entries, enc: _Encoder) -> dict[str, Any]:
     return {entry.field: enc.ids(entry.rules) for entry in entries}
 
 
-def _rationale_back(data: Mapping, dec: _Decoder) -> tuple[ValueRationale, ...]:
+def _rationale_back(data: Mapping[str, Any], dec: _Decoder) -> tuple[ValueRationale, ...]:
     return tuple(ValueRationale(name, dec.rules(ids)) for name, ids in data.items())
 
 
-def _dose(dose: Dose, enc: _Encoder) -> dict:
+def _dose(dose: Dose, enc: _Encoder) -> dict[str, Any]:
     return {
         "component": dose.component,
         "dose_kind": dose.dose_kind,
@@ -199,7 +200,7 @@ def _dose(dose: Dose, enc: _Encoder) -> dict:
     }
 
 
-def _dose_back(data: Mapping, dec: _Decoder) -> Dose:
+def _dose_back(data: Mapping[str, Any], dec: _Decoder) -> Dose:
     return Dose(
         component=data["component"],
         dose_kind=data["dose_kind"],
@@ -213,7 +214,7 @@ def _dose_back(data: Mapping, dec: _Decoder) -> Dose:
     )
 
 
-def _progression(rule: ProgressionRule, enc: _Encoder) -> dict:
+def _progression(rule: ProgressionRule, enc: _Encoder) -> dict[str, Any]:
     return {
         "steps": [
             {
@@ -232,7 +233,7 @@ def _progression(rule: ProgressionRule, enc: _Encoder) -> dict:
     }
 
 
-def _progression_back(data: Mapping, dec: _Decoder) -> ProgressionRule:
+def _progression_back(data: Mapping[str, Any], dec: _Decoder) -> ProgressionRule:
     steps = tuple(
         ProgressionStep(
             s["variable"], s["increment"], s["every_weeks"], s["ceiling"], s["refit"], s["floor"], dec.rules(s["rules"])
@@ -242,7 +243,7 @@ def _progression_back(data: Mapping, dec: _Decoder) -> ProgressionRule:
     return ProgressionRule(steps, data["max_weekly_growth_pct"], data["growth_measure"])
 
 
-def _item(item: PrescriptionItem, enc: _Encoder) -> dict:
+def _item(item: PrescriptionItem, enc: _Encoder) -> dict[str, Any]:
     return {
         "exercise": exercise_to_dict(item.exercise),
         "component": item.component,
@@ -254,7 +255,7 @@ def _item(item: PrescriptionItem, enc: _Encoder) -> dict:
     }
 
 
-def _item_back(data: Mapping, dec: _Decoder) -> PrescriptionItem:
+def _item_back(data: Mapping[str, Any], dec: _Decoder) -> PrescriptionItem:
     return PrescriptionItem(
         exercise=exercise_from_dict(data["exercise"]),
         component=data["component"],
@@ -267,7 +268,7 @@ def _item_back(data: Mapping, dec: _Decoder) -> PrescriptionItem:
     )
 
 
-def _scheduled(entry: ScheduledDose, enc: _Encoder, previous: dict | None = None) -> dict:
+def _scheduled(entry: ScheduledDose, enc: _Encoder, previous: dict[str, Any] | None = None) -> dict[str, Any]:
     dose = _dose(entry.dose, enc)
     if previous is not None:
         # Within a plan a dose's rationale rarely changes from one week to the next: it is written
@@ -283,7 +284,7 @@ def _scheduled(entry: ScheduledDose, enc: _Encoder, previous: dict | None = None
     }
 
 
-def _scheduled_back(data: Mapping, dec: _Decoder, previous: dict | None = None) -> ScheduledDose:
+def _scheduled_back(data: Mapping[str, Any], dec: _Decoder, previous: dict[str, Any] | None = None) -> ScheduledDose:
     dose = _dose_back(data["dose"], dec)
     if previous is not None:
         if "rationale" not in data["dose"]:
@@ -292,28 +293,28 @@ def _scheduled_back(data: Mapping, dec: _Decoder, previous: dict | None = None) 
     return ScheduledDose(data["exercise_slug"], dose, data["changed"], data["growth_pct"])
 
 
-def _week(week: PlanWeek, enc: _Encoder, previous: dict | None = None) -> dict:
+def _week(week: PlanWeek, enc: _Encoder, previous: dict[str, Any] | None = None) -> dict[str, Any]:
     return {"number": week.number, "doses": [_scheduled(entry, enc, previous) for entry in week.doses]}
 
 
-def _week_back(data: Mapping, dec: _Decoder, previous: dict | None = None) -> PlanWeek:
+def _week_back(data: Mapping[str, Any], dec: _Decoder, previous: dict[str, Any] | None = None) -> PlanWeek:
     return PlanWeek(data["number"], tuple(_scheduled_back(entry, dec, previous) for entry in data["doses"]))
 
 
-def _prescription(prescription: Prescription, enc: _Encoder) -> dict:
+def _prescription(prescription: Prescription, enc: _Encoder) -> dict[str, Any]:
     return {
         "items": [_item(item, enc) for item in prescription.items],
         "components_without_exercise": list(prescription.components_without_exercise),
     }
 
 
-def _prescription_back(data: Mapping, dec: _Decoder) -> Prescription:
+def _prescription_back(data: Mapping[str, Any], dec: _Decoder) -> Prescription:
     return Prescription(
         tuple(_item_back(item, dec) for item in data["items"]), tuple(data["components_without_exercise"])
     )
 
 
-def _plan(plan: Plan, enc: _Encoder) -> dict:
+def _plan(plan: Plan, enc: _Encoder) -> dict[str, Any]:
     previous = {item.slug: item.dose.rationale for item in plan.items}
     return {
         "profile": _profile(plan.profile),
@@ -339,7 +340,7 @@ def _plan(plan: Plan, enc: _Encoder) -> dict:
     }
 
 
-def _plan_back(data: Mapping, dec: _Decoder) -> Plan:
+def _plan_back(data: Mapping[str, Any], dec: _Decoder) -> Plan:
     items = tuple(_item_back(item, dec) for item in data["items"])
     previous = {item.slug: item.dose.rationale for item in items}
     return Plan(
@@ -369,7 +370,7 @@ _WITH_RULES = {
 }
 
 
-def to_dict(obj) -> dict:
+def to_dict(obj) -> dict[str, Any]:
     """A JSON-safe dict for any engine value listed in the module docstring."""
     if isinstance(obj, Profile):
         return _profile(obj)
@@ -385,7 +386,7 @@ def to_dict(obj) -> dict:
     return data
 
 
-def from_dict(cls, data: Mapping):
+def from_dict(cls, data: Mapping[str, Any]):
     """Rebuild a value of type `cls` from `to_dict`'s output (raises ValueError if malformed)."""
     if cls is Profile:
         return _profile_back(data)

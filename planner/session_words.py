@@ -17,6 +17,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from itertools import pairwise
+from typing import Any
 
 from planner.sessions import Session, SessionEntry
 from planner.types import Dose, Plan, PrescriptionItem
@@ -294,7 +295,10 @@ def change_note(action: str, reason_rule_ids: Sequence[str], items: Sequence[Ite
 
 
 def change_items(
-    names: Mapping[str, str], changes: Mapping[str, Mapping], before: Mapping[str, Dose], after: Mapping[str, Dose]
+    names: Mapping[str, str],
+    changes: Mapping[str, Mapping[str, Any]],
+    before: Mapping[str, Dose],
+    after: Mapping[str, Dose],
 ) -> tuple[ItemChange, ...]:
     """ItemChange per exercise from a stored decision (its changes JSON and doses), in `names` order."""
     return tuple(

@@ -26,13 +26,14 @@ Pure and deterministic: the same plan week always gives the same sessions.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import lru_cache
 from itertools import combinations
 from math import ceil
 from pathlib import Path
+from typing import Any
 
 from planner.catalogue import exercise_violations
 from planner.rules import compile_condition
@@ -53,7 +54,7 @@ MAX_MOBILITY_MOVEMENTS = 2
 @dataclass(frozen=True)
 class WarmUpRule:
     rule: Rule
-    applies: object  # Callable[[Profile], bool]
+    applies: Callable[[Profile], bool]
     warm_up_minutes: int
     cool_down_minutes: int
 
@@ -85,11 +86,11 @@ class SessionRules:
         return next(rule for rule in self.warm_up if rule.applies(profile))
 
 
-def _rule(data: Mapping) -> Rule:
+def _rule(data: Mapping[str, Any]) -> Rule:
     return Rule(id=data["id"], text=data["text"], evidence=data["evidence"], source=data["source"])
 
 
-def session_rules_from_data(data: Mapping) -> SessionRules:
+def session_rules_from_data(data: Mapping[str, Any]) -> SessionRules:
     warm_up = tuple(
         WarmUpRule(
             rule=_rule(entry),
@@ -192,11 +193,16 @@ def item_days(
         if frequency >= DAYS_IN_WEEK:
             days = tuple(range(DAYS_IN_WEEK))
         elif component == "resistance":
-            days = _most_even(strength_days, frequency, load, gap, first=0) or _most_even(
+            # strength_days was chosen so that a spread always exists (at worst without the gap).
+            spread = _most_even(strength_days, frequency, load, gap, first=0) or _most_even(
                 strength_days, frequency, load
             )
+            assert spread is not None
+            days = spread
         else:
-            days = _most_even(exercise_days, frequency, load)
+            spread = _most_even(exercise_days, frequency, load)
+            assert spread is not None  # no gap asked: any `frequency` days of the week will do
+            days = spread
         for day in days:
             load[day] = load.get(day, 0) + 1
         result[slug] = days
@@ -277,6 +283,7 @@ def estimate_seconds(dose: Dose, rules: SessionRules | None = None) -> float:
     rules = rules or default_session_rules()
     setup = rules.setup_seconds_per_exercise
     if dose.dose_kind == "minutes":
+        assert dose.minutes is not None  # a minutes dose has its minutes (Dose.__post_init__)
         return float(dose.minutes) * 60 + setup
     sets = dose.sets or 1
     if dose.dose_kind == "sets_reps":
@@ -312,7 +319,7 @@ class _RoleChoice:
     breathing: ExerciseSpec | None
 
 
-def _role_choice(plan: Plan, offsets: Mapping[str, tuple[int, ...]], catalogue) -> _RoleChoice:
+def _role_choice(plan: Plan, offsets: Mapping[str, tuple[int, ...]], catalogue: Iterable[ExerciseSpec]) -> _RoleChoice:
     own = next((item for item in plan.items if item.component == "aerobic" and item.slug in offsets), None)
     warm, cool = role_movements(plan, "warm_up", catalogue), role_movements(plan, "cool_down", catalogue)
     in_plan = {item.slug for item in plan.items}

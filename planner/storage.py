@@ -27,6 +27,7 @@ import hashlib
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 # Dose fields in the compact form (the derived volume fields are not stored: serialize recomputes them).
 _DOSE_KEYS = (
@@ -60,26 +61,28 @@ class StoredItem:
     exercise: str  # digest of the exercise definition part
     progression: str  # digest of the progression rule part
     rationale: str  # digest of the item's rationale part ({field: [rule ids]})
-    targets: list
-    notes: list
-    dose: dict  # the prescribed (week-1) dose, compact
-    schedule: list  # [[week, compact dose or None when the same as the week before, changed, growth_pct], ...]
+    targets: list[Any]
+    notes: list[Any]
+    dose: dict[str, Any]  # the prescribed (week-1) dose, compact
+    schedule: list[Any]  # [[week, compact dose or None when the same as the week before, changed, growth_pct], ...]
 
 
 @dataclass(frozen=True)
 class StoredPlan:
-    blueprint: dict
+    blueprint: dict[str, Any]
     items: tuple[StoredItem, ...]
-    parts: dict[str, dict] = field(default_factory=dict)  # digest -> body, for every digest referred to
+    parts: dict[str, dict[str, Any]] = field(default_factory=dict)  # digest -> body, for every digest referred to
 
 
-def ordered(mapping: Mapping) -> list:
+def ordered(mapping: Mapping[str, Any]) -> list[Any]:
     """A dict whose order means something (rationale fields, provenance) as [key, value] pairs:
     PostgreSQL's jsonb keeps a dict's keys in its own order, not in the order they were written."""
     return [[key, value] for key, value in mapping.items()]
 
 
-def compact_dose(dose: Mapping, *, component: str, dose_kind: str, with_rationale: bool = True) -> dict:
+def compact_dose(
+    dose: Mapping[str, Any], *, component: str, dose_kind: str, with_rationale: bool = True
+) -> dict[str, Any]:
     out = {short: dose[name] for name, short in _DOSE_KEYS if dose.get(name) is not None}
     out["i"] = [[t["unit"], t["low"], t["high"]] for t in dose["intensity"]]
     if dose["component"] != component:
@@ -91,7 +94,7 @@ def compact_dose(dose: Mapping, *, component: str, dose_kind: str, with_rational
     return out
 
 
-def expand_dose(data: Mapping, *, component: str, dose_kind: str) -> dict:
+def expand_dose(data: Mapping[str, Any], *, component: str, dose_kind: str) -> dict[str, Any]:
     dose = {
         "component": data.get("c", component),
         "dose_kind": data.get("k", dose_kind),
@@ -105,15 +108,15 @@ def expand_dose(data: Mapping, *, component: str, dose_kind: str) -> dict:
     return dose
 
 
-def _same_dose(a: Mapping, b: Mapping) -> bool:
+def _same_dose(a: Mapping[str, Any], b: Mapping[str, Any]) -> bool:
     return all(a.get(k) == b.get(k) for k in ("f", "m", "s", "r", "h", "i", "c", "k"))
 
 
-def split(document: Mapping) -> StoredPlan:
+def split(document: Mapping[str, Any]) -> StoredPlan:
     """A serialize.to_dict(Plan) document as blueprint, items and parts."""
-    parts: dict[str, dict] = {}
+    parts: dict[str, dict[str, Any]] = {}
 
-    def part(kind: str, body: dict) -> str:
+    def part(kind: str, body: dict[str, Any]) -> str:
         key = digest({"kind": kind, "body": body})
         parts[key] = {"kind": kind, "body": body}
         return key
@@ -121,7 +124,7 @@ def split(document: Mapping) -> StoredPlan:
     rules = {
         rule_id: part("rule", {"id": rule_id, **entry}) for rule_id, entry in document.get("rule_index", {}).items()
     }
-    schedules: dict[str, list] = {entry["exercise"]["slug"]: [] for entry in document["items"]}
+    schedules: dict[str, list[Any]] = {entry["exercise"]["slug"]: [] for entry in document["items"]}
     kinds = {
         entry["exercise"]["slug"]: (entry["component"], entry["exercise"]["dose_kind"]) for entry in document["items"]
     }
@@ -165,19 +168,19 @@ def split(document: Mapping) -> StoredPlan:
     return StoredPlan(blueprint=blueprint, items=tuple(items), parts=parts)
 
 
-def _with_rationale_part(dose: dict, part) -> dict:
+def _with_rationale_part(dose: dict[str, Any], part) -> dict[str, Any]:
     if "ra" in dose:
         dose["ra"] = part("rationale", ordered(dose["ra"]))
     return dose
 
 
-def _with_rationale_body(dose: dict, parts: Mapping) -> dict:
+def _with_rationale_body(dose: dict[str, Any], parts: Mapping[str, Any]) -> dict[str, Any]:
     if "ra" in dose:
         dose = {**dose, "ra": dict(parts[dose["ra"]]["body"])}
     return dose
 
 
-def _compress(schedule: list) -> list:
+def _compress(schedule: list[Any]) -> list[Any]:
     """A week's dose is written only when it differs from the week before (None: the same dose)."""
     out, previous = [], None
     for number, dose, changed, growth in schedule:
@@ -188,7 +191,7 @@ def _compress(schedule: list) -> list:
     return out
 
 
-def expand_schedule(schedule: list) -> list[tuple[int, dict, str | None, float]]:
+def expand_schedule(schedule: list[Any]) -> list[tuple[int, dict[str, Any], str | None, float]]:
     """(week, compact dose with its rationale only where it changed, changed, growth_pct) per scheduled week."""
     out, previous = [], None
     for number, dose, changed, growth in schedule:
@@ -199,7 +202,7 @@ def expand_schedule(schedule: list) -> list[tuple[int, dict, str | None, float]]
     return out
 
 
-def join(stored: StoredPlan) -> dict:
+def join(stored: StoredPlan) -> dict[str, Any]:
     """The serialize.to_dict(Plan) document that `split` came from."""
     parts = stored.parts
     blueprint = stored.blueprint
@@ -250,7 +253,7 @@ def join(stored: StoredPlan) -> dict:
     }
 
 
-def dose_in_week(item: StoredItem, week: int) -> dict | None:
+def dose_in_week(item: StoredItem, week: int) -> dict[str, Any] | None:
     """The item's compact dose in plan week `week` (without rationale), None when it has none that week."""
     found = None
     for number, dose, _changed, _growth in expand_schedule(item.schedule):
@@ -262,7 +265,7 @@ def dose_in_week(item: StoredItem, week: int) -> dict | None:
     return {key: value for key, value in found.items() if key != "ra"}
 
 
-def dose_variables(compact: Mapping | None) -> dict:
+def dose_variables(compact: Mapping[str, Any] | None) -> dict[str, Any]:
     """The compact dose's variables by their full names (None for an item without a dose)."""
     if compact is None:
         return dict.fromkeys(DOSE_VARIABLES)
@@ -283,7 +286,7 @@ class FieldChange:
     after: object
 
 
-def _flatten(prefix: str, value) -> dict:
+def _flatten(prefix: str, value) -> dict[str, Any]:
     if isinstance(value, Mapping):
         out = {}
         for key, inner in value.items():
@@ -330,7 +333,7 @@ def changes_between(before: StoredPlan | None, after: StoredPlan) -> list[FieldC
     return changes
 
 
-def digests_referred(blueprint: Mapping, items, rule_map: Mapping | None = None) -> set[str]:
+def digests_referred(blueprint: Mapping[str, Any], items, rule_map: Mapping[str, Any] | None = None) -> set[str]:
     """Every part digest a blueprint and its items refer to (what a loader must fetch).
 
     The rule parts are listed by the blueprint's "rules" part: pass its body as `rule_map` to include

@@ -36,15 +36,21 @@ def applicable_targets(profile: Profile, rules: GrowthRules | None = None) -> tu
         if general and key not in chosen:
             chosen[key] = target
         elif not general and key not in specific:
-            chosen[key], _ = target, specific.add(key)
+            chosen[key] = target
+            specific.add(key)
     return tuple(chosen.values())
 
 
 def _minutes_per_week(dose: Dose) -> float:
+    # Dose.__post_init__ has checked that the dose kind's own values are set.
     if dose.dose_kind == "minutes":
+        assert dose.minutes is not None
         return dose.frequency_per_week * float(dose.minutes)
+    assert dose.sets is not None
     if dose.dose_kind == "hold":
+        assert dose.hold_seconds is not None
         return dose.frequency_per_week * dose.sets * dose.hold_seconds / 60
+    assert dose.reps is not None
     return dose.frequency_per_week * dose.sets * dose.reps * 4 / 60  # about 4 s a repetition
 
 
@@ -106,6 +112,7 @@ def plan_targets(
             reached = measure(target.component, target.measure, doses)
             if expected is None and reached >= target.value:
                 expected = week.number
+        rules: tuple[Rule, ...]
         if expected is not None:
             reason, rules = "", (target.rule,)
         else:

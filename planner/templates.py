@@ -25,6 +25,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
+from typing import Any
 
 from planner.catalogue import allowed_exercises, exercise_violations
 from planner.dosing import dose_kind_for, progression_rule, start_dose, unique_rules
@@ -196,7 +197,9 @@ _RANGES = {"frequency_per_week": 7, "minutes": 240, "sets": 10, "reps": 100, "ho
 _NEEDED = {"minutes": ("minutes",), "sets_reps": ("sets", "reps"), "hold": ("sets", "hold_seconds")}
 
 
-def template_item_from_dict(data: Mapping, catalogue: Iterable[ExerciseSpec], where: str = "items.0") -> TemplateItem:
+def template_item_from_dict(
+    data: Mapping[str, Any], catalogue: Iterable[ExerciseSpec], where: str = "items.0"
+) -> TemplateItem:
     """A TemplateItem from its JSON object, checked against the library; raises TemplateError.
 
     component and dose_kind default to the library's; the time values the dose kind needs are required.
@@ -270,7 +273,7 @@ def template_item_from_dict(data: Mapping, catalogue: Iterable[ExerciseSpec], wh
     )
 
 
-def template_item_to_dict(item: TemplateItem) -> dict:
+def template_item_to_dict(item: TemplateItem) -> dict[str, Any]:
     """The JSON object of a TemplateItem (the form template_item_from_dict reads)."""
     data = {
         "exercise": item.slug,
@@ -400,7 +403,7 @@ def _words(value) -> str:
     return str(value)
 
 
-def _intensity_words(target: Intensity | tuple | None) -> str:
+def _intensity_words(target: Intensity | tuple[Any, ...] | None) -> str:
     if target is None:
         return "by feel"
     unit, low, high = (target.unit, target.low, target.high) if isinstance(target, Intensity) else target
@@ -474,7 +477,9 @@ def _dose_change(slug, field, before, after, reason, rules) -> RefitChange:
     return RefitChange("dose", slug, field, _words(before), _words(after), reason, tuple(rules))
 
 
-def _tier_bounded(template: TemplateItem, base: Dose, steps: Mapping, slug: str, changes: list) -> dict:
+def _tier_bounded(
+    template: TemplateItem, base: Dose, steps: Mapping[str, Any], slug: str, changes: list[Any]
+) -> dict[str, Any]:
     """The template's time values for this patient, each bounded by the tier's progression ceiling."""
     values = {}
     for name in TIME_FIELDS:
@@ -499,7 +504,9 @@ def _tier_bounded(template: TemplateItem, base: Dose, steps: Mapping, slug: str,
     return values
 
 
-def _intensity_values(template, base: Dose, steps: Mapping, limits: LoadLimits, slug: str, changes: list) -> dict:
+def _intensity_values(
+    template, base: Dose, steps: Mapping[str, Any], limits: LoadLimits, slug: str, changes: list[Any]
+) -> dict[str, Any]:
     """The governing intensity for this patient: the template's share of this patient's limit, or its
     absolute value, bounded by the tier's intensity ceiling; {} to keep the tier's start."""
     if template.intensity is None:
@@ -554,7 +561,7 @@ def _intensity_values(template, base: Dose, steps: Mapping, limits: LoadLimits, 
     return {"intensity_low": low, "intensity_high": high}
 
 
-def _with_ladder(template: TemplateItem, dose: Dose, spec: ExerciseSpec, slug: str, changes: list) -> Dose:
+def _with_ladder(template: TemplateItem, dose: Dose, spec: ExerciseSpec, slug: str, changes: list[Any]) -> Dose:
     """The ladder's step from the template (band colour, tempo, hand support), within the ladder."""
     unit = ladder_unit(spec)
     if template.ladder_level is None or unit is None or dose.intensity_in(unit) is None:

@@ -8,8 +8,10 @@ assessments listing the same regions in a different order give the same plan.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field, fields
 from functools import cached_property
+from typing import Any
 
 from planner.vocabulary import (
     BODY_REGIONS,
@@ -37,7 +39,7 @@ MEASURED_HR_MAX_RANGE = (80, 230)
 PAIN_RANGE = (0, 10)
 
 
-def ordered_subset(values, vocabulary: tuple[str, ...]) -> tuple[str, ...]:
+def ordered_subset(values: Iterable[str], vocabulary: tuple[str, ...]) -> tuple[str, ...]:
     """De-duplicate `values` and order them as in `vocabulary` (unknown values go last, sorted)."""
     unique = set(values)
     known = tuple(v for v in vocabulary if v in unique)
@@ -61,7 +63,7 @@ class Rule:
     evidence: str
     source: str
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         if self.evidence not in EVIDENCE_TAGS:
             raise ValueError(f"rule {self.id}: evidence must be one of {EVIDENCE_TAGS}, not {self.evidence!r}")
 
@@ -118,7 +120,7 @@ class Profile:
     sedentary: bool = False
     padded_pressure_regions: tuple[str, ...] = ()
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         # Normalise collections so that order and duplicates in the input never change the plan.
         set_ = object.__setattr__
         for name in ("heterotopic_ossification_regions", "avoid_regions", "padded_pressure_regions"):
@@ -134,17 +136,17 @@ class Profile:
 def _profile_errors(profile: Profile) -> dict[str, str]:
     errors: dict[str, str] = {}
 
-    def check_int(name, bounds, value):
+    def check_int(name: str, bounds: tuple[int, int], value: object) -> None:
         if isinstance(value, bool) or not isinstance(value, int):
             errors[name] = "must be a whole number"
         elif not bounds[0] <= value <= bounds[1]:
             errors[name] = f"must be between {bounds[0]} and {bounds[1]}"
 
-    def check_choice(name, value, vocabulary):
+    def check_choice(name: str, value: object, vocabulary: tuple[str, ...]) -> None:
         if value not in vocabulary:
             errors[name] = f"{value!r} is not one of {', '.join(vocabulary)}"
 
-    def check_subset(name, values, vocabulary):
+    def check_subset(name: str, values: Iterable[object], vocabulary: tuple[str, ...]) -> None:
         unknown = [v for v in values if v not in vocabulary]
         if unknown:
             errors[name] = f"unknown values: {', '.join(map(str, unknown))}"
@@ -223,7 +225,7 @@ class ExerciseSpec:
     session_roles: tuple[str, ...] = ()
     intensity_reach: str | None = None
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         problems = []
         if self.component not in COMPONENTS:
             problems.append(f"component {self.component!r}")
@@ -403,7 +405,7 @@ class Intensity:
     low: int
     high: int
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         if self.unit not in INTENSITY_UNITS:
             raise ValueError(f"unknown intensity unit {self.unit!r}")
         if self.low > self.high:
@@ -449,7 +451,7 @@ class Dose:
     hold_seconds: int | None = None
     rationale: tuple[ValueRationale, ...] = ()
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         if self.component not in COMPONENTS or self.dose_kind not in DOSE_KINDS:
             raise ValueError(f"unknown component/dose_kind {self.component}/{self.dose_kind}")
         if not 1 <= self.frequency_per_week <= 7:
@@ -467,10 +469,15 @@ class Dose:
     @property
     def volume_per_week(self) -> float:
         """Plain weekly volume: minutes/week, repetitions/week or seconds held/week."""
+        # __post_init__ has checked that the dose kind's own values are set.
         if self.dose_kind == "minutes":
+            assert self.minutes is not None
             return self.frequency_per_week * self.minutes
+        assert self.sets is not None
         if self.dose_kind == "sets_reps":
+            assert self.reps is not None
             return float(self.frequency_per_week * self.sets * self.reps)
+        assert self.hold_seconds is not None
         return float(self.frequency_per_week * self.sets * self.hold_seconds)
 
     @property
@@ -628,11 +635,11 @@ class Plan:
     targets: tuple[TargetOutlook, ...] = ()
 
 
-def field_names(cls) -> tuple[str, ...]:
+def field_names(cls: type[Any]) -> tuple[str, ...]:
     return tuple(f.name for f in fields(cls))
 
 
-def evolve_dose(dose: Dose, **changes) -> Dose:
+def evolve_dose(dose: Dose, **changes: Any) -> Dose:
     """`dataclasses.replace(dose, **changes)` without running __init__ and __post_init__ again.
 
     For the engine's inner loops (the schedule builds thousands of doses a plan, and replace() spends

@@ -6,10 +6,12 @@ default place relative to the figure (a chair under a seated figure, in front of
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from planner.figures.library import Equipment, Figure
+    from planner.figures.scene import Shape
 
 FLOOR = 112.0
 MAT_TOP = 110.0
@@ -40,25 +42,25 @@ def support_top(figure: Figure) -> float:
     return FLOOR
 
 
-def _shape(kind, coords, style, width=0.0):
+def _shape(kind: str, coords: Iterable[float], style: str, width: float = 0.0) -> Shape:
     from planner.figures.scene import Shape
 
     return Shape(kind, tuple(float(v) for v in coords), style, width)
 
 
-def _line(x1, y1, x2, y2, width=2.0, style="equip-line"):
+def _line(x1: float, y1: float, x2: float, y2: float, width: float = 2.0, style: str = "equip-line") -> Shape:
     return _shape("line", (x1, y1, x2, y2), style, width)
 
 
-def _rect(x, y, w, h, style="equip"):
+def _rect(x: float, y: float, w: float, h: float, style: str = "equip") -> Shape:
     return _shape("rect", (x, y, w, h), style)
 
 
-def _circle(cx, cy, r, style="equip-line"):
+def _circle(cx: float, cy: float, r: float, style: str = "equip-line") -> Shape:
     return _shape("circle", (cx, cy, r), style, 1.5)
 
 
-def _chair(x_back: float, direction: float) -> list:
+def _chair(x_back: float, direction: float) -> list[Shape]:
     front = x_back + 18.0 * direction
     return [
         _line(x_back, FLOOR, x_back, CHAIR_SEAT - 26.0, 2.5),
@@ -67,7 +69,7 @@ def _chair(x_back: float, direction: float) -> list:
     ]
 
 
-def _draw(item: Equipment, figure: Figure) -> list:
+def _draw(item: Equipment, figure: Figure) -> list[Shape]:
     rx = figure.x
     sitting = figure.pose in ("sit", "sit_front")
     x = item.x or None
@@ -184,10 +186,11 @@ def _draw(item: Equipment, figure: Figure) -> list:
     raise ValueError(f"no drawing for {kind!r}")
 
 
-def equipment_shapes(figure: Figure) -> list:
+def equipment_shapes(figure: Figure) -> list[Shape]:
     """The floor line and every piece of the figure's equipment, in box coordinates."""
     shapes = [_line(4.0, FLOOR + 1.0, 156.0, FLOOR + 1.0, 2.0, "floor")]
-    back, front = [], []
+    back: list[Equipment] = []
+    front: list[Equipment] = []
     for item in figure.equipment:
         (back if item.kind in ("pool",) else front).append(item)
     for item in back + front:

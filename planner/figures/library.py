@@ -14,6 +14,7 @@ import json
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from planner.figures.pose import JOINTS
 
@@ -171,7 +172,7 @@ DEFAULT_X = {
 }
 
 
-def figure_from_dict(slug: str, data: dict) -> Figure:
+def figure_from_dict(slug: str, data: dict[str, Any]) -> Figure:
     view = data.get("view", "side")
     pose = data.get("pose", "stand")
     if view not in VIEWS or pose not in POSES:
@@ -216,7 +217,7 @@ def figure_from_dict(slug: str, data: dict) -> Figure:
     )
 
 
-def _load(slug: str, entry: dict, kinds: tuple[str, ...]) -> Load:
+def _load(slug: str, entry: dict[str, Any], kinds: tuple[str, ...]) -> Load:
     if entry["kind"] not in kinds or entry["at"] not in (*ATTACH_POINTS, "head"):
         raise FigureDataError(f"{slug}: unknown load or tool {entry}")
     anchor = entry.get("anchor")
@@ -227,7 +228,7 @@ def _load(slug: str, entry: dict, kinds: tuple[str, ...]) -> Load:
     return Load(entry["kind"], entry["at"], (float(anchor[0]), float(anchor[1])) if anchor else None)
 
 
-def figures_from_data(data: dict) -> dict[str, Figure]:
+def figures_from_data(data: dict[str, Any]) -> dict[str, Figure]:
     return {slug: figure_from_dict(slug, entry) for slug, entry in data["figures"].items()}
 
 

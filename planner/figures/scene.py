@@ -21,6 +21,7 @@ from planner.figures.pose import (
     NECK,
     SHIN,
     TRUNK,
+    Bone,
     Frame,
     Node,
     bones,
@@ -49,7 +50,7 @@ class Shape:
 
 
 # What each style looks like (colour, fill, opacity); the SVG's CSS and the PDF read the same table.
-STYLES = {
+STYLES: dict[str, dict[str, str | float]] = {
     "near": {"stroke": "#24384c", "fill": "none"},
     "far": {"stroke": "#8496a9", "fill": "none"},
     "head": {"stroke": "#24384c", "fill": "#24384c"},
@@ -181,6 +182,7 @@ def band_line(load: Load, placed: dict[str, Frame]) -> tuple[float, float, float
         anchor_node, anchor_offset, _ = ATTACHMENTS[load.anchor]
         start = placed[anchor_node].apply(anchor_offset)
     else:
+        assert load.anchor is not None  # band_anchors passes only loads fixed somewhere
         start = load.anchor
     return (*start, *end)
 
@@ -200,7 +202,7 @@ def root_for(figure: Figure, keyframe: Keyframe) -> tuple[float, float]:
     return (x, y - keyframe.lift)
 
 
-def _lowest(placed: dict[str, Frame], parts: dict, bone_name: str) -> float:
+def _lowest(placed: dict[str, Frame], parts: dict[str, Bone], bone_name: str) -> float:
     if bone_name == "head":
         centre = placed["neck"].apply(HEAD_CENTRE)
         return centre[1] + HEAD_RADIUS
@@ -232,6 +234,7 @@ def absolute_shapes(figure: Figure, keyframe: Keyframe, protected: Iterable[str]
     placed = frames(posed_nodes(figure, keyframe))
     shapes = list(equipment_shapes(figure))
     for shape in body_shapes(figure, protected) + attached_shapes(figure, protected):
+        assert shape.node is not None  # body and attached shapes are drawn in a node's frame
         shapes.append(place(shape, placed[shape.node]))
     for load in band_anchors(figure, protected):
         shapes.append(Shape("line", band_line(load, placed), "band", 1.6, None, ATTACHMENTS[load.at][2][0]))
@@ -241,18 +244,23 @@ def absolute_shapes(figure: Figure, keyframe: Keyframe, protected: Iterable[str]
 def place(shape: Shape, frame: Frame) -> Shape:
     """`shape` moved from its node's frame into box coordinates."""
     if shape.kind == "line":
-        x1, y1 = frame.apply(shape.coords[:2])
-        x2, y2 = frame.apply(shape.coords[2:])
+        x1, y1 = frame.apply(_point(shape.coords, 0))
+        x2, y2 = frame.apply(_point(shape.coords, 2))
         return replace(shape, coords=(x1, y1, x2, y2), node=None)
     if shape.kind == "circle":
-        cx, cy = frame.apply(shape.coords[:2])
+        cx, cy = frame.apply(_point(shape.coords, 0))
         return replace(shape, coords=(cx, cy, shape.coords[2]), node=None)
     if shape.kind == "rect":  # a small weight: placed as a circle-ish box around its centre
         x, y, w, h = shape.coords
         cx, cy = frame.apply((x + w / 2, y + h / 2))
         return replace(shape, coords=(cx - w / 2, cy - h / 2, w, h), node=None)
-    points = [frame.apply(shape.coords[i : i + 2]) for i in range(0, len(shape.coords), 2)]
+    points = [frame.apply(_point(shape.coords, i)) for i in range(0, len(shape.coords), 2)]
     return replace(shape, coords=tuple(v for point in points for v in point), node=None)
+
+
+def _point(coords: tuple[float, ...], start: int) -> tuple[float, float]:
+    """The (x, y) pair at `start` of a flat coordinate tuple."""
+    return (coords[start], coords[start + 1])
 
 
 def extent(shape: Shape) -> tuple[float, float, float, float]:
