@@ -4,7 +4,8 @@ The patient's 12-week plan for the motivating case, and the clinician's report f
 after 12 weeks of check-ins (synthetic: 5 sessions a week, a decision a week, monthly tests). Prints
 the p50 (and p90) time of building the document and of drawing the PDF, and the size. Nothing here
 asserts a time (architecture.md: benchmarks print, tests never time). Target: each PDF < 150 ms and
-< 400 KB.
+< 400 KB. The same plans through the API, with their queries and against wger's routine PDF in the
+same run: bench/bench_pdf_vs_wger.py.
 
     .venv/bin/python bench/bench_pdf.py [--runs N]
 """
@@ -179,7 +180,11 @@ def main() -> None:
     print(describe("report document (planner.document)", report_doc_times))
     print(describe("report PDF (rehab.pdf)", report_pdf_times) + f"   {len(report_pdf) / 1024:6.1f} KB")
     print(f"reportlab C accelerator: {'yes' if accelerated() else 'NO (pip install rl-accel)'}")
-    print("queries: none here (drawing takes dataclasses); tests/rehab/test_pdf_cache.py counts the API's")
+    print(
+        "queries: none here (drawing takes dataclasses); bench/bench_pdf_vs_wger.py prints the API's time and "
+        "queries for the demo plan and a 52-week plan, drawn and cached, next to wger's routine PDF; "
+        "tests/rehab/test_pdf_cache.py and test_pdf_speed.py count them"
+    )
     print("target: each PDF < 150 ms and < 400 KB")
 
 

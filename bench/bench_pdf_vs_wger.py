@@ -482,9 +482,9 @@ def main() -> None:
     )
     print(
         f"wger 2.1 (Django {wger_info['django']}, reportlab {wger_info['reportlab']}, accelerator "
-        f"{'yes' if wger_info['accelerated'] else 'no'}): routine of 3 days x 5 exercises, set up in "
-        f"{wger_info['setup_s']} s; ours (reportlab accelerator {'yes' if ours_info['accelerated'] else 'no'}) "
-        f"set up in {ours_setup:.1f} s"
+        f"{'yes' if wger_info['accelerated'] else 'no'}): routine of 3 days x 5 exercises, ready in "
+        f"{wger_info['setup_s']} s (database kept in var/wger/); ours (reportlab accelerator "
+        f"{'yes' if ours_info['accelerated'] else 'no'}) set up in {ours_setup:.1f} s"
     )
     rows = [
         ("wger routine PDF, log (7 week columns)", "wger log", wger_info["log"]),

@@ -16,6 +16,7 @@ from planner.session_words import change_items, change_note
 from planner.types import Dose
 from rehab.adherence import adherence_rows
 from rehab.clearance import (
+    SupervisionState,
     clearance_staff_words,
     clearance_state,
     supervision_staff_words,
@@ -108,7 +109,7 @@ def plan_pdf_document(plan: Plan, *, loaded: bool = False) -> doc.PlanDocument:
         changes=change_note_for_week(plan, engine, week),
     )
     # While supervised sessions remain, the patient's safety page says the next one is at the clinic.
-    at_clinic = supervision_words(supervision_state(plan, engine.limits))
+    at_clinic = supervision_words(_supervision(plan, engine.limits))
     if at_clinic:
         safety = document.safety
         document = replace(document, safety=replace(safety, other=(at_clinic, *safety.other)))
@@ -133,23 +134,41 @@ def plan_pdf_cache_key(plan: Plan) -> str:
     return _plan_pdf_key(_plan_for_pdf(plan))
 
 
-def _marker(model, function):
+def _marker(model, function, field: str = "id", **where):
     """A subquery: `function` over the plan's rows of `model` (their count, their last id)."""
-    rows = model.objects.filter(plan=OuterRef("pk")).order_by().values("plan")
-    return Subquery(rows.annotate(value=function("id")).values("value")[:1])
+    rows = model.objects.filter(plan=OuterRef("pk"), **where).order_by().values("plan")
+    return Subquery(rows.annotate(value=function(field)).values("value")[:1])
 
 
 def _plan_for_pdf(plan: Plan) -> Plan:
-    """The plan with its patient, clinic and author, and markers of its check-ins and decisions: one query."""
+    """The plan with its patient, clinic and author, and markers of its check-ins and decisions: one query.
+
+    checkin_morning_last: a next-morning pain added to a logged session changes the pain chart
+    without adding a check-in. supervised_done: the supervised sessions, counted here rather than in a
+    query of their own (rehab.selectors.supervised_sessions_done counts the same rows)."""
     return (
         Plan.objects.select_related("patient__clinic", "author")
         .annotate(
             checkin_count=_marker(CheckIn, Count),
             checkin_last=_marker(CheckIn, Max),
+            checkin_morning_last=_marker(CheckIn, Max, "pain_next_morning_at"),
+            supervised_done=_marker(CheckIn, Count, kind=CheckInKind.SESSION, supervised_by__isnull=False),
             decision_count=_marker(ProgressionDecision, Count),
             decision_last=_marker(ProgressionDecision, Max),
         )
         .get(pk=plan.pk)
+    )
+
+
+def _supervision(plan: Plan, limits) -> SupervisionState:
+    """rehab.clearance.supervision_state, from the count _plan_for_pdf read with the plan when it did."""
+    if not hasattr(plan, "supervised_done"):
+        return supervision_state(plan, limits)
+    wanted = limits.supervised_sessions
+    return SupervisionState(
+        sessions_required=wanted,
+        sessions_done=(plan.supervised_done or 0) if wanted else 0,
+        rules=limits.rules_for("supervised_sessions") if wanted else (),
     )
 
 
@@ -181,6 +200,8 @@ def _plan_pdf_key(plan: Plan) -> str:
             _today(plan).isoformat(),
             plan.checkin_count,
             plan.checkin_last,
+            plan.checkin_morning_last.isoformat() if plan.checkin_morning_last else None,  # no space in a key
+            plan.supervised_done,
             plan.decision_count,
             plan.decision_last,
             digest,
