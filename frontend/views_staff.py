@@ -6,13 +6,12 @@ Each form works as a plain POST; htmx only re-renders the dose form in place.
 """
 
 import zoneinfo
-from dataclasses import dataclass, field
 from functools import wraps
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Max, Q, Sum
+from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -26,7 +25,8 @@ from frontend.qr import qr_svg
 from planner.limits import ADJUSTABLE_FIELDS, get_field
 from rehab import selectors
 from rehab.activation import activation_url
-from rehab.models import AccessKind, AlertKind, CheckIn, Patient, Plan, PlanStatus, ProgressionDecision, Role
+from rehab.caseload import case_rows, dashboard_order
+from rehab.models import AccessKind, AlertKind, Patient, Plan, PlanStatus, Role
 from rehab.progress import open_alerts_and_overrides, plan_progress_series
 from rehab.services import alerts as alert_services
 from rehab.services import assessments as assessment_services
@@ -40,8 +40,6 @@ from rehab.sms import sms_enabled
 
 CARE = (Role.PHYSIOTHERAPIST, Role.CLINICIAN)
 RUNNING = (PlanStatus.ACTIVE, PlanStatus.PAUSED)
-# Sessions done / planned below this share in the last decided week is low adherence.
-LOW_ADHERENCE = 2 / 3
 STALE = "Someone else changed this plan since you opened it; reload the page to see their change, then try again."
 
 
@@ -92,131 +90,6 @@ def _next_or(request, fallback: str) -> str:
 # ---------------------------------------------------------------------------------------------
 
 
-@dataclass
-class Flag:
-    """One reason to look at a patient. level orders the dashboard (0 = most urgent)."""
-
-    level: int
-    kind: str
-    label: str
-    detail: str = ""
-
-
-@dataclass
-class CaseRow:
-    patient: Patient
-    plan: Plan | None = None
-    week: int | None = None
-    draft: Plan | None = None
-    open_alerts: int = 0
-    last_session: object = None
-    flags: list[Flag] = field(default_factory=list)
-
-    @property
-    def rank(self) -> int:
-        return min((flag.level for flag in self.flags), default=99)
-
-
-def _mean_pain_by_week(plan_ids) -> tuple[dict[int, dict[int, float]], dict[int, object]]:
-    """({plan id: {week: mean of every pain score logged that week}}, {plan id: last session date}), one query."""
-    rows = (
-        CheckIn.objects.filter(plan_id__in=plan_ids, kind="session")
-        .values("plan_id", "plan_week")
-        .annotate(
-            sessions=Count("id"),
-            mornings=Count("pain_next_morning"),
-            total=Sum("pain_during") + Sum("pain_after"),
-            morning_total=Sum("pain_next_morning"),
-            last=Max("date"),
-        )
-    )
-    means: dict[int, dict[int, float]] = {}
-    last: dict[int, object] = {}
-    for row in rows:
-        scores = 2 * row["sessions"] + row["mornings"]
-        means.setdefault(row["plan_id"], {})[row["plan_week"]] = (row["total"] + (row["morning_total"] or 0)) / scores
-        last[row["plan_id"]] = max(filter(None, (last.get(row["plan_id"]), row["last"])))
-    return means, last
-
-
-def case_rows(user, patients) -> list[CaseRow]:
-    """The caseload with its flags, in a fixed number of queries whatever its size."""
-    rows = {patient.pk: CaseRow(patient) for patient in patients}
-    if not rows or user.role not in CARE:
-        return list(rows.values())
-    plans = selectors.plans_visible_to(user).filter(patient_id__in=rows)
-    for plan in plans.filter(status__in=[*RUNNING, PlanStatus.DRAFT]).order_by("created_at"):
-        row = rows[plan.patient_id]
-        if plan.status in RUNNING:
-            row.plan, row.week = plan, plan_services.current_week(plan, row.patient.today())
-        else:
-            row.draft = plan
-    running = {row.plan.pk: row for row in rows.values() if row.plan}
-    means, last = _mean_pain_by_week(running)
-    latest_decision = {}
-    for decision in ProgressionDecision.objects.filter(plan_id__in=running).order_by("plan_id", "-week"):
-        latest_decision.setdefault(decision.plan_id, decision)
-    alerts = selectors.alerts_visible_to(user).filter(patient_id__in=rows)
-    for alert in alerts:
-        _alert_flag(rows[alert.patient_id], alert)
-    for plan_id, row in running.items():
-        row.last_session = last.get(plan_id)
-        if row.plan.status == PlanStatus.PAUSED:
-            reason = row.plan.pause_reason
-            # A red-flag pause repeats the alert's words: say them once.
-            said = any(flag.detail and flag.detail in reason for flag in row.flags)
-            row.flags.append(Flag(1, "paused", "Plan paused", "" if said else reason))
-        _pain_flag(row, means.get(plan_id, {}))
-        decision = latest_decision.get(plan_id)
-        if (
-            decision
-            and decision.sessions_planned
-            and decision.sessions_done / decision.sessions_planned < LOW_ADHERENCE
-        ):
-            row.flags.append(
-                Flag(
-                    3,
-                    "adherence",
-                    "Low adherence",
-                    f"{decision.sessions_done} of {decision.sessions_planned} sessions in week {decision.week}",
-                )
-            )
-    for row in rows.values():
-        row.flags.sort(key=lambda flag: flag.level)
-    return list(rows.values())
-
-
-ALERT_FLAGS = {
-    AlertKind.RED_FLAG: (0, "Red flag"),
-    AlertKind.PAIN_RED: (0, "Pain above the red line"),
-    AlertKind.REVIEW: (0, "Review requested"),
-    AlertKind.STRENGTH_DROP: (4, "Strength falling"),
-    AlertKind.OVERRIDE: (5, "Override to review"),
-    AlertKind.NO_CHECKINS: (6, "No sessions logged"),
-}
-
-
-def _alert_flag(row: CaseRow, alert) -> None:
-    row.open_alerts += 1
-    level, label = ALERT_FLAGS.get(alert.kind, (6, alert.get_kind_display()))
-    if alert.urgent:
-        level = 0
-    if not any(flag.kind == alert.kind for flag in row.flags):  # one flag per kind; the newest explains it
-        row.flags.append(Flag(level, alert.kind, label, alert.message))
-
-
-def _pain_flag(row: CaseRow, weeks: dict[int, float]) -> None:
-    """Rising pain: the mean pain of the latest week with sessions is above the week before's."""
-    logged = sorted(week for week in weeks if week <= (row.week or 0))
-    if len(logged) < 2 or logged[-2] != logged[-1] - 1:
-        return
-    before, latest = weeks[logged[-2]], weeks[logged[-1]]
-    if latest > before:
-        row.flags.append(
-            Flag(2, "pain", "Pain rising", f"mean {before:.1f} → {latest:.1f} (weeks {logged[-2]} → {logged[-1]})")
-        )
-
-
 def _search(patients, query: str):
     for term in query.split():
         patients = patients.filter(Q(first_name__icontains=term) | Q(last_name__icontains=term))
@@ -236,8 +109,7 @@ def caseload(request):
 @staff_page(*CARE)
 def dashboard(request):
     """The caseload sorted by urgency: red flags and urgent alerts, paused, rising pain, adherence, strength."""
-    rows = case_rows(request.user, selectors.patients_with_clinical_access(request.user))
-    rows.sort(key=lambda row: (row.rank, -row.open_alerts, row.patient.last_name, row.patient.first_name))
+    rows = dashboard_order(case_rows(request.user, selectors.patients_with_clinical_access(request.user)))
     flagged = [row for row in rows if row.flags]
     quiet = [row for row in rows if not row.flags]
     counts = {

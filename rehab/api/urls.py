@@ -1,7 +1,7 @@
 from django.urls import include, path, re_path, register_converter
 from rest_framework.routers import DefaultRouter
 
-from rehab.api import access, auth, checkins, exercises, pdfs, people, plans, progress, reminders, templates
+from rehab.api import access, auth, caseload, checkins, exercises, pdfs, people, plans, progress, reminders, templates
 from rehab.api.ids import IdConverter
 
 # `<id:...>`: a record id of at most 18 digits; anything else is a 404 before a view runs (rehab/api/ids.py).
@@ -19,6 +19,9 @@ urlpatterns = [
     path("auth/token/", auth.TokenLoginView.as_view(), name="api-token"),
     path("auth/logout/", auth.TokenLogoutView.as_view(), name="api-logout"),
     path("auth/logout-all/", auth.TokenLogoutAllView.as_view(), name="api-logout-all"),
+    # The care team's patients, most urgent first, with their triage flags; the rules behind them.
+    path("caseload/", caseload.CaseloadView.as_view(), name="caseload"),
+    path("triage/rules/", caseload.TriageRulesView.as_view(), name="triage-rules"),
     # The signed-in patient's own reminders (patients only).
     path("me/reminders/", reminders.MyRemindersView.as_view(), name="my-reminders"),
     path("me/push-subscriptions/", reminders.MyPushSubscriptionsView.as_view(), name="my-push-subscriptions"),
