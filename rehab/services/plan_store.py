@@ -91,7 +91,11 @@ def stored_plans(plans: Iterable[Plan], *, fresh: bool = True) -> dict[int, stor
         blueprints = dict(Plan.objects.filter(pk__in=[plan.pk for plan in plans]).values_list("pk", "blueprint"))
     else:
         blueprints = {plan.pk: plan.blueprint for plan in plans}
-    items = _stored_items(blueprints)
+    # The blueprint's item order says which items the plan has; a row outside it is not read.
+    items = {
+        pk: [item for item in rows if item.slug in set(blueprints[pk]["items"])]
+        for pk, rows in _stored_items(blueprints).items()
+    }
     rule_maps = _parts(blueprint["rules"] for blueprint in blueprints.values())
     wanted: set[str] = set()
     for pk, blueprint in blueprints.items():
@@ -102,7 +106,8 @@ def stored_plans(plans: Iterable[Plan], *, fresh: bool = True) -> dict[int, stor
 
 def engine_of(plan: Plan, stored: storage.StoredPlan) -> EnginePlan:
     engine = serialize.from_dict(EnginePlan, storage.join(stored))
-    plan._stored_plan = stored  # what the next store_engines compares with, to record the changes
+    # What the next store_engines compares with, to record the changes.
+    plan._stored_plan = stored  # type: ignore[attr-defined]  # a cache on the row, not a field
     return engine
 
 
@@ -112,7 +117,7 @@ def load_engine(plan: Plan) -> EnginePlan:
     if cached is not None and cached[0] == plan.version:
         return cached[1]
     engine = engine_of(plan, stored_plans([plan])[plan.pk])
-    plan._engine_plan = (plan.version, engine)
+    plan._engine_plan = (plan.version, engine)  # type: ignore[attr-defined]  # a cache on the row, not a field
     return engine
 
 
@@ -169,7 +174,8 @@ def store_engines(writes: list[PlanWrite]) -> None:
     """
     if not writes:
         return
-    previous = {w.plan.pk: w.plan._stored_plan for w in writes if getattr(w.plan, "_stored_plan", None) is not None}
+    previous = {w.plan.pk: getattr(w.plan, "_stored_plan", None) for w in writes}  # the cache engine_of leaves
+    previous = {pk: stored for pk, stored in previous.items() if stored is not None}
     unknown = [w.plan for w in writes if not w.created and w.plan.pk not in previous]
     if unknown:
         previous.update(stored_plans(unknown))
@@ -225,8 +231,8 @@ def store_engines(writes: list[PlanWrite]) -> None:
                     version=write.plan.version,
                 )
             )
-        write.plan._stored_plan = new
-        write.plan._engine_plan = (write.plan.version, write.engine)
+        write.plan._stored_plan = new  # type: ignore[attr-defined]  # a cache on the row, not a field
+        write.plan._engine_plan = (write.plan.version, write.engine)  # type: ignore[attr-defined]  # a cache on the row, not a field
     update_rows(PlanItem, touched, ITEM_COLUMNS)
     PlanChange.objects.bulk_create(changes, batch_size=1000)
 
