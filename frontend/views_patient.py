@@ -52,9 +52,10 @@ from rehab.documents import change_note_for_week
 from rehab.models import CheckInItem, CheckInKind, Patient, Plan, PlanStatus, Role
 from rehab.progress import plan_progress_series
 from rehab.services.alerts import patient_advice
-from rehab.services.checkins import checkin_add_next_morning, checkin_add_red_flags, checkin_record
+from rehab.services.checkins import checkin_add_next_morning, checkin_record
 from rehab.services.errors import InvalidInput, NotAllowed
 from rehab.services.plans import engine_plan
+from rehab.services.red_flags import red_flag_route, red_flags_report
 
 # How far back a forgotten session may be logged from the pages (the API takes any day of the plan).
 LOG_BACK_DAYS = 6
@@ -477,70 +478,41 @@ def logged(request, patient: Patient, checkin_id: int):
 @patient_page
 @require_http_methods(["GET", "POST"])
 def something_wrong(request, patient: Patient):
-    plan = selectors.running_plan(patient)
-    context = _common(request, patient, plan, "something_wrong")
-    day = _reported_on(request, plan)
-    todays = (
-        selectors.checkins_visible_to(request.user).filter(plan=plan, date=day).first()
-        if plan and in_plan(plan, day)
-        else None
-    )
-    can_record = plan is not None and (todays is not None or in_plan(plan, day))
+    made_on = _parse_day(request.POST.get("reported_on")) if request.method == "POST" else None
+    route = red_flag_route(user=request.user, patient=patient, made_on=made_on)
+    context = _common(request, patient, route.plan, "something_wrong")
     form = SomethingWrongForm(
         request.POST if request.method == "POST" else None,
         initial={"idempotency_key": str(uuid.uuid4())},
-        needs_pain=can_record and todays is None,
+        needs_pain=route.needs_pain_now,
     )
     if request.method == "POST" and form.is_valid():
-        flags = form.cleaned_data["red_flags"]
-        if not can_record:
-            # No plan to attach a check-in to: the advice and the phone number are all we can give.
-            context.update(advice=[a for c, _l, a in RED_FLAGS if c in flags], not_recorded=True)
-            return render(request, "frontend/patient/something_wrong_done.html", context)
-        note = form.cleaned_data["notes"].strip()
         try:
-            if todays is not None:
-                # Today's session is logged: the red flags join it.
-                checkin = checkin_add_red_flags(actor=request.user, checkin=todays, red_flags=flags)
-            else:
-                pain = form.cleaned_data["pain_now"]
-                checkin, _created = checkin_record(
-                    actor=request.user,
-                    plan=plan,
-                    idempotency_key=form.cleaned_data["idempotency_key"],
-                    date=day,
-                    pain_during=pain,
-                    pain_after=pain,
-                    items=[],
-                    red_flags=flags,
-                    kind=CheckInKind.SYMPTOMS,
-                    notes=(
-                        "Reported with 'Something is wrong' (no session logged; pain is pain at the time). " + note
-                    ).strip(),
-                )
+            report = red_flags_report(
+                actor=request.user,
+                route=route,
+                red_flags=form.cleaned_data["red_flags"],
+                idempotency_key=form.cleaned_data["idempotency_key"],
+                pain_now=form.cleaned_data["pain_now"],
+                notes=form.cleaned_data["notes"],
+            )
         except (InvalidInput, NotAllowed) as error:
             problems = error.errors.values() if isinstance(error, InvalidInput) else [[str(error)]]
             for messages_ in problems:
                 for problem in messages_:
                     form.add_error(None, problem)
         else:
-            return redirect("frontend:something_wrong_done", checkin_id=checkin.pk)
+            if report.checkin is None:
+                # Nothing to attach it to: the advice and the phone number are all we can give.
+                context.update(advice=list(report.advice), not_recorded=True)
+                return render(request, "frontend/patient/something_wrong_done.html", context)
+            return redirect("frontend:something_wrong_done", checkin_id=report.checkin.pk)
     context.update(
         form=form,
         red_flags=[(code, label, advice) for code, label, advice in RED_FLAGS],
         checked=set(form["red_flags"].value() or []),
     )
     return render(request, "frontend/patient/something_wrong.html", context, status=400 if form.errors else 200)
-
-
-def _reported_on(request, plan: Plan | None) -> date:
-    """The day a report belongs to: today, or the day it was made on the phone when it was kept
-    offline and sent later (patient.js fills reported_on), if that day is recent and in the plan."""
-    today_ = timezone.localdate()
-    day = _parse_day(request.POST.get("reported_on")) if request.method == "POST" else None
-    if day is None or not today_ - timedelta(days=LOG_BACK_DAYS) <= day <= today_:
-        return today_
-    return day if plan is not None and in_plan(plan, day) else today_
 
 
 @patient_page
