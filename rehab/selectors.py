@@ -8,6 +8,8 @@ The rules (README "Access"):
 - nothing crosses clinics. An object the user may not see is a 404, never a 403.
 """
 
+from typing import Any
+
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Exists, IntegerField, OuterRef, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
@@ -34,22 +36,29 @@ from rehab.models import (
 
 def patients_visible_to(user: User) -> QuerySet[Patient]:
     """Patient records the user may open (demographics and care team)."""
-    if not user.is_authenticated or getattr(user, "clinic_id", None) is None:
+    clinic_id = _clinic_of(user)
+    if clinic_id is None:
         return Patient.objects.none()
     if user.role == Role.PATIENT:
-        return Patient.objects.filter(user=user, clinic_id=user.clinic_id)
+        return Patient.objects.filter(user=user, clinic_id=clinic_id)
     if user.role == Role.CLINIC_ADMIN:
-        return Patient.objects.filter(clinic_id=user.clinic_id)
-    return Patient.objects.filter(clinic_id=user.clinic_id, care_team=user)
+        return Patient.objects.filter(clinic_id=clinic_id)
+    return Patient.objects.filter(clinic_id=clinic_id, care_team=user)
+
+
+def _clinic_of(user: User) -> int | None:
+    """The signed-in user's clinic, or None (anonymous, or an account outside any clinic)."""
+    return getattr(user, "clinic_id", None) if user.is_authenticated else None
 
 
 def patients_with_clinical_access(user: User) -> QuerySet[Patient]:
     """Patients whose clinical data (assessments, plans, check-ins) the user may read."""
-    if not user.is_authenticated or getattr(user, "clinic_id", None) is None:
+    clinic_id = _clinic_of(user)
+    if clinic_id is None:
         return Patient.objects.none()
     if user.role == Role.PATIENT:
-        return Patient.objects.filter(user=user, clinic_id=user.clinic_id)
-    return Patient.objects.filter(clinic_id=user.clinic_id, care_team=user)
+        return Patient.objects.filter(user=user, clinic_id=clinic_id)
+    return Patient.objects.filter(clinic_id=clinic_id, care_team=user)
 
 
 def patient_get(user: User, patient_id, *, clinical: bool = False) -> Patient:
@@ -119,7 +128,8 @@ def plan_to_log(user: User, plan_id: int | None = None, *, item_ids=(), pain_ite
     else:
         return None
     if plan is not None:
-        plan.checked_items = (item_ids, pain_item_id)
+        # Not a field: a note for checkins.checkin_record saying which ids the annotations counted.
+        plan.checked_items = (item_ids, pain_item_id)  # type: ignore[attr-defined]
     return plan
 
 
@@ -230,9 +240,10 @@ def alerts_visible_to(user: User, *, include_acknowledged: bool = False) -> Quer
 
 def care_team_candidates(user: User) -> QuerySet[User]:
     """Staff of the user's clinic who may join a care team."""
-    return User.objects.filter(
-        clinic_id=user.clinic_id, role__in=[Role.PHYSIOTHERAPIST, Role.CLINICIAN], is_active=True
-    )
+    staff = User.objects.filter(role__in=[Role.PHYSIOTHERAPIST, Role.CLINICIAN], is_active=True)
+    if user.clinic_id is None:
+        return staff.filter(clinic_id__isnull=True)
+    return staff.filter(clinic_id=user.clinic_id)
 
 
 def patient_audit_trail(user: User, patient_id) -> list[dict]:
@@ -255,7 +266,7 @@ def _history_entries(kind: str, rows) -> list[dict]:
     kind of object rather than one per row.
     """
     entries = []
-    previous_by_object = {}
+    previous_by_object: dict[int, Any] = {}  # history rows: simple_history's models have no types
     for row in rows.order_by("history_date", "history_id"):
         previous = previous_by_object.get(row.id)
         changes = []

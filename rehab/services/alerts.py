@@ -100,7 +100,7 @@ def checkin_follow_up(*, checkin_id: int) -> list[Alert]:
             plan.status = PlanStatus.PAUSED
             plan.pause_reason = "; ".join(message for _kind, message in specs)
             plan.version += 1
-            plan._change_reason = f"Paused at once: {plan.pause_reason} (check-in {checkin.pk})"
+            plan._change_reason = f"Paused at once: {plan.pause_reason} (check-in {checkin.pk})"  # type: ignore[attr-defined]  # django-simple-history's reason for the next save()
             plan.save()
         done_at = timezone.now()
         recorded = CheckIn.objects.filter(pk=checkin.pk, followed_up_at__isnull=True).update(followed_up_at=done_at)
@@ -137,11 +137,12 @@ def follow_ups_overdue(*, older_than: float) -> list[int]:
     now = timezone.now()
     alert_after = now - timedelta(seconds=settings.FOLLOW_UP_LAG_ALERT_SECONDS)
     cutoff = now - timedelta(seconds=older_than)
-    open_rows = list(
+    due_rows = (
         CheckIn.objects.filter(followed_up_at__isnull=True, follow_up_due_at__lt=max(alert_after, cutoff))
         .order_by("follow_up_due_at")
         .values_list("pk", "follow_up_due_at")[:500]
     )
+    open_rows = [(checkin_id, due) for checkin_id, due in due_rows if due is not None]  # the filter leaves none
     for checkin_id, due in open_rows:
         if due >= alert_after:
             continue

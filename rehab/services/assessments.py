@@ -20,7 +20,8 @@ def assessment_create(*, actor: User, patient: Patient, **fields) -> Assessment:
         raise NotAllowed("Only physiotherapists and clinicians record assessments.")
     assessment = Assessment(patient=patient, assessed_by=actor, **fields)
     assessment.full_clean()
-    assessment._change_reason = "Assessment recorded"
+    assessment._change_reason = "Assessment recorded"  # type: ignore[attr-defined]  # django-simple-history's reason for the next save()
     assessment.save()
-    assessment.running_plan = plan_reassess(actor=actor, assessment=assessment)
+    # Not a field: what recording it did to the running plan, for the answer to show.
+    assessment.running_plan = plan_reassess(actor=actor, assessment=assessment)  # type: ignore[attr-defined]
     return assessment

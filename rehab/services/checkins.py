@@ -113,7 +113,8 @@ def _in_plan(plan: Plan, item_ids: frozenset[int], pain_item_id: int | None) -> 
     """(every item is in the plan, the painful item is), from what selectors.plan_to_log counted
     with the plan when it checked these very ids, else in one query of our own."""
     if getattr(plan, "checked_items", None) == (item_ids, pain_item_id):
-        return plan.items_in_plan == len(item_ids), pain_item_id is None or plan.pain_item_in_plan
+        counted = plan.items_in_plan, plan.pain_item_in_plan  # type: ignore[attr-defined]  # selectors' annotations
+        return counted[0] == len(item_ids), pain_item_id is None or counted[1]
     asked = item_ids | ({pain_item_id} if pain_item_id is not None else set())
     if not asked:
         return True, True
@@ -238,7 +239,7 @@ def _insert(*, actor: User, plan: Plan, items: list[dict], pain_item_id: int | N
         if follow_up:
             follow_up_enqueue(checkin)
     # The rows just written are the check-in's items: answering with them costs no query.
-    checkin._prefetched_objects_cache = {"items": rows}
+    checkin._prefetched_objects_cache = {"items": rows}  # type: ignore[attr-defined]  # as prefetch_related fills it
     return checkin
 
 

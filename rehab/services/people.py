@@ -56,6 +56,7 @@ def patient_create(*, actor: User, care_team: list[User] | None = None, **fields
     _require_role(actor, Role.PHYSIOTHERAPIST, Role.CLINIC_ADMIN)
     _refuse_clinical_fields(actor, {k: v for k, v in fields.items() if v})
     team = list(care_team or [])
+    assert actor.clinic_id is not None  # staff accounts belong to a clinic (clinic admins and physiotherapists)
     _validate_care_team(actor, team)
     if actor.role == Role.PHYSIOTHERAPIST and actor not in team:
         team.append(actor)
@@ -65,7 +66,7 @@ def patient_create(*, actor: User, care_team: list[User] | None = None, **fields
     for name in CONTACT_FIELDS:
         if fields.get(name):
             setattr(patient, f"{name}_entered_by", actor)
-    patient._change_reason = "Patient registered"
+    patient._change_reason = "Patient registered"  # type: ignore[attr-defined]  # django-simple-history's reason for the next save()
     patient.save()
     patient.care_team.set(team)
     return patient
@@ -87,7 +88,7 @@ def patient_update(
             # Typing it in (again) makes the actor its author: a care-team member can confirm an
             # address a clinic admin entered by entering it themselves.
             setattr(patient, f"{name}_entered_by", actor)
-    patient._change_reason = reason or "Record updated"
+    patient._change_reason = reason or "Record updated"  # type: ignore[attr-defined]  # django-simple-history's reason for the next save()
     patient.save()
     if [getattr(patient, name) for name in CONTACT_FIELDS] != contact_before:
         # A link on its way to the old address or number must not outlive the change.
@@ -198,7 +199,7 @@ def patient_activation_issue(*, actor: User, patient: Patient, channel: str | No
         user.set_unusable_password()
         user.save()
         patient.user = user
-        patient._change_reason = f"Patient login created by {actor.display_name}"
+        patient._change_reason = f"Patient login created by {actor.display_name}"  # type: ignore[attr-defined]  # django-simple-history's reason for the next save()
         patient.save()
     elif user.has_usable_password():
         raise InvalidInput({"patient": ["This patient has already set a password."]})
@@ -240,6 +241,7 @@ def patient_activation_hand_over(*, actor: User, patient: Patient) -> tuple[Acti
     with transaction.atomic():
         link = patient_activation_issue(actor=actor, patient=patient, channel=ActivationChannel.HANDOVER)
         token = activation_link_claim(link_id=link.pk)
+    assert token is not None  # the link was issued just now: nobody has claimed it
     link.refresh_from_db()
     return link, token
 

@@ -53,7 +53,8 @@ def plan_reassess(*, actor: User, assessment: Assessment) -> RunningPlanOutcome 
         )
         if plan is None:
             return None
-        if plan.assessment_id == assessment.pk or latest_assessment(plan.patient).pk != assessment.pk:
+        latest = latest_assessment(plan.patient)  # `assessment` at least: never None here
+        if plan.assessment_id == assessment.pk or latest is None or latest.pk != assessment.pk:
             return RunningPlanOutcome(id=plan.pk, paused=plan.status == PlanStatus.PAUSED)
         engine = engine_plan(plan)
         profile = profile_from_assessment(plan.patient, assessment)
