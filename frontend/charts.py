@@ -78,6 +78,19 @@ def line_chart_svg(
     return "".join(parts)
 
 
+def time_chart_svg(
+    chart, *, title: str = "", y_range: tuple[float, float] | None = None, width: int = 640, height: int = 260
+) -> str:
+    """A chart built by planner.progress_charts (its series, labels and points) as SVG.
+
+    The page may name it for screen readers (title) and give round axis bounds (y_range): the axis
+    ticks here are five equal steps, so a range such as 6-20 would read 8.8, 11.6 ...
+    """
+    low, high = y_range or (chart.y_min, chart.y_max)
+    series = [Series(one.label, tuple(one.points)) for one in chart.series]
+    return line_chart_svg(title or chart.title, series, y_min=low, y_max=high, width=width, height=height)
+
+
 def _ticks(low: float, high: float) -> list[float]:
     step = (high - low) / 5
     return [low + step * n for n in range(6)]

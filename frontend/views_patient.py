@@ -27,7 +27,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from frontend.charts import Series, line_chart_svg
+from frontend.charts import time_chart_svg
 from frontend.forms_patient import (
     PAIN_CHOICES,
     NextMorningForm,
@@ -50,7 +50,7 @@ from rehab.clearance import supervision_state, supervision_words
 from rehab.clinical import active_catalogue
 from rehab.documents import change_note_for_week
 from rehab.models import CheckInItem, CheckInKind, Patient, Plan, PlanStatus, Role
-from rehab.progress import plan_progress_series
+from rehab.progress import plan_progress_series, progress_charts
 from rehab.services.alerts import patient_advice
 from rehab.services.checkins import checkin_add_next_morning, checkin_record
 from rehab.services.errors import InvalidInput, NotAllowed
@@ -547,11 +547,8 @@ def history(request, patient: Patient):
         .annotate(done_count=Count("items", filter=Q(items__done=True)), item_count=Count("items"))
         .order_by("-date")
     )
-    pain = plan_progress_series(plan)["pain"]
-    series = [
-        Series(label, tuple((row["date"], row[key]) for row in pain))
-        for label, key in (("During", "during"), ("After", "after"), ("Next morning", "next_morning"))
-    ]
+    progress = plan_progress_series(plan)
+    pain = progress["pain"]
     context.update(
         sessions=[
             {
@@ -565,7 +562,13 @@ def history(request, patient: Patient):
         pain_rows=[{**row, "day": words.date_words(row["date"])} for row in reversed(pain)],
         # 560 wide leaves room for the three legend entries; the axis says what the numbers are in
         # the page's text instead (a y_label would sit on top of the legend).
-        chart=line_chart_svg("Your pain after each session", series, y_min=0, y_max=10, width=560, height=320),
+        chart=time_chart_svg(
+            progress_charts(progress, plan.start_date).pain,
+            title="Your pain after each session",
+            y_range=(0, 10),
+            width=560,
+            height=320,
+        ),
     )
     return render(request, "frontend/patient/history.html", context)
 

@@ -18,13 +18,24 @@ from datetime import date, timedelta
 from planner.catalogue import exercise_violations, load_default_catalogue
 from planner.growth import ladder_words
 from planner.limits import heart_rate_ceiling_only
+from planner.progress_charts import (  # built there; the chart types are re-exported for the drawings
+    BarChart,
+    BarSeries,  # noqa: F401
+    ReferenceLine,  # noqa: F401
+    Series,  # noqa: F401
+    TimeChart,
+    adherence_chart,
+    effort_chart,
+    measure_charts,
+    pain_chart,
+)
 from planner.progression_rules import ProgressionConfig, default_progression_config
 from planner.rules import SAFETY_NOTICE, Rulebook, default_rulebook
 from planner.session_words import SessionLine, growth_outline, session_line
 from planner.sessions import WeekSessions, session_offsets, week_sessions
 from planner.targets import MEASURE_WORDS as TARGET_MEASURE_WORDS
 from planner.types import Dose, ExerciseSpec, LoadLimits, Plan, PrescriptionItem, Profile, Rule
-from planner.vocabulary import MEASURE_CODES, MEASURES, RED_FLAGS
+from planner.vocabulary import MEASURE_CODES, RED_FLAGS
 
 # ---------------------------------------------------------------------------------------------
 # Inputs: what the Django layer fills from its rows
@@ -160,61 +171,6 @@ class AssessmentEntry:
 # ---------------------------------------------------------------------------------------------
 # Output: the building blocks both documents share
 # ---------------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Series:
-    """One line of a chart: (date, value) points in date order."""
-
-    label: str
-    points: tuple[tuple[date, float], ...]
-
-
-@dataclass(frozen=True)
-class ReferenceLine:
-    """A horizontal line across a chart, e.g. the highest acceptable pain."""
-
-    label: str
-    value: float
-
-
-@dataclass(frozen=True)
-class TimeChart:
-    """A line chart over dates. empty_text: printed instead of the chart when no series has a point."""
-
-    title: str
-    y_label: str
-    y_min: float
-    y_max: float
-    series: tuple[Series, ...]
-    reference_lines: tuple[ReferenceLine, ...] = ()
-    empty_text: str = ""
-
-    @property
-    def has_data(self) -> bool:
-        return any(series.points for series in self.series)
-
-
-@dataclass(frozen=True)
-class BarSeries:
-    label: str
-    values: tuple[float, ...]
-
-
-@dataclass(frozen=True)
-class BarChart:
-    """Grouped bars: one group per category, one bar per series."""
-
-    title: str
-    y_label: str
-    categories: tuple[str, ...]
-    series: tuple[BarSeries, ...]
-    y_max: float
-    empty_text: str = ""
-
-    @property
-    def has_data(self) -> bool:
-        return bool(self.categories)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -1067,27 +1023,6 @@ def pain_guide(config: ProgressionConfig | None = None) -> tuple[str, ...]:
     )
 
 
-def pain_chart(
-    entries: Sequence[PainEntry], config: ProgressionConfig | None = None, title: str = "Your pain so far"
-) -> TimeChart:
-    """Pain during, after and the next morning over time, with the highest acceptable pain as a line."""
-    config = config or default_progression_config()
-    entries = sorted(entries, key=lambda entry: entry.date)
-
-    def series(label, name):
-        return Series(label, tuple((e.date, float(getattr(e, name))) for e in entries if getattr(e, name) is not None))
-
-    return TimeChart(
-        title=title,
-        y_label="Pain (0-10)",
-        y_min=0,
-        y_max=10,
-        series=(series("During", "during"), series("After", "after"), series("Next morning", "next_morning")),
-        reference_lines=(ReferenceLine(f"Acceptable up to {config.pain_amber_max}", config.pain_amber_max),),
-        empty_text="No sessions logged yet: the chart fills in as you log your sessions.",
-    )
-
-
 def _diary_weeks(plan: Plan, start_date: date, generated_on: date, printed: Sequence[int]) -> tuple[DiaryWeek, ...]:
     """Blank log pages for the weeks the booklet prints (this week and next), not every later week: the
     booklet is sent again after each weekly decision, and a year-long plan would otherwise print 52."""
@@ -1205,52 +1140,6 @@ def assessment_lines(profile: Profile) -> tuple[str, ...]:
     return tuple(lines)
 
 
-def _rpe_chart(entries: Sequence[PainEntry], limits: LoadLimits) -> TimeChart:
-    points = tuple((e.date, float(e.rpe)) for e in sorted(entries, key=lambda e: e.date) if e.rpe is not None)
-    return TimeChart(
-        title="Session effort (Borg RPE)",
-        y_label="RPE (6-20)",
-        y_min=6,
-        y_max=20,
-        series=(Series("Session RPE", points),),
-        reference_lines=(
-            ReferenceLine(f"Aerobic ceiling {limits.aerobic.max_rpe}", limits.aerobic.max_rpe),
-            ReferenceLine(f"Resistance ceiling {limits.resistance.max_rpe}", limits.resistance.max_rpe),
-        ),
-        empty_text="No effort ratings logged yet.",
-    )
-
-
-def _adherence_chart(adherence: Sequence[WeekAdherence]) -> BarChart:
-    weeks = sorted(adherence, key=lambda a: a.week)
-    return BarChart(
-        title="Sessions planned and done, per week",
-        y_label="Sessions",
-        categories=tuple(f"W{a.week}" for a in weeks),
-        series=(
-            BarSeries("Planned", tuple(float(a.planned) for a in weeks)),
-            BarSeries("Done", tuple(float(a.done) for a in weeks)),
-        ),
-        y_max=float(max([a.planned for a in weeks] + [a.done for a in weeks] + [1])),
-        empty_text="No plan week has ended yet.",
-    )
-
-
-def _measure_charts(measures: Sequence[MeasureEntry]) -> tuple[TimeChart, ...]:
-    charts = []
-    for code, label, unit, low, high, higher_is_better in MEASURES:
-        points = tuple((m.date, float(m.value)) for m in sorted(measures, key=lambda m: m.date) if m.kind == code)
-        if not points:
-            continue
-        values = [value for _, value in points]
-        span = max(values) - min(values)
-        y_min = max(low, min(values) - max(span * 0.2, 1))
-        y_max = min(high, max(values) + max(span * 0.2, 1))
-        better = "higher is better" if higher_is_better else "lower is better"
-        charts.append(TimeChart(f"{label} ({unit}, {better})", unit, y_min, y_max, (Series(label, points),)))
-    return tuple(charts)
-
-
 def _summary(plan: Plan, start_date: date, generated_on: date, pain_entries, adherence, alerts, overrides):
     # Every week that has ended counts, decided or not; the week under way is said on its own (its
     # sessions are not all due yet, so counting its whole plan would understate adherence).
@@ -1339,9 +1228,9 @@ def progress_report(
         limits=limit_rows(plan.limits),
         rules=tuple(RuleRow(r.id, r.text, r.evidence, r.source) for r in rules.values()),
         pain_chart=pain_chart(pain_entries, progression_config, title="Pain during, after and next morning"),
-        rpe_chart=_rpe_chart(pain_entries, plan.limits),
-        adherence_chart=_adherence_chart(adherence),
-        measure_charts=_measure_charts(measures),
+        rpe_chart=effort_chart(pain_entries, plan.limits),
+        adherence_chart=adherence_chart(adherence),
+        measure_charts=measure_charts(measures),
         decisions=tuple(
             DecisionRow(
                 d.week,

@@ -1,8 +1,9 @@
-"""Charts for the PDFs: planner.document TimeChart and BarChart drawn with reportlab.graphics.
+"""Charts for the PDFs: planner.progress_charts TimeChart and BarChart drawn with reportlab.graphics.
 
 Only looks are decided here (size, colours, ticks): the series, their labels and the reference lines
-come from the document. Colours are the Okabe-Ito palette, which colour-blind readers can tell apart,
-and every line also has its own marker and dash pattern so the chart survives a black-and-white printer.
+come from the builder whose charts the staff pages draw too. Colours are the Okabe-Ito palette, which
+colour-blind readers can tell apart, and every line also has its own marker and dash pattern so the
+chart survives a black-and-white printer.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from reportlab.graphics.shapes import Drawing, Line, Rect, String
 from reportlab.graphics.widgets.markers import makeMarker
 from reportlab.lib import colors
 
-from planner.document import BarChart, TimeChart
+from planner.progress_charts import BarChart, TimeChart
 
 LINE_COLOURS = (
     colors.HexColor("#D55E00"),

@@ -1,7 +1,12 @@
-"""The series a progress chart (page, API or PDF) needs, read in a handful of queries."""
+"""The series a progress chart (page, API or PDF) needs, read in a handful of queries; and the pages'
+charts built from them by the same builder the PDF report uses (planner.progress_charts)."""
 
 from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, timedelta
 
+from planner.document import MeasureEntry, PainEntry, WeekAdherence
+from planner.progress_charts import BarChart, TimeChart, adherence_chart, effort_chart, measure_charts, pain_chart
 from planner.vocabulary import MEASURES, PAIN_SITES
 from rehab.adherence import adherence_rows
 from rehab.models import Alert, CheckIn, CheckInKind, LimitOverride, Measurement, Plan, ProgressionDecision
@@ -143,3 +148,41 @@ def open_alerts_and_overrides(plan: Plan) -> dict:
             for o in overrides
         ],
     }
+
+
+@dataclass(frozen=True)
+class ProgressCharts:
+    """A plan's progress charts as the pages draw them. week_starts: each adherence week's first day
+    (a page may draw the weeks over dates); measures: (measure code, chart) in the series' order."""
+
+    pain: TimeChart
+    effort: TimeChart
+    adherence: BarChart
+    week_starts: tuple[date, ...]
+    measures: tuple[tuple[str, TimeChart], ...]
+
+
+def progress_charts(progress: dict, start_date: date) -> ProgressCharts:
+    """The charts of plan_progress_series' answer, with no query. The effort chart has no ceilings
+    (the pages show the limits beside it); the PDF report adds them from the plan's limits."""
+    rpe = {row["checkin"]: row["rpe"] for row in progress["rpe"]}
+    pain = [
+        PainEntry(row["date"], row["during"], row["after"], row["next_morning"], rpe.get(row["checkin"]))
+        for row in progress["pain"]
+    ]
+    weeks = [WeekAdherence(row["week"], row["planned"], row["done"]) for row in progress["adherence"]]
+    measures = []
+    for measure in progress["measures"]:
+        points = [MeasureEntry(measure["kind"], point["date"], point["value"]) for point in measure["points"]]
+        measures += [(measure["kind"], chart) for chart in measure_charts(points)]
+    return ProgressCharts(
+        pain=pain_chart(pain),
+        effort=effort_chart(pain),
+        adherence=adherence_chart(weeks),
+        week_starts=tuple(start_date + timedelta(days=7 * (week.week - 1)) for week in sorted(weeks, key=_week)),
+        measures=tuple(measures),
+    )
+
+
+def _week(week: WeekAdherence) -> int:
+    return week.week

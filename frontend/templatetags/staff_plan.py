@@ -10,12 +10,14 @@ from datetime import timedelta
 from django import template
 from django.utils.safestring import mark_safe
 
-from frontend.charts import Series, line_chart_svg
+from frontend.charts import time_chart_svg
 from frontend.forms_staff import region_label
 from planner.document import ACTION_WORDS, borg_words, limit_rows
 from planner.growth import LADDER_NAMES, default_growth_rules
+from planner.progress_charts import Series, TimeChart
 from planner.targets import MEASURE_WORDS as MEASURE_WORDS_FOR_TARGETS
 from planner.vocabulary import LADDER_UNITS, MEASURES, RED_FLAGS
+from rehab.progress import progress_charts as build_progress_charts
 
 register = template.Library()
 
@@ -259,9 +261,10 @@ def schedule_of(engine: dict, current_week: int) -> dict:
 # ---------------------------------------------------------------------------------------------
 
 
-def _svg(title, series, y_min, y_max, _y_label=""):
+def _svg(chart, title: str, y_min: float, y_max: float):
     # The heading above each chart names the unit; frontend.charts draws a y label over the legend.
-    return mark_safe(line_chart_svg(title, series, y_min=y_min, y_max=y_max))  # noqa: S308 (escaped inside)
+    svg = time_chart_svg(chart, title=title, y_range=(y_min, y_max))
+    return mark_safe(svg)  # noqa: S308 (escaped inside)
 
 
 def nice_range(low: float, high: float) -> tuple[float, float]:
@@ -274,36 +277,33 @@ def nice_range(low: float, high: float) -> tuple[float, float]:
     return low, high
 
 
+def _over_dates(chart, starts) -> TimeChart:
+    """The adherence bars drawn as lines over each week's first day: done first, then planned."""
+    by_label = {series.label: series.values for series in chart.series}
+    lines = tuple(Series(label, tuple(zip(starts, by_label[label], strict=True))) for label in ("Done", "Planned"))
+    return TimeChart(chart.title, chart.y_label, 0, chart.y_max, lines)
+
+
 @register.simple_tag
 def progress_charts(progress: dict, plan) -> list[dict]:
-    """Pain, effort, adherence and each measure: {title, svg, headers, rows, id}."""
+    """Pain, effort, adherence and each measure: {title, svg, headers, rows, id}.
+
+    What each chart shows is rehab.progress.progress_charts' (the PDF report's builder); the page
+    names each for screen readers, picks round axis bounds and pairs it with its data table."""
+    built = build_progress_charts(progress, plan.start_date)
     pain = progress["pain"]
     charts = [
         {
             "id": "pain",
             "title": "Pain (0-10)",
-            "svg": _svg(
-                "Pain after each session, 0 to 10",
-                [
-                    Series("During", tuple((p["date"], p["during"]) for p in pain)),
-                    Series("After", tuple((p["date"], p["after"]) for p in pain)),
-                    Series("Next morning", tuple((p["date"], p["next_morning"]) for p in pain)),
-                ],
-                0,
-                10,
-            ),
+            "svg": _svg(built.pain, "Pain after each session, 0 to 10", 0, 10),
             "headers": ("Session", "During", "After", "Next morning"),
             "rows": [(p["date"], p["during"], p["after"], _or_dash(p["next_morning"])) for p in reversed(pain)],
         },
         {
             "id": "rpe",
             "title": "Effort (RPE 6-20)",
-            "svg": _svg(
-                "Session effort, Borg RPE 6 to 20",
-                [Series("Session RPE", tuple((r["date"], r["rpe"]) for r in progress["rpe"]))],
-                5,
-                20,
-            ),
+            "svg": _svg(built.effort, "Session effort, Borg RPE 6 to 20", 5, 20),
             "headers": ("Session", "RPE", "In words"),
             "rows": [(r["date"], r["rpe"], borg_words(r["rpe"])) for r in reversed(progress["rpe"])],
         },
@@ -316,13 +316,7 @@ def progress_charts(progress: dict, plan) -> list[dict]:
             "id": "adherence",
             "title": "Adherence (sessions a week)",
             "svg": _svg(
-                "Sessions done and planned per plan week",
-                [
-                    Series("Done", tuple((starts[a["week"]], a["done"]) for a in adherence)),
-                    Series("Planned", tuple((starts[a["week"]], a["planned"]) for a in adherence)),
-                ],
-                0,
-                top,
+                _over_dates(built.adherence, built.week_starts), "Sessions done and planned per plan week", 0, top
             ),
             "headers": ("Week", "Planned", "Done", "Share"),
             "rows": [
@@ -336,25 +330,19 @@ def progress_charts(progress: dict, plan) -> list[dict]:
             ],
         }
     )
-    for measure in progress["measures"]:
-        values = [p["value"] for p in measure["points"]]
-        low, high = MEASURE_RANGE.get(measure["kind"], (min(values), max(values)))
+    points = {measure["kind"]: measure["points"] for measure in progress["measures"]}
+    for kind, chart in built.measures:
+        values = [value for _day, value in chart.series[0].points]
+        low, high = MEASURE_RANGE.get(kind, (min(values), max(values)))
         y_min, y_max = nice_range(max(low, min(values) * 0.9), min(high, max(values) * 1.1))
-        label = measure.get("label", measure["kind"])
-        better = "higher is better" if measure.get("higher_is_better", True) else "lower is better"
+        label, unit = chart.series[0].label, chart.y_label
         charts.append(
             {
-                "id": f"measure-{measure['kind']}",
-                "title": f"{label} ({measure.get('unit', '')}, {better})",
-                "svg": _svg(
-                    f"{label} in {measure.get('unit', '')}",
-                    [Series(label, tuple((p["date"], p["value"]) for p in measure["points"]))],
-                    y_min,
-                    y_max,
-                    measure.get("unit", ""),
-                ),
-                "headers": ("Date", f"Value ({measure.get('unit', '')})"),
-                "rows": [(p["date"], f"{p['value']:g}") for p in reversed(measure["points"])],
+                "id": f"measure-{kind}",
+                "title": chart.title,
+                "svg": _svg(chart, f"{label} in {unit}", y_min, y_max),
+                "headers": ("Date", f"Value ({unit})"),
+                "rows": [(p["date"], f"{p['value']:g}") for p in reversed(points[kind])],
             }
         )
     return charts
