@@ -235,9 +235,16 @@ def _clearance_lines(plan: Plan, limits) -> tuple[str, ...]:
     return tuple(lines)
 
 
+def _with_people(plan: Plan) -> bool:
+    """Whether the plan row came with its patient, the patient's clinic and its author (no query to read them)."""
+    cached = plan._state.fields_cache
+    return "author" in cached and "patient" in cached and "clinic" in plan.patient._state.fields_cache
+
+
 def report_pdf_document(plan: Plan) -> doc.ReportDocument:
     """The clinician's report for one plan, in about eight queries whatever its length."""
-    plan = Plan.objects.select_related("patient__clinic", "author").get(pk=plan.pk)
+    if not _with_people(plan):
+        plan = Plan.objects.select_related("patient__clinic", "author").get(pk=plan.pk)
     patient = plan.patient
     assessments = [
         doc.AssessmentEntry(

@@ -9,6 +9,7 @@ from rest_framework.test import APIClient
 from rehab.celery import app as celery_app
 from rehab.exercise_library import sync_default_library
 from rehab.models import Exercise, Role
+from rehab.services.plan_store import forget_loaded_plans
 from tests import builders
 from tests.worker import broker_outage
 
@@ -29,10 +30,13 @@ def _fast_password_hashing(settings):
 
 @pytest.fixture(autouse=True)
 def _fresh_cache():
-    # Throttle counters and lock-outs live in the cache; each test starts clean.
+    # Throttle counters and lock-outs live in the cache; each test starts clean. So do the typed plans
+    # a process keeps: a rolled-back test database hands out the same plan ids and (frozen) times again.
     cache.clear()
+    forget_loaded_plans()
     yield
     cache.clear()
+    forget_loaded_plans()
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ from rest_framework.views import APIView
 
 from rehab import selectors
 from rehab.documents import plan_file_name, plan_pdf_bytes, report_pdf_document
-from rehab.models import AccessKind, Role
+from rehab.models import AccessKind, PlanStatus, Role
 from rehab.pdf import render_report_pdf
 from rehab.services.access import record_reads
 from rehab.services.plans import plan_email
@@ -56,9 +56,10 @@ class ReportPdfView(APIView):
         if request.user.role not in (Role.PHYSIOTHERAPIST, Role.CLINICIAN):
             raise Http404("No such report.")
         patient = selectors.patient_get(request.user, patient_id, clinical=True)
-        plan = (
-            selectors.running_plan(patient) or selectors.plans_visible_to(request.user).filter(patient=patient).first()
-        )
+        plans = selectors.plans_visible_to(request.user).filter(patient=patient)
+        # The report reads the plan's patient, clinic and author: they come with the plan.
+        plans = plans.select_related("patient__clinic", "author")
+        plan = plans.filter(status__in=[PlanStatus.ACTIVE, PlanStatus.PAUSED]).first() or plans.first()
         if plan is None:
             raise Http404("This patient has no plan yet.")
         response = _pdf_response(render_report_pdf(report_pdf_document(plan)), plan_file_name(plan, "report"))

@@ -37,7 +37,7 @@ class Plan(models.Model):
     blueprint = models.JSONField(
         default=dict,
         help_text="The engine plan's small part (planner.storage): profile, load limits, the items' order, "
-        "the number of weeks, the safety notice and the digests of its targets and rule list."
+        "the number of weeks, the safety notice and the digests of its targets and rule list.",
     )
     version = models.PositiveIntegerField(default=1, help_text="Optimistic concurrency: a stale edit gets 409.")
     created_at = models.DateTimeField(auto_now_add=True)
@@ -88,6 +88,9 @@ class PlanItem(models.Model):
         blank=True,
         help_text="Week by week: [week, compact dose or null when unchanged, variable that grew, growth %].",
     )
+    stored_version = models.PositiveIntegerField(
+        default=0, help_text="The plan version these columns were written at (its blueprint is of the same write)."
+    )
     # The current dose as columns: the dose of the first week without a progression decision.
     dose_week = models.PositiveSmallIntegerField(null=True, blank=True, help_text="The week the dose below is for.")
     frequency_per_week = models.PositiveSmallIntegerField(null=True, blank=True)
@@ -101,6 +104,7 @@ class PlanItem(models.Model):
     history = HistoricalRecords(
         excluded_fields=[
             "in_plan",
+            "stored_version",
             "exercise_part",
             "progression_part",
             "rationale_part",

@@ -9,6 +9,7 @@ The caller saves the Plan row itself (status, version, blueprint) with its own h
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -27,6 +28,7 @@ PART_CACHE_SIZE = 50_000
 
 ITEM_COLUMNS = (
     "in_plan",
+    "stored_version",
     "exercise_part",
     "progression_part",
     "rationale_part",
@@ -58,7 +60,8 @@ def _parts(digests: Iterable[str]) -> dict[str, dict]:
         raise LookupError(f"plan part {lost} is missing") from None
 
 
-def _stored_items(plan_ids: Iterable[int]) -> dict[int, list[storage.StoredItem]]:
+def _stored_items(plan_ids: Iterable[int]) -> tuple[dict[int, list[storage.StoredItem]], dict[int, int]]:
+    """Each plan's items in the plan, and the newest plan version its items were written at."""
     rows = PlanItem.objects.filter(plan_id__in=list(plan_ids), in_plan=True).values_list(
         "plan_id",
         "exercise__slug",
@@ -70,31 +73,47 @@ def _stored_items(plan_ids: Iterable[int]) -> dict[int, list[storage.StoredItem]
         "notes",
         "prescribed_dose",
         "schedule",
+        "stored_version",
     )
     by_plan: dict[int, list[storage.StoredItem]] = {}
-    for plan_id, slug, component, exercise, progression, rationale, targets, notes, dose, schedule in rows:
+    written: dict[int, int] = {}
+    for plan_id, slug, component, exercise, progression, rationale, targets, notes, dose, schedule, version in rows:
         by_plan.setdefault(plan_id, []).append(
             storage.StoredItem(slug, component, exercise, progression, rationale, targets, notes, dose, schedule)
         )
-    return by_plan
+        written[plan_id] = max(version, written.get(plan_id, 0))
+    return by_plan, written
 
 
-def stored_plans(plans: Iterable[Plan], *, fresh: bool = True) -> dict[int, storage.StoredPlan]:
-    """The stored form of each plan, in a constant number of queries (blueprints, items, then parts).
+def stored_plans(plans: Iterable[Plan], *, states: dict[int, tuple] | None = None) -> dict[int, storage.StoredPlan]:
+    """The stored form of each plan, in a constant number of queries (items, then parts not seen yet).
 
-    fresh: read the blueprints again with the items, so that a Plan object loaded before a change
-    (a decision, an edit) still gets a blueprint and items of the same moment. A caller that has
-    just loaded the plans in its own transaction (the sweep, under lock) passes False.
+    A plan's blueprint and its items are written together, and the items record the plan version of
+    that write. A Plan row at that version or later already holds the matching blueprint; a row loaded
+    before a later write (or without its blueprint) has its blueprint read again, so blueprint and
+    items are always of one moment. `states` receives each plan's (version, save time) of that moment.
     """
     plans = list(plans)
-    if fresh:
-        blueprints = dict(Plan.objects.filter(pk__in=[plan.pk for plan in plans]).values_list("pk", "blueprint"))
-    else:
-        blueprints = {plan.pk: plan.blueprint for plan in plans}
+    all_items, written = _stored_items(plan.pk for plan in plans)
+    blueprints: dict[int, dict] = {}
+    behind = []
+    for plan in plans:
+        if "blueprint" in plan.get_deferred_fields() or written.get(plan.pk, 0) > plan.version:
+            behind.append(plan.pk)
+        else:
+            blueprints[plan.pk] = plan.blueprint
+            if states is not None:
+                states[plan.pk] = (plan.version, plan.updated_at)
+    if behind:
+        rows = Plan.objects.filter(pk__in=behind).values_list("pk", "blueprint", "version", "updated_at")
+        for pk, blueprint, version, updated_at in rows:
+            blueprints[pk] = blueprint
+            if states is not None:
+                states[pk] = (version, updated_at)
     # The blueprint's item order says which items the plan has; a row outside it is not read.
     items = {
-        pk: [item for item in rows if item.slug in set(blueprints[pk]["items"])]
-        for pk, rows in _stored_items(blueprints).items()
+        pk: [item for item in all_items.get(pk, ()) if item.slug in set(blueprint["items"])]
+        for pk, blueprint in blueprints.items()
     }
     rule_maps = _parts(blueprint["rules"] for blueprint in blueprints.values())
     wanted: set[str] = set()
@@ -111,12 +130,39 @@ def engine_of(plan: Plan, stored: storage.StoredPlan) -> EnginePlan:
     return engine
 
 
+# Typed plans this process rebuilt, by (plan id, version, last save). Every write bumps the version
+# and the save time, so an entry is never stale; the typed plan is immutable, so it is shared.
+_LOADED: OrderedDict[tuple, tuple[EnginePlan, storage.StoredPlan]] = OrderedDict()
+LOADED_PLANS_KEPT = 64
+
+
+def forget_loaded_plans() -> None:
+    """Drop the typed plans this process keeps (tests: a rolled-back database reuses ids and times)."""
+    _LOADED.clear()
+
+
 def load_engine(plan: Plan) -> EnginePlan:
-    """The typed engine plan of a Plan row (kept on the row: later calls and the next write reuse it)."""
+    """The typed engine plan of a Plan row.
+
+    No query when this process has rebuilt the plan at the row's version and save time before (a row
+    loaded before a change gets the plan as it was at its version: one consistent moment); otherwise
+    the blueprint and the items as they are now, and any part not seen yet.
+    """
     cached = getattr(plan, "_engine_plan", None)
     if cached is not None and cached[0] == plan.version:
         return cached[1]
-    engine = engine_of(plan, stored_plans([plan])[plan.pk])
+    key = (plan.pk, plan.version, plan.updated_at)
+    if key in _LOADED:
+        _LOADED.move_to_end(key)
+        engine, stored = _LOADED[key]
+        plan._stored_plan = stored  # type: ignore[attr-defined]  # a cache on the row, not a field
+    else:
+        states: dict[int, tuple] = {}
+        stored = stored_plans([plan], states=states)[plan.pk]
+        engine = engine_of(plan, stored)
+        _LOADED[(plan.pk, *states[plan.pk])] = (engine, stored)
+        if len(_LOADED) > LOADED_PLANS_KEPT:
+            _LOADED.popitem(last=False)
     plan._engine_plan = (plan.version, engine)  # type: ignore[attr-defined]  # a cache on the row, not a field
     return engine
 
@@ -210,6 +256,7 @@ def store_engines(writes: list[PlanWrite]) -> None:
             if row is None:
                 raise LookupError(f"plan {write.plan.pk} has no item row for {item.slug}")
             _fill(row, item, write.dose_week)
+            row.stored_version = write.plan.version
             touched.append(row)
         for (plan_id, slug), row in rows.items():
             if plan_id == write.plan.pk and slug not in kept and row.in_plan:

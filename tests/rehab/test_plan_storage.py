@@ -55,18 +55,24 @@ def test_a_generated_plan_reads_back_as_exactly_what_the_engine_built(world, dra
     assert not PlanChange.objects.filter(plan=draft).exists()  # creation is in the plan's history row
 
 
-def test_reading_a_plan_costs_four_queries_cold_and_two_once_its_parts_are_known(draft):
+def test_reading_a_plan_costs_three_queries_cold_one_with_known_parts_and_none_once_rebuilt(draft):
     written = engine_plan(_fresh(draft))  # parts as this process wrote them
     plan_store._PART_CACHE.clear()
+    plan_store.forget_loaded_plans()
     plan = _fresh(draft)
     with CaptureQueriesContext(connection) as cold:
         read = engine_plan(plan)
-    assert len(cold) == 4  # the blueprint, the items, the rule list, then every part
+    assert len(cold) == 3  # the items, the rule list, then every part (the row holds its blueprint)
     assert read == written  # as read from the database (jsonb on PostgreSQL keeps no key order)
+    plan_store.forget_loaded_plans()
     plan = _fresh(draft)
-    with CaptureQueriesContext(connection) as warm:
+    with CaptureQueriesContext(connection) as parts_known:
         engine_plan(plan)
-    assert len(warm) == 2  # blueprint and items: parts never change, so the process keeps them
+    assert len(parts_known) == 1  # parts never change, so the process keeps them
+    plan = _fresh(draft)
+    with CaptureQueriesContext(connection) as rebuilt:
+        assert engine_plan(plan) == read
+    assert len(rebuilt) == 0  # the same version and save time: the typed plan this process built
     with CaptureQueriesContext(connection) as again:
         engine_plan(plan)
     assert len(again) == 0  # the row keeps its engine plan while its version stands
@@ -239,10 +245,11 @@ def builders_profile():
     return motivating_case_profile()
 
 
-def test_a_plan_object_loaded_before_a_change_reads_the_plan_as_it_is_now(world, draft):
+def test_a_plan_object_loaded_before_a_change_reads_one_consistent_moment(world, draft):
     stale = _fresh(draft)
     item = draft.items.get(position=1)
-    dose = engine_plan(_fresh(draft)).weeks[0].dose_for(item.exercise.slug).dose
+    before = engine_plan(_fresh(draft))
+    dose = before.weeks[0].dose_for(item.exercise.slug).dose
     plan_item_update(
         actor=world.physio,
         plan=draft,
@@ -251,7 +258,10 @@ def test_a_plan_object_loaded_before_a_change_reads_the_plan_as_it_is_now(world,
         changes={"frequency_per_week": max(1, dose.frequency_per_week - 1)},
         reason="Fewer days",
     )
-    assert engine_plan(stale) == engine_plan(_fresh(draft))
+    after = engine_plan(_fresh(draft))
+    assert engine_plan(stale) == before  # the plan at the row's version, never its blueprint with newer items
+    plan_store.forget_loaded_plans()
+    assert engine_plan(_fresh(stale)) == after
 
 
 def test_the_typed_plan_is_the_only_representation_services_write(draft):
