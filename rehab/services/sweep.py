@@ -18,8 +18,10 @@ duplicated); a killed worker loses nothing (the transaction rolls back; the next
 plans still due); a redelivered chunk finds its weeks decided and changes nothing.
 """
 
+import gc
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -87,10 +89,33 @@ class _Chunk:
     open_kinds: dict[int, set[str]] = field(default_factory=dict)
 
 
-@transaction.atomic
 def sweep_chunk(*, plan_ids: Iterable[int], as_of: date) -> list[ProgressionDecision]:
     """Decide every ended, undecided week of these plans, in week order; returns the decisions made."""
-    plans = _locked_plans(list(plan_ids))
+    with _without_cyclic_gc(), transaction.atomic():
+        return _sweep_chunk(list(plan_ids), as_of)
+
+
+@contextmanager
+def _without_cyclic_gc():
+    """Pause Python's cycle collector while a chunk is in memory.
+
+    A chunk holds hundreds of engine plans (tens of thousands of small objects each); every
+    collection of the oldest generation walks them all, and allocating the next plans keeps
+    triggering one: measured, 40 % of the sweep's CPU time. Reference counting still frees
+    everything as it goes (the chunk's data has no cycles to speak of), and the collector runs
+    again after the chunk.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _sweep_chunk(plan_ids: list[int], as_of: date) -> list[ProgressionDecision]:
+    plans = _locked_plans(plan_ids)
     due = {pk: plan for pk, plan in plans.items() if weeks_ended(plan, as_of) > 0}
     if not due:
         return []

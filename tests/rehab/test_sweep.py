@@ -257,21 +257,30 @@ def sqlite_batches_as_large_as_postgres(monkeypatch):
         monkeypatch.setattr(connection.features, "max_query_params", 32766)
 
 
+def _population(template: Plan, world, count: int, name: str) -> list[Plan]:
+    """Plans with every kind of outcome in the same shares: paused, red weeks (alerts), green weeks,
+    no check-ins (reminders), and one patient with an email (the plan-change message)."""
+    plans = clone_plans(template, count, clinic=world.clinic, first_name=name)
+    tenth = max(1, count // 10)
+    Plan.objects.filter(pk__in=[p.pk for p in plans[: 4 * tenth]]).update(status=PlanStatus.PAUSED)
+    log_week(plans[: 2 * tenth], 1, by=world.physio, days=range(3), pain=(8, 9, 9))
+    log_week(plans[4 * tenth : 6 * tenth], 1, by=world.physio)
+    Patient.objects.filter(plans=plans[-1]).update(email="told@example.org")
+    return plans
+
+
 @pytest.mark.usefixtures("sqlite_batches_as_large_as_postgres")
 def test_a_chunk_takes_as_many_queries_for_fifty_plans_as_for_five(world):
     template = builders.make_active_plan(world.patient, world.physio, start_date=START)
-    few = clone_plans(template, 5, clinic=world.clinic, first_name="Few")
-    many = clone_plans(template, 50, clinic=world.clinic, first_name="Many")
-    # Some alerts and patient emails too: their writes must be bulk as well.
-    Plan.objects.filter(pk__in=[p.pk for p in few[:2] + many[:20]]).update(status=PlanStatus.PAUSED)
-    log_week(few[2:] + many[20:30], 1, by=world.physio)
-    log_week(few[:2] + many[:10], 1, by=world.physio, days=range(3), pain=(8, 9, 9))
-    Patient.objects.filter(plans__in=[few[4], many[49]]).update(email="told@example.org")  # plan-change emails
-
+    warm, few, many = (_population(template, world, n, name) for n, name in ((5, "Warm"), (5, "Few"), (50, "Many")))
     as_of = START + timedelta(days=8)
+    # The first chunk stores the plan parts (shared, content-addressed) its decisions create; later
+    # chunks with the same kinds of decisions find them stored. Measure two later chunks.
+    _chunk_queries(warm, as_of)
+
     assert _chunk_queries(few, as_of) == _chunk_queries(many, as_of)
-    assert OutboxMessage.objects.filter(task_name__endswith="email_plan_change").count() == 2
-    assert Alert.objects.filter(plan__in=many).exists()
+    assert OutboxMessage.objects.filter(task_name__endswith="email_plan_change").count() == 3
+    assert Alert.objects.filter(plan__in=many).exclude(kind=AlertKind.NO_CHECKINS).exists()
     assert Alert.objects.filter(plan__in=few).exists()
 
 
