@@ -24,7 +24,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from frontend.charts import time_chart_svg
@@ -49,6 +49,7 @@ from rehab import selectors
 from rehab.clearance import supervision_state, supervision_words
 from rehab.clinical import active_catalogue
 from rehab.documents import change_note_for_week
+from rehab.i18n import shipped_or_default
 from rehab.models import CheckInItem, CheckInKind, Patient, Plan, PlanStatus, Role
 from rehab.progress import plan_progress_series, progress_charts
 from rehab.services.alerts import patient_advice
@@ -89,8 +90,11 @@ def patient_page(view):
         patient = selectors.patients_visible_to(request.user).select_related("clinic").first()
         if patient is None:
             raise Http404("No patient record for this login.")
-        with timezone.override(_zone(patient)):
+        language = shipped_or_default(patient.language_code)
+        with timezone.override(_zone(patient)), translation.override(language):
+            request.LANGUAGE_CODE = language
             response = view(request, patient, *args, **kwargs)
+        response["Content-Language"] = language
         response.setdefault("Cache-Control", "private, no-store")
         return response
 

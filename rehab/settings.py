@@ -76,6 +76,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # A signed-in staff member's own language choice (User.language) over the browser's; a patient's
+    # pages switch to the patient's language in frontend.views_patient.patient_page.
+    "rehab.i18n.UserLanguageMiddleware",
     # request.user.is_verified(): whether this session passed the second sign-in step.
     "django_otp.middleware.OTPMiddleware",
     # Staff must pass (or set up) the second step before any other page when MFA_REQUIRED.
@@ -186,7 +189,14 @@ LOGOUT_REDIRECT_URL = "frontend:login"
 ACTIVATION_LINK_MAX_AGE = env_int("ACTIVATION_LINK_MAX_AGE", 3 * 24 * 3600)
 PASSWORD_RESET_TIMEOUT = ACTIVATION_LINK_MAX_AGE
 
+# The languages shipped complete (locale/<code>/LC_MESSAGES/django.po, compiled .mo committed beside
+# it). A patient reads their pages, PDFs and reminders in Patient.language (else their clinic's); staff
+# in User.language (else what the browser asks for, through LocaleMiddleware). The catalogues are built
+# with `manage.py makemessages` (Debian's gettext) and compiled with `manage.py compile_catalogues`
+# (Python only, polib).
 LANGUAGE_CODE = "en"
+LANGUAGES = [("en", "English"), ("es", "Español")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = env_str("TIME_ZONE", "UTC")
 USE_I18N = True
 USE_TZ = True

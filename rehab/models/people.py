@@ -1,5 +1,6 @@
 """People and access: clinics, staff and patient logins, patient records and care teams."""
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.core.validators import RegexValidator
 from django.db import models
@@ -43,6 +44,12 @@ class Clinic(models.Model):
         default=EffortScale.BORG_6_20,
         help_text="The scale patients rate effort on, unless a patient has their own.",
     )
+    language = models.CharField(
+        max_length=8,
+        choices=settings.LANGUAGES,
+        default="en",
+        help_text="The language patients read, unless a patient has their own.",
+    )
 
     def __str__(self) -> str:
         return self.name
@@ -70,6 +77,14 @@ class User(AbstractUser):
     clinic = models.ForeignKey(Clinic, null=True, blank=True, on_delete=models.PROTECT, related_name="users")
     role = models.CharField(max_length=20, choices=Role.choices, default=Role.PATIENT)
     phone = models.CharField(max_length=40, blank=True)
+    # Staff choose their own; empty: what the browser asks for. A patient's pages follow
+    # Patient.language instead (the care team can set it for them).
+    language = models.CharField(
+        max_length=8,
+        choices=settings.LANGUAGES,
+        blank=True,
+        help_text="The language of this login's pages; empty: the browser's.",
+    )
 
     @property
     def is_care_staff(self) -> bool:
@@ -120,6 +135,12 @@ class Patient(models.Model):
         blank=True,
         help_text="The scale this patient rates effort on; empty: the clinic's.",
     )
+    language = models.CharField(
+        max_length=8,
+        choices=settings.LANGUAGES,
+        blank=True,
+        help_text="The language of the patient's pages, PDFs and reminders; empty: the clinic's.",
+    )
     last_reminded_on = models.DateField(null=True, blank=True, help_text="Claims the day's reminder: one a day.")
     care_team = models.ManyToManyField(
         User, related_name="care_patients", blank=True, help_text="Physiotherapists and clinicians."
@@ -138,6 +159,11 @@ class Patient(models.Model):
     @property
     def full_name(self) -> str:
         return f"{self.first_name} {self.last_name}"
+
+    @property
+    def language_code(self) -> str:
+        """The language the patient reads: their own choice, else their clinic's."""
+        return self.language or self.clinic.language or settings.LANGUAGE_CODE
 
     @property
     def zone(self):

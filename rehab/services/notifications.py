@@ -1,8 +1,10 @@
 """Email to patients and staff. All outbound mail goes through this one seam."""
 
 from django.core.mail import send_mail
+from django.utils.translation import gettext as _
 
 from rehab.activation import activation_url
+from rehab.i18n import in_patient_language
 from rehab.models import Role
 
 
@@ -32,22 +34,28 @@ def activation_link_send(*, link_id: int | None = None, user_id: int | None = No
         return False
     clinic = link.patient.clinic.name
     url = activation_url(token)
+    words = {"clinic": clinic, "url": url, "username": link.user.username, "first_name": link.patient.first_name}
     try:
-        if link.channel == ActivationChannel.SMS:
-            send_sms(
-                to=link.destination,
-                body=f"{clinic}: open {url} to choose your exercise-plan password. Username: {link.user.username}",
-            )
-        else:
-            body = (
-                f"Hello {link.patient.first_name},\n\n"
-                f"{clinic} has set up your exercise plan. Open this link on your phone to choose a password "
-                "(you will be asked for your date of birth):\n\n"
-                f"{url}\n\n"
-                f"Your username is {link.user.username}. The link works once and expires in a few days.\n"
-                "If you did not expect this message, you can ignore it."
-            )
-            send_mail("Your exercise plan: choose your password", body, None, [link.destination])
+        with in_patient_language(link.patient):
+            if link.channel == ActivationChannel.SMS:
+                send_sms(
+                    to=link.destination,
+                    body=_("%(clinic)s: open %(url)s to choose your exercise-plan password. Username: %(username)s")
+                    % words,
+                )
+            else:
+                body = (
+                    _(
+                        "Hello %(first_name)s,\n\n"
+                        "%(clinic)s has set up your exercise plan. Open this link on your phone to choose a "
+                        "password (you will be asked for your date of birth):\n\n"
+                        "%(url)s\n\n"
+                        "Your username is %(username)s. The link works once and expires in a few days.\n"
+                        "If you did not expect this message, you can ignore it."
+                    )
+                    % words
+                )
+                send_mail(_("Your exercise plan: choose your password"), body, None, [link.destination])
     except Exception:
         activation_link_release(link_id=link.pk)
         raise
@@ -80,15 +88,17 @@ def plan_pdf_send(*, plan_id: int) -> bool:
     if plan is None or not plan.patient.email:
         return False
     clinic = plan.patient.clinic
-    message = EmailMessage(
-        subject="Your exercise plan",
-        body=(
-            f"Hello {plan.patient.first_name},\n\nYour exercise plan from {clinic.name} is attached. "
-            f"Keep it with you. If anything worries you, call {clinic.phone}.\n"
-        ),
-        to=[plan.patient.email],
-    )
-    message.attach(plan_file_name(plan), render_plan_pdf(plan_pdf_document(plan)), "application/pdf")
+    with in_patient_language(plan.patient):
+        message = EmailMessage(
+            subject=_("Your exercise plan"),
+            body=_(
+                "Hello %(first_name)s,\n\nYour exercise plan from %(clinic)s is attached. "
+                "Keep it with you. If anything worries you, call %(phone)s.\n"
+            )
+            % {"first_name": plan.patient.first_name, "clinic": clinic.name, "phone": clinic.phone},
+            to=[plan.patient.email],
+        )
+        message.attach(plan_file_name(plan), render_plan_pdf(plan_pdf_document(plan)), "application/pdf")
     message.send()
     return True
 
@@ -129,14 +139,17 @@ def plan_change_send(*, decision_id: int) -> bool:
     if claimed != 1:
         return False  # another worker is sending it
     clinic = patient.clinic
-    body = (
-        f"Hello {patient.first_name},\n\nYour exercise plan for week {decision.week + 1} is ready.\n\n"
-        + "\n".join(f"- {line}" for line in lines)
-        + f"\n\nYour updated plan is attached. If anything worries you, call {clinic.name} on {clinic.phone}.\n"
-    )
-    message = EmailMessage(subject="Your exercise plan this week", body=body, to=[patient.email])
     try:
-        message.attach(plan_file_name(plan), render_plan_pdf(plan_pdf_document(plan)), "application/pdf")
+        with in_patient_language(patient):
+            body = (
+                _("Hello %(first_name)s,\n\nYour exercise plan for week %(week)s is ready.\n\n")
+                % {"first_name": patient.first_name, "week": decision.week + 1}
+                + "\n".join(f"- {line}" for line in lines)
+                + _("\n\nYour updated plan is attached. If anything worries you, call %(clinic)s on %(phone)s.\n")
+                % {"clinic": clinic.name, "phone": clinic.phone}
+            )
+            message = EmailMessage(subject=_("Your exercise plan this week"), body=body, to=[patient.email])
+            message.attach(plan_file_name(plan), render_plan_pdf(plan_pdf_document(plan)), "application/pdf")
         message.send()
     except Exception:
         ProgressionDecision.objects.filter(pk=decision.pk).update(carry=carry)  # release: the retry sends it

@@ -21,7 +21,8 @@ from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import DateField, Exists, OuterRef, Q, Value
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
 
 from rehab.models import (
     CheckIn,
@@ -39,12 +40,15 @@ from rehab.models.reminders import days_to_mask
 from rehab.services.errors import InvalidInput, NotAllowed
 from rehab.services.push import push_send
 
+# Marked lazily: each is read in the patient's language when the reminder is sent (_deliver).
 REMINDER_TEXT = {
-    ReminderKind.SESSION_DUE: "A session from your exercise plan is due. Open the app when you are ready.",
-    ReminderKind.NEXT_MORNING: (
+    ReminderKind.SESSION_DUE: _("A session from your exercise plan is due. Open the app when you are ready."),
+    ReminderKind.NEXT_MORNING: _(
         "How is your pain this morning, after yesterday's exercises? It takes a few seconds to log."
     ),
-    ReminderKind.NO_CHECKINS: "We have not seen a session from you this week. If something is stopping you, tell us.",
+    ReminderKind.NO_CHECKINS: _(
+        "We have not seen a session from you this week. If something is stopping you, tell us."
+    ),
 }
 # Where a tap on the notification leads: Today, or straight to its next-morning question.
 REMINDER_PAGE = {
@@ -340,21 +344,28 @@ def reminder_send(*, patient_id: int, kind: str, day: date | None = None, now: d
 
 
 def _deliver(patient: Patient, kind: str) -> str:
-    message = {
-        "title": "Your exercise plan",
-        "body": REMINDER_TEXT[kind],
-        "url": reminder_url(kind),
-        "tag": f"reminder-{kind}",
-    }
-    if push_send(patient_id=patient.pk, message=message):
-        return ReminderChannel.PUSH
-    if not patient.email:
-        return ReminderChannel.NONE
-    body = (
-        f"Hello {patient.first_name},\n\n{REMINDER_TEXT[kind]}\n\n"
-        f"You choose when reminders come, or turn them off, on your Reminders page: "
-        f"{settings.SITE_URL}{reverse('frontend:reminders')}\n"
-        f"Questions? Call {patient.clinic.name} ({patient.clinic.phone})."
-    )
-    send_mail("Your exercise plan", body, None, [patient.email])
+    # Rendered in the patient's language (their push text and email alike).
+    with translation.override(patient.language_code):
+        message = {
+            "title": str(_("Your exercise plan")),
+            "body": str(REMINDER_TEXT[kind]),
+            "url": reminder_url(kind),
+            "tag": f"reminder-{kind}",
+        }
+        if push_send(patient_id=patient.pk, message=message):
+            return ReminderChannel.PUSH
+        if not patient.email:
+            return ReminderChannel.NONE
+        body = _(
+            "Hello %(first_name)s,\n\n%(reminder)s\n\n"
+            "You choose when reminders come, or turn them off, on your Reminders page: %(reminders_url)s\n"
+            "Questions? Call %(clinic)s (%(phone)s)."
+        ) % {
+            "first_name": patient.first_name,
+            "reminder": REMINDER_TEXT[kind],
+            "reminders_url": f"{settings.SITE_URL}{reverse('frontend:reminders')}",
+            "clinic": patient.clinic.name,
+            "phone": patient.clinic.phone,
+        }
+        send_mail(str(_("Your exercise plan")), body, None, [patient.email])
     return ReminderChannel.EMAIL

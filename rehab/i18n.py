@@ -1,0 +1,49 @@
+"""Which language a page, a PDF or a message is in.
+
+A patient reads everything in Patient.language_code (their own choice, else their clinic's): their
+pages (frontend.views_patient.patient_page activates it), their PDFs, emails, reminders and push
+texts (the services that render them wrap the rendering in `translation.override`). Staff read their
+pages in User.language when they chose one, else in what their browser asks for (LocaleMiddleware,
+which runs before this middleware).
+"""
+
+from collections.abc import Callable
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+from django.utils import translation
+
+from rehab.models import Role
+
+SHIPPED = frozenset(code for code, _name in settings.LANGUAGES)
+
+
+def shipped_or_default(code: str | None) -> str:
+    """The code itself when a shipped language, else the site's default (a stored code a later
+    release dropped must not switch translation off)."""
+    return code if code in SHIPPED else settings.LANGUAGE_CODE
+
+
+class UserLanguageMiddleware:
+    """Activates a signed-in staff member's own language, when they chose one.
+
+    Patients are left to patient_page, which reads the patient record it loads anyway (no extra query
+    here). Content-Language follows, since LocaleMiddleware sets it from the active language.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = getattr(request, "user", None)
+        chosen = getattr(user, "language", "") if user is not None and user.is_authenticated else ""
+        if chosen and getattr(user, "role", None) != Role.PATIENT:
+            code = shipped_or_default(chosen)
+            translation.activate(code)
+            request.LANGUAGE_CODE = code  # type: ignore[attr-defined]
+        return self.get_response(request)
+
+
+def in_patient_language(patient: object) -> translation.override:
+    """A context in which text is rendered in the patient's language (their emails, PDFs, pushes)."""
+    return translation.override(shipped_or_default(getattr(patient, "language_code", None)))
