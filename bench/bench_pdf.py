@@ -20,7 +20,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from planner.document import (
+from planner.documents.booklet import plan_document
+from planner.documents.inputs import (
     AlertEntry,
     AssessmentEntry,
     ContactInfo,
@@ -31,9 +32,8 @@ from planner.document import (
     PatientInfo,
     ReasonEntry,
     WeekAdherence,
-    plan_document,
-    progress_report,
 )
+from planner.documents.report import progress_report
 from planner.schedule import build_plan
 from planner.types import Profile
 from rehab.pdf import accelerated, render_plan_pdf, render_report_pdf
@@ -164,7 +164,7 @@ def main() -> None:
         f"{args.runs} runs each; {len(plan.weeks)}-week plan, {len(plan.items)} exercises; "
         f"report with {len(history['pain_entries'])} check-ins"
     )
-    print(describe("plan document (planner.document)", plan_doc_times))
+    print(describe("plan document (planner.documents.booklet)", plan_doc_times))
     print(describe("plan PDF (rehab.pdf)", plan_pdf_times) + f"   {len(plan_pdf) / 1024:6.1f} KB")
     long_plan = motivating_plan(52)
 
@@ -177,7 +177,7 @@ def main() -> None:
     long_pdf_times, long_pdf = timed(lambda: render_plan_pdf(long_document), args.runs)
     print(describe("52-week plan document", long_doc_times))
     print(describe("52-week plan PDF", long_pdf_times) + f"   {len(long_pdf) / 1024:6.1f} KB")
-    print(describe("report document (planner.document)", report_doc_times))
+    print(describe("report document (planner.documents.report)", report_doc_times))
     print(describe("report PDF (rehab.pdf)", report_pdf_times) + f"   {len(report_pdf) / 1024:6.1f} KB")
     print(f"reportlab C accelerator: {'yes' if accelerated() else 'NO (pip install rl-accel)'}")
     print(

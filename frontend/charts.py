@@ -81,7 +81,7 @@ def line_chart_svg(
 def time_chart_svg(
     chart, *, title: str = "", y_range: tuple[float, float] | None = None, width: int = 640, height: int = 260
 ) -> str:
-    """A chart built by planner.progress_charts (its series, labels and points) as SVG.
+    """A chart built by planner.documents.charts (its series, labels and points) as SVG.
 
     The page may name it for screen readers (title) and give round axis bounds (y_range): the axis
     ticks here are five equal steps, so a range such as 6-20 would read 8.8, 11.6 ...

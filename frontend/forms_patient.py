@@ -7,7 +7,7 @@ plan uses, so a patient reads the same thing on paper and on the phone.
 
 from django import forms
 
-from planner.document import borg_words
+from planner.documents.wording import borg_words
 from planner.effort import CR10, cr10_words
 from planner.vocabulary import PAIN_SITES, RED_FLAGS
 

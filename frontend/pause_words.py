@@ -9,7 +9,7 @@ alert the reason quotes, the weekly review, or a reassessment.
 import re
 from datetime import date
 
-from planner.document import date_words
+from planner.documents.wording import date_words
 from planner.vocabulary import RED_FLAGS
 from rehab.clinical import red_pain_threshold
 from rehab.models import Alert, AlertKind, Plan

@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
-from planner import document as words
+from planner.documents import wording as words
 from planner.session_words import lower_first
 from planner.sessions import Session, SessionEntry, default_session_rules, week_sessions
 from planner.types import Instructions

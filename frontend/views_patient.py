@@ -38,7 +38,7 @@ from frontend.forms_patient import (
 from frontend.pause_words import pause_words
 from frontend.session_steps import ILLUSTRATION_URL, session_on, session_steps
 from frontend.views_access import access_sentences
-from planner import document as words
+from planner.documents import wording as words
 from planner.effort import CR10, cr10_words
 from planner.limits import heart_rate_ceiling_only
 from planner.session_words import session_line

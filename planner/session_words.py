@@ -19,6 +19,7 @@ from datetime import date
 from itertools import pairwise
 from typing import Any
 
+from planner.documents.wording import dose_words
 from planner.sessions import Session, SessionEntry
 from planner.types import Dose, Plan, PrescriptionItem
 
@@ -40,13 +41,6 @@ def _join(words: Sequence[str]) -> str:
     if not words:
         return ""
     return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
-
-
-def _dose_words(dose: Dose) -> str:
-    # The same words as planner.document.dose_words (imported lazily there to avoid a cycle).
-    from planner.document import dose_words
-
-    return dose_words(dose)
 
 
 def lower_first(name: str) -> str:
@@ -97,7 +91,7 @@ def session_line(session: Session) -> SessionLine:
     weekday = FULL_WEEKDAYS[session.weekday]
     warm_up = _role_words(session.warm_up, cooling=False)
     cool_down = _role_words(session.cool_down, cooling=True)
-    steps = tuple(f"{entry.name}: {_dose_words(entry.dose)}" for entry in session.main)
+    steps = tuple(f"{entry.name}: {dose_words(entry.dose)}" for entry in session.main)
     numbered = " ".join(f"{index} {step}." for index, step in enumerate(steps, start=1))
     text = (
         f"{weekday}: Warm-up: {warm_up}. Then {numbered} Cool-down: {cool_down}. "
@@ -251,11 +245,11 @@ def _item_line(change: ItemChange, why: str) -> str:
     else:
         verb = "goes up" if change.direction == "up" else "eases back"
         line = f"Your {name} {verb} {_values(change.variable, change.before, change.after)}".rstrip()
-        if _dose_words(change.before) != _dose_words(change.after) and change.variable in (
+        if dose_words(change.before) != dose_words(change.after) and change.variable in (
             "sets",
             "frequency_per_week",
         ):
-            line += f" (now {_dose_words(change.after)} each time)"
+            line += f" (now {dose_words(change.after)} each time)"
     return f"{line} because {why}."
 
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from django.utils import timezone
 
-from planner.document import date_words
+from planner.documents.wording import date_words
 from planner.types import LoadLimits, Rule
 from rehab import selectors
 from rehab.models import Clearance, Plan

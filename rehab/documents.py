@@ -1,6 +1,6 @@
-"""Fill the PDF content model (planner.document) from database rows, in a handful of queries.
+"""Fill the PDF content model (planner.documents) from database rows, in a handful of queries.
 
-No decisions here: the builders in planner/document.py decide what is said, rehab/pdf.py draws.
+No decisions here: the builders in planner/documents/ decide what is said, rehab/pdf/ draws.
 """
 
 import hashlib
@@ -10,8 +10,9 @@ from django.core.cache import cache
 from django.db.models import Count, Max, OuterRef, Subquery
 from django.utils import timezone
 
-from planner import document as doc
 from planner import serialize
+from planner.documents import booklet, inputs
+from planner.documents.report import ReportDocument, progress_report
 from planner.session_words import change_items, change_note
 from planner.types import Dose
 from rehab.adherence import adherence_rows
@@ -39,14 +40,14 @@ from rehab.progress import plan_progress_series
 from rehab.services.plans import engine_plan
 
 
-def _patient(plan: Plan) -> doc.PatientInfo:
-    return doc.PatientInfo(name=plan.patient.full_name, date_of_birth=plan.patient.date_of_birth)
+def _patient(plan: Plan) -> inputs.PatientInfo:
+    return inputs.PatientInfo(name=plan.patient.full_name, date_of_birth=plan.patient.date_of_birth)
 
 
-def _contact(plan: Plan) -> doc.ContactInfo:
+def _contact(plan: Plan) -> inputs.ContactInfo:
     clinic = plan.patient.clinic
     author = plan.author
-    return doc.ContactInfo(
+    return inputs.ContactInfo(
         clinic_name=clinic.name,
         clinic_phone=clinic.phone,
         clinic_email=clinic.email,
@@ -55,13 +56,13 @@ def _contact(plan: Plan) -> doc.ContactInfo:
     )
 
 
-def _pain_entries(plan: Plan) -> list[doc.PainEntry]:
+def _pain_entries(plan: Plan) -> list[inputs.PainEntry]:
     rows = (
         CheckIn.objects.filter(plan=plan)
         .order_by("date")
         .values_list("date", "pain_during", "pain_after", "pain_next_morning", "session_rpe")
     )
-    return [doc.PainEntry(day, during, after, morning, rpe) for day, during, after, morning, rpe in rows]
+    return [inputs.PainEntry(day, during, after, morning, rpe) for day, during, after, morning, rpe in rows]
 
 
 def _today(plan: Plan):
@@ -87,7 +88,7 @@ def change_note_for_week(plan: Plan, engine, week: int) -> tuple[str, ...]:
     return decision_change_note(decision, engine) if decision else ()
 
 
-def plan_pdf_document(plan: Plan, *, loaded: bool = False) -> doc.PlanDocument:
+def plan_pdf_document(plan: Plan, *, loaded: bool = False) -> booklet.PlanDocument:
     """The patient's plan: plan + patient + clinic (1 query), check-ins (1), library (1), last decision (1).
 
     Always drawn from the stored plan, so after each weekly decision the sheet shows the new doses.
@@ -96,8 +97,8 @@ def plan_pdf_document(plan: Plan, *, loaded: bool = False) -> doc.PlanDocument:
         plan = Plan.objects.select_related("patient__clinic", "author").get(pk=plan.pk)
     engine = engine_plan(plan)
     today = _today(plan)
-    week = doc.current_week(engine, plan.start_date, today) if engine.weeks else 1
-    document = doc.plan_document(
+    week = booklet.current_week(engine, plan.start_date, today) if engine.weeks else 1
+    document = booklet.plan_document(
         engine,
         patient=_patient(plan),
         contact=_contact(plan),
@@ -241,13 +242,13 @@ def _with_people(plan: Plan) -> bool:
     return "author" in cached and "patient" in cached and "clinic" in plan.patient._state.fields_cache
 
 
-def report_pdf_document(plan: Plan) -> doc.ReportDocument:
+def report_pdf_document(plan: Plan) -> ReportDocument:
     """The clinician's report for one plan, in about eight queries whatever its length."""
     if not _with_people(plan):
         plan = Plan.objects.select_related("patient__clinic", "author").get(pk=plan.pk)
     patient = plan.patient
     assessments = [
-        doc.AssessmentEntry(
+        inputs.AssessmentEntry(
             assessed_on=row.assessed_on,
             assessed_by=row.assessed_by.display_name if row.assessed_by else "",
             profile=profile_from_assessment(patient, row),
@@ -262,9 +263,9 @@ def report_pdf_document(plan: Plan) -> doc.ReportDocument:
     for kind, week, day, during, after, morning, rpe in checkins.values_list(*fields):
         if kind == CheckInKind.SESSION:
             logged[week] = logged.get(week, 0) + 1
-        pain_entries.append(doc.PainEntry(day, during, after, morning, rpe))  # as _pain_entries, one query
+        pain_entries.append(inputs.PainEntry(day, during, after, morning, rpe))  # as _pain_entries, one query
     engine = engine_plan(plan)
-    report = doc.progress_report(
+    report = progress_report(
         engine,
         patient=_patient(plan),
         contact=_contact(plan),
@@ -274,7 +275,7 @@ def report_pdf_document(plan: Plan) -> doc.ReportDocument:
         pain_entries=pain_entries,
         # Every week that has started, not only the decided ones (the summary counts the ended weeks).
         adherence=[
-            doc.WeekAdherence(row["week"], row["planned"], row["done"])
+            inputs.WeekAdherence(row["week"], row["planned"], row["done"])
             for row in adherence_rows(
                 plan=plan,
                 decided={d.week: d.sessions_planned for d in decisions},
@@ -285,15 +286,15 @@ def report_pdf_document(plan: Plan) -> doc.ReportDocument:
         ],
         symptoms=_symptom_rows(plan, engine),
         measures=[
-            doc.MeasureEntry(row.kind, row.measured_on, float(row.value))
+            inputs.MeasureEntry(row.kind, row.measured_on, float(row.value))
             for row in Measurement.objects.filter(patient=patient).order_by("measured_on", "id")
         ],
         decisions=[
-            doc.DecisionEntry(
+            inputs.DecisionEntry(
                 week=d.week,
                 action=d.action,
                 light=d.light or None,
-                reasons=tuple(doc.ReasonEntry(r["rule_id"], r["text"]) for r in d.reasons),
+                reasons=tuple(inputs.ReasonEntry(r["rule_id"], r["text"]) for r in d.reasons),
                 decided_on=timezone.localdate(d.decided_at),
                 changes=tuple(c["text"] for c in d.changes.values() if c.get("variable")),
                 review_required=d.review_required,
@@ -301,7 +302,7 @@ def report_pdf_document(plan: Plan) -> doc.ReportDocument:
             for d in decisions
         ],
         alerts=[
-            doc.AlertEntry(
+            inputs.AlertEntry(
                 created_on=timezone.localdate(a.created_at),
                 kind=a.get_kind_display(),
                 message=a.message,
@@ -313,7 +314,7 @@ def report_pdf_document(plan: Plan) -> doc.ReportDocument:
             for a in Alert.objects.filter(patient=patient).select_related("acknowledged_by").order_by("created_at")
         ],
         overrides=[
-            doc.OverrideEntry(
+            inputs.OverrideEntry(
                 created_on=timezone.localdate(o.created_at),
                 author=o.created_by.display_name,
                 exercise=o.item.exercise.name if o.item else "",

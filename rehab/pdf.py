@@ -1,7 +1,7 @@
 """Draws planner documents as PDF with reportlab platypus: the patient's plan and the progress report.
 
 `render_plan_pdf(PlanDocument)` and `render_report_pdf(ReportDocument)` take only the dataclasses of
-planner.document: no query, no clinical decision. What the PDF says is decided there; this module
+planner.documents: no query, no clinical decision. What the PDF says is decided there; this module
 decides only how it looks: large type (body 13 pt, nothing under 12 pt), black on white, page numbers,
 a header with the clinic's phone on every page, bookmarks for every section, title and author in the
 metadata.
@@ -53,13 +53,10 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-from planner.document import (
-    BarChart,
-    PlanDocument,
-    ReportDocument,
-    TimeChart,
-    date_words,
-)
+from planner.documents.booklet import PlanDocument
+from planner.documents.charts import BarChart, TimeChart
+from planner.documents.report import ReportDocument
+from planner.documents.wording import date_words
 from rehab import pdf_charts
 from rehab.pdf_figures import figure_drawing
 

@@ -1,4 +1,4 @@
-"""Charts for the PDFs: planner.progress_charts TimeChart and BarChart drawn with reportlab.graphics.
+"""Charts for the PDFs: planner.documents.charts TimeChart and BarChart drawn with reportlab.graphics.
 
 Only looks are decided here (size, colours, ticks): the series, their labels and the reference lines
 come from the builder whose charts the staff pages draw too. Colours are the Okabe-Ito palette, which
@@ -16,7 +16,7 @@ from reportlab.graphics.shapes import Drawing, Line, Rect, String
 from reportlab.graphics.widgets.markers import makeMarker
 from reportlab.lib import colors
 
-from planner.progress_charts import BarChart, TimeChart
+from planner.documents.charts import BarChart, TimeChart
 
 LINE_COLOURS = (
     colors.HexColor("#D55E00"),

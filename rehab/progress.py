@@ -1,12 +1,12 @@
 """The series a progress chart (page, API or PDF) needs, read in a handful of queries; and the pages'
-charts built from them by the same builder the PDF report uses (planner.progress_charts)."""
+charts built from them by the same builder the PDF report uses (planner.documents.charts)."""
 
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from planner.document import MeasureEntry, PainEntry, WeekAdherence
-from planner.progress_charts import BarChart, TimeChart, adherence_chart, effort_chart, measure_charts, pain_chart
+from planner.documents.charts import BarChart, TimeChart, adherence_chart, effort_chart, measure_charts, pain_chart
+from planner.documents.inputs import MeasureEntry, PainEntry, WeekAdherence
 from planner.vocabulary import MEASURES, PAIN_SITES
 from rehab.adherence import adherence_rows
 from rehab.models import Alert, CheckIn, CheckInKind, LimitOverride, Measurement, Plan, ProgressionDecision

@@ -1,7 +1,7 @@
 """How the staff pages say a plan: FITT-VP values in the clinician's units, rules, schedule, charts.
 
 Plain presentation over the engine plan's document (rehab.services.plan_store.plan_document) and
-rehab.progress series: no query, no clinical decision. Texts that the patient PDF also says come from planner.document.
+rehab.progress series: no query, no clinical decision. Texts that the patient PDF also says come from planner.documents.
 """
 
 import math
@@ -12,9 +12,10 @@ from django.utils.safestring import mark_safe
 
 from frontend.charts import time_chart_svg
 from frontend.forms_staff import region_label
-from planner.document import ACTION_WORDS, borg_words, limit_rows
+from planner.documents.charts import Series, TimeChart
+from planner.documents.safety import limit_rows
+from planner.documents.wording import ACTION_WORDS, borg_words
 from planner.growth import LADDER_NAMES, default_growth_rules
-from planner.progress_charts import Series, TimeChart
 from planner.targets import MEASURE_WORDS as MEASURE_WORDS_FOR_TARGETS
 from planner.vocabulary import LADDER_UNITS, MEASURES, RED_FLAGS
 from rehab.progress import progress_charts as build_progress_charts
@@ -223,7 +224,7 @@ def dose_in_week(engine: dict, slug: str, week: int) -> dict | None:
 
 @register.simple_tag
 def limit_table(limits, index) -> list[dict]:
-    """The limits in the clinician's words (planner.document.limit_rows), each with its rules."""
+    """The limits in the clinician's words (planner.documents.safety.limit_rows), each with its rules."""
     return [
         {"name": row.name, "value": row.value, "rules": rules_of(row.rule_ids, index)} for row in limit_rows(limits)
     ]

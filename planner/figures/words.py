@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from planner.document import region_words
+from planner.documents.wording import region_words
 from planner.figures.library import Figure
 from planner.figures.scene import shown_protected
 

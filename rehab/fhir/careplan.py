@@ -1,14 +1,15 @@
 """The plan: CarePlan, one ServiceRequest per plan item, and Goals from the week-12 targets.
 
 Follows the PA IG's PACarePlan, PAServiceRequest and PAGoal profiles (best effort: see the README).
-The limits travel in words, as the patient's PDF says them (planner.document.limit_rows for the
+The limits travel in words, as the patient's PDF says them (planner.documents.safety.limit_rows for the
 clinician, avoid_lines for the patient), in CarePlan.note and each ServiceRequest's patientInstruction.
 """
 
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from planner.document import avoid_lines, dose_words, effort_words, limit_rows
+from planner.documents.safety import avoid_lines, limit_rows
+from planner.documents.wording import dose_words, effort_words
 from planner.limits import heart_rate_ceiling_only
 from planner.types import Plan as EnginePlan
 from rehab.fhir import codes

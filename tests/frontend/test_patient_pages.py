@@ -6,7 +6,7 @@ from datetime import date
 import pytest
 import time_machine
 
-from planner.document import dose_words
+from planner.documents.wording import dose_words
 from planner.sessions import week_sessions
 from planner.vocabulary import RED_FLAGS
 from rehab.models import CheckIn, CheckInItem, PlanStatus

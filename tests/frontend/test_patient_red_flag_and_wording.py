@@ -10,7 +10,7 @@ import pytest
 import time_machine
 
 from frontend.views_patient import exercise_cards
-from planner.document import date_words
+from planner.documents.wording import date_words
 from planner.vocabulary import RED_FLAGS
 from rehab.models import Alert, AlertKind, CheckIn, PlanStatus
 from tests.builders import make_active_plan

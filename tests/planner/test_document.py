@@ -1,4 +1,4 @@
-"""What the PDFs say, decided as data (planner.document): pure, no database, no reportlab."""
+"""What the PDFs say, decided as data (planner.documents): pure, no database, no reportlab."""
 
 from dataclasses import replace
 from datetime import date, timedelta
@@ -7,8 +7,8 @@ from itertools import pairwise
 import pytest
 
 from planner.catalogue import load_default_catalogue
-from planner.document import (
-    TAG_WORDS,
+from planner.documents.booklet import bad_day_variant, plan_document
+from planner.documents.inputs import (
     AlertEntry,
     AssessmentEntry,
     ContactInfo,
@@ -19,21 +19,15 @@ from planner.document import (
     PatientInfo,
     ReasonEntry,
     WeekAdherence,
-    bad_day_variant,
-    borg_words,
-    days_a_week,
-    dose_words,
-    plan_document,
-    progress_report,
-    region_words,
-    session_offsets,
-    suggested_days,
 )
+from planner.documents.report import progress_report
+from planner.documents.safety import TAG_WORDS
+from planner.documents.wording import borg_words, days_a_week, dose_words, region_words, suggested_days
 from planner.limits import apply_adjustments
 from planner.progression_rules import default_progression_config
 from planner.rules import SAFETY_NOTICE
 from planner.schedule import build_plan
-from planner.sessions import plan_sessions
+from planner.sessions import plan_sessions, session_offsets
 from planner.types import LimitAdjustment, Profile
 from planner.vocabulary import MOVEMENT_TAGS, RED_FLAGS
 

@@ -8,7 +8,8 @@ from datetime import date, timedelta
 from pypdf import PdfReader
 from reportlab.graphics.shapes import Group, Rect
 
-from planner.document import ContactInfo, PatientInfo, plan_document
+from planner.documents.booklet import plan_document
+from planner.documents.inputs import ContactInfo, PatientInfo
 from planner.figures.scene import STYLES
 from planner.schedule import build_plan
 from planner.types import Profile

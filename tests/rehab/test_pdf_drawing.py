@@ -11,7 +11,8 @@ from pypdf import PdfReader
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 
-from planner.document import (
+from planner.documents.booklet import plan_document
+from planner.documents.inputs import (
     AlertEntry,
     AssessmentEntry,
     ContactInfo,
@@ -22,10 +23,9 @@ from planner.document import (
     PatientInfo,
     ReasonEntry,
     WeekAdherence,
-    dose_words,
-    plan_document,
-    progress_report,
 )
+from planner.documents.report import progress_report
+from planner.documents.wording import dose_words
 from planner.schedule import build_plan
 from planner.types import Profile
 from planner.vocabulary import RED_FLAGS

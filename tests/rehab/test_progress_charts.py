@@ -1,5 +1,5 @@
 """The progress charts are built once: the staff pages and the PDF report draw the same series, points
-and labels (planner.progress_charts), whatever each drawing decides about looks."""
+and labels (planner.documents.charts), whatever each drawing decides about looks."""
 
 from datetime import UTC, date, datetime
 

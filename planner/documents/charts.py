@@ -2,8 +2,8 @@
 
 Pure: plain values in (each check-in's pain and effort, each week's sessions planned and done, each
 measurement), charts out: series with their labels and points, reference lines, titles, value ranges
-and the text shown when there is nothing to plot. planner.document puts them in the plan booklet and
-the progress report (rehab/pdf_charts.py draws them); rehab.progress builds them from a plan's progress
+and the text shown when there is nothing to plot. planner.documents.booklet and .report put them in the
+plan booklet and the progress report (rehab/pdf/charts.py draws them); rehab.progress builds them from a plan's progress
 series for the staff pages (frontend/charts.py draws them). The drawings decide only the looks.
 """
 
@@ -20,7 +20,7 @@ from planner.vocabulary import MEASURES
 
 
 class PainScores(Protocol):
-    """One check-in's scores (planner.document.PainEntry): pain 0-10 (None: not given), RPE 6-20."""
+    """One check-in's scores (planner.documents.inputs.PainEntry): pain 0-10 (None: not given), RPE 6-20."""
 
     @property
     def date(self) -> date: ...
@@ -35,7 +35,7 @@ class PainScores(Protocol):
 
 
 class WeekCount(Protocol):
-    """Sessions planned and done in one plan week (planner.document.WeekAdherence)."""
+    """Sessions planned and done in one plan week (planner.documents.inputs.WeekAdherence)."""
 
     @property
     def week(self) -> int: ...
@@ -46,7 +46,7 @@ class WeekCount(Protocol):
 
 
 class MeasurePoint(Protocol):
-    """One measurement (planner.document.MeasureEntry): a vocabulary.MEASURE_CODES kind, a value in its unit."""
+    """One measurement (planner.documents.inputs.MeasureEntry): a vocabulary.MEASURE_CODES kind, a value in its unit."""
 
     @property
     def kind(self) -> str: ...
@@ -118,7 +118,7 @@ def pain_chart(
     config = config or default_progression_config()
     entries = sorted(entries, key=lambda entry: entry.date)
 
-    def series(label, name):
+    def series(label: str, name: str) -> Series:
         return Series(label, tuple((e.date, float(getattr(e, name))) for e in entries if getattr(e, name) is not None))
 
     return TimeChart(

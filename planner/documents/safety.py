@@ -1,0 +1,285 @@
+"""The plan's limits in plain words: what to avoid and why (from the rules behind each limit), the
+patient's "Your safety limits" page with its Borg scale, and the limits in a clinician's words.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import cast
+
+from planner.documents.wording import BORG_WORDS, borg_words, join_words, region_words
+from planner.limits import heart_rate_ceiling_only
+from planner.rules import Rulebook, default_rulebook
+from planner.types import LoadLimits, Plan
+
+# What each excluded movement tag means to a patient ("running" and "jumping" go with the impact line).
+TAG_WORDS = {
+    "loaded_spinal_flexion": "No bending forward with weights: no sit-ups, no lifting with a rounded back.",
+    "loaded_spinal_twist": "No twisting your back while holding a weight, and no fast twisting.",
+    "ballistic": "No fast, jerky or swinging movements.",
+    "heavy_eccentric": "No heavy lowering (letting a heavy weight down slowly).",
+    "end_range_stretch": "No forced stretching to the end of your movement.",
+    "direct_pressure": "No exercises that press your body weight on one spot, such as sitting on a bike seat.",
+    "prone_loading": "No exercises lying face down.",
+    "floor_transfer": "No exercises that need you to get down to the floor and up again.",
+    "overhead_load": "No lifting weights above your head.",
+    "rapid": "No fast movements: move slowly and under control.",
+    "swinging": "No swinging of weights or legs (such as kettlebell swings or leg swings).",
+    "spinal_flexion": "No bending your back forward, such as curling up or touching your toes.",
+    "end_range_spinal_flexion": "No bending your back forward as far as it goes, such as touching your toes.",
+    "spinal_twist": "No twisting your back.",
+    "end_range_spinal_twist": "No twisting your back as far as it goes.",
+    "spinal_extension": "No arching your back.",
+    "end_range_spinal_extension": "No arching your back as far as it goes.",
+    "floor_lift": "No lifting anything to or from the floor: put weights on a table or chair.",
+    "floor_to_stand": "No getting down to the floor and back up as an exercise.",
+    "heavy_isometric": "No straining or holding your breath while you push or pull hard.",
+    "massage_or_heat": "No heat packs, hot baths or firm massage on the hard, sore areas.",
+    "hand_support": "No exercises that need you to hold on with your hands.",
+}
+IMPACT_WORDS = {
+    "none": "No jumping, running or brisk walking: only exercise without impact, such as seated or water work.",
+    "low": "No jumping or running: brisk walking is the most impact allowed.",
+    "moderate": "No high-impact jumping, such as jumping jacks or skipping.",
+}
+# Why a limit applies, from the id of a rule behind it (first match wins; baseline rules give no reason):
+# ("protect", what it protects) or ("say", a sentence).
+WHY_BY_RULE_ID = (
+    ("clinician.", "say", "Your physiotherapist set this limit."),
+    ("regions.", "say", "Your physiotherapist asked for this."),
+    ("ossification", "protect", "the hard, calcified areas"),
+    ("inflammation", "protect", "your inflamed muscles"),
+    ("fracture", "protect", "your fragile bones"),
+    ("bone", "protect", "your fragile bones"),
+    ("spine", "protect", "your fragile bones"),
+    ("cardiopulmonary", "protect", "your heart and lungs"),
+    ("pain.", "say", "You have pain at rest."),
+)
+# Patient words for the guidance rules that set how hard "dosed by feel" exercises are.
+
+
+@dataclass(frozen=True)
+class AvoidLine:
+    """Something to avoid, and why, in plain words."""
+
+    what: str
+    why: str
+
+
+@dataclass(frozen=True)
+class BorgRow:
+    """One step of the Borg 6-20 scale. words: the anchor's words at its first number, else "".
+    allowed: for each of SafetySection.borg_columns, whether this effort is within that ceiling."""
+
+    value: int
+    words: str
+    allowed: tuple[bool, ...]
+
+
+@dataclass(frozen=True)
+class SafetySection:
+    """effort: one ceiling per kind of exercise ("... somewhat hard, 13"). heart_rate: the zone in beats
+    per minute, or why to go by effort instead. avoid: what to avoid and why. other: holds, repetitions,
+    growth, supervision. borg_scale: the whole scale, to print beside the ceilings, with one "allowed"
+    column per kind of exercise (borg_columns)."""
+
+    effort: tuple[str, ...]
+    heart_rate: str
+    avoid: tuple[AvoidLine, ...]
+    other: tuple[str, ...]
+    borg_columns: tuple[str, ...]
+    borg_scale: tuple[BorgRow, ...]
+
+
+@dataclass(frozen=True)
+class LimitRow:
+    """One limit: its name, its value in words and the ids of the rules that set it."""
+
+    name: str
+    value: str
+    rule_ids: tuple[str, ...]
+
+
+def _why(rule_ids: Iterable[str]) -> str:
+    """ "To protect your fragile bones and the hard, calcified areas." from the ids of the rules behind a limit."""
+    protected: list[str] = []
+    sayings: list[str] = []
+    for rule_id in rule_ids:
+        found = next(((kind, words) for key, kind, words in WHY_BY_RULE_ID if key in rule_id), None)
+        if found is None:
+            continue
+        kind, words = found
+        target = protected if kind == "protect" else sayings
+        if words not in target:
+            target.append(words)
+    parts = ([f"To protect {join_words(protected)}."] if protected else []) + sayings
+    return " ".join(parts) or "One of your care team's safety rules."
+
+
+def _tag_rules(limits: LoadLimits, book: Rulebook) -> dict[str, tuple[str, ...]]:
+    """For each excluded tag, the ids of the rules (among those that set excluded_tags) that excluded it.
+
+    A tag no rulebook rule explains was added by a clinician's adjustment.
+    """
+    behind = limits.rule_ids_for("excluded_tags")
+    # An excluded_tags effect is a tuple of tags (planner.rules._limit_effect).
+    effects = {rule.rule.id: rule.effects for rule in book.limit_rules}
+    result = {}
+    for tag in limits.excluded_tags:
+        ids = tuple(
+            rule_id
+            for rule_id in behind
+            if any(
+                key == "excluded_tags" and tag in cast(tuple[str, ...], value)
+                for key, value in effects.get(rule_id, ())
+            )
+        )
+        result[tag] = ids or tuple(rule_id for rule_id in behind if rule_id.startswith("clinician."))
+    return result
+
+
+def avoid_lines(plan: Plan, rulebook: Rulebook | None = None) -> tuple[AvoidLine, ...]:
+    """What the limits tell the patient to avoid, and why: impact, excluded movements, protected regions."""
+    limits, profile = plan.limits, plan.profile
+    tag_rules = _tag_rules(limits, rulebook or default_rulebook())
+    lines = []
+    impact_tags = [tag for tag in ("running", "jumping") if tag in limits.excluded_tags]
+    if limits.max_impact in IMPACT_WORDS or impact_tags:
+        what = IMPACT_WORDS.get(limits.max_impact, "No jumping or running.")
+        ids = [*limits.rule_ids_for("max_impact"), *(i for tag in impact_tags for i in tag_rules[tag])]
+        lines.append(AvoidLine(what, _why(ids)))
+    for tag in limits.excluded_tags:
+        if tag in TAG_WORDS:
+            lines.append(AvoidLine(TAG_WORDS[tag], _why(tag_rules[tag])))
+    calcified = [r for r in limits.avoid_regions if r in profile.heterotopic_ossification_regions]
+    other = [r for r in limits.avoid_regions if r not in calcified]
+    region_rules = limits.rule_ids_for("avoid_regions")
+    if calcified:
+        lines.append(
+            AvoidLine(
+                f"No pressure and no forced stretching on the hard, sore areas of {region_words(calcified)}: "
+                "do not lie on them or sit for long on a hard seat (use a cushion).",
+                _why([i for i in region_rules if "ossification" in i] or region_rules),
+            )
+        )
+    if other:
+        lines.append(
+            AvoidLine(
+                f"No pressure and no forced stretching on {region_words(other)}.",
+                _why([i for i in region_rules if "ossification" not in i] or region_rules),
+            )
+        )
+    if limits.no_loading_regions:
+        lines.append(
+            AvoidLine(
+                f"Do not exercise or put weight through {region_words(limits.no_loading_regions)}.",
+                _why(limits.rule_ids_for("no_loading_regions")),
+            )
+        )
+    return tuple(lines)
+
+
+def safety_section(plan: Plan, rulebook: Rulebook | None = None) -> SafetySection:
+    """The "Your safety limits" page, from the plan's limits."""
+    limits = plan.limits
+    aerobic, resistance = limits.aerobic, limits.resistance
+    components = {item.component for item in plan.items}
+    effort = [
+        f"Walking and other aerobic exercise, stretching and balance work: no harder than "
+        f"{borg_words(aerobic.max_rpe)}, {aerobic.max_rpe} on the 6-20 effort scale."
+    ]
+    columns, ceilings = ["Walking, stretching, balance"], [aerobic.max_rpe]
+    if "resistance" in components or not components:
+        effort.append(
+            f"Strength exercises: no harder than {borg_words(resistance.max_rpe)}, "
+            f"{resistance.max_rpe} on the 6-20 effort scale."
+        )
+        columns.append("Strength")
+        ceilings.append(resistance.max_rpe)
+    if aerobic.hr_zone_bpm is not None and heart_rate_ceiling_only(limits, rulebook.anchors if rulebook else None):
+        heart = (
+            f"During walking and other aerobic exercise keep your heart rate below {aerobic.hr_zone_bpm[1]} "
+            "beats per minute. That number comes from your age, not from a test, so it can be out by about "
+            "10 beats: go by how it feels (the effort scale, or being able to talk in full sentences)."
+        )
+    elif aerobic.hr_zone_bpm is not None:
+        low, high = aerobic.hr_zone_bpm
+        heart = (
+            f"During walking and other aerobic exercise keep your heart rate between {low} and {high} "
+            f"beats per minute, and never above {high}."
+        )
+    elif plan.profile.beta_blocker:
+        heart = (
+            "Your heart medicine (a beta blocker) slows your heart rate, so heart rate is not a good guide "
+            "for you: go by effort only."
+        )
+    else:
+        heart = "Go by effort, not by heart rate: your heart rate is not a reliable guide for you."
+    other = (
+        [
+            f"Choose a band or weight you can lift at least {resistance.min_reps} times in a row. "
+            "If you cannot, it is too heavy."
+        ]
+        if "resistance" in components
+        else []
+    )
+    if "flexibility" in components:
+        other.append(f"Hold each stretch for {limits.flexibility.max_hold_seconds} seconds at most, never into pain.")
+    other.append(
+        "Your plan grows slowly, one small step at a time (a minute, a repetition, a set or a day), "
+        f"on average by no more than {limits.weekly_progression_max_pct:g}% a week. "
+        "Do not add more on your own."
+    )
+    if limits.supervision_required:
+        other.append("Start the exercises with your physiotherapist watching, until they say you can go on alone.")
+    scale = tuple(
+        BorgRow(value, _borg_scale_words(value), tuple(value <= ceiling for ceiling in ceilings))
+        for value in range(6, 21)
+    )
+    return SafetySection(tuple(effort), heart, avoid_lines(plan, rulebook), tuple(other), tuple(columns), scale)
+
+
+def _borg_scale_words(value: int) -> str:
+    # The scale prints each anchor's words once, at its first number (as Borg's chart does).
+    return next((words for low, _, words in BORG_WORDS if low == value), "")
+
+
+def limit_rows(limits: LoadLimits) -> tuple[LimitRow, ...]:
+    """The limits in the clinician's words, each with the rules that set it."""
+    aerobic, resistance = limits.aerobic, limits.resistance
+    zone = (
+        f"{aerobic.hr_zone_bpm[0]}-{aerobic.hr_zone_bpm[1]} bpm ({aerobic.zone_floor_hrr_pct}-"
+        f"{aerobic.max_hrr_pct} %HRR, HRrest {aerobic.resting_hr_bpm}, HRmax {aerobic.hr_max_bpm:g})"
+        + (
+            "; HRmax estimated (Tanaka, error 7-11 bpm): the patient sees only the ceiling, effort governs"
+            if heart_rate_ceiling_only(limits)
+            else ""
+        )
+        if aerobic.hr_zone_bpm
+        else "None: effort (RPE) governs"
+    )
+
+    def words(values: Iterable[str]) -> str:
+        return ", ".join(v.replace("_", " ") for v in values) or "none"
+
+    rows = (
+        ("Impact ceiling", limits.max_impact, "max_impact"),
+        ("Aerobic effort ceiling", f"RPE {aerobic.max_rpe} ({borg_words(aerobic.max_rpe)})", "aerobic.max_rpe"),
+        ("Aerobic intensity ceiling", f"{aerobic.max_hrr_pct} %HRR", "aerobic.max_hrr_pct"),
+        ("Heart-rate zone", zone, "aerobic.hr_zone_bpm"),
+        ("Resistance load ceiling", f"{resistance.max_pct_1rm} %1RM", "resistance.max_pct_1rm"),
+        (
+            "Resistance effort ceiling",
+            f"RPE {resistance.max_rpe} ({borg_words(resistance.max_rpe)})",
+            "resistance.max_rpe",
+        ),
+        ("Fewest repetitions a set", str(resistance.min_reps), "resistance.min_reps"),
+        ("Longest stretch hold", f"{limits.flexibility.max_hold_seconds} s", "flexibility.max_hold_seconds"),
+        ("Excluded movements", words(limits.excluded_tags), "excluded_tags"),
+        ("No pressure or end-range stretch", words(limits.avoid_regions), "avoid_regions"),
+        ("No loading at all", words(limits.no_loading_regions), "no_loading_regions"),
+        ("Weekly growth cap", f"{limits.weekly_progression_max_pct:g} %", "weekly_progression_max_pct"),
+        ("Supervised start", "yes" if limits.supervision_required else "no", "supervision_required"),
+    )
+    return tuple(LimitRow(name, value, limits.rule_ids_for(path)) for name, value, path in rows)
