@@ -14,7 +14,7 @@ from planner.figures.scene import STYLES
 from planner.schedule import build_plan
 from planner.types import Profile
 from rehab.pdf import render_plan_pdf
-from rehab.pdf_figures import figure_drawing
+from rehab.pdf.figures import figure_drawing
 from tests.rehab.test_pdf_drawing import case_plan
 
 MONDAY = date(2026, 11, 2)

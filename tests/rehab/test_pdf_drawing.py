@@ -29,7 +29,7 @@ from planner.documents.wording import dose_words
 from planner.schedule import build_plan
 from planner.types import Profile
 from planner.vocabulary import RED_FLAGS
-from rehab import pdf
+from rehab.pdf import layout as pdf
 from rehab.pdf import render_plan_pdf, render_report_pdf
 
 MONDAY = date(2026, 11, 2)

@@ -12,9 +12,9 @@ from reportlab import rl_config
 from reportlab.pdfgen.canvas import Canvas
 
 from planner.figures.library import default_figures
-from rehab import pdf
 from rehab.documents import plan_pdf_cache_key
-from rehab.pdf_figures import figure_drawing
+from rehab.pdf import plan as pdf
+from rehab.pdf.figures import figure_drawing
 from rehab.services.checkins import checkin_add_next_morning, checkin_record
 from rehab.services.progression import plan_progress
 from tests import builders

@@ -1,0 +1,420 @@
+"""How a PDF page looks: fonts, escaping, colours, paragraph styles, tables, boxes, charts, and the
+header and footer with "Page 3 of 24" on every page. The plan and the report are built from these.
+
+Every string is printed through `markup`, which escapes it for reportlab's paragraph markup and hands
+characters the body font cannot draw (Chinese, for instance) to a fallback font, so a name such as
+"Zoë <O'Brien> & Łukasz 李" prints as written.
+
+Fonts: DejaVu Sans (Debian package fonts-dejavu-core) for the text, else Liberation Sans
+(fonts-liberation), else Helvetica, whose Latin-1 range still covers Western European names. For CJK
+characters, the first of Droid Sans Fallback (fonts-droid-fallback) or WenQuanYi found, embedded as a
+subset; else Adobe's STSong-Light CID font, which is not embedded (viewers substitute a font).
+"""
+
+from __future__ import annotations
+
+import functools
+import io
+import itertools
+import os
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from xml.sax.saxutils import escape
+
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_CENTER
+from reportlab.lib.pagesizes import A4, landscape
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.utils import simpleSplit
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import (
+    BaseDocTemplate,
+    Flowable,
+    Frame,
+    KeepTogether,
+    PageTemplate,
+    Paragraph,
+    Table,
+    TableStyle,
+)
+
+from planner.documents.charts import BarChart, TimeChart
+from rehab.pdf import charts
+
+# ---------------------------------------------------------------------------------------------
+# Fonts
+# ---------------------------------------------------------------------------------------------
+
+FONT_DIRS = ("/usr/share/fonts/truetype", "/usr/local/share/fonts", "/usr/share/fonts")
+# Body font families, first found wins: (regular, bold) paths relative to FONT_DIRS.
+FAMILIES = (
+    ("dejavu/DejaVuSans.ttf", "dejavu/DejaVuSans-Bold.ttf"),  # fonts-dejavu-core
+    ("DejaVuSans.ttf", "DejaVuSans-Bold.ttf"),
+    ("liberation/LiberationSans-Regular.ttf", "liberation/LiberationSans-Bold.ttf"),  # fonts-liberation
+    ("liberation2/LiberationSans-Regular.ttf", "liberation2/LiberationSans-Bold.ttf"),  # fonts-liberation2
+)
+# CJK fallbacks with TrueType outlines (reportlab cannot embed CFF/OpenType outlines).
+FALLBACK_FILES = (
+    "droid/DroidSansFallbackFull.ttf",
+    "wqy/wqy-microhei.ttc",
+    "wqy/wqy-zenhei.ttc",
+    "arphic/uming.ttc",
+)
+CID_FALLBACK = "STSong-Light"
+# Blocks the CID fallback can draw: CJK punctuation, kana, unified ideographs, full-width forms.
+CID_RANGES = ((0x3000, 0x30FF), (0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF), (0xFF00, 0xFFEF))
+CP1252 = frozenset(ord(c) for c in bytes(range(32, 256)).decode("cp1252", errors="ignore"))
+
+
+def _find(candidates: Iterable[str], dirs: Sequence[str] = FONT_DIRS) -> str | None:
+    for name in candidates:
+        for folder in dirs:
+            path = os.path.join(folder, name)
+            if os.path.exists(path):
+                return path
+    return None
+
+
+@dataclass(frozen=True)
+class FontSet:
+    """The registered fonts. covered: code points the regular font can draw. source: its file, or ""."""
+
+    regular: str
+    bold: str
+    covered: frozenset[int]
+    source: str = ""
+
+
+def load_fonts(dirs: Sequence[str] = FONT_DIRS) -> FontSet:
+    """Register the first body font family found in `dirs` (DejaVu Sans first); Helvetica when none is."""
+    regular = bold = None
+    for regular_file, bold_file in FAMILIES:
+        regular = _find((regular_file,), dirs)
+        if regular is not None:
+            bold = _find((bold_file,), dirs)
+            break
+    if regular is None:
+        return FontSet("Helvetica", "Helvetica-Bold", CP1252)
+    # Fonts are registered under their file's name: two families never overwrite each other.
+    name = os.path.splitext(os.path.basename(regular))[0]
+    body = TTFont(name, regular)
+    pdfmetrics.registerFont(body)
+    bold_name = name
+    if bold is not None:
+        bold_name = os.path.splitext(os.path.basename(bold))[0]
+        pdfmetrics.registerFont(TTFont(bold_name, bold))
+    pdfmetrics.registerFontFamily(name, normal=name, bold=bold_name, italic=name, boldItalic=bold_name)
+    return FontSet(name, bold_name, frozenset(body.face.charToGlyph), regular)
+
+
+@functools.cache
+def font_set() -> FontSet:
+    return load_fonts()
+
+
+@functools.cache
+def fallback_font() -> tuple[str, frozenset[int] | None]:
+    """The font for characters the body font lacks, registered on first need (it is large).
+
+    Returns (name, covered code points), or (CID font name, None) when only the CID font is left.
+    """
+    path = _find(FALLBACK_FILES)
+    if path is not None:
+        font = TTFont("PlanFallback", path, subfontIndex=0) if path.endswith(".ttc") else TTFont("PlanFallback", path)
+        pdfmetrics.registerFont(font)
+        return "PlanFallback", frozenset(font.face.charToGlyph)
+    pdfmetrics.registerFont(UnicodeCIDFont(CID_FALLBACK))
+    return CID_FALLBACK, None
+
+
+def _fallback_for(code: int) -> str | None:
+    name, covered = fallback_font()
+    if covered is None:
+        return name if any(low <= code <= high for low, high in CID_RANGES) else None
+    return name if code in covered else None
+
+
+def text_runs(text: str) -> list[tuple[str | None, str]]:
+    """Split text into runs: (None, chunk) for the current font, (font name, chunk) for a fallback."""
+    covered = font_set().covered
+    runs: list[tuple[str | None, str]] = []
+    for char in text:
+        code = ord(char)
+        font = None if code in covered or char.isspace() else _fallback_for(code)
+        if runs and runs[-1][0] == font:
+            runs[-1] = (font, runs[-1][1] + char)
+        else:
+            runs.append((font, char))
+    return runs
+
+
+def markup(text: str) -> str:
+    """Plain text as safe paragraph markup: escaped, with fallback fonts where the body font has no glyph."""
+    text = str(text)
+    if font_set().covered.issuperset(map(ord, text)):
+        return escape(text)
+    return "".join(
+        escape(chunk) if font is None else f'<font name="{font}">{escape(chunk)}</font>'
+        for font, chunk in text_runs(text)
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Styles
+# ---------------------------------------------------------------------------------------------
+
+INK = colors.black
+HEADING = colors.HexColor("#102A43")
+LINES = colors.HexColor("#555555")
+SHADE = colors.HexColor("#E8EEF4")
+WARNING = colors.HexColor("#8B0000")
+WARNING_SHADE = colors.HexColor("#FDECEC")
+CALM_SHADE = colors.HexColor("#FFF7D6")
+ALLOWED_SHADE = colors.HexColor("#E3F2E1")
+MIN_FONT_SIZE = 12
+MARGIN = 50
+# The plan is portrait, to read in the hand; the report is landscape, for its wide tables and charts.
+FRAME_WIDTH = A4[0] - 2 * MARGIN
+REPORT_PAGE = landscape(A4)
+REPORT_WIDTH = REPORT_PAGE[0] - 2 * MARGIN
+
+
+@functools.cache
+def _styles(regular: str, bold: str) -> dict[str, ParagraphStyle]:
+    def style(name, font, size, leading, **extra):
+        return ParagraphStyle(name, fontName=font, fontSize=size, leading=leading, **{"textColor": INK, **extra})
+
+    return {
+        "title": style("title", bold, 30, 36, textColor=HEADING, spaceAfter=18),
+        "name": style("name", bold, 24, 30, spaceAfter=12),
+        "h1": style("h1", bold, 22, 28, textColor=HEADING, spaceBefore=6, spaceAfter=12, keepWithNext=1),
+        "h2": style("h2", bold, 16, 21, textColor=HEADING, spaceBefore=12, spaceAfter=6, keepWithNext=1),
+        "h3": style("h3", bold, 14, 18, spaceBefore=10, spaceAfter=3, keepWithNext=1),
+        "body": style("body", regular, 13, 18, spaceAfter=6),
+        "strong": style("strong", bold, 13, 18, spaceAfter=6),
+        "bullet": style(
+            "bullet",
+            regular,
+            13,
+            18,
+            leftIndent=18,
+            bulletIndent=4,
+            bulletFontName=regular,
+            bulletFontSize=13,
+            spaceAfter=4,
+        ),
+        "cell": style("cell", regular, 12, 15),
+        "cell_bold": style("cell_bold", bold, 12, 15),
+        "warning": style("warning", bold, 16, 21, textColor=WARNING, spaceAfter=6),
+        "big": style("big", bold, 18, 24, spaceAfter=6),
+        "centre": style("centre", regular, 13, 18, alignment=TA_CENTER),
+    }
+
+
+def styles() -> dict[str, ParagraphStyle]:
+    """The paragraph styles in use (every one at least MIN_FONT_SIZE points)."""
+    fonts = font_set()
+    return _styles(fonts.regular, fonts.bold)
+
+
+def para(text: str, style: str = "body") -> Paragraph:
+    """A paragraph of plain text (escaped; a newline starts a new line)."""
+    return Paragraph(markup(text).replace("\n", "<br/>"), styles()[style])
+
+
+def bullets(lines: Iterable[str], style: str = "bullet") -> list[Paragraph]:
+    return [Paragraph(markup(line), styles()[style], bulletText="•") for line in lines]
+
+
+class Heading(Paragraph):
+    """A heading that adds itself to the PDF outline (bookmarks) where it is drawn."""
+
+    _keys = itertools.count(1)  # next() on a count is atomic: keys stay unique across threads
+
+    def __init__(self, text: str, style: str, level: int, outline: str | None = None):
+        super().__init__(markup(text), styles()[style])
+        self.outline_title, self.outline_level = outline or text, level
+        self.outline_key = f"section-{next(Heading._keys)}"
+
+    def draw(self):
+        self.canv.bookmarkPage(self.outline_key)
+        self.canv.addOutlineEntry(self.outline_title, self.outline_key, level=self.outline_level, closed=False)
+        super().draw()
+
+
+def table(
+    rows: Sequence[Sequence[object]],
+    widths: Sequence[float],
+    *,
+    header: bool = True,
+    extra: Sequence[tuple] = (),
+    row_heights=None,
+) -> Table:
+    """A table of text cells (the header row bold) or flowables.
+
+    Text the body font can draw is wrapped here and drawn as plain table strings: reportlab draws
+    those without parsing markup, several times faster than paragraphs. Other text (a name in Chinese,
+    say) becomes an escaped paragraph, which can switch to the fallback font.
+    """
+    fonts = font_set()
+    size = styles()["cell"].fontSize
+    cells = []
+    for index, row in enumerate(rows):
+        bold = header and index == 0
+        font = fonts.bold if bold else fonts.regular
+        cells.append([_cell(value, font, size, width - 10, bold) for value, width in zip(row, widths, strict=True)])
+    commands = [
+        ("FONT", (0, 0), (-1, -1), fonts.regular, size, styles()["cell"].leading),
+        ("TEXTCOLOR", (0, 0), (-1, -1), INK),
+        ("GRID", (0, 0), (-1, -1), 0.75, LINES),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("TOPPADDING", (0, 0), (-1, -1), 4),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 5),
+        ("LEFTPADDING", (0, 0), (-1, -1), 5),
+        ("RIGHTPADDING", (0, 0), (-1, -1), 5),
+    ]
+    if header:
+        commands += [("BACKGROUND", (0, 0), (-1, 0), SHADE), ("FONT", (0, 0), (-1, 0), fonts.bold, size)]
+    result = Table(cells, colWidths=list(widths), repeatRows=1 if header else 0, rowHeights=row_heights)
+    result.setStyle(TableStyle([*commands, *extra]))
+    return result
+
+
+def _cell(value: object, font: str, size: float, width: float, bold: bool) -> object:
+    if not isinstance(value, str):
+        return value
+    if not font_set().covered.issuperset(map(ord, value.replace("\n", " "))):
+        return para(value, "cell_bold" if bold else "cell")
+    lines = [line for part in value.split("\n") for line in simpleSplit(part, font, size, width) or [""]]
+    if any(pdfmetrics.stringWidth(line, font, size) > width for line in lines):
+        return para(value, "cell_bold" if bold else "cell")  # a word longer than the column: let it break
+    return "\n".join(lines)
+
+
+def box(flowables: list[Flowable], shade=CALM_SHADE, border=LINES, width: float = FRAME_WIDTH) -> Table:
+    """Flowables framed in a shaded box."""
+    framed = Table([[flowables]], colWidths=[width])
+    framed.setStyle(
+        TableStyle(
+            [
+                ("BOX", (0, 0), (-1, -1), 1.5, border),
+                ("BACKGROUND", (0, 0), (-1, -1), shade),
+                ("LEFTPADDING", (0, 0), (-1, -1), 10),
+                ("RIGHTPADDING", (0, 0), (-1, -1), 10),
+                ("TOPPADDING", (0, 0), (-1, -1), 8),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 6),
+            ]
+        )
+    )
+    return framed
+
+
+def chart(value: TimeChart | BarChart, height: float = 230, width: float = FRAME_WIDTH) -> list[Flowable]:
+    """A chart with its title, or its empty text when there is nothing to plot."""
+    fonts = font_set()
+    flowables: list[Flowable] = [para(value.title, "h3")]
+    if not value.has_data:
+        return [*flowables, para(value.empty_text)]
+    if isinstance(value, TimeChart):
+        drawing = charts.time_chart(value, width, height, fonts.regular)
+    else:
+        drawing = charts.bar_chart(value, width, height, fonts.regular)
+    return [KeepTogether([*flowables, drawing])]
+
+
+# ---------------------------------------------------------------------------------------------
+# Pages: header, footer, page numbers, metadata
+# ---------------------------------------------------------------------------------------------
+
+
+def draw_text(canvas: Canvas, x: float, y: float, text: str, font: str, size: float, anchor: str = "left") -> None:
+    """Draw one line on the canvas with fallback fonts where needed; anchor "left" or "right"."""
+    runs = [(run_font or font, chunk) for run_font, chunk in text_runs(text)]
+    if anchor == "right":
+        x -= sum(pdfmetrics.stringWidth(chunk, run_font, size) for run_font, chunk in runs)
+    for run_font, chunk in runs:
+        canvas.setFont(run_font, size)
+        canvas.drawString(x, y, chunk)
+        x += pdfmetrics.stringWidth(chunk, run_font, size)
+
+
+class _PageCountCanvas(Canvas):
+    """Draws the total page count into a form that every footer refers to ("Page 3 of 24").
+
+    The usual recipe (hold every page back until the end) would break the bookmarks, which need the
+    pages to be emitted as they are drawn.
+    """
+
+    def save(self):
+        if self._code:
+            self.showPage()
+        self.beginForm("page_total")
+        self.setFont(font_set().regular, MIN_FONT_SIZE)
+        self.setFillColor(INK)
+        self.drawString(0, 0, str(self.getPageNumber() - 1))
+        self.endForm()
+        super().save()
+
+
+def _page_decorator(header_left: str, header_right: str, footer_left: str) -> Callable:
+    def decorate(canvas: Canvas, doc) -> None:
+        fonts = font_set()
+        width, height = doc.pagesize
+        canvas.saveState()
+        canvas.setFillColor(INK)
+        top = height - MARGIN + 18
+        draw_text(canvas, MARGIN, top, header_left, fonts.regular, MIN_FONT_SIZE)
+        draw_text(canvas, width - MARGIN, top, header_right, fonts.bold, MIN_FONT_SIZE, "right")
+        canvas.setStrokeColor(LINES)
+        canvas.setLineWidth(0.75)
+        canvas.line(MARGIN, top - 6, width - MARGIN, top - 6)
+        canvas.line(MARGIN, MARGIN - 10, width - MARGIN, MARGIN - 10)
+        bottom = MARGIN - 28
+        draw_text(canvas, MARGIN, bottom, footer_left, fonts.regular, MIN_FONT_SIZE)
+        label = f"Page {canvas.getPageNumber()} of "
+        # The total is drawn at the end (a form): leave room for three digits.
+        x = width - MARGIN - pdfmetrics.stringWidth(label + "000", fonts.regular, MIN_FONT_SIZE)
+        draw_text(canvas, x, bottom, label, fonts.regular, MIN_FONT_SIZE)
+        canvas.translate(x + pdfmetrics.stringWidth(label, fonts.regular, MIN_FONT_SIZE), bottom)
+        canvas.doForm("page_total")
+        canvas.restoreState()
+
+    return decorate
+
+
+def build_pdf(
+    flowables: list[Flowable],
+    *,
+    title: str,
+    author: str,
+    subject: str,
+    header_left: str,
+    header_right: str,
+    footer_left: str,
+    pagesize=A4,
+) -> bytes:
+    """The flowables as PDF bytes, every page with its header, footer and page count; title and author
+    in the metadata."""
+    buffer = io.BytesIO()
+    doc = BaseDocTemplate(
+        buffer,
+        pagesize=pagesize,
+        leftMargin=MARGIN,
+        rightMargin=MARGIN,
+        topMargin=MARGIN + 16,
+        bottomMargin=MARGIN,
+        title=title,
+        author=author,
+        subject=subject,
+        creator="Rehab planner",
+        lang="en",
+        displayDocTitle=True,
+    )
+    frame = Frame(doc.leftMargin, doc.bottomMargin, doc.width, doc.height, id="body")
+    decorate = _page_decorator(header_left, header_right, footer_left)
+    doc.addPageTemplates([PageTemplate("page", frames=[frame], onPage=decorate)])
+    doc.build(flowables, canvasmaker=_PageCountCanvas)
+    return buffer.getvalue()
