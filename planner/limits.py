@@ -1,3 +1,4 @@
+# Kept whole: the limits from computing to enforcing them; computing and adjusting both end in coherent_intensity.
 """Load limits: from a profile to the ceilings every dose must respect, and the checks that enforce them.
 
 - `compute_limits(profile)` evaluates the limit rules; when rules overlap the strictest value wins.

@@ -1,3 +1,4 @@
+# Kept whole: over half of it is the default rule data (DEFAULT_PROGRESSION_RULES), which the rest reads.
 """Rule data for the weekly progression decision: cut-points, thresholds and decision rules.
 
 Every number the decision uses lives in DEFAULT_PROGRESSION_RULES with its rule id, text, evidence

@@ -1,3 +1,4 @@
+# Kept whole: one pure decision (reassess) and the words of its result, only just over 500 lines.
 """Reassessment of a running plan: a new profile changes the plan's limits, items and doses.
 
 `reassess(plan, profile, computed, catalogue, week, overridden)` is the whole decision, pure:

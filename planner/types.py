@@ -1,3 +1,4 @@
+# Kept whole: the engine's value objects, one vocabulary; most are a few lines and they refer to one another.
 """The engine's value objects: frozen dataclasses, tuples instead of lists.
 
 Every object here is immutable and hashable-by-value, so the same input always yields an equal
