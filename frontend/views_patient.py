@@ -25,6 +25,7 @@ from django.shortcuts import redirect, render
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from frontend.charts import time_chart_svg
@@ -282,7 +283,7 @@ def _common(request, patient: Patient, plan: Plan | None, active: str) -> dict:
             "nextMorningUrl": reverse("frontend:next_morning"),
             # A red flag kept offline is sent to its own page; its advice travels with every page.
             "somethingWrongUrl": reverse("frontend:something_wrong"),
-            "redFlagAdvice": {code: advice for code, _label, advice in RED_FLAGS},
+            "redFlagAdvice": {code: gettext(advice) for code, _label, advice in RED_FLAGS},
             "checkinsApi": reverse("checkin-list"),
             "csrfCookie": settings.CSRF_COOKIE_NAME,
         },
@@ -508,12 +509,13 @@ def something_wrong(request, patient: Patient):
         else:
             if report.checkin is None:
                 # Nothing to attach it to: the advice and the phone number are all we can give.
-                context.update(advice=list(report.advice), not_recorded=True)
+                context.update(advice=[gettext(line) for line in report.advice], not_recorded=True)
                 return render(request, "frontend/patient/something_wrong_done.html", context)
             return redirect("frontend:something_wrong_done", checkin_id=report.checkin.pk)
     context.update(
         form=form,
-        red_flags=[(code, label, advice) for code, label, advice in RED_FLAGS],
+        # The planner's wording, in the patient's language (rehab/patient_words.py marks it).
+        red_flags=[(code, gettext(label), gettext(advice)) for code, label, advice in RED_FLAGS],
         checked=set(form["red_flags"].value() or []),
     )
     return render(request, "frontend/patient/something_wrong.html", context, status=400 if form.errors else 200)
@@ -526,8 +528,8 @@ def something_wrong_done(request, patient: Patient, checkin_id: int):
     context = _common(request, patient, checkin.plan, "something_wrong")
     context.update(
         checkin=checkin,
-        reported=[RED_FLAG_LABELS.get(code, code) for code in checkin.red_flags],
-        advice=patient_advice(checkin),
+        reported=[gettext(RED_FLAG_LABELS.get(code, code)) for code in checkin.red_flags],
+        advice=[gettext(line) for line in patient_advice(checkin)],
     )
     return render(request, "frontend/patient/something_wrong_done.html", context)
 

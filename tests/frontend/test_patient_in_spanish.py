@@ -1,0 +1,110 @@
+"""A patient whose language is Spanish reads Today, the log form, the red-flag pages and their
+reminder email in Spanish; the same pages stay English for an English-speaking patient."""
+
+from datetime import date
+
+import pytest
+import time_machine
+from django.core import mail
+
+from rehab.models import Patient
+from rehab.services import reminders
+from tests.builders import make_active_plan
+
+NOW = "2026-11-04 10:00"  # a Wednesday, day 3 of a plan that starts on Monday 2 November
+START = date(2026, 11, 2)
+
+
+@pytest.fixture
+def spanish_patient(world):
+    Patient.objects.filter(pk=world.patient.pk).update(language="es")
+    world.patient.refresh_from_db()
+    return world.patient
+
+
+@pytest.fixture
+def patient_client(client, world, spanish_patient):
+    with time_machine.travel(NOW, tick=False):
+        make_active_plan(spanish_patient, world.physio, start_date=START)
+        client.force_login(world.patient_user)
+        yield client
+
+
+def page(client, name: str, **kwargs) -> str:
+    response = client.get(f"/{name}", **kwargs)
+    assert response.status_code == 200
+    assert response["Content-Language"] == "es"
+    return response.content.decode()
+
+
+def test_today_is_in_spanish_with_spanish_dates(patient_client):
+    html = page(patient_client, "today/")
+    assert "<h1>Hoy" in html
+    assert "miércoles 4 de noviembre" in html
+    assert "Algo va mal" in html  # the red-flag button on every page
+    assert "Something is wrong" not in html
+    assert "Your plan to print" not in html
+
+
+def test_the_log_form_is_in_spanish(patient_client):
+    html = page(patient_client, "today/log/")
+    assert "Registrar su sesión" in html
+    assert "¿Cuánto dolor tuvo durante los ejercicios?" in html
+    assert "Guardar mi sesión" in html
+    assert "Save my session" not in html
+
+
+def test_the_red_flag_page_names_each_flag_and_its_advice_in_spanish(patient_client):
+    html = page(patient_client, "something-wrong/")
+    assert "Si se encuentra muy mal" in html
+    assert "Dolor u opresión en el pecho" in html
+    # The advice travels with the form for a report kept offline: it is the Spanish advice too.
+    assert "Pare ahora. Si no se calma en unos minutos en reposo, llame a una ambulancia." in html
+    assert "Chest pain or pressure" not in html
+    assert "call an ambulance" not in html
+
+
+def test_the_red_flag_advice_after_a_report_is_in_spanish(patient_client):
+    with time_machine.travel(NOW, tick=False):
+        response = patient_client.post(
+            "/something-wrong/",
+            {"red_flags": ["chest_pain"], "idempotency_key": "a7e1b7a0-9f8e-4d6c-8a51-0d5d8d1f0c11", "pain_now": "3"},
+            follow=True,
+        )
+    assert response.redirect_chain, "the report was not recorded"
+    assert response.redirect_chain[-1][0].startswith("/something-wrong/")
+    html = response.content.decode()
+    assert "Lo que nos ha dicho" in html
+    assert "Pare ahora. Si no se calma en unos minutos en reposo, llame a una ambulancia." in html
+    assert "Qué hacer ahora" in html
+
+
+def test_an_english_patient_still_reads_english(client, world):
+    with time_machine.travel(NOW, tick=False):
+        make_active_plan(world.patient, world.physio, start_date=START)
+        client.force_login(world.patient_user)
+        response = client.get("/today/")
+    assert response["Content-Language"] == "en"
+    assert "Something is wrong" in response.content.decode()
+
+
+def test_a_patient_without_a_language_reads_their_clinics(client, world):
+    world.patient.clinic.language = "es"
+    world.patient.clinic.save(update_fields=["language"])
+    with time_machine.travel(NOW, tick=False):
+        make_active_plan(world.patient, world.physio, start_date=START)
+        client.force_login(world.patient_user)
+        response = client.get("/today/")
+    assert response["Content-Language"] == "es"
+
+
+def test_the_reminder_email_is_in_spanish(spanish_patient):
+    Patient.objects.filter(pk=spanish_patient.pk).update(email="ana@example.org")
+    with time_machine.travel(NOW, tick=False):  # 10:00 on a Wednesday: outside the default quiet hours
+        channel = reminders.reminder_send(patient_id=spanish_patient.pk, kind="session_due")
+    assert channel == "email"
+    message = mail.outbox[-1]
+    assert message.subject == "Su plan de ejercicios"
+    assert message.body.startswith(f"Hola, {spanish_patient.first_name}:")
+    assert "Le toca una sesión de su plan de ejercicios." in message.body
+    assert "Your exercise plan" not in message.body

@@ -1,0 +1,64 @@
+"""The shipped translation catalogues: complete, compiled, and in step with the planner's wording."""
+
+import re
+from pathlib import Path
+
+import polib
+import pytest
+from django.conf import settings
+
+from planner.vocabulary import RED_FLAGS
+from rehab.patient_words import ADVICE_WORDS, RED_FLAG_WORDS
+
+LOCALE = Path(settings.LOCALE_PATHS[0])
+# English is the source language: its texts are the msgids, so it ships no catalogue of its own.
+TRANSLATED = [code for code, _name in settings.LANGUAGES if code != settings.LANGUAGE_CODE]
+CATALOGUES = sorted(LOCALE.glob("*/LC_MESSAGES/*.po"))
+PLACEHOLDER = re.compile(r"%\((\w+)\)[sd]")
+
+
+def test_every_language_but_the_source_ships_a_catalogue():
+    assert {po.parts[-3] for po in CATALOGUES} == set(TRANSLATED)
+
+
+@pytest.mark.parametrize("path", CATALOGUES, ids=lambda p: str(p.relative_to(LOCALE)))
+def test_a_shipped_catalogue_has_no_untranslated_fuzzy_or_obsolete_entry(path):
+    catalogue = polib.pofile(str(path))
+    assert not catalogue.metadata_is_fuzzy, "the header is fuzzy: msgfmt would drop the plural rule"
+    assert [e.msgid for e in catalogue.untranslated_entries()] == []
+    assert [e.msgid for e in catalogue.fuzzy_entries()] == []
+    assert [e.msgid for e in catalogue.obsolete_entries()] == []
+
+
+@pytest.mark.parametrize("path", CATALOGUES, ids=lambda p: str(p.relative_to(LOCALE)))
+def test_each_translation_keeps_the_placeholders_of_its_original(path):
+    for entry in polib.pofile(str(path)).translated_entries():
+        wanted = set(PLACEHOLDER.findall(entry.msgid + entry.msgid_plural))
+        translations = entry.msgstr_plural.values() if entry.msgid_plural else [entry.msgstr]
+        for text in translations:
+            assert set(PLACEHOLDER.findall(text)) == wanted, entry.msgid
+
+
+@pytest.mark.parametrize("path", CATALOGUES, ids=lambda p: str(p.relative_to(LOCALE)))
+def test_the_committed_mo_says_what_its_po_says(path):
+    """The app reads the .mo: a .po edited without `manage.py compile_catalogues` fails here."""
+    mo_path = path.with_suffix(".mo")
+    assert mo_path.exists(), f"{mo_path} missing: run manage.py compile_catalogues"
+    compiled = {(e.msgid, e.msgid_plural): (e.msgstr, e.msgstr_plural) for e in polib.mofile(str(mo_path)) if e.msgid}
+    source = {
+        (e.msgid, e.msgid_plural): (e.msgstr, e.msgstr_plural) for e in polib.pofile(str(path)).translated_entries()
+    }
+    assert compiled == source
+
+
+def test_every_red_flag_the_planner_names_is_marked_for_translation():
+    """planner/ cannot import Django: rehab/patient_words.py repeats its texts; they must not drift."""
+    assert [(flag.label, flag.advice) for flag in RED_FLAGS] == [tuple(pair) for pair in RED_FLAG_WORDS]
+
+
+def test_the_spanish_red_flag_advice_is_complete(settings):
+    from django.utils import translation
+
+    with translation.override("es"):
+        for text in [text for pair in RED_FLAG_WORDS for text in pair] + list(ADVICE_WORDS):
+            assert translation.gettext(text) != text, text
