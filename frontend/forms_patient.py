@@ -27,7 +27,7 @@ EFFORT_CHOICES = [(n, borg_words(n)) for n in range(6, 21)]
 # The 0-10 effort scale (planner.effort): fewer taps, stored with its 6-20 equivalent.
 CR10_CHOICES = [(n, cr10_words(n)) for n in range(11)]
 CR10_MISSING = "Choose how hard the exercises felt, from 0 to 10."
-RED_FLAG_CHOICES = [(code, label) for code, label, _advice in RED_FLAGS]
+RED_FLAG_CHOICES = [(flag.code, flag.label) for flag in RED_FLAGS]
 NOTE_MAX = 1000
 
 

@@ -129,7 +129,7 @@ CARDIOPULMONARY_WORDS = {
 }
 REGION_CHOICES = [(region, region_label(region)) for region in BODY_REGIONS]
 EQUIPMENT_CHOICES = [(item, words(item)) for item in EQUIPMENT if item != "none"]
-MEASURE_CHOICES = [(code, f"{label} ({unit})") for code, label, unit, _low, _high, _better in MEASURES]
+MEASURE_CHOICES = [(measure.code, f"{measure.label} ({measure.unit})") for measure in MEASURES]
 TAG_CHOICES = [(tag, words(tag)) for tag in MOVEMENT_TAGS]
 IMPACT_CHOICES = [(level, words(level)) for level in IMPACT_LEVELS]
 

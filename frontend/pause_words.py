@@ -10,11 +10,10 @@ import re
 from datetime import date
 
 from planner.documents.wording import date_words
-from planner.vocabulary import RED_FLAGS
+from planner.vocabulary import red_flag_label
 from rehab.clinical import red_pain_threshold
 from rehab.models import Alert, AlertKind, Plan
 
-RED_FLAG_LABELS = {code: label for code, label, _advice in RED_FLAGS}
 _WEEK_REVIEW = re.compile(r"^Week (\d+) review:")
 _FLARE = re.compile(r"^Flare at the reassessment of (\d{4}-\d{2}-\d{2})")
 
@@ -28,7 +27,7 @@ def _checkin_words(checkin) -> str:
     day = date_words(checkin.date)
     said = []
     if checkin.red_flags:
-        labels = [RED_FLAG_LABELS.get(code, code.replace("_", " ")) for code in checkin.red_flags]
+        labels = [red_flag_label(code).replace("_", " ") for code in checkin.red_flags]
         said.append(_list_words([label[:1].lower() + label[1:] for label in labels]))
     threshold = red_pain_threshold()
     pains = (

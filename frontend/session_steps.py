@@ -71,7 +71,7 @@ class Step:
 
 def session_on(plan, engine, day: date, catalogue=()) -> Session | None:
     """The planner's session on `day` (None on a rest day or outside the plan)."""
-    number = (day - plan.start_date).days // 7 + 1
+    number = plan.week_of(day)
     if day < plan.start_date or number > min(plan.weeks, len(engine.weeks)):
         return None
     first = plan.start_date + timedelta(days=7 * (number - 1))

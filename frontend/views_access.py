@@ -2,8 +2,6 @@
 patient reads on their history page. Reads come from rehab.selectors; the rows are written by
 rehab.services.access."""
 
-import zoneinfo
-
 from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.utils import timezone
@@ -12,6 +10,7 @@ from django.utils.dateformat import format as date_format
 from frontend.views_staff import staff_page
 from rehab import selectors
 from rehab.models import AccessKind, RecordAccess, Role, User
+from rehab.models.people import zone_named
 
 # What a patient reads for each kind of read ("... looked at <words> on ...").
 WORDS_FOR_PATIENT = {
@@ -64,10 +63,7 @@ def clinic_access_log(request):
     everything = selectors.clinic_access_log(request.user)
     rows = selectors.clinic_access_log(request.user, patient_id=patient_id, actor_id=actor_id)
     page = Paginator(rows, 50).get_page(request.GET.get("page"))
-    try:
-        zone = zoneinfo.ZoneInfo(request.user.clinic.time_zone)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError, AttributeError):
-        zone = zoneinfo.ZoneInfo("UTC")
+    zone = request.user.clinic.zone if request.user.clinic else zone_named("UTC")
     context = {
         "page": page,
         "zone": zone,

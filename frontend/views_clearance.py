@@ -6,11 +6,10 @@ awaited (and cannot activate until then) and logs the sessions they supervise at
 
 from django.contrib import messages
 from django.shortcuts import redirect
-from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from frontend import forms_clearance
-from frontend.views_staff import _errors_into, _plan_for_page, render_plan, staff_page, zone_of
+from frontend.views_staff import _errors_into, _plan_for_page, render_plan, staff_page
 from rehab.clearance import (
     clearance_staff_words,
     clearance_state,
@@ -22,8 +21,6 @@ from rehab.models import Plan, PlanStatus, Role
 from rehab.services import clearance as clearance_services
 from rehab.services.errors import Conflict, InvalidInput, NotAllowed
 
-RUNNING = (PlanStatus.ACTIVE, PlanStatus.PAUSED)
-
 
 def _items_in_plan(plan: Plan) -> list:
     """The plan items still prescribed (an item the limits removed keeps its row, not its place)."""
@@ -33,7 +30,7 @@ def _items_in_plan(plan: Plan) -> list:
 
 
 def supervised_form(plan: Plan, data=None) -> forms_clearance.SupervisedSessionForm:
-    initial = {"date": timezone.localdate(timezone=zone_of(plan.patient))}
+    initial = {"date": plan.patient.today()}
     return forms_clearance.SupervisedSessionForm(data, initial=initial, plan_items=_items_in_plan(plan))
 
 
@@ -56,7 +53,7 @@ def clearance_context(user, plan: Plan, bound: dict | None = None) -> dict:
     open_plan = plan.status not in (PlanStatus.COMPLETED, PlanStatus.ARCHIVED)
     if user.role == Role.CLINICIAN and clearance.awaited and open_plan:
         context["clearance_form"] = bound.get("clearance") or forms_clearance.ClearanceForm()
-    if user.role == Role.PHYSIOTHERAPIST and plan.status in RUNNING and supervision.required:
+    if user.role == Role.PHYSIOTHERAPIST and plan.is_running and supervision.required:
         context["supervised_form"] = bound.get("supervised") or supervised_form(plan)
     return context
 

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from frontend.session_steps import session_on, session_steps
-from frontend.views_patient import _common, exercise_cards, in_plan, patient_page, plan_week_of
+from frontend.views_patient import _common, exercise_cards, patient_page
 from rehab import selectors
 from rehab.clinical import active_catalogue
 from rehab.models import CheckInKind, Patient, PlanStatus
@@ -28,7 +28,7 @@ def _state(plan, day) -> str:
         return "paused"
     if day < plan.start_date:
         return "not_started"
-    if plan_week_of(plan, day) > plan.weeks:
+    if plan.week_of(day) > plan.weeks:
         return "ended"
     return "session"
 
@@ -41,7 +41,7 @@ def follow(request, patient: Patient):
     day = timezone.localdate()
     state = _state(plan, day)
     steps, session = [], None
-    if state == "session" and in_plan(plan, day):
+    if state == "session" and plan.covers(day):
         engine = engine_plan(plan)
         catalogue = active_catalogue()
         cards = [card for card in exercise_cards(plan, day, engine) if card.due]

@@ -11,7 +11,6 @@ import itertools
 import json
 import re
 import uuid
-import zoneinfo
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
@@ -45,7 +44,7 @@ from planner.limits import heart_rate_ceiling_only
 from planner.session_words import session_line
 from planner.sessions import week_sessions
 from planner.types import Instructions
-from planner.vocabulary import RED_FLAGS
+from planner.vocabulary import RED_FLAGS, red_flag_label
 from rehab import selectors
 from rehab.clearance import supervision_state, supervision_words
 from rehab.clinical import active_catalogue
@@ -64,16 +63,6 @@ LOG_BACK_DAYS = 6
 # The next-morning question is asked about a session at most this many days old.
 NEXT_MORNING_WITHIN_DAYS = 2
 SERVICE_WORKER = Path(__file__).resolve().parent / "static" / "frontend" / "sw.js"
-RED_FLAG_LABELS = {code: label for code, label, _advice in RED_FLAGS}
-
-
-def _zone(patient: Patient):
-    for name in (patient.time_zone, patient.clinic.time_zone):
-        try:
-            return zoneinfo.ZoneInfo(name)
-        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-            continue
-    return zoneinfo.ZoneInfo("UTC")
 
 
 def patient_page(view):
@@ -92,7 +81,7 @@ def patient_page(view):
         if patient is None:
             raise Http404("No patient record for this login.")
         language = shipped_or_default(patient.language_code)
-        with timezone.override(_zone(patient)), translation.override(language):
+        with timezone.override(patient.zone), translation.override(language):
             request.LANGUAGE_CODE = language
             response = view(request, patient, *args, **kwargs)
         response["Content-Language"] = language
@@ -122,14 +111,6 @@ class ExerciseCard:
     done_this_week: int
     due: bool
     instructions: Instructions
-
-
-def plan_week_of(plan: Plan, day: date) -> int:
-    return (day - plan.start_date).days // 7 + 1
-
-
-def in_plan(plan: Plan, day: date) -> bool:
-    return day >= plan.start_date and plan_week_of(plan, day) <= plan.weeks
 
 
 def effort_text(dose) -> str:
@@ -167,7 +148,7 @@ def heart_rate_text(dose, limits) -> str:
 
 def _week(plan: Plan, engine, day: date):
     """The engine's week for `day` (clamped to the plan) and the date it starts on."""
-    number = min(max(plan_week_of(plan, day), 1), len(engine.weeks))
+    number = min(max(plan.week_of(day), 1), len(engine.weeks))
     return engine.weeks[number - 1], plan.start_date + timedelta(days=7 * (number - 1))
 
 
@@ -189,7 +170,7 @@ def _week_sessions(plan: Plan, engine, day: date, catalogue=()):
 
 def todays_session(plan: Plan, engine, day: date):
     """Today's session in order (warm-up, 1, 2, 3 ..., cool-down) as the patient reads it, or None."""
-    if not in_plan(plan, day):
+    if not plan.covers(day):
         return None
     session = _week_sessions(plan, engine, day, active_catalogue()).session_on(day)
     return session_line(session) if session else None
@@ -257,7 +238,7 @@ def _day_words(day: date, today: date) -> str:
 def _next_session_day(plan: Plan, engine, after: date) -> date | None:
     for offset in range(1, 8):
         day = after + timedelta(days=offset)
-        if not in_plan(plan, day):
+        if not plan.covers(day):
             return None
         if any(day in days for days in session_days(plan, engine, day).values()):
             return day
@@ -283,7 +264,7 @@ def _common(request, patient: Patient, plan: Plan | None, active: str) -> dict:
             "nextMorningUrl": reverse("frontend:next_morning"),
             # A red flag kept offline is sent to its own page; its advice travels with every page.
             "somethingWrongUrl": reverse("frontend:something_wrong"),
-            "redFlagAdvice": {code: gettext(advice) for code, _label, advice in RED_FLAGS},
+            "redFlagAdvice": {flag.code: gettext(flag.advice) for flag in RED_FLAGS},
             "checkinsApi": reverse("checkin-list"),
             "csrfCookie": settings.CSRF_COOKIE_NAME,
         },
@@ -317,14 +298,14 @@ def today(request, patient: Patient):
         asked = None
     yesterday = day - timedelta(days=1)
     engine = engine_plan(plan)
-    cards = exercise_cards(plan, day, engine) if in_plan(plan, day) else []
+    cards = exercise_cards(plan, day, engine) if plan.covers(day) else []
     catalogue = active_catalogue() if cards else ()
     planned = session_on(plan, engine, day, catalogue) if cards else None
     context.update(
         paused=plan.status == PlanStatus.PAUSED,
         paused_words=pause_words(plan) if plan.status == PlanStatus.PAUSED else "",
         started=day >= plan.start_date,
-        ended=plan_week_of(plan, day) > plan.weeks,
+        ended=plan.week_of(day) > plan.weeks,
         todays_checkin=recent.get(day),
         next_morning=asked,
         pain_choices=PAIN_CHOICES,
@@ -332,11 +313,11 @@ def today(request, patient: Patient):
         not_due=exercise_groups([c for c in cards if not c.due]),
         due_count=sum(1 for c in cards if c.due),
         not_due_count=sum(1 for c in cards if not c.due),
-        missed=yesterday if in_plan(plan, yesterday) and yesterday not in recent else None,
+        missed=yesterday if plan.covers(yesterday) and yesterday not in recent else None,
         session=session_line(planned) if planned else None,
         # The same session as steps: one short line each, the follow-along page walks through them.
         steps=session_steps(planned, [c for c in cards if c.due], catalogue),
-        changes=change_note_for_week(plan, engine, plan_week_of(plan, day)) if in_plan(plan, day) else (),
+        changes=change_note_for_week(plan, engine, plan.week_of(day)) if plan.covers(day) else (),
     )
     if cards and not context["due"]:
         context["next_day"] = _next_session_day(plan, engine, day)
@@ -391,7 +372,7 @@ def log(request, patient: Patient):
         .filter(plan=plan, kind=CheckInKind.SESSION, date__range=(window[-1], today_))
         .values_list("date", flat=True)
     )
-    allowed = [d for d in window if in_plan(plan, d)]
+    allowed = [d for d in window if plan.covers(d)]
     source = request.POST.get("date") if request.method == "POST" else request.GET.get("day")
     day = _parse_day(source)
     if day not in allowed:
@@ -515,7 +496,7 @@ def something_wrong(request, patient: Patient):
     context.update(
         form=form,
         # The planner's wording, in the patient's language (rehab/patient_words.py marks it).
-        red_flags=[(code, gettext(label), gettext(advice)) for code, label, advice in RED_FLAGS],
+        red_flags=[(flag.code, gettext(flag.label), gettext(flag.advice)) for flag in RED_FLAGS],
         checked=set(form["red_flags"].value() or []),
     )
     return render(request, "frontend/patient/something_wrong.html", context, status=400 if form.errors else 200)
@@ -528,7 +509,7 @@ def something_wrong_done(request, patient: Patient, checkin_id: int):
     context = _common(request, patient, checkin.plan, "something_wrong")
     context.update(
         checkin=checkin,
-        reported=[gettext(RED_FLAG_LABELS.get(code, code)) for code in checkin.red_flags],
+        reported=[gettext(red_flag_label(code)) for code in checkin.red_flags],
         advice=[gettext(line) for line in patient_advice(checkin)],
     )
     return render(request, "frontend/patient/something_wrong_done.html", context)
@@ -561,7 +542,7 @@ def history(request, patient: Patient):
                 "checkin": c,
                 "day": words.date_words(c.date, year=c.date.year != timezone.localdate().year),
                 "effort": words.borg_words(c.session_rpe) if c.session_rpe else "",
-                "red_flags": [RED_FLAG_LABELS.get(code, code) for code in c.red_flags],
+                "red_flags": [red_flag_label(code) for code in c.red_flags],
             }
             for c in sessions
         ],

@@ -5,7 +5,6 @@ one service call, whose InvalidInput / Conflict / NotAllowed become messages nex
 Each form works as a plain POST; htmx only re-renders the dose form in place.
 """
 
-import zoneinfo
 from functools import wraps
 
 from django.contrib import messages
@@ -26,7 +25,7 @@ from planner.limits import ADJUSTABLE_FIELDS, get_field
 from rehab import selectors
 from rehab.activation import activation_url
 from rehab.caseload import case_rows, dashboard_order
-from rehab.models import AccessKind, AlertKind, Patient, Plan, PlanStatus, Role
+from rehab.models import AccessKind, AlertKind, Plan, PlanStatus, Role
 from rehab.progress import open_alerts_and_overrides, plan_progress_series
 from rehab.services import alerts as alert_services
 from rehab.services import assessments as assessment_services
@@ -38,8 +37,6 @@ from rehab.services.errors import Conflict, InvalidInput, NotAllowed
 from rehab.services.plan_store import plan_document
 from rehab.sms import sms_enabled
 
-CARE = (Role.PHYSIOTHERAPIST, Role.CLINICIAN)
-RUNNING = (PlanStatus.ACTIVE, PlanStatus.PAUSED)
 STALE = "Someone else changed this plan since you opened it; reload the page to see their change, then try again."
 
 
@@ -57,13 +54,6 @@ def staff_page(*roles):
         return wrapped
 
     return decorate
-
-
-def zone_of(patient: Patient) -> zoneinfo.ZoneInfo:
-    try:
-        return zoneinfo.ZoneInfo(patient.time_zone)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        return zoneinfo.ZoneInfo("UTC")
 
 
 def _errors_into(form, error: InvalidInput, mapping: dict | None = None) -> None:
@@ -96,7 +86,7 @@ def _search(patients, query: str):
     return patients
 
 
-@staff_page(*CARE, Role.CLINIC_ADMIN)
+@staff_page(*Role.STAFF)
 def caseload(request):
     """The care team's patients (a clinic admin: the clinic's), with their flags; search by name."""
     query = request.GET.get("q", "").strip()[:100]
@@ -106,7 +96,7 @@ def caseload(request):
     return render(request, template, {"rows": rows, "query": query, "nav": "caseload"})
 
 
-@staff_page(*CARE)
+@staff_page(*Role.CARE)
 def dashboard(request):
     """The caseload sorted by urgency: red flags and urgent alerts, paused, rising pain, adherence, strength."""
     rows = dashboard_order(case_rows(request.user, selectors.patients_with_clinical_access(request.user)))
@@ -160,7 +150,7 @@ def _status(form) -> int:
 
 
 def _patient_home(user, patient) -> str:
-    if user.role in CARE:
+    if user.is_care_staff:
         return reverse("frontend:patient", args=[patient.pk])
     return reverse("frontend:caseload")
 
@@ -179,13 +169,13 @@ def _send_sign_in_link(request, patient, channel: str | None = None) -> bool:
     messages.success(
         request,
         f"The sign-in link is on its way {how} {link.destination}. Only the patient receives it; it works once, "
-        f"until {timezone.localtime(link.expires_at, zone_of(patient)):%-d %b %H:%M}, after they give their "
+        f"until {timezone.localtime(link.expires_at, patient.zone):%-d %b %H:%M}, after they give their "
         "date of birth.",
     )
     return True
 
 
-@staff_page(*CARE)
+@staff_page(*Role.CARE)
 @require_POST
 def patient_activation(request, patient_id: int):
     """Send the one-time sign-in link to the patient's email or phone, or show it once as a QR code.
@@ -209,7 +199,7 @@ def patient_activation(request, patient_id: int):
     response = render(
         request,
         "frontend/staff/activation_handover.html",
-        {"patient": patient, "link": link, "qr": qr_svg(activation_url(token)), "zone": zone_of(patient)},
+        {"patient": patient, "link": link, "qr": qr_svg(activation_url(token)), "zone": patient.zone},
     )
     patch_cache_control(response, no_store=True, no_cache=True, must_revalidate=True, private=True)
     return response
@@ -218,13 +208,13 @@ def patient_activation(request, patient_id: int):
 ASSESSMENT_FIELDS = list(staff_forms.AssessmentForm.base_fields)
 
 
-@staff_page(*CARE)
+@staff_page(*Role.CARE)
 @require_http_methods(["GET", "POST"])
 def assessment_new(request, patient_id: int):
     patient = selectors.patient_get(request.user, patient_id, clinical=True)
     previous = selectors.latest_assessment(patient)
     initial = {name: getattr(previous, name) for name in ASSESSMENT_FIELDS} if previous else {}
-    initial["assessed_on"] = timezone.localdate(timezone=zone_of(patient))
+    initial["assessed_on"] = patient.today()
     form = staff_forms.AssessmentForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
@@ -270,7 +260,7 @@ def _resume_form(data=None, **kwargs):
     return staff_forms.ResumeForm(data, auto_id="id_resume_%s", **kwargs)
 
 
-@staff_page(*CARE)
+@staff_page(*Role.CARE)
 def patient_page(request, patient_id: int):
     patient = selectors.patient_get(request.user, patient_id, clinical=True)
     response = _render_patient(request, patient)
@@ -283,10 +273,10 @@ def _render_patient(request, patient, *, bound: dict | None = None):
     """The patient page; POST views re-render it with their bound form (and 400) when input is refused."""
     bound = bound or {}
     user = request.user
-    zone = zone_of(patient)
-    today = timezone.localdate(timezone=zone)
+    zone = patient.zone
+    today = patient.today()
     plans = list(selectors.plans_visible_to(user).filter(patient=patient).select_related("author"))
-    running = next((plan for plan in plans if plan.status in RUNNING), None)
+    running = next((plan for plan in plans if plan.is_running), None)
     followed = running or next((plan for plan in plans if plan.status != PlanStatus.DRAFT), None)
     alerts = list(selectors.alerts_visible_to(user).filter(patient=patient))
     ack_alert, ack_form = bound.get("ack", (None, None))
@@ -304,7 +294,7 @@ def _render_patient(request, patient, *, bound: dict | None = None):
             if followed
             else {}
         ),
-        "week": plan_services.current_week(running) if running else None,
+        "week": running.current_week() if running else None,
         "assessments": list(selectors.assessments_of(user, patient.pk)),
         "alerts": [(alert, ack_form if alert == ack_alert else _ack_form(alert)) for alert in alerts],
         "measurements": list(selectors.measurements_of(user, patient.pk)[:12]),
@@ -322,14 +312,14 @@ def _render_patient(request, patient, *, bound: dict | None = None):
     return render(request, "frontend/staff/patient.html", context, status=status)
 
 
-@staff_page(*CARE)
+@staff_page(*Role.CARE)
 def patient_audit(request, patient_id: int):
     patient = selectors.patient_get(request.user, patient_id, clinical=True)
     entries = [
         _readable(entry, _staff_names(request.user))
         for entry in selectors.patient_audit_trail(request.user, patient.pk)
     ]
-    context = {"patient": patient, "zone": zone_of(patient), "entries": entries, "nav": _nav(request.user)}
+    context = {"patient": patient, "zone": patient.zone, "entries": entries, "nav": _nav(request.user)}
     response = render(request, "frontend/staff/audit.html", context)
     record_reads(request=request, kind=AccessKind.CHANGE_HISTORY, patient_ids=[patient.pk])
     return response
@@ -359,7 +349,7 @@ def _readable(entry: dict, names: dict[int, str]) -> dict:
     return entry
 
 
-@staff_page(*CARE)
+@staff_page(*Role.CARE)
 @require_POST
 def measurement_record(request, patient_id: int):
     patient = selectors.patient_get(request.user, patient_id, clinical=True)
@@ -375,7 +365,7 @@ def measurement_record(request, patient_id: int):
     return _render_patient(request, patient, bound={"measure": form})
 
 
-@staff_page(*CARE)
+@staff_page(*Role.CARE)
 @require_POST
 def alert_acknowledge(request, alert_id: int):
     alert = selectors.alerts_visible_to(request.user, include_acknowledged=True).filter(pk=alert_id).first()
@@ -406,7 +396,7 @@ def alert_acknowledge(request, alert_id: int):
 @require_http_methods(["GET", "POST"])
 def plan_generate(request, patient_id: int):
     patient = selectors.patient_get(request.user, patient_id, clinical=True)
-    today = timezone.localdate(timezone=zone_of(patient))
+    today = patient.today()
     form = staff_forms.PlanGenerateForm(request.POST or None, initial={"start_date": today})
     if request.method == "POST" and form.is_valid():
         try:
@@ -427,10 +417,10 @@ def _plan_for_page(request, plan_id: int) -> Plan:
 
 def shown_week(plan: Plan) -> int:
     """The week whose doses the page shows and edits: week 1 of a draft, else the week under way."""
-    return 1 if plan.status == PlanStatus.DRAFT else plan_services.current_week(plan)
+    return plan.edit_week()
 
 
-@staff_page(*CARE)
+@staff_page(*Role.CARE)
 def plan_review(request, plan_id: int):
     """Limits with their rules, each item's FITT-VP dose and rationale, the week-by-week schedule."""
     plan = _plan_for_page(request, plan_id)
@@ -447,7 +437,7 @@ def render_plan(request, plan: Plan, *, bound: dict | None = None, status: int =
     context = {
         "plan": plan,
         "patient": plan.patient,
-        "zone": zone_of(plan.patient),
+        "zone": plan.patient.zone,
         "engine": plan_document(plan),
         "limits": plan_services.engine_plan(plan).limits,
         "items": items,
@@ -483,7 +473,7 @@ def _dose_initial(dose: dict, version: int) -> dict:
     return initial
 
 
-@staff_page(*CARE)
+@staff_page(*Role.CARE)
 @require_http_methods(["GET", "POST"])
 def plan_item_edit(request, plan_id: int, item_id: int):
     """Change one item's dose from the shown week on; above a limit the physiotherapist may override."""
@@ -571,13 +561,13 @@ def plan_activate(request, plan_id: int):
     return redirect("frontend:plan", plan.pk)
 
 
-@staff_page(*CARE)
+@staff_page(*Role.CARE)
 def plan_history(request, plan_id: int):
     plan = _plan_for_page(request, plan_id)
     context = {
         "plan": plan,
         "patient": plan.patient,
-        "zone": zone_of(plan.patient),
+        "zone": plan.patient.zone,
         "entries": selectors.plan_history(plan),
         "nav": _nav(request.user),
     }
@@ -595,7 +585,7 @@ def _current_limits(plan: Plan) -> dict:
     return current
 
 
-@staff_page(*CARE)
+@staff_page(*Role.CARE)
 @require_http_methods(["GET", "POST"])
 def plan_limits(request, plan_id: int):
     """Tighten the plan's limits (loosening needs a reason); doses are re-clamped from this week."""
@@ -641,7 +631,7 @@ def plan_limits(request, plan_id: int):
     return render(request, "frontend/staff/limits_form.html", context, status=status)
 
 
-@staff_page(*CARE)
+@staff_page(*Role.CARE)
 @require_POST
 def plan_resume(request, plan_id: int):
     plan = _plan_for_page(request, plan_id)

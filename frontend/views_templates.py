@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from frontend.templatetags.plan_templates import condition_words
-from frontend.views_staff import CARE, _errors_into, _nav, staff_page
+from frontend.views_staff import _errors_into, _nav, staff_page
 from planner.templates import CONDITIONS, MAX_TEMPLATE_WEEKS
 from rehab import selectors
 from rehab import selectors_templates as template_selectors
@@ -57,7 +57,7 @@ def _patients(user):
     return selectors.patients_with_clinical_access(user).order_by("last_name", "first_name")
 
 
-@staff_page(*CARE, Role.CLINIC_ADMIN)
+@staff_page(*Role.STAFF)
 def template_list(request):
     """The clinic's templates, the conditions each suits and how often it was used."""
     show_archived = request.GET.get("archived") == "1"
@@ -66,7 +66,7 @@ def template_list(request):
     return render(request, "frontend/staff/templates_list.html", context)
 
 
-@staff_page(*CARE, Role.CLINIC_ADMIN)
+@staff_page(*Role.STAFF)
 @require_http_methods(["GET", "POST"])
 def template_detail(request, template_id: int):
     """A template's items; with ?patient= the plan it would give that patient and every change."""

@@ -36,7 +36,7 @@ from planner.rules import Rulebook, default_rulebook
 from planner.schedule import NEVER_FITS, NOT_DUE, RATIONALE_FIELD, UNITS_PER_VALUE, WAITING, grow_one_step
 from planner.types import Dose, Intensity, LoadLimits, ProgressionRule, Rule
 from planner.vitals import heart_rate_findings
-from planner.vocabulary import MEASURES, PAIN_SITE_CODES, RED_FLAG_CODES, RED_FLAGS, STRENGTH_TEST_CODES
+from planner.vocabulary import MEASURES_BY_CODE, PAIN_SITE_CODES, RED_FLAG_CODES, RED_FLAGS_BY_CODE, STRENGTH_TEST_CODES
 
 LIGHTS = ("green", "amber", "red")
 DECISION_FLAGS = ("retest_due", "ck_rising", "amber_streak", "hr_above_zone", "no_strength_baseline")
@@ -53,10 +53,6 @@ VARIABLE_WORDS = {
     "frequency_per_week": "sessions per week",
     "intensity": "intensity",
 }
-MEASURE_INFO = {
-    code: (label, unit, low, high, higher_is_better) for code, label, unit, low, high, higher_is_better in MEASURES
-}
-RED_FLAG_LABELS = {code: label for code, label, _ in RED_FLAGS}
 # Steps (weeks) within which a regression must be able to climb back to the held dose to be preferred.
 RETURN_HORIZON = 26
 AT_CEILINGS_TEXT = "Held: every variable is at its ceiling under the limits (its target dose for now)."
@@ -172,9 +168,9 @@ class StrengthSignal:
     value: float
 
     def __post_init__(self):
-        if self.kind not in MEASURE_INFO:
+        if self.kind not in MEASURES_BY_CODE:
             raise ValueError(f"unknown measure {self.kind!r}")
-        _, unit, low, high, _ = MEASURE_INFO[self.kind]
+        _, _, unit, low, high, _ = MEASURES_BY_CODE[self.kind]
         if isinstance(self.value, bool) or not low <= self.value <= high:
             raise ValueError(f"{self.kind} must be from {low} to {high} {unit}, not {self.value!r}")
 
@@ -541,7 +537,7 @@ def _read_strength(signals: Sequence[StrengthSignal], found: _Findings) -> None:
         series = sorted((s for s in signals if s.kind == kind), key=lambda s: s.date)
         if threshold is None or len(series) < 2:
             continue
-        label, unit, _, _, higher_is_better = MEASURE_INFO[kind]
+        _, label, unit, _, _, higher_is_better = MEASURES_BY_CODE[kind]
         latest = series[-1]
         compared.append(label)
         for earlier in (series[-2], series[0]):
@@ -659,7 +655,9 @@ def _read_red_flags(checkins: Sequence[CheckInSignal], config: ProgressionConfig
     rule = config.rule("red_flag")
     return [
         DecisionReason(
-            rule, f"Red flag on {c.date}: {'; '.join(RED_FLAG_LABELS[code] for code in c.red_flags)}.", (c.checkin_id,)
+            rule,
+            f"Red flag on {c.date}: {'; '.join(RED_FLAGS_BY_CODE[code].label for code in c.red_flags)}.",
+            (c.checkin_id,),
         )
         for c in checkins
         if c.red_flags

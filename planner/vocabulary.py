@@ -3,7 +3,44 @@
 Kept in one place so that a value accepted by the API is always one the engine understands.
 Each tuple is ordered; where order means something (impact, fragility, activity) it is the
 order of increasing severity, which the limit rules rely on.
+
+Vocabularies with words (red flags, measures, pain sites) are frozen records, each with a read-only
+index by code built once here (`RED_FLAGS_BY_CODE` ...): every module looks a code up there rather
+than building its own dict. The records are named tuples, so `for code, label, advice in RED_FLAGS`
+still reads them in order.
 """
+
+from collections.abc import Mapping
+from types import MappingProxyType
+from typing import NamedTuple
+
+
+class RedFlag(NamedTuple):
+    """A red flag a patient can report: its code, what the patient reads, what they are told to do now."""
+
+    code: str
+    label: str
+    advice: str
+
+
+class Measure(NamedTuple):
+    """A strength, function or disease-activity measure: the range a value must fall in to be stored,
+    and which way is better (the progression rules and the charts read it)."""
+
+    code: str
+    label: str
+    unit: str
+    low: float
+    high: float
+    higher_is_better: bool
+
+
+class PainSite(NamedTuple):
+    """Where it hurt, as the patient picks it with a check-in."""
+
+    code: str
+    label: str
+
 
 COMPONENTS = ("aerobic", "resistance", "flexibility", "neuromotor")
 
@@ -185,115 +222,126 @@ LADDER_UNITS = ("band_level", "tempo_level", "support_level")
 # (ACSM test-termination indications [G]; myositis-specific review triggers [D/C]).
 # (code, what the patient reads, what the patient is told to do now)
 RED_FLAGS = (
-    (
+    RedFlag(
         "chest_pain",
         "Chest pain or pressure",
         "Stop now. If it does not ease within a few minutes at rest, call an ambulance.",
     ),
-    (
+    RedFlag(
         "breathlessness",
         "Unusual breathlessness or a new cough",
         "Stop and rest sitting upright. If it does not settle, or you feel worse, call an ambulance.",
     ),
-    (
+    RedFlag(
         "dizziness",
         "Dizziness, fainting or feeling you might faint",
         "Stop and sit or lie down at once. Call your clinic today; call an ambulance if you fainted.",
     ),
-    ("swelling", "New or growing swelling", "Stop the exercise that hurts. Call your clinic today."),
-    (
+    RedFlag("swelling", "New or growing swelling", "Stop the exercise that hurts. Call your clinic today."),
+    RedFlag(
         "mass_inflamed",
         "Redness or heat over a hard lump (calcified area)",
         "Do not press or stretch the area. Call your clinic today.",
     ),
-    (
+    RedFlag(
         "skin_breakdown",
         "Skin breaking down over a calcified area",
         "Cover it with a clean dressing and do not exercise on it. Call your clinic today.",
     ),
-    ("fever", "Fever (38 °C or more)", "Do not exercise today. Call your clinic or your doctor today."),
-    ("dark_urine", "Dark (cola-coloured) urine", "Do not exercise. Drink water and call your clinic or doctor today."),
-    (
+    RedFlag("fever", "Fever (38 °C or more)", "Do not exercise today. Call your clinic or your doctor today."),
+    RedFlag(
+        "dark_urine", "Dark (cola-coloured) urine", "Do not exercise. Drink water and call your clinic or doctor today."
+    ),
+    RedFlag(
         "new_weakness",
         "New weakness (for example, harder to climb stairs or lift your arms)",
         "Do not exercise. Call your clinic today.",
     ),
-    (
+    RedFlag(
         "swallowing",
         "Trouble swallowing or a changed voice",
         "Do not exercise. Call your clinic today; call an ambulance if you choke or cannot swallow.",
     ),
-    (
+    RedFlag(
         "bone_pain",
         "Sudden bone pain, a suspected fracture or new back pain",
         "Stop and do not put weight on it. Call your clinic today, or go to the emergency department.",
     ),
     # Section 8b of the clinical reference adds these.
-    (
+    RedFlag(
         "palpitations",
         "Palpitations or an irregular heartbeat",
         "Stop and sit down. If it does not settle within a few minutes, or you feel faint or have chest pain, "
         "call an ambulance.",
     ),
-    (
+    RedFlag(
         "fall",
         "A fall, with or without injury",
         "Do not exercise again today. If you hurt a bone or your back, do not put weight on it and call your "
         "clinic or go to the emergency department.",
     ),
-    (
+    RedFlag(
         "leg_numbness",
         "Numbness, tingling, coldness or a colour change in a leg",
         "Stop and do not sit or lean on the sore area. Call your clinic today; go to the emergency department "
         "if the leg is cold, pale or you cannot move it.",
     ),
-    (
+    RedFlag(
         "mass_discharge",
         "Discharge or pus from a calcified area",
         "Cover it with a clean dressing and do not exercise on it. Call your clinic or doctor today.",
     ),
-    ("rash_flare", "Your rash is flaring", "Do not exercise today. Call your clinic today."),
-    (
+    RedFlag("rash_flare", "Your rash is flaring", "Do not exercise today. Call your clinic today."),
+    RedFlag(
         "muscle_pain_lasting",
         "Severe muscle pain or swelling that has lasted more than a day",
         "Do not exercise. Call your clinic today.",
     ),
-    (
+    RedFlag(
         "exhaustion_next_day",
         "Exhaustion that has lasted into the next day",
         "Rest today and do not exercise. Call your clinic today.",
     ),
-    (
+    RedFlag(
         "breathless_at_rest",
         "A new cough, or breathlessness while resting",
         "Do not exercise. Call your clinic or doctor today; call an ambulance if you struggle to breathe.",
     ),
-    (
+    RedFlag(
         "low_oxygen",
         "Oxygen reading below 90 %, or 4 points or more below your usual",
         "Stop and rest sitting upright. If it does not come back up within a few minutes, call an ambulance.",
     ),
 )
-RED_FLAG_CODES = tuple(code for code, _, _ in RED_FLAGS)
+RED_FLAG_CODES = tuple(flag.code for flag in RED_FLAGS)
+RED_FLAGS_BY_CODE: Mapping[str, RedFlag] = MappingProxyType({flag.code: flag for flag in RED_FLAGS})
+
+
+def red_flag_label(code: str) -> str:
+    """What the patient reads for a red flag; the code itself for one no longer in the vocabulary
+    (a check-in keeps the codes it was made with)."""
+    flag = RED_FLAGS_BY_CODE.get(code)
+    return flag.label if flag else code
+
 
 # Strength and function measures: (code, label, unit, lowest valid, highest valid, higher is better).
 # Protocols and meaningful changes: clinical-reference.md section 4.
 MEASURES = (
-    ("mmt8_total", "MMT-8 total (unilateral)", "points", 0, 80, True),
-    ("grip_left_kg", "Grip strength, left hand", "kg", 0, 100, True),
-    ("grip_right_kg", "Grip strength, right hand", "kg", 0, 100, True),
-    ("chair_stand_30s", "30-second chair stand", "stands", 0, 50, True),
-    ("tug_seconds", "Timed Up and Go", "s", 3, 120, False),
-    ("six_minute_walk_m", "6-minute walk distance", "m", 0, 1000, True),
-    ("fi3_shoulder_flexion", "FI-3 shoulder flexion", "reps", 0, 60, True),
-    ("fi3_hip_flexion", "FI-3 hip flexion", "reps", 0, 60, True),
-    ("fi3_neck_flexion", "FI-3 neck flexion", "reps", 0, 30, True),
+    Measure("mmt8_total", "MMT-8 total (unilateral)", "points", 0, 80, True),
+    Measure("grip_left_kg", "Grip strength, left hand", "kg", 0, 100, True),
+    Measure("grip_right_kg", "Grip strength, right hand", "kg", 0, 100, True),
+    Measure("chair_stand_30s", "30-second chair stand", "stands", 0, 50, True),
+    Measure("tug_seconds", "Timed Up and Go", "s", 3, 120, False),
+    Measure("six_minute_walk_m", "6-minute walk distance", "m", 0, 1000, True),
+    Measure("fi3_shoulder_flexion", "FI-3 shoulder flexion", "reps", 0, 60, True),
+    Measure("fi3_hip_flexion", "FI-3 hip flexion", "reps", 0, 60, True),
+    Measure("fi3_neck_flexion", "FI-3 neck flexion", "reps", 0, 30, True),
     # Disease activity (IMACS core set, Miller 2001; fatigue as a major IIM outcome): section 8c.
-    ("ck_u_l", "Creatine kinase (CK)", "U/L", 0, 100000, False),
-    ("haq_di", "HAQ-DI", "score 0-3", 0, 3, False),
-    ("patient_global", "Patient global activity", "0-10", 0, 10, False),
-    ("physician_global", "Physician global activity", "0-10", 0, 10, False),
-    ("fatigue", "Fatigue", "0-10", 0, 10, False),
+    Measure("ck_u_l", "Creatine kinase (CK)", "U/L", 0, 100000, False),
+    Measure("haq_di", "HAQ-DI", "score 0-3", 0, 3, False),
+    Measure("patient_global", "Patient global activity", "0-10", 0, 10, False),
+    Measure("physician_global", "Physician global activity", "0-10", 0, 10, False),
+    Measure("fatigue", "Fatigue", "0-10", 0, 10, False),
 )
 # Measures that are strength tests: a baseline is needed before resistance advances (section 8c).
 STRENGTH_TEST_CODES = ("mmt8_total", "fi3_shoulder_flexion", "fi3_hip_flexion", "fi3_neck_flexion")
@@ -303,10 +351,20 @@ LAB_MEASURE_CODES = ("ck_u_l",)
 # Where a patient says it hurt, asked with every check-in (issue: pain that says where and what).
 # (code, what the patient reads)
 PAIN_SITES = (
-    ("calcified_area", "The hard lump (calcified area)"),
-    ("muscles", "My muscles"),
-    ("joints", "My joints"),
-    ("elsewhere", "Somewhere else"),
+    PainSite("calcified_area", "The hard lump (calcified area)"),
+    PainSite("muscles", "My muscles"),
+    PainSite("joints", "My joints"),
+    PainSite("elsewhere", "Somewhere else"),
 )
-PAIN_SITE_CODES = tuple(code for code, _ in PAIN_SITES)
-MEASURE_CODES = tuple(code for code, *_ in MEASURES)
+PAIN_SITE_CODES = tuple(site.code for site in PAIN_SITES)
+PAIN_SITES_BY_CODE: Mapping[str, PainSite] = MappingProxyType({site.code: site for site in PAIN_SITES})
+
+
+def pain_site_label(code: str) -> str:
+    """What the patient reads for where it hurt; the code itself for one no longer in the vocabulary."""
+    site = PAIN_SITES_BY_CODE.get(code)
+    return site.label if site else code
+
+
+MEASURE_CODES = tuple(measure.code for measure in MEASURES)
+MEASURES_BY_CODE: Mapping[str, Measure] = MappingProxyType({measure.code: measure for measure in MEASURES})

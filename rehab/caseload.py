@@ -14,10 +14,17 @@ from django.db.models import Count, Max, Sum
 
 from planner.triage import CaseFacts, Flag, OpenAlert, WeekSessions, rank, triage
 from rehab import selectors
-from rehab.models import Alert, CheckIn, CheckInKind, Patient, Plan, PlanStatus, ProgressionDecision, Role, User
-from rehab.services.plans import current_week
-
-RUNNING = (PlanStatus.ACTIVE, PlanStatus.PAUSED)
+from rehab.models import (
+    RUNNING_STATUSES,
+    Alert,
+    CheckIn,
+    CheckInKind,
+    Patient,
+    Plan,
+    PlanStatus,
+    ProgressionDecision,
+    User,
+)
 
 
 @dataclass
@@ -41,13 +48,15 @@ def case_rows(user: User, patients: Iterable[Patient]) -> list[CaseRow]:
     """The patients as rows with their flags, in their given order. Without clinical access (a clinic
     admin, a patient) the rows carry no plan, alert or flag."""
     rows = {patient.pk: CaseRow(patient) for patient in patients}
-    if not rows or user.role not in (Role.PHYSIOTHERAPIST, Role.CLINICIAN):
+    if not rows or not user.is_care_staff:
         return list(rows.values())
-    plans = selectors.plans_visible_to(user).filter(patient_id__in=rows, status__in=[*RUNNING, PlanStatus.DRAFT])
+    plans = selectors.plans_visible_to(user).filter(
+        patient_id__in=rows, status__in=[*RUNNING_STATUSES, PlanStatus.DRAFT]
+    )
     for plan in plans.order_by("created_at"):
         row = rows[plan.patient_id]
-        if plan.status in RUNNING:
-            row.plan, row.week = plan, current_week(plan, row.patient.today())
+        if plan.is_running:
+            row.plan, row.week = plan, plan.current_week(row.patient.today())
         else:
             row.draft = plan
     running = {row.plan.pk: row for row in rows.values() if row.plan}

@@ -7,14 +7,17 @@ from datetime import date, timedelta
 
 from planner.documents.charts import BarChart, TimeChart, adherence_chart, effort_chart, measure_charts, pain_chart
 from planner.documents.inputs import MeasureEntry, PainEntry, WeekAdherence
-from planner.vocabulary import MEASURES, PAIN_SITES
+from planner.vocabulary import MEASURES_BY_CODE, pain_site_label
 from rehab.adherence import adherence_rows
 from rehab.models import Alert, CheckIn, CheckInKind, LimitOverride, Measurement, Plan, ProgressionDecision
 
-PAIN_SITE_WORDS = dict(PAIN_SITES)
-MEASURE_INFO = {
-    code: {"label": label, "unit": unit, "higher_is_better": better} for code, label, unit, _lo, _hi, better in MEASURES
-}
+
+def _measure_words(kind: str) -> dict:
+    """A measure's label, unit and better direction (nothing for a kind no longer in the vocabulary)."""
+    measure = MEASURES_BY_CODE.get(kind)
+    if measure is None:
+        return {}
+    return {"label": measure.label, "unit": measure.unit, "higher_is_better": measure.higher_is_better}
 
 
 def plan_progress_series(plan: Plan, *, engine=None) -> dict:
@@ -83,7 +86,7 @@ def plan_progress_series(plan: Plan, *, engine=None) -> dict:
             {
                 "date": r["date"],
                 "checkin": r["id"],
-                "pain_sites": [PAIN_SITE_WORDS.get(code, code) for code in r["pain_regions"]],
+                "pain_sites": [pain_site_label(code) for code in r["pain_regions"]],
                 "painful_exercise": r["pain_item__exercise__name"],
                 "heart_rate_avg": r["heart_rate_avg"],
                 "heart_rate_max": r["heart_rate_max"],
@@ -99,7 +102,7 @@ def plan_progress_series(plan: Plan, *, engine=None) -> dict:
         ],
         "adherence": adherence,
         "measures": [
-            {"kind": kind, **MEASURE_INFO.get(kind, {}), "points": points} for kind, points in sorted(series.items())
+            {"kind": kind, **_measure_words(kind), "points": points} for kind, points in sorted(series.items())
         ],
         "decisions": [
             {

@@ -16,6 +16,7 @@ from django.db.models.functions import Coalesce
 from django.http import Http404
 
 from rehab.models import (
+    RUNNING_STATUSES,
     Alert,
     Assessment,
     CheckIn,
@@ -27,7 +28,6 @@ from rehab.models import (
     Plan,
     PlanChange,
     PlanItem,
-    PlanStatus,
     RecordAccess,
     Role,
     User,
@@ -82,7 +82,7 @@ def plans_visible_to(user: User) -> QuerySet[Plan]:
     """Plans of the patients with clinical access; a patient sees only their running plan, never drafts."""
     plans = Plan.objects.filter(patient__in=patients_with_clinical_access(user))
     if getattr(user, "role", None) == Role.PATIENT:
-        plans = plans.filter(status__in=[PlanStatus.ACTIVE, PlanStatus.PAUSED])
+        plans = plans.filter(status__in=RUNNING_STATUSES)
     return plans
 
 
@@ -94,7 +94,7 @@ def plan_get(user: User, plan_id) -> Plan:
 
 
 def running_plan(patient: Patient) -> Plan | None:
-    return patient.plans.filter(status__in=[PlanStatus.ACTIVE, PlanStatus.PAUSED]).first()
+    return patient.plans.filter(status__in=RUNNING_STATUSES).first()
 
 
 def plan_to_log(user: User, plan_id: int | None = None, *, item_ids=(), pain_item_id: int | None = None) -> Plan | None:
@@ -124,7 +124,7 @@ def plan_to_log(user: User, plan_id: int | None = None, *, item_ids=(), pain_ite
         if plan is None:
             raise Http404("No such plan.")
     elif getattr(user, "role", None) == Role.PATIENT:
-        plan = plans.filter(status__in=[PlanStatus.ACTIVE, PlanStatus.PAUSED]).first()
+        plan = plans.filter(status__in=RUNNING_STATUSES).first()
     else:
         return None
     if plan is not None:
@@ -230,7 +230,7 @@ def measurements_of(user: User, patient_id) -> QuerySet[Measurement]:
 
 def alerts_visible_to(user: User, *, include_acknowledged: bool = False) -> QuerySet[Alert]:
     """Alerts for the staff member's patients (patients do not receive alerts, they get advice)."""
-    if getattr(user, "role", None) not in (Role.PHYSIOTHERAPIST, Role.CLINICIAN):
+    if not getattr(user, "is_care_staff", False):
         return Alert.objects.none()
     alerts = Alert.objects.filter(patient__in=patients_with_clinical_access(user))
     if not include_acknowledged:
@@ -240,7 +240,7 @@ def alerts_visible_to(user: User, *, include_acknowledged: bool = False) -> Quer
 
 def care_team_candidates(user: User) -> QuerySet[User]:
     """Staff of the user's clinic who may join a care team."""
-    staff = User.objects.filter(role__in=[Role.PHYSIOTHERAPIST, Role.CLINICIAN], is_active=True)
+    staff = User.objects.filter(role__in=Role.CARE, is_active=True)
     if user.clinic_id is None:
         return staff.filter(clinic_id__isnull=True)
     return staff.filter(clinic_id=user.clinic_id)

@@ -17,7 +17,7 @@ from planner.documents.safety import limit_rows
 from planner.documents.wording import ACTION_WORDS, borg_words
 from planner.growth import LADDER_NAMES, default_growth_rules
 from planner.targets import MEASURE_WORDS as MEASURE_WORDS_FOR_TARGETS
-from planner.vocabulary import LADDER_UNITS, MEASURES, RED_FLAGS
+from planner.vocabulary import LADDER_UNITS, MEASURES_BY_CODE, red_flag_label
 from rehab.progress import progress_charts as build_progress_charts
 
 register = template.Library()
@@ -51,10 +51,6 @@ RATIONALE_FIELDS = (
     ("volume", "Volume"),
     ("progression", "Progression"),
 )
-MEASURE_WORDS = {code: f"{label} ({unit})" for code, label, unit, _low, _high, _better in MEASURES}
-MEASURE_UNITS = {code: unit for code, _label, unit, _low, _high, _better in MEASURES}
-RED_FLAG_WORDS = {code: label for code, label, _advice in RED_FLAGS}
-MEASURE_RANGE = {code: (low, high) for code, _label, _unit, low, high, _better in MEASURES}
 
 
 def _amount(value) -> str:
@@ -334,7 +330,8 @@ def progress_charts(progress: dict, plan) -> list[dict]:
     points = {measure["kind"]: measure["points"] for measure in progress["measures"]}
     for kind, chart in built.measures:
         values = [value for _day, value in chart.series[0].points]
-        low, high = MEASURE_RANGE.get(kind, (min(values), max(values)))
+        measure = MEASURES_BY_CODE.get(kind)
+        low, high = (measure.low, measure.high) if measure else (min(values), max(values))
         y_min, y_max = nice_range(max(low, min(values) * 0.9), min(high, max(values) * 1.1))
         label, unit = chart.series[0].label, chart.y_label
         charts.append(
@@ -387,12 +384,13 @@ def decisions_of(progress: dict, names: dict) -> list[dict]:
 
 @register.filter
 def measure_label(code: str) -> str:
-    return next((label for c, label, *_rest in MEASURES if c == code), code)
+    return MEASURES_BY_CODE[code].label if code in MEASURES_BY_CODE else code
 
 
 @register.filter
 def measure_value(measurement) -> str:
-    shown = f"{float(measurement.value):g} {MEASURE_UNITS.get(measurement.kind, '')}".strip()
+    unit = MEASURES_BY_CODE[measurement.kind].unit if measurement.kind in MEASURES_BY_CODE else ""
+    shown = f"{float(measurement.value):g} {unit}".strip()
     if measurement.upper_limit_normal is not None:
         shown += f" (normal up to {float(measurement.upper_limit_normal):g})"
     return shown
@@ -437,7 +435,8 @@ def dose_limits(limits: dict, component: str) -> list[str]:
 
 @register.filter
 def measure_words(code: str) -> str:
-    return MEASURE_WORDS.get(code, code)
+    measure = MEASURES_BY_CODE.get(code)
+    return f"{measure.label} ({measure.unit})" if measure else code
 
 
 @register.filter
@@ -463,7 +462,7 @@ def regions(values) -> str:
 
 @register.filter
 def red_flag_words(codes) -> str:
-    return ", ".join(RED_FLAG_WORDS.get(code, code) for code in codes)
+    return ", ".join(red_flag_label(code) for code in codes)
 
 
 @register.filter

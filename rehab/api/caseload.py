@@ -16,7 +16,7 @@ from rest_framework.views import APIView
 from planner.triage import default_triage_rules, rules_as_data
 from rehab import selectors
 from rehab.caseload import CaseRow, case_rows, dashboard_order
-from rehab.models import AccessKind, PlanStatus
+from rehab.models import RUNNING_STATUSES, AccessKind
 from rehab.services.access import record_reads
 
 
@@ -39,7 +39,7 @@ class CaseRowSerializer(serializers.Serializer):
     patient = serializers.IntegerField(help_text="The patient's id.")
     name = serializers.CharField(help_text="The patient's full name.")
     plan = serializers.IntegerField(allow_null=True, help_text="The running (active or paused) plan's id.")
-    plan_status = serializers.ChoiceField(choices=[PlanStatus.ACTIVE, PlanStatus.PAUSED], allow_null=True)
+    plan_status = serializers.ChoiceField(choices=RUNNING_STATUSES, allow_null=True)
     week = serializers.IntegerField(allow_null=True, help_text="The running plan's week under way.")
     draft = serializers.IntegerField(allow_null=True, help_text="A draft plan waiting for review, if any.")
     open_alerts = serializers.IntegerField(help_text="Unacknowledged alerts.")

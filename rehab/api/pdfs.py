@@ -10,7 +10,7 @@ from rest_framework.views import APIView
 
 from rehab import selectors
 from rehab.documents import plan_file_name, plan_pdf_bytes, report_pdf_document
-from rehab.models import AccessKind, PlanStatus, Role
+from rehab.models import RUNNING_STATUSES, AccessKind
 from rehab.pdf import render_report_pdf
 from rehab.services.access import record_reads
 from rehab.services.plans import plan_email
@@ -27,9 +27,9 @@ class PlanPdfView(APIView):
     permission_classes = [IsAuthenticated]
 
     @extend_schema(responses={(200, "application/pdf"): OpenApiTypes.BINARY})
-    def get(self, request, plan_id: int):
+    def get(self, request, id: int):
         """The patient's plan as a PDF: patients their own running plan, staff their care team's plans."""
-        plan = selectors.plan_get(request.user, plan_id)
+        plan = selectors.plan_get(request.user, id)
         # Drawn once per plan version and patient's day, then served from the cache (rehab.documents).
         response = _pdf_response(plan_pdf_bytes(plan), plan_file_name(plan))
         record_reads(request=request, kind=AccessKind.PLAN_PDF, patient_ids=[plan.patient_id], object_id=plan.pk)
@@ -40,9 +40,9 @@ class PlanEmailView(APIView):
     permission_classes = [IsAuthenticated]
 
     @extend_schema(request=None, responses={202: OpenApiTypes.OBJECT})
-    def post(self, request, plan_id: int):
+    def post(self, request, id: int):
         """Email the plan PDF to the patient (sent by a background task after commit)."""
-        plan = selectors.plan_get(request.user, plan_id)
+        plan = selectors.plan_get(request.user, id)
         recipient = plan_email(actor=request.user, plan=plan)
         return Response({"queued_to": recipient}, status=status.HTTP_202_ACCEPTED)
 
@@ -51,15 +51,15 @@ class ReportPdfView(APIView):
     permission_classes = [IsAuthenticated]
 
     @extend_schema(responses={(200, "application/pdf"): OpenApiTypes.BINARY})
-    def get(self, request, patient_id: int):
+    def get(self, request, id: int):
         """The clinician's progress report for the patient's current (or latest) plan. Staff only."""
-        if request.user.role not in (Role.PHYSIOTHERAPIST, Role.CLINICIAN):
+        if not request.user.is_care_staff:
             raise Http404("No such report.")
-        patient = selectors.patient_get(request.user, patient_id, clinical=True)
+        patient = selectors.patient_get(request.user, id, clinical=True)
         plans = selectors.plans_visible_to(request.user).filter(patient=patient)
         # The report reads the plan's patient, clinic and author: they come with the plan.
         plans = plans.select_related("patient__clinic", "author")
-        plan = plans.filter(status__in=[PlanStatus.ACTIVE, PlanStatus.PAUSED]).first() or plans.first()
+        plan = plans.filter(status__in=RUNNING_STATUSES).first() or plans.first()
         if plan is None:
             raise Http404("This patient has no plan yet.")
         response = _pdf_response(render_report_pdf(report_pdf_document(plan)), plan_file_name(plan, "report"))

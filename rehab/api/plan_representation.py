@@ -25,7 +25,7 @@ from rehab.api import clearance as clearance_api
 from rehab.api.clearance import plan_clearance_fields
 from rehab.models import Plan, PlanItem, PlanStatus
 from rehab.services import plan_store
-from rehab.services.plans import current_week, engine_plan
+from rehab.services.plans import engine_plan
 
 INCLUDES = ("rules", "rationale", "schedule", "exercises", "targets")
 # A dose's time fields: only those of its dose_kind are given (the others would always be null).
@@ -70,7 +70,7 @@ def plan_week(plan: Plan) -> int:
     The plan week today falls in by the patient's clock (week 1 before the start, the last week
     after the end); a draft has not started, so it shows and is edited from its first week.
     """
-    return 1 if plan.status == PlanStatus.DRAFT else current_week(plan)
+    return plan.edit_week()
 
 
 def _brief(plan: Plan, engine: EnginePlan) -> dict:
@@ -82,7 +82,7 @@ def _brief(plan: Plan, engine: EnginePlan) -> dict:
         "version": plan.version,
         "start_date": plan.start_date,
         "length_weeks": plan.weeks,
-        "end_date": plan.start_date + timedelta(weeks=plan.weeks, days=-1),
+        "end_date": plan.end_date,
         "current_week": plan_week(plan),
         "author": plan.author.display_name if plan.author else None,
         "assessment": plan.assessment_id,

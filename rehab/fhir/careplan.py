@@ -48,7 +48,7 @@ class PlanRows:
 
     @property
     def end_date(self) -> date:
-        return self.plan.start_date + timedelta(days=7 * self.plan.weeks - 1)
+        return self.plan.end_date
 
     def week_period(self, number: int) -> dict:
         first = self.plan.start_date + timedelta(days=7 * (number - 1))

@@ -1,8 +1,6 @@
 """Reads what an export holds, scoped by the selectors (an unseen plan or patient is a 404; a clinic
 admin, who may not read clinical data, gets 404 too), in a constant number of queries."""
 
-from datetime import timedelta
-
 from django.conf import settings
 from django.db.models import Prefetch, Q
 from django.utils import timezone
@@ -12,7 +10,7 @@ from rehab.fhir.base import Canon
 from rehab.fhir.bundle import PatientRows, build_bundle
 from rehab.fhir.careplan import PlanRows
 from rehab.models import Alert, AlertKind, CheckIn, CheckInItem, Measurement, PlanItem, ProgressionDecision
-from rehab.services.plans import current_week, engine_plan
+from rehab.services.plans import engine_plan
 
 
 def canon() -> Canon:
@@ -46,7 +44,7 @@ def _plan_rows(plans) -> list[PlanRows]:
             items=grouped[plan.pk][0],
             checkins=grouped[plan.pk][1],
             decisions=grouped[plan.pk][2],
-            week=current_week(plan),
+            week=plan.current_week(),
         )
         for plan in plans
     ]
@@ -82,7 +80,7 @@ def plan_bundle(user, plan_id) -> tuple[dict, object]:
     flags) and the plan; 404 for a plan the user may not see."""
     plan = selectors.plan_get(user, plan_id)
     plan = _plans(selectors.plans_visible_to(user)).get(pk=plan.pk)
-    end = plan.start_date + timedelta(days=7 * plan.weeks - 1)
+    end = plan.end_date
     bundle = _export(
         plan.patient,
         [plan],

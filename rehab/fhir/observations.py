@@ -11,7 +11,7 @@ from planner.progression import morning_pain_light, pain_light
 from planner.progression_rules import ProgressionConfig
 from planner.types import LoadLimits
 from planner.vitals import heart_rate_findings, oxygen_findings
-from planner.vocabulary import MEASURES, PAIN_SITES, RED_FLAGS
+from planner.vocabulary import MEASURES_BY_CODE, PAIN_SITES, PAIN_SITES_BY_CODE, RED_FLAGS, RED_FLAGS_BY_CODE
 from rehab.fhir import codes
 from rehab.fhir.base import Canon, concept, day, fhir_id, instant, quantity
 from rehab.fhir.careplan import careplan_id
@@ -19,9 +19,6 @@ from rehab.fhir.people import patient_id, practitioner_id
 
 QUESTIONNAIRE_ID = "check-in"
 QUESTIONNAIRE_VERSION = "1"
-MEASURE_LABELS = {code: label for code, label, *_ in MEASURES}
-RED_FLAG_WORDS = {code: words for code, words, _ in RED_FLAGS}
-PAIN_SITE_WORDS = dict(PAIN_SITES)
 PAIN_QUESTIONS = (
     ("pain-during", "pain_during", "Pain during exercise (0-10)"),
     ("pain-after", "pain_after", "Pain after exercise (0-10)"),
@@ -145,12 +142,12 @@ def questionnaire_response(canon: Canon, patient, plan, checkin) -> dict:
         if getattr(checkin, field) is not None:
             items.append(_answer(link, {"valueInteger": getattr(checkin, field)}))
     if checkin.pain_regions:
-        sites = [{"valueCoding": canon.local("pain-site", c, PAIN_SITE_WORDS.get(c))} for c in checkin.pain_regions]
+        sites = [{"valueCoding": canon.local("pain-site", c, _pain_site_words(c))} for c in checkin.pain_regions]
         items.append(_answer("pain-regions", *sites))
     if checkin.pain_item is not None:
         items.append(_answer("pain-exercise", {"valueString": checkin.pain_item.exercise.name}))
     if checkin.red_flags:
-        flags = [{"valueCoding": canon.local("red-flag", c, RED_FLAG_WORDS.get(c))} for c in checkin.red_flags]
+        flags = [{"valueCoding": canon.local("red-flag", c, red_flag_words(c))} for c in checkin.red_flags]
         items.append(_answer("red-flags", *flags))
     groups = []
     for done in checkin.items.all():
@@ -287,8 +284,18 @@ def checkin_observations(
     return found
 
 
+def _pain_site_words(code: str) -> str | None:
+    return PAIN_SITES_BY_CODE[code].label if code in PAIN_SITES_BY_CODE else None
+
+
+def red_flag_words(code: str) -> str | None:
+    """The red flag's words for its coding (none for a code no longer in the vocabulary)."""
+    return RED_FLAGS_BY_CODE[code].label if code in RED_FLAGS_BY_CODE else None
+
+
 def _measure_code(canon: Canon, kind: str) -> tuple[dict, str]:
-    label = MEASURE_LABELS.get(kind, kind.replace("_", " "))
+    measure = MEASURES_BY_CODE.get(kind)
+    label = measure.label if measure else kind.replace("_", " ")
     if kind in codes.MEASURE_CODES:
         found, unit = codes.MEASURE_CODES[kind]
         return concept(found, text=label), unit

@@ -2,7 +2,7 @@
 
 from rehab.fhir.base import Canon, concept, fhir_id, instant
 from rehab.fhir.careplan import PlanRows, careplan_id, service_request_id
-from rehab.fhir.observations import RED_FLAG_WORDS
+from rehab.fhir.observations import red_flag_words
 from rehab.fhir.people import PLANNER_DEVICE_ID, clinic_id, patient_id
 
 ACTION_WORDS = {
@@ -18,7 +18,7 @@ def flag_resources(canon: Canon, patient, alerts) -> list[dict]:
     flags = []
     for alert in alerts:
         reported = list(alert.checkin.red_flags) if alert.checkin is not None else []
-        codings = [canon.local("red-flag", code, RED_FLAG_WORDS.get(code)) for code in reported]
+        codings = [canon.local("red-flag", code, red_flag_words(code)) for code in reported]
         flag = {
             "resourceType": "Flag",
             "id": fhir_id("alert", alert.pk),

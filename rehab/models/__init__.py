@@ -9,6 +9,7 @@ from rehab.models.exercises import Exercise
 from rehab.models.outbox import DeliveryClaim, OutboxMessage
 from rehab.models.people import Clinic, Patient, Role, User
 from rehab.models.plans import (
+    RUNNING_STATUSES,
     ChangeTrigger,
     Clearance,
     LimitOverride,
@@ -28,6 +29,7 @@ from rehab.models.reminders import (
 from rehab.models.templates import PlanFromTemplate, PlanTemplate, PlanTemplateVersion
 
 __all__ = [
+    "RUNNING_STATUSES",
     "AccessKind",
     "ActivationChannel",
     "ActivationEnd",

@@ -1,14 +1,27 @@
 """People and access: clinics, staff and patient logins, patient records and care teams."""
 
+import enum
+import zoneinfo
+from datetime import date
+
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.core.validators import RegexValidator
 from django.db import models
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from planner.effort import BORG, CR10
 from planner.vocabulary import SEXES
 from rehab.emergency import COUNTRY_PATTERN, EMERGENCY_NUMBER_PATTERN, emergency_number_for
+
+
+def zone_named(name: str) -> zoneinfo.ZoneInfo:
+    """The time zone of that name; UTC when the name is unknown (a stored name a later tz database dropped)."""
+    try:
+        return zoneinfo.ZoneInfo(name)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return zoneinfo.ZoneInfo("UTC")
 
 
 class EffortScale(models.TextChoices):
@@ -55,6 +68,11 @@ class Clinic(models.Model):
         return self.name
 
     @property
+    def zone(self) -> zoneinfo.ZoneInfo:
+        """The clinic's time zone (UTC if the stored name is unknown)."""
+        return zone_named(self.time_zone)
+
+    @property
     def emergency_tel(self) -> str:
         """The number the emergency button dials: the clinic's own setting, else its country's."""
         return self.emergency_number or emergency_number_for(country=self.country, phone=self.phone)
@@ -66,9 +84,10 @@ class Role(models.TextChoices):
     PATIENT = "patient", "Patient"
     CLINIC_ADMIN = "clinic_admin", "Clinic admin"
 
-
-STAFF_ROLES = (Role.PHYSIOTHERAPIST, Role.CLINICIAN, Role.CLINIC_ADMIN)
-CARE_ROLES = (Role.PHYSIOTHERAPIST, Role.CLINICIAN)
+    # Groups of roles, not roles (enum.nonmember keeps them out of the choices). The care team treats
+    # patients and reads their records; a clinic admin is staff but manages the clinic, not patients.
+    CARE = enum.nonmember(("physiotherapist", "clinician"))
+    STAFF = enum.nonmember(("physiotherapist", "clinician", "clinic_admin"))
 
 
 class User(AbstractUser):
@@ -88,7 +107,8 @@ class User(AbstractUser):
 
     @property
     def is_care_staff(self) -> bool:
-        return self.role in CARE_ROLES
+        """A physiotherapist or a clinician: one who may be on a patient's care team."""
+        return self.role in Role.CARE
 
     @property
     def is_physiotherapist(self) -> bool:
@@ -166,24 +186,17 @@ class Patient(models.Model):
         return self.language or self.clinic.language or settings.LANGUAGE_CODE
 
     @property
-    def zone(self):
+    def zone(self) -> zoneinfo.ZoneInfo:
         """The patient's time zone (UTC if the stored name is unknown)."""
-        import zoneinfo
-
-        try:
-            return zoneinfo.ZoneInfo(self.time_zone)
-        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-            return zoneinfo.ZoneInfo("UTC")
+        return zone_named(self.time_zone)
 
     @property
     def effort_scale_in_use(self) -> str:
         """The patient's own effort scale, else the clinic's."""
         return self.effort_scale or self.clinic.effort_scale
 
-    def today(self):
+    def today(self) -> date:
         """Today's date where the patient is: plan weeks and session dates follow the patient's clock."""
-        from django.utils import timezone
-
         return timezone.localdate(timezone=self.zone)
 
     def age_on(self, day) -> int:

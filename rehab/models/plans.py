@@ -9,6 +9,8 @@ History records what changed (PlanChange: item, field, from → to, why, what tr
 than a copy of the plan at every save.
 """
 
+from datetime import date, timedelta
+
 from django.db import models
 from simple_history.models import HistoricalRecords
 
@@ -23,6 +25,11 @@ class PlanStatus(models.TextChoices):
     PAUSED = "paused", "Paused"
     COMPLETED = "completed", "Completed"
     ARCHIVED = "archived", "Archived"
+
+
+# A running plan is the one the patient's days belong to: active, or paused by a red flag or by staff
+# (a paused plan still has its weeks, its check-ins and its weekly decisions). One per patient.
+RUNNING_STATUSES = (PlanStatus.ACTIVE, PlanStatus.PAUSED)
 
 
 class Plan(models.Model):
@@ -61,6 +68,38 @@ class Plan(models.Model):
 
     def __str__(self) -> str:
         return f"Plan {self.pk} for {self.patient} ({self.status})"
+
+    # The plan's calendar, asked of the row alone (no query unless a method says it reads the patient).
+
+    @property
+    def is_running(self) -> bool:
+        """Active or paused (RUNNING_STATUSES): the plan the patient's days belong to."""
+        return self.status in RUNNING_STATUSES
+
+    @property
+    def end_date(self) -> date:
+        """The plan's last day: the end of its last week."""
+        return self.start_date + timedelta(days=7 * self.weeks - 1)
+
+    def week_of(self, day: date) -> int:
+        """The 1-based plan week `day` falls in, as counted: 0 or less before the start, more than
+        `weeks` after the end (`covers` says whether the day is in the plan)."""
+        return (day - self.start_date).days // 7 + 1
+
+    def covers(self, day: date) -> bool:
+        """Whether `day` is one of the plan's days, from its start to the end of its last week."""
+        return self.start_date <= day <= self.end_date
+
+    def current_week(self, today: date | None = None) -> int:
+        """The plan week under way by the patient's clock, kept within the plan: week 1 before the
+        start, the last week after the end. Without `today` it reads the patient (a query unless loaded)."""
+        day = today if today is not None else self.patient.today()
+        return max(1, min(self.weeks, self.week_of(day)))
+
+    def edit_week(self, today: date | None = None) -> int:
+        """The first week an edit applies to: week 1 of a draft (nothing has happened yet), else the
+        week under way, so the weeks already lived keep the doses the patient was given."""
+        return 1 if self.status == PlanStatus.DRAFT else self.current_week(today)
 
 
 class PlanItem(models.Model):

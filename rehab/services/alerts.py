@@ -8,7 +8,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from planner.vitals import LOW_OXYGEN, heart_rate_findings, oxygen_findings
-from planner.vocabulary import RED_FLAGS
+from planner.vocabulary import RED_FLAGS_BY_CODE, red_flag_label
 from rehab.clearance import plan_limits
 from rehab.clinical import progression_config, red_pain_threshold
 from rehab.models import Alert, AlertKind, CheckIn, LimitOverride, Plan, PlanStatus, User
@@ -17,9 +17,6 @@ from rehab.services.errors import Conflict, InvalidInput, NotAllowed
 from rehab.services.notifications import care_team_alert_send
 
 logger = logging.getLogger(__name__)
-
-RED_FLAG_LABELS = {code: label for code, label, _advice in RED_FLAGS}
-RED_FLAG_ADVICE = {code: advice for code, _label, advice in RED_FLAGS}
 
 
 def vital_sign_findings(checkin: CheckIn) -> list:
@@ -36,7 +33,7 @@ def vital_sign_findings(checkin: CheckIn) -> list:
 
 def patient_advice(checkin: CheckIn) -> list[str]:
     """What the patient is told to do now, in plain words, after logging this session."""
-    advice = [RED_FLAG_ADVICE[code] for code in checkin.red_flags if code in RED_FLAG_ADVICE]
+    advice = [RED_FLAGS_BY_CODE[code].advice for code in checkin.red_flags if code in RED_FLAGS_BY_CODE]
     # The heart-rate advice (not a stop rule: the aerobic items are held at the week's end).
     advice += [f.advice for f in vital_sign_findings(checkin) if f.rule.id == "safety.heart_rate.above_zone"]
     threshold = red_pain_threshold()
@@ -73,7 +70,7 @@ def checkin_follow_up(*, checkin_id: int) -> list[Alert]:
             # A measured desaturation says its numbers rather than the patient's wording.
             oxygen = [f.text for f in vital_sign_findings(checkin) if f.rule.id.startswith("safety.spo2.")]
             labels = ", ".join(
-                " ".join(oxygen) if code == LOW_OXYGEN and oxygen else RED_FLAG_LABELS.get(code, code)
+                " ".join(oxygen) if code == LOW_OXYGEN and oxygen else red_flag_label(code)
                 for code in checkin.red_flags
             )
             specs.append(

@@ -2,7 +2,7 @@
 
 from django.db import transaction
 
-from rehab.models import Assessment, Patient, Role, User
+from rehab.models import Assessment, Patient, User
 from rehab.services.errors import NotAllowed
 from rehab.services.reassessment import plan_reassess
 
@@ -16,7 +16,7 @@ def assessment_create(*, actor: User, patient: Patient, **fields) -> Assessment:
     are proposed. What happened is on the returned row as `running_plan` (a RunningPlanOutcome, or
     None when the patient has no running plan); it is not stored on the assessment.
     """
-    if actor.role not in (Role.PHYSIOTHERAPIST, Role.CLINICIAN):
+    if not actor.is_care_staff:
         raise NotAllowed("Only physiotherapists and clinicians record assessments.")
     assessment = Assessment(patient=patient, assessed_by=actor, **fields)
     assessment.full_clean()

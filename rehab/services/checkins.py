@@ -7,9 +7,10 @@ from django.utils import timezone
 
 from planner.effort import BORG, SCALES, borg_equivalent, effort_problem
 from planner.vitals import LOW_OXYGEN, oxygen_findings
-from planner.vocabulary import LAB_MEASURE_CODES, MEASURES, PAIN_SITE_CODES
+from planner.vocabulary import LAB_MEASURE_CODES, MEASURES_BY_CODE, PAIN_SITE_CODES
 from rehab.clinical import progression_config, red_pain_threshold
 from rehab.models import (
+    RUNNING_STATUSES,
     Alert,
     AlertKind,
     CheckIn,
@@ -19,20 +20,12 @@ from rehab.models import (
     Patient,
     Plan,
     PlanItem,
-    PlanStatus,
     Role,
     User,
 )
 from rehab.queue import enqueue_on_commit
 from rehab.services.alerts import follow_up_due, follow_up_enqueue
 from rehab.services.errors import InvalidInput, NotAllowed
-
-RUNNING = (PlanStatus.ACTIVE, PlanStatus.PAUSED)
-MEASURE_RANGES = {code: (low, high) for code, _label, _unit, low, high, _better in MEASURES}
-
-
-def plan_week_of(plan: Plan, day: date) -> int:
-    return (day - plan.start_date).days // 7 + 1
 
 
 def vital_sign_red_flags(plan: Plan, spo2_min: int | None) -> list[str]:
@@ -96,7 +89,7 @@ def _validate(plan: Plan, day: date, today: date, item_ids: list[int], pain_item
     errors: dict[str, list[str]] = {}
     if day > today:
         errors["date"] = ["A session cannot be logged for a day that has not come yet."]
-    elif not 1 <= plan_week_of(plan, day) <= plan.weeks:
+    elif not plan.covers(day):
         errors["date"] = [f"This plan runs from {plan.start_date} for {plan.weeks} weeks; the date is outside it."]
     items_ok, pain_item_ok = _in_plan(plan, frozenset(item_ids), pain_item_id)
     if not items_ok:
@@ -204,7 +197,7 @@ def checkin_record(
 
 
 def _insert(*, actor: User, plan: Plan, items: list[dict], pain_item_id: int | None, **fields) -> CheckIn:
-    if plan.status not in RUNNING:
+    if not plan.is_running:
         raise InvalidInput({"plan": ["Sessions can be logged only on an active plan."]})
     day, kind = fields["date"], fields["kind"]
     items = [{**item, "plan_item_id": _item_id(item["plan_item"])} for item in items]
@@ -221,7 +214,7 @@ def _insert(*, actor: User, plan: Plan, items: list[dict], pain_item_id: int | N
     checkin = CheckIn(
         plan=plan,
         patient=plan.patient,
-        plan_week=plan_week_of(plan, day),
+        plan_week=plan.week_of(day),
         logged_by=actor,
         on_behalf=actor.role != Role.PATIENT,
         pain_next_morning_at=timezone.now() if fields["pain_next_morning"] is not None else None,
@@ -286,9 +279,9 @@ def measurement_record(
     upper_limit_normal=None,
 ):
     """Store a measure; a CK at or above the rule's factor times the patient's first CK alerts the team."""
-    if actor.role not in (Role.PHYSIOTHERAPIST, Role.CLINICIAN):
+    if not actor.is_care_staff:
         raise NotAllowed("Only physiotherapists and clinicians record measurements.")
-    low, high = MEASURE_RANGES[kind]
+    low, high = MEASURES_BY_CODE[kind].low, MEASURES_BY_CODE[kind].high
     if not low <= float(value) <= high:
         raise InvalidInput({"value": [f"{kind} must be between {low} and {high}."]})
     if upper_limit_normal is not None and kind not in LAB_MEASURE_CODES:
@@ -323,7 +316,7 @@ def _alert_on_ck_rise(measurement: Measurement) -> None:
     )
     alert = Alert.objects.create(
         patient=measurement.patient,
-        plan=Plan.objects.filter(patient=measurement.patient, status__in=RUNNING).first(),
+        plan=Plan.objects.filter(patient=measurement.patient, status__in=RUNNING_STATUSES).first(),
         kind=AlertKind.CK_RISE,
         urgent=True,
         measurement=measurement,

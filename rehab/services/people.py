@@ -43,9 +43,7 @@ def _refuse_clinical_fields(actor: User, fields: dict) -> None:
 
 
 def _validate_care_team(actor: User, care_team: list[User]) -> None:
-    foreign = [
-        u for u in care_team if u.clinic_id != actor.clinic_id or u.role not in (Role.PHYSIOTHERAPIST, Role.CLINICIAN)
-    ]
+    foreign = [u for u in care_team if u.clinic_id != actor.clinic_id or not u.is_care_staff]
     if foreign:
         raise InvalidInput({"care_team": ["Only physiotherapists and clinicians of this clinic can join a care team."]})
 
@@ -77,7 +75,7 @@ def patient_update(
     *, actor: User, patient: Patient, reason: str = "", care_team: list[User] | None = None, **fields
 ) -> Patient:
     """Change demographics or the care team. Staff only; the change and its reason are audited."""
-    _require_role(actor, Role.PHYSIOTHERAPIST, Role.CLINICIAN, Role.CLINIC_ADMIN)
+    _require_role(actor, *Role.STAFF)
     _refuse_clinical_fields(actor, fields)
     patient = Patient.objects.select_for_update().get(pk=patient.pk)
     contact_before = [getattr(patient, name) for name in CONTACT_FIELDS]
@@ -167,7 +165,7 @@ def patient_activation_issue(*, actor: User, patient: Patient, channel: str | No
     """
     if actor.role == Role.CLINIC_ADMIN:
         raise NotAllowed("A clinic admin does not send sign-in links: the patient's care team does.")
-    _require_role(actor, Role.PHYSIOTHERAPIST, Role.CLINICIAN)
+    _require_role(actor, *Role.CARE)
     patient = Patient.objects.select_for_update().get(pk=patient.pk)
     if not patient.care_team.filter(pk=actor.pk).exists():
         raise NotAllowed("Only the patient's care team sends a sign-in link.")

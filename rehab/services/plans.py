@@ -7,7 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from planner import serialize
-from planner.editing import DoseEditError, edit_dose, edit_violations, reschedule_from, tighten_limits, week_number
+from planner.editing import DoseEditError, edit_dose, edit_violations, reschedule_from, tighten_limits
 from planner.limits import HeldBack, apply_adjustments, check_dose, loosened_fields
 from planner.rules import default_rulebook
 from planner.schedule import build_plan
@@ -15,6 +15,7 @@ from planner.types import AdjustmentError, Dose, LimitAdjustment, LoadLimits
 from planner.types import Plan as EnginePlan
 from rehab.clinical import active_catalogue, profile_from_assessment
 from rehab.models import (
+    RUNNING_STATUSES,
     Alert,
     AlertKind,
     ChangeTrigger,
@@ -41,14 +42,8 @@ def engine_plan(plan: Plan) -> EnginePlan:
     return load_engine(plan)
 
 
-def current_week(plan: Plan, today: date | None = None) -> int:
-    """The plan week under way (1 before the start, the last week after the end), by the patient's clock."""
-    today = today or plan.patient.today()
-    return week_number((today - plan.start_date).days, plan.weeks)
-
-
 def _require_care_staff(actor: User, *roles: str) -> None:
-    if actor.role not in (roles or (Role.PHYSIOTHERAPIST, Role.CLINICIAN)):
+    if actor.role not in (roles or Role.CARE):
         raise NotAllowed("Your role may not change plans.")
 
 
@@ -183,7 +178,7 @@ def plan_item_update(
     if plan.status in (PlanStatus.COMPLETED, PlanStatus.ARCHIVED):
         raise Conflict("A completed or archived plan cannot be changed.")
     engine = engine_plan(plan)
-    week = 1 if plan.status == PlanStatus.DRAFT else current_week(plan)
+    week = plan.edit_week()
     slug = item.exercise.slug
     current = engine.weeks[week - 1].dose_for(slug)
     if current is None:
@@ -248,9 +243,7 @@ def plan_activate(*, actor: User, plan: Plan, version: int | None) -> Plan:
     engine = engine_plan(plan)
     if not engine.items:
         raise InvalidInput({"plan": ["This plan has no exercise within the limits; adjust it before activating."]})
-    for running in Plan.objects.select_for_update().filter(
-        patient=plan.patient, status__in=[PlanStatus.ACTIVE, PlanStatus.PAUSED]
-    ):
+    for running in Plan.objects.select_for_update().filter(patient=plan.patient, status__in=RUNNING_STATUSES):
         running.status = PlanStatus.COMPLETED
         _audit(running, actor, f"Replaced by plan {plan.pk}")
         running.save()
@@ -304,7 +297,7 @@ def plan_limits_adjust(*, actor: User, plan: Plan, version: int | None, adjustme
     if medical and actor.role != Role.CLINICIAN:
         # Clearance and the supervised start are medical decisions: a physiotherapist may not waive them.
         raise NotAllowed(f"Only a clinician may loosen {', '.join(medical)}.")
-    week = 1 if plan.status == PlanStatus.DRAFT else current_week(plan)
+    week = plan.edit_week()
     # A dropped exercise leaves the engine plan; its PlanItem row stays, because check-ins and
     # overrides point at it (deleting it would cascade to the patient's logged sessions and to
     # the record of who accepted a dose above a limit). The plan's history names what was dropped.
@@ -348,7 +341,7 @@ def plan_email(*, actor: User, plan: Plan) -> str:
     from rehab.queue import enqueue_on_commit
 
     _require_care_staff(actor)
-    if plan.status not in (PlanStatus.ACTIVE, PlanStatus.PAUSED):
+    if not plan.is_running:
         raise InvalidInput({"plan": ["Only an active plan can be sent to the patient."]})
     if not plan.patient.email:
         raise InvalidInput({"email": ["This patient has no email address; add one to the record first."]})

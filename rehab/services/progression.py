@@ -36,6 +36,7 @@ from planner.progression_rules import is_inflammatory_myopathy
 from planner.types import Dose
 from rehab.clinical import progression_config
 from rehab.models import (
+    RUNNING_STATUSES,
     Alert,
     AlertKind,
     CheckIn,
@@ -50,7 +51,7 @@ from rehab.queue import enqueue_on_commit
 from rehab.services.plans import engine_plan, overridden_slugs
 from rehab.services.sweep_writes import DecidedState, decided_states_write
 
-RUNNING = (PlanStatus.ACTIVE, PlanStatus.PAUSED)
+RUNNING = RUNNING_STATUSES  # the name the sweep imports
 
 
 # A week is decided one day after it ends, so the next-morning pain of its last session is in.
@@ -97,7 +98,7 @@ def plan_progress(*, plan_id: int, as_of: date) -> list[ProgressionDecision]:
 @transaction.atomic
 def _decide_next_week(*, plan_id: int, as_of: date) -> ProgressionDecision | None:
     plan = Plan.objects.select_for_update().select_related("patient", "assessment").get(pk=plan_id)
-    if plan.status not in RUNNING:
+    if not plan.is_running:
         return None
     previous = plan.decisions.order_by("-week").first()
     week = (previous.week if previous else 0) + 1

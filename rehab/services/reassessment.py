@@ -17,11 +17,22 @@ from django.db import IntegrityError, transaction
 from planner.limits import compute_limits
 from planner.reassessment import Reassessment, change_reason, changes_as_data, limit_change_words, reassess
 from rehab.clinical import active_catalogue, profile_from_assessment
-from rehab.models import Alert, AlertKind, Assessment, ChangeTrigger, Exercise, Plan, PlanItem, PlanStatus, User
+from rehab.models import (
+    RUNNING_STATUSES,
+    Alert,
+    AlertKind,
+    Assessment,
+    ChangeTrigger,
+    Exercise,
+    Plan,
+    PlanItem,
+    PlanStatus,
+    User,
+)
 from rehab.queue import enqueue_on_commit
 from rehab.selectors import latest_assessment
 from rehab.services.plans import _save as save_plan
-from rehab.services.plans import current_week, engine_plan, overridden_slugs
+from rehab.services.plans import engine_plan, overridden_slugs
 
 
 @dataclass
@@ -48,7 +59,7 @@ def plan_reassess(*, actor: User, assessment: Assessment) -> RunningPlanOutcome 
         plan = (
             Plan.objects.select_for_update()
             .select_related("patient", "assessment")
-            .filter(patient=assessment.patient, status__in=[PlanStatus.ACTIVE, PlanStatus.PAUSED])
+            .filter(patient=assessment.patient, status__in=RUNNING_STATUSES)
             .first()
         )
         if plan is None:
@@ -59,7 +70,7 @@ def plan_reassess(*, actor: User, assessment: Assessment) -> RunningPlanOutcome 
         engine = engine_plan(plan)
         profile = profile_from_assessment(plan.patient, assessment)
         result = reassess(
-            engine, profile, compute_limits(profile), active_catalogue(), current_week(plan), overridden_slugs(plan)
+            engine, profile, compute_limits(profile), active_catalogue(), plan.current_week(), overridden_slugs(plan)
         )
         _add_item_rows(plan, result)
         reason = change_reason(result, assessment.assessed_on)

@@ -24,7 +24,6 @@ from rehab.services.errors import InvalidInput
 # is at most this many days ago and in the plan (as a forgotten session may be logged from the pages).
 KEPT_OFFLINE_DAYS = 6
 SYMPTOMS_NOTE = "Reported with 'Something is wrong' (no session logged; pain is pain at the time)."
-RED_FLAG_ADVICE = {code: advice for code, _label, advice in RED_FLAGS}
 
 
 class RedFlagOutcome(StrEnum):
@@ -58,23 +57,19 @@ class RedFlagReport:
     advice: tuple[str, ...] = ()
 
 
-def _in_plan(plan: Plan, day: date) -> bool:
-    return plan.start_date <= day and (day - plan.start_date).days // 7 + 1 <= plan.weeks
-
-
 def report_day(plan: Plan | None, today: date, made_on: date | None) -> date:
     """The day a report belongs to: today, or the day it was made when it was kept offline and sent
     later, if that day is recent and in the plan."""
     if made_on is None or not today - timedelta(days=KEPT_OFFLINE_DAYS) <= made_on <= today:
         return today
-    return made_on if plan is not None and _in_plan(plan, made_on) else today
+    return made_on if plan is not None and plan.covers(made_on) else today
 
 
 def red_flag_route(*, user: User, patient: Patient, made_on: date | None = None) -> RedFlagRoute:
     """Where the patient's red flags would go now (two queries: the running plan, the day's check-in)."""
     plan = selectors.running_plan(patient)
     day = report_day(plan, patient.today(), made_on)
-    if plan is None or not _in_plan(plan, day):
+    if plan is None or not plan.covers(day):
         return RedFlagRoute(RedFlagOutcome.ADVICE_ONLY, day, plan)
     checkin = selectors.checkins_visible_to(user).filter(plan=plan, date=day).first()
     if checkin is not None:
@@ -94,7 +89,7 @@ def red_flags_report(
     """Record the red flags where the route says. Raises InvalidInput (e.g. no pain now for a symptom
     report, no flag) or NotAllowed as the check-in services do; nothing is half-saved."""
     if route.outcome == RedFlagOutcome.ADVICE_ONLY:
-        advice = tuple(RED_FLAG_ADVICE[code] for code, _label, _advice in RED_FLAGS if code in red_flags)
+        advice = tuple(flag.advice for flag in RED_FLAGS if flag.code in red_flags)
         return RedFlagReport(route, None, advice)
     if route.checkin is not None:  # the day's check-in (RedFlagOutcome.JOIN_SESSION)
         return RedFlagReport(route, checkin_add_red_flags(actor=actor, checkin=route.checkin, red_flags=red_flags))

@@ -36,6 +36,7 @@ from rehab.models import (
     Role,
     User,
 )
+from rehab.models.people import zone_named
 from rehab.models.reminders import days_to_mask
 from rehab.services.errors import InvalidInput, NotAllowed
 from rehab.services.push import push_send
@@ -143,11 +144,6 @@ def preference_errors(
             "choose another time or change the quiet hours."
         ]
     return errors
-
-
-def zone_named(name: str):
-    """The zone of that name; UTC when the name is unknown (as Patient.zone)."""
-    return Patient(time_zone=name).zone
 
 
 def reminder_url(kind: str) -> str:

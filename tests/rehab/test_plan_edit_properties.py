@@ -24,10 +24,9 @@ from planner.catalogue import exercise_violations
 from planner.editing import DOSE_FIELDS
 from planner.limits import ADJUSTABLE_FIELDS, check_dose, get_field, loosened_fields
 from planner.vocabulary import BODY_REGIONS, IMPACT_LEVELS, MOVEMENT_TAGS
-from rehab.models import Alert, LimitOverride, Plan, PlanStatus
+from rehab.models import Alert, LimitOverride, Plan
 from rehab.services.errors import InvalidInput, NotAllowed
 from rehab.services.plans import (
-    current_week,
     engine_plan,
     plan_activate,
     plan_generate,
@@ -84,7 +83,7 @@ def _plan_for(world, data) -> tuple[Plan, datetime]:
 
 def _edit_week(plan: Plan) -> int:
     """The week the services edit from: the first of a draft, else this week by the patient's clock."""
-    return 1 if plan.status == PlanStatus.DRAFT else current_week(plan)
+    return plan.edit_week()
 
 
 def _state(plan: Plan) -> tuple:
