@@ -1,6 +1,6 @@
 """Request logging: one line per request, JSON in production, and no tracebacks for expected 4xx.
 
-The line carries the method, the URL *template* (`/api/v1/plans/{pk}/`, never the filled-in path
+The line carries the method, the URL *template* (`/api/v1/plans/{id}/`, never the filled-in path
 or query string), the status, the duration and the user's id. Nothing from a body, a query
 string or a patient's record is ever logged here: names, notes and health values stay out of logs.
 
@@ -17,19 +17,20 @@ from datetime import UTC, datetime
 
 logger = logging.getLogger("rehab.request")
 
-# `(?P<pk>[^/.]+)` in a router's regex becomes `{pk}`; anchors and escapes are dropped.
+# `(?P<pk>[^/.]+)` in a router's regex becomes `{id}`, as the OpenAPI schema names it (the API's one
+# parameter convention, rehab/api/urls.py); anchors and escapes are dropped.
 _NAMED_GROUP = re.compile(r"\(\?P<(\w+)>[^)]*\)")
 _CONVERTER = re.compile(r"<(?:\w+:)?(\w+)>")
 
 
 def route_template(request) -> str:
-    """The URL pattern that answered, e.g. `/api/v1/plans/{pk}/activate/`; `-` when none matched."""
+    """The URL pattern that answered, e.g. `/api/v1/plans/{id}/activate/`; `-` when none matched."""
     match = getattr(request, "resolver_match", None)
     if match is None or not match.route:
         return "-"
     route = _NAMED_GROUP.sub(r"{\1}", match.route)
     route = _CONVERTER.sub(r"{\1}", route)
-    route = route.replace("^", "").replace("$", "").replace("\\", "")
+    route = route.replace("^", "").replace("$", "").replace("\\", "").replace("{pk}", "{id}")
     return "/" + route
 
 

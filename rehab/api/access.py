@@ -42,7 +42,7 @@ class PatientAccessLogView(ListAPIView):
     permission_classes = [IsAuthenticated]
 
     def get_queryset(self):
-        return selectors.patient_access_log(self.request.user, self.kwargs["patient_id"])
+        return selectors.patient_access_log(self.request.user, self.kwargs["id"])
 
     def get_serializer_context(self):
         return {

@@ -9,7 +9,7 @@ from rest_framework.generics import ListCreateAPIView
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
-from planner.vocabulary import LAB_MEASURE_CODES, MEASURE_CODES, MEASURES, PAIN_SITE_CODES, RED_FLAG_CODES
+from planner.vocabulary import LAB_MEASURE_CODES, MEASURE_CODES, MEASURES_BY_CODE, PAIN_SITE_CODES, RED_FLAG_CODES
 from rehab import selectors, text_limits
 from rehab.api.fast_fields import FieldsBuiltOnce
 from rehab.api.fields import VocabularyListField
@@ -21,8 +21,6 @@ from rehab.services import alerts as alert_services
 from rehab.services import checkins as checkin_services
 from rehab.services.access import record_reads
 from rehab.services.errors import InvalidInput
-
-MEASURE_UNITS = {code: unit for code, _label, unit, *_ in MEASURES}
 
 
 class PlanItemIdField(serializers.PrimaryKeyRelatedField):
@@ -272,13 +270,15 @@ class MeasurementSerializer(serializers.ModelSerializer):
         extra_kwargs = {"notes": {"max_length": text_limits.REASON}}
 
     def get_unit(self, measurement) -> str:
-        return MEASURE_UNITS.get(measurement.kind, "")
+        measure = MEASURES_BY_CODE.get(measurement.kind)
+        return measure.unit if measure else ""
 
     def validate(self, attrs):
-        low, high = checkin_services.MEASURE_RANGES[attrs["kind"]]
-        if not low <= attrs["value"] <= high:
-            unit = MEASURE_UNITS[attrs["kind"]]
-            raise serializers.ValidationError({"value": [f"Must be between {low} and {high} {unit}."]})
+        measure = MEASURES_BY_CODE[attrs["kind"]]
+        if not measure.low <= attrs["value"] <= measure.high:
+            raise serializers.ValidationError(
+                {"value": [f"Must be between {measure.low} and {measure.high} {measure.unit}."]}
+            )
         if attrs.get("upper_limit_normal") is not None and attrs["kind"] not in LAB_MEASURE_CODES:
             raise serializers.ValidationError(
                 {"upper_limit_normal": ["Only laboratory values (CK) carry an upper limit of normal."]}
@@ -293,11 +293,11 @@ class MeasurementListCreate(ListCreateAPIView):
 
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
-        self.patient = selectors.patient_get(request.user, kwargs["patient_id"], clinical=True)
+        self.patient = selectors.patient_get(request.user, kwargs["id"], clinical=True)
         self.check_object_permissions(request, self.patient)
 
     def get_queryset(self):
-        return selectors.measurements_of(self.request.user, self.kwargs["patient_id"])
+        return selectors.measurements_of(self.request.user, self.kwargs["id"])
 
     def list(self, request, *args, **kwargs):
         response = super().list(request, *args, **kwargs)

@@ -36,14 +36,14 @@ class PlanFhirView(APIView):
 
     @extend_schema(
         operation_id="plans_fhir_retrieve",
-        parameters=[OpenApiParameter("plan_id", int, OpenApiParameter.PATH)],
+        parameters=[OpenApiParameter("id", int, OpenApiParameter.PATH)],
         responses={(200, CONTENT_TYPE): BUNDLE},
     )
-    def get(self, request, plan_id):
+    def get(self, request, id):
         """The plan as a FHIR R4 Bundle: patient, care team, conditions, CarePlan, a ServiceRequest per
         exercise, goals, the check-ins (QuestionnaireResponse and Observations), the measures of the plan's
         weeks, open red flags (Flag) and each weekly decision (Provenance). Staff reads are recorded."""
-        bundle, plan = plan_bundle(request.user, plan_id)
+        bundle, plan = plan_bundle(request.user, id)
         record_reads(request=request, kind=AccessKind.PLAN, patient_ids=[plan.patient_id], object_id=plan.pk)
         return _fhir_response(bundle)
 
@@ -53,13 +53,13 @@ class PatientFhirView(APIView):
 
     @extend_schema(
         operation_id="patients_fhir_retrieve",
-        parameters=[OpenApiParameter("patient_id", int, OpenApiParameter.PATH)],
+        parameters=[OpenApiParameter("id", int, OpenApiParameter.PATH)],
         responses={(200, CONTENT_TYPE): BUNDLE},
     )
-    def get(self, request, patient_id):
+    def get(self, request, id):
         """Every plan of the patient the user may see, with all measures and open red flags, as one FHIR R4
         Bundle. Care team and the patient only (a clinic admin gets 404). Staff reads are recorded."""
-        bundle, patient = patient_bundle(request.user, patient_id)
+        bundle, patient = patient_bundle(request.user, id)
         record_reads(request=request, kind=AccessKind.PATIENT, patient_ids=[patient.pk])
         return _fhir_response(bundle)
 
@@ -79,7 +79,7 @@ class FhirMetadataView(APIView):
 
 
 urlpatterns = [
-    re_path(rf"^plans/(?P<plan_id>{ID})/fhir/$", PlanFhirView.as_view(), name="plan-fhir"),
-    re_path(rf"^patients/(?P<patient_id>{ID})/fhir/$", PatientFhirView.as_view(), name="patient-fhir"),
+    re_path(rf"^plans/(?P<id>{ID})/fhir/$", PlanFhirView.as_view(), name="plan-fhir"),
+    re_path(rf"^patients/(?P<id>{ID})/fhir/$", PatientFhirView.as_view(), name="patient-fhir"),
     re_path(r"^fhir/metadata$", FhirMetadataView.as_view(), name="fhir-metadata"),
 ]

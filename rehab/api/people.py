@@ -107,15 +107,15 @@ class AssessmentListCreate(ListCreateAPIView):
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
         # 404 before anything else if the patient is not the user's to see, then the role check.
-        patient = selectors.patient_get(request.user, kwargs["patient_id"], clinical=True)
+        patient = selectors.patient_get(request.user, kwargs["id"], clinical=True)
         self.check_object_permissions(request, patient)
 
     def get_queryset(self):
-        return selectors.assessments_of(self.request.user, self.kwargs["patient_id"])
+        return selectors.assessments_of(self.request.user, self.kwargs["id"])
 
     def list(self, request, *args, **kwargs):
         response = super().list(request, *args, **kwargs)
-        record_reads(request=request, kind=AccessKind.ASSESSMENTS, patient_ids=[self.kwargs["patient_id"]])
+        record_reads(request=request, kind=AccessKind.ASSESSMENTS, patient_ids=[self.kwargs["id"]])
         return response
 
     @extend_schema(request=AssessmentSerializer, responses={201: AssessmentCreatedSerializer})
@@ -131,7 +131,7 @@ class AssessmentListCreate(ListCreateAPIView):
         return Response(body, status=status.HTTP_201_CREATED)
 
     def perform_create(self, serializer):
-        patient = selectors.patient_get(self.request.user, self.kwargs["patient_id"], clinical=True)
+        patient = selectors.patient_get(self.request.user, self.kwargs["id"], clinical=True)
         with transaction.atomic():
             serializer.instance = assessment_services.assessment_create(
                 actor=self.request.user, patient=patient, **serializer.validated_data

@@ -31,8 +31,8 @@ class PlanProgressView(APIView):
             )
         }
     )
-    def get(self, request, plan_id: int):
-        plan = selectors.plan_get(request.user, plan_id)
+    def get(self, request, id: int):
+        plan = selectors.plan_get(request.user, id)
         body = plan_progress_series(plan)
         if request.user.is_care_staff:
             body.update(open_alerts_and_overrides(plan))

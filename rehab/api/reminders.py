@@ -172,9 +172,9 @@ class MyPushSubscriptionView(APIView):
     permission_classes = [IsAuthenticated, PatientsOnly]
 
     @extend_schema(responses={204: OpenApiResponse(description="Forgotten: no more notifications to that device.")})
-    def delete(self, request, subscription_id: int):
+    def delete(self, request, id: int):
         """Forget one device (the page also ends the browser's own subscription)."""
         patient = own_patient(request)
-        if not push.push_subscription_delete(actor=request.user, patient=patient, subscription_id=subscription_id):
+        if not push.push_subscription_delete(actor=request.user, patient=patient, subscription_id=id):
             raise NotFound("No such device of yours.")
         return Response(status=status.HTTP_204_NO_CONTENT)

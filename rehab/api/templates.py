@@ -320,10 +320,10 @@ class PlanTemplateOriginView(APIView):
     permission_classes = [IsAuthenticated]
 
     @extend_schema(responses={200: TemplateOriginSerializer})
-    def get(self, request, plan_id: int):
+    def get(self, request, id: int):
         if request.user.role == Role.PATIENT:
             raise Http404("No such plan.")
-        plan = selectors.plan_get(request.user, plan_id)
+        plan = selectors.plan_get(request.user, id)
         origin = template_selectors.plan_template_origin(plan)
         if origin is None:
             raise Http404("This plan was not made from a template.")

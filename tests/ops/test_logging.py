@@ -25,13 +25,13 @@ def test_an_api_request_logs_one_line_with_the_url_template_and_no_patient_data(
     assert len(lines) == 1
     assert lines[0].http == {
         "method": "GET",
-        "path": "/api/v1/patients/{pk}/",
+        "path": "/api/v1/patients/{id}/",
         "status": 200,
         "duration_ms": lines[0].http["duration_ms"],
         "user_id": world.physio.pk,
     }
     entry = json.loads(JsonFormatter().format(lines[0]))
-    assert entry["path"] == "/api/v1/patients/{pk}/"
+    assert entry["path"] == "/api/v1/patients/{id}/"
     assert entry["user_id"] == world.physio.pk
     assert world.patient.first_name not in json.dumps(entry)
 

@@ -62,7 +62,7 @@ def test_the_schema_lists_the_endpoints(db, api):
         "/api/v1/auth/token/",
         "/api/v1/patients/",
         "/api/v1/patients/{id}/",
-        "/api/v1/patients/{patient_id}/assessments/",
+        "/api/v1/patients/{id}/assessments/",
         "/api/v1/patients/{id}/activation/",
         "/api/v1/patients/{id}/audit/",
     ):

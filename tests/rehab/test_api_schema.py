@@ -132,7 +132,5 @@ def test_real_lists_stay_documented_as_pages(schema):
 
 
 def test_path_ids_are_documented_with_their_bounds(schema):
-    parameter = next(
-        p for p in schema["paths"]["/api/v1/plans/{plan_id}/pdf/"]["get"]["parameters"] if p["name"] == "plan_id"
-    )
+    parameter = next(p for p in schema["paths"]["/api/v1/plans/{id}/pdf/"]["get"]["parameters"] if p["name"] == "id")
     assert parameter["schema"] == {"type": "integer", "minimum": 0, "maximum": 10**18 - 1}

@@ -292,7 +292,7 @@ def test_the_schema_documents_the_export_as_fhir_json(db):
     from drf_spectacular.generators import SchemaGenerator
 
     paths = SchemaGenerator().get_schema(request=None, public=True)["paths"]
-    for path in ("/api/v1/plans/{plan_id}/fhir/", "/api/v1/patients/{patient_id}/fhir/", "/api/v1/fhir/metadata"):
+    for path in ("/api/v1/plans/{id}/fhir/", "/api/v1/patients/{id}/fhir/", "/api/v1/fhir/metadata"):
         content = paths[path]["get"]["responses"]["200"]["content"]
         assert content[FHIR_JSON]["schema"]["type"] == "object"
 
