@@ -1,7 +1,8 @@
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from frontend import views, views_mfa
+from frontend import views
+from frontend.staff import mfa as views_mfa
 
 app_name = "frontend"
 
@@ -15,7 +16,7 @@ urlpatterns = [
     path("mfa/verify/", views_mfa.mfa_verify, name="mfa_verify"),
     path("mfa/recovery-codes/", views_mfa.mfa_recovery_codes, name="mfa_recovery_codes"),
     path("plans/<int:plan_id>/email/", views.plan_email, name="plan_email"),
-    # Pages of each role live in their own modules (views_staff.py, views_patient.py).
-    path("", include("frontend.urls_staff")),
-    path("", include("frontend.urls_patient")),
+    # Pages of each role live in their own modules (frontend/staff/, frontend/patient/).
+    path("", include("frontend.staff.urls")),
+    path("", include("frontend.patient.urls")),
 ]

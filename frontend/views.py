@@ -17,7 +17,7 @@ from rehab.services import plans as plan_services
 from rehab.services.errors import InvalidInput, NotAllowed
 from rehab.services.people import ActivationLinkInvalid, activation_redeem
 
-# Where each role starts. The named pages live in views_staff.py and views_patient.py.
+# Where each role starts. The named pages live in frontend/staff/ and frontend/patient/.
 HOME_BY_ROLE = {
     Role.PHYSIOTHERAPIST: "frontend:caseload",
     Role.CLINIC_ADMIN: "frontend:caseload",

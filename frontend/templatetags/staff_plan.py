@@ -11,7 +11,7 @@ from django import template
 from django.utils.safestring import mark_safe
 
 from frontend.charts import time_chart_svg
-from frontend.forms_staff import region_label
+from frontend.staff.forms import region_label
 from planner.documents.charts import Series, TimeChart
 from planner.documents.safety import limit_rows
 from planner.documents.wording import ACTION_WORDS, borg_words

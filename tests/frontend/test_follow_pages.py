@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 import time_machine
 
-from frontend.session_steps import session_on
+from frontend.patient.session_steps import session_on
 from rehab.clinical import active_catalogue
 from rehab.models import CheckIn, PlanStatus
 from rehab.services.plans import engine_plan

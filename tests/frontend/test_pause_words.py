@@ -2,7 +2,7 @@
 
 import pytest
 
-from frontend.pause_words import pause_words
+from frontend.patient.pause_words import pause_words
 from rehab.models import Plan
 from tests.builders import make_active_plan
 

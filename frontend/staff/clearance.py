@@ -8,8 +8,8 @@ from django.contrib import messages
 from django.shortcuts import redirect
 from django.views.decorators.http import require_POST
 
-from frontend import forms_clearance
-from frontend.views_staff import _errors_into, _plan_for_page, render_plan, staff_page
+from frontend.staff import clearance_forms as forms_clearance
+from frontend.staff.views import _errors_into, _plan_for_page, render_plan, staff_page
 from rehab.clearance import (
     clearance_staff_words,
     clearance_state,

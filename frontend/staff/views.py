@@ -19,8 +19,8 @@ from django.utils.cache import patch_cache_control
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
-from frontend import forms_staff as staff_forms
 from frontend.qr import qr_svg
+from frontend.staff import forms as staff_forms
 from planner.limits import ADJUSTABLE_FIELDS, get_field
 from rehab import selectors
 from rehab.activation import activation_url
@@ -431,7 +431,7 @@ def plan_review(request, plan_id: int):
 
 def render_plan(request, plan: Plan, *, bound: dict | None = None, status: int = 200):
     """The plan page; `bound` carries a refused form (clearance, supervised session) to show again."""
-    from frontend.views_clearance import clearance_context  # it builds on this module
+    from frontend.staff.clearance import clearance_context  # it builds on this module
 
     items = {item.exercise.slug: item for item in plan.items.select_related("exercise")}
     context = {

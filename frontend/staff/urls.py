@@ -2,8 +2,10 @@
 
 from django.urls import path
 
-from frontend import views_access, views_clearance, views_templates
-from frontend import views_staff as views
+from frontend.staff import access as views_access
+from frontend.staff import clearance as views_clearance
+from frontend.staff import plan_templates as views_templates
+from frontend.staff import views
 
 urlpatterns = [
     path("caseload/", views.caseload, name="caseload"),

@@ -11,8 +11,8 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
+from frontend.staff.views import _errors_into, _nav, staff_page
 from frontend.templatetags.plan_templates import condition_words
-from frontend.views_staff import _errors_into, _nav, staff_page
 from planner.templates import CONDITIONS, MAX_TEMPLATE_WEEKS
 from rehab import selectors
 from rehab import selectors_templates as template_selectors

@@ -1,7 +1,7 @@
 """Today's session as steps to follow: warm-up, the main block in session order, cool-down.
 
 The Today page lists these steps (one short line each, details one tap away) and the follow-along page
-(frontend/views_follow.py) walks through them one at a time. The order, the warm-up and the cool-down
+(frontend/patient/follow.py) walks through them one at a time. The order, the warm-up and the cool-down
 come from the printed plan's sessions (planner.sessions.week_sessions), so the page, the follow-along
 mode and the PDF always agree. The rest between sets and between holds is the session rules' estimate
 (planner/data/rules_sessions.json "session.estimate": 2 minutes between sets, lower end of Garber 2011's

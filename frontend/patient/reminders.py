@@ -11,8 +11,8 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
-from frontend.forms_reminders import ReminderPreferencesForm
-from frontend.views_patient import _common, patient_page
+from frontend.patient.reminder_forms import ReminderPreferencesForm
+from frontend.patient.views import _common, patient_page
 from rehab.models import Patient
 from rehab.services.errors import InvalidInput
 from rehab.services.push import push_enabled

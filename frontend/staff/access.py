@@ -7,7 +7,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.dateformat import format as date_format
 
-from frontend.views_staff import staff_page
+from frontend.staff.views import staff_page
 from rehab import selectors
 from rehab.models import AccessKind, RecordAccess, Role, User
 from rehab.models.people import zone_named

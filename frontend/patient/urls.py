@@ -2,8 +2,9 @@
 
 from django.urls import path
 
-from frontend import views_follow, views_reminders
-from frontend import views_patient as views
+from frontend.patient import follow as views_follow
+from frontend.patient import reminders as views_reminders
+from frontend.patient import views
 
 urlpatterns = [
     path("today/", views.today, name="today"),

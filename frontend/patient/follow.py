@@ -4,7 +4,7 @@ and timed work, a set and repetition counter, and a tick for each exercise done.
 The page is complete without JavaScript (every step listed, then a link to the log form); follow.js turns
 it into one step at a time with honest timers (timestamps, so a phone that sleeps does not slow them) and,
 at the end, opens the log form pre-filled from what was ticked. The service worker keeps a copy of the
-page and of follow.js (views_patient._shell and service_worker), so it works with no network.
+page and of follow.js (frontend.patient.views._shell and service_worker), so it works with no network.
 """
 
 from django.shortcuts import render
@@ -12,8 +12,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from frontend.session_steps import session_on, session_steps
-from frontend.views_patient import _common, exercise_cards, patient_page
+from frontend.patient.session_steps import session_on, session_steps
+from frontend.patient.views import _common, exercise_cards, patient_page
 from rehab import selectors
 from rehab.clinical import active_catalogue
 from rehab.models import CheckInKind, Patient, PlanStatus

@@ -28,16 +28,16 @@ from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from frontend.charts import time_chart_svg
-from frontend.forms_patient import (
+from frontend.patient.forms import (
     PAIN_CHOICES,
     NextMorningForm,
     SessionLogForm,
     SomethingWrongForm,
     pain_word,
 )
-from frontend.pause_words import pause_words
-from frontend.session_steps import ILLUSTRATION_URL, session_on, session_steps
-from frontend.views_access import access_sentences
+from frontend.patient.pause_words import pause_words
+from frontend.patient.session_steps import ILLUSTRATION_URL, session_on, session_steps
+from frontend.staff.access import access_sentences
 from planner.documents import wording as words
 from planner.effort import CR10, cr10_words
 from planner.limits import heart_rate_ceiling_only
@@ -62,7 +62,7 @@ from rehab.services.red_flags import red_flag_route, red_flags_report
 LOG_BACK_DAYS = 6
 # The next-morning question is asked about a session at most this many days old.
 NEXT_MORNING_WITHIN_DAYS = 2
-SERVICE_WORKER = Path(__file__).resolve().parent / "static" / "frontend" / "sw.js"
+SERVICE_WORKER = Path(__file__).resolve().parents[1] / "static" / "frontend" / "sw.js"
 
 
 def patient_page(view):

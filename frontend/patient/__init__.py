@@ -1,0 +1,1 @@
+"""The patient's pages: views, forms and urls of the patient role (mobile first, offline capable)."""
