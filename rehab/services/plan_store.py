@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 
 from django.db.models import F, Max
 
@@ -130,39 +130,34 @@ def engine_of(plan: Plan, stored: storage.StoredPlan) -> EnginePlan:
     return engine
 
 
-# Typed plans this process rebuilt, by (plan id, version, last save). Every write bumps the version
-# and the save time, so an entry is never stale; the typed plan is immutable, so it is shared.
-_LOADED: OrderedDict[tuple, tuple[EnginePlan, storage.StoredPlan]] = OrderedDict()
+# Typed plans this process rebuilt, by a digest of what they were rebuilt from (blueprint and items):
+# an entry can never be stale, whatever was written or rolled back since. The typed plan is immutable,
+# so it is shared; what it saves is the rebuild (join and from_dict), the costly part of a read.
+_LOADED: OrderedDict[str, EnginePlan] = OrderedDict()
 LOADED_PLANS_KEPT = 64
 
 
 def forget_loaded_plans() -> None:
-    """Drop the typed plans this process keeps (tests: a rolled-back database reuses ids and times)."""
+    """Drop the typed plans this process keeps."""
     _LOADED.clear()
 
 
 def load_engine(plan: Plan) -> EnginePlan:
-    """The typed engine plan of a Plan row.
-
-    No query when this process has rebuilt the plan at the row's version and save time before (a row
-    loaded before a change gets the plan as it was at its version: one consistent moment); otherwise
-    the blueprint and the items as they are now, and any part not seen yet.
-    """
+    """The typed engine plan of a Plan row: one query (its items) once the parts are known."""
     cached = getattr(plan, "_engine_plan", None)
     if cached is not None and cached[0] == plan.version:
         return cached[1]
-    key = (plan.pk, plan.version, plan.updated_at)
-    if key in _LOADED:
-        _LOADED.move_to_end(key)
-        engine, stored = _LOADED[key]
-        plan._stored_plan = stored  # type: ignore[attr-defined]  # a cache on the row, not a field
-    else:
-        states: dict[int, tuple] = {}
-        stored = stored_plans([plan], states=states)[plan.pk]
-        engine = engine_of(plan, stored)
-        _LOADED[(plan.pk, *states[plan.pk])] = (engine, stored)
+    stored = stored_plans([plan])[plan.pk]
+    key = storage.digest([stored.blueprint, [[getattr(item, f.name) for f in fields(item)] for item in stored.items]])
+    engine = _LOADED.get(key)
+    if engine is None:
+        engine = serialize.from_dict(EnginePlan, storage.join(stored))
+        _LOADED[key] = engine
         if len(_LOADED) > LOADED_PLANS_KEPT:
             _LOADED.popitem(last=False)
+    else:
+        _LOADED.move_to_end(key)
+    plan._stored_plan = stored  # type: ignore[attr-defined]  # what the next store_engines compares with
     plan._engine_plan = (plan.version, engine)  # type: ignore[attr-defined]  # a cache on the row, not a field
     return engine
 
