@@ -334,6 +334,11 @@ class LoadLimits:
                 return ids
         return ()
 
+    @property
+    def protected_regions(self) -> tuple[str, ...]:
+        """The regions a figure marks and never draws loaded: no pressure or stretch, or no loading at all."""
+        return tuple(sorted({*self.avoid_regions, *self.no_loading_regions}))
+
     def rules_for(self, field_path: str) -> tuple[Rule, ...]:
         """The Rule objects that set `field_path`, in rule-data order."""
         found = self._rules_by_path.get(field_path)

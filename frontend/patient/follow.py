@@ -46,7 +46,7 @@ def follow(request, patient: Patient):
         catalogue = active_catalogue()
         cards = [card for card in exercise_cards(plan, day, engine) if card.due]
         session = session_on(plan, engine, day, catalogue)
-        steps = session_steps(session, cards, catalogue)
+        steps = session_steps(session, cards, catalogue, engine.limits.protected_regions)
         if not steps:
             state = "rest"
     todays_checkin = (

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
+from urllib.parse import urlencode
 
 from planner.documents import wording as words
 from planner.session_words import lower_first
@@ -106,8 +107,15 @@ def short_amount(dose) -> str:
     return f"{dose.sets} {nouns} of {dose.hold_seconds} s"
 
 
-def session_steps(session: Session | None, cards, catalogue=()) -> list[Step]:
-    """The steps of `session` in order; `cards` are the day's exercise cards (by plan item)."""
+def picture_url(slug: str, protected=()) -> str:
+    """The exercise's figure; with the patient's protected regions marked and never drawn loaded."""
+    url = ILLUSTRATION_URL.format(slug=slug)
+    return url + "?" + urlencode({"protect": ",".join(sorted(protected))}) if protected else url
+
+
+def session_steps(session: Session | None, cards, catalogue=(), protected=()) -> list[Step]:
+    """The steps of `session` in order; `cards` are the day's exercise cards (by plan item);
+    `protected`: the plan's protected body regions, which every step's figure marks."""
     if session is None:
         return []
     rules = default_session_rules()
@@ -138,7 +146,7 @@ def session_steps(session: Session | None, cards, catalogue=()) -> list[Step]:
                     card=card,
                     plan_item_id=card.plan_item.pk,
                     instructions=instructions,
-                    picture_url=ILLUSTRATION_URL.format(slug=entry.slug),
+                    picture_url=picture_url(entry.slug, protected),
                     picture_alt=picture_alt(entry.name, instructions),
                     short=short_amount(dose),
                 )
@@ -161,7 +169,7 @@ def session_steps(session: Session | None, cards, catalogue=()) -> list[Step]:
                 card=None,
                 plan_item_id=None,
                 instructions=instructions,
-                picture_url=ILLUSTRATION_URL.format(slug=entry.slug) if entry.slug else "",
+                picture_url=picture_url(entry.slug, protected) if entry.slug else "",
                 picture_alt=picture_alt(entry.name, instructions) if entry.slug else "",
                 note=GENERIC_WORDS.get(entry.name, "") if instructions is None else "",
                 short=f"{round(entry.minutes)} min"

@@ -316,7 +316,7 @@ def today(request, patient: Patient):
         missed=yesterday if plan.covers(yesterday) and yesterday not in recent else None,
         session=session_line(planned) if planned else None,
         # The same session as steps: one short line each, the follow-along page walks through them.
-        steps=session_steps(planned, [c for c in cards if c.due], catalogue),
+        steps=session_steps(planned, [c for c in cards if c.due], catalogue, engine.limits.protected_regions),
         changes=change_note_for_week(plan, engine, plan.week_of(day)) if plan.covers(day) else (),
     )
     if cards and not context["due"]:

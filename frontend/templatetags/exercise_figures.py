@@ -32,9 +32,8 @@ def _protected(plan) -> tuple[str, ...]:
             limits = plan["limits"]
             return tuple(sorted({*limits["avoid_regions"], *limits["no_loading_regions"]}))
         if isinstance(plan, EnginePlan):
-            return tuple(sorted({*plan.limits.avoid_regions, *plan.limits.no_loading_regions}))
-        limits = plan_limits(plan)
-        cached = tuple(sorted({*limits.avoid_regions, *limits.no_loading_regions}))
+            return plan.limits.protected_regions
+        cached = plan_limits(plan).protected_regions
         plan._figure_protected = cached
     return cached
 

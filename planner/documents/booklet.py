@@ -365,5 +365,5 @@ def plan_document(
         current_week=now,
         outline=_outline(plan, now) if plan.weeks else (),
         changes=tuple(changes),
-        protected_regions=tuple(sorted({*plan.limits.avoid_regions, *plan.limits.no_loading_regions})),
+        protected_regions=plan.limits.protected_regions,
     )

@@ -81,8 +81,9 @@ def test_each_exercise_step_carries_its_timing_and_its_plan_item(patient_client,
 def test_each_step_shows_its_drawing_with_words_for_a_screen_reader(patient_client, plan):
     html = patient_client.get("/today/follow/").content.decode()
     entry = todays_session(plan).main[0]
-    assert f'src="/api/v1/exercises/{entry.slug}/illustration.svg"' in html
-    alt = re.search(rf'src="/api/v1/exercises/{entry.slug}/illustration.svg" alt="([^"]+)"', html).group(1)
+    # The figure marks the plan's protected regions (?protect=...): tests/frontend/test_figure_protection_pages.py.
+    assert f'src="/api/v1/exercises/{entry.slug}/illustration.svg' in html
+    alt = re.search(rf'src="/api/v1/exercises/{entry.slug}/illustration.svg[^"]*" alt="([^"]+)"', html).group(1)
     assert alt.startswith("Drawing of ")
 
 
