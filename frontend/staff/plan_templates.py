@@ -1,7 +1,7 @@
 """Staff pages for clinic plan templates: browse them, preview one against a patient (the refit's
 changes with their reasons), make a draft plan from it, archive it, and save a plan as a template.
 
-Thin views: reads through rehab.selectors / rehab.selectors_templates (another clinic's template is a
+Thin views: reads through rehab.selectors (another clinic's template is a
 404), writes through rehab.services.templates; refusals become messages next to the fields.
 """
 
@@ -15,8 +15,8 @@ from frontend.staff.views import _errors_into, _nav, staff_page
 from frontend.templatetags.plan_templates import condition_words
 from planner.templates import CONDITIONS, MAX_TEMPLATE_WEEKS
 from rehab import selectors
-from rehab import selectors_templates as template_selectors
 from rehab.models import Role
+from rehab.selectors import templates as template_selectors
 from rehab.services import templates as template_services
 from rehab.services.errors import Conflict, InvalidInput
 

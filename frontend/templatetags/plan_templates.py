@@ -2,7 +2,7 @@
 
 from django import template
 
-from rehab.selectors_templates import plan_template_origin
+from rehab.selectors import plan_template_origin
 
 register = template.Library()
 

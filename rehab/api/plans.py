@@ -13,7 +13,6 @@ from rest_framework.response import Response
 
 from planner.limits import ADJUSTABLE_FIELDS
 from rehab import selectors
-from rehab import selectors_templates as template_selectors
 from rehab.api import clearance as clearance_api
 from rehab.api.ids import ID_PATTERN, MAX_ID, id_query_param, idempotency_key
 from rehab.api.permissions import StaffWritesOnly
@@ -31,6 +30,7 @@ from rehab.api.plan_representation import (
 )
 from rehab.clearance import clearance_state, plan_limits
 from rehab.models import AccessKind, PlanItem, Role
+from rehab.selectors import templates as template_selectors
 from rehab.services import clearance as clearance_services
 from rehab.services import plans as plan_services
 from rehab.services import templates as template_services

@@ -16,10 +16,10 @@ from rest_framework.views import APIView
 
 from planner.templates import BASES, CONDITIONS, MAX_TEMPLATE_ITEMS, MAX_TEMPLATE_WEEKS
 from rehab import selectors
-from rehab import selectors_templates as template_selectors
 from rehab.api.fields import VocabularyListField
 from rehab.api.ids import ID_PATTERN, MAX_ID
 from rehab.models import Role
+from rehab.selectors import templates as template_selectors
 from rehab.services import templates as template_services
 from rehab.services.errors import NotAllowed
 

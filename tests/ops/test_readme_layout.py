@@ -13,6 +13,7 @@ LISTED = {
     "rehab/fhir": "rehab/fhir",
     "rehab/models": "rehab/models",
     "rehab/services": "rehab/services",
+    "rehab/selectors": "rehab/selectors",
     "rehab/pdf": "rehab/pdf",
     "rehab/management": "rehab/management/commands",
     "planner/documents": "planner/documents",

@@ -1,4 +1,4 @@
-"""Reads of clinic plan templates, scoped to the user's clinic (selectors for one concept).
+"""Reads of clinic plan templates, scoped to the user's clinic.
 
 Templates hold no patient data, so every member of the clinic's staff may read them; patients see
 none. Nothing crosses clinics: another clinic's template is a 404, as any record the user may not see.
@@ -12,9 +12,10 @@ from rehab.models import PlanFromTemplate, PlanTemplate, PlanTemplateVersion, Ro
 
 def templates_visible_to(user: User, *, include_archived: bool = False) -> QuerySet[PlanTemplate]:
     """The clinic's templates (the current version's number as `current_number`), archived ones on request."""
-    if not user.is_authenticated or getattr(user, "clinic_id", None) is None or user.role == Role.PATIENT:
+    clinic_id = getattr(user, "clinic_id", None) if user.is_authenticated else None
+    if clinic_id is None or user.role == Role.PATIENT:
         return PlanTemplate.objects.none()
-    templates = PlanTemplate.objects.filter(clinic_id=user.clinic_id)
+    templates = PlanTemplate.objects.filter(clinic_id=clinic_id)
     if not include_archived:
         templates = templates.filter(archived_at__isnull=True)
     latest = PlanTemplateVersion.objects.filter(template=OuterRef("pk")).order_by("-number")
@@ -35,7 +36,8 @@ def template_get(user: User, template_id) -> PlanTemplate:
         raise Http404("No such template.") from None
 
 
-def template_current_version(template: PlanTemplate) -> PlanTemplateVersion:
+def template_current_version(template: PlanTemplate) -> PlanTemplateVersion | None:
+    """The newest version (every template is saved with one; None only for a row made by hand)."""
     return template.versions.select_related("created_by").order_by("-number").first()
 
 

@@ -1,11 +1,55 @@
-"""Audit rows contributed by plans and alerts, merged into a patient's trail."""
+"""A patient's audit trail: who changed what on the record, its assessments, plans, alerts and
+sign-in links, when and why, newest first."""
+
+from typing import Any
+
+from rehab.models import ActivationChannel, ActivationLink, Alert, Assessment, User
+from rehab.selectors.patients import patient_get
+from rehab.selectors.plans import plan_history
+
+
+def patient_audit_trail(user: User, patient_id) -> list[dict]:
+    """Who changed what on the patient's record and assessments, when and why, newest first."""
+    patient = patient_get(user, patient_id, clinical=True)
+    entries = _history_entries("patient", patient.history.select_related("history_user"))
+    assessment_rows = Assessment.history.model.objects.filter(patient_id=patient.pk).select_related("history_user")
+    entries += _history_entries("assessment", assessment_rows)
+    entries.extend(extra_audit_entries(patient))
+    entries.sort(key=lambda entry: entry["at"], reverse=True)
+    return entries
+
+
+def _history_entries(kind: str, rows) -> list[dict]:
+    """One entry per history row, diffed against the previous row of the same object.
+
+    Diffs are computed in memory over one ordered fetch, so the trail costs one query per
+    kind of object rather than one per row.
+    """
+    entries = []
+    previous_by_object: dict[int, Any] = {}  # history rows: simple_history's models have no types
+    for row in rows.order_by("history_date", "history_id"):
+        previous = previous_by_object.get(row.id)
+        changes = []
+        if previous is not None:
+            delta = row.diff_against(previous, foreign_keys_are_objs=False)
+            changes = [{"field": c.field, "old": c.old, "new": c.new} for c in delta.changes]
+        previous_by_object[row.id] = row
+        entries.append(
+            {
+                "at": row.history_date,
+                "object": kind,
+                "object_id": row.id,
+                "action": {"+": "created", "~": "changed", "-": "deleted"}[row.history_type],
+                "by": row.history_user.display_name if row.history_user else None,
+                "reason": row.history_change_reason or "",
+                "changes": changes,
+            }
+        )
+    return entries
 
 
 def extra_audit_entries(patient) -> list[dict]:
     """Every plan change (with overrides) and every alert (red flags included) for the patient."""
-    from rehab.models import Alert
-    from rehab.selectors import plan_history
-
     entries = []
     for plan in patient.plans.all():
         for entry in plan_history(plan):
@@ -45,8 +89,6 @@ def extra_audit_entries(patient) -> list[dict]:
 
 def _activation_entries(patient) -> list[dict]:
     """Each sign-in link: who issued it and where it went (never the link), and how it ended."""
-    from rehab.models import ActivationChannel, ActivationLink
-
     entries = []
     for link in ActivationLink.objects.filter(patient=patient).select_related("issued_by"):
         by = link.issued_by.display_name if link.issued_by else None

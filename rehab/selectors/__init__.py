@@ -1,0 +1,63 @@
+"""Every read of patient data goes through here, scoped to what the requesting user may see.
+
+One module per concept; this package re-exports their public names so callers write
+`from rehab import selectors` and `selectors.plan_get(...)` without knowing which module holds it.
+The scoping rules are written at the top of `patients.py`, the scope every other read starts from.
+"""
+
+from rehab.selectors.access_log import access_log_readers_see_address, clinic_access_log, patient_access_log
+from rehab.selectors.alerts import alerts_visible_to
+from rehab.selectors.audit import patient_audit_trail
+from rehab.selectors.checkins import checkin_get, checkins_visible_to
+from rehab.selectors.patients import (
+    care_team_candidates,
+    patient_get,
+    patients_visible_to,
+    patients_with_clinical_access,
+)
+from rehab.selectors.plans import (
+    plan_clearances,
+    plan_get,
+    plan_history,
+    plan_to_log,
+    plans_visible_to,
+    running_plan,
+    supervised_sessions_done,
+)
+from rehab.selectors.progress import assessments_of, latest_assessment, measurements_of
+from rehab.selectors.templates import (
+    plan_template_origin,
+    template_current_version,
+    template_get,
+    template_versions,
+    templates_visible_to,
+)
+
+__all__ = [
+    "access_log_readers_see_address",
+    "alerts_visible_to",
+    "assessments_of",
+    "care_team_candidates",
+    "checkin_get",
+    "checkins_visible_to",
+    "clinic_access_log",
+    "latest_assessment",
+    "measurements_of",
+    "patient_access_log",
+    "patient_audit_trail",
+    "patient_get",
+    "patients_visible_to",
+    "patients_with_clinical_access",
+    "plan_clearances",
+    "plan_get",
+    "plan_history",
+    "plan_template_origin",
+    "plan_to_log",
+    "plans_visible_to",
+    "running_plan",
+    "supervised_sessions_done",
+    "template_current_version",
+    "template_get",
+    "template_versions",
+    "templates_visible_to",
+]
