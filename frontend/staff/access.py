@@ -60,15 +60,14 @@ def clinic_access_log(request):
     """Every staff read of the clinic's patients, newest first; filter by patient and by user."""
     patient_id = _number(request.GET.get("patient"))
     actor_id = _number(request.GET.get("user"))
-    everything = selectors.clinic_access_log(request.user)
     rows = selectors.clinic_access_log(request.user, patient_id=patient_id, actor_id=actor_id)
     page = Paginator(rows, 50).get_page(request.GET.get("page"))
     zone = request.user.clinic.zone if request.user.clinic else zone_named("UTC")
     context = {
         "page": page,
         "zone": zone,
-        "patients": selectors.patients_visible_to(request.user).order_by("last_name", "first_name"),
-        "readers": User.objects.filter(pk__in=everything.values("actor_id")).order_by("last_name", "first_name"),
+        "patients": selectors.patients_by_name(request.user),
+        "readers": selectors.clinic_access_readers(request.user),
         "patient_id": patient_id,
         "actor_id": actor_id,
         "nav": "access_log",

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 
 from frontend.staff import clearance_forms as forms_clearance
 from frontend.staff.views import _errors_into, _plan_for_page, render_plan, staff_page
+from rehab import selectors
 from rehab.clearance import (
     clearance_staff_words,
     clearance_state,
@@ -25,7 +26,7 @@ from rehab.services.errors import Conflict, InvalidInput, NotAllowed
 def _items_in_plan(plan: Plan) -> list:
     """The plan items still prescribed (an item the limits removed keeps its row, not its place)."""
     slugs = plan.blueprint["items"]
-    rows = {item.exercise.slug: item for item in plan.items.select_related("exercise")}
+    rows = {item.exercise.slug: item for item in selectors.plan_items_with_exercises(plan)}
     return [rows[slug] for slug in slugs if slug in rows]
 
 

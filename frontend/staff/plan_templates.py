@@ -54,7 +54,7 @@ class UseTemplateForm(forms.Form):
 
 
 def _patients(user):
-    return selectors.patients_with_clinical_access(user).order_by("last_name", "first_name")
+    return selectors.patients_by_name(user, clinical=True)
 
 
 @staff_page(*Role.STAFF)

@@ -10,7 +10,6 @@ from functools import wraps
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -80,17 +79,11 @@ def _next_or(request, fallback: str) -> str:
 # ---------------------------------------------------------------------------------------------
 
 
-def _search(patients, query: str):
-    for term in query.split():
-        patients = patients.filter(Q(first_name__icontains=term) | Q(last_name__icontains=term))
-    return patients
-
-
 @staff_page(*Role.STAFF)
 def caseload(request):
     """The care team's patients (a clinic admin: the clinic's), with their flags; search by name."""
     query = request.GET.get("q", "").strip()[:100]
-    patients = _search(selectors.patients_visible_to(request.user), query).prefetch_related("care_team")
+    patients = selectors.patients_named(request.user, query)
     rows = case_rows(request.user, patients)
     template = "frontend/staff/_caseload_table.html" if request.htmx else "frontend/staff/caseload.html"
     return render(request, template, {"rows": rows, "query": query, "nav": "caseload"})
@@ -121,7 +114,7 @@ def dashboard(request):
 @staff_page(Role.PHYSIOTHERAPIST, Role.CLINIC_ADMIN)
 @require_http_methods(["GET", "POST"])
 def patient_new(request):
-    candidates = selectors.care_team_candidates(request.user).exclude(pk=request.user.pk)
+    candidates = selectors.other_care_team_candidates(request.user)
     form = staff_forms.PatientForm(
         request.POST or None,
         candidates=candidates,
@@ -275,10 +268,10 @@ def _render_patient(request, patient, *, bound: dict | None = None):
     user = request.user
     zone = patient.zone
     today = patient.today()
-    plans = list(selectors.plans_visible_to(user).filter(patient=patient).select_related("author"))
+    plans = list(selectors.plans_of(user, patient))
     running = next((plan for plan in plans if plan.is_running), None)
     followed = running or next((plan for plan in plans if plan.status != PlanStatus.DRAFT), None)
-    alerts = list(selectors.alerts_visible_to(user).filter(patient=patient))
+    alerts = list(selectors.alerts_of(user, patient))
     ack_alert, ack_form = bound.get("ack", (None, None))
     context = {
         "patient": patient,
@@ -290,7 +283,7 @@ def _render_patient(request, patient, *, bound: dict | None = None):
         "draft": next((plan for plan in plans if plan.status == PlanStatus.DRAFT), None),
         "followed": followed,
         "followed_names": (
-            {item.exercise.slug: item.exercise.name for item in followed.items.select_related("exercise")}
+            {item.exercise.slug: item.exercise.name for item in selectors.plan_items_with_exercises(followed)}
             if followed
             else {}
         ),
@@ -304,7 +297,7 @@ def _render_patient(request, patient, *, bound: dict | None = None):
         "progress": plan_progress_series(followed) if followed else None,
         "followed_overrides": open_alerts_and_overrides(followed)["overrides"] if followed else [],
         "is_clinician": user.role == Role.CLINICIAN,
-        "sign_in_link": patient.activation_links.first(),
+        "sign_in_link": selectors.latest_sign_in_link(patient),
         "sms_enabled": sms_enabled(),
         "nav": _nav(user),
     }
@@ -368,7 +361,7 @@ def measurement_record(request, patient_id: int):
 @staff_page(*Role.CARE)
 @require_POST
 def alert_acknowledge(request, alert_id: int):
-    alert = selectors.alerts_visible_to(request.user, include_acknowledged=True).filter(pk=alert_id).first()
+    alert = selectors.alert_to_acknowledge(request.user, alert_id)
     if alert is None:
         raise Http404("No such alert.")
     form = _ack_form(alert, request.POST)
@@ -411,8 +404,7 @@ def plan_generate(request, patient_id: int):
 
 
 def _plan_for_page(request, plan_id: int) -> Plan:
-    plan = selectors.plan_get(request.user, plan_id)
-    return Plan.objects.select_related("patient", "author", "assessment").get(pk=plan.pk)
+    return selectors.plan_for_page(request.user, plan_id)
 
 
 def shown_week(plan: Plan) -> int:
@@ -433,7 +425,7 @@ def render_plan(request, plan: Plan, *, bound: dict | None = None, status: int =
     """The plan page; `bound` carries a refused form (clearance, supervised session) to show again."""
     from frontend.staff.clearance import clearance_context  # it builds on this module
 
-    items = {item.exercise.slug: item for item in plan.items.select_related("exercise")}
+    items = {item.exercise.slug: item for item in selectors.plan_items_with_exercises(plan)}
     context = {
         "plan": plan,
         "patient": plan.patient,
@@ -478,7 +470,7 @@ def _dose_initial(dose: dict, version: int) -> dict:
 def plan_item_edit(request, plan_id: int, item_id: int):
     """Change one item's dose from the shown week on; above a limit the physiotherapist may override."""
     plan = _plan_for_page(request, plan_id)
-    item = get_object_or_404(plan.items.select_related("exercise"), pk=item_id)
+    item = get_object_or_404(selectors.plan_items_with_exercises(plan), pk=item_id)
     week = shown_week(plan)
     scheduled = next(
         (d for d in plan_document(plan)["weeks"][week - 1]["doses"] if d["exercise_slug"] == item.exercise.slug), None

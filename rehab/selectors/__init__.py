@@ -5,21 +5,33 @@ One module per concept; this package re-exports their public names so callers wr
 The scoping rules are written at the top of `patients.py`, the scope every other read starts from.
 """
 
-from rehab.selectors.access_log import access_log_readers_see_address, clinic_access_log, patient_access_log
-from rehab.selectors.alerts import alerts_visible_to
+from rehab.selectors.access_log import (
+    access_log_readers_see_address,
+    clinic_access_log,
+    clinic_access_readers,
+    patient_access_log,
+)
+from rehab.selectors.alerts import alert_to_acknowledge, alerts_of, alerts_visible_to
 from rehab.selectors.audit import patient_audit_trail
 from rehab.selectors.checkins import checkin_get, checkins_visible_to
 from rehab.selectors.patients import (
     care_team_candidates,
+    latest_sign_in_link,
+    other_care_team_candidates,
     patient_get,
+    patients_by_name,
+    patients_named,
     patients_visible_to,
     patients_with_clinical_access,
 )
 from rehab.selectors.plans import (
     plan_clearances,
+    plan_for_page,
     plan_get,
     plan_history,
+    plan_items_with_exercises,
     plan_to_log,
+    plans_of,
     plans_visible_to,
     running_plan,
     supervised_sessions_done,
@@ -35,24 +47,34 @@ from rehab.selectors.templates import (
 
 __all__ = [
     "access_log_readers_see_address",
+    "alert_to_acknowledge",
+    "alerts_of",
     "alerts_visible_to",
     "assessments_of",
     "care_team_candidates",
     "checkin_get",
     "checkins_visible_to",
     "clinic_access_log",
+    "clinic_access_readers",
     "latest_assessment",
+    "latest_sign_in_link",
     "measurements_of",
+    "other_care_team_candidates",
     "patient_access_log",
     "patient_audit_trail",
     "patient_get",
+    "patients_by_name",
+    "patients_named",
     "patients_visible_to",
     "patients_with_clinical_access",
     "plan_clearances",
+    "plan_for_page",
     "plan_get",
     "plan_history",
+    "plan_items_with_exercises",
     "plan_template_origin",
     "plan_to_log",
+    "plans_of",
     "plans_visible_to",
     "running_plan",
     "supervised_sessions_done",

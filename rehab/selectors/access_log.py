@@ -34,3 +34,8 @@ def clinic_access_log(user: User, *, patient_id=None, actor_id=None) -> QuerySet
     if actor_id is not None:
         rows = rows.filter(actor_id=actor_id)
     return rows
+
+
+def clinic_access_readers(user: User) -> QuerySet[User]:
+    """Everyone who read a record of the admin's clinic, by name (the access log's 'by' filter)."""
+    return User.objects.filter(pk__in=clinic_access_log(user).values("actor_id")).order_by("last_name", "first_name")

@@ -2,7 +2,7 @@
 
 from django.db.models import QuerySet
 
-from rehab.models import Alert, User
+from rehab.models import Alert, Patient, User
 from rehab.selectors.patients import patients_with_clinical_access
 
 
@@ -14,3 +14,13 @@ def alerts_visible_to(user: User, *, include_acknowledged: bool = False) -> Quer
     if not include_acknowledged:
         alerts = alerts.filter(acknowledged_at__isnull=True)
     return alerts.select_related("patient", "acknowledged_by").order_by("-urgent", "-created_at")
+
+
+def alerts_of(user: User, patient: Patient) -> QuerySet[Alert]:
+    """One patient's open alerts, urgent first, for the care team."""
+    return alerts_visible_to(user).filter(patient=patient)
+
+
+def alert_to_acknowledge(user: User, alert_id: int) -> Alert | None:
+    """An alert of the user's patients, open or already acknowledged; None if they may not see it."""
+    return alerts_visible_to(user, include_acknowledged=True).filter(pk=alert_id).first()

@@ -8,10 +8,10 @@ The rules (README "Access"):
 - nothing crosses clinics. An object the user may not see is a 404, never a 403.
 """
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from rehab.models import Patient, Role, User
+from rehab.models import ActivationLink, Patient, Role, User
 
 
 def patients_visible_to(user: User) -> QuerySet[Patient]:
@@ -55,3 +55,28 @@ def care_team_candidates(user: User) -> QuerySet[User]:
     if user.clinic_id is None:
         return staff.filter(clinic_id__isnull=True)
     return staff.filter(clinic_id=user.clinic_id)
+
+
+def patients_by_name(user: User, *, clinical: bool = False) -> QuerySet[Patient]:
+    """The patients the user may open (with `clinical`, whose clinical data they may read), by name."""
+    scope = patients_with_clinical_access(user) if clinical else patients_visible_to(user)
+    return scope.order_by("last_name", "first_name")
+
+
+def patients_named(user: User, query: str) -> QuerySet[Patient]:
+    """The patients the user may open whose first or last name contains every word of `query`, care
+    team joined (the caseload's search)."""
+    patients = patients_visible_to(user)
+    for term in query.split():
+        patients = patients.filter(Q(first_name__icontains=term) | Q(last_name__icontains=term))
+    return patients.prefetch_related("care_team")
+
+
+def other_care_team_candidates(user: User) -> QuerySet[User]:
+    """Staff who may join a care team beside the user (who is on it by making the record)."""
+    return care_team_candidates(user).exclude(pk=user.pk)
+
+
+def latest_sign_in_link(patient: Patient) -> ActivationLink | None:
+    """The patient's newest sign-in link (the model orders newest first)."""
+    return patient.activation_links.first()

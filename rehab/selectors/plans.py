@@ -152,3 +152,20 @@ def plan_history(plan: Plan) -> list[dict]:
         )
     entries.sort(key=lambda entry: entry["at"], reverse=True)
     return entries
+
+
+def plans_of(user: User, patient: Patient) -> QuerySet[Plan]:
+    """One patient's plans the user may see, with their authors."""
+    return plans_visible_to(user).filter(patient=patient).select_related("author")
+
+
+def plan_for_page(user: User, plan_id: int) -> Plan:
+    """A plan the user may see (404 otherwise), with the patient, author and assessment the plan
+    pages show, as fetched afresh after the scope check."""
+    plan = plan_get(user, plan_id)
+    return Plan.objects.select_related("patient", "author", "assessment").get(pk=plan.pk)
+
+
+def plan_items_with_exercises(plan: Plan) -> QuerySet[PlanItem]:
+    """The plan's item rows (those the limits removed too), each with its exercise."""
+    return plan.items.select_related("exercise")

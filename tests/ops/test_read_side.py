@@ -76,53 +76,6 @@ NOT_YET_MOVED: set[tuple[str, str, str]] = {
     ("frontend/patient/views.py", "logged", 'checkin.items.select_related("plan_item__exercise")'),
     ("frontend/patient/views.py", "history", "selectors.checkins_visible_to(request.user)"),
     (
-        "frontend/staff/access.py",
-        "clinic_access_log",
-        'selectors.patients_visible_to(request.user).order_by("last_name", "first_name")',
-    ),
-    (
-        "frontend/staff/access.py",
-        "clinic_access_log",
-        'User.objects.filter(pk__in=everything.values("actor_id")).order_by("last_name", "first_name")',
-    ),
-    ("frontend/staff/clearance.py", "_items_in_plan", 'plan.items.select_related("exercise")'),
-    (
-        "frontend/staff/plan_templates.py",
-        "_patients",
-        'selectors.patients_with_clinical_access(user).order_by("last_name", "first_name")',
-    ),
-    (
-        "frontend/staff/views.py",
-        "_search",
-        "patients.filter(Q(first_name__icontains=term) | Q(last_name__icontains=term))",
-    ),
-    (
-        "frontend/staff/views.py",
-        "caseload",
-        '_search(selectors.patients_visible_to(request.user), query).prefetch_related("care_team")',
-    ),
-    (
-        "frontend/staff/views.py",
-        "patient_new",
-        "selectors.care_team_candidates(request.user).exclude(pk=request.user.pk)",
-    ),
-    (
-        "frontend/staff/views.py",
-        "_render_patient",
-        'selectors.plans_visible_to(user).filter(patient=patient).select_related("author")',
-    ),
-    ("frontend/staff/views.py", "_render_patient", "selectors.alerts_visible_to(user).filter(patient=patient)"),
-    ("frontend/staff/views.py", "_render_patient", 'followed.items.select_related("exercise")'),
-    ("frontend/staff/views.py", "_render_patient", "patient.activation_links.first()"),
-    (
-        "frontend/staff/views.py",
-        "alert_acknowledge",
-        "selectors.alerts_visible_to(request.user, include_acknowledged=True).filter(pk=alert_id).first()",
-    ),
-    ("frontend/staff/views.py", "_plan_for_page", 'Plan.objects.select_related("patient", "author", "assessment")'),
-    ("frontend/staff/views.py", "render_plan", 'plan.items.select_related("exercise")'),
-    ("frontend/staff/views.py", "plan_item_edit", 'plan.items.select_related("exercise")'),
-    (
         "rehab/api/checkins.py",
         "CheckInViewSet.get_queryset",
         'selectors.checkins_visible_to(self.request.user).prefetch_related("items")',
