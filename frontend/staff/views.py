@@ -20,6 +20,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from frontend.qr import qr_svg
 from frontend.staff import forms as staff_forms
+from planner import serialize
 from planner.limits import ADJUSTABLE_FIELDS, get_field
 from rehab import selectors
 from rehab.activation import activation_url
@@ -472,12 +473,11 @@ def plan_item_edit(request, plan_id: int, item_id: int):
     plan = _plan_for_page(request, plan_id)
     item = get_object_or_404(selectors.plan_items_with_exercises(plan), pk=item_id)
     week = shown_week(plan)
-    scheduled = next(
-        (d for d in plan_document(plan)["weeks"][week - 1]["doses"] if d["exercise_slug"] == item.exercise.slug), None
-    )
+    # One dose of the typed plan, not the whole plan serialised for the template tags.
+    scheduled = plan_services.engine_plan(plan).weeks[week - 1].dose_for(item.exercise.slug)
     if scheduled is None:
         raise Http404("This exercise is no longer part of the plan.")
-    dose = scheduled["dose"]
+    dose = serialize.to_dict(scheduled.dose)
     form_kwargs = {"dose_kind": dose["dose_kind"], "intensity_unit": dose["intensity"][0]["unit"]}
     over_limit, problem = False, ""
     if request.method == "POST":

@@ -85,13 +85,13 @@ def _stored_items(plan_ids: Iterable[int]) -> tuple[dict[int, list[storage.Store
     return by_plan, written
 
 
-def stored_plans(plans: Iterable[Plan], *, states: dict[int, tuple] | None = None) -> dict[int, storage.StoredPlan]:
+def stored_plans(plans: Iterable[Plan]) -> dict[int, storage.StoredPlan]:
     """The stored form of each plan, in a constant number of queries (items, then parts not seen yet).
 
     A plan's blueprint and its items are written together, and the items record the plan version of
     that write. A Plan row at that version or later already holds the matching blueprint; a row loaded
     before a later write (or without its blueprint) has its blueprint read again, so blueprint and
-    items are always of one moment. `states` receives each plan's (version, save time) of that moment.
+    items are always of one moment.
     """
     plans = list(plans)
     all_items, written = _stored_items(plan.pk for plan in plans)
@@ -102,14 +102,8 @@ def stored_plans(plans: Iterable[Plan], *, states: dict[int, tuple] | None = Non
             behind.append(plan.pk)
         else:
             blueprints[plan.pk] = plan.blueprint
-            if states is not None:
-                states[plan.pk] = (plan.version, plan.updated_at)
     if behind:
-        rows = Plan.objects.filter(pk__in=behind).values_list("pk", "blueprint", "version", "updated_at")
-        for pk, blueprint, version, updated_at in rows:
-            blueprints[pk] = blueprint
-            if states is not None:
-                states[pk] = (version, updated_at)
+        blueprints.update(Plan.objects.filter(pk__in=behind).values_list("pk", "blueprint"))
     # The blueprint's item order says which items the plan has; a row outside it is not read.
     items = {
         pk: [item for item in all_items.get(pk, ()) if item.slug in set(blueprint["items"])]

@@ -133,9 +133,15 @@ def plan_store_built(*, actor: User, patient: Patient, start_date: date, built: 
         ]
     )
     first = PlanWrite(
-        plan=plan, engine=built, dose_week=1, trigger=ChangeTrigger.EDIT, reason=reason, by=actor, stored=stored
+        plan=plan,
+        engine=built,
+        dose_week=1,
+        trigger=ChangeTrigger.EDIT,
+        reason=reason,
+        by=actor,
+        stored=stored,
+        created=True,
     )
-    first.created = True
     store_engines([first])
     return plan
 
