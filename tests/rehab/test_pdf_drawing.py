@@ -29,8 +29,7 @@ from planner.documents.wording import dose_words
 from planner.schedule import build_plan
 from planner.types import Profile
 from planner.vocabulary import RED_FLAGS
-from rehab.pdf import layout as pdf
-from rehab.pdf import render_plan_pdf, render_report_pdf
+from rehab.pdf import layout, render_plan_pdf, render_report_pdf
 
 MONDAY = date(2026, 11, 2)
 NAME = "Zoë <O'Brien> & Łukasz 李"
@@ -254,7 +253,7 @@ def test_the_plan_has_one_page_per_exercise_and_numbered_pages(plan_pdf, plan_do
 
 
 def test_no_text_is_smaller_than_12_points(plan_pdf, report_pdf):
-    assert all(style.fontSize >= pdf.MIN_FONT_SIZE >= 12 for style in pdf.styles().values())
+    assert all(style.fontSize >= layout.MIN_FONT_SIZE >= 12 for style in layout.styles().values())
     for reader, _ in (plan_pdf, report_pdf):
         sizes = font_sizes(reader)
         assert sizes
@@ -262,8 +261,8 @@ def test_no_text_is_smaller_than_12_points(plan_pdf, report_pdf):
 
 
 def test_a_name_falls_back_to_helvetica_without_dejavu(monkeypatch, plan_doc):
-    helvetica = pdf.load_fonts(dirs=("/nonexistent",))
-    monkeypatch.setattr(pdf, "font_set", lambda: helvetica)
+    helvetica = layout.load_fonts(dirs=("/nonexistent",))
+    monkeypatch.setattr(layout, "font_set", lambda: helvetica)
 
     reader, text = read(render_plan_pdf(plan_doc))
 
@@ -278,8 +277,8 @@ def test_without_dejavu_liberation_sans_is_used(monkeypatch, tmp_path, plan_doc)
     if not (installed / "LiberationSans-Regular.ttf").exists():
         pytest.skip("fonts-liberation is not installed")
     (tmp_path / "liberation").symlink_to(installed)
-    liberation = pdf.load_fonts(dirs=(str(tmp_path),))
-    monkeypatch.setattr(pdf, "font_set", lambda: liberation)
+    liberation = layout.load_fonts(dirs=(str(tmp_path),))
+    monkeypatch.setattr(layout, "font_set", lambda: liberation)
 
     _, text = read(render_plan_pdf(plan_doc))
 
@@ -288,15 +287,15 @@ def test_without_dejavu_liberation_sans_is_used(monkeypatch, tmp_path, plan_doc)
 
 
 def test_the_default_body_font_is_dejavu_sans():
-    assert pdf.font_set().source.endswith("DejaVuSans.ttf")
+    assert layout.font_set().source.endswith("DejaVuSans.ttf")
 
 
 def test_non_latin_letters_print_with_the_cid_font_when_no_fallback_ttf_is_installed(monkeypatch, plan):
     def cid_only():
-        pdfmetrics.registerFont(UnicodeCIDFont(pdf.CID_FALLBACK))
-        return pdf.CID_FALLBACK, None
+        pdfmetrics.registerFont(UnicodeCIDFont(layout.CID_FALLBACK))
+        return layout.CID_FALLBACK, None
 
-    monkeypatch.setattr(pdf, "fallback_font", cid_only)
+    monkeypatch.setattr(layout, "fallback_font", cid_only)
     doc = progress_report(plan, patient=PatientInfo(NAME), contact=CONTACT, start_date=MONDAY, generated_on=MONDAY)
 
     _, text = read(render_report_pdf(doc))

@@ -13,7 +13,7 @@ from reportlab.pdfgen.canvas import Canvas
 
 from planner.figures.library import default_figures
 from rehab.documents import plan_pdf_cache_key
-from rehab.pdf import plan as pdf
+from rehab.pdf import plan as plan_booklet
 from rehab.pdf.figures import figure_drawing
 from rehab.services.checkins import checkin_add_next_morning, checkin_record
 from rehab.services.progression import plan_progress
@@ -42,17 +42,17 @@ def test_a_replayed_figure_draws_the_same_bytes_as_the_drawing(monkeypatch, prot
     assert slugs
     for slug in slugs:
         drawing = figure_drawing(slug, protected, width=260)
-        replayed = pdf._figure(slug, protected, 260)
+        replayed = plan_booklet._figure(slug, protected, 260)
         assert replayed.wrap(500, 800) == drawing.wrap(500, 800)
         expected = _page(lambda canvas, flowable=drawing: flowable.drawOn(canvas, 40, 300))
         assert _page(lambda canvas, flowable=replayed: flowable.drawOn(canvas, 40, 300)) == expected, slug
         # Replayed again (the recording is kept per process), it still draws the same.
-        again = pdf._figure(slug, protected, 260)
+        again = plan_booklet._figure(slug, protected, 260)
         assert _page(lambda canvas, flowable=again: flowable.drawOn(canvas, 40, 300)) == expected
 
 
 def test_an_exercise_without_a_figure_has_none():
-    assert pdf._figure("no-such-exercise", (), 260) is None
+    assert plan_booklet._figure("no-such-exercise", (), 260) is None
 
 
 def _log_and_decide(world, plan, weeks: int) -> None:
