@@ -13,9 +13,9 @@ Inside a Plan, a week's dose omits "rationale" when it equals the same item's pr
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import replace
-from typing import Any
+from typing import Any, TypeVar, cast
 
 from planner.catalogue import exercise_from_dict, exercise_to_dict
 from planner.types import (
@@ -68,10 +68,10 @@ PROFILE_FIELDS = (
 class _Encoder:
     """Collects the rules referred to while encoding, for the top-level rule_index."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         self.rules: dict[str, Rule] = {}
 
-    def ids(self, rules) -> list[str]:
+    def ids(self, rules: tuple[Rule, ...]) -> list[str]:
         for rule in rules:
             self.rules.setdefault(rule.id, rule)
         return [rule.id for rule in rules]
@@ -90,7 +90,7 @@ class _Decoder:
             for rule_id, entry in data.get("rule_index", {}).items()
         }
 
-    def rules(self, ids) -> tuple[Rule, ...]:
+    def rules(self, ids: Iterable[str]) -> tuple[Rule, ...]:
         try:
             return tuple(self.index[rule_id] for rule_id in ids)
         except KeyError as missing:
@@ -176,7 +176,7 @@ def _limits_back(data: Mapping[str, Any], dec: _Decoder) -> LoadLimits:
 # --- Doses and items -----------------------------------------------------------------------------
 
 
-def _rationale(entries, enc: _Encoder) -> dict[str, Any]:
+def _rationale(entries: tuple[ValueRationale, ...], enc: _Encoder) -> dict[str, Any]:
     return {entry.field: enc.ids(entry.rules) for entry in entries}
 
 
@@ -268,7 +268,11 @@ def _item_back(data: Mapping[str, Any], dec: _Decoder) -> PrescriptionItem:
     )
 
 
-def _scheduled(entry: ScheduledDose, enc: _Encoder, previous: dict[str, Any] | None = None) -> dict[str, Any]:
+# Within a plan: each item's last written rationale, by exercise slug.
+_Previous = dict[str, tuple[ValueRationale, ...]]
+
+
+def _scheduled(entry: ScheduledDose, enc: _Encoder, previous: _Previous | None = None) -> dict[str, Any]:
     dose = _dose(entry.dose, enc)
     if previous is not None:
         # Within a plan a dose's rationale rarely changes from one week to the next: it is written
@@ -284,7 +288,7 @@ def _scheduled(entry: ScheduledDose, enc: _Encoder, previous: dict[str, Any] | N
     }
 
 
-def _scheduled_back(data: Mapping[str, Any], dec: _Decoder, previous: dict[str, Any] | None = None) -> ScheduledDose:
+def _scheduled_back(data: Mapping[str, Any], dec: _Decoder, previous: _Previous | None = None) -> ScheduledDose:
     dose = _dose_back(data["dose"], dec)
     if previous is not None:
         if "rationale" not in data["dose"]:
@@ -293,11 +297,11 @@ def _scheduled_back(data: Mapping[str, Any], dec: _Decoder, previous: dict[str, 
     return ScheduledDose(data["exercise_slug"], dose, data["changed"], data["growth_pct"])
 
 
-def _week(week: PlanWeek, enc: _Encoder, previous: dict[str, Any] | None = None) -> dict[str, Any]:
+def _week(week: PlanWeek, enc: _Encoder, previous: _Previous | None = None) -> dict[str, Any]:
     return {"number": week.number, "doses": [_scheduled(entry, enc, previous) for entry in week.doses]}
 
 
-def _week_back(data: Mapping[str, Any], dec: _Decoder, previous: dict[str, Any] | None = None) -> PlanWeek:
+def _week_back(data: Mapping[str, Any], dec: _Decoder, previous: _Previous | None = None) -> PlanWeek:
     return PlanWeek(data["number"], tuple(_scheduled_back(entry, dec, previous) for entry in data["doses"]))
 
 
@@ -359,41 +363,64 @@ def _plan_back(data: Mapping[str, Any], dec: _Decoder) -> Plan:
 
 # --- Public entry points -------------------------------------------------------------------------
 
-_WITH_RULES = {
-    LoadLimits: (_limits, _limits_back),
-    Dose: (_dose, _dose_back),
-    PrescriptionItem: (_item, _item_back),
-    ScheduledDose: (_scheduled, _scheduled_back),
-    PlanWeek: (_week, _week_back),
-    Prescription: (_prescription, _prescription_back),
-    Plan: (_plan, _plan_back),
+# Everything `to_dict` accepts and `from_dict` rebuilds.
+EngineValue = (
+    Profile | LoadLimits | ExerciseSpec | Dose | PrescriptionItem | ScheduledDose | PlanWeek | Prescription | Plan
+)
+_Value = TypeVar("_Value", bound=EngineValue)
+
+# The values whose dicts name rules (and so carry a rule_index), with their decoders.
+_DECODERS: dict[type, Callable[[Mapping[str, Any], _Decoder], EngineValue]] = {
+    LoadLimits: _limits_back,
+    Dose: _dose_back,
+    PrescriptionItem: _item_back,
+    ScheduledDose: _scheduled_back,
+    PlanWeek: _week_back,
+    Prescription: _prescription_back,
+    Plan: _plan_back,
 }
 
 
-def to_dict(obj) -> dict[str, Any]:
+def _with_rules(obj: EngineValue, enc: _Encoder) -> dict[str, Any]:
+    # Exact types, as `from_dict` looks them up: a subclass is not an engine value.
+    if type(obj) is LoadLimits:
+        return _limits(obj, enc)
+    if type(obj) is Dose:
+        return _dose(obj, enc)
+    if type(obj) is PrescriptionItem:
+        return _item(obj, enc)
+    if type(obj) is ScheduledDose:
+        return _scheduled(obj, enc)
+    if type(obj) is PlanWeek:
+        return _week(obj, enc)
+    if type(obj) is Prescription:
+        return _prescription(obj, enc)
+    if type(obj) is Plan:
+        return _plan(obj, enc)
+    raise TypeError(f"cannot serialise {type(obj).__name__}")
+
+
+def to_dict(obj: EngineValue) -> dict[str, Any]:
     """A JSON-safe dict for any engine value listed in the module docstring."""
     if isinstance(obj, Profile):
         return _profile(obj)
     if isinstance(obj, ExerciseSpec):
         return exercise_to_dict(obj)
-    try:
-        encode, _ = _WITH_RULES[type(obj)]
-    except KeyError:
-        raise TypeError(f"cannot serialise {type(obj).__name__}") from None
     enc = _Encoder()
-    data = encode(obj, enc)
+    data = _with_rules(obj, enc)
     data["rule_index"] = enc.index()
     return data
 
 
-def from_dict(cls, data: Mapping[str, Any]):
+def from_dict(cls: type[_Value], data: Mapping[str, Any]) -> _Value:
     """Rebuild a value of type `cls` from `to_dict`'s output (raises ValueError if malformed)."""
     if cls is Profile:
-        return _profile_back(data)
+        return cast(_Value, _profile_back(data))
     if cls is ExerciseSpec:
-        return exercise_from_dict(data)
+        return cast(_Value, exercise_from_dict(data))
     try:
-        _, decode = _WITH_RULES[cls]
+        decode = _DECODERS[cls]
     except KeyError:
         raise TypeError(f"cannot deserialise {cls.__name__}") from None
-    return decode(data, _Decoder(data))
+    # _DECODERS pairs each class with its own decoder, which mypy cannot see through a dict.
+    return cast(_Value, decode(data, _Decoder(data)))
