@@ -87,11 +87,17 @@ def _role_words(entries: Sequence[SessionEntry], cooling: bool) -> str:
     return "; ".join(parts)
 
 
+def _step(entry: SessionEntry) -> str:
+    # A main-block entry always carries its week's dose (planner.sessions.SessionEntry).
+    assert entry.dose is not None
+    return f"{entry.name}: {dose_words(entry.dose)}"
+
+
 def session_line(session: Session) -> SessionLine:
     weekday = FULL_WEEKDAYS[session.weekday]
     warm_up = _role_words(session.warm_up, cooling=False)
     cool_down = _role_words(session.cool_down, cooling=True)
-    steps = tuple(f"{entry.name}: {dose_words(entry.dose)}" for entry in session.main)
+    steps = tuple(_step(entry) for entry in session.main)
     numbered = " ".join(f"{index} {step}." for index, step in enumerate(steps, start=1))
     text = (
         f"{weekday}: Warm-up: {warm_up}. Then {numbered} Cool-down: {cool_down}. "
@@ -128,10 +134,13 @@ def growth_outline(item: PrescriptionItem, plan: Plan, after_week: int) -> str:
     The projection is what the plan proposes if every week goes well; the weekly decisions may hold
     or ease it, so only the pace and where it may reach are said, not a number per week.
     """
-    weeks = [week for week in plan.weeks if week.number >= after_week and week.dose_for(item.slug)]
-    if len(weeks) < 2:
+    doses = [
+        (week.number, scheduled.dose)
+        for week in plan.weeks
+        if week.number >= after_week and (scheduled := week.dose_for(item.slug))
+    ]
+    if len(doses) < 2:
         return "This is the last week of your plan: your physiotherapist will talk to you about what comes next."
-    doses = [(week.number, week.dose_for(item.slug).dose) for week in weeks]
     base = doses[0][1]
     time_variable = TIME_VARIABLES.get(base.dose_kind, "minutes")
     parts = []
@@ -218,13 +227,21 @@ def why_words(reason_rule_ids: Sequence[str]) -> str:
     return "of how last week went"
 
 
-def _values(variable: str, before: Dose, after: Dose) -> str:
-    """ "from 15 to 20 minutes" for the variable that changed."""
+def _values(variable: str | None, before: Dose, after: Dose) -> str:
+    """ "from 15 to 20 minutes" for the variable that changed.
+
+    A dose kind sets its own values (Dose.__post_init__) and an item keeps its dose kind, so the
+    variable that changed is set on both doses.
+    """
     if variable == "minutes":
+        assert before.minutes is not None
+        assert after.minutes is not None
         return f"from {_amount(before.minutes)} to {_amount(after.minutes)} minutes"
     if variable == "reps":
         return f"from {before.reps} to {after.reps} repetitions"
     if variable == "sets":
+        assert before.sets is not None
+        assert after.sets is not None
         return f"from {_plural(before.sets, 'set')} to {_plural(after.sets, 'set')}"
     if variable == "hold_seconds":
         return f"from {before.hold_seconds} to {after.hold_seconds} seconds a hold"
