@@ -11,10 +11,14 @@ a patient-day not logged before, with every exercise of the plan reported, so no
 duplicate (wrk's "non-2xx" count says if anything was). Prints req/s, p50/p99 and our share of the ceiling.
 Nothing here asserts a time.
 
-Needs PostgreSQL (127.0.0.1:5432, user postgres), Redis (127.0.0.1:6379, databases 12 and 13) and wrk
-(`apt-get install -y wrk`). Creates (drops first) the databases rehab_bench_checkin and limitbench.
+Needs PostgreSQL (127.0.0.1:5432, user postgres), Redis (127.0.0.1:6379) and wrk (`apt-get install -y wrk`).
+Creates (drops first) the PostgreSQL databases --database (rehab_bench_checkin) and --ceiling-database
+(limitbench); our cache and broker share Redis database --redis-db (12; their keys do not collide; 13 is
+the tests/ops stack's). Two benches on one machine need their own names and Redis database (the ceiling's port, 8901,
+is fixed by its run.sh, so they cannot overlap in time anyway).
 
     .venv/bin/python bench/bench_checkin.py [--connections 50] [--seconds 10] [--rounds 2] [--patients 300]
+        [--database rehab_bench_checkin] [--ceiling-database limitbench] [--redis-db 12]
 """
 
 import argparse
@@ -30,9 +34,20 @@ from datetime import date, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-CEILING = ROOT.parent / "shared" / "bench" / "ceiling"
+
+
+def _ceiling_dir() -> Path:
+    """../shared/bench/ceiling beside the checkout; from a git worktree, beside the main checkout."""
+    common = subprocess.run(
+        ["git", "rev-parse", "--path-format=absolute", "--git-common-dir"], cwd=ROOT, capture_output=True, text=True
+    ).stdout.strip()
+    for checkout in (ROOT, Path(common).parent if common else ROOT):
+        if (checkout.parent / "shared" / "bench" / "ceiling").is_dir():
+            return checkout.parent / "shared" / "bench" / "ceiling"
+    raise SystemExit("../shared/bench/ceiling is missing beside this checkout")
+
+
 PG = "postgres://postgres@127.0.0.1:5432"
-OUR_DB = "rehab_bench_checkin"
 PORT = 8902
 DAYS = 84  # a 12-week plan that started 83 days ago takes a session on each of 84 days
 
@@ -45,7 +60,7 @@ def _recreate_database(name: str) -> None:
         conn.execute(f'CREATE DATABASE "{name}"')
 
 
-def _our_env(var_dir: str) -> dict:
+def _our_env(var_dir: str, database: str, redis_db: int) -> dict:
     return {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "rehab.settings",
@@ -53,9 +68,9 @@ def _our_env(var_dir: str) -> dict:
         "SECRET_KEY": secrets.token_urlsafe(50),
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
         "SECURE_SSL_REDIRECT": "false",
-        "DATABASE_URL": f"{PG}/{OUR_DB}",
-        "CACHE_URL": "redis://127.0.0.1:6379/13",
-        "CELERY_BROKER_URL": "redis://127.0.0.1:6379/12",
+        "DATABASE_URL": f"{PG}/{database}",
+        "CACHE_URL": f"redis://127.0.0.1:6379/{redis_db}",
+        "CELERY_BROKER_URL": f"redis://127.0.0.1:6379/{redis_db}",
         "VAR_DIR": var_dir,
         "PORT": str(PORT),
         "WEB_CONCURRENCY": "4",
@@ -240,10 +255,10 @@ def _parse(out: str) -> dict:
     }
 
 
-def _ceiling_round(connections: int, seconds: int) -> dict:
-    env = {**os.environ, "VENV": str(ROOT / ".venv"), "DATABASE_URL": f"{PG}/limitbench"}
+def _ceiling_round(connections: int, seconds: int, database: str) -> dict:
+    env = {**os.environ, "VENV": str(ROOT / ".venv"), "DATABASE_URL": f"{PG}/{database}"}
     out = subprocess.run(
-        ["bash", str(CEILING / "run.sh"), str(connections), str(seconds)],
+        ["bash", str(_ceiling_dir() / "run.sh"), str(connections), str(seconds)],
         capture_output=True,
         text=True,
         env=env,
@@ -276,6 +291,9 @@ def main() -> None:
     parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--rounds", type=int, default=2)
     parser.add_argument("--patients", type=int, default=300)
+    parser.add_argument("--database", default="rehab_bench_checkin", help="our PostgreSQL database (dropped first)")
+    parser.add_argument("--ceiling-database", default="limitbench", help="the ceiling's database (dropped first)")
+    parser.add_argument("--redis-db", type=int, default=12, help="our cache and broker")
     parser.add_argument("--seed", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.seed:
@@ -284,9 +302,9 @@ def main() -> None:
 
     python = str(ROOT / ".venv" / "bin" / "python")
     var_dir = tempfile.mkdtemp(prefix="bench-checkin-")
-    env = _our_env(var_dir)
-    _recreate_database(OUR_DB)
-    _recreate_database("limitbench")
+    env = _our_env(var_dir, args.database, args.redis_db)
+    _recreate_database(args.database)
+    _recreate_database(args.ceiling_database)
     subprocess.run([python, "manage.py", "migrate", "-v", "0"], cwd=ROOT, env=env, check=True)
     requests_file = os.path.join(var_dir, "requests.json")
     subprocess.run([python, __file__, "--seed", requests_file, "--patients", str(args.patients)], env=env, check=True)
@@ -310,7 +328,7 @@ def main() -> None:
         _wrk(["wrk", "-t2", f"-c{args.connections}", "-d5s", "-s", warm, f"http://127.0.0.1:{PORT}/"])
         for n in range(args.rounds):
             print(f"round {n + 1}", flush=True)
-            results["ceiling"].append(_ceiling_round(args.connections, args.seconds))
+            results["ceiling"].append(_ceiling_round(args.connections, args.seconds, args.ceiling_database))
             _show("ceiling", results["ceiling"][-1])
             script = os.path.join(var_dir, f"round{n}.lua")
             Path(script).write_text(_lua(requests[n * share : (n + 1) * share], f"bench-{n}-{secrets.token_hex(4)}"))

@@ -2,6 +2,7 @@
 
 import uuid
 
+from django.http import Http404
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -188,12 +189,11 @@ class CheckInViewSet(
     http_method_names = ["get", "post", "patch", "head", "options"]
 
     def get_queryset(self):
-        queryset = selectors.checkins_visible_to(self.request.user).prefetch_related("items")
-        for name in ("patient", "plan"):
-            value = id_query_param(self.request, name)
-            if value is not None:
-                queryset = queryset.filter(**{f"{name}_id": value})
-        return queryset
+        return selectors.checkins_listed(
+            self.request.user,
+            patient_id=id_query_param(self.request, "patient"),
+            plan_id=id_query_param(self.request, "plan"),
+        )
 
     def list(self, request, *args, **kwargs):
         response = super().list(request, *args, **kwargs)
@@ -354,10 +354,8 @@ class AlertViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     @extend_schema(request=AcknowledgeSerializer, responses={200: AlertSerializer})
     @action(detail=True, methods=["post"])
     def acknowledge(self, request, pk=None):
-        alert = selectors.alerts_visible_to(request.user, include_acknowledged=True).filter(pk=pk).first()
+        alert = selectors.alert_to_acknowledge(request.user, pk)
         if alert is None:
-            from django.http import Http404
-
             raise Http404("No such alert.")
         data = AcknowledgeSerializer(data=request.data)
         data.is_valid(raise_exception=True)

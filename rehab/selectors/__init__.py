@@ -13,7 +13,7 @@ from rehab.selectors.access_log import (
 )
 from rehab.selectors.alerts import alert_to_acknowledge, alerts_of, alerts_visible_to
 from rehab.selectors.audit import patient_audit_trail
-from rehab.selectors.checkins import checkin_get, checkins_visible_to
+from rehab.selectors.checkins import checkin_get, checkins_listed, checkins_visible_to
 from rehab.selectors.patients import (
     care_team_candidates,
     latest_sign_in_link,
@@ -53,6 +53,7 @@ __all__ = [
     "assessments_of",
     "care_team_candidates",
     "checkin_get",
+    "checkins_listed",
     "checkins_visible_to",
     "clinic_access_log",
     "clinic_access_readers",

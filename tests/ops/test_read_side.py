@@ -76,17 +76,6 @@ NOT_YET_MOVED: set[tuple[str, str, str]] = {
     ("frontend/patient/views.py", "logged", 'checkin.items.select_related("plan_item__exercise")'),
     ("frontend/patient/views.py", "history", "selectors.checkins_visible_to(request.user)"),
     (
-        "rehab/api/checkins.py",
-        "CheckInViewSet.get_queryset",
-        'selectors.checkins_visible_to(self.request.user).prefetch_related("items")',
-    ),
-    ("rehab/api/checkins.py", "CheckInViewSet.get_queryset", 'queryset.filter(**{f"{name}_id": value})'),
-    (
-        "rehab/api/checkins.py",
-        "AlertViewSet.acknowledge",
-        "selectors.alerts_visible_to(request.user, include_acknowledged=True).filter(pk=pk).first()",
-    ),
-    (
         "rehab/api/exercises.py",
         "ExerciseViewSet",
         'Exercise.objects.filter(is_active=True).select_related("easier", "harder")',
