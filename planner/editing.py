@@ -13,9 +13,9 @@ from typing import Any
 from planner.catalogue import exercise_violations
 from planner.dosing import progression_rule, unique_rules
 from planner.growth import default_growth_rules
-from planner.intensity import rpe_for_hrr
-from planner.limits import UNIT_WORDS, clamp_dose, growth_pct, heart_rate_zone
-from planner.rules import DoseParameters, Rulebook, default_rulebook
+from planner.intensity import heart_rate_zone, rpe_for_hrr
+from planner.limits import UNIT_WORDS, clamp_dose, growth_pct
+from planner.rules import Anchors, DoseParameters, Rulebook, default_rulebook
 from planner.schedule import next_dose
 from planner.types import (
     Dose,
@@ -67,7 +67,7 @@ def reschedule_from(
             previous = previous_week.dose_for(item.slug) if previous_week else None
             before = previous.dose if previous else None
             if number == week:
-                dose = doses.get(item.slug) or plan.weeks[week - 1].dose_for(item.slug).dose
+                dose = doses.get(item.slug) or _dose_in(plan.weeks[week - 1], item.slug)
                 if item.slug not in keep_as_given:
                     dose = clamp_dose(dose, plan.limits)
                 changed = _changed_variable(before, dose)
@@ -92,7 +92,15 @@ def reschedule_from(
 
 
 def current_first(weeks: list[PlanWeek], item: PrescriptionItem) -> Dose:
-    return weeks[0].dose_for(item.slug).dose
+    return _dose_in(weeks[0], item.slug)
+
+
+def _dose_in(week: PlanWeek, slug: str) -> Dose:
+    scheduled = week.dose_for(slug)
+    # Every week from the one an item joined holds one dose per item (PlanWeek), and the weeks
+    # rescheduled here are at or after it.
+    assert scheduled is not None, f"{slug} has no dose in week {week.number}"
+    return scheduled.dose
 
 
 def tighten_limits(
@@ -132,7 +140,9 @@ def tighten_limits(
     return reschedule_from(narrowed, from_week, doses, held=held, keep_as_given=held), dropped
 
 
-def _under_limits(item: PrescriptionItem, limits: LoadLimits, params: DoseParameters, *, keep_dose: bool):
+def _under_limits(
+    item: PrescriptionItem, limits: LoadLimits, params: DoseParameters, *, keep_dose: bool
+) -> PrescriptionItem:
     """The item with its progression rule rebuilt from `limits` (and its starting dose clamped to them,
     unless an override holds it), its "progression" rationale citing the rules of the new steps."""
     dose = item.dose if keep_dose else clamp_dose(item.dose, limits)
@@ -171,7 +181,7 @@ class DoseEditError(ValueError):
         self.errors = errors
 
 
-def edit_dose(dose: Dose, changes: Mapping[str, Any], limits: LoadLimits, anchors) -> Dose:
+def edit_dose(dose: Dose, changes: Mapping[str, Any], limits: LoadLimits, anchors: Anchors) -> Dose:
     """The dose with a clinician's requested values. Limits are NOT applied here: the caller checks
     them (refusing, or recording an override) so that nothing above a limit passes silently.
 
@@ -179,7 +189,7 @@ def edit_dose(dose: Dose, changes: Mapping[str, Any], limits: LoadLimits, anchor
     Karvonen, RPE from the ACSM classes or the resistance bands) are recomputed from it,
     uncapped, so an overridden dose reads the same in every unit.
     """
-    errors = {}
+    errors: dict[str, str] = {}
     values = {name: changes[name] for name in DOSE_FIELDS if changes.get(name) is not None}
     for name in values:
         if getattr(dose, name) is None:
@@ -197,13 +207,13 @@ def edit_dose(dose: Dose, changes: Mapping[str, Any], limits: LoadLimits, anchor
         outside = [name for name, value in asked.items() if scale and not scale[0] <= value <= scale[1]]
         if governing.unit == "none":
             errors.update(dict.fromkeys(asked, "this exercise is dosed by feel and has no intensity to set"))
-        elif outside:
+        elif scale is not None and outside:  # (outside is empty without a scale)
             words = f"the {UNIT_WORDS[governing.unit]} scale runs from {scale[0]} to {scale[1]}"
             errors.update(dict.fromkeys(outside, words))
         else:
             if governing.unit == "pct_1rm":
                 # A load is one value: the high end when given (0 is a value, not "not given").
-                low = high = int(asked_high if asked_high is not None else asked_low)
+                low = high = int(asked["intensity_high"] if "intensity_high" in asked else asked["intensity_low"])
             else:
                 low = governing.low if asked_low is None else int(asked_low)
                 high = governing.high if asked_high is None else int(asked_high)
@@ -219,7 +229,9 @@ def edit_dose(dose: Dose, changes: Mapping[str, Any], limits: LoadLimits, anchor
         raise DoseEditError({"dose": str(error)}) from None
 
 
-def _with_equivalents(governing: Intensity, current: tuple[Intensity, ...], limits: LoadLimits, anchors):
+def _with_equivalents(
+    governing: Intensity, current: tuple[Intensity, ...], limits: LoadLimits, anchors: Anchors
+) -> tuple[Intensity, ...]:
     aerobic = limits.aerobic
     rebuilt = [governing]
     for target in current[1:]:
