@@ -141,6 +141,6 @@ def outbox_drain() -> int:
 @shared_task
 def purge_expired_tokens() -> int:
     """Delete expired API tokens (each is refused when presented; this keeps the table small)."""
-    from rehab.api.token_auth import purge_expired_tokens as purge
+    from rehab.services.api_tokens import expired_tokens_purge
 
-    return purge()
+    return expired_tokens_purge()

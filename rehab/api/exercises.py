@@ -13,6 +13,7 @@ from rest_framework.views import APIView
 from planner.figures.library import default_figures
 from planner.figures.svg import render_svg
 from planner.vocabulary import BODY_REGIONS, COMPONENTS, EQUIPMENT, IMPACT_LEVELS, MOVEMENT_TAGS
+from rehab import selectors
 from rehab.models import Exercise
 
 
@@ -74,7 +75,9 @@ class ExerciseViewSet(viewsets.ReadOnlyModelViewSet):
     lookup_field = "slug"
     # A slug of the library, at most 80 characters; anything else (a NUL byte ...) is a 404 before any query.
     lookup_value_regex = "[-a-zA-Z0-9_]{1,80}"
-    queryset = Exercise.objects.filter(is_active=True).select_related("easier", "harder")
+
+    def get_queryset(self):
+        return selectors.exercise_library()
 
     def filter_queryset(self, queryset):
         if self.action != "list":
@@ -95,13 +98,9 @@ class ExerciseViewSet(viewsets.ReadOnlyModelViewSet):
         if errors:
             raise serializers.ValidationError(errors)
 
-        if params.get("component"):
-            queryset = queryset.filter(component=params["component"])
-        if params.get("impact"):
-            queryset = queryset.filter(impact=params["impact"])
-        if params.get("max_impact"):
-            allowed = IMPACT_LEVELS[: IMPACT_LEVELS.index(params["max_impact"]) + 1]
-            queryset = queryset.filter(impact__in=allowed)
+        queryset = selectors.exercise_library(
+            component=params.get("component"), impact=params.get("impact"), max_impact=params.get("max_impact")
+        )
         # List-valued JSON fields: filtered in Python, which every database supports; the
         # library is a few hundred rows at most.
         rows = list(queryset)
@@ -179,7 +178,7 @@ class ExerciseIllustrationView(APIView):
     def get(self, request, slug: str):
         """The exercise's figure as an animated SVG, cached by ETag."""
         protected = _protected_regions(request.query_params.get("protect"))
-        exercise = Exercise.objects.filter(slug=slug, is_active=True).only("slug", "name", "movement").first()
+        exercise = selectors.exercise_for_figure(slug)
         if exercise is None:
             raise Http404
         svg, etag = _illustration(exercise.slug, exercise.name, exercise.movement, protected)

@@ -1,8 +1,6 @@
 """Patients, their assessments, activation links and audit trail."""
 
 from django.db import transaction
-from django.db.models import Prefetch
-from django.utils import timezone
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
@@ -21,7 +19,7 @@ from rehab.api.serializers import (
     AuditEntrySerializer,
     PatientSerializer,
 )
-from rehab.models import AccessKind, ActivationLink
+from rehab.models import AccessKind
 from rehab.services import assessments as assessment_services
 from rehab.services import people as people_services
 from rehab.services.access import record_reads
@@ -40,14 +38,7 @@ class PatientViewSet(
     http_method_names = ["get", "post", "patch", "head", "options"]
 
     def get_queryset(self):
-        open_links = ActivationLink.objects.filter(ended_at__isnull=True, expires_at__gt=timezone.now())
-        return (
-            selectors.patients_visible_to(self.request.user)
-            .select_related("user")
-            .prefetch_related(
-                "care_team", Prefetch("activation_links", queryset=open_links, to_attr="open_activation_links")
-            )
-        )
+        return selectors.patient_records(self.request.user)
 
     def retrieve(self, request, *args, **kwargs):
         response = super().retrieve(request, *args, **kwargs)

@@ -35,7 +35,7 @@ class PatientsOnly(BasePermission):
 
 
 def own_patient(request) -> Patient:
-    patient = selectors.patients_visible_to(request.user).select_related("clinic").first()
+    patient = selectors.patient_of_login(request.user)
     if patient is None:
         raise PermissionDenied("This login has no patient record.")
     return patient
@@ -139,7 +139,7 @@ class MyPushSubscriptionsView(APIView):
     @extend_schema(responses={200: PushSubscriptionSerializer(many=True)})
     def get(self, request):
         patient = own_patient(request)
-        return Response(PushSubscriptionSerializer(patient.push_subscriptions.all(), many=True).data)
+        return Response(PushSubscriptionSerializer(selectors.push_subscriptions_of(patient), many=True).data)
 
     @extend_schema(
         request=PushSubscriptionSerializer,

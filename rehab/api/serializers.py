@@ -14,7 +14,7 @@ from planner.vocabulary import (
     INFLAMMATION_ACTIVITY,
     SEXES,
 )
-from rehab import text_limits
+from rehab import selectors, text_limits
 from rehab.api.fields import VocabularyListField
 from rehab.models import ActivationChannel, Assessment, Patient, Role, User
 from rehab.services.people import CLINICAL_FIELDS
@@ -78,9 +78,7 @@ class PatientSerializer(serializers.ModelSerializer):
         request = self.context.get("request")
         if request is not None and request.user.is_authenticated:
             # Only staff of the requester's clinic can be named; others read as "does not exist".
-            from rehab.selectors import care_team_candidates
-
-            self.fields["care_team"].child_relation.queryset = care_team_candidates(request.user)
+            self.fields["care_team"].child_relation.queryset = selectors.care_team_candidates(request.user)
             if request.user.role == Role.CLINIC_ADMIN:
                 for name in CLINICAL_FIELDS:
                     self.fields.pop(name, None)
@@ -107,8 +105,7 @@ class PatientSerializer(serializers.ModelSerializer):
             return "active"
         links = getattr(patient, "open_activation_links", None)
         if links is None:  # not prefetched (a single record just written)
-            now = timezone.now()
-            return "pending" if any(link.is_open(now) for link in patient.activation_links.all()) else "none"
+            return "pending" if selectors.has_open_sign_in_link(patient) else "none"
         return "pending" if links else "none"
 
     def validate_date_of_birth(self, value):

@@ -229,8 +229,11 @@ class TemplateViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
         responses={200: TemplateSerializer(many=True)},
     )
     def list(self, request, *args, **kwargs):
-        page = self.paginate_queryset(self.get_queryset().prefetch_related("versions"))
-        return self.get_paginated_response([template_dict(t, _latest(t)) for t in page])
+        archived = request.query_params.get("archived") in ("1", "true")
+        page = self.paginate_queryset(
+            template_selectors.templates_with_versions(request.user, include_archived=archived)
+        )
+        return self.get_paginated_response([template_dict(t, template_selectors.newest_version(t)) for t in page])
 
     @extend_schema(responses={200: TemplateSerializer})
     def retrieve(self, request, *args, **kwargs):
@@ -300,10 +303,6 @@ class TemplateViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
             actor=request.user, template=template, patient=patient, weeks=data.validated_data.get("weeks")
         )
         return Response(preview_dict(template, version, patient, built, changes))
-
-
-def _latest(template):
-    return max(template.versions.all(), key=lambda version: version.number)
 
 
 def _item_input(item: dict) -> dict:

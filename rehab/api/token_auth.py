@@ -22,14 +22,6 @@ class TokenAuthentication(KnoxTokenAuthentication):
         return False
 
 
-def purge_expired_tokens() -> int:
-    """Delete every expired API token; returns how many."""
-    from knox.models import AuthToken
-
-    deleted, _ = AuthToken.objects.filter(expiry__lt=timezone.now()).delete()
-    return deleted
-
-
 class TokenScheme(OpenApiAuthenticationExtension):
     """The schema names this scheme as drf-spectacular names knox's: the same header, the same prefix."""
 

@@ -14,11 +14,15 @@ from rehab.selectors.access_log import (
 from rehab.selectors.alerts import alert_to_acknowledge, alerts_of, alerts_visible_to
 from rehab.selectors.audit import patient_audit_trail
 from rehab.selectors.checkins import checkin_get, checkins_listed, checkins_visible_to
+from rehab.selectors.exercises import exercise_for_figure, exercise_library
 from rehab.selectors.patients import (
     care_team_candidates,
+    has_open_sign_in_link,
     latest_sign_in_link,
     other_care_team_candidates,
     patient_get,
+    patient_of_login,
+    patient_records,
     patients_by_name,
     patients_named,
     patients_visible_to,
@@ -37,6 +41,7 @@ from rehab.selectors.plans import (
     supervised_sessions_done,
 )
 from rehab.selectors.progress import assessments_of, latest_assessment, measurements_of
+from rehab.selectors.reminders import push_subscriptions_of
 from rehab.selectors.templates import (
     plan_template_origin,
     template_current_version,
@@ -57,6 +62,9 @@ __all__ = [
     "checkins_visible_to",
     "clinic_access_log",
     "clinic_access_readers",
+    "exercise_for_figure",
+    "exercise_library",
+    "has_open_sign_in_link",
     "latest_assessment",
     "latest_sign_in_link",
     "measurements_of",
@@ -64,6 +72,8 @@ __all__ = [
     "patient_access_log",
     "patient_audit_trail",
     "patient_get",
+    "patient_of_login",
+    "patient_records",
     "patients_by_name",
     "patients_named",
     "patients_visible_to",
@@ -77,6 +87,7 @@ __all__ = [
     "plan_to_log",
     "plans_of",
     "plans_visible_to",
+    "push_subscriptions_of",
     "running_plan",
     "supervised_sessions_done",
     "template_current_version",

@@ -8,8 +8,9 @@ The rules (README "Access"):
 - nothing crosses clinics. An object the user may not see is a 404, never a 403.
 """
 
-from django.db.models import Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
+from django.utils import timezone
 
 from rehab.models import ActivationLink, Patient, Role, User
 
@@ -80,3 +81,28 @@ def other_care_team_candidates(user: User) -> QuerySet[User]:
 def latest_sign_in_link(patient: Patient) -> ActivationLink | None:
     """The patient's newest sign-in link (the model orders newest first)."""
     return patient.activation_links.first()
+
+
+def patient_of_login(user: User) -> Patient | None:
+    """The signed-in patient's own record with the clinic joined (what every patient page shows), or
+    None when the login has none."""
+    return patients_visible_to(user).select_related("clinic").first()
+
+
+def patient_records(user: User) -> QuerySet[Patient]:
+    """patients_visible_to with what the API's patient JSON shows joined: the login, the care team,
+    and the open sign-in links as `open_activation_links` (a list; its sign-in status reads it)."""
+    open_links = ActivationLink.objects.filter(ended_at__isnull=True, expires_at__gt=timezone.now())
+    return (
+        patients_visible_to(user)
+        .select_related("user")
+        .prefetch_related(
+            "care_team", Prefetch("activation_links", queryset=open_links, to_attr="open_activation_links")
+        )
+    )
+
+
+def has_open_sign_in_link(patient: Patient) -> bool:
+    """Whether a sign-in link of the patient is still open (not used, replaced, spent or expired): for
+    a record fetched without patient_records' prefetch, such as one just written."""
+    return patient.activation_links.filter(ended_at__isnull=True, expires_at__gt=timezone.now()).exists()

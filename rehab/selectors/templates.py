@@ -4,7 +4,7 @@ Templates hold no patient data, so every member of the clinic's staff may read t
 none. Nothing crosses clinics: another clinic's template is a 404, as any record the user may not see.
 """
 
-from django.db.models import Count, OuterRef, QuerySet, Subquery
+from django.db.models import Count, OuterRef, Prefetch, QuerySet, Subquery
 from django.http import Http404
 
 from rehab.models import PlanFromTemplate, PlanTemplate, PlanTemplateVersion, Role, User
@@ -26,6 +26,20 @@ def templates_visible_to(user: User, *, include_archived: bool = False) -> Query
         .select_related("created_by", "archived_by")
         .order_by("name", "id")  # an aggregate drops the model's ordering
     )
+
+
+def templates_with_versions(user: User, *, include_archived: bool = False) -> QuerySet[PlanTemplate]:
+    """templates_visible_to with every version prefetched newest first: `template.versions.all()`
+    and newest_version(template) read no more."""
+    newest_first = PlanTemplateVersion.objects.order_by("-number")
+    return templates_visible_to(user, include_archived=include_archived).prefetch_related(
+        Prefetch("versions", queryset=newest_first)
+    )
+
+
+def newest_version(template: PlanTemplate) -> PlanTemplateVersion:
+    """The newest of a template's versions as templates_with_versions prefetched them (no query)."""
+    return max(template.versions.all(), key=lambda version: version.number)
 
 
 def template_get(user: User, template_id) -> PlanTemplate:

@@ -75,29 +75,10 @@ NOT_YET_MOVED: set[tuple[str, str, str]] = {
     ("frontend/patient/views.py", "log", "selectors.checkins_visible_to(request.user)"),
     ("frontend/patient/views.py", "logged", 'checkin.items.select_related("plan_item__exercise")'),
     ("frontend/patient/views.py", "history", "selectors.checkins_visible_to(request.user)"),
-    (
-        "rehab/api/exercises.py",
-        "ExerciseViewSet",
-        'Exercise.objects.filter(is_active=True).select_related("easier", "harder")',
-    ),
-    ("rehab/api/exercises.py", "ExerciseViewSet.filter_queryset", 'queryset.filter(component=params["component"])'),
-    ("rehab/api/exercises.py", "ExerciseViewSet.filter_queryset", 'queryset.filter(impact=params["impact"])'),
-    ("rehab/api/exercises.py", "ExerciseViewSet.filter_queryset", "queryset.filter(impact__in=allowed)"),
-    (
-        "rehab/api/exercises.py",
-        "ExerciseIllustrationView.get",
-        'Exercise.objects.filter(slug=slug, is_active=True).only("slug", "name", "movement").first()',
-    ),
     ("rehab/api/pdfs.py", "ReportPdfView.get", "selectors.plans_visible_to(request.user).filter(patient=patient)"),
     ("rehab/api/pdfs.py", "ReportPdfView.get", 'plans.select_related("patient__clinic", "author")'),
     ("rehab/api/pdfs.py", "ReportPdfView.get", "plans.filter(status__in=RUNNING_STATUSES).first()"),
     ("rehab/api/pdfs.py", "ReportPdfView.get", "plans.first()"),
-    (
-        "rehab/api/people.py",
-        "PatientViewSet.get_queryset",
-        "ActivationLink.objects.filter(ended_at__isnull=True, expires_at__gt=timezone.now())",
-    ),
-    ("rehab/api/people.py", "PatientViewSet.get_queryset", "selectors.patients_visible_to(self.request.user)"),
     (
         "rehab/api/plan_representation.py",
         "_item_ids",
@@ -106,16 +87,6 @@ NOT_YET_MOVED: set[tuple[str, str, str]] = {
     ("rehab/api/plans.py", "PlanViewSet.get_queryset", "queryset.filter(patient_id=patient)"),
     ("rehab/api/plans.py", "PlanViewSet.get_queryset", 'queryset.select_related("patient", "author")'),
     ("rehab/api/plans.py", "PlanViewSet.update_item", 'PlanItem.objects.select_related("exercise")'),
-    (
-        "rehab/api/reminders.py",
-        "own_patient",
-        'selectors.patients_visible_to(request.user).select_related("clinic").first()',
-    ),
-    ("rehab/api/reminders.py", "MyPushSubscriptionsView.get", "patient.push_subscriptions.all()"),
-    ("rehab/api/serializers.py", "PatientSerializer.get_activation_status", "patient.activation_links.all()"),
-    ("rehab/api/templates.py", "TemplateViewSet.list", 'self.get_queryset().prefetch_related("versions")'),
-    ("rehab/api/templates.py", "_latest", "template.versions.all()"),
-    ("rehab/api/token_auth.py", "purge_expired_tokens", "AuthToken.objects.filter(expiry__lt=timezone.now())"),
 }
 
 # (module, function, first line of the expression) -> why this code, outside the services, writes.
@@ -125,11 +96,6 @@ ALLOWED_WRITES = {
         "TokenAuthentication._cleanup_token",
         "auth_token.delete()",
     ): "knox's hook: an expired API token is deleted as it is presented (no patient data)",
-    (
-        "rehab/api/token_auth.py",
-        "purge_expired_tokens",
-        "AuthToken.objects.filter(expiry__lt=timezone.now()).delete()",
-    ): "token housekeeping run by a task: expired API tokens, no patient data",
     (
         "rehab/exercise_library.py",
         "sync_default_library",
