@@ -36,7 +36,7 @@ from typing import Any
 from planner.catalogue import exercise_violations
 from planner.dosing import progression_rule, start_dose, unique_rules
 from planner.editing import _under_limits, reschedule_from
-from planner.limits import LOOSENING_TESTS, SET_VOCABULARY, check_dose, get_field
+from planner.limits import LOOSENING_TESTS, SET_VOCABULARY, LimitValue, check_dose, get_field
 from planner.prescribe import _covers, _easiest_variants, _equipment_needed, is_main_block
 from planner.rules import DoseParameters, Rulebook, default_rulebook
 from planner.types import (
@@ -92,7 +92,7 @@ class FlareRule:
     field: str
     label: str
     test: str
-    order: tuple[Any, ...] = ()
+    order: tuple[object, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -139,7 +139,7 @@ def default_flare_rules() -> tuple[FlareRule, ...]:
         return flare_rules_from_dict(json.load(data))
 
 
-def _fires(rule: FlareRule, before, after) -> bool:
+def _fires(rule: FlareRule, before: object, after: object) -> bool:
     if rule.test == "becomes_true":
         return bool(after) and not bool(before)
     # rises: an unknown value (not in the order) never counts as a rise
@@ -177,7 +177,7 @@ def profile_changes(before: Profile, after: Profile, flare: Iterable[ProfileChan
 # ---------------------------------------------------------------------------------------------
 
 
-def loosens(path: str, before, after) -> bool:
+def loosens(path: str, before: LimitValue, after: LimitValue) -> bool:
     """Whether `after` is looser than `before` for the limit at `path`.
 
     LOOSENING_TESTS decides every field but one representation: a heart-rate zone of None is read
@@ -189,7 +189,7 @@ def loosens(path: str, before, after) -> bool:
     return before != after and LOOSENING_TESTS[path](before, after)
 
 
-def _set_field(limits: LoadLimits, path: str, value) -> LoadLimits:
+def _set_field(limits: LoadLimits, path: str, value: LimitValue) -> LoadLimits:
     if "." not in path:
         return replace(limits, **{path: value})
     group, name = path.split(".")
@@ -456,7 +456,7 @@ def _limit_words(path: str) -> str:
     return LIMIT_WORDS.get(path, (path, ""))[0]
 
 
-def _shown(value) -> str:
+def _shown(value: object) -> str:
     if isinstance(value, bool):
         return "yes" if value else "no"
     if value is None:
@@ -534,5 +534,5 @@ def changes_as_data(result: Reassessment) -> list[dict[str, Any]]:
     return data
 
 
-def _jsonable(value):
+def _jsonable(value: object) -> object:
     return list(value) if isinstance(value, tuple) else value
