@@ -7,7 +7,6 @@ from django.http import Http404
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.generics import get_object_or_404
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
@@ -16,20 +15,18 @@ from rehab import selectors
 from rehab.api import clearance as clearance_api
 from rehab.api.ids import ID_PATTERN, MAX_ID, id_query_param, idempotency_key
 from rehab.api.permissions import StaffWritesOnly
+from rehab.api.plan_cache import answer_response, compact_answer
 from rehab.api.plan_representation import (
     INCLUDES,
-    PlanBriefSerializer,
-    PlanRulesSerializer,
-    PlanScheduleSerializer,
-    PlanSerializer,
     engine_plans,
     parse_include,
     plan_representation,
     plan_rules,
     plan_schedule,
 )
+from rehab.api.plan_schema import PlanBriefSerializer, PlanRulesSerializer, PlanScheduleSerializer, PlanSerializer
 from rehab.clearance import clearance_state, plan_limits
-from rehab.models import AccessKind, PlanItem, Role
+from rehab.models import AccessKind, Role
 from rehab.selectors import templates as template_selectors
 from rehab.services import clearance as clearance_services
 from rehab.services import plans as plan_services
@@ -90,6 +87,20 @@ INCLUDE_PARAMETER = OpenApiParameter(
     "(rule ids per dose value, why each exercise), `schedule` (every week, each item's progression), "
     "`exercises` (whole exercise definitions), `targets` (week-12 targets). An unknown part is a 400.",
 )
+IF_NONE_MATCH_PARAMETER = OpenApiParameter(
+    "If-None-Match",
+    str,
+    OpenApiParameter.HEADER,
+    description="The ETag of the compact answer the client holds: a 304 without a body while it is unchanged.",
+)
+ETAG_HEADER = OpenApiParameter(
+    "ETag",
+    str,
+    OpenApiParameter.HEADER,
+    response=[200, 304],
+    description="Of the compact answer (without ?include=): send it back in If-None-Match.",
+)
+NOT_MODIFIED = OpenApiResponse(description="Not modified: the compact answer is the one whose ETag was sent.")
 ERROR_SCHEMA = inline_serializer("Error", {"detail": serializers.CharField()})
 FIELD_ERRORS = OpenApiResponse(description='A message per field, e.g. {"note": ["..."]}; nothing is stored.')
 
@@ -102,11 +113,7 @@ class PlanViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
     lookup_value_regex = ID_PATTERN
 
     def get_queryset(self):
-        queryset = selectors.plans_visible_to(self.request.user)
-        patient = id_query_param(self.request, "patient")
-        if patient is not None:
-            queryset = queryset.filter(patient_id=patient)
-        return queryset.select_related("patient", "author")
+        return selectors.plans_for_api(self.request.user, id_query_param(self.request, "patient"))
 
     def _respond(self, plan, code=status.HTTP_200_OK):
         plan = self.get_queryset().get(pk=plan.pk)
@@ -124,14 +131,29 @@ class PlanViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
             [plan_representation(plan, brief=True, engine=engines[plan.pk]) for plan in page]
         )
 
-    @extend_schema(parameters=[INCLUDE_PARAMETER], responses={200: PlanSerializer})
+    @extend_schema(
+        parameters=[INCLUDE_PARAMETER, IF_NONE_MATCH_PARAMETER, ETAG_HEADER],
+        responses={200: PlanSerializer, 304: NOT_MODIFIED},
+    )
     def retrieve(self, request, *args, **kwargs):
-        """One plan, compact: limits, items with this week's dose and rule ids, this week's changes."""
+        """One plan, compact: limits, items with this week's dose and rule ids, this week's changes.
+
+        The compact answer carries an ETag; sent back in If-None-Match, it gets a 304 while the answer
+        is unchanged."""
         include = parse_include(request.query_params.getlist("include"))
-        plan = self.get_object()
-        body = plan_representation(plan, include=include)
+        if include or request.accepted_renderer.format != "json":
+            plan = self.get_object()
+            body = plan_representation(plan, include=include)
+            record_reads(request=request, kind=AccessKind.PLAN, patient_ids=[plan.patient_id], object_id=plan.pk)
+            return Response(body)
+        # The scope first, in the query that reads the markers the cached answer is keyed by: a plan
+        # this reader may not see is a 404 before the cache is asked.
+        plan = selectors.plan_to_read(request.user, self.kwargs["pk"], id_query_param(request, "patient"))
+        self.check_object_permissions(request, plan)
+        answer = compact_answer(plan, api_version=request.version)
+        # A 304 is a read too: the reader was told that the copy they hold is the plan as it is.
         record_reads(request=request, kind=AccessKind.PLAN, patient_ids=[plan.patient_id], object_id=plan.pk)
-        return Response(body)
+        return answer_response(request, answer)
 
     @extend_schema(responses={200: PlanRulesSerializer})
     @action(detail=True, methods=["get"])
@@ -183,7 +205,7 @@ class PlanViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
     def update_item(self, request, pk=None, item_id=None):
         """Change an item's dose. Above a limit: 400 naming the limit, unless a physiotherapist overrides."""
         plan = self.get_object()
-        item = get_object_or_404(PlanItem.objects.select_related("exercise"), plan=plan, pk=item_id)
+        item = selectors.plan_item_of(plan, item_id)
         data = ItemUpdateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)

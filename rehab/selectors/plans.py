@@ -1,6 +1,8 @@
-"""Plans the user may see, the plan a check-in is logged against, and a plan's history."""
+"""Plans the user may see, the plan a check-in is logged against, the plan an API read shows, and a
+plan's history."""
 
 from django.db.models import Count, Exists, IntegerField, OuterRef, QuerySet, Subquery, Value
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
 from django.http import Http404
 
@@ -33,6 +35,69 @@ def plan_get(user: User, plan_id) -> Plan:
         return plans_visible_to(user).select_related("patient").get(pk=plan_id)
     except (Plan.DoesNotExist, ValueError, TypeError):
         raise Http404("No such plan.") from None
+
+
+def plans_for_api(user: User, patient_id: int | None = None) -> QuerySet[Plan]:
+    """The plans the API lists and acts on for this user (one patient's with `patient_id`), each with
+    its patient and author."""
+    plans = plans_visible_to(user)
+    if patient_id is not None:
+        plans = plans.filter(patient_id=patient_id)
+    return plans.select_related("patient", "author")
+
+
+def _marker(sql: str) -> RawSQL:
+    """A per-plan subquery in plain SQL over the plan row's own table name: the ORM's Subquery and
+    OuterRef cost milliseconds to compile on every request, more than the read itself. The SQL holds
+    table names and constants of this module only, never a value from a request."""
+    return RawSQL(sql.format(plan=Plan._meta.db_table), (), output_field=IntegerField())  # noqa: S611
+
+
+# The newest plan version any of the plan's item rows was stored at.
+_ITEMS_WRITTEN = _marker(
+    f"SELECT COALESCE(MAX(i.stored_version), 0) FROM {PlanItem._meta.db_table} i "  # noqa: S608
+    "WHERE i.plan_id = {plan}.id"
+)
+# The plan's sessions done at the clinic with a physiotherapist watching (supervised_sessions_done's count).
+_SUPERVISED_DONE = _marker(
+    f"SELECT COUNT(*) FROM {CheckIn._meta.db_table} c WHERE c.plan_id = {{plan}}.id "  # noqa: S608
+    f"AND c.kind = '{CheckInKind.SESSION.value}' AND c.supervised_by_id IS NOT NULL"
+)
+
+
+def plan_to_read(user: User, plan_id: int, patient_id: int | None = None) -> Plan:
+    """The plan GET plans/{id}/ shows, in one query: the scope (404 for a plan the user may not see),
+    the row with its patient and author, and the markers its cached answer is keyed by
+    (rehab.api.plan_cache): `items_written`, the newest version its items were stored at, and
+    `supervised_done`, the supervised sessions so far.
+
+    The blueprint stays in the database: a cached answer never reads it (rehab.services.plan_store
+    reads it with the items when the answer must be built).
+    """
+    plans = (
+        plans_for_api(user, patient_id)
+        .defer("blueprint")
+        .annotate(items_written=_ITEMS_WRITTEN, supervised_done=_SUPERVISED_DONE)
+        .order_by()
+    )
+    try:
+        return plans.get(pk=plan_id)
+    except Plan.DoesNotExist:
+        raise Http404("No such plan.") from None
+
+
+def plan_item_ids(plan: Plan) -> dict[str, int]:
+    """Exercise slug -> PlanItem id (one small query); an item still in the plan wins over a removed one."""
+    rows = PlanItem.objects.filter(plan=plan).order_by("in_plan").values_list("exercise__slug", "pk")
+    return dict(rows)
+
+
+def plan_item_of(plan: Plan, item_id: int) -> PlanItem:
+    """One item row of a plan the caller already scoped, with its exercise (404 for another plan's)."""
+    item = PlanItem.objects.select_related("exercise").filter(plan=plan, pk=item_id).first()
+    if item is None:
+        raise Http404("No such item in this plan.")
+    return item
 
 
 def running_plan(patient: Patient) -> Plan | None:
@@ -81,7 +146,11 @@ def plan_clearances(plan: Plan) -> QuerySet[Clearance]:
 
 
 def supervised_sessions_done(plan: Plan) -> int:
-    """Sessions of the plan done at the clinic with a physiotherapist watching."""
+    """Sessions of the plan done at the clinic with a physiotherapist watching (read with the plan
+    when plan_to_read fetched it)."""
+    counted = getattr(plan, "supervised_done", None)
+    if counted is not None:
+        return counted
     return CheckIn.objects.filter(plan=plan, kind=CheckInKind.SESSION, supervised_by__isnull=False).count()
 
 

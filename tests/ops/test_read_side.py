@@ -79,14 +79,6 @@ NOT_YET_MOVED: set[tuple[str, str, str]] = {
     ("rehab/api/pdfs.py", "ReportPdfView.get", 'plans.select_related("patient__clinic", "author")'),
     ("rehab/api/pdfs.py", "ReportPdfView.get", "plans.filter(status__in=RUNNING_STATUSES).first()"),
     ("rehab/api/pdfs.py", "ReportPdfView.get", "plans.first()"),
-    (
-        "rehab/api/plan_representation.py",
-        "_item_ids",
-        'PlanItem.objects.filter(plan=plan).order_by("in_plan").values_list("exercise__slug", "pk")',
-    ),
-    ("rehab/api/plans.py", "PlanViewSet.get_queryset", "queryset.filter(patient_id=patient)"),
-    ("rehab/api/plans.py", "PlanViewSet.get_queryset", 'queryset.select_related("patient", "author")'),
-    ("rehab/api/plans.py", "PlanViewSet.update_item", 'PlanItem.objects.select_related("exercise")'),
 }
 
 # (module, function, first line of the expression) -> why this code, outside the services, writes.
