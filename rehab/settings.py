@@ -71,9 +71,15 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Cache-Control: no-store on every response Django makes (static files and /health/ aside).
     "rehab.headers.NoStoreMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
+    # Locale, Common and X-Frame-Options need no session: before the check-in fast path, so its answers
+    # carry what every answer carries.
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # A patient's plain session logged with an API token is answered here, without the browser
+    # middleware below (sessions, CSRF, MFA, lock-outs); anything else goes on (rehab/api/checkin_fast.py).
+    "rehab.api.checkin_fast.CheckInFastPath",
+    "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # A signed-in staff member's own language choice (User.language) over the browser's; a patient's
@@ -86,7 +92,6 @@ MIDDLEWARE = [
     # Refuses sign-ins from an address with too many recent failures, on every login surface.
     "rehab.signin.SignInAddressThrottleMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     # Records the signed-in user as the author of every history row written in a request.
     "simple_history.middleware.HistoryRequestMiddleware",

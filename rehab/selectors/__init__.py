@@ -13,7 +13,7 @@ from rehab.selectors.access_log import (
 )
 from rehab.selectors.alerts import alert_to_acknowledge, alerts_of, alerts_visible_to
 from rehab.selectors.audit import patient_audit_trail
-from rehab.selectors.checkins import checkin_get, checkins_listed, checkins_visible_to
+from rehab.selectors.checkins import checkin_get, checkins_listed, checkins_visible_to, own_plans_for_token
 from rehab.selectors.exercises import exercise_for_figure, exercise_library
 from rehab.selectors.patients import (
     care_team_candidates,
@@ -73,6 +73,7 @@ __all__ = [
     "latest_sign_in_link",
     "measurements_of",
     "other_care_team_candidates",
+    "own_plans_for_token",
     "patient_access_log",
     "patient_audit_trail",
     "patient_get",

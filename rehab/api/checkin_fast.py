@@ -1,0 +1,187 @@
+"""The check-in POST's fast path: a patient logging a plain session with their own API token.
+
+This is the API's busiest write (every patient, after every session), and the full stack spent most
+of its CPU on machinery such a request does not use: sessions, CSRF, messages, MFA, the sign-in
+throttle and lock-out middleware, DRF's request wrapping and negotiation, and building the check-in
+serializer's fields twice per request. `CheckInFastPath` sits in MIDDLEWARE before the browser
+middleware and answers `POST /api/v1/checkins/` itself when all of this holds:
+
+- `Authorization: Token <token>` of an active patient login whose token has not expired (knox's own
+  check: the digest compared in constant time), JSON in UTF-8, no query string, an Accept that gets
+  JSON anyway, and a well-formed Idempotency-Key (or none);
+- the body passes the very CheckInSerializer the DRF view uses (one instance, built once: the fields
+  are the same objects, so the same values pass and come out the same);
+- it is a session on the patient's own running plan (no `plan`, or that plan's id), and needs no
+  follow-up and no reading of the assessment or the limits: no red flag, no pain above the red
+  threshold, no pulse-oximeter or heart-rate reading (those take the full path, which queues the
+  follow-up and its outbox row in the check-in's transaction, as before);
+- DRF's throttles for the view allow it (the same classes, cache keys and rates).
+
+Then it stores the check-in through the same service (checkins.checkin_record: items checked against
+the plan, the unique constraints for the day and the key) and answers 201 with the serializer's own
+representation and DRF's headers. Whenever anything is otherwise (an invalid field, a bad or expired
+token, a staff login, a retried key, a refused date, a red flag), the request goes on down the full
+stack untouched, so every error and every other answer is exactly what the DRF view gives: nothing
+was written before the hand-over (the service's transaction rolls back what it refuses). A hand-over
+after the throttle counted the request counts it twice, which only ever happens to a retry or a refusal.
+"""
+
+import json
+import re
+import uuid
+from functools import cache
+from hmac import compare_digest
+
+from django.http import HttpResponse
+from django.urls import resolve, reverse
+from django.utils import timezone
+from knox.crypto import hash_token
+from knox.settings import CONSTANTS, knox_settings
+from rest_framework import serializers
+from rest_framework.fields import empty
+from rest_framework.renderers import JSONRenderer
+
+from rehab import selectors
+from rehab.api.ids import IDEMPOTENCY_KEY_PATTERN
+from rehab.clinical import red_pain_threshold
+from rehab.models import CheckInKind
+from rehab.services import checkins as checkin_services
+from rehab.services.errors import InvalidInput, NotAllowed
+
+JSON_ACCEPTS = ("", "*/*", "application/json")
+MAX_BODY = 64 * 1024  # a session of every exercise is a few KB; anything larger takes the full path
+# What would make the check-in need its follow-up or read the assessment and limits (full path).
+FOLLOW_UP_FIELDS = ("red_flags", "spo2_min", "heart_rate_avg", "heart_rate_max")
+_IDEMPOTENCY_KEY = re.compile(IDEMPOTENCY_KEY_PATTERN)
+
+
+class CheckInFastPath:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.method == "POST" and request.path_info == _route().path:
+            response = fast_checkin(request)
+            if response is not None:
+                return response
+        return self.get_response(request)
+
+
+class _Route:
+    """The check-in list's URL, its resolver match (for the request log) and the DRF view's headers."""
+
+    def __init__(self):
+        self.path = reverse("checkin-list")
+        self.match = resolve(self.path)
+        view = self.match.func.cls(**self.match.func.initkwargs)
+        for method, action in self.match.func.actions.items():
+            setattr(view, method, getattr(view, action))
+        view.head = view.get  # as DRF's as_view does for a view that answers GET
+        view.action_map, view.action = self.match.func.actions, "create"
+        self.view = view
+        self.headers = view.default_response_headers
+
+
+@cache
+def _route() -> _Route:
+    return _Route()
+
+
+@cache
+def _serializer():
+    """The DRF view's CheckInSerializer, built once: validating and representing with it is stateless."""
+    from rehab.api.checkins import CheckInSerializer
+
+    return CheckInSerializer()
+
+
+def _refuse_constant(name):
+    raise ValueError(f"{name} is not JSON")  # DRF's JSON parser refuses NaN and Infinity too
+
+
+def fast_checkin(request) -> HttpResponse | None:
+    """The 201 for a plain session of the patient's own running plan; None hands the request on."""
+    meta = request.META
+    if meta.get("QUERY_STRING") or meta.get("HTTP_ACCEPT", "") not in JSON_ACCEPTS:
+        return None
+    if not meta.get("CONTENT_LENGTH", "").isdigit() or not 0 < int(meta["CONTENT_LENGTH"]) <= MAX_BODY:
+        return None
+    if request.content_type != "application/json" or request.content_params.get("charset", "utf-8").lower() not in (
+        "utf-8",
+        "utf8",
+    ):
+        return None
+    credentials = meta.get("HTTP_AUTHORIZATION", "").split()
+    if len(credentials) != 2 or credentials[0].lower() != knox_settings.AUTH_HEADER_PREFIX.lower():
+        return None
+    if knox_settings.AUTO_REFRESH:
+        return None  # renewing the token on use is knox's job
+    key = meta.get("HTTP_IDEMPOTENCY_KEY")
+    if key is not None and not _IDEMPOTENCY_KEY.fullmatch(key):
+        return None
+    data = _session_fields(request.body)
+    if data is None:
+        return None
+    user, plan = _token_owner_and_plan(credentials[1], data)
+    if plan is None:
+        return None
+    request.user = user  # the request log's user id, and the throttles' key
+    route = _route()
+    if not all(throttle.allow_request(request, route.view) for throttle in route.view.get_throttles()):
+        return None
+    data.pop("plan_id", None)
+    try:
+        checkin, created = checkin_services.checkin_record(
+            actor=user, plan=plan, idempotency_key=key or f"server-{uuid.uuid4()}", **data
+        )
+    except (InvalidInput, NotAllowed):
+        return None
+    if not created:
+        return None  # a retried key: the full path answers with the first check-in
+    request.resolver_match = route.match
+    body = JSONRenderer().render(_serializer().to_representation(checkin))
+    response = HttpResponse(body, status=201, content_type="application/json")
+    for name, value in route.headers.items():
+        response[name] = value
+    return response
+
+
+def _session_fields(body: bytes) -> dict | None:
+    """The serializer's validated data for a plain session, or None (invalid, or not plain)."""
+    try:
+        payload = json.loads(body.decode("utf-8"), parse_constant=_refuse_constant)
+    except ValueError:
+        return None
+    if not isinstance(payload, dict) or any(payload.get(name) for name in FOLLOW_UP_FIELDS):
+        return None
+    try:
+        data = dict(_serializer().run_validation(payload))
+    except serializers.ValidationError:
+        return None
+    if data["kind"] != CheckInKind.SESSION or any(data.get(name) for name in FOLLOW_UP_FIELDS):
+        return None
+    threshold = red_pain_threshold()
+    if any((data.get(name) or 0) > threshold for name in ("pain_during", "pain_after", "pain_next_morning")):
+        return None
+    return data
+
+
+def _token_owner_and_plan(token: str, data: dict):
+    """(the login, its running plan) when `token` is a live token of a patient with one, else (None, None)."""
+    items = [item["plan_item"] for item in data.get("items", [])]
+    candidates = selectors.own_plans_for_token(
+        token[: CONSTANTS.TOKEN_KEY_LENGTH], item_ids=items, pain_item_id=data.get("pain_item")
+    )
+    try:
+        digest = hash_token(token)
+    except (TypeError, ValueError):
+        return None, None
+    found = [plan for plan in candidates if compare_digest(digest, plan.token_digest)]
+    if len(found) != 1:
+        return None, None
+    plan = found[0]
+    user = plan.patient.user
+    expired = plan.token_expiry is not None and plan.token_expiry < timezone.now()
+    if expired or not user.is_active or data.get("plan_id", empty) not in (empty, plan.pk):
+        return None, None  # knox deletes an expired token and answers 401; the full path does that
+    return user, plan
