@@ -84,7 +84,7 @@ def plans_due(as_of: date) -> list[int]:
 
 def plan_progress(*, plan_id: int, as_of: date) -> list[ProgressionDecision]:
     """Decide every ended week of the plan that has no decision yet, in order."""
-    made = []
+    made: list[ProgressionDecision] = []
     while True:
         try:
             decision = _decide_next_week(plan_id=plan_id, as_of=as_of)
@@ -340,7 +340,7 @@ def plan_next_state(plan: Plan, engine, week: int, decided: EngineDecision, over
         plan.status = PlanStatus.PAUSED
         plan.pause_reason = f"Week {week} review: {summary}"
     plan.version += 1
-    plan._change_reason = f"Week {week} decision: {decided.action} ({decided.light or 'no data'}) — {summary}"
+    plan._change_reason = f"Week {week} decision: {decided.action} ({decided.light or 'no data'}) — {summary}"  # type: ignore[attr-defined]  # django-simple-history's reason for the next save()
     return rescheduled
 
 
@@ -373,6 +373,8 @@ class FollowUp:
 
     def message(self, decision: ProgressionDecision, alert: Alert | None) -> tuple[str, list, bool] | None:
         if self.task == "rehab.tasks.email_alert":
+            # follow_ups asks for an alert email only together with the alert it sends.
+            assert alert is not None
             return self.task, [alert.pk], self.inline_if_broker_down
         if self.task == "rehab.tasks.remind_patient":
             return self.task, [self.patient_id, "no_checkins"], False
