@@ -22,6 +22,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import DateField, Exists, OuterRef, Q, Value
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from rehab.models import (
@@ -41,8 +42,9 @@ from rehab.models.reminders import days_to_mask
 from rehab.services.errors import InvalidInput, NotAllowed
 from rehab.services.push import push_send
 
+# Keyed by the kind's value, as tasks and rows carry it (a ReminderKind is that string).
 # Marked lazily: each is read in the patient's language when the reminder is sent (_deliver).
-REMINDER_TEXT = {
+REMINDER_TEXT: dict[str, Promise] = {
     ReminderKind.SESSION_DUE: _("A session from your exercise plan is due. Open the app when you are ready."),
     ReminderKind.NEXT_MORNING: _(
         "How is your pain this morning, after yesterday's exercises? It takes a few seconds to log."
@@ -52,7 +54,7 @@ REMINDER_TEXT = {
     ),
 }
 # Where a tap on the notification leads: Today, or straight to its next-morning question.
-REMINDER_PAGE = {
+REMINDER_PAGE: dict[str, tuple[str, str]] = {
     ReminderKind.SESSION_DUE: ("frontend:today", ""),
     ReminderKind.NEXT_MORNING: ("frontend:today", "#morning-title"),
     ReminderKind.NO_CHECKINS: ("frontend:today", ""),
@@ -112,7 +114,9 @@ def in_quiet_hours(clock: time, start: time | None, end: time | None) -> bool:
     return clock >= start or clock < end
 
 
-def kinds_due(prefs: Preferences, *, weekday: int, clock: time, morning_open: bool, logged_recently: bool) -> list[str]:
+def kinds_due(
+    prefs: Preferences, *, weekday: int, clock: time, morning_open: bool, logged_recently: bool
+) -> list[ReminderKind]:
     """Which reminders a patient is due now (their local weekday and clock), before dedupe."""
     if weekday not in prefs.days or clock < prefs.time_of_day:
         return []
@@ -325,7 +329,7 @@ def reminder_send(*, patient_id: int, kind: str, day: date | None = None, now: d
         return None
     if kind != ReminderKind.NO_CHECKINS and day.weekday() not in prefs.days:
         return None
-    if in_quiet_hours(local.time(), prefs.quiet_start, prefs.quiet_end):
+    if prefs.quiet_end is not None and in_quiet_hours(local.time(), prefs.quiet_start, prefs.quiet_end):
         raise QuietHours(seconds_until_quiet_ends(local, prefs.quiet_end))
     delivery = _claim(patient_id, day, kind, now)
     if delivery is None:
