@@ -52,6 +52,13 @@ def _require_physio(actor: User) -> None:
         raise NotAllowed("Only a physiotherapist saves, edits and uses plan templates.")
 
 
+def _current_version(template: PlanTemplate) -> PlanTemplateVersion:
+    version = template.versions.order_by("-number").first()
+    # A template is created with its version 1 in the same transaction, and versions are never deleted.
+    assert version is not None, f"template {template.pk} has no version"
+    return version
+
+
 def _field_errors(error: TemplateError) -> InvalidInput:
     return InvalidInput({field: [message[0].upper() + message[1:] + "."] for field, message in error.errors.items()})
 
@@ -133,6 +140,7 @@ def template_create(
         checked = template_items_from_dicts(items, active_catalogue())
     except TemplateError as error:
         raise _field_errors(error) from None
+    assert actor.clinic_id is not None  # staff accounts belong to a clinic (as in services.people)
     template = PlanTemplate.objects.create(clinic_id=actor.clinic_id, name=name, created_by=actor)
     _add_version(
         template,
@@ -171,6 +179,7 @@ def template_create_from_plan(
     if not items:
         raise InvalidInput({"plan": ["This plan has no exercise to save."]})
     settings = TemplateSettings(weeks=plan.weeks)
+    assert actor.clinic_id is not None  # staff accounts belong to a clinic (as in services.people)
     template = PlanTemplate.objects.create(clinic_id=actor.clinic_id, name=name, created_by=actor)
     _add_version(
         template,
@@ -209,7 +218,7 @@ def template_revise(
     template = PlanTemplate.objects.select_for_update().get(pk=template.pk)
     if template.is_archived:
         raise Conflict("An archived template cannot be edited.")
-    current = template.versions.order_by("-number").first()
+    current = _current_version(template)
     name, description, conditions = _checked_text(
         current.name if name is None else name,
         current.description if description is None else description,
@@ -290,7 +299,7 @@ def template_refit(*, actor: User, template: PlanTemplate, patient: Patient, wee
         raise InvalidInput({"patient": ["Record an assessment first: the load limits are computed from it."]})
     if weeks is not None and not 1 <= weeks <= MAX_TEMPLATE_WEEKS:
         raise InvalidInput({"weeks": [f"A plan lasts 1 to {MAX_TEMPLATE_WEEKS} weeks."]})
-    version = template.versions.order_by("-number").first()
+    version = _current_version(template)
     profile = profile_from_assessment(patient, assessment)
     book = default_rulebook()
     settings = TemplateSettings(version.weeks, version.weekly_progression_max_pct)
