@@ -23,15 +23,15 @@ Same input, same result: nothing here depends on time, randomness or dict order.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import Any, TypeGuard
 
 from planner.catalogue import allowed_exercises, exercise_violations
 from planner.dosing import dose_kind_for, progression_rule, start_dose, unique_rules
 from planner.editing import DoseEditError, edit_dose
 from planner.growth import default_growth_rules, ladder_unit
-from planner.limits import UNIT_WORDS, apply_adjustments, check_dose, clamp_dose
+from planner.limits import UNIT_WORDS, apply_adjustments, check_dose, clamp_dose, get_field
 from planner.prescribe import FILTER_LIMITS, _covers, is_main_block, select_for_targets
 from planner.rules import SAFETY_NOTICE, DoseParameters, Rulebook, default_rulebook
 from planner.schedule import schedule
@@ -45,8 +45,10 @@ from planner.types import (
     Plan,
     PrescriptionItem,
     Profile,
+    ProgressionStep,
     Rule,
     ValueRationale,
+    Violation,
 )
 from planner.vocabulary import (
     BONE_FRAGILITY,
@@ -184,11 +186,11 @@ class TemplateError(ValueError):
         super().__init__("; ".join(f"{name}: {message}" for name, message in errors.items()))
 
 
-def _positive_int(value, upper: int) -> bool:
+def _positive_int(value: object, upper: int) -> TypeGuard[int]:
     return isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= upper
 
 
-def _positive_number(value, upper: float) -> bool:
+def _positive_number(value: object, upper: float) -> TypeGuard[int | float]:
     return isinstance(value, int | float) and not isinstance(value, bool) and 0 < value <= upper
 
 
@@ -216,18 +218,20 @@ def template_item_from_dict(
     basis = data.get("basis", "relative")
     if basis not in BASES:
         errors[f"{where}.basis"] = f"must be one of {', '.join(BASES)}"
-    values = {}
+    counts: dict[str, int] = {}  # sessions a week, sets, repetitions, seconds a hold
+    minutes: float | None = None
     for name in ("frequency_per_week", *_NEEDED[kind]):
         value = data.get(name)
-        check = _positive_number if name == "minutes" else _positive_int
         if value is None:
             errors[f"{where}.{name}"] = f"a {kind.replace('_', ' ')} dose needs {FIELD_WORDS[name]}"
-        elif not check(value, _RANGES[name]):
+        elif name == "minutes" and _positive_number(value, _RANGES[name]):
+            minutes = float(value)
+        elif name != "minutes" and _positive_int(value, _RANGES[name]):
+            counts[name] = value
+        else:
             errors[f"{where}.{name}"] = (
                 f"must be a positive {'number' if name == 'minutes' else 'whole number'} up to {_RANGES[name]}"
             )
-        else:
-            values[name] = float(value) if name == "minutes" else value
     intensity, share = None, None
     raw = data.get("intensity")
     if raw is not None:
@@ -246,10 +250,10 @@ def template_item_from_dict(
     raw_share = data.get("intensity_share")
     if raw_share is not None:
         try:
-            low, high = float(raw_share[0]), float(raw_share[1])
-            if not 0 < low <= high <= MAX_SHARE:
+            share_low, share_high = float(raw_share[0]), float(raw_share[1])
+            if not 0 < share_low <= share_high <= MAX_SHARE:
                 raise ValueError
-            share = (low, high)
+            share = (share_low, share_high)
         except (TypeError, ValueError, IndexError, KeyError):
             errors[f"{where}.intensity_share"] = (
                 "must be [low, high], shares of the limit ceiling (0 < low <= high <= 1.5)"
@@ -269,7 +273,11 @@ def template_item_from_dict(
         intensity=intensity,
         intensity_share=share,
         ladder_level=ladder,
-        **values,
+        frequency_per_week=counts["frequency_per_week"],
+        minutes=minutes,
+        sets=counts.get("sets"),
+        reps=counts.get("reps"),
+        hold_seconds=counts.get("hold_seconds"),
     )
 
 
@@ -293,13 +301,14 @@ def template_item_to_dict(item: TemplateItem) -> dict[str, Any]:
     return data
 
 
-def template_items_from_dicts(entries, catalogue: Sequence[ExerciseSpec]) -> tuple[TemplateItem, ...]:
+def template_items_from_dicts(entries: object, catalogue: Sequence[ExerciseSpec]) -> tuple[TemplateItem, ...]:
     """Every item of a template's JSON list; raises TemplateError naming each wrong field."""
     if not isinstance(entries, list | tuple) or not entries:
         raise TemplateError({"items": "a template has at least one exercise"})
     if len(entries) > MAX_TEMPLATE_ITEMS:
         raise TemplateError({"items": f"a template has at most {MAX_TEMPLATE_ITEMS} exercises"})
-    items, errors = [], {}
+    items: list[TemplateItem] = []
+    errors: dict[str, str] = {}
     for index, entry in enumerate(entries):
         try:
             items.append(template_item_from_dict(entry, catalogue, f"items.{index}"))
@@ -315,8 +324,9 @@ def template_items_from_dicts(entries, catalogue: Sequence[ExerciseSpec]) -> tup
 
 
 def _limit_ceiling(limits: LoadLimits, path: str) -> int:
-    group, name = path.split(".")
-    return getattr(getattr(limits, group), name)
+    # Every path of _LIMIT_OF_UNIT names an int field of LoadLimits (%HRR, %1RM or Borg RPE ceiling).
+    ceiling: int = get_field(limits, path)
+    return ceiling
 
 
 def template_items_from_plan(plan: Plan, basis: str = "relative") -> tuple[TemplateItem, ...]:
@@ -327,12 +337,14 @@ def template_items_from_plan(plan: Plan, basis: str = "relative") -> tuple[Templ
         governing = next((t for t in dose.intensity if t.unit not in LADDER_UNITS and t.unit != "none"), None)
         ladder = next((t for t in dose.intensity if t.unit in LADDER_UNITS), None)
         path = _LIMIT_OF_UNIT.get((dose.component, governing.unit)) if governing else None
-        intensity = share = None
-        if path is not None and ladder is None:
+        intensity: tuple[str, int, int] | None = None
+        share: tuple[float, float] | None = None
+        if governing is not None and path is not None and ladder is None:
             intensity = (governing.unit, governing.low, governing.high)
             ceiling = _limit_ceiling(plan.limits, path)
             # A dose accepted above the limit (an override) is saved at the most a template may ask.
-            share = tuple(min(round(value / ceiling, 3), MAX_SHARE) for value in (governing.low, governing.high))
+            low, high = (min(round(value / ceiling, 3), MAX_SHARE) for value in (governing.low, governing.high))
+            share = (low, high)
         items.append(
             TemplateItem(
                 slug=item.slug,
@@ -397,7 +409,7 @@ class Refit:
     changes: tuple[RefitChange, ...]
 
 
-def _words(value) -> str:
+def _words(value: object) -> str:
     if isinstance(value, float):
         return f"{value:g}"
     return str(value)
@@ -418,12 +430,18 @@ def _rules_excluding(tag: str, limits: LoadLimits, book: Rulebook) -> tuple[str,
         limit_rule.rule.id
         for limit_rule in book.limit_rules
         if limit_rule.rule.id in fired
-        and any(key == "excluded_tags" and tag in value for key, value in limit_rule.effects)
+        # A literal list of tags (a value read from the profile names no tag itself).
+        and any(
+            key == "excluded_tags" and isinstance(value, Collection) and tag in value
+            for key, value in limit_rule.effects
+        )
     ]
     return tuple(found) or tuple(rule_id for rule_id in fired if rule_id.startswith("clinician."))
 
 
-def _violation_rule_ids(spec: ExerciseSpec, violations, limits: LoadLimits, book: Rulebook) -> tuple[str, ...]:
+def _violation_rule_ids(
+    spec: ExerciseSpec, violations: Sequence[Violation], limits: LoadLimits, book: Rulebook
+) -> tuple[str, ...]:
     ids: list[str] = []
     for violation in violations:
         if violation.limit == "excluded_tags":
@@ -436,7 +454,8 @@ def _violation_rule_ids(spec: ExerciseSpec, violations, limits: LoadLimits, book
 
 def _chain(spec: ExerciseSpec, by_slug: Mapping[str, ExerciseSpec], direction: str) -> list[ExerciseSpec]:
     """The variants of `spec` one way along its progression chain, nearest first."""
-    found, seen, current = [], {spec.slug}, spec
+    found: list[ExerciseSpec] = []
+    seen, current = {spec.slug}, spec
     while (slug := getattr(current, direction)) in by_slug and slug not in seen:
         current = by_slug[slug]
         seen.add(slug)
@@ -473,15 +492,17 @@ def _replacement(
     return chosen[0].spec, "an allowed exercise working the same muscle groups"
 
 
-def _dose_change(slug, field, before, after, reason, rules) -> RefitChange:
+def _dose_change(
+    slug: str, field: str, before: object, after: object, reason: str, rules: Iterable[str]
+) -> RefitChange:
     return RefitChange("dose", slug, field, _words(before), _words(after), reason, tuple(rules))
 
 
 def _tier_bounded(
-    template: TemplateItem, base: Dose, steps: Mapping[str, Any], slug: str, changes: list[Any]
-) -> dict[str, Any]:
+    template: TemplateItem, base: Dose, steps: Mapping[str, ProgressionStep], slug: str, changes: list[RefitChange]
+) -> dict[str, float]:
     """The template's time values for this patient, each bounded by the tier's progression ceiling."""
-    values = {}
+    values: dict[str, float] = {}
     for name in TIME_FIELDS:
         wanted = getattr(template, name)
         if wanted is None or getattr(base, name) is None:
@@ -505,8 +526,13 @@ def _tier_bounded(
 
 
 def _intensity_values(
-    template, base: Dose, steps: Mapping[str, Any], limits: LoadLimits, slug: str, changes: list[Any]
-) -> dict[str, Any]:
+    template: TemplateItem,
+    base: Dose,
+    steps: Mapping[str, ProgressionStep],
+    limits: LoadLimits,
+    slug: str,
+    changes: list[RefitChange],
+) -> dict[str, int]:
     """The governing intensity for this patient: the template's share of this patient's limit, or its
     absolute value, bounded by the tier's intensity ceiling; {} to keep the tier's start."""
     if template.intensity is None:
@@ -561,7 +587,7 @@ def _intensity_values(
     return {"intensity_low": low, "intensity_high": high}
 
 
-def _with_ladder(template: TemplateItem, dose: Dose, spec: ExerciseSpec, slug: str, changes: list[Any]) -> Dose:
+def _with_ladder(template: TemplateItem, dose: Dose, spec: ExerciseSpec, slug: str, changes: list[RefitChange]) -> Dose:
     """The ladder's step from the template (band colour, tempo, hand support), within the ladder."""
     unit = ladder_unit(spec)
     if template.ladder_level is None or unit is None or dose.intensity_in(unit) is None:
@@ -659,17 +685,19 @@ def refit_template(
                 RefitChange("drop", template.slug, "", template.slug, "", "no longer in the clinic's library", ())
             )
             continue
-        chosen, exercise_rules = spec, (TEMPLATE_RULE,)
+        chosen = spec
+        exercise_rules: tuple[Rule, ...] = (TEMPLATE_RULE,)
         violations = exercise_violations(spec, limits, profile)
         if violations or spec.slug in taken:
             why = " ".join(v.message for v in violations) or "already in the plan"
             rule_ids = _violation_rule_ids(spec, violations, limits, book)
-            chosen, how = _replacement(spec, allowed, by_slug, taken | (reserved - {spec.slug}))
-            if chosen is None:
+            replacement, how = _replacement(spec, allowed, by_slug, taken | (reserved - {spec.slug}))
+            if replacement is None:
                 changes.append(
                     RefitChange("drop", spec.slug, "", spec.name, "", f"{why} No allowed variant.", rule_ids)
                 )
                 continue
+            chosen = replacement
             changes.append(
                 RefitChange(
                     "swap", spec.slug, "", spec.name, chosen.name, f"{why} Swapped for {how}.", rule_ids, chosen.slug
