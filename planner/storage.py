@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -44,13 +44,13 @@ _DERIVED = ("volume_per_week", "volume_unit")
 DIGEST_LENGTH = 32
 
 
-def digest(body) -> str:
+def digest(body: Any) -> str:
     """The content address of a JSON-safe value: sha256 of its canonical JSON."""
     # 128 bits: collisions are out of reach for any number of parts a clinic will ever store.
     return hashlib.sha256(canonical(body).encode()).hexdigest()[:DIGEST_LENGTH]
 
 
-def canonical(body) -> str:
+def canonical(body: Any) -> str:
     return json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 
@@ -116,7 +116,7 @@ def split(document: Mapping[str, Any]) -> StoredPlan:
     """A serialize.to_dict(Plan) document as blueprint, items and parts."""
     parts: dict[str, dict[str, Any]] = {}
 
-    def part(kind: str, body: dict[str, Any]) -> str:
+    def part(kind: str, body: Any) -> str:
         key = digest({"kind": kind, "body": body})
         parts[key] = {"kind": kind, "body": body}
         return key
@@ -168,7 +168,7 @@ def split(document: Mapping[str, Any]) -> StoredPlan:
     return StoredPlan(blueprint=blueprint, items=tuple(items), parts=parts)
 
 
-def _with_rationale_part(dose: dict[str, Any], part) -> dict[str, Any]:
+def _with_rationale_part(dose: dict[str, Any], part: Callable[[str, Any], str]) -> dict[str, Any]:
     if "ra" in dose:
         dose["ra"] = part("rationale", ordered(dose["ra"]))
     return dose
@@ -193,9 +193,11 @@ def _compress(schedule: list[Any]) -> list[Any]:
 
 def expand_schedule(schedule: list[Any]) -> list[tuple[int, dict[str, Any], str | None, float]]:
     """(week, compact dose with its rationale only where it changed, changed, growth_pct) per scheduled week."""
-    out, previous = [], None
+    out: list[tuple[int, dict[str, Any], str | None, float]] = []
+    previous: dict[str, Any] = {}
     for number, dose, changed, growth in schedule:
         if dose is None:
+            # A week written as None repeats the dose before it (a schedule never starts with one).
             dose = {key: value for key, value in previous.items() if key != "ra"}
         out.append((number, dose, changed, growth))
         previous = dose
@@ -212,7 +214,8 @@ def join(stored: StoredPlan) -> dict[str, Any]:
     for rule_id, key in parts[blueprint["rules"]]["body"].items():
         body = parts[key]["body"]
         rule_index[rule_id] = {"text": body["text"], "evidence": body["evidence"], "source": body["source"]}
-    items, weeks = [], {}
+    items: list[dict[str, Any]] = []
+    weeks: dict[int, list[dict[str, Any]]] = {}
     for item in ordered:
         exercise = parts[item.exercise]["body"]
         dose_kind = exercise["dose_kind"]
@@ -286,7 +289,7 @@ class FieldChange:
     after: object
 
 
-def _flatten(prefix: str, value) -> dict[str, Any]:
+def _flatten(prefix: str, value: Any) -> dict[str, Any]:
     if isinstance(value, Mapping):
         out = {}
         for key, inner in value.items():
@@ -323,7 +326,7 @@ def changes_between(before: StoredPlan | None, after: StoredPlan) -> list[FieldC
         new_weeks = {n: dose for n, dose, _c, _g in expand_schedule(new.schedule)}
         for week in range(1, weeks + 1):
             a, b = old_weeks.get(week), new_weeks.get(week)
-            if (a is None) == (b is None) and (a is None or _same_dose(a, b)):
+            if (a is None and b is None) or (a is not None and b is not None and _same_dose(a, b)):
                 continue
             va, vb = dose_variables(a), dose_variables(b)
             for name in DOSE_VARIABLES:
@@ -333,7 +336,9 @@ def changes_between(before: StoredPlan | None, after: StoredPlan) -> list[FieldC
     return changes
 
 
-def digests_referred(blueprint: Mapping[str, Any], items, rule_map: Mapping[str, Any] | None = None) -> set[str]:
+def digests_referred(
+    blueprint: Mapping[str, Any], items: Iterable[StoredItem], rule_map: Mapping[str, Any] | None = None
+) -> set[str]:
     """Every part digest a blueprint and its items refer to (what a loader must fetch).
 
     The rule parts are listed by the blueprint's "rules" part: pass its body as `rule_map` to include

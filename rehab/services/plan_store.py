@@ -60,6 +60,36 @@ def _parts(digests: Iterable[str]) -> dict[str, dict]:
         raise LookupError(f"plan part {lost} is missing") from None
 
 
+def cached_parts(digests: Iterable[str]) -> dict[str, dict]:
+    """Parts this process has read or written already (no query; LookupError for one it has not)."""
+    try:
+        return {digest: _PART_CACHE[digest] for digest in digests}
+    except KeyError as lost:
+        raise LookupError(f"plan part {lost} was not read") from None
+
+
+def read_parts(blueprints: Iterable[dict], items: Iterable[storage.StoredItem] = ()) -> None:
+    """Read every part these blueprints and items refer to that this process has not read (≤ 2 queries)."""
+    blueprints = list(blueprints)
+    items = list(items)
+    if not blueprints:
+        return
+    rule_maps = _parts(blueprint["rules"] for blueprint in blueprints)
+    wanted: set[str] = set()
+    for blueprint in blueprints:
+        wanted |= storage.digests_referred(blueprint, (), rule_maps[blueprint["rules"]]["body"])
+    wanted |= storage.digests_referred(blueprints[0], items) - storage.digests_referred(blueprints[0], ())
+    _parts(wanted)
+
+
+def remember_parts(parts: dict[str, dict]) -> None:
+    """Parts this process has just written (what a later read in the process finds without a query)."""
+    if len(_PART_CACHE) > PART_CACHE_SIZE:
+        _PART_CACHE.clear()
+    for digest, part in parts.items():
+        _PART_CACHE.setdefault(digest, part)
+
+
 def _stored_items(plan_ids: Iterable[int]) -> tuple[dict[int, list[storage.StoredItem]], dict[int, int]]:
     """Each plan's items in the plan, and the newest plan version its items were written at."""
     rows = PlanItem.objects.filter(plan_id__in=list(plan_ids), in_plan=True).values_list(
@@ -230,32 +260,33 @@ def store_engines(writes: list[PlanWrite]) -> None:
     )
     for digest, part in parts.items():
         _PART_CACHE.setdefault(digest, part)
-    rows = {
-        (row.plan_id, row.slug): row
-        for row in PlanItem.objects.filter(plan_id__in=[w.plan.pk for w in writes]).annotate(slug=F("exercise__slug"))
-    }
+    # Each plan's item rows by slug (grouped once: a chunk writes hundreds of plans).
+    rows: dict[int, dict[str, PlanItem]] = {}
+    for item_row in PlanItem.objects.filter(plan_id__in=[w.plan.pk for w in writes]).annotate(slug=F("exercise__slug")):
+        rows.setdefault(item_row.plan_id, {})[item_row.slug] = item_row
     changes = []
     touched = []
     for write in writes:
         new = stored[id(write)]
         write.plan.blueprint = new.blueprint
         kept = {item.slug for item in new.items}
+        plan_rows = rows.get(write.plan.pk, {})
         for item in new.items:
-            row = rows.get((write.plan.pk, item.slug))
+            row = plan_rows.get(item.slug)
             if row is None:
                 raise LookupError(f"plan {write.plan.pk} has no item row for {item.slug}")
             _fill(row, item, write.dose_week)
             row.stored_version = write.plan.version
             touched.append(row)
-        for (plan_id, slug), row in rows.items():
-            if plan_id == write.plan.pk and slug not in kept and row.in_plan:
+        for slug, row in plan_rows.items():
+            if slug not in kept and row.in_plan:
                 row.in_plan = False
                 touched.append(row)
         for change in storage.changes_between(previous.get(write.plan.pk), new):
             changes.append(
                 PlanChange(
                     plan=write.plan,
-                    item=rows[(write.plan.pk, change.slug)] if change.slug else None,
+                    item=plan_rows[change.slug] if change.slug else None,
                     week=change.week,
                     field=change.field,
                     before=change.before,

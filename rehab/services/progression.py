@@ -316,10 +316,14 @@ def decision_summary(decided: EngineDecision) -> str:
     return "; ".join(reason.text for reason in decided.reasons[:3])
 
 
-def plan_next_state(plan: Plan, engine, week: int, decided: EngineDecision, overridden: frozenset[str]):
+def plan_next_state(
+    plan: Plan, engine, week: int, decided: EngineDecision, overridden: frozenset[str], *, reschedule=reschedule_from
+):
     """Set the plan's status, pause reason, version and change reason after the decision (in memory).
 
     Returns the rescheduled engine plan when weeks remain (the caller stores it), else None.
+    reschedule: planner.editing.reschedule_from, or a function that gives the same plan another way
+    (the sweep reschedules item by item, planner.stored_items).
     """
     summary = decision_summary(decided)
     rescheduled = None
@@ -333,7 +337,7 @@ def plan_next_state(plan: Plan, engine, week: int, decided: EngineDecision, over
             if item.slug in overridden and item.direction != "down":
                 doses[item.slug] = item.previous
                 kept.add(item.slug)
-        rescheduled = reschedule_from(engine, week + 1, doses, held=overridden, keep_as_given=frozenset(kept))
+        rescheduled = reschedule(engine, week + 1, doses, held=overridden, keep_as_given=frozenset(kept))
     elif plan.status == PlanStatus.ACTIVE:
         plan.status = PlanStatus.COMPLETED
     if decided.action == "pause_for_review" and plan.status == PlanStatus.ACTIVE:

@@ -5,10 +5,13 @@
 
 1. lock the chunk's plans (PostgreSQL: FOR UPDATE SKIP LOCKED, so concurrent sweeps split the work
    and a plan another worker holds is left to it; SQLite serialises writers anyway);
-2. load what the decisions read, for the whole chunk at once: last decisions, engine plans, the
-   due weeks' check-ins and their items, measurements, overrides, open alerts;
+2. load what the decisions read, for the whole chunk at once: last decisions, the plans' stored
+   items, the due weeks' check-ins and their items, measurements, overrides, open alerts;
 3. decide in memory with the same functions as the per-plan path (rehab.services.progression),
-   which stays the reference: a test runs both on the same data and compares the rows;
+   which stays the reference: a test runs both on the same data and compares the rows. The typed
+   plan each decision reads is put together item by item, and rescheduled and stored again item by
+   item (planner.stored_items): plans from one template share most items, so each distinct item is
+   decoded and rescheduled once per process instead of once per plan;
 4. write decisions, plan state (rehab.services.sweep_writes), alerts and outbox messages in bulk.
 
 A plan behind by several weeks is decided week by week, one round per week (each round a constant
@@ -19,16 +22,21 @@ plans still due); a redelivered chunk finds its weeks decided and changes nothin
 """
 
 import gc
+import json
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any, NamedTuple
 
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
-from django.db.models import OuterRef, Subquery
+from django.db.models import F, OuterRef, QuerySet, Subquery, TextField
+from django.db.models.functions import Cast
 
+from planner import stored_items
+from planner.types import Plan as EnginePlan
 from rehab.models import (
     Alert,
     CheckIn,
@@ -40,7 +48,7 @@ from rehab.models import (
     ProgressionDecision,
 )
 from rehab.queue import enqueue_many_on_commit
-from rehab.services.plan_store import engine_of, stored_plans
+from rehab.services.plan_store import cached_parts, read_parts
 from rehab.services.progression import (
     CHECKIN_ORDER,
     MEASUREMENT_ORDER,
@@ -55,7 +63,7 @@ from rehab.services.progression import (
     week_end,
     weeks_ended,
 )
-from rehab.services.sweep_writes import DecidedState, decided_states_write
+from rehab.services.sweep_writes import DecidedState, StoredItems, chunk_states_write
 
 __all__ = ["chunks", "plans_due", "sweep", "sweep_chunk"]
 
@@ -80,9 +88,10 @@ class _Chunk:
 
     plans: dict[int, Plan]
     previous: dict[int, ProgressionDecision | None]
-    engines: dict[int, object]
-    checkins: dict[tuple[int, int], list[CheckIn]]
-    items: dict[int, list[CheckInItem]]  # by check-in, in id order
+    stored: dict[int, StoredItems]
+    engines: dict[int, EnginePlan]
+    checkins: dict[tuple[int, int], list["_CheckInRow"]]
+    items: dict[int, list["_CheckInItemRow"]]  # by check-in, in id order
     slugs: dict[int, str]
     measures: dict[int, list[Measurement]]
     overridden: dict[int, frozenset[str]]
@@ -96,7 +105,7 @@ def sweep_chunk(*, plan_ids: Iterable[int], as_of: date) -> list[ProgressionDeci
 
 
 @contextmanager
-def _without_cyclic_gc():
+def _without_cyclic_gc() -> Iterator[None]:
     """Pause Python's cycle collector while a chunk is in memory.
 
     A chunk holds hundreds of engine plans (tens of thousands of small objects each); every
@@ -129,7 +138,13 @@ def _sweep_chunk(plan_ids: list[int], as_of: date) -> list[ProgressionDecision]:
 
 
 def _locked_plans(plan_ids: list[int]) -> dict[int, Plan]:
-    query = Plan.objects.filter(pk__in=plan_ids, status__in=RUNNING).select_related("patient", "assessment")
+    query = (
+        Plan.objects.filter(pk__in=plan_ids, status__in=RUNNING)
+        .select_related("patient", "assessment")
+        # The blueprint as its JSON text: the key of its decoded form (planner.stored_items.frame).
+        .defer("blueprint")
+        .annotate(blueprint_text=Cast("blueprint", TextField()))
+    )
     if connection.features.has_select_for_update_skip_locked:
         # Lock only the plans (not the joined patient and assessment); skip those another sweep holds.
         query = query.select_for_update(skip_locked=True, of=("self",))
@@ -140,6 +155,41 @@ def _next_week(previous: ProgressionDecision | None) -> int:
     return (previous.week if previous else 0) + 1
 
 
+class _CheckInRow(NamedTuple):
+    """The fields of a CheckIn that rehab.services.progression.checkin_signals reads (no model instance)."""
+
+    pk: int
+    plan_id: int
+    plan_week: int
+    kind: str
+    date: date
+    session_rpe: int | None
+    pain_during: int
+    pain_after: int
+    pain_next_morning: int | None
+    red_flags: list[str]
+    pain_regions: list[str]
+    pain_item_id: int | None
+    heart_rate_avg: int | None
+    heart_rate_max: int | None
+    spo2_min: int | None
+
+
+class _CheckInItemRow(NamedTuple):
+    checkin_id: int
+    plan_item_id: int
+    done: bool
+    sets: int | None
+    reps: int | None
+    load_kg: Any
+    minutes: Any
+
+
+def _rows(query: QuerySet[Any], row: type[Any]) -> Iterator[Any]:
+    for values in query.values_list(*row._fields):
+        yield row(*values)
+
+
 def _load(plans: dict[int, Plan], as_of: date) -> _Chunk:
     ids = list(plans)
     last_week = ProgressionDecision.objects.filter(plan=OuterRef("plan")).order_by("-week").values("week")[:1]
@@ -147,23 +197,25 @@ def _load(plans: dict[int, Plan], as_of: date) -> _Chunk:
     for row in ProgressionDecision.objects.filter(plan_id__in=ids, week=Subquery(last_week)):
         previous[row.plan_id] = row
     # The weeks this chunk may decide: from the earliest undecided one to the latest ended one.
-    first = min((previous[pk].week if previous[pk] else 0) + 1 for pk in ids)
+    first = min(_next_week(previous[pk]) for pk in ids)
     last = max(weeks_ended(plan, as_of) for plan in plans.values())
-    checkins: dict[tuple[int, int], list[CheckIn]] = defaultdict(list)
-    for row in CheckIn.objects.filter(plan_id__in=ids, plan_week__gte=first, plan_week__lte=last).order_by(
-        *CHECKIN_ORDER
-    ):
+    checkins: dict[tuple[int, int], list[_CheckInRow]] = defaultdict(list)
+    weeks = CheckIn.objects.filter(plan_id__in=ids, plan_week__gte=first, plan_week__lte=last)
+    for row in _rows(weeks.order_by(*CHECKIN_ORDER), _CheckInRow):
         checkins[(row.plan_id, row.plan_week)].append(row)
-    items: dict[int, list[CheckInItem]] = defaultdict(list)
-    for item in CheckInItem.objects.filter(
+    items: dict[int, list[_CheckInItemRow]] = defaultdict(list)
+    reported = CheckInItem.objects.filter(
         checkin__plan_id__in=ids, checkin__plan_week__gte=first, checkin__plan_week__lte=last
-    ).order_by("id"):
+    )
+    for item in _rows(reported.order_by("id"), _CheckInItemRow):
         items[item.checkin_id].append(item)
     until = max(week_end(plan, weeks_ended(plan, as_of)) for plan in plans.values())
     measures: dict[int, list[Measurement]] = defaultdict(list)
     patients = {plan.patient_id for plan in plans.values()}
-    for row in Measurement.objects.filter(patient_id__in=patients, measured_on__lte=until).order_by(*MEASUREMENT_ORDER):
-        measures[row.patient_id].append(row)
+    for measure in Measurement.objects.filter(patient_id__in=patients, measured_on__lte=until).order_by(
+        *MEASUREMENT_ORDER
+    ):
+        measures[measure.patient_id].append(measure)
     overridden: dict[int, set[str]] = defaultdict(set)
     for plan_id, slug in LimitOverride.objects.filter(plan_id__in=ids, item__isnull=False).values_list(
         "plan_id", "item__exercise__slug"
@@ -174,11 +226,12 @@ def _load(plans: dict[int, Plan], as_of: date) -> _Chunk:
         "plan_id", "kind"
     ):
         open_kinds[plan_id].add(kind)
-    stored = stored_plans(plans.values())
+    stored = _stored_items(plans)
     return _Chunk(
         plans=plans,
         previous=previous,
-        engines={pk: engine_of(plan, stored[pk]) for pk, plan in plans.items()},
+        stored=stored,
+        engines={pk: stored_items.assemble(one.frame, one.items) for pk, one in stored.items()},
         checkins=checkins,
         items=items,
         slugs=dict(PlanItem.objects.filter(plan_id__in=ids).values_list("id", "exercise__slug")),
@@ -188,11 +241,59 @@ def _load(plans: dict[int, Plan], as_of: date) -> _Chunk:
     )
 
 
+_ITEM_TEXTS = ("targets", "notes", "prescribed_dose", "schedule")
+
+
+def _stored_items(plans: dict[int, Plan]) -> dict[int, StoredItems]:
+    """Each plan's typed items in blueprint order, from its item rows: one query, and at most two more
+    for the parts of blueprints and items this process has not decoded yet.
+
+    A plan's blueprint and its items are written together, and the items record the plan version of
+    that write: a plan whose items are newer than its row (written after the row was read) has its
+    blueprint read again, so blueprint and items are of one moment (as plan_store.stored_plans does).
+    """
+    rows: dict[int, list[tuple[Any, ...]]] = defaultdict(list)
+    written: dict[int, int] = {}
+    texts = {f"{name}_text": Cast(name, TextField()) for name in _ITEM_TEXTS}
+    query = PlanItem.objects.filter(plan_id__in=list(plans), in_plan=True).annotate(slug=F("exercise__slug"), **texts)
+    fields = ("plan_id", "pk", "slug", "component", "exercise_part", "progression_part", "rationale_part")
+    for row in query.values_list(*fields, *texts, "stored_version"):
+        rows[row[0]].append(row[1:-1])  # (id, *RawItem)
+        written[row[0]] = max(row[-1], written.get(row[0], 0))
+    blueprints = {pk: plan.blueprint_text for pk, plan in plans.items()}  # type: ignore[attr-defined]
+    behind = [pk for pk, plan in plans.items() if written.get(pk, 0) > plan.version]
+    if behind:
+        again = Plan.objects.filter(pk__in=behind).annotate(text=Cast("blueprint", TextField()))
+        blueprints.update(again.values_list("pk", "text"))
+    unknown = {text for text in blueprints.values() if not stored_items.knows_frame(text)}
+    read_parts([json.loads(text) for text in unknown])
+    made: dict[int, StoredItems] = {}
+    kept: dict[int, list[tuple[Any, ...]]] = {}
+    for pk, text in blueprints.items():
+        plan_frame = stored_items.frame(text, cached_parts)
+        order = {slug: n for n, slug in enumerate(plan_frame.blueprint["items"])}
+        kept[pk] = sorted((row for row in rows.get(pk, ()) if row[1] in order), key=lambda row: order[row[1]])
+        stray = [row[0] for row in rows.get(pk, ()) if row[1] not in order]
+        made[pk] = StoredItems(plan_frame, [], {row[1]: row[0] for row in kept[pk]}, stray)
+    # Items this process has not decoded yet: their parts are read in one query for the whole chunk.
+    new = {
+        id(row): stored_items.stored_item(row[1:])
+        for pk, one in made.items()
+        for row in kept[pk]
+        if not stored_items.knows_item(one.frame, row[1:])
+    }
+    if new:
+        read_parts([next(iter(made.values())).frame.blueprint], new.values())
+    for pk, one in made.items():
+        one.items = [stored_items.typed_item(one.frame, row[1:], cached_parts, new.get(id(row))) for row in kept[pk]]
+    return made
+
+
 @dataclass
 class _Decided:
     plan: Plan
     week: int
-    decided: object
+    decided: Any
     row: ProgressionDecision
 
 
@@ -206,7 +307,7 @@ def _round(chunk: _Chunk, as_of: date) -> list[ProgressionDecision]:
         engine = chunk.engines[pk]
         rows = chunk.checkins.get((pk, week), [])
         items = [item for row in rows for item in chunk.items.get(row.pk, ())]
-        signals = checkin_signals(rows, items, chunk.slugs)
+        signals = checkin_signals(rows, items, chunk.slugs)  # type: ignore[arg-type]  # rows with a CheckIn's fields
         strength = strength_signals(chunk.measures.get(plan.patient_id, ()), week_end(plan, week))
         outcome, context = decide_week(plan, engine, week, chunk.previous[pk], signals, strength)
         decided.append(_Decided(plan, week, outcome, decision_row(plan, week, outcome, context)))
@@ -217,7 +318,10 @@ def _round(chunk: _Chunk, as_of: date) -> list[ProgressionDecision]:
     for one in decided:
         pk = one.plan.pk
         chunk.previous[pk] = one.row
-        rescheduled = plan_next_state(one.plan, chunk.engines[pk], one.week, one.decided, chunk.overridden[pk])
+        stored = chunk.stored[pk]
+        rescheduled = plan_next_state(
+            one.plan, chunk.engines[pk], one.week, one.decided, chunk.overridden[pk], reschedule=stored.reschedule
+        )
         if rescheduled is not None:
             chunk.engines[pk] = rescheduled
         states.append(DecidedState(plan=one.plan, engine=rescheduled, week=one.week, decision=one.row))
@@ -226,7 +330,7 @@ def _round(chunk: _Chunk, as_of: date) -> list[ProgressionDecision]:
             if alert is not None:
                 alerts.append(alert)
             follow.append((follow_up, one.row, alert))
-    decided_states_write(states)
+    chunk_states_write(states, chunk.stored)
     Alert.objects.bulk_create(alerts, batch_size=1000)  # sets their ids: the messages below carry them
     enqueue_many_on_commit(
         [message for follow_up, row, alert in follow if (message := follow_up.message(row, alert)) is not None]

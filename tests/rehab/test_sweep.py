@@ -10,6 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from planner import stored_items
 from planner.vocabulary import PAIN_SITE_CODES, RED_FLAG_CODES
 from rehab import tasks
 from rehab.models import (
@@ -317,10 +318,10 @@ def test_a_chunk_that_dies_midway_leaves_nothing_and_the_next_sweep_decides_it(w
     plans = [template, *clone_plans(template, 3, clinic=world.clinic)]
     log_week(plans, 1, by=world.physio)
 
-    def killed(states):
+    def killed(states, stored):
         raise SystemExit("worker killed")
 
-    monkeypatch.setattr(sweep, "decided_states_write", killed)
+    monkeypatch.setattr(sweep, "chunk_states_write", killed)
     with pytest.raises(SystemExit):
         sweep.sweep(as_of=START + timedelta(days=8))
     assert not ProgressionDecision.objects.exists()
@@ -375,3 +376,21 @@ def test_the_command_decides_every_due_plan_in_chunks(world):
     call_command("progress_plans", "--as-of", "2026-11-17", "--chunk-size", "2", stdout=out)
     assert "6 decision(s) as of 2026-11-17." in out.getvalue()
     assert f"plan {plans[2].pk} week 2: hold (no data)" in out.getvalue()  # week 2 had no check-ins
+
+
+def test_a_plan_whose_items_cite_one_rule_with_two_texts_is_stored_the_whole_plan_way(world, plans, monkeypatch):
+    """The whole plan's rule index keeps the first text it meets; the sweep hands such a plan to store_engines."""
+    as_of = START + timedelta(days=15)
+    for plan in plans:
+        log_week([plan], 1, by=world.physio)
+    reference = _then_roll_back(lambda: _per_plan(as_of))
+
+    def conflict(frame, items):
+        raise stored_items.RuleTextConflict("a.rule")
+
+    monkeypatch.setattr(stored_items, "stored_blueprint", conflict)
+    set_based = _then_roll_back(lambda: _set_based(as_of, 2))
+
+    assert len(reference["decisions"]) == 6
+    for table in reference:
+        assert set_based[table] == reference[table], table
