@@ -1,13 +1,13 @@
 """Fill the PDF content model (planner.documents) from database rows, in a handful of queries.
 
-No decisions here: the builders in planner/documents/ decide what is said, rehab/pdf/ draws.
+No decisions here: the builders in planner/documents/ decide what is said, rehab/pdf/ draws; the
+rows are read through rehab.selectors.documents.
 """
 
 import hashlib
 from dataclasses import replace
 
 from django.core.cache import cache
-from django.db.models import Count, Max, OuterRef, Subquery
 from django.utils import timezone
 
 from planner import serialize
@@ -25,18 +25,20 @@ from rehab.clearance import (
     supervision_words,
 )
 from rehab.clinical import active_catalogue, profile_from_assessment, progression_config
-from rehab.models import (
-    Alert,
-    Assessment,
-    CheckIn,
-    CheckInKind,
-    Exercise,
-    LimitOverride,
-    Measurement,
-    Plan,
-    ProgressionDecision,
-)
+from rehab.models import CheckInKind, Plan, ProgressionDecision
 from rehab.progress import plan_progress_series
+from rehab.selectors.documents import (
+    active_library_rows,
+    decision_for_week,
+    patient_alerts,
+    patient_assessments,
+    patient_measurements,
+    plan_checkin_rows,
+    plan_decisions,
+    plan_for_pdf,
+    plan_overrides,
+    plan_with_people,
+)
 from rehab.services.plans import engine_plan
 
 
@@ -57,11 +59,7 @@ def _contact(plan: Plan) -> inputs.ContactInfo:
 
 
 def _pain_entries(plan: Plan) -> list[inputs.PainEntry]:
-    rows = (
-        CheckIn.objects.filter(plan=plan)
-        .order_by("date")
-        .values_list("date", "pain_during", "pain_after", "pain_next_morning", "session_rpe")
-    )
+    rows = plan_checkin_rows(plan, ("date", "pain_during", "pain_after", "pain_next_morning", "session_rpe"))
     return [inputs.PainEntry(day, during, after, morning, rpe) for day, during, after, morning, rpe in rows]
 
 
@@ -84,7 +82,7 @@ def change_note_for_week(plan: Plan, engine, week: int) -> tuple[str, ...]:
     """The words of the decision that set plan week `week` (the one taken when week - 1 ended), if any."""
     if week < 2:
         return ()
-    decision = ProgressionDecision.objects.filter(plan=plan, week=week - 1).first()
+    decision = decision_for_week(plan, week - 1)
     return decision_change_note(decision, engine) if decision else ()
 
 
@@ -94,7 +92,7 @@ def plan_pdf_document(plan: Plan, *, loaded: bool = False) -> booklet.PlanDocume
     Always drawn from the stored plan, so after each weekly decision the sheet shows the new doses.
     loaded: `plan` was just read with its patient, clinic and author (plan_pdf_bytes): not read again."""
     if not loaded:
-        plan = Plan.objects.select_related("patient__clinic", "author").get(pk=plan.pk)
+        plan = plan_with_people(plan.pk)
     engine = engine_plan(plan)
     today = _today(plan)
     week = booklet.current_week(engine, plan.start_date, today) if engine.weeks else 1
@@ -132,33 +130,7 @@ def plan_pdf_cache_key(plan: Plan) -> str:
     cached PDF is never stale and nothing needs invalidating.
     """
 
-    return _plan_pdf_key(_plan_for_pdf(plan))
-
-
-def _marker(model, function, field: str = "id", **where):
-    """A subquery: `function` over the plan's rows of `model` (their count, their last id)."""
-    rows = model.objects.filter(plan=OuterRef("pk"), **where).order_by().values("plan")
-    return Subquery(rows.annotate(value=function(field)).values("value")[:1])
-
-
-def _plan_for_pdf(plan: Plan) -> Plan:
-    """The plan with its patient, clinic and author, and markers of its check-ins and decisions: one query.
-
-    checkin_morning_last: a next-morning pain added to a logged session changes the pain chart
-    without adding a check-in. supervised_done: the supervised sessions, counted here rather than in a
-    query of their own (rehab.selectors.supervised_sessions_done counts the same rows)."""
-    return (
-        Plan.objects.select_related("patient__clinic", "author")
-        .annotate(
-            checkin_count=_marker(CheckIn, Count),
-            checkin_last=_marker(CheckIn, Max),
-            checkin_morning_last=_marker(CheckIn, Max, "pain_next_morning_at"),
-            supervised_done=_marker(CheckIn, Count, kind=CheckInKind.SESSION, supervised_by__isnull=False),
-            decision_count=_marker(ProgressionDecision, Count),
-            decision_last=_marker(ProgressionDecision, Max),
-        )
-        .get(pk=plan.pk)
-    )
+    return _plan_pdf_key(plan_for_pdf(plan.pk))
 
 
 def _supervision(plan: Plan, limits) -> SupervisionState:
@@ -177,7 +149,7 @@ def _plan_pdf_key(plan: Plan) -> str:
     from rehab.pdf import TEMPLATE_VERSION
 
     patient, clinic, author = plan.patient, plan.patient.clinic, plan.author
-    library = Exercise.objects.filter(is_active=True).order_by("pk").values_list()
+    library = active_library_rows()
     words = (
         patient.full_name,
         patient.date_of_birth,
@@ -216,7 +188,7 @@ def plan_pdf_bytes(plan: Plan) -> bytes:
     email of an unchanged plan on the same day costs the key's queries and no drawing."""
     from rehab.pdf import render_plan_pdf
 
-    plan = _plan_for_pdf(plan)
+    plan = plan_for_pdf(plan.pk)
     key = _plan_pdf_key(plan)
     data = cache.get(key)
     if data is None:
@@ -245,7 +217,7 @@ def _with_people(plan: Plan) -> bool:
 def report_pdf_document(plan: Plan) -> ReportDocument:
     """The clinician's report for one plan, in about eight queries whatever its length."""
     if not _with_people(plan):
-        plan = Plan.objects.select_related("patient__clinic", "author").get(pk=plan.pk)
+        plan = plan_with_people(plan.pk)
     patient = plan.patient
     assessments = [
         inputs.AssessmentEntry(
@@ -254,13 +226,12 @@ def report_pdf_document(plan: Plan) -> ReportDocument:
             profile=profile_from_assessment(patient, row),
             notes=row.notes,
         )
-        for row in Assessment.objects.filter(patient=patient).select_related("assessed_by").order_by("assessed_on")
+        for row in patient_assessments(patient)
     ]
-    decisions = list(ProgressionDecision.objects.filter(plan=plan).order_by("week"))
+    decisions = plan_decisions(plan)
     logged, pain_entries = {}, []
-    checkins = CheckIn.objects.filter(plan=plan).order_by("date")
     fields = ("kind", "plan_week", "date", "pain_during", "pain_after", "pain_next_morning", "session_rpe")
-    for kind, week, day, during, after, morning, rpe in checkins.values_list(*fields):
+    for kind, week, day, during, after, morning, rpe in plan_checkin_rows(plan, fields):
         if kind == CheckInKind.SESSION:
             logged[week] = logged.get(week, 0) + 1
         pain_entries.append(inputs.PainEntry(day, during, after, morning, rpe))  # as _pain_entries, one query
@@ -286,8 +257,7 @@ def report_pdf_document(plan: Plan) -> ReportDocument:
         ],
         symptoms=_symptom_rows(plan, engine),
         measures=[
-            inputs.MeasureEntry(row.kind, row.measured_on, float(row.value))
-            for row in Measurement.objects.filter(patient=patient).order_by("measured_on", "id")
+            inputs.MeasureEntry(row.kind, row.measured_on, float(row.value)) for row in patient_measurements(patient)
         ],
         decisions=[
             inputs.DecisionEntry(
@@ -311,7 +281,7 @@ def report_pdf_document(plan: Plan) -> ReportDocument:
                 acknowledged_by=a.acknowledged_by.display_name if a.acknowledged_by else "",
                 note=a.acknowledgement_note,
             )
-            for a in Alert.objects.filter(patient=patient).select_related("acknowledged_by").order_by("created_at")
+            for a in patient_alerts(patient)
         ],
         overrides=[
             inputs.OverrideEntry(
@@ -322,7 +292,7 @@ def report_pdf_document(plan: Plan) -> ReportDocument:
                 reason=o.reason,
                 acknowledged_on=timezone.localdate(o.acknowledged_at) if o.acknowledged_at else None,
             )
-            for o in LimitOverride.objects.filter(plan=plan).select_related("created_by", "item__exercise")
+            for o in plan_overrides(plan)
         ],
         progression_config=progression_config(),
     )

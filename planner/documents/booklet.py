@@ -30,7 +30,7 @@ from planner.progression_rules import ProgressionConfig, default_progression_con
 from planner.rules import SAFETY_NOTICE, Rulebook
 from planner.session_words import SessionLine, growth_outline, session_line
 from planner.sessions import WeekSessions, week_sessions
-from planner.types import ExerciseSpec, Plan, PrescriptionItem
+from planner.types import Dose, ExerciseSpec, Plan, PrescriptionItem
 from planner.vocabulary import RED_FLAGS
 
 BAD_DAY_WORDS = {
@@ -39,6 +39,16 @@ BAD_DAY_WORDS = {
     "in your diary.",
     "hold": "On a bad day do fewer and shorter holds, or leave it out and write why in your diary.",
 }
+# The outline of the later weeks: one column per kind of exercise, with what it adds up to in a week.
+OUTLINE_COLUMNS = (
+    "Week",
+    "Dates",
+    "Aerobic, minutes a week",
+    "Strength, each exercise",
+    "Balance and posture, minutes a week",
+    "Each stretch",
+)
+OUTLINE_COMPONENTS = ("aerobic", "resistance", "neuromotor", "flexibility")
 DIARY_COLUMNS = (
     "Date",
     "Done? (yes / no)",
@@ -86,11 +96,15 @@ class WeekSchedule:
 
 
 @dataclass(frozen=True)
-class OutlineLine:
-    """How one exercise may grow over the rest of the plan, in words, not in numbers per week."""
+class WeekOutline:
+    """One week after next week, in a line: what the schedule proposes if every week goes well, by
+    kind of exercise (OUTLINE_COLUMNS), in the amounts a patient counts. The weekly decisions set
+    the real doses, so the booklet prints these weeks as an outline, not as sessions."""
 
-    exercise: str
-    outline: str
+    number: int
+    first_day: date
+    last_day: date
+    amounts: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -131,8 +145,9 @@ class DiaryWeek:
 class PlanDocument:
     """Everything the patient's plan PDF prints, section by section.
 
-    weeks: only this week (its decided doses) and next week (the schedule's proposal); the rest of the
-    plan is `outline`, how each exercise may grow, because each weekly decision changes those weeks.
+    weeks: only this week (its decided doses) and next week (the schedule's proposal), in full; every
+    later week is a line of `later_weeks`, because each weekly decision changes those weeks.
+    exercises: a page for each exercise of the weeks printed in full.
     plan_weeks: how many weeks the plan has; current_week: the week the document was made in.
     changes: what last week's decision changed and why, in plain words (empty in the first week).
     protected_regions: the body regions the limits protect (avoid and no-loading regions); the
@@ -158,7 +173,7 @@ class PlanDocument:
     notice: str
     plan_weeks: int = 0
     current_week: int = 1
-    outline: tuple[OutlineLine, ...] = ()
+    later_weeks: tuple[WeekOutline, ...] = ()
     changes: tuple[str, ...] = ()
     protected_regions: tuple[str, ...] = ()
 
@@ -222,13 +237,66 @@ def _week_schedules(
     return tuple(result)
 
 
-def _outline(plan: Plan, now: int) -> tuple[OutlineLine, ...]:
-    after = min(now + 1, len(plan.weeks))
-    return tuple(
-        OutlineLine(item.exercise.name, growth_outline(item, plan, after))
-        for item in plan.items
-        if any(week.dose_for(item.slug) for week in plan.weeks)
-    )
+def _range(values: Sequence[float]) -> str:
+    low, high = min(values), max(values)
+    return _amount(low) if low == high else f"{_amount(low)}-{_amount(high)}"
+
+
+def _amount(value: float) -> str:
+    return str(int(value)) if value == int(value) else f"{value:.1f}"
+
+
+def _minutes_a_week(dose: Dose) -> float:
+    """A dose's minutes in a week: its minutes, its seconds held, or its repetitions at about 4 s each
+    (as planner.targets counts them)."""
+    if dose.dose_kind == "minutes":
+        return dose.frequency_per_week * float(dose.minutes or 0)
+    if dose.dose_kind == "hold":
+        return dose.frequency_per_week * (dose.sets or 0) * (dose.hold_seconds or 0) / 60
+    return dose.frequency_per_week * (dose.sets or 0) * (dose.reps or 0) * 4 / 60
+
+
+def _outline_amount(component: str, doses: Sequence[Dose]) -> str:
+    """What one kind of exercise adds up to in a week ("-" when the week has none of it)."""
+    if not doses:
+        return "-"
+    if component in ("aerobic", "neuromotor"):
+        # Minutes a week; a held position counts its seconds held.
+        return str(round(sum(_minutes_a_week(dose) for dose in doses)))
+    if component == "resistance":
+        counted = [dose for dose in doses if dose.dose_kind == "sets_reps"]
+        if not counted:
+            return "-"
+        sets = _range([dose.sets or 0 for dose in counted])
+        reps = _range([dose.reps or 0 for dose in counted])
+        days = _range([dose.frequency_per_week for dose in counted])
+        return f"{sets} {'set' if sets == '1' else 'sets'} of {reps}, {days} days"
+    held = [dose for dose in doses if dose.dose_kind == "hold"]
+    if not held:
+        return str(round(sum(_minutes_a_week(dose) for dose in doses))) + " min a week"
+    return f"{_range([dose.sets or 0 for dose in held])} × {_range([dose.hold_seconds or 0 for dose in held])} s"
+
+
+def _later_weeks(plan: Plan, start_date: date, printed: Sequence[int]) -> tuple[WeekOutline, ...]:
+    """Every week after the ones printed in full, as one line each (WeekOutline)."""
+    last = max(printed, default=0)
+    result = []
+    for week in plan.weeks[last:]:
+        first = week_first_day(start_date, week.number)
+        amounts = tuple(
+            _outline_amount(component, [d.dose for d in week.doses if d.dose.component == component])
+            for component in OUTLINE_COMPONENTS
+        )
+        result.append(WeekOutline(week.number, first, first + timedelta(days=6), amounts))
+    return tuple(result)
+
+
+def _printed_items(plan: Plan, printed: Sequence[int]) -> list[PrescriptionItem]:
+    """The items dosed in a week printed in full, in plan order (every item when no week is printed)."""
+    weeks = [plan.weeks[number - 1] for number in printed]
+    if not weeks:
+        return list(plan.items)
+    return [item for item in plan.items if any(week.dose_for(item.slug) for week in weeks)]
 
 
 def bad_day_variant(
@@ -343,6 +411,7 @@ def plan_document(
     catalogue = tuple(exercises_by_slug.values())
     this_week = plan_week_sessions(plan, start_date, now, catalogue) if plan.weeks else None
     weeks = _week_schedules(plan, start_date, names, now, catalogue)
+    printed = [week.number for week in weeks]
     return PlanDocument(
         title=f"Exercise plan for {patient.name}",
         author=contact.physio_name or contact.clinic_name,
@@ -355,15 +424,17 @@ def plan_document(
         red_flags=tuple(RedFlagLine(label, advice) for _, label, advice in RED_FLAGS),
         call_lines=_call_lines(contact),
         weeks=weeks,
-        exercises=tuple(_exercise_page(item, plan, this_week, exercises_by_slug) for item in plan.items),
+        exercises=tuple(
+            _exercise_page(item, plan, this_week, exercises_by_slug) for item in _printed_items(plan, printed)
+        ),
         pain_guide=pain_guide(progression_config),
         pain_chart=pain_chart(pain_entries, progression_config),
         diary_columns=DIARY_COLUMNS,
-        diary_weeks=_diary_weeks(plan, start_date, generated_on, [week.number for week in weeks]),
+        diary_weeks=_diary_weeks(plan, start_date, generated_on, printed),
         notice=plan.safety_notice or SAFETY_NOTICE,
         plan_weeks=len(plan.weeks),
         current_week=now,
-        outline=_outline(plan, now) if plan.weeks else (),
+        later_weeks=_later_weeks(plan, start_date, printed),
         changes=tuple(changes),
         protected_regions=plan.limits.protected_regions,
     )

@@ -10,7 +10,7 @@ from rest_framework.views import APIView
 
 from rehab import selectors
 from rehab.documents import plan_file_name, plan_pdf_bytes, report_pdf_document
-from rehab.models import RUNNING_STATUSES, AccessKind
+from rehab.models import AccessKind
 from rehab.pdf import render_report_pdf
 from rehab.services.access import record_reads
 from rehab.services.plans import plan_email
@@ -56,10 +56,7 @@ class ReportPdfView(APIView):
         if not request.user.is_care_staff:
             raise Http404("No such report.")
         patient = selectors.patient_get(request.user, id, clinical=True)
-        plans = selectors.plans_visible_to(request.user).filter(patient=patient)
-        # The report reads the plan's patient, clinic and author: they come with the plan.
-        plans = plans.select_related("patient__clinic", "author")
-        plan = plans.filter(status__in=RUNNING_STATUSES).first() or plans.first()
+        plan = selectors.report_plan(request.user, patient)
         if plan is None:
             raise Http404("This patient has no plan yet.")
         response = _pdf_response(render_report_pdf(report_pdf_document(plan)), plan_file_name(plan, "report"))

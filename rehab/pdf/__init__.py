@@ -7,28 +7,35 @@ a header with the clinic's phone on every page, bookmarks for every section, tit
 metadata.
 
   layout.py   fonts, escaping (`markup`), colours, paragraph styles, tables, boxes, page header and footer
-  plan.py     the patient's plan booklet (portrait), with its exercise figures replayed from a recording
+  text.py     plain text as a flowable: words measured once, lines drawn without parsing markup
+  grid.py     tables of plain text drawn straight onto the page (one text object, one path of rules)
+  ttf.py      a TrueType font that encodes known letters for the page in one call
+  plan.py     the patient's plan booklet (portrait)
   report.py   the clinician's progress report (landscape)
   charts.py   planner.documents.charts' time and bar charts drawn with reportlab.graphics
-  figures.py  the exercise figures drawn with reportlab.graphics
+  figures.py  the exercise figures drawn with reportlab.graphics, once per process, copied into pages
 """
 
 from reportlab import rl_config
 from reportlab.lib import rl_accel
 
-from rehab.pdf.plan import render_plan_pdf
-from rehab.pdf.report import render_report_pdf
+# Page streams stay zlib-compressed, but not also ASCII85-encoded: A85 only makes a binary PDF 7-bit
+# safe (for mail systems of the 1990s) at the cost of a quarter more bytes and reportlab's slow encoder.
+# The settings are process-wide; this app is reportlab's only user.
+rl_config.useA85 = 0
+rl_config.pageCompression = 1
+# reportlab checks every attribute set on a chart or figure shape against its declared type, a
+# development aid that cost a tenth of drawing the booklet's pain chart; tests draw every figure and
+# chart and read them back. Set before the drawing modules below are imported.
+rl_config.shapeChecking = 0
+
+from rehab.pdf.plan import render_plan_pdf  # noqa: E402 (after the settings above)
+from rehab.pdf.report import render_report_pdf  # noqa: E402
 
 __all__ = ["TEMPLATE_VERSION", "accelerated", "render_plan_pdf", "render_report_pdf"]
 
-
-# Page streams stay zlib-compressed, but not also ASCII85-encoded: A85 only makes a binary PDF 7-bit
-# safe (for mail systems of the 1990s) at the cost of a quarter more bytes and reportlab's slow encoder.
-# The setting is process-wide; this app is reportlab's only user.
-rl_config.useA85 = 0
-rl_config.pageCompression = 1
 # Bump when the drawing changes, so that cached PDF bytes (rehab.documents.plan_pdf_bytes) are redrawn.
-TEMPLATE_VERSION = "2026-11-30.1"
+TEMPLATE_VERSION = "2026-11-30.3"
 
 
 def accelerated() -> bool:

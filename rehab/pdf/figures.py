@@ -3,19 +3,34 @@
 The same shapes as the page's SVG (planner.figures.scene.absolute_shapes), for the start and the
 end keyframe side by side with an arrow between: paper cannot move, so it shows both ends of the
 movement. Protected regions are marked and carry no weight, exactly as on the page.
+
+A figure is some fifty shapes whose building, checking and walking by reportlab's renderer cost
+more than the rest of its page, and their drawing is the same in every booklet: `figure_flowable`
+draws each (exercise, protected regions, width) once per process into a scratch canvas, keeps the
+PDF operators it wrote, and copies them into each page that shows the figure (`RecordedFigure`).
 """
 
 from __future__ import annotations
 
+import functools
+import io
+import re
 from collections.abc import Iterable
+from dataclasses import dataclass
 
+from reportlab import rl_config
+from reportlab.graphics import renderPDF
 from reportlab.graphics.shapes import Circle, Drawing, Group, Line, Polygon, PolyLine, Rect, String
 from reportlab.lib import colors
+from reportlab.pdfgen.canvas import Canvas, ExtGState
+from reportlab.platypus import Flowable
 
 from planner.figures.library import default_figures
 from planner.figures.scene import BOX_HEIGHT, BOX_WIDTH, STYLES, Shape, absolute_shapes
 
 PANEL_GAP = 26.0  # box units between the two poses, where the arrow goes
+# The words over each pose, at their centre (box units).
+LABELS = ((BOX_WIDTH / 2, "Start"), (BOX_WIDTH * 1.5 + PANEL_GAP, "Then"))
 
 
 def _colour(value: str, opacity: float):
@@ -52,8 +67,11 @@ def _pose(shapes: list[Shape], dx: float) -> Group:
     return group
 
 
-def figure_drawing(slug: str, protected: Iterable[str] = (), width: float = 300.0) -> Drawing | None:
-    """The start and end poses of `slug`'s figure, `width` points wide; None when it has no figure."""
+def figure_drawing(
+    slug: str, protected: Iterable[str] = (), width: float = 300.0, labels: bool = True
+) -> Drawing | None:
+    """The start and end poses of `slug`'s figure, `width` points wide; None when it has no figure.
+    labels: write "Start" and "Then" above the poses (RecordedFigure writes them in the body font)."""
     figure = default_figures().get(slug)
     if figure is None:
         return None
@@ -71,10 +89,103 @@ def figure_drawing(slug: str, protected: Iterable[str] = (), width: float = 300.
     canvas.add(
         Polygon([mid + 3, y + 5, mid + 10, y, mid + 3, y - 5], fillColor=grey, strokeColor=grey, strokeWidth=0.5)
     )
-    for x, words in ((BOX_WIDTH / 2, "Start"), (BOX_WIDTH * 1.5 + PANEL_GAP, "Then")):
+    for x, words in LABELS if labels else ():
         canvas.add(
             String(x, BOX_HEIGHT - 9, words, textAnchor="middle", fontName="Helvetica", fontSize=8, fillColor=grey)
         )
     canvas.scale(scale, scale)
     drawing.add(canvas)
     return drawing
+
+
+# ---------------------------------------------------------------------------------------------
+# Each figure drawn once per process, its PDF operators copied into every page that shows it
+# ---------------------------------------------------------------------------------------------
+
+# Transparency is the only page resource a figure uses (its labels are written apart); reportlab
+# names each transparency state in a page's resources in the order a canvas first meets it, so the
+# recorded operators name them by (key, value) and RecordedFigure names them on the page's canvas.
+TRANSPARENCY_KEYS = ("CA", "ca")
+_EMPTY_TEXT = re.compile(r"BT /\S+ [\d.]+ Tf [\d.]+ TL ET")
+
+
+@dataclass(frozen=True)
+class FigureCode:
+    """A figure as PDF operators: `parts` are runs of operator lines, or a (key, value) transparency
+    state to name on the canvas it is copied to. height and width in points."""
+
+    width: float
+    height: float
+    parts: tuple[str | tuple[str, float], ...]
+
+
+@functools.lru_cache(maxsize=256)
+def figure_code(slug: str, protected: tuple[str, ...], width: float, invariant: int) -> FigureCode | None:
+    """`slug`'s figure without its labels as the operators reportlab's renderer writes for it, drawn
+    once per process. invariant: reportlab's rl_config.invariant (reproducible files) changes the
+    order in which the renderer sets each shape's state, so a recording is kept per setting."""
+    drawing = figure_drawing(slug, protected, width=width, labels=False)
+    if drawing is None:
+        return None
+    scratch = Canvas(io.BytesIO())
+    start = len(scratch._code)
+    renderPDF.draw(drawing, scratch, 0, 0, showBoundary=getattr(drawing, "_showBoundary", rl_config._unset_))
+    states = {f"/{name} gs": state for state, name in scratch._extgstate._c.items()}
+    # The renderer starts by choosing a font in an empty text object: no text is shown (the labels
+    # are written apart), and the font's name would be the scratch document's.
+    parts: list[str | tuple[str, float]] = []
+    for line in scratch._code[start:]:
+        if _EMPTY_TEXT.fullmatch(line):
+            continue
+        if line in states:
+            parts.append(states[line])
+        elif parts and isinstance(parts[-1], str):
+            parts[-1] += "\n" + line  # the page's operators are lines joined by newlines
+        else:
+            parts.append(line)
+    return FigureCode(drawing.width, drawing.height, tuple(parts))
+
+
+class RecordedFigure(Flowable):
+    """An exercise figure copied from its recording (figure_code), with "Start" and "Then" written over
+    the poses in the body font at the smallest size the booklet prints."""
+
+    def __init__(self, code: FigureCode, font: str, size: float):
+        super().__init__()
+        self.code, self.font, self.size = code, font, size
+        self.width, self.height, self.hAlign = code.width, code.height + size + 2, "LEFT"
+
+    def wrap(self, available_width, available_height):
+        return self.width, self.height
+
+    def draw(self):
+        canvas = self.canv
+        scale = self.code.width / (2 * BOX_WIDTH + PANEL_GAP)
+        canvas.saveState()
+        canvas.setFillColor(colors.HexColor("#495057"))
+        canvas.setFont(self.font, self.size)
+        for x, words in LABELS:
+            canvas.drawCentredString(x * scale, self.code.height + 2, words)
+        names = canvas._extgstate._c  # shared by every saved state of this canvas (reportlab's own table)
+        current = canvas._extgstate
+        # The recording starts from reportlab's defaults (opaque): return to them where the page is not.
+        lines = [
+            f"/{_state_name(names, (key, ExtGState.defaults[key]))} gs"
+            for key in TRANSPARENCY_KEYS
+            if current.getValue(key) != ExtGState.defaults[key]
+        ]
+        lines += [part if isinstance(part, str) else f"/{_state_name(names, part)} gs" for part in self.code.parts]
+        canvas._code.extend(lines)
+        canvas.restoreState()
+
+
+def _state_name(names: dict, state: tuple[str, float]) -> str:
+    if state not in names:
+        names[state] = f"gRLs{len(names)}"  # as reportlab's ExtGState.set names a new state
+    return names[state]
+
+
+def figure_flowable(slug: str, protected: Iterable[str], width: float, font: str, size: float) -> Flowable | None:
+    """The exercise's figure for a page, `width` points wide; None when the exercise has no figure."""
+    code = figure_code(slug, tuple(protected), width, rl_config.invariant)
+    return RecordedFigure(code, font, size) if code else None

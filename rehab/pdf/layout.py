@@ -22,10 +22,9 @@ from dataclasses import dataclass
 from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
-from reportlab.lib.enums import TA_CENTER
+from reportlab.lib.enums import TA_CENTER, TA_LEFT
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.styles import ParagraphStyle
-from reportlab.lib.utils import simpleSplit
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfbase.ttfonts import TTFont
@@ -43,6 +42,9 @@ from reportlab.platypus import (
 
 from planner.documents.charts import BarChart, TimeChart
 from rehab.pdf import charts
+from rehab.pdf.grid import SUPPORTED, GridStyle, TextTable
+from rehab.pdf.text import PlainText, wrap_lines
+from rehab.pdf.ttf import FastTTFont
 
 # ---------------------------------------------------------------------------------------------
 # Fonts
@@ -100,12 +102,12 @@ def load_fonts(dirs: Sequence[str] = FONT_DIRS) -> FontSet:
         return FontSet("Helvetica", "Helvetica-Bold", CP1252)
     # Fonts are registered under their file's name: two families never overwrite each other.
     name = os.path.splitext(os.path.basename(regular))[0]
-    body = TTFont(name, regular)
+    body = FastTTFont(name, regular)
     pdfmetrics.registerFont(body)
     bold_name = name
     if bold is not None:
         bold_name = os.path.splitext(os.path.basename(bold))[0]
-        pdfmetrics.registerFont(TTFont(bold_name, bold))
+        pdfmetrics.registerFont(FastTTFont(bold_name, bold))
     pdfmetrics.registerFontFamily(name, normal=name, bold=bold_name, italic=name, boldItalic=bold_name)
     return FontSet(name, bold_name, frozenset(body.face.charToGlyph), regular)
 
@@ -220,13 +222,26 @@ def styles() -> dict[str, ParagraphStyle]:
     return _styles(fonts.regular, fonts.bold)
 
 
-def para(text: str, style: str = "body") -> Paragraph:
-    """A paragraph of plain text (escaped; a newline starts a new line)."""
-    return Paragraph(markup(text).replace("\n", "<br/>"), styles()[style])
+def _plain(text: str, style: ParagraphStyle) -> bool:
+    """Whether `text` can be drawn as PlainText: left-aligned, and every character in the body font
+    (a name in Chinese needs a Paragraph, which switches to the fallback font)."""
+    return style.alignment == TA_LEFT and font_set().covered.issuperset(map(ord, text.replace("\n", " ")))
 
 
-def bullets(lines: Iterable[str], style: str = "bullet") -> list[Paragraph]:
-    return [Paragraph(markup(line), styles()[style], bulletText="•") for line in lines]
+def para(text: str, style: str = "body") -> Flowable:
+    """A paragraph of plain text (escaped where markup is used; a newline starts a new line)."""
+    text, chosen = str(text), styles()[style]
+    if _plain(text, chosen):
+        return PlainText(text, chosen)
+    return Paragraph(markup(text).replace("\n", "<br/>"), chosen)
+
+
+def bullets(lines: Iterable[str], style: str = "bullet") -> list[Flowable]:
+    chosen = styles()[style]
+    return [
+        PlainText(line, chosen, bullet="•") if _plain(line, chosen) else Paragraph(markup(line), chosen, bulletText="•")
+        for line in map(str, lines)
+    ]
 
 
 class Heading(Paragraph):
@@ -252,22 +267,34 @@ def table(
     header: bool = True,
     extra: Sequence[tuple] = (),
     row_heights=None,
-) -> Table:
+) -> Flowable:
     """A table of text cells (the header row bold) or flowables.
 
-    Text the body font can draw is wrapped here and drawn as plain table strings: reportlab draws
-    those without parsing markup, several times faster than paragraphs. Other text (a name in Chinese,
-    say) becomes an escaped paragraph, which can switch to the fallback font.
+    Text the body font can draw is drawn by rehab.pdf.grid's TextTable (words measured once, all the
+    text in one text object); a table with a flowable in a cell, text that needs the fallback font (a
+    name in Chinese, say) or a style command TextTable does not know is reportlab's Table, with the
+    plain cells wrapped here as strings and the others as escaped paragraphs.
     """
     fonts = font_set()
-    size = styles()["cell"].fontSize
+    cell_style = styles()["cell"]
+    size = cell_style.fontSize
+    commands = [("FONT", (0, 0), (-1, 0), fonts.bold, size)] if header else []
+    commands += [*([("BACKGROUND", (0, 0), (-1, 0), SHADE)] if header else []), *extra]
+    plain = all(
+        isinstance(value, str) and fonts.covered.issuperset(map(ord, value.replace("\n", " ")))
+        for row in rows
+        for value in row
+    )
+    if plain and all(command[0] in SUPPORTED for command in commands):
+        style = GridStyle(fonts.regular, fonts.bold, size, cell_style.leading, INK, LINES)
+        return TextTable(rows, widths, style, header=header, commands=commands, row_heights=row_heights)
     cells = []
     for index, row in enumerate(rows):
         bold = header and index == 0
         font = fonts.bold if bold else fonts.regular
         cells.append([_cell(value, font, size, width - 10, bold) for value, width in zip(row, widths, strict=True)])
-    commands = [
-        ("FONT", (0, 0), (-1, -1), fonts.regular, size, styles()["cell"].leading),
+    base = [
+        ("FONT", (0, 0), (-1, -1), fonts.regular, size, cell_style.leading),
         ("TEXTCOLOR", (0, 0), (-1, -1), INK),
         ("GRID", (0, 0), (-1, -1), 0.75, LINES),
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
@@ -276,10 +303,8 @@ def table(
         ("LEFTPADDING", (0, 0), (-1, -1), 5),
         ("RIGHTPADDING", (0, 0), (-1, -1), 5),
     ]
-    if header:
-        commands += [("BACKGROUND", (0, 0), (-1, 0), SHADE), ("FONT", (0, 0), (-1, 0), fonts.bold, size)]
     result = Table(cells, colWidths=list(widths), repeatRows=1 if header else 0, rowHeights=row_heights)
-    result.setStyle(TableStyle([*commands, *extra]))
+    result.setStyle(TableStyle([*base, *commands]))
     return result
 
 
@@ -288,10 +313,7 @@ def _cell(value: object, font: str, size: float, width: float, bold: bool) -> ob
         return value
     if not font_set().covered.issuperset(map(ord, value.replace("\n", " "))):
         return para(value, "cell_bold" if bold else "cell")
-    lines = [line for part in value.split("\n") for line in simpleSplit(part, font, size, width) or [""]]
-    if any(pdfmetrics.stringWidth(line, font, size) > width for line in lines):
-        return para(value, "cell_bold" if bold else "cell")  # a word longer than the column: let it break
-    return "\n".join(lines)
+    return "\n".join(wrap_lines(value, font, size, width))
 
 
 def box(flowables: list[Flowable], shade=CALM_SHADE, border=LINES, width: float = FRAME_WIDTH) -> Table:
@@ -325,6 +347,33 @@ def chart(value: TimeChart | BarChart, height: float = 230, width: float = FRAME
     return [KeepTogether([*flowables, drawing])]
 
 
+class Beside(Flowable):
+    """Flowables stacked on the left, one flowable on the right (an exercise's name beside its
+    figure): as tall as the taller side; never split."""
+
+    def __init__(self, left: list[Flowable], right: Flowable, gap: float = 12):
+        super().__init__()
+        self.left, self.right, self.gap = left, right, gap
+
+    def wrap(self, available_width, available_height):
+        right_width, right_height = self.right.wrap(available_width, available_height)
+        left_width = available_width - right_width - self.gap
+        self._left = [(item, *item.wrap(left_width, available_height)) for item in self.left]
+        left_height = sum(height + item.getSpaceAfter() for item, _, height in self._left)
+        self.width, self.height = available_width, max(left_height, right_height)
+        self._right = (right_width, right_height)
+        return self.width, self.height
+
+    def draw(self):
+        top = self.height
+        for item, _, height in self._left:
+            top -= height
+            item.drawOn(self.canv, 0, top)
+            top -= item.getSpaceAfter()
+        right_width, right_height = self._right
+        self.right.drawOn(self.canv, self.width - right_width, self.height - right_height)
+
+
 # ---------------------------------------------------------------------------------------------
 # Pages: header, footer, page numbers, metadata
 # ---------------------------------------------------------------------------------------------
@@ -332,7 +381,10 @@ def chart(value: TimeChart | BarChart, height: float = 230, width: float = FRAME
 
 def draw_text(canvas: Canvas, x: float, y: float, text: str, font: str, size: float, anchor: str = "left") -> None:
     """Draw one line on the canvas with fallback fonts where needed; anchor "left" or "right"."""
-    runs = [(run_font or font, chunk) for run_font, chunk in text_runs(text)]
+    if font_set().covered.issuperset(map(ord, text)):
+        runs = [(font, text)]  # the usual case, on every page's header and footer
+    else:
+        runs = [(run_font or font, chunk) for run_font, chunk in text_runs(text)]
     if anchor == "right":
         x -= sum(pdfmetrics.stringWidth(chunk, run_font, size) for run_font, chunk in runs)
     for run_font, chunk in runs:

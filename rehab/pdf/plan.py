@@ -1,29 +1,26 @@
 """The patient's plan booklet drawn as PDF (A4 portrait, to read in the hand): cover, safety limits,
-red flags, this week and next, a page per exercise with its figure, the pain diary.
+red flags, this week and next in full and the later weeks in outline, each exercise of these two
+weeks with its figure, the pain diary.
 
-The exercise figures are the costliest part of the page: each is built and walked by reportlab's
-renderer once per process and its canvas calls replayed (`_figure`), which draws the same bytes.
+The exercise figures are drawn once per process and copied into the page (rehab.pdf.figures).
 """
 
 from __future__ import annotations
 
-import functools
-
-from reportlab import rl_config
-from reportlab.graphics import renderPDF
-from reportlab.pdfgen.pathobject import PDFPathObject
 from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, PageBreak, Spacer
 
-from planner.documents.booklet import PlanDocument
+from planner.documents.booklet import OUTLINE_COLUMNS, PlanDocument
 from planner.documents.wording import date_words
 from rehab.pdf import layout
-from rehab.pdf.figures import figure_drawing
+from rehab.pdf.figures import figure_flowable
 from rehab.pdf.layout import (
     ALLOWED_SHADE,
+    CALM_SHADE,
     FRAME_WIDTH,
     SHADE,
     WARNING,
     WARNING_SHADE,
+    Beside,
     Heading,
     box,
     build_pdf,
@@ -140,130 +137,62 @@ def _schedule(doc: PlanDocument) -> list[Flowable]:
             f"{week.label}: week {week.number} of {total}, {date_words(week.first_day)} to {date_words(week.last_day)}"
         )
         if index:
-            flowables.append(PageBreak())
+            flowables.append(CondPageBreak(300))
         flowables += [Heading(title, "h2", 1, outline=f"Week {week.number}")]
         flowables += [para(line.text) for line in week.sessions]
         flowables += [Spacer(1, 6), table(rows, widths)]
-    if doc.outline:
+    if doc.later_weeks:
+        rows = [list(OUTLINE_COLUMNS)]
+        rows += [
+            [str(week.number), f"{date_words(week.first_day)} to {date_words(week.last_day)}", *week.amounts]
+            for week in doc.later_weeks
+        ]
         flowables += [
             CondPageBreak(200),
-            Heading("After that: how your plan may grow", "h2", 1, outline="After that"),
+            Heading("After that: the weeks ahead in outline", "h2", 1, outline="After that"),
             para(
-                "Your check-ins decide each week's dose, so the later weeks are not fixed yet. If the "
-                "exercises feel fine, they grow slowly like this:"
+                "Your check-ins decide each week's dose, so these weeks are not fixed yet: this is where the "
+                "plan goes if every week feels fine (under each exercise, Over the weeks says how it grows). "
+                "After each weekly decision, download your plan again: it then shows the next two weeks in full."
             ),
-            table(
-                [["Exercise", "How it may grow"]] + [[line.exercise, line.outline] for line in doc.outline],
-                [150, FRAME_WIDTH - 150],
-            ),
+            table(rows, [48, 122, 72, 110, 80, FRAME_WIDTH - 432]),
         ]
     return flowables
 
 
-class _CanvasRecorder:
-    """Stands in for a canvas while reportlab's renderer walks a drawing, and keeps the canvas calls it
-    makes. Replayed on a real canvas they draw exactly what the renderer would have drawn."""
-
-    def __init__(self):
-        self.__dict__["calls"] = []
-        # Read by the renderer as the default of a font change: its drawing starts by setting both.
-        self.__dict__["_fontname"], self.__dict__["_fontsize"] = rl_config.canvas_basefontname, 12
-
-    def beginPath(self):  # a path is built, then handed to drawPath: keep the built path
-        return PDFPathObject()
-
-    def setFont(self, name, size, *args, **kwargs):
-        self.__dict__["_fontname"], self.__dict__["_fontsize"] = name, size
-        self.calls.append(("setFont", (name, size, *args), kwargs))
-
-    def __getattr__(self, name):
-        if name.startswith("__"):
-            raise AttributeError(name)
-
-        def record(*args, **kwargs):
-            self.calls.append((name, args, kwargs))
-
-        return record
-
-    def __setattr__(self, name, value):  # the renderer sets canvas._fillMode directly
-        self.calls.append((None, (name, value), {}))
-
-    def __delattr__(self, name):  # the renderer's bookkeeping (_drawing), nothing drawn
-        self.__dict__.pop(name, None)
-
-
-class _ReplayedDrawing(Flowable):
-    """A reportlab Drawing as the canvas calls its renderer made once (see _figure)."""
-
-    def __init__(self, width: float, height: float, h_align: str, calls: tuple):
-        super().__init__()
-        self.width, self.height, self.hAlign, self._calls = width, height, h_align, calls
-
-    def wrap(self, available_width, available_height):
-        return self.width, self.height
-
-    def draw(self):
-        canvas = self.canv
-        for name, args, kwargs in self._calls:
-            if name is None:
-                setattr(canvas, *args)
-            else:
-                getattr(canvas, name)(*args, **kwargs)
-
-
-@functools.lru_cache(maxsize=256)
-def _figure_calls(slug: str, protected: tuple[str, ...], width: float, invariant: int) -> tuple | None:
-    # `invariant`: with reportlab's rl_config.invariant set (reproducible files), its renderer sets
-    # each shape's state in sorted order, so a recording is kept per setting.
-    drawing = figure_drawing(slug, protected, width=width)
-    if drawing is None:
-        return None
-    recorder = _CanvasRecorder()
-    # As Drawing.draw does on the page's canvas (drawing.renderScale is 1: its size is its width).
-    renderPDF.draw(drawing, recorder, 0, 0, showBoundary=getattr(drawing, "_showBoundary", rl_config._unset_))
-    return drawing.width, drawing.height, drawing.hAlign, tuple(recorder.calls)
-
-
-def _figure(slug: str, protected: tuple[str, ...], width: float) -> Flowable | None:
-    """The exercise's figure (rehab.pdf.figures), built and walked once per (exercise, protected
-    regions, width) in a process: a 12-week plan draws 17 of them, each some fifty shapes whose
-    building, checking and walking cost more than drawing the rest of the page. Same bytes drawn."""
-    recorded = _figure_calls(slug, protected, width, rl_config.invariant)
-    return _ReplayedDrawing(*recorded) if recorded else None
-
-
 def _exercise_pages(doc: PlanDocument) -> list[Flowable]:
+    """Each exercise of this week and next with its figure, one after the other (a page holds two or
+    three): its dose, how hard, how it may grow, how to do it and what to do on a bad day."""
     flowables: list[Flowable] = [PageBreak(), Heading(PLAN_SECTIONS[3], "h1", 0)]
-    label_column = [("BACKGROUND", (0, 0), (0, -1), SHADE)]
+    fonts = layout.font_set()
+    label_column = [("BACKGROUND", (0, 0), (0, -1), SHADE), ("FONT", (0, 0), (0, -1), fonts.bold, 12)]
     for index, page in enumerate(doc.exercises):
-        if index:
-            flowables.append(PageBreak())
-        dose_rows = [
-            ["Each time", page.dose],
-            ["Days this week", page.days],
+        if page.bad_day_name:
+            bad_day = f"Do this easier version instead: {page.bad_day_name}. {page.bad_day_text}"
+        else:
+            bad_day = page.bad_day_text
+        rows = [
+            ["Each time", f"{page.dose}: {page.days}" if page.days else page.dose],
             ["How hard", page.effort],
             ["Over the weeks", page.growth],
+            ["How to do it", f"{page.setup} {page.movement}"],
+            ["What you should feel", page.feel],
+            ["Watch out for", page.mistakes],
+            ["On a bad day", bad_day],
         ]
-        bad_day = [para("On a bad day", "h3")]
-        if page.bad_day_name:
-            bad_day.append(para(f"Do this easier version instead: {page.bad_day_name}", "strong"))
-        bad_day.append(para(page.bad_day_text))
-        figure = _figure(page.slug, tuple(doc.protected_regions), 260)
+        title = [Heading(page.name, "h2", 1), para(f"{page.kind}. Exercise {index + 1} of {len(doc.exercises)}.")]
+        figure = figure_flowable(page.slug, doc.protected_regions, 230, fonts.regular, layout.MIN_FONT_SIZE)
         flowables += [
-            Heading(page.name, "h2", 1),
-            para(f"{page.kind}. Exercise {index + 1} of {len(doc.exercises)}."),
-            *([figure] if figure else []),
-            table(dose_rows, [130, FRAME_WIDTH - 130], header=False, extra=label_column),
-            para("Getting ready", "h3"),
-            para(page.setup),
-            para("How to do it", "h3"),
-            para(page.movement),
-            para("What you should feel", "h3"),
-            para(page.feel),
-            para("Watch out for", "h3"),
-            para(page.mistakes),
-            Spacer(1, 8),
-            box(bad_day),
+            CondPageBreak(240),
+            Spacer(1, 10),
+            Beside(title, figure) if figure else KeepTogether(title),
+            Spacer(1, 4),
+            table(
+                rows,
+                [110, FRAME_WIDTH - 110],
+                header=False,
+                extra=[*label_column, ("BACKGROUND", (0, len(rows) - 1), (-1, len(rows) - 1), CALM_SHADE)],
+            ),
         ]
     return flowables
 
@@ -279,7 +208,7 @@ def _diary(doc: PlanDocument) -> list[Flowable]:
     if not doc.diary_weeks:
         return [*flowables, para("Your plan has ended: there are no more weeks to log.")]
     flowables += [
-        PageBreak(),
+        CondPageBreak(330),
         para("Fill in one row a day. Your exercise days are shaded and in bold; log any other day you exercise too."),
     ]
     widths = [100, 55, 55, 56, 56, 66, FRAME_WIDTH - 388]
@@ -308,7 +237,7 @@ def render_plan_pdf(doc: PlanDocument) -> bytes:
         *_schedule(doc),
         *_exercise_pages(doc),
         *_diary(doc),
-        PageBreak(),
+        CondPageBreak(220),
         Heading("About this plan", "h1", 0),
         para(doc.notice),
         *[para(line) for line in doc.call_lines],

@@ -14,6 +14,7 @@ from rehab.selectors.access_log import (
 from rehab.selectors.alerts import alert_to_acknowledge, alerts_of, alerts_visible_to
 from rehab.selectors.audit import patient_audit_trail
 from rehab.selectors.checkins import checkin_get, checkins_listed, checkins_visible_to, own_plans_for_token
+from rehab.selectors.documents import report_plan
 from rehab.selectors.exercises import exercise_for_figure, exercise_library
 from rehab.selectors.patients import (
     care_team_candidates,
@@ -97,6 +98,7 @@ __all__ = [
     "plans_of",
     "plans_visible_to",
     "push_subscriptions_of",
+    "report_plan",
     "running_plan",
     "supervised_sessions_done",
     "template_current_version",

@@ -75,10 +75,6 @@ NOT_YET_MOVED: set[tuple[str, str, str]] = {
     ("frontend/patient/views.py", "log", "selectors.checkins_visible_to(request.user)"),
     ("frontend/patient/views.py", "logged", 'checkin.items.select_related("plan_item__exercise")'),
     ("frontend/patient/views.py", "history", "selectors.checkins_visible_to(request.user)"),
-    ("rehab/api/pdfs.py", "ReportPdfView.get", "selectors.plans_visible_to(request.user).filter(patient=patient)"),
-    ("rehab/api/pdfs.py", "ReportPdfView.get", 'plans.select_related("patient__clinic", "author")'),
-    ("rehab/api/pdfs.py", "ReportPdfView.get", "plans.filter(status__in=RUNNING_STATUSES).first()"),
-    ("rehab/api/pdfs.py", "ReportPdfView.get", "plans.first()"),
 }
 
 # (module, function, first line of the expression) -> why this code, outside the services, writes.

@@ -1,13 +1,16 @@
 """What the PDFs say, decided as data (planner.documents): pure, no database, no reportlab."""
 
+import functools
 from dataclasses import replace
 from datetime import date, timedelta
 from itertools import pairwise
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from planner.catalogue import load_default_catalogue
-from planner.documents.booklet import bad_day_variant, plan_document
+from planner.documents.booklet import OUTLINE_COLUMNS, bad_day_variant, plan_document
 from planner.documents.inputs import (
     AlertEntry,
     AssessmentEntry,
@@ -56,9 +59,14 @@ def library():
     return {spec.slug: spec for spec in load_default_catalogue()}
 
 
+@functools.cache
+def _case_plan():
+    return build_plan(case_profile())
+
+
 @pytest.fixture(scope="module")
 def plan():
-    return build_plan(case_profile())
+    return _case_plan()
 
 
 def make_document(plan, **overrides):
@@ -360,10 +368,41 @@ def test_in_week_five_the_paper_shows_weeks_five_and_six_and_an_outline_for_the_
 
     assert document.current_week == 5
     assert [week.number for week in document.weeks] == [5, 6]
-    assert [line.exercise for line in document.outline] == [item.exercise.name for item in plan.items]
-    for line in document.outline:
-        assert "Week" not in line.outline
-        assert "stay the same or ease back" in line.outline or "stays at this dose" in line.outline
+    assert [week.number for week in document.later_weeks] == list(range(7, 13))
+    seventh = document.later_weeks[0]
+    assert (seventh.first_day, seventh.last_day) == (MONDAY + timedelta(days=42), MONDAY + timedelta(days=48))
+    assert len(seventh.amounts) == len(OUTLINE_COLUMNS) - 2
+
+
+def test_the_outline_adds_up_each_kind_of_exercise_as_the_schedule_proposes(plan):
+    document = make_document(plan, generated_on=MONDAY + timedelta(days=30))
+    week = plan.weeks[6]
+    aerobic = [d.dose for d in week.doses if d.dose.component == "aerobic"]
+    strength = [d.dose for d in week.doses if d.dose.component == "resistance"]
+
+    amounts = dict(zip(OUTLINE_COLUMNS[2:], document.later_weeks[0].amounts, strict=True))
+
+    assert amounts["Aerobic, minutes a week"] == str(round(sum(d.minutes * d.frequency_per_week for d in aerobic)))
+    reps = sorted({d.reps for d in strength})
+    assert f"of {reps[0] if len(reps) == 1 else f'{reps[0]}-{reps[-1]}'}, " in amounts["Strength, each exercise"]
+    assert amounts["Strength, each exercise"].endswith("days")
+    assert amounts["Each stretch"].endswith(" s")
+
+
+@given(day=st.integers(min_value=-20, max_value=7 * 14))
+@settings(max_examples=40, deadline=None)
+def test_every_week_of_the_plan_is_printed_in_full_or_in_the_outline_once(day):
+    plan = _case_plan()
+    document = make_document(plan, generated_on=MONDAY + timedelta(days=day))
+
+    full = [week.number for week in document.weeks]
+    outline = [week.number for week in document.later_weeks]
+
+    assert full[0] == document.current_week
+    assert len(full) <= 2
+    assert full + outline == list(range(document.current_week, len(plan.weeks) + 1))
+    printed = {d.exercise_slug for week in full for d in plan.weeks[week - 1].doses}
+    assert {page.slug for page in document.exercises} == printed
 
 
 def test_the_last_week_has_no_next_week(plan):

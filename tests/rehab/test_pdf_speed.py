@@ -1,19 +1,23 @@
-"""What makes the plan PDF cheap must not change it: a figure replayed from its recorded canvas calls
-draws the same bytes as the drawing itself; a plan with check-ins and a weekly decision (the demo's
-shape) costs at most nine queries drawn and five from the cache, whatever its length; and a
-next-morning pain added to a logged session draws the PDF again (its pain chart changed)."""
+"""What makes the plan PDF cheap must not change it: a figure copied from its recording is exactly
+what reportlab's renderer writes for it, and starts from an opaque state whatever the page set; a
+plan with check-ins and a weekly decision (the demo's shape) costs at most nine queries drawn and
+five from the cache, whatever its length; and a next-morning pain added to a logged session draws
+the PDF again (its pain chart changed)."""
 
 import io
+import re
 from datetime import date, timedelta
 
 import pytest
 import time_machine
+from pypdf import PdfReader
 from reportlab import rl_config
+from reportlab.graphics import renderPDF
 from reportlab.pdfgen.canvas import Canvas
 
 from planner.figures.library import default_figures
 from rehab.documents import plan_pdf_cache_key
-from rehab.pdf import plan as plan_booklet
+from rehab.pdf import figures
 from rehab.pdf.figures import figure_drawing
 from rehab.services.checkins import checkin_add_next_morning, checkin_record
 from rehab.services.progression import plan_progress
@@ -24,35 +28,67 @@ START = date(2026, 11, 2)
 PROTECTED = [(), ("gluteal_left", "gluteal_right"), ("lumbar_spine", "shoulder_left")]
 
 
-def _page(draw) -> bytes:
-    """A one-page PDF with something drawn at (40, 300), with no date or random id in it."""
+def _page(draw, alpha: float | None = None) -> PdfReader:
+    """A one-page PDF with something drawn at (40, 300), read back."""
     buffer = io.BytesIO()
     canvas = Canvas(buffer)
-    canvas.setFillAlpha(0.5)  # a state the figure's own alpha changes must not depend on
+    if alpha is not None:
+        canvas.setFillAlpha(alpha)  # a state the figure's own transparency must not depend on
     draw(canvas)
     canvas.showPage()
     canvas.save()
-    return buffer.getvalue()
+    return PdfReader(io.BytesIO(buffer.getvalue()))
+
+
+def _renderer_lines(drawing) -> list[str]:
+    """What reportlab's renderer writes for the drawing on a fresh canvas, its state names as written."""
+    canvas = Canvas(io.BytesIO())
+    start = len(canvas._code)
+    renderPDF.draw(drawing, canvas, 0, 0)
+    return [line for line in canvas._code[start:] if " Tf " not in line]
 
 
 @pytest.mark.parametrize("protected", PROTECTED)
-def test_a_replayed_figure_draws_the_same_bytes_as_the_drawing(monkeypatch, protected):
+def test_a_recorded_figure_is_exactly_what_the_renderer_draws(monkeypatch, protected):
     monkeypatch.setattr(rl_config, "invariant", 1)
     slugs = sorted(default_figures())
     assert slugs
     for slug in slugs:
-        drawing = figure_drawing(slug, protected, width=260)
-        replayed = plan_booklet._figure(slug, protected, 260)
-        assert replayed.wrap(500, 800) == drawing.wrap(500, 800)
-        expected = _page(lambda canvas, flowable=drawing: flowable.drawOn(canvas, 40, 300))
-        assert _page(lambda canvas, flowable=replayed: flowable.drawOn(canvas, 40, 300)) == expected, slug
-        # Replayed again (the recording is kept per process), it still draws the same.
-        again = plan_booklet._figure(slug, protected, 260)
-        assert _page(lambda canvas, flowable=again: flowable.drawOn(canvas, 40, 300)) == expected
+        code = figures.figure_code(slug, protected, 260, 1)
+        expected = _renderer_lines(figure_drawing(slug, protected, width=260, labels=False))
+        # On a fresh canvas the transparency states get the same names as on the renderer's.
+        names = {}
+        lines = []
+        for part in code.parts:
+            if isinstance(part, str):
+                lines += part.split("\n")
+            else:
+                names.setdefault(part, f"gRLs{len(names)}")
+                lines.append(f"/{names[part]} gs")
+        assert lines == expected, slug
+        assert figures.figure_code(slug, protected, 260, 1) is code  # drawn once per process
+
+
+def test_a_recorded_figure_starts_opaque_whatever_the_page_set_before():
+    figure = figures.figure_flowable("dumbbell-biceps-curl", ("wrist_hand_left",), 260, "Helvetica", 12)
+
+    page = _page(lambda canvas: figure.drawOn(canvas, 40, 300), alpha=0.5).pages[0]
+
+    states = {name: {"/ca": None, **state} for name, state in page["/Resources"]["/ExtGState"].items()}
+    stream = page.get_contents().get_data().decode("latin-1")
+    # Before the figure's first path, the page's fill transparency of 0.5 was set back to opaque.
+    first_path = stream.index(" m ")
+    fills = [states[f"/{name}"]["/ca"] for name in re.findall(r"/(\S+) gs", stream[:first_path])]
+    fills = [value for value in fills if value is not None]
+    assert fills[0] == 0.5
+    assert fills[-1] == 1
+    # The protected region's mark keeps its own transparency.
+    assert 0.45 in [value for state in states.values() for value in state.values()]
+    assert "(Start) Tj" in stream
 
 
 def test_an_exercise_without_a_figure_has_none():
-    assert plan_booklet._figure("no-such-exercise", (), 260) is None
+    assert figures.figure_flowable("no-such-exercise", (), 260, "Helvetica", 12) is None
 
 
 def _log_and_decide(world, plan, weeks: int) -> None:

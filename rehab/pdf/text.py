@@ -1,0 +1,106 @@
+"""Plain text as a flowable: lines wrapped by measuring words, drawn as one text object.
+
+reportlab's Paragraph parses its text as markup (an HTML parser in pure Python) and breaks lines
+fragment by fragment; for text in one font with no markup, which is nearly all of a plan booklet,
+that costs several times what measuring the words and drawing the lines does. `layout.para` uses
+`PlainText` whenever the body font can draw every character, and a Paragraph (which can switch to a
+fallback font) otherwise. It keeps a ParagraphStyle's font, size, leading, colour, spacing, indent,
+bullet and keep-with-next, splits across pages line by line, and reads back as the same text.
+"""
+
+from __future__ import annotations
+
+import functools
+
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.platypus import Flowable
+
+
+@functools.lru_cache(maxsize=65536)
+def word_width(word: str, font: str, size: float) -> float:
+    """A word's width in points, kept per process: the booklet's words repeat from page to page and
+    from booklet to booklet (a font's metrics never change once registered)."""
+    return stringWidth(word, font, size)
+
+
+def wrap_lines(text: str, font: str, size: float, width: float) -> list[str]:
+    """`text` broken into lines no wider than `width` (a newline starts a new line); a word wider
+    than the line is broken between its characters rather than run past the edge."""
+    space = word_width(" ", font, size)
+    lines: list[str] = []
+    for part in text.split("\n"):
+        words: list[str] = []
+        used = -space
+        for word in part.split():
+            wide = word_width(word, font, size)
+            if words and used + space + wide > width:
+                lines.append(" ".join(words))
+                words, used = [], -space
+            if wide > width:
+                pieces = _break_word(word, font, size, width)
+                lines += pieces[:-1]
+                word, wide = pieces[-1], stringWidth(pieces[-1], font, size)
+            words.append(word)
+            used += space + wide
+        lines.append(" ".join(words))
+    return lines
+
+
+def _break_word(word: str, font: str, size: float, width: float) -> list[str]:
+    pieces, current = [], ""
+    for char in word:
+        if current and stringWidth(current + char, font, size) > width:
+            pieces.append(current)
+            current = ""
+        current += char
+    return [*pieces, current]
+
+
+class PlainText(Flowable):
+    """Text in one font, wrapped and drawn without markup (see the module's docstring)."""
+
+    def __init__(self, text: str, style: ParagraphStyle, bullet: str | None = None, lines: list[str] | None = None):
+        super().__init__()
+        self.text, self.style, self.bullet = text, style, bullet
+        self._lines = lines
+        self._wrapped_for: float | None = None if lines is None else -1.0
+
+    def _text_width(self, available_width: float) -> float:
+        return available_width - self.style.leftIndent - self.style.rightIndent
+
+    def wrap(self, available_width, available_height):
+        if self._wrapped_for != available_width and self._wrapped_for != -1.0:
+            style = self.style
+            self._lines = wrap_lines(self.text, style.fontName, style.fontSize, self._text_width(available_width))
+            self._wrapped_for = available_width
+        self.width = available_width
+        self.height = len(self._lines or [""]) * self.style.leading
+        return self.width, self.height
+
+    def split(self, available_width, available_height):
+        self.wrap(available_width, available_height)
+        fits = int(available_height // self.style.leading)
+        lines = self._lines or []
+        if fits < 1 or fits >= len(lines):
+            return [] if fits < 1 else [self]
+        first = PlainText(self.text, self.style, self.bullet, lines[:fits])
+        rest = PlainText(self.text, self.style, None, lines[fits:])
+        first.spaceAfter, rest.spaceBefore = 0, 0  # one paragraph across the page break
+        return [first, rest]
+
+    def draw(self):
+        style, canvas = self.style, self.canv
+        canvas.setFillColor(style.textColor)
+        # The first baseline sits one font size below the top, as a Paragraph's does.
+        top = self.height - style.fontSize
+        if self.bullet:
+            bullet = canvas.beginText(style.bulletIndent, top)
+            bullet.setFont(style.bulletFontName, style.bulletFontSize)
+            bullet.textLine(self.bullet)
+            canvas.drawText(bullet)
+        text = canvas.beginText(style.leftIndent, top)
+        text.setFont(style.fontName, style.fontSize, style.leading)
+        for line in self._lines or []:
+            text.textLine(line)
+        canvas.drawText(text)
