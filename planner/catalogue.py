@@ -29,9 +29,9 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from planner.regions import default_region_map
+from planner.regions import RegionMap, default_region_map
 from planner.types import ExerciseSpec, Instructions, Profile, Violation
-from planner.vocabulary import IMPACT_LEVELS, MOVEMENT_TAGS
+from planner.vocabulary import EQUIPMENT, IMPACT_LEVELS, MOVEMENT_TAGS
 
 if TYPE_CHECKING:
     from planner.types import LoadLimits
@@ -246,8 +246,8 @@ def allowed_exercises(
 ) -> tuple[ExerciseSpec, ...]:
     """The exercises of `catalogue` that break no limit (and suit the profile, when given).
 
-    For a catalogue given as a tuple (the shipped library is one) the answer is kept per filter key
-    (see CatalogueIndex.allowed): many patients share the same few limits that decide the filter.
+    For a catalogue given as a tuple (the shipped library is one) the answer comes from the catalogue's
+    index (CatalogueIndex.allowed): the same checks, as set operations over precomputed masks.
     """
     if type(catalogue) is tuple:
         return catalogue_index(catalogue).allowed(limits, profile)
@@ -258,24 +258,91 @@ def _filter(catalogue: Iterable[ExerciseSpec], limits: LoadLimits, profile: Prof
     return tuple(spec for spec in catalogue if not exercise_violations(spec, limits, profile))
 
 
-def filter_key(limits: LoadLimits, profile: Profile | None) -> tuple[Any, ...]:
-    """Everything exercise_violations reads from the limits and the profile (besides the region map)."""
-    key = (limits.max_impact, limits.excluded_tags, limits.avoid_regions, limits.no_loading_regions)
-    if profile is None:
-        return (*key, None)
-    return (
-        *key,
-        (profile.padded_pressure_regions, profile.available_equipment, profile.unavailable_positions),
-    )
+class _Masks:
+    """exercise_violations as bit masks over one catalogue (bit i: the catalogue's i-th exercise), for
+    one region map. Every check there is a union over the limit's or the profile's values (an excluded
+    tag, a protected region, a missing piece of equipment, an unavailable position), so the exercises a
+    patient may not do are the union of the masks of those values; a mask is computed the first time
+    its value is asked for.
+    """
+
+    def __init__(self, catalogue: tuple[ExerciseSpec, ...], anatomy: RegionMap):
+        self.catalogue, self.anatomy = catalogue, anatomy
+        self.everything = (1 << len(catalogue)) - 1
+        self._masks: dict[tuple[str, str], int] = {}
+        padded_positions = anatomy.padded_positions
+        self.padded_position = self._where(lambda spec: spec.position in padded_positions)
+
+    def _where(self, test: Callable[[ExerciseSpec], bool]) -> int:
+        return sum(1 << index for index, spec in enumerate(self.catalogue) if test(spec))
+
+    def mask(self, kind: str, value: str) -> int:
+        found = self._masks.get((kind, value))
+        if found is None:
+            found = self._masks[(kind, value)] = self._where(self._test(kind, value))
+        return found
+
+    def _test(self, kind: str, value: str) -> Callable[[ExerciseSpec], bool]:
+        anatomy = self.anatomy
+        if kind == "above_impact":
+            level = IMPACT_LEVELS.index(value)
+            return lambda spec: IMPACT_LEVELS.index(spec.impact) > level
+        if kind == "tag":
+            return lambda spec: value in spec.tags
+        if kind == "presses":
+            return lambda spec: bool(anatomy.pressed_protected(spec.pressure_regions, (value,)))
+        if kind == "stretches_or_jolts":
+            impulsive = anatomy.impulsive_tags
+            return lambda spec: bool(
+                ("end_range_stretch" in spec.tags and anatomy.stretched_protected(spec.stretched_regions, (value,)))
+                or (
+                    any(tag in impulsive for tag in spec.tags)
+                    and anatomy.stretched_protected(spec.regions_loaded, (value,))
+                )
+            )
+        if kind == "loads":
+            return lambda spec: bool(anatomy.pressed_protected(spec.regions_loaded, (value,)))
+        if kind == "needs":
+            return lambda spec: value in spec.equipment
+        if kind == "position":
+            return lambda spec: spec.position == value
+        raise ValueError(kind)
+
+    def violating(self, limits: LoadLimits, profile: Profile | None) -> int:
+        """The mask of the exercises exercise_violations(spec, limits, profile) finds anything against."""
+        mask = self.mask
+        bad = mask("above_impact", limits.max_impact)
+        for tag in limits.excluded_tags:
+            bad |= mask("tag", tag)
+        # Pressure on a protected region is let through only where the clinician marked that region
+        # "padded and short" and the exercise's position allows it (pressed_unpadded).
+        padded = frozenset(profile.padded_pressure_regions) if profile is not None else frozenset()
+        for region in limits.avoid_regions:
+            presses = mask("presses", region)
+            bad |= (presses & ~self.padded_position if region in padded else presses) | mask(
+                "stretches_or_jolts", region
+            )
+        for region in limits.no_loading_regions:
+            bad |= mask("loads", region)
+        if profile is not None:
+            if profile.available_equipment is not None:
+                available = profile.available_equipment
+                for item in EQUIPMENT:
+                    if item != "none" and item not in available:
+                        bad |= mask("needs", item)
+            for position in profile.unavailable_positions:
+                bad |= mask("position", position)
+        return bad
 
 
 class CatalogueIndex:
     """What the engine looks up in one catalogue again and again, computed once per catalogue.
 
-    by_slug: slug -> exercise. allowed(limits, profile): the allowed exercises, kept per filter_key
-    (and per region map, so that a different anatomy map is never answered from the old one).
-    memo: room for other pure answers that depend only on the catalogue and a hashable key (the
-    prescription keeps its target-covering choices here). Each store is bounded.
+    by_slug: slug -> exercise. allowed(limits, profile): the allowed exercises, from bit masks of the
+    checks (per region map, so that a different anatomy map is never answered from the old one); the
+    same allowed set is always the same tuple, and key_of gives the key that names it. memo: room for
+    other pure answers that depend only on the catalogue and a hashable key (the prescription keeps its
+    target-covering choices here, keyed by the allowed set). Each store is bounded.
     """
 
     MAX_ENTRIES = 4096
@@ -283,26 +350,34 @@ class CatalogueIndex:
     def __init__(self, catalogue: tuple[ExerciseSpec, ...]):
         self.catalogue = catalogue
         self.by_slug = {spec.slug: spec for spec in catalogue}
-        self._allowed: dict[tuple[Any, ...], tuple[object, tuple[ExerciseSpec, ...]]] = {}
-        self._key_of: dict[int, tuple[tuple[ExerciseSpec, ...], tuple[Any, ...]]] = {}
+        self._masks: _Masks | None = None
+        self._by_mask: dict[int, tuple[ExerciseSpec, ...]] = {}
+        self._key_of: dict[int, tuple[tuple[ExerciseSpec, ...], int]] = {}
         self.memo: dict[Hashable, Any] = {}
 
     def allowed(self, limits: LoadLimits, profile: Profile | None) -> tuple[ExerciseSpec, ...]:
         anatomy = default_region_map()
-        key = filter_key(limits, profile)
-        found = self._allowed.get(key)
-        if found is not None and found[0] is anatomy:
-            return found[1]
-        result = _filter(self.catalogue, limits, profile)
-        if len(self._allowed) >= self.MAX_ENTRIES:
-            self._allowed.clear()
+        masks = self._masks
+        if masks is None or masks.anatomy is not anatomy:
+            masks = self._masks = _Masks(self.catalogue, anatomy)
+            self._by_mask.clear()
             self._key_of.clear()
-        self._allowed[key] = (anatomy, result)
-        self._key_of[id(result)] = (result, (id(anatomy), key))
+        allowed = masks.everything & ~masks.violating(limits, profile)
+        found = self._by_mask.get(allowed)
+        if found is not None:
+            return found
+        if len(self._by_mask) >= self.MAX_ENTRIES:
+            self._by_mask.clear()
+            self._key_of.clear()
+        result = self._by_mask[allowed] = tuple(
+            spec for index, spec in enumerate(self.catalogue) if allowed >> index & 1
+        )
+        self._key_of[id(result)] = (result, allowed)
         return result
 
-    def key_of(self, allowed: object) -> tuple[Any, ...] | None:
-        """The key an allowed tuple from this index was made for, or None (not one of ours)."""
+    def key_of(self, allowed: object) -> int | None:
+        """The mask naming an allowed tuple from this index (the same mask, the same exercises, whatever
+        the limits and the anatomy that gave them), or None (not one of ours)."""
         found = self._key_of.get(id(allowed))
         return found[1] if found is not None and found[0] is allowed else None
 

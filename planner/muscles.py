@@ -168,10 +168,30 @@ def targets_for(profile: Profile, component: str, book: SelectionBook | None = N
     conditions must all hold (the strictest wins).
     """
     book = book or default_selection_book()
+    fired = tuple(
+        index
+        for index, target_rule in enumerate(book.targets)
+        if component in target_rule.components and target_rule.when(profile)
+    )
+    # The same rules give the same targets: one tuple per (book, component, rules that fired), so that
+    # the prescription's choices can be kept under it (the book is held, so its id stays its own).
+    key = (id(book), component, fired)
+    found = _TARGETS.get(key)
+    if found is not None and found[0] is book:
+        return found[1]
+    if len(_TARGETS) >= 4096:
+        _TARGETS.clear()
+    targets = _merged_targets(book, fired)
+    _TARGETS[key] = (book, targets)
+    return targets
+
+
+_TARGETS: dict[tuple[int, str, tuple[int, ...]], tuple[SelectionBook, tuple[Target, ...]]] = {}
+
+
+def _merged_targets(book: SelectionBook, fired: tuple[int, ...]) -> tuple[Target, ...]:
     merged: dict[str, Target] = {}
-    for target_rule in book.targets:
-        if component not in target_rule.components or not target_rule.when(profile):
-            continue
+    for target_rule in (book.targets[index] for index in fired):
         for group in target_rule.groups:
             previous = merged.get(group)
             if previous is None:

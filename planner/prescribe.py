@@ -22,21 +22,24 @@ Same input, same plan: nothing here depends on time, randomness or dict ordering
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass
 from functools import partial
 
-from planner.catalogue import allowed_exercises, catalogue_index, padded_regions_pressed
+from planner.catalogue import CatalogueIndex, allowed_exercises, catalogue_index, padded_regions_pressed
 from planner.dosing import progression_rule, start_dose, unique_rules
+from planner.memo import AEROBIC_CEILING_UNITS, component_limits, memo_for, token
 from planner.muscles import SLOTS, SelectionBook, Target, default_selection_book, max_count, targets_for
 from planner.regions import default_region_map
-from planner.rules import DoseParameters, Rulebook, default_rulebook
+from planner.rules import DoseParameters, Rulebook, default_rulebook, dose_parameters
 from planner.types import (
+    Dose,
     ExerciseSpec,
     LoadLimits,
     Prescription,
     PrescriptionItem,
     Profile,
+    ProgressionRule,
     Rule,
     ValueRationale,
 )
@@ -63,11 +66,31 @@ def _chain_position(spec: ExerciseSpec, by_slug: dict[str, ExerciseSpec]) -> tup
 
 def _chains(allowed: Iterable[ExerciseSpec], by_slug: dict[str, ExerciseSpec]) -> dict[str, list[ExerciseSpec]]:
     """Allowed exercises grouped by the root of their chain, easiest variant first."""
+    positions = _positions(by_slug)
     chains: dict[str, list[tuple[int, str, ExerciseSpec]]] = {}
     for spec in allowed:
-        root, steps = _chain_position(spec, by_slug)
+        found = positions.get(spec.slug)
+        if found is None or by_slug.get(spec.slug) is not spec:
+            found = _chain_position(spec, by_slug)  # not the library's own entry: walk its chain
+        root, steps = found
         chains.setdefault(root, []).append((steps, spec.slug, spec))
     return {root: [entry[2] for entry in sorted(entries, key=lambda e: e[:2])] for root, entries in chains.items()}
+
+
+_POSITIONS: dict[int, tuple[dict[str, ExerciseSpec], dict[str, tuple[str, int]]]] = {}
+
+
+def _positions(by_slug: dict[str, ExerciseSpec]) -> dict[str, tuple[str, int]]:
+    """Every library exercise's chain position, once per library (by identity of its slug index)."""
+    found = _POSITIONS.get(id(by_slug))
+    if found is None or found[0] is not by_slug:
+        if len(_POSITIONS) >= 8:
+            _POSITIONS.pop(next(iter(_POSITIONS)))
+        found = _POSITIONS[id(by_slug)] = (
+            by_slug,
+            {slug: _chain_position(spec, by_slug) for slug, spec in by_slug.items()},
+        )
+    return found[1]
 
 
 def _easiest_variants(allowed: Iterable[ExerciseSpec], by_slug: dict[str, ExerciseSpec]) -> list[ExerciseSpec]:
@@ -122,29 +145,30 @@ def select_for_targets(
     count: the component's count from the dose rules; largest: the most it may grow to.
     """
     chains = _chains(pool, by_slug)
+    # What each candidate serves and covers, and its fixed tie-breakers, worked out once per exercise.
+    served_by: dict[str, tuple[Target, ...]] = {}
+    covers: dict[str, frozenset[str]] = {}
+    ties: dict[str, tuple[int, tuple[int, int], int, str]] = {}
+    for variants in chains.values():
+        for steps, spec in enumerate(variants):
+            served_by[spec.slug] = _serves(spec, targets)
+            covers[spec.slug] = _covers(spec)
+            ties[spec.slug] = (steps, _equipment_needed(spec), IMPACT_LEVELS.index(spec.impact), spec.slug)
     chosen: list[Choice] = []
     covered_targets: set[str] = set()
     covered: frozenset[str] = frozenset()
     limit = count
     for slots in SLOTS:
-        wanted = [t for t in targets if t.slots == slots]
         while len(chosen) < (limit if slots == "fill" else largest):
             best = None
             for root, variants in chains.items():
-                for steps, spec in enumerate(variants):
-                    new = [t for t in _serves(spec, wanted) if t.group not in covered_targets]
+                for spec in variants:
+                    served = served_by[spec.slug]
+                    new = sum(1 for t in served if t.slots == slots and t.group not in covered_targets)
                     if not new:
                         continue
-                    also = [t for t in _serves(spec, targets) if t.group not in covered_targets]
-                    key = (
-                        -len(new),
-                        -len(also),
-                        -len(_covers(spec) - covered),
-                        steps,
-                        _equipment_needed(spec),
-                        IMPACT_LEVELS.index(spec.impact),
-                        spec.slug,
-                    )
+                    also = sum(1 for t in served if t.group not in covered_targets)
+                    key = (-new, -also, -len(covers[spec.slug] - covered), *ties[spec.slug])
                     if best is None or key < best[0]:
                         best = (key, root, spec)
                     break  # the easiest variant of a chain that serves a target is the one to start at
@@ -152,23 +176,23 @@ def select_for_targets(
                 break
             _, root, spec = best
             del chains[root]
-            served = _serves(spec, targets)
+            served = served_by[spec.slug]
             raised = len(chosen) >= limit and slots == "within"
             chosen.append(
                 Choice(spec, served, unique_rules(*(t.rules for t in served), largest_rules if raised else ()))
             )
             covered_targets |= {t.group for t in served}
-            covered |= _covers(spec)
+            covered |= covers[spec.slug]
             if slots == "added":
                 limit += 1
         limit = min(max(limit, len(chosen)), max(largest, count))
     remaining = [variants[0] for variants in chains.values()]
     while remaining and len(chosen) < limit:
-        pick = min(remaining, key=partial(_rank, covered=covered))
+        pick = min(remaining, key=lambda spec: (-len(covers[spec.slug] - covered), *ties[spec.slug][1:]))
         remaining.remove(pick)
-        served = _serves(pick, targets)
+        served = served_by[pick.slug]
         chosen.append(Choice(pick, served, unique_rules(*(t.rules for t in served))))
-        covered |= _covers(pick)
+        covered |= covers[pick.slug]
     return tuple(chosen)
 
 
@@ -198,8 +222,13 @@ def select_aerobic(
     limits: LoadLimits,
     book: Rulebook,
     selection: SelectionBook,
+    remember: Callable[[Hashable, Callable[[], tuple[Choice, ...]]], tuple[Choice, ...]] | None = None,
 ) -> tuple[Choice, ...]:
-    """The aerobic activity (see the module docstring, step 4)."""
+    """The aerobic activity (see the module docstring, step 4).
+
+    remember: the catalogue index's memo when `pool` is named by a key in `remember`'s keys (the
+    choice is then kept per pool and the few numbers it reads).
+    """
     count, _ = params.selection("aerobic", "count")
     wanted, _ = params.selection("aerobic", "preferred_impact")
     preferred = min(IMPACT_LEVELS.index(wanted), IMPACT_LEVELS.index(limits.max_impact))
@@ -207,6 +236,23 @@ def select_aerobic(
     ceiling = _ceiling_class_index(book, min(ceiling_pct, limits.aerobic.max_hrr_pct))
     start_name, _ = params.get("aerobic", "minutes", "intensity_class_start")
     start = min(_class_index(book, start_name), ceiling)
+    pick = partial(_pick_aerobic, pool, by_slug, book, count, preferred, ceiling, start, selection.aerobic_reach_rule)
+    if remember is None:
+        return pick()
+    classes = tuple(level.name for level in book.anchors.intensity_classes)
+    return remember((count, preferred, ceiling, start, classes, selection.aerobic_reach_rule), pick)
+
+
+def _pick_aerobic(
+    pool: Iterable[ExerciseSpec],
+    by_slug: dict[str, ExerciseSpec],
+    book: Rulebook,
+    count: int,
+    preferred: int,
+    ceiling: int,
+    start: int,
+    reach_rule: Rule,
+) -> tuple[Choice, ...]:
     candidates = []
     for variants in _chains(pool, by_slug).values():
         top = max(_class_index(book, spec.intensity_reach) for spec in variants)
@@ -227,7 +273,7 @@ def select_aerobic(
             ),
         )
         candidates.remove(best)
-        chosen.append(Choice(best[1], (), (selection.aerobic_reach_rule,) if best[0] else ()))
+        chosen.append(Choice(best[1], (), (reach_rule,) if best[0] else ()))
         covered |= _covers(best[1])
     return tuple(chosen)
 
@@ -252,20 +298,37 @@ def select_exercises(
     def pool() -> list[ExerciseSpec]:
         return [spec for spec in allowed if spec.component == component and is_main_block(spec)]
 
+    # The choice depends only on the component's pool (its allowed main-block exercises), the targets
+    # and the counts, and many patients share them: kept on the catalogue's index, keyed by the pool's
+    # mask (the allowed mask and the mask of the component's main block).
+    remember = None
+    if index is not None and allowed_key is not None:
+        main = index.remember(
+            ("main_block", component),
+            lambda: sum(
+                1 << n for n, spec in enumerate(index.catalogue) if spec.component == component and is_main_block(spec)
+            ),
+        )
+        pool_key = ("pool", component, allowed_key & main)
+        remember = partial(_remember_for, index, pool_key)
     if component == "aerobic":
-        return select_aerobic(pool(), by_slug, params, limits, book, selection)
+        return select_aerobic(pool(), by_slug, params, limits, book, selection, remember)
     count, _ = params.selection(component, "count")
     targets = targets_for(profile, component, selection) if profile is not None else ()
     largest, largest_rules = max_count(component, count, selection)
-    if allowed_key is None:
+
+    def pick() -> tuple[Choice, ...]:
         return select_for_targets(pool(), by_slug, targets, count, largest, largest_rules)
-    # The choice depends only on the allowed exercises, the targets and the counts, and many patients
-    # share them: kept on the catalogue's index.
-    assert index is not None  # allowed_key is only known through the index
-    return index.remember(
-        ("select_for_targets", allowed_key, component, targets, count, largest, largest_rules),
-        lambda: select_for_targets(pool(), by_slug, targets, count, largest, largest_rules),
-    )
+
+    if remember is None:
+        return pick()
+    return remember((token(targets), count, largest, largest_rules), pick)
+
+
+def _remember_for(
+    index: CatalogueIndex, pool_key: Hashable, key: Hashable, compute: Callable[[], tuple[Choice, ...]]
+) -> tuple[Choice, ...]:
+    return index.remember((pool_key, key), compute)
 
 
 def _selection_rules(component: str, params: DoseParameters, limits: LoadLimits, book: Rulebook) -> tuple[Rule, ...]:
@@ -290,24 +353,27 @@ def prescribe(
     """FITT-VP items for the four components; exercises that break a limit never appear."""
     book = rulebook or default_rulebook()
     catalogue = tuple(catalogue)
-    params = DoseParameters(profile, book)
+    params = dose_parameters(profile, book)
     allowed = allowed_exercises(catalogue, limits, profile)
     anatomy = default_region_map()
+    memo = memo_for(book)
     items, uncovered = [], []
-    cap_rules = limits.rules_for("weekly_progression_max_pct")
     for component in COMPONENTS:
         chosen = select_exercises(component, allowed, catalogue, params, limits, profile, book, selection)
         if not chosen:
             uncovered.append(component)
             continue
         selection_rules = _selection_rules(component, params, limits, book)
+        # What an exercise's dose reads besides the exercise: the tier, the guidance and its limits.
+        reads = (params.fired, params.guidance_for(component, profile))
         for choice in chosen:
             spec = choice.spec
             padded = padded_regions_pressed(spec, limits, profile)
             padded_rules = (anatomy.padded_rule,) if padded and anatomy.padded_rule else ()
-            dose = start_dose(spec, profile, params, limits, book)
-            progression = progression_rule(spec, dose, params, limits)
-            step_rules = unique_rules(*(step.rules for step in progression.steps), cap_rules)
+            key = (spec, *reads, component_limits(limits, spec.component))
+            dose, progression, step_rules = memo.get(
+                "dosing", key, partial(_dose_and_growth, spec, profile, params, limits, book)
+            )
             exercise_rules = unique_rules(choice.rules, selection_rules, padded_rules)
             items.append(
                 PrescriptionItem(
@@ -321,3 +387,16 @@ def prescribe(
                 )
             )
     return Prescription(items=tuple(items), components_without_exercise=tuple(uncovered))
+
+
+def _dose_and_growth(
+    spec: ExerciseSpec, profile: Profile, params: DoseParameters, limits: LoadLimits, book: Rulebook
+) -> tuple[Dose, ProgressionRule, tuple[Rule, ...]]:
+    """An exercise's week-1 dose, its progression rule and the rules its steps and the cap cite."""
+    dose = start_dose(spec, profile, params, limits, book)
+    if spec.component in ("flexibility", "neuromotor"):
+        # Kept under a key without the aerobic ceilings (planner.memo.component_limits): none may bound it.
+        assert AEROBIC_CEILING_UNITS.isdisjoint(target.unit for target in dose.intensity), dose
+    progression = progression_rule(spec, dose, params, limits)
+    cap_rules = limits.rules_for("weekly_progression_max_pct")
+    return dose, progression, unique_rules(*(step.rules for step in progression.steps), cap_rules)

@@ -25,6 +25,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from planner.memo import memo_for
 from planner.types import Profile, Rule
 from planner.vocabulary import BODY_REGIONS, COMPONENTS, DOSE_KINDS, IMPACT_LEVELS, MOVEMENT_TAGS
 
@@ -421,6 +422,13 @@ def default_rulebook() -> Rulebook:
     return load_rulebook()
 
 
+def dose_parameters(profile: Profile, book: Rulebook) -> DoseParameters:
+    """DoseParameters for `profile`, shared by every profile that fires the same tier triggers (all it
+    depends on), so that the parameters each one resolved are looked up once."""
+    fired = tuple(index for index, trigger in enumerate(book.tier_triggers) if trigger.when(profile))
+    return memo_for(book).get("dose_parameters", fired, lambda: DoseParameters(profile, book))
+
+
 class DoseParameters:
     """Dose parameters resolved for one profile: the highest active tier that sets a key wins.
 
@@ -430,7 +438,9 @@ class DoseParameters:
 
     def __init__(self, profile: Profile, book: Rulebook):
         self._book = book
-        fired = [t for t in book.tier_triggers if t.when(profile)]
+        # The triggers that fired, by position: everything these parameters depend on.
+        self.fired = tuple(index for index, trigger in enumerate(book.tier_triggers) if trigger.when(profile))
+        fired = [book.tier_triggers[index] for index in self.fired]
         self.active_tiers = tuple(tier for tier in book.tier_order if any(t.tier == tier for t in fired))
         self._triggers = {tier: tuple(t.rule for t in fired if t.tier == tier) for tier in self.active_tiers}
         self._cache: dict[str, tuple[object, tuple[Rule, ...]] | None] = {}

@@ -21,6 +21,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Sequence
 from fractions import Fraction
+from functools import partial
 
 from planner.catalogue import load_default_catalogue
 from planner.dosing import unique_rules
@@ -35,6 +36,7 @@ from planner.growth import (
 )
 from planner.intensity import aerobic_targets, resistance_targets
 from planner.limits import add_rationale, apply_adjustments, clamp_dose, compute_limits, growth_pct
+from planner.memo import component_limits, memo_for, token
 from planner.prescribe import prescribe
 from planner.rules import SAFETY_NOTICE, Rulebook, default_rulebook
 from planner.targets import plan_targets
@@ -235,34 +237,55 @@ def next_dose(
 def schedule(
     items: Iterable[PrescriptionItem], limits: LoadLimits, weeks: int = DEFAULT_WEEKS, rulebook: Rulebook | None = None
 ) -> tuple[PlanWeek, ...]:
-    """Week-by-week doses for `weeks` weeks; week 1 is each item's starting dose."""
+    """Week-by-week doses for `weeks` weeks; week 1 is each item's starting dose.
+
+    Items grow independently of one another, so each item's weeks are worked out on their own and kept
+    (planner.memo): many patients share an item and the part of the limits it reads.
+    """
     if weeks < 1:
         raise ValueError("a plan lasts at least one week")
     book = rulebook or default_rulebook()
-    items = tuple(items)
-    current = [clamp_dose(item.dose, limits) for item in items]
-    plan = [
-        PlanWeek(1, tuple(ScheduledDose(item.slug, dose, None, 0.0) for item, dose in zip(items, current, strict=True)))
-    ]
-    histories = [[dose] for dose in current]
-    # An item with every variable at its ceiling keeps its dose for good: whether a variable is at its
-    # ceiling depends on the dose alone, not on the week or the window. Such an item is not asked again.
-    settled = [False] * len(items)
+    memo = memo_for(book)
+    tracks = []
+    for item in items:
+        dose = item.dose
+        read = component_limits(limits, dose.component, (target.unit for target in dose.intensity))
+        key = (item.slug, item.component, token(dose), _number_types(dose), token(item.progression), read, weeks)
+        tracks.append(memo.get("schedule", key, partial(item_weeks, item, limits, weeks, book)))
+    return tuple(PlanWeek(number, tuple(track[number - 1] for track in tracks)) for number in range(1, weeks + 1))
+
+
+def _number_types(dose: Dose) -> tuple[type, ...]:
+    """The types of a dose's numbers: equal keys with an int where the other has a float print differently."""
+    return (
+        type(dose.frequency_per_week),
+        type(dose.minutes),
+        type(dose.sets),
+        type(dose.reps),
+        type(dose.hold_seconds),
+        *(type(target.low) for target in dose.intensity),
+        *(type(target.high) for target in dose.intensity),
+    )
+
+
+def item_weeks(item: PrescriptionItem, limits: LoadLimits, weeks: int, book: Rulebook) -> tuple[ScheduledDose, ...]:
+    """One item's scheduled dose for each of `weeks` weeks (week 1 first)."""
+    current = clamp_dose(item.dose, limits)
+    out = [ScheduledDose(item.slug, current, None, 0.0)]
+    history = [current]
     for number in range(2, weeks + 1):
-        doses = []
-        for index, item in enumerate(items):
-            previous = current[index]
-            if settled[index]:
-                doses.append(ScheduledDose(item.slug, previous, None, 0.0))
-                continue
-            candidate, changed, why = grow_one_step(histories[index], item, number, limits, book)
-            dose = clamp_dose(candidate, limits)  # limits last
-            current[index] = dose
-            histories[index].append(dose)
-            settled[index] = why == AT_CEILINGS and dose is previous
-            doses.append(ScheduledDose(item.slug, dose, changed, round(growth_pct(previous, dose), 2)))
-        plan.append(PlanWeek(number, tuple(doses)))
-    return tuple(plan)
+        previous = current
+        candidate, changed, why = grow_one_step(history, item, number, limits, book)
+        current = clamp_dose(candidate, limits)  # limits last
+        if why == AT_CEILINGS and current is previous:
+            # Every variable at its ceiling: that depends on the dose alone, not on the week or the
+            # window, so the item keeps this dose for good and is not asked again.
+            held = ScheduledDose(item.slug, previous, None, 0.0)
+            out.extend(held for _ in range(number, weeks + 1))
+            break
+        history.append(current)
+        out.append(ScheduledDose(item.slug, current, changed, round(growth_pct(previous, current), 2)))
+    return tuple(out)
 
 
 def build_plan(

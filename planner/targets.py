@@ -12,8 +12,8 @@ from collections.abc import Sequence
 
 from planner.dosing import unique_rules
 from planner.growth import GrowthRules, Target, default_growth_rules
-from planner.rules import compile_condition
-from planner.types import Dose, LoadLimits, PlanWeek, PrescriptionItem, Profile, Rule, TargetOutlook
+from planner.rules import Condition, compile_condition
+from planner.types import Dose, LoadLimits, PlanWeek, PrescriptionItem, Profile, Rule, ScheduledDose, TargetOutlook
 
 MEASURE_WORDS = {
     "minutes_per_week": "minutes a week",
@@ -28,10 +28,9 @@ def applicable_targets(profile: Profile, rules: GrowthRules | None = None) -> tu
     rules = rules or default_growth_rules()
     chosen: dict[tuple[str, str], Target] = {}
     specific: set[tuple[str, str]] = set()
-    for target in rules.targets:
+    for target, condition, general in _compiled(rules):
         key = (target.component, target.measure)
-        general = target.when == {"always": True}
-        if not compile_condition(target.when, target.id)(profile):
+        if not condition(profile):
             continue
         if general and key not in chosen:
             chosen[key] = target
@@ -39,6 +38,23 @@ def applicable_targets(profile: Profile, rules: GrowthRules | None = None) -> tu
             chosen[key] = target
             specific.add(key)
     return tuple(chosen.values())
+
+
+_COMPILED: dict[int, tuple[GrowthRules, tuple[tuple[Target, Condition, bool], ...]]] = {}
+
+
+def _compiled(rules: GrowthRules) -> tuple[tuple[Target, Condition, bool], ...]:
+    """Each target with its compiled condition and whether it is the general one, once per rule data."""
+    found = _COMPILED.get(id(rules))
+    if found is None or found[0] is not rules:
+        if len(_COMPILED) >= 8:
+            _COMPILED.clear()
+        compiled = tuple(
+            (target, compile_condition(target.when, target.id), target.when == {"always": True})
+            for target in rules.targets
+        )
+        found = _COMPILED[id(rules)] = (rules, compiled)
+    return found[1]
 
 
 def _minutes_per_week(dose: Dose) -> float:
@@ -97,18 +113,27 @@ def _why_lower(
     return "The limits and the dose ceilings stop it lower for this patient.", unique_rules(ceiling_rules)
 
 
+def _first_by_slug(week: PlanWeek) -> dict[str, ScheduledDose]:
+    found: dict[str, ScheduledDose] = {}
+    for scheduled in week.doses:
+        found.setdefault(scheduled.exercise_slug, scheduled)
+    return found
+
+
 def plan_targets(
     profile: Profile, items: Sequence[PrescriptionItem], weeks: Sequence[PlanWeek], limits: LoadLimits
 ) -> tuple[TargetOutlook, ...]:
     """Each applicable target of the components the plan has, with the week the schedule meets it."""
     outlooks = []
+    # Each week's doses by slug (the first one, as PlanWeek.dose_for finds it), looked up once.
+    by_slug = [_first_by_slug(week) for week in weeks]
     for target in applicable_targets(profile):
         mine = [item for item in items if item.component == target.component]
         if not mine or not weeks:
             continue
         expected, reached = None, 0.0
-        for week in weeks:
-            doses = [s.dose for item in mine if (s := week.dose_for(item.slug)) is not None]
+        for week, found in zip(weeks, by_slug, strict=True):
+            doses = [s.dose for item in mine if (s := found.get(item.slug)) is not None]
             reached = measure(target.component, target.measure, doses)
             if expected is None and reached >= target.value:
                 expected = week.number
