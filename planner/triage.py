@@ -226,6 +226,40 @@ def default_triage_rules() -> TriageRules:
     return load_triage_rules(TRIAGE_RULES_PATH)
 
 
+# Shares with a short English name: the denominator's word, and the numerator's count.
+_PARTS = {
+    2: "half",
+    3: "third",
+    4: "quarter",
+    5: "fifth",
+    6: "sixth",
+    7: "seventh",
+    8: "eighth",
+    9: "ninth",
+    10: "tenth",
+}
+_COUNTS = {1: "one", 2: "two", 3: "three", 4: "four", 5: "five", 6: "six", 7: "seven", 8: "eight", 9: "nine"}
+
+
+def share_words(share: Fraction) -> str:
+    """A share between 0 and 1 in words, as a page says it: 2/3 "two thirds", 1/2 "half", 3/4 "three
+    quarters"; a share without a short name as a percentage ("65 %")."""
+    if 0 < share < 1 and share.denominator in _PARTS:
+        if share.denominator == 2:
+            return "half"
+        count = share.numerator
+        return f"{_COUNTS[count]} {_PARTS[share.denominator]}{'s' if count > 1 else ''}"
+    return f"{float(share * 100):g} %"
+
+
+def low_adherence_share(rules: TriageRules | None = None) -> str:
+    """The low-adherence rule's threshold in words ("two thirds"): the dashboard's legend says the share
+    the rule compares, read from the rule, so the two cannot disagree."""
+    threshold = (rules or default_triage_rules()).get(LOW_ADHERENCE).threshold
+    assert threshold is not None  # triage_rules_from_dict refuses the rule without one
+    return share_words(threshold)
+
+
 def rules_as_data(rules: TriageRules | None = None) -> list[dict[str, Any]]:
     """The rules as plain values (thresholds as text, e.g. "2/3"), for the API."""
     rules = rules or default_triage_rules()

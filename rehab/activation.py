@@ -18,8 +18,8 @@ import secrets
 from django.conf import settings
 from django.core import signing
 from django.urls import reverse
-from django.utils import timezone
 
+from rehab import selectors
 from rehab.models import ActivationLink, Role
 
 SALT = "rehab.activation.link"
@@ -61,10 +61,7 @@ def open_link_for(token: str, *, for_update: bool = False) -> ActivationLink | N
         link_id = int(link_id)
     except (signing.BadSignature, ValueError, TypeError):
         return None
-    rows = ActivationLink.objects.select_related("user", "patient")
-    if for_update:
-        rows = rows.select_for_update(of=("self",))
-    link = rows.filter(pk=link_id, ended_at__isnull=True, expires_at__gt=timezone.now()).first()
+    link = selectors.open_activation_link(link_id, for_update=for_update)
     if link is None or not link.secret_hash or not hmac.compare_digest(link.secret_hash, secret_hash(secret)):
         return None
     user = link.user

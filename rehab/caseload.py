@@ -1,30 +1,18 @@
 """The caseload as rows: each patient's running plan, open alerts, last session and triage flags.
 
-Reads only, scoped by rehab.selectors (a patient the user may not see never appears), in a fixed
-number of queries whatever the caseload's size. What the rows are flagged for is planner.triage's
-decision; this module turns rows into its facts. The dashboard, the caseload page and
-GET /api/v1/caseload/ all read it.
+No query of its own: rehab.selectors.caseload reads the rows' facts, scoped (a patient the user may
+not see never appears), in a fixed number of queries whatever the caseload's size. What the rows
+are flagged for is planner.triage's decision; this module turns rows into its facts. The dashboard,
+the caseload page and GET /api/v1/caseload/ all read it.
 """
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import Count, Max, Sum
-
 from planner.triage import CaseFacts, Flag, OpenAlert, WeekSessions, rank, triage
 from rehab import selectors
-from rehab.models import (
-    RUNNING_STATUSES,
-    Alert,
-    CheckIn,
-    CheckInKind,
-    Patient,
-    Plan,
-    PlanStatus,
-    ProgressionDecision,
-    User,
-)
+from rehab.models import Alert, Patient, Plan, PlanStatus, User
 
 
 @dataclass
@@ -50,20 +38,17 @@ def case_rows(user: User, patients: Iterable[Patient]) -> list[CaseRow]:
     rows = {patient.pk: CaseRow(patient) for patient in patients}
     if not rows or not user.is_care_staff:
         return list(rows.values())
-    plans = selectors.plans_visible_to(user).filter(
-        patient_id__in=rows, status__in=[*RUNNING_STATUSES, PlanStatus.DRAFT]
-    )
-    for plan in plans.order_by("created_at"):
+    for plan in selectors.caseload_plans(user, rows):
         row = rows[plan.patient_id]
         if plan.is_running:
             row.plan, row.week = plan, plan.current_week(row.patient.today())
         else:
             row.draft = plan
     running = {row.plan.pk: row for row in rows.values() if row.plan}
-    means, last = _mean_pain_by_week(running)
-    decisions = _last_decisions(running)
+    means, last = _mean_pain_by_week(selectors.session_pain_by_week(user, running))
+    decisions = _last_decisions(selectors.decisions_newest_week_first(user, running))
     alerts: dict[int, list[OpenAlert]] = {}
-    for alert in selectors.alerts_visible_to(user).filter(patient_id__in=rows):
+    for alert in selectors.caseload_alerts(user, rows):
         rows[alert.patient_id].open_alerts += 1
         alerts.setdefault(alert.patient_id, []).append(_open_alert(alert))
     for row in rows.values():
@@ -90,19 +75,9 @@ def _open_alert(alert: Alert) -> OpenAlert:
     return OpenAlert(alert.kind, alert.urgent, alert.message, alert.get_kind_display())
 
 
-def _mean_pain_by_week(plan_ids) -> tuple[dict[int, dict[int, float]], dict[int, date]]:
-    """({plan id: {week: mean of every pain score logged that week}}, {plan id: last session date}), one query."""
-    rows = (
-        CheckIn.objects.filter(plan_id__in=plan_ids, kind=CheckInKind.SESSION)
-        .values("plan_id", "plan_week")
-        .annotate(
-            sessions=Count("id"),
-            mornings=Count("pain_next_morning"),
-            total=Sum("pain_during") + Sum("pain_after"),
-            morning_total=Sum("pain_next_morning"),
-            last=Max("date"),
-        )
-    )
+def _mean_pain_by_week(rows: list[dict]) -> tuple[dict[int, dict[int, float]], dict[int, date]]:
+    """({plan id: {week: mean of every pain score logged that week}}, {plan id: last session date}) from
+    selectors.session_pain_by_week's rows."""
     means: dict[int, dict[int, float]] = {}
     last: dict[int, date] = {}
     for row in rows:
@@ -112,14 +87,10 @@ def _mean_pain_by_week(plan_ids) -> tuple[dict[int, dict[int, float]], dict[int,
     return means, last
 
 
-def _last_decisions(plan_ids) -> dict[int, WeekSessions]:
-    """Each plan's latest weekly decision's sessions done and planned, one query."""
+def _last_decisions(decisions: list[tuple[int, int, int, int]]) -> dict[int, WeekSessions]:
+    """Each plan's latest weekly decision's sessions done and planned, from
+    selectors.decisions_newest_week_first's rows."""
     latest: dict[int, WeekSessions] = {}
-    decisions = (
-        ProgressionDecision.objects.filter(plan_id__in=plan_ids)
-        .order_by("plan_id", "-week")
-        .values_list("plan_id", "week", "sessions_done", "sessions_planned")
-    )
     for plan_id, week, done, planned in decisions:
         latest.setdefault(plan_id, WeekSessions(week, done, planned))
     return latest

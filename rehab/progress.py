@@ -1,5 +1,6 @@
-"""The series a progress chart (page, API or PDF) needs, read in a handful of queries; and the pages'
-charts built from them by the same builder the PDF report uses (planner.documents.charts)."""
+"""The series a progress chart (page, API or PDF) needs, computed from what rehab.selectors reads in a
+handful of queries (no query here); and the pages' charts built from them by the same builder the PDF
+report uses (planner.documents.charts). The plan handed in was scoped when it was fetched."""
 
 from collections import defaultdict
 from dataclasses import dataclass
@@ -8,8 +9,9 @@ from datetime import date, timedelta
 from planner.documents.charts import BarChart, TimeChart, adherence_chart, effort_chart, measure_charts, pain_chart
 from planner.documents.inputs import MeasureEntry, PainEntry, WeekAdherence
 from planner.vocabulary import MEASURES_BY_CODE, pain_site_label
+from rehab import selectors
 from rehab.adherence import adherence_rows
-from rehab.models import Alert, CheckIn, CheckInKind, LimitOverride, Measurement, Plan, ProgressionDecision
+from rehab.models import CheckInKind, Plan
 
 
 def _measure_words(kind: str) -> dict:
@@ -25,30 +27,9 @@ def plan_progress_series(plan: Plan, *, engine=None) -> dict:
 
     Four queries whatever the plan's length: check-ins, decisions, measurements, alerts/overrides.
     """
-    checkins = list(
-        CheckIn.objects.filter(plan=plan)
-        .order_by("date")
-        .values(
-            "id",
-            "kind",
-            "date",
-            "plan_week",
-            "pain_during",
-            "pain_after",
-            "pain_next_morning",
-            "session_rpe",
-            "red_flags",
-            "pain_regions",
-            "pain_item__exercise__name",
-            "heart_rate_avg",
-            "heart_rate_max",
-            "spo2_min",
-            "supervised_by__first_name",
-            "supervised_by__last_name",
-        )
-    )
-    decisions = list(ProgressionDecision.objects.filter(plan=plan).order_by("week"))
-    measures = Measurement.objects.filter(patient_id=plan.patient_id).order_by("measured_on", "id")
+    checkins = selectors.plan_checkin_rows(plan)
+    decisions = selectors.plan_decisions(plan)
+    measures = selectors.plan_measurements(plan)
 
     logged_per_week = defaultdict(int)
     for row in checkins:
@@ -122,8 +103,8 @@ def plan_progress_series(plan: Plan, *, engine=None) -> dict:
 
 
 def open_alerts_and_overrides(plan: Plan) -> dict:
-    alerts = Alert.objects.filter(plan=plan).select_related("acknowledged_by").order_by("-created_at")
-    overrides = LimitOverride.objects.filter(plan=plan).select_related("created_by", "item__exercise")
+    alerts = selectors.plan_alerts(plan)
+    overrides = selectors.plan_overrides(plan)
     return {
         "alerts": [
             {

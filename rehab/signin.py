@@ -13,13 +13,14 @@ Two limits, both telling the person until when they must wait:
 from datetime import datetime, timedelta
 
 from axes.helpers import get_client_ip_address, get_client_username, get_cool_off
-from axes.models import AccessAttempt
 from django.conf import settings
 from django.core.cache import cache
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
+
+from rehab import selectors
 
 _COUNT = "signin:address:{}:count"
 _UNTIL = "signin:address:{}:until"
@@ -53,12 +54,7 @@ def lockout_response(request, original_response=None, credentials=None):
     """AXES_LOCKOUT_CALLABLE: the username is locked at this address until the last failure + cool-off."""
     username = get_client_username(request, credentials)
     address = get_client_ip_address(request)
-    last = (
-        AccessAttempt.objects.filter(username=username, ip_address=address)
-        .order_by("-attempt_time")
-        .values_list("attempt_time", flat=True)
-        .first()
-    )
+    last = selectors.last_failed_sign_in(username, address)
     until = (last or timezone.now()) + (get_cool_off(request) or timedelta(0))
     reason = "This account is locked for a short time: the password was wrong too many times."
     return refusal_response(request, until=until, reason=reason)

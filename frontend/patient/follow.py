@@ -16,7 +16,7 @@ from frontend.patient.session_steps import session_on, session_steps
 from frontend.patient.views import _common, exercise_cards, patient_page
 from rehab import selectors
 from rehab.clinical import active_catalogue
-from rehab.models import CheckInKind, Patient, PlanStatus
+from rehab.models import Patient, PlanStatus
 from rehab.services.plans import engine_plan
 
 
@@ -49,11 +49,7 @@ def follow(request, patient: Patient):
         steps = session_steps(session, cards, catalogue, engine.limits.protected_regions)
         if not steps:
             state = "rest"
-    todays_checkin = (
-        selectors.checkins_visible_to(request.user).filter(plan=plan, kind=CheckInKind.SESSION, date=day).first()
-        if plan is not None
-        else None
-    )
+    todays_checkin = selectors.session_logged_on(request.user, plan, day) if plan is not None else None
     context.update(
         today=day,
         state=state,

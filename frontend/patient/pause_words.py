@@ -11,8 +11,9 @@ from datetime import date
 
 from planner.documents.wording import date_words
 from planner.vocabulary import red_flag_label
+from rehab import selectors
 from rehab.clinical import red_pain_threshold
-from rehab.models import Alert, AlertKind, Plan
+from rehab.models import Plan
 
 _WEEK_REVIEW = re.compile(r"^Week (\d+) review:")
 _FLARE = re.compile(r"^Flare at the reassessment of (\d{4}-\d{2}-\d{2})")
@@ -47,12 +48,7 @@ def pause_words(plan: Plan) -> str:
     if not reason:
         return ""
     # The check-in follow-up quotes its alerts' messages in the reason: find the check-in they name.
-    alerts = (
-        Alert.objects.filter(plan=plan, kind__in=(AlertKind.RED_FLAG, AlertKind.PAIN_RED), checkin__isnull=False)
-        .select_related("checkin")
-        .order_by("-created_at")[:6]
-    )
-    for alert in alerts:
+    for alert in selectors.alerts_that_paused(plan):
         if alert.message and alert.message in reason:
             return _checkin_words(alert.checkin)
     week = _WEEK_REVIEW.match(reason)

@@ -18,7 +18,6 @@ from pathlib import Path
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
@@ -50,7 +49,7 @@ from rehab.clearance import supervision_state, supervision_words
 from rehab.clinical import active_catalogue
 from rehab.documents import change_note_for_week
 from rehab.i18n import shipped_or_default
-from rehab.models import CheckInItem, CheckInKind, Patient, Plan, PlanStatus, Role
+from rehab.models import Patient, Plan, PlanStatus, Role
 from rehab.progress import plan_progress_series, progress_charts
 from rehab.services.alerts import patient_advice
 from rehab.services.checkins import checkin_add_next_morning, checkin_record
@@ -77,7 +76,7 @@ def patient_page(view):
     def wrapper(request, *args, **kwargs):
         if request.user.role != Role.PATIENT:
             return redirect("frontend:home")
-        patient = selectors.patients_visible_to(request.user).select_related("clinic").first()
+        patient = selectors.patient_of_login(request.user)
         if patient is None:
             raise Http404("No patient record for this login.")
         language = shipped_or_default(patient.language_code)
@@ -181,14 +180,8 @@ def exercise_cards(plan: Plan, day: date, engine=None) -> list[ExerciseCard]:
     engine = engine or engine_plan(plan)
     week, first = _week(plan, engine, day)
     days_by_slug = session_days(plan, engine, day)
-    plan_items = {item.exercise.slug: item for item in plan.items.select_related("exercise")}
-    done = dict(
-        CheckInItem.objects.filter(
-            checkin__plan=plan, checkin__date__range=(first, first + timedelta(days=6)), done=True
-        )
-        .values_list("plan_item")
-        .annotate(n=Count("id"))
-    )
+    plan_items = {item.exercise.slug: item for item in selectors.plan_items_with_exercises(plan)}
+    done = selectors.items_done_between(plan, first, first + timedelta(days=6))
     cards = []
     for item in engine.items:
         plan_item = plan_items.get(item.slug)
@@ -285,12 +278,7 @@ def today(request, patient: Patient):
     context["today"] = day
     if plan is None:
         return render(request, "frontend/patient/today.html", context)
-    recent = {
-        c.date: c
-        for c in selectors.checkins_visible_to(request.user)
-        .filter(plan=plan, kind=CheckInKind.SESSION, date__range=(day - timedelta(days=LOG_BACK_DAYS), day))
-        .annotate(done_count=Count("items", filter=Q(items__done=True)), item_count=Count("items"))
-    }
+    recent = selectors.sessions_by_day(request.user, plan, day - timedelta(days=LOG_BACK_DAYS), day)
     asked = next((c for d, c in sorted(recent.items(), reverse=True) if d < day), None)
     if asked is not None and (
         asked.pain_next_morning is not None or asked.date < day - timedelta(days=NEXT_MORNING_WITHIN_DAYS)
@@ -367,11 +355,7 @@ def log(request, patient: Patient):
         return redirect("frontend:today")
     today_ = timezone.localdate()
     window = [today_ - timedelta(days=n) for n in range(LOG_BACK_DAYS + 1)]
-    logged = set(
-        selectors.checkins_visible_to(request.user)
-        .filter(plan=plan, kind=CheckInKind.SESSION, date__range=(window[-1], today_))
-        .values_list("date", flat=True)
-    )
+    logged = selectors.days_with_a_session(request.user, plan, window[-1], today_)
     allowed = [d for d in window if plan.covers(d)]
     source = request.POST.get("date") if request.method == "POST" else request.GET.get("day")
     day = _parse_day(source)
@@ -439,7 +423,7 @@ def _effort_words(checkin) -> str:
 @require_GET
 def logged(request, patient: Patient, checkin_id: int):
     checkin = selectors.checkin_get(request.user, checkin_id)
-    items = list(checkin.items.select_related("plan_item__exercise"))
+    items = selectors.checkin_items_with_exercises(checkin)
     context = _common(request, patient, checkin.plan, "today")
     context.update(
         checkin=checkin,
@@ -528,12 +512,7 @@ def history(request, patient: Patient):
     context["looked"] = access_sentences(request.user, patient.pk)
     if plan is None:
         return render(request, "frontend/patient/history.html", context)
-    sessions = (
-        selectors.checkins_visible_to(request.user)
-        .filter(plan=plan)
-        .annotate(done_count=Count("items", filter=Q(items__done=True)), item_count=Count("items"))
-        .order_by("-date")
-    )
+    sessions = selectors.plan_checkins_newest_first(request.user, plan)
     progress = plan_progress_series(plan)
     pain = progress["pain"]
     context.update(

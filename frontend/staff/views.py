@@ -22,6 +22,7 @@ from frontend.qr import qr_svg
 from frontend.staff import forms as staff_forms
 from planner import serialize
 from planner.limits import ADJUSTABLE_FIELDS, get_field
+from planner.triage import low_adherence_share
 from rehab import selectors
 from rehab.activation import activation_url
 from rehab.caseload import case_rows, dashboard_order
@@ -103,7 +104,14 @@ def dashboard(request):
     return render(
         request,
         "frontend/staff/dashboard.html",
-        {"flagged": flagged, "quiet": quiet, "counts": counts, "nav": "dashboard"},
+        {
+            "flagged": flagged,
+            "quiet": quiet,
+            "counts": counts,
+            "nav": "dashboard",
+            # The legend's share comes from the rule that flags it (planner/data/rules_triage.json).
+            "adherence_share": low_adherence_share(),
+        },
     )
 
 

@@ -11,8 +11,20 @@ from rehab.selectors.access_log import (
     clinic_access_readers,
     patient_access_log,
 )
-from rehab.selectors.alerts import alert_to_acknowledge, alerts_of, alerts_visible_to
+from rehab.selectors.alerts import (
+    alert_to_acknowledge,
+    alerts_of,
+    alerts_that_paused,
+    alerts_visible_to,
+    plan_alerts,
+)
 from rehab.selectors.audit import patient_audit_trail
+from rehab.selectors.caseload import (
+    caseload_alerts,
+    caseload_plans,
+    decisions_newest_week_first,
+    session_pain_by_week,
+)
 from rehab.selectors.checkins import checkin_get, checkins_listed, checkins_visible_to, own_plans_for_token
 from rehab.selectors.documents import report_plan
 from rehab.selectors.exercises import exercise_for_figure, exercise_library
@@ -45,8 +57,25 @@ from rehab.selectors.plans import (
     running_plan,
     supervised_sessions_done,
 )
-from rehab.selectors.progress import assessments_of, latest_assessment, measurements_of
+from rehab.selectors.progress import (
+    assessments_of,
+    latest_assessment,
+    measurements_of,
+    plan_checkin_rows,
+    plan_decisions,
+    plan_measurements,
+    plan_overrides,
+)
 from rehab.selectors.reminders import push_subscriptions_of
+from rehab.selectors.session_log import (
+    checkin_items_with_exercises,
+    days_with_a_session,
+    items_done_between,
+    plan_checkins_newest_first,
+    session_logged_on,
+    sessions_by_day,
+)
+from rehab.selectors.sign_in import last_failed_sign_in, open_activation_link
 from rehab.selectors.templates import (
     plan_template_origin,
     template_current_version,
@@ -59,20 +88,29 @@ __all__ = [
     "access_log_readers_see_address",
     "alert_to_acknowledge",
     "alerts_of",
+    "alerts_that_paused",
     "alerts_visible_to",
     "assessments_of",
     "care_team_candidates",
+    "caseload_alerts",
+    "caseload_plans",
     "checkin_get",
+    "checkin_items_with_exercises",
     "checkins_listed",
     "checkins_visible_to",
     "clinic_access_log",
     "clinic_access_readers",
+    "days_with_a_session",
+    "decisions_newest_week_first",
     "exercise_for_figure",
     "exercise_library",
     "has_open_sign_in_link",
+    "items_done_between",
+    "last_failed_sign_in",
     "latest_assessment",
     "latest_sign_in_link",
     "measurements_of",
+    "open_activation_link",
     "other_care_team_candidates",
     "own_plans_for_token",
     "patient_access_log",
@@ -84,13 +122,19 @@ __all__ = [
     "patients_named",
     "patients_visible_to",
     "patients_with_clinical_access",
+    "plan_alerts",
+    "plan_checkin_rows",
+    "plan_checkins_newest_first",
     "plan_clearances",
+    "plan_decisions",
     "plan_for_page",
     "plan_get",
     "plan_history",
     "plan_item_ids",
     "plan_item_of",
     "plan_items_with_exercises",
+    "plan_measurements",
+    "plan_overrides",
     "plan_template_origin",
     "plan_to_log",
     "plan_to_read",
@@ -100,6 +144,9 @@ __all__ = [
     "push_subscriptions_of",
     "report_plan",
     "running_plan",
+    "session_logged_on",
+    "session_pain_by_week",
+    "sessions_by_day",
     "supervised_sessions_done",
     "template_current_version",
     "template_get",

@@ -2,7 +2,7 @@
 
 from django.db.models import QuerySet
 
-from rehab.models import Alert, Patient, User
+from rehab.models import Alert, AlertKind, Patient, Plan, User
 from rehab.selectors.patients import patients_with_clinical_access
 
 
@@ -24,3 +24,18 @@ def alerts_of(user: User, patient: Patient) -> QuerySet[Alert]:
 def alert_to_acknowledge(user: User, alert_id: int) -> Alert | None:
     """An alert of the user's patients, open or already acknowledged; None if they may not see it."""
     return alerts_visible_to(user, include_acknowledged=True).filter(pk=alert_id).first()
+
+
+def alerts_that_paused(plan: Plan, *, newest: int = 6) -> list[Alert]:
+    """The plan's newest red-flag and red-pain alerts raised by a check-in, check-in joined: what the
+    patient's page quotes to say why the plan is paused. The plan was scoped when it was fetched (the
+    login's own running plan); the patient reads these through their plan, never as alerts of their own.
+    """
+    alerts = Alert.objects.filter(plan=plan, kind__in=(AlertKind.RED_FLAG, AlertKind.PAIN_RED), checkin__isnull=False)
+    return list(alerts.select_related("checkin").order_by("-created_at")[:newest])
+
+
+def plan_alerts(plan: Plan) -> QuerySet[Alert]:
+    """Every alert of the plan, acknowledged or not, newest first, with who acknowledged it: the plan's
+    record for its care team. The plan was scoped when it was fetched (selectors.plan_get)."""
+    return Alert.objects.filter(plan=plan).select_related("acknowledged_by").order_by("-created_at")

@@ -1,10 +1,14 @@
 """Staff pages through the Django test client: access, caseload, dashboard order, plan editing and review."""
 
+import dataclasses
 from datetime import UTC, date, datetime
+from fractions import Fraction
 
 import pytest
 import time_machine
 
+from planner import triage as triage_rules
+from planner.triage import LOW_ADHERENCE, default_triage_rules
 from rehab.models import Alert, AlertKind, LimitOverride, Measurement, Patient, Plan, PlanStatus, ProgressionDecision
 from rehab.services.alerts import checkin_follow_up
 from rehab.services.checkins import checkin_record
@@ -190,6 +194,22 @@ def test_the_dashboard_flags_rising_pain_and_low_adherence(world, client, plan):
     assert "mean 1.0 → 4.7 (weeks 2 → 3)" in page
     assert "Low adherence" in page
     assert "1 of 3 sessions in week 2" in page
+
+
+def test_the_dashboard_legend_says_the_low_adherence_share_of_the_rule_in_use(world, client, monkeypatch):
+    client = signed_in(client, world.clinician)
+    assert "fewer than two thirds of the planned sessions" in html_of(client.get("/dashboard/"))
+    rules = default_triage_rules()
+    stricter = tuple(
+        dataclasses.replace(rule, threshold=Fraction(3, 4)) if rule.id == LOW_ADHERENCE else rule
+        for rule in rules.rules
+    )
+    monkeypatch.setattr(triage_rules, "default_triage_rules", lambda: dataclasses.replace(rules, rules=stricter))
+
+    page = html_of(client.get("/dashboard/"))
+
+    assert "fewer than three quarters of the planned sessions" in page
+    assert "two thirds" not in page
 
 
 # ---------------------------------------------------------------------------------------------

@@ -17,8 +17,10 @@ from planner.triage import (
     OpenAlert,
     WeekSessions,
     default_triage_rules,
+    low_adherence_share,
     rank,
     rules_as_data,
+    share_words,
     triage,
     triage_rules_from_dict,
 )
@@ -229,3 +231,34 @@ def test_rising_pain_follows_the_threshold_in_the_rule_data(weeks, current, thre
     logged = sorted(week for week in means if week <= current)
     expected = len(logged) >= 2 and logged[-1] - logged[-2] == 1 and means[logged[-1]] - means[logged[-2]] > threshold
     assert any(f.kind == "pain" for f in flags) == expected
+
+
+# ---------------------------------------------------------------------------------------------
+# The legend's words
+# ---------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("share", "words"),
+    [
+        (Fraction(2, 3), "two thirds"),
+        (Fraction(1, 3), "one third"),
+        (Fraction(1, 2), "half"),
+        (Fraction(3, 4), "three quarters"),
+        (Fraction(7, 10), "seven tenths"),
+        (Fraction(13, 20), "65 %"),
+    ],
+)
+def test_a_share_is_said_in_words_or_as_a_percentage(share, words):
+    assert share_words(share) == words
+
+
+def test_the_low_adherence_share_follows_the_rules_threshold():
+    assert low_adherence_share() == "two thirds"
+    assert low_adherence_share(with_threshold(LOW_ADHERENCE, Fraction(3, 4))) == "three quarters"
+
+
+def test_the_low_adherence_rules_own_text_names_its_threshold():
+    rule = RULES.get(LOW_ADHERENCE)
+
+    assert share_words(rule.threshold) in rule.text
