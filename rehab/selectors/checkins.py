@@ -1,11 +1,17 @@
 """Check-ins (sessions, pain reports) the user may see, and what logging one reads."""
 
-from django.db.models import Count, Exists, F, IntegerField, OuterRef, QuerySet, Subquery, Value
-from django.db.models.functions import Coalesce
-from django.http import Http404
+from functools import cache
+from typing import TypeVar
 
-from rehab.models import RUNNING_STATUSES, CheckIn, Plan, PlanItem, Role, User
+from django.db import connection, models
+from django.db.models import QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from rehab.models import RUNNING_STATUSES, CheckIn, Patient, Plan, PlanItem, Role, User
 from rehab.selectors.patients import patients_with_clinical_access
+
+M = TypeVar("M", bound=models.Model)
 
 
 def checkins_visible_to(user: User) -> QuerySet[CheckIn]:
@@ -31,37 +37,85 @@ def checkin_get(user: User, checkin_id) -> CheckIn:
 
 def own_plans_for_token(token_key: str, *, item_ids=(), pain_item_id: int | None = None) -> list[Plan]:
     """For the check-in fast path (rehab/api/checkin_fast.py), in one query: the running plan of the
-    patient whose API token starts with `token_key`, joined to the patient and their login, with that
-    token's digest and expiry (token_digest, token_expiry) for the caller to check, and, as
-    plan_to_log counts them, how many of `item_ids` (and whether `pain_item_id`) are items of the plan.
+    patient whose live API token starts with `token_key`, with the patient and their login attached and
+    that token's digest (plan.token_digest) for the caller to compare, and, as plan_to_log counts them,
+    how many of `item_ids` (and whether `pain_item_id`) are items of the plan still in it.
 
-    The scope is plans_visible_to's for a patient: their own record in their own clinic, running plans
-    only. One row per candidate token (knox's key is a prefix; a collision gives two rows); none when
-    the token, the login or the running plan is missing, and the caller then leaves the request to the
-    full stack, which answers 401 or 400 as it always has.
+    The scope is plans_visible_to's for a patient (their own record in their own clinic, running plans
+    only), and knox's for the token (not expired, the login active). One row per candidate token (knox's
+    key is a prefix, so a collision gives two); none when anything is missing, and the caller then
+    leaves the request to the full stack, which answers 401, 404 or 400 as it always has. Plain SQL:
+    the ORM took longer to build this query than the database took to answer it. The rows are loaded
+    with only the fields the check-in reads; any other field loads on access, as a deferred one does.
     """
-    item_ids = frozenset(item_ids)
-    in_plan = PlanItem.objects.filter(plan=OuterRef("pk"), in_plan=True).order_by()
-    counted = in_plan.filter(pk__in=item_ids).values("plan").annotate(n=Count("pk")).values("n")
-    plans: list[Plan] = list(
-        Plan.objects.filter(
-            status__in=RUNNING_STATUSES,
-            patient__user__auth_token_set__token_key=token_key,
-            patient__user__role=Role.PATIENT,
-            patient__clinic_id=F("patient__user__clinic_id"),
-        )
-        .select_related("patient__user")
-        .defer("blueprint")
-        .order_by()
-        .annotate(
-            token_digest=F("patient__user__auth_token_set__digest"),
-            token_expiry=F("patient__user__auth_token_set__expiry"),
-            items_in_plan=Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
-            if item_ids
-            else Value(0, output_field=IntegerField()),
-            pain_item_in_plan=Exists(in_plan.filter(pk=pain_item_id)) if pain_item_id is not None else Value(False),
-        )
-    )
-    for plan in plans:
-        plan.checked_items = (item_ids, pain_item_id)  # type: ignore[attr-defined]  # as plan_to_log notes it
+    item_ids = sorted(set(item_ids))
+    select, items_in_plan, source = _token_plan_sql()
+    params: list = []
+    if item_ids:
+        select += f", (SELECT COUNT(*) {items_in_plan} AND i.id IN ({', '.join(['%s'] * len(item_ids))}))"
+        params += item_ids
+    if pain_item_id is not None:
+        select += f", (SELECT COUNT(*) {items_in_plan} AND i.id = %s)"
+        params.append(pain_item_id)
+    params += [token_key, Role.PATIENT, connection.ops.adapt_datetimefield_value(timezone.now()), *RUNNING_STATUSES]
+    with connection.cursor() as cursor:
+        cursor.execute(f"{select} {source}", params)
+        rows = cursor.fetchall()
+    plans = []
+    for row in rows:
+        plan_id, status, start_date, weeks, patient_id, time_zone, clinic_id, user_id, digest, *counts = row
+        user = _loaded(User, id=user_id, clinic_id=clinic_id, role=Role.PATIENT, is_active=True)
+        patient = _loaded(Patient, id=patient_id, clinic_id=clinic_id, user_id=user_id, time_zone=time_zone)
+        plan = _loaded(Plan, id=plan_id, patient_id=patient_id, status=status, start_date=start_date, weeks=weeks)
+        patient.user = user
+        plan.patient = patient
+        plan.token_digest = digest  # type: ignore[attr-defined]  # for the caller's comparison
+        plan.items_in_plan = counts.pop(0) if item_ids else 0  # type: ignore[attr-defined]
+        plan.pain_item_in_plan = bool(counts.pop(0)) if pain_item_id is not None else False  # type: ignore[attr-defined]
+        plan.checked_items = (frozenset(item_ids), pain_item_id)  # type: ignore[attr-defined]  # as plan_to_log notes it
+        plans.append(plan)
     return plans
+
+
+def _loaded(model: type[M], **values) -> M:
+    """A row of `model` as the ORM would load it with only these fields (the others deferred)."""
+    names = [field.attname for field in model._meta.concrete_fields if field.attname in values]
+    return model.from_db(connection.alias, names, [values[name] for name in names])
+
+
+def _sql_names():
+    from knox.models import AuthToken
+
+    def table(model):
+        return connection.ops.quote_name(model._meta.db_table)
+
+    def col(model, name):
+        return connection.ops.quote_name(model._meta.get_field(name).column)
+
+    return table, col, AuthToken
+
+
+@cache
+def _token_plan_sql() -> tuple[str, str, str]:
+    """(select list, the items-in-plan subquery's body, FROM and WHERE), from the models' own names."""
+    table, col, token = _sql_names()
+    select = (
+        f"SELECT p.{col(Plan, 'id')}, p.{col(Plan, 'status')}, p.{col(Plan, 'start_date')}, p.{col(Plan, 'weeks')}, "
+        f"pt.{col(Patient, 'id')}, pt.{col(Patient, 'time_zone')}, pt.{col(Patient, 'clinic')}, "
+        f"u.{col(User, 'id')}, t.{col(token, 'digest')}"
+    )
+    items = (
+        f"FROM {table(PlanItem)} i WHERE i.{col(PlanItem, 'plan')} = p.{col(Plan, 'id')} "
+        f"AND i.{col(PlanItem, 'in_plan')}"
+    )
+    source = (
+        f"FROM {table(token)} t "
+        f"JOIN {table(User)} u ON u.{col(User, 'id')} = t.{col(token, 'user')} "
+        f"JOIN {table(Patient)} pt ON pt.{col(Patient, 'user')} = u.{col(User, 'id')} "
+        f"AND pt.{col(Patient, 'clinic')} = u.{col(User, 'clinic')} "
+        f"JOIN {table(Plan)} p ON p.{col(Plan, 'patient')} = pt.{col(Patient, 'id')} "
+        f"WHERE t.{col(token, 'token_key')} = %s AND u.{col(User, 'role')} = %s AND u.{col(User, 'is_active')} "
+        f"AND (t.{col(token, 'expiry')} IS NULL OR t.{col(token, 'expiry')} > %s) "
+        f"AND p.{col(Plan, 'status')} IN ({', '.join(['%s'] * len(RUNNING_STATUSES))})"
+    )
+    return select, items, source
