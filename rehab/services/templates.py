@@ -1,5 +1,5 @@
 """Clinic plan templates: save a plan (or a hand-made selection) as a template, revise, archive, and
-make a draft plan from one, refitted to the patient's limits (planner.templates).
+make a draft plan from one, refitted to the patient's limits (planner.template_refit).
 
 Every function takes the acting user; a template is always of the actor's clinic. Only a
 physiotherapist writes templates and makes plans from them (as only they generate plans).
@@ -15,14 +15,13 @@ from django.utils import timezone
 
 from planner.limits import compute_limits
 from planner.rules import default_rulebook
+from planner.template_refit import RefitChange, plan_from_template
 from planner.templates import (
     CONDITIONS,
     MAX_TEMPLATE_WEEKS,
-    RefitChange,
     TemplateError,
     TemplateItem,
     TemplateSettings,
-    plan_from_template,
     template_item_from_dict,
     template_item_to_dict,
     template_items_from_dicts,

@@ -1,4 +1,4 @@
-"""Clinic templates refitted to a patient's limits (planner.templates): no database.
+"""Clinic templates (planner.templates) refitted to a patient's limits (planner.template_refit): no database.
 
 The property: whatever the template and whatever the patient, every refitted dose is within the
 patient's limits, no excluded movement or protected region appears, and every change has a reason.
@@ -13,14 +13,12 @@ from planner.dosing import dose_kind_for
 from planner.limits import apply_adjustments, check_dose, compute_limits
 from planner.prescribe import is_main_block
 from planner.schedule import build_plan
+from planner.template_refit import RefitChange, plan_from_template, refit_template
 from planner.templates import (
-    RefitChange,
     TemplateError,
     TemplateItem,
     TemplateSettings,
     conditions_of,
-    plan_from_template,
-    refit_template,
     template_item_from_dict,
     template_item_to_dict,
     template_items_from_dicts,
