@@ -61,7 +61,8 @@ def _patients(user):
 def template_list(request):
     """The clinic's templates, the conditions each suits and how often it was used."""
     show_archived = request.GET.get("archived") == "1"
-    templates = template_selectors.templates_visible_to(request.user, include_archived=show_archived)
+    # Versions prefetched: the list shows each template's newest version's conditions.
+    templates = template_selectors.templates_with_versions(request.user, include_archived=show_archived)
     context = {"templates": templates, "show_archived": show_archived, "nav": "templates"}
     return render(request, "frontend/staff/templates_list.html", context)
 

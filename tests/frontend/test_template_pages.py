@@ -75,3 +75,23 @@ def test_archiving_takes_it_off_the_list(client, world, template):
     client.post(f"/templates/{template.pk}/archive/")
     assert link not in client.get("/templates/").content.decode()
     assert link in client.get("/templates/?archived=1").content.decode()
+
+
+@pytest.mark.django_db
+def test_the_template_list_costs_the_same_queries_for_more_templates(
+    client, world, template, django_assert_max_num_queries
+):
+    client.force_login(world.physio)
+    with django_assert_max_num_queries(20) as one:
+        client.get("/templates/")
+    plan = template.versions.get().source_plan
+    for name in ("Hips", "Shoulders"):
+        template_services.template_create_from_plan(
+            actor=world.physio, plan=plan, name=name, conditions=["vertebral_fracture"]
+        )
+
+    with django_assert_max_num_queries(len(one.captured_queries)) as three:
+        page = client.get("/templates/").content.decode()
+
+    assert len(three.captured_queries) == len(one.captured_queries)
+    assert page.count("Vertebral fracture") >= 2
