@@ -27,21 +27,25 @@ after the throttle counted the request counts it twice, which only ever happens 
 """
 
 import json
+import math
 import re
 import uuid
 from functools import cache
 from hmac import compare_digest
 
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.http import HttpResponse
 from django.urls import resolve, reverse
 from knox.crypto import hash_token
 from knox.settings import CONSTANTS, knox_settings
 from rest_framework import serializers
 from rest_framework.fields import empty
+from rest_framework.relations import PKOnlyObject
 from rest_framework.renderers import JSONRenderer
 
 from rehab import selectors
-from rehab.api.ids import IDEMPOTENCY_KEY_PATTERN
+from rehab.api.checkins import CheckInSerializer, PlanItemIdField
+from rehab.api.ids import IDEMPOTENCY_KEY_PATTERN, MAX_ID
 from rehab.clinical import red_pain_threshold
 from rehab.models import CheckInKind
 from rehab.services import checkins as checkin_services
@@ -89,8 +93,6 @@ def _route() -> _Route:
 @cache
 def _serializer():
     """The DRF view's CheckInSerializer, built once: validating and representing with it is stateless."""
-    from rehab.api.checkins import CheckInSerializer
-
     return CheckInSerializer()
 
 
@@ -138,7 +140,7 @@ def fast_checkin(request) -> HttpResponse | None:
     if not created:
         return None  # a retried key: the full path answers with the first check-in
     request.resolver_match = route.match
-    body = JSONRenderer().render(_serializer().to_representation(checkin))
+    body = JSONRenderer().render(_representation(checkin))
     response = HttpResponse(body, status=201, content_type="application/json")
     for name, value in route.headers.items():
         response[name] = value
@@ -153,8 +155,11 @@ def _session_fields(body: bytes) -> dict | None:
         return None
     if not isinstance(payload, dict) or any(payload.get(name) for name in FOLLOW_UP_FIELDS):
         return None
+    items = payload.pop("items", empty)
     try:
         data = dict(_serializer().run_validation(payload))
+        if items is not empty:
+            data["items"] = _validated_items(items)
     except serializers.ValidationError:
         return None
     if data["kind"] != CheckInKind.SESSION or any(data.get(name) for name in FOLLOW_UP_FIELDS):
@@ -163,6 +168,98 @@ def _session_fields(body: bytes) -> dict | None:
     if any((data.get(name) or 0) > threshold for name in ("pain_during", "pain_after", "pain_next_morning")):
         return None
     return data
+
+
+def _validated_items(items) -> list[dict]:
+    """What the items field validates `items` into (ValidationError otherwise), the item serializer's
+    work skipped for each value its field would return unchanged (plain_value)."""
+    child = _serializer().fields["items"].child
+    if type(items) is not list:
+        return child.parent.run_validation(items)  # raises: not a list
+    fields, required = _item_fields()
+    validated = []
+    for item in items:
+        if type(item) is dict and required <= item.keys() and item.keys() <= fields.keys():
+            plain = {}
+            for name, value in item.items():
+                field = fields[name]
+                if plain_value(field, value):
+                    plain[name] = value
+                elif isinstance(field, serializers.DecimalField):
+                    plain[name] = field.run_validation(value)
+                else:
+                    break
+            else:
+                validated.append(plain)
+                continue
+        validated.append(child.run_validation(item))
+    return validated
+
+
+@cache
+def _item_fields():
+    """The item serializer's writable fields by name, and the names it requires."""
+    child = _serializer().fields["items"].child
+    fields = {field.field_name: field for field in child._writable_fields}
+    return fields, frozenset(name for name, field in fields.items() if field.required)
+
+
+def plain_value(field, value) -> bool:
+    """Whether DRF's `field` validates `value` into `value` itself, told without running it: None where
+    null is allowed, a bool for a BooleanField, an int within an IntegerField's bounds or an item id.
+    Anything else (strings, floats, an out-of-range number) is for the field itself to judge."""
+    if value is None:
+        return field.allow_null
+    if type(value) is bool:
+        return type(field) is serializers.BooleanField
+    if type(value) is not int:
+        return False
+    if type(field) is serializers.IntegerField:
+        low, high = _int_bounds(field)
+        return low <= value <= high
+    return isinstance(field, PlanItemIdField) and 0 <= value <= MAX_ID
+
+
+@cache
+def _int_bounds(field) -> tuple[float, float]:
+    """An IntegerField's bounds from its own validators; (1, 0), accepting nothing, if any validator is
+    not a bound, so such a field always validates by itself."""
+    low, high = -math.inf, math.inf
+    for validator in field.validators:
+        if isinstance(validator, MinValueValidator):
+            low = max(low, validator.limit_value)
+        elif isinstance(validator, MaxValueValidator):
+            high = min(high, validator.limit_value)
+        else:
+            return 1, 0
+    return low, high
+
+
+def _representation(checkin) -> dict:
+    """CheckInSerializer's representation of a check-in just stored, its items written out directly."""
+    body = {}
+    for field in _serializer()._readable_fields:
+        if field.field_name == "items":
+            body["items"] = [_item_representation(row) for row in checkin.items.all()]
+            continue
+        attribute = field.get_attribute(checkin)
+        present = attribute.pk if isinstance(attribute, PKOnlyObject) else attribute
+        body[field.field_name] = None if present is None else field.to_representation(attribute)
+    return body
+
+
+def _item_representation(row) -> dict:
+    """An item as the item serializer shows it: ids, ints and bools as stored, decimals by their field."""
+    fields, _required = _item_fields()
+    body = {}
+    for name, field in fields.items():
+        value = row.plan_item_id if name == "plan_item" else getattr(row, name)
+        body[name] = (
+            field.to_representation(value)
+            if isinstance(field, serializers.DecimalField) and value is not None
+            else value
+        )
+    return body
 
 
 def _token_owner_and_plan(token: str, data: dict):

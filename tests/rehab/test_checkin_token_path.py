@@ -15,7 +15,8 @@ from knox.models import AuthToken
 from rest_framework.test import APIClient
 
 from rehab import settings as project_settings
-from rehab.api.checkins import CheckInViewSet
+from rehab.api.checkin_fast import plain_value
+from rehab.api.checkins import CheckInSerializer, CheckInViewSet
 from rehab.models import CheckIn, OutboxMessage, PlanItem
 from tests import builders
 
@@ -261,3 +262,24 @@ def test_the_throttle_counts_fast_path_requests_and_answers_429(world, plan, set
     assert refused.status_code == 429
     assert "Retry-After" in refused.headers
     assert CheckIn.objects.count() == 2
+
+
+ITEM_FIELDS = list(CheckInSerializer().fields["items"].child.fields.values())
+TOP_FIELDS = list(CheckInSerializer().fields.values())
+ANY_VALUE = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(-(10**19), 10**19),
+    st.integers(-5, 300),
+    st.floats(allow_nan=False),
+    st.sampled_from(["", "3", "true", "x", 2.0]),
+)
+
+
+@given(field=st.sampled_from(ITEM_FIELDS + TOP_FIELDS), value=ANY_VALUE)
+def test_a_value_taken_as_plain_is_what_the_drf_field_makes_of_it(field, value):
+    if field.read_only or not plain_value(field, value):
+        return
+    validated = field.run_validation(value)
+    assert validated == value
+    assert type(validated) is type(value)
