@@ -4,7 +4,7 @@ Building the answer rebuilds the typed engine plan from its rows and walks every
 its rules; the same answer is read many times between two changes (the patient's phone, the care
 team's pages and apps). So the bytes are kept in Django's default cache (Redis when CACHE_URL is set),
 and a read costs the reader's scope check, which fetches the plan's markers in the same query
-(rehab.selectors.plan_to_read), and one cache get.
+(rehab.selectors.plan_markers), and one cache get.
 
 The key names everything the answer depends on, so an entry is never stale and nothing has to be
 invalidated by the code that writes:
@@ -30,6 +30,7 @@ client keeps its copy in its own storage, no browser cache or proxy does.
 """
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -43,6 +44,7 @@ from django.utils.translation import get_language
 
 from rehab.api.plan_representation import plan_representation
 from rehab.models import Plan
+from rehab.selectors.plan_markers import PlanMarkers
 
 # An entry's key changes whenever its answer would; this bounds the memory old entries hold, and how
 # long a renamed clearance grantor shows under their old name.
@@ -97,10 +99,9 @@ def to_json(data) -> bytes:
     return orjson.dumps(data, default=_json_default, option=orjson.OPT_UTC_Z | orjson.OPT_NON_STR_KEYS)
 
 
-def cache_key(plan: Plan, *, api_version: str | None = None) -> str:
-    """The key of the plan's compact answer; `plan` as rehab.selectors.plan_to_read fetched it."""
-    author = plan.author.display_name if plan.author else ""
-    words = hashlib.blake2b(repr((plan.patient.full_name, author)).encode(), digest_size=8).hexdigest()
+def cache_key(markers: PlanMarkers, *, api_version: str | None = None) -> str:
+    """The key of the plan's compact answer, from the markers the reader's scope check read."""
+    words = hashlib.blake2b(repr((markers.patient_name, markers.author_name)).encode(), digest_size=8)
     return ":".join(
         str(part)
         for part in (
@@ -108,24 +109,24 @@ def cache_key(plan: Plan, *, api_version: str | None = None) -> str:
             api_version or API_VERSION,
             SHAPE,
             get_language() or "",
-            plan.pk,
-            plan.version,
-            plan.updated_at.timestamp(),
-            plan.items_written,  # type: ignore[attr-defined]  # an annotation of plan_to_read
-            plan.edit_week(),
-            plan.supervised_done,  # type: ignore[attr-defined]  # an annotation of plan_to_read
-            words,
+            markers.plan_id,
+            markers.version,
+            markers.updated_at,
+            markers.items_written,
+            markers.shown_week(),
+            markers.supervised_done,
+            words.hexdigest(),
         )
     )
 
 
-def compact_answer(plan: Plan, *, api_version: str | None = None) -> Answer:
-    """The plan's compact answer: from the cache, else built, kept and returned."""
-    key = cache_key(plan, api_version=api_version)
+def compact_answer(markers: PlanMarkers, load: Callable[[], Plan], *, api_version: str | None = None) -> Answer:
+    """The plan's compact answer: from the cache, else built from the plan `load` reads, kept and returned."""
+    key = cache_key(markers, api_version=api_version)
     kept = cache.get(key)
     if kept is not None:
         return Answer(*kept)
-    body = to_json(plan_representation(plan))
+    body = to_json(plan_representation(load()))
     answer = Answer(f'"{hashlib.blake2b(body, digest_size=16).hexdigest()}"', body)
     cache.set(key, (answer.etag, answer.body), CACHE_SECONDS)
     return answer

@@ -148,11 +148,13 @@ class PlanViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
             return Response(body)
         # The scope first, in the query that reads the markers the cached answer is keyed by: a plan
         # this reader may not see is a 404 before the cache is asked.
-        plan = selectors.plan_to_read(request.user, self.kwargs["pk"], id_query_param(request, "patient"))
-        self.check_object_permissions(request, plan)
-        answer = compact_answer(plan, api_version=request.version)
+        markers = selectors.plan_markers(request.user, int(self.kwargs["pk"]), id_query_param(request, "patient"))
+        self.check_object_permissions(request, markers)
+        answer = compact_answer(
+            markers, lambda: selectors.plan_to_show(request.user, markers.plan_id), api_version=request.version
+        )
         # A 304 is a read too: the reader was told that the copy they hold is the plan as it is.
-        record_reads(request=request, kind=AccessKind.PLAN, patient_ids=[plan.patient_id], object_id=plan.pk)
+        record_reads(request=request, kind=AccessKind.PLAN, patient_ids=[markers.patient_id], object_id=markers.plan_id)
         return answer_response(request, answer)
 
     @extend_schema(responses={200: PlanRulesSerializer})

@@ -41,6 +41,7 @@ from rehab.selectors.patients import (
     patients_visible_to,
     patients_with_clinical_access,
 )
+from rehab.selectors.plan_markers import PlanMarkers, plan_markers
 from rehab.selectors.plans import (
     plan_clearances,
     plan_for_page,
@@ -50,7 +51,7 @@ from rehab.selectors.plans import (
     plan_item_of,
     plan_items_with_exercises,
     plan_to_log,
-    plan_to_read,
+    plan_to_show,
     plans_for_api,
     plans_of,
     plans_visible_to,
@@ -85,6 +86,7 @@ from rehab.selectors.templates import (
 )
 
 __all__ = [
+    "PlanMarkers",
     "access_log_readers_see_address",
     "alert_to_acknowledge",
     "alerts_of",
@@ -133,11 +135,12 @@ __all__ = [
     "plan_item_ids",
     "plan_item_of",
     "plan_items_with_exercises",
+    "plan_markers",
     "plan_measurements",
     "plan_overrides",
     "plan_template_origin",
     "plan_to_log",
-    "plan_to_read",
+    "plan_to_show",
     "plans_for_api",
     "plans_of",
     "plans_visible_to",

@@ -54,34 +54,22 @@ def _marker(sql: str) -> RawSQL:
 
 
 # The newest plan version any of the plan's item rows was stored at.
-_ITEMS_WRITTEN = _marker(
+ITEMS_WRITTEN = _marker(
     f"SELECT COALESCE(MAX(i.stored_version), 0) FROM {PlanItem._meta.db_table} i "  # noqa: S608
     "WHERE i.plan_id = {plan}.id"
 )
 # The plan's sessions done at the clinic with a physiotherapist watching (supervised_sessions_done's count).
-_SUPERVISED_DONE = _marker(
+SUPERVISED_DONE = _marker(
     f"SELECT COUNT(*) FROM {CheckIn._meta.db_table} c WHERE c.plan_id = {{plan}}.id "  # noqa: S608
     f"AND c.kind = '{CheckInKind.SESSION.value}' AND c.supervised_by_id IS NOT NULL"
 )
 
 
-def plan_to_read(user: User, plan_id: int, patient_id: int | None = None) -> Plan:
-    """The plan GET plans/{id}/ shows, in one query: the scope (404 for a plan the user may not see),
-    the row with its patient and author, and the markers its cached answer is keyed by
-    (rehab.api.plan_cache): `items_written`, the newest version its items were stored at, and
-    `supervised_done`, the supervised sessions so far.
-
-    The blueprint stays in the database: a cached answer never reads it (rehab.services.plan_store
-    reads it with the items when the answer must be built).
-    """
-    plans = (
-        plans_for_api(user, patient_id)
-        .defer("blueprint")
-        .annotate(items_written=_ITEMS_WRITTEN, supervised_done=_SUPERVISED_DONE)
-        .order_by()
-    )
+def plan_to_show(user: User, plan_id: int) -> Plan:
+    """The plan a read builds its answer from (404 if the user may not see it): the row with its
+    patient, author and blueprint, and `supervised_done`, read in the same query."""
     try:
-        return plans.get(pk=plan_id)
+        return plans_for_api(user).annotate(supervised_done=SUPERVISED_DONE).order_by().get(pk=plan_id)
     except Plan.DoesNotExist:
         raise Http404("No such plan.") from None
 
@@ -147,7 +135,7 @@ def plan_clearances(plan: Plan) -> QuerySet[Clearance]:
 
 def supervised_sessions_done(plan: Plan) -> int:
     """Sessions of the plan done at the clinic with a physiotherapist watching (read with the plan
-    when plan_to_read fetched it)."""
+    when plan_to_show fetched it)."""
     counted = getattr(plan, "supervised_done", None)
     if counted is not None:
         return counted
