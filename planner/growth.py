@@ -179,10 +179,23 @@ def weekly_volume(dose: Dose, rules: GrowthRules | None = None) -> Fraction:
     time: minutes, sets x repetitions, or holds x seconds. intensity: %HRR or %1RM / 100; a band or
     tempo level adds its growth per level (rule data); other doses have no intensity factor.
     """
+    return volume_of_key(volume_key(dose), rules)
+
+
+# What weekly_volume reads from a dose, in this order; the positions of the fields a step grows.
+VOLUME_KEY_FIELDS = {"frequency_per_week": 1, "minutes": 2, "sets": 3, "reps": 4, "hold_seconds": 5}
+VOLUME_KEY_HIGH = 7
+
+
+def volume_key(dose: Dose) -> tuple[Any, ...]:
+    """(dose kind, frequency, minutes, sets, reps, hold seconds, governing unit, its upper value)."""
     unit = governing_unit(dose)
     target = dose.intensity_in(unit) if unit is not None else None
     high = target.high if target is not None else None
-    key = (dose.dose_kind, dose.frequency_per_week, dose.minutes, dose.sets, dose.reps, dose.hold_seconds, unit, high)
+    return (dose.dose_kind, dose.frequency_per_week, dose.minutes, dose.sets, dose.reps, dose.hold_seconds, unit, high)
+
+
+def volume_of_key(key: tuple[Any, ...], rules: GrowthRules | None = None) -> Fraction:
     if rules is None or rules is default_growth_rules():
         return _default_volume(key)
     return _volume(key, rules)
@@ -222,8 +235,12 @@ def is_capped(component: str, rules: GrowthRules | None = None) -> bool:
 
 
 @lru_cache(maxsize=1024)
-def _factor(cap_pct: float, weeks: int) -> Fraction:
+def growth_factor(cap_pct: float, weeks: int) -> Fraction:
+    """(1 + cap) to the power of `weeks`, exact: how much a volume may grow over that many weeks."""
     return (1 + exact(cap_pct) / 100) ** weeks
+
+
+_factor = growth_factor
 
 
 def allowed_volume(history: Sequence[Dose], cap_pct: float, rules: GrowthRules | None = None) -> Fraction:

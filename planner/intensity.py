@@ -10,6 +10,7 @@ equivalent stays within"), so that a ceiling in one unit implies a ceiling in ev
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 
 from planner.rules import Anchors
 from planner.types import Intensity, LoadLimits
@@ -32,7 +33,21 @@ def heart_rate_zone(resting_hr: float, hr_max: float, floor_pct: int, ceiling_pc
 
 def hrr_for_bpm(bpm: int, resting_hr: float, hr_max: float) -> int:
     """The highest whole %HRR whose Karvonen heart rate (rounded down) is at most `bpm` (0 if none)."""
-    return max((p for p in PERCENT_SCALE if heart_rate_zone(resting_hr, hr_max, p, p)[1] <= bpm), default=0)
+    if hr_max < resting_hr:
+        return max((p for p in PERCENT_SCALE if heart_rate_zone(resting_hr, hr_max, p, p)[1] <= bpm), default=0)
+    # With HRmax at or above HRrest the rounded-down rate never falls as %HRR rises (every step of
+    # Karvonen's formula, rounding included, keeps order): the percentages within `bpm` are the ones up
+    # to the last, found by halving instead of trying all 101.
+    low, high = PERCENT_SCALE[0], PERCENT_SCALE[-1]
+    if heart_rate_zone(resting_hr, hr_max, low, low)[1] > bpm:
+        return 0
+    while low < high:
+        middle = (low + high + 1) // 2
+        if heart_rate_zone(resting_hr, hr_max, middle, middle)[1] <= bpm:
+            low = middle
+        else:
+            high = middle - 1
+    return low
 
 
 def rpe_for_hrr(pct_hrr: int, anchors: Anchors) -> int:
@@ -49,7 +64,28 @@ def rpe_for_hrr(pct_hrr: int, anchors: Anchors) -> int:
 
 def hrr_for_rpe(rpe: int, anchors: Anchors) -> int:
     """The highest %HRR whose RPE equivalent is at most `rpe` (RPE 11 -> 39, 13 -> 59); 0 if none."""
+    return _per_anchors(anchors, "hrr_for_rpe", rpe, _hrr_for_rpe)
+
+
+def _hrr_for_rpe(rpe: int, anchors: Anchors) -> int:
     return max((p for p in PERCENT_SCALE if rpe_for_hrr(p, anchors) <= rpe), default=0)
+
+
+# The inverse conversions read only the anchors and one number, and every patient's limits ask for a few
+# of the same ones: kept per anchors object (held, so its id stays its own).
+_INVERSES: dict[tuple[int, str, int], tuple[Anchors, int]] = {}
+
+
+def _per_anchors(anchors: Anchors, name: str, value: int, compute: Callable[[int, Anchors], int]) -> int:
+    key = (id(anchors), name, value)
+    found = _INVERSES.get(key)
+    if found is not None and found[0] is anchors:
+        return found[1]
+    if len(_INVERSES) >= 4096:
+        _INVERSES.clear()
+    result = compute(value, anchors)
+    _INVERSES[key] = (anchors, result)
+    return result
 
 
 def rpe_band_for_load(pct_1rm: int, anchors: Anchors) -> tuple[int, int]:
@@ -67,6 +103,10 @@ def rpe_for_load(pct_1rm: int, anchors: Anchors) -> int:
 
 def load_for_rpe(rpe: int, anchors: Anchors) -> int:
     """The highest %1RM whose RPE band stays within `rpe` (RPE 13 -> 69, 11 -> 49); 0 if none."""
+    return _per_anchors(anchors, "load_for_rpe", rpe, _load_for_rpe)
+
+
+def _load_for_rpe(rpe: int, anchors: Anchors) -> int:
     return max((p for p in PERCENT_SCALE if rpe_for_load(p, anchors) <= rpe), default=0)
 
 

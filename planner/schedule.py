@@ -19,20 +19,27 @@ The limits are applied last to every week's dose (clamp_dose).
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from fractions import Fraction
 from functools import partial
 
 from planner.catalogue import load_default_catalogue
 from planner.dosing import unique_rules
 from planner.growth import (
+    VOLUME_KEY_FIELDS,
+    VOLUME_KEY_HIGH,
+    allowed_volume,
     can_ever_fit,
     default_growth_rules,
     exact,
     fits,
     governing_unit,
+    growth_factor,
     is_capped,
     reps_before_next_set,
+    volume_key,
+    volume_of_key,
+    weekly_volume,
 )
 from planner.intensity import aerobic_targets, resistance_targets
 from planner.limits import add_rationale, apply_adjustments, clamp_dose, compute_limits, growth_pct
@@ -76,28 +83,39 @@ NEVER_FITS = "never_fits"
 NOT_DUE = "not_due"
 
 
-def _units(dose: Dose, variable: str):
-    """The variable's value in grid units (an int, or an exact Fraction when an edit left the grid)."""
+# A variable's value in grid units: an int, or an exact Fraction when an edit left the grid.
+Units = int | Fraction
+
+
+def _units(dose: Dose, variable: str) -> Units | None:
+    """The variable's value in grid units (None: the dose has no such variable)."""
     if variable == "intensity":
         unit = governing_unit(dose)
-        return dose.intensity_in(unit).high if unit else None
+        return _target(dose, unit).high if unit else None
     value = getattr(dose, variable)
     if value is None:
         return None
     if type(value) is int:
         return value * UNITS_PER_VALUE.get(variable, 1)
-    value = exact(value) * UNITS_PER_VALUE.get(variable, 1)
-    return int(value) if value.denominator == 1 else value
+    exact_value = exact(value) * UNITS_PER_VALUE.get(variable, 1)
+    return int(exact_value) if exact_value.denominator == 1 else exact_value
 
 
-def _from_units(variable: str, units):
+def _target(dose: Dose, unit: str) -> Intensity:
+    """The dose's target in `unit`, which the caller knows it has (governing_unit found it there)."""
+    target = dose.intensity_in(unit)
+    assert target is not None
+    return target
+
+
+def _from_units(variable: str, units: Units) -> float | int:
     return float(units) if variable == "minutes" else int(units)
 
 
 def _with_intensity(dose: Dose, new_high: int, limits: LoadLimits, book: Rulebook) -> Dose:
     unit = governing_unit(dose)
     if unit == "pct_hrr":
-        current = dose.intensity_in("pct_hrr")
+        current = _target(dose, "pct_hrr")
         new_low = min(current.low + new_high - current.high, new_high)
         return evolve_dose(dose, intensity=aerobic_targets(new_low, new_high, limits, book.anchors))
     if unit == "pct_1rm":
@@ -105,8 +123,25 @@ def _with_intensity(dose: Dose, new_high: int, limits: LoadLimits, book: Ruleboo
     # A ladder level (band colour, tempo, support): the level moves, the effort target stays.
     return evolve_dose(
         dose,
-        intensity=tuple(Intensity(unit, new_high, new_high) if t.unit == unit else t for t in dose.intensity),
+        intensity=tuple(Intensity(t.unit, new_high, new_high) if t.unit == unit else t for t in dose.intensity),
     )
+
+
+def _volumes_after(dose: Dose, variable: str) -> Callable[[int], Fraction]:
+    """weekly_volume of the dose with `variable` grown to a number of units, without building that dose.
+
+    The volume reads the governing intensity's upper value and the time and frequency fields; growing
+    the intensity (_with_intensity) keeps the governing unit and sets its upper value to the units, any
+    other variable only replaces its own field (_grow_value's grown_to).
+    """
+    key = list(volume_key(dose))
+    position = VOLUME_KEY_HIGH if variable == "intensity" else VOLUME_KEY_FIELDS[variable]
+
+    def volume_at(units: int) -> Fraction:
+        key[position] = units if variable == "intensity" else _from_units(variable, units)
+        return volume_of_key(tuple(key))
+
+    return volume_at
 
 
 def _cap_pct(item: PrescriptionItem, limits: LoadLimits) -> float | None:
@@ -116,41 +151,60 @@ def _cap_pct(item: PrescriptionItem, limits: LoadLimits) -> float | None:
     return min(item.progression.max_weekly_growth_pct, limits.weekly_progression_max_pct)
 
 
-def _ceiling_units(step: ProgressionStep, dose: Dose, steps: Sequence[ProgressionStep], cap) -> Fraction:
-    ceiling = exact(step.ceiling) * UNITS_PER_VALUE.get(step.variable, 1)
+def _ceiling_units(
+    step: ProgressionStep, dose: Dose, steps: Sequence[ProgressionStep], cap: float | None
+) -> Fraction | int:
+    ceiling: Fraction | int = exact(step.ceiling) * UNITS_PER_VALUE.get(step.variable, 1)
     if step.variable == "reps":
         # Repetitions may climb past their ceiling until one more set at the floor fits (endurance range).
         set_step = next((s for s in steps if s.variable == "sets"), None)
+        assert dose.sets is not None  # a dose with repetitions has sets (Dose.__post_init__)
         if set_step is not None and dose.sets < set_step.ceiling and set_step.floor:
             ceiling = max(ceiling, reps_before_next_set(dose.sets, int(set_step.floor), cap))
     return ceiling
 
 
-def _grow_value(dose, step, ceiling, history, cap, limits, book):
+def _grow_value(
+    dose: Dose,
+    step: ProgressionStep,
+    ceiling: Fraction | int,
+    history: Sequence[Dose],
+    cap: float | None,
+    limits: LoadLimits,
+    book: Rulebook,
+) -> tuple[Dose | None, bool]:
     """The largest whole increase of a time or intensity variable that fits (None: none fits now),
     and whether a one-unit increase could ever fit (else the variable is passed over)."""
-    current = _units(dose, step.variable)
-    top = min(current + max(1, math.floor(step.increment * UNITS_PER_VALUE.get(step.variable, 1))), ceiling)
-    top = math.floor(top)
+    variable = step.variable
+    current = _units(dose, variable)
+    assert current is not None  # grow_one_step passes over variables the dose does not have
+    top = math.floor(min(current + max(1, math.floor(step.increment * UNITS_PER_VALUE.get(variable, 1))), ceiling))
     if top <= current:
         return None, False
 
-    def grown_to(units):
-        if step.variable == "intensity":
-            return _with_intensity(dose, int(units), limits, book)
-        return evolve_dose(dose, **{step.variable: _from_units(step.variable, units)})  # only grows
+    def grown_to(units: int) -> Dose:
+        if variable == "intensity":
+            return _with_intensity(dose, units, limits, book)
+        return evolve_dose(dose, **{variable: _from_units(variable, units)})  # only grows
 
     if cap is None:
         return grown_to(top), True
-    for units in range(top, math.floor(current), -1):
-        candidate = grown_to(units)
-        if fits(history, candidate, cap):
-            return candidate, True
-    # Nothing fits now; the last candidate tried is the smallest whole step (one unit up).
-    return None, can_ever_fit(dose, candidate, cap)
+    # The candidates' volumes are compared with what the window allows (growth.fits), the largest first.
+    allowed = allowed_volume(history, cap)
+    volume_at = _volumes_after(dose, variable)
+    smallest = math.floor(current) + 1
+    for units in range(top, smallest - 1, -1):
+        if volume_at(units) <= allowed:
+            return grown_to(units), True
+    # Nothing fits now: could the smallest whole step (one unit up) once the window allows it
+    # (growth.can_ever_fit)?
+    window = default_growth_rules().window_weeks
+    return None, volume_at(smallest) <= weekly_volume(dose) * growth_factor(cap, window)
 
 
-def _add_bout(dose: Dose, step: ProgressionStep, history, cap) -> tuple[Dose | None, bool]:
+def _add_bout(
+    dose: Dose, step: ProgressionStep, history: Sequence[Dose], cap: float | None
+) -> tuple[Dose | None, bool]:
     """One more session or set, the time per bout refitted so that the weekly volume never shrinks."""
     count = getattr(dose, step.variable)
     if step.variable == "frequency_per_week" and count + 1 > DAYS_IN_WEEK:
@@ -158,13 +212,16 @@ def _add_bout(dose: Dose, step: ProgressionStep, history, cap) -> tuple[Dose | N
     if cap is None:
         # Not bound by the growth cap (balance, stretches): one more bout of the same length.
         return evolve_dose(dose, **{step.variable: count + 1}), True  # days checked above
-    time = _units(dose, step.refit)
-    floor_units = math.ceil(exact(step.floor or 1) * UNITS_PER_VALUE.get(step.refit, 1))
+    refit = step.refit
+    assert refit is not None  # only steps that add a bout come here
+    time = _units(dose, refit)
+    assert time is not None  # the refit variable is the dose's own time field
+    floor_units = math.ceil(exact(step.floor or 1) * UNITS_PER_VALUE.get(refit, 1))
     # Smallest whole time per bout that keeps count x time: (count + 1) x t' >= count x time.
     refitted = max(math.ceil(Fraction(count) * time / (count + 1)), floor_units)
     refitted = min(refitted, math.ceil(time)) if time >= floor_units else refitted
     # count + 1 is a valid count (days checked above) and the refitted time is at least 1 unit.
-    grown = evolve_dose(dose, **{step.variable: count + 1, step.refit: _from_units(step.refit, refitted)})
+    grown = evolve_dose(dose, **{step.variable: count + 1, refit: _from_units(refit, refitted)})
     if fits(history, grown, cap):
         return grown, True
     return None, can_ever_fit(dose, grown, cap)

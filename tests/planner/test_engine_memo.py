@@ -9,6 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from planner.catalogue import allowed_exercises, exercise_violations, load_default_catalogue
+from planner.intensity import PERCENT_SCALE, heart_rate_zone, hrr_for_bpm
 from planner.limits import apply_adjustments, compute_limits
 from planner.prescribe import _dose_and_growth, prescribe
 from planner.rules import DoseParameters, default_rulebook
@@ -64,3 +65,15 @@ def test_kept_doses_and_weeks_equal_the_ones_worked_out_afresh(profile, tighteni
     fresh = [item_weeks(item, limits, weeks, book) for item in items]
     expected = tuple(PlanWeek(n, tuple(track[n - 1] for track in fresh)) for n in range(1, weeks + 1))
     assert schedule(items, limits, weeks, book) == expected
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.integers(30, 150),
+    st.one_of(st.integers(80, 230).map(float), st.floats(60, 230, allow_nan=False).map(lambda v: round(v, 1))),
+    st.integers(20, 240),
+)
+def test_the_heart_rate_ceiling_in_hrr_is_the_highest_percentage_within_it(resting, hr_max, bpm):
+    within = [p for p in PERCENT_SCALE if heart_rate_zone(resting, hr_max, p, p)[1] <= bpm]
+
+    assert hrr_for_bpm(bpm, resting, hr_max) == max(within, default=0)
