@@ -240,7 +240,7 @@ def _representation(checkin) -> dict:
     body = {}
     for field in _serializer()._readable_fields:
         if field.field_name == "items":
-            body["items"] = [_item_representation(row) for row in checkin.items.all()]
+            body["items"] = [_item_representation(row) for row in selectors.checkin_items(checkin)]
             continue
         attribute = field.get_attribute(checkin)
         present = attribute.pk if isinstance(attribute, PKOnlyObject) else attribute

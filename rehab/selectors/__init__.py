@@ -25,7 +25,13 @@ from rehab.selectors.caseload import (
     decisions_newest_week_first,
     session_pain_by_week,
 )
-from rehab.selectors.checkins import checkin_get, checkins_listed, checkins_visible_to, own_plans_for_token
+from rehab.selectors.checkins import (
+    checkin_get,
+    checkin_items,
+    checkins_listed,
+    checkins_visible_to,
+    own_plans_for_token,
+)
 from rehab.selectors.documents import report_plan
 from rehab.selectors.exercises import exercise_for_figure, exercise_library
 from rehab.selectors.patients import (
@@ -97,6 +103,7 @@ __all__ = [
     "caseload_alerts",
     "caseload_plans",
     "checkin_get",
+    "checkin_items",
     "checkin_items_with_exercises",
     "checkins_listed",
     "checkins_visible_to",

@@ -8,7 +8,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from rehab.models import RUNNING_STATUSES, CheckIn, Patient, Plan, PlanItem, Role, User
+from rehab.models import RUNNING_STATUSES, CheckIn, CheckInItem, Patient, Plan, PlanItem, Role, User
 from rehab.selectors.patients import patients_with_clinical_access
 
 M = TypeVar("M", bound=models.Model)
@@ -26,6 +26,11 @@ def checkins_listed(user: User, *, patient_id: int | None = None, plan_id: int |
     if plan_id is not None:
         checkins = checkins.filter(plan_id=plan_id)
     return checkins
+
+
+def checkin_items(checkin: CheckIn) -> list[CheckInItem]:
+    """The check-in's items; no query for one that came with them (prefetched, or just stored)."""
+    return list(checkin.items.all())
 
 
 def checkin_get(user: User, checkin_id) -> CheckIn:
