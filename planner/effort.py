@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from planner.translation import gettext
 from planner.types import Rule
 
 EFFORT_SCALES_PATH = Path(__file__).resolve().parent / "data" / "effort_scales.json"
@@ -85,4 +86,5 @@ def borg_equivalent(scale: str, value: int, scales: EffortScales | None = None) 
 
 def cr10_words(value: int, scales: EffortScales | None = None) -> str:
     """The words shown with a 0-10 answer ("moderate")."""
-    return (scales or load_effort_scales()).cr10_words[value]
+    # Rule data: rehab/patient_words.py marks the words for the catalogue.
+    return gettext((scales or load_effort_scales()).cr10_words[value])

@@ -22,6 +22,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from planner.translation import gettext, gettext_noop
 from planner.types import Dose, ExerciseSpec, Rule
 
 GROWTH_RULES_PATH = Path(__file__).resolve().parent / "data" / "rules_growth.json"
@@ -284,7 +285,11 @@ def _default_reps_before_next_set(sets: int, floor: int, cap_pct: float | None) 
     return _reps_before_next_set(sets, floor, cap_pct, default_growth_rules())
 
 
-LADDER_NAMES = {"band_level": "Band", "tempo_level": "Tempo", "support_level": "Support"}
+LADDER_NAMES = {
+    "band_level": gettext_noop("Band"),
+    "tempo_level": gettext_noop("Tempo"),
+    "support_level": gettext_noop("Support"),
+}
 
 
 def ladder_words(dose: Dose, rules: GrowthRules | None = None) -> str | None:
@@ -293,5 +298,7 @@ def ladder_words(dose: Dose, rules: GrowthRules | None = None) -> str | None:
     for unit, name in LADDER_NAMES.items():
         target = dose.intensity_in(unit)
         if target is not None:
-            return f"{name}: {rules.ladder(unit).words(target.high)}"
+            # The levels are rule data: rehab/patient_words.py marks them for the catalogue.
+            level = gettext(rules.ladder(unit).words(target.high))
+            return gettext("%(ladder)s: %(level)s") % {"ladder": gettext(name), "level": level}
     return None

@@ -8,7 +8,8 @@ and the pages.
 - change_note: what a weekly decision changed and why ("Your walking goes up from 15 to 20 minutes
   because last week went well").
 
-Plain text, never markup.
+Plain text, never markup. session_line and change_note speak the active language (planner.translation);
+growth_outline is English still.
 """
 
 from __future__ import annotations
@@ -21,9 +22,18 @@ from typing import Any
 
 from planner.documents.wording import dose_words
 from planner.sessions import Session, SessionEntry
+from planner.translation import gettext, gettext_noop, ngettext
 from planner.types import Dose, Plan, PrescriptionItem
 
-FULL_WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+FULL_WEEKDAYS = (
+    gettext_noop("Monday"),
+    gettext_noop("Tuesday"),
+    gettext_noop("Wednesday"),
+    gettext_noop("Thursday"),
+    gettext_noop("Friday"),
+    gettext_noop("Saturday"),
+    gettext_noop("Sunday"),
+)
 TIME_VARIABLES = {"minutes": "minutes", "sets_reps": "reps", "hold": "hold_seconds"}
 
 
@@ -78,12 +88,13 @@ class SessionLine:
 def _role_words(entries: Sequence[SessionEntry], cooling: bool) -> str:
     parts = []
     for entry in entries:
-        name = entry.name
-        if entry.easy:
-            pace = "slowing down to an easy pace" if cooling else "at an easy pace"
-            parts.append(f"{name}, {pace}, {_amount(entry.minutes)} minutes")
+        words = {"name": entry.name, "minutes": _amount(entry.minutes)}
+        if entry.easy and cooling:
+            parts.append(gettext("%(name)s, slowing down to an easy pace, %(minutes)s minutes") % words)
+        elif entry.easy:
+            parts.append(gettext("%(name)s, at an easy pace, %(minutes)s minutes") % words)
         else:
-            parts.append(f"{name}, {_amount(entry.minutes)} minutes")
+            parts.append(gettext("%(name)s, %(minutes)s minutes") % words)
     return "; ".join(parts)
 
 
@@ -94,15 +105,21 @@ def _step(entry: SessionEntry) -> str:
 
 
 def session_line(session: Session) -> SessionLine:
-    weekday = FULL_WEEKDAYS[session.weekday]
+    weekday = gettext(FULL_WEEKDAYS[session.weekday])
     warm_up = _role_words(session.warm_up, cooling=False)
     cool_down = _role_words(session.cool_down, cooling=True)
     steps = tuple(_step(entry) for entry in session.main)
     numbered = " ".join(f"{index} {step}." for index, step in enumerate(steps, start=1))
-    text = (
-        f"{weekday}: Warm-up: {warm_up}. Then {numbered} Cool-down: {cool_down}. "
-        f"About {session.estimated_minutes} minutes in all."
-    )
+    text = gettext(
+        "%(weekday)s: Warm-up: %(warm_up)s. Then %(numbered)s Cool-down: %(cool_down)s. "
+        "About %(minutes)s minutes in all."
+    ) % {
+        "weekday": weekday,
+        "warm_up": warm_up,
+        "numbered": numbered,
+        "cool_down": cool_down,
+        "minutes": session.estimated_minutes,
+    }
     return SessionLine(session.day, weekday, warm_up, steps, cool_down, session.estimated_minutes, text)
 
 
@@ -199,23 +216,29 @@ class ItemChange:
 
 # Why, in plain words, from the rule ids of the decision's reasons (first match in reason order).
 WHY_WORDS = (
-    ("progression.decision.red_flag_pause", "you reported something that your care team must look at first"),
-    ("progression.decision.two_red_weeks_pause", "the pain was too high two weeks running"),
-    ("progression.decision.strength_hold_review", "a strength test needs a look from your physiotherapist"),
-    ("progression.strength.", "a strength test needs a look from your physiotherapist"),
-    ("safety.strength.", "a strength check with your physiotherapist is due"),
-    ("safety.ck.", "a blood test (CK) needs a look from your care team"),
-    ("safety.spo2.", "your oxygen level dropped during exercise"),
-    ("safety.heart_rate.", "your heart rate went above your limit"),
-    ("progression.pain.localized_regress", "one exercise hurt"),
-    ("progression.decision.red_regress", "last week's pain was too high"),
-    ("progression.pain.morning_not_settled", "the pain had not settled by the next morning"),
-    ("progression.pain.weekly_rise", "the pain went up compared with the week before"),
-    ("progression.rpe.above_target", "it felt harder than planned"),
-    ("progression.decision.amber_hold", "last week's pain was a little higher than we want"),
-    ("progression.decision.no_checkins_hold", "no session was logged last week"),
-    ("progression.decision.missing_data_hold", "some of last week's scores were missing"),
-    ("progression.decision.green_advance", "last week went well"),
+    (
+        "progression.decision.red_flag_pause",
+        gettext_noop("you reported something that your care team must look at first"),
+    ),
+    ("progression.decision.two_red_weeks_pause", gettext_noop("the pain was too high two weeks running")),
+    (
+        "progression.decision.strength_hold_review",
+        gettext_noop("a strength test needs a look from your physiotherapist"),
+    ),
+    ("progression.strength.", gettext_noop("a strength test needs a look from your physiotherapist")),
+    ("safety.strength.", gettext_noop("a strength check with your physiotherapist is due")),
+    ("safety.ck.", gettext_noop("a blood test (CK) needs a look from your care team")),
+    ("safety.spo2.", gettext_noop("your oxygen level dropped during exercise")),
+    ("safety.heart_rate.", gettext_noop("your heart rate went above your limit")),
+    ("progression.pain.localized_regress", gettext_noop("one exercise hurt")),
+    ("progression.decision.red_regress", gettext_noop("last week's pain was too high")),
+    ("progression.pain.morning_not_settled", gettext_noop("the pain had not settled by the next morning")),
+    ("progression.pain.weekly_rise", gettext_noop("the pain went up compared with the week before")),
+    ("progression.rpe.above_target", gettext_noop("it felt harder than planned")),
+    ("progression.decision.amber_hold", gettext_noop("last week's pain was a little higher than we want")),
+    ("progression.decision.no_checkins_hold", gettext_noop("no session was logged last week")),
+    ("progression.decision.missing_data_hold", gettext_noop("some of last week's scores were missing")),
+    ("progression.decision.green_advance", gettext_noop("last week went well")),
 )
 
 
@@ -223,8 +246,18 @@ def why_words(reason_rule_ids: Sequence[str]) -> str:
     for rule_id in reason_rule_ids:
         for prefix, words in WHY_WORDS:
             if rule_id.startswith(prefix):
-                return words
-    return "of how last week went"
+                return gettext(words)
+    return gettext("of how last week went")
+
+
+def _sets(count: int | None) -> str:
+    return ngettext("%(count)s set", "%(count)s sets", count or 0) % {"count": count}
+
+
+def _days(count: int) -> str:
+    if count == 7:
+        return gettext("every day")
+    return ngettext("%(count)s day a week", "%(count)s days a week", count) % {"count": count}
 
 
 def _values(variable: str | None, before: Dose, after: Dose) -> str:
@@ -236,48 +269,75 @@ def _values(variable: str | None, before: Dose, after: Dose) -> str:
     if variable == "minutes":
         assert before.minutes is not None
         assert after.minutes is not None
-        return f"from {_amount(before.minutes)} to {_amount(after.minutes)} minutes"
+        return gettext("from %(was)s to %(now)s minutes") % {
+            "was": _amount(before.minutes),
+            "now": _amount(after.minutes),
+        }
     if variable == "reps":
-        return f"from {before.reps} to {after.reps} repetitions"
+        return gettext("from %(was)s to %(now)s repetitions") % {"was": before.reps, "now": after.reps}
     if variable == "sets":
         assert before.sets is not None
         assert after.sets is not None
-        return f"from {_plural(before.sets, 'set')} to {_plural(after.sets, 'set')}"
+        return gettext("from %(was)s to %(now)s") % {"was": _sets(before.sets), "now": _sets(after.sets)}
     if variable == "hold_seconds":
-        return f"from {before.hold_seconds} to {after.hold_seconds} seconds a hold"
+        return gettext("from %(was)s to %(now)s seconds a hold") % {
+            "was": before.hold_seconds,
+            "now": after.hold_seconds,
+        }
     if variable == "frequency_per_week":
-        return f"from {_days_a_week(before.frequency_per_week)} to {_days_a_week(after.frequency_per_week)}"
+        return gettext("from %(was)s to %(now)s") % {
+            "was": _days(before.frequency_per_week),
+            "now": _days(after.frequency_per_week),
+        }
     return ""
+
+
+# How an intensity change reads, by component: (up, down).
+INTENSITY_CHANGE_WORDS = {
+    "resistance": (
+        gettext_noop("Your %(name)s moves to a slightly heavier band or weight"),
+        gettext_noop("Your %(name)s goes back to a lighter band or weight"),
+    ),
+    "aerobic": (
+        gettext_noop("Your %(name)s gets a little brisker"),
+        gettext_noop("Your %(name)s eases back to an easier pace"),
+    ),
+}
+OTHER_INTENSITY_WORDS = (
+    gettext_noop("Your %(name)s gets a little harder"),
+    gettext_noop("Your %(name)s gets a little easier"),
+)
 
 
 def _item_line(change: ItemChange, why: str) -> str:
     name = lower_first(change.name)
     if change.variable == "intensity":
-        up = change.direction == "up"
-        what = {
-            "resistance": ("moves to a slightly heavier band or weight", "goes back to a lighter band or weight"),
-            "aerobic": ("gets a little brisker", "eases back to an easier pace"),
-        }.get(change.after.component, ("gets a little harder", "gets a little easier"))
-        line = f"Your {name} {what[0] if up else what[1]}"
+        up, down = INTENSITY_CHANGE_WORDS.get(change.after.component, OTHER_INTENSITY_WORDS)
+        wording = up if change.direction == "up" else down
+        line = gettext(wording) % {"name": name}
     else:
-        verb = "goes up" if change.direction == "up" else "eases back"
-        line = f"Your {name} {verb} {_values(change.variable, change.before, change.after)}".rstrip()
+        values = _values(change.variable or "", change.before, change.after)
+        if change.direction == "up":
+            line = gettext("Your %(name)s goes up %(values)s") % {"name": name, "values": values}
+        else:
+            line = gettext("Your %(name)s eases back %(values)s") % {"name": name, "values": values}
+        line = line.rstrip()
         if dose_words(change.before) != dose_words(change.after) and change.variable in (
             "sets",
             "frequency_per_week",
         ):
-            line += f" (now {dose_words(change.after)} each time)"
-    return f"{line} because {why}."
+            line += gettext(" (now %(dose)s each time)") % {"dose": dose_words(change.after)}
+    return gettext("%(line)s because %(why)s.") % {"line": line, "why": why}
 
 
 def _own_reason(change: ItemChange) -> str | None:
     """An item held in a good week for its own reason, in plain words."""
     if change.text.startswith("Held: Done in"):
-        return "it was done in fewer sessions than planned last week"
+        return gettext("it was done in fewer sessions than planned last week")
     if change.text.startswith("Held: The planned dose was not completed"):
-        return "the planned amount was not completed last week"
+        return gettext("the planned amount was not completed last week")
     if change.text.startswith("Held: the pain was not in this exercise"):
-        return "it did not hurt, so it stays where it was"
+        return gettext("it did not hurt, so it stays where it was")
     return None
 
 
@@ -288,20 +348,29 @@ def change_note(action: str, reason_rule_ids: Sequence[str], items: Sequence[Ite
     """
     why = why_words(reason_rule_ids)
     if action == "pause_for_review":
-        return (f"Your plan is paused because {why}. Please do not exercise until your care team has talked to you.",)
+        return (
+            gettext(
+                "Your plan is paused because %(why)s. Please do not exercise until your care team has talked to you."
+            )
+            % {"why": why},
+        )
     lines = [_item_line(change, why) for change in items if change.variable and change.direction]
     held = [change for change in items if not (change.variable and change.direction)]
     for change in held:
         own = _own_reason(change)
         if own and action == "advance":
-            lines.append(f"Your {lower_first(change.name)} stays the same because {own}.")
+            lines.append(
+                gettext("Your %(name)s stays the same because %(why)s.")
+                % {"name": lower_first(change.name), "why": own}
+            )
     rest = [change for change in held if not (_own_reason(change) and action == "advance")]
     if rest:
-        if not lines:
-            verb = "everything stays the same" if action != "regress" else "the rest stays the same"
-            lines.append(f"This week {verb} because {why}.")
+        if not lines and action != "regress":
+            lines.append(gettext("This week everything stays the same because %(why)s.") % {"why": why})
+        elif not lines:
+            lines.append(gettext("This week the rest stays the same because %(why)s.") % {"why": why})
         elif action in ("advance", "regress"):
-            lines.append("Everything else stays the same.")
+            lines.append(gettext("Everything else stays the same."))
     return tuple(lines)
 
 

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
-from rehab.models import Assessment, Clinic, Patient, User
+from rehab.models import Assessment, Clinic, Exercise, ExerciseTranslation, Patient, User
 
 
 @admin.register(User)
@@ -29,3 +29,18 @@ class PatientAdmin(SimpleHistoryAdmin):
 class AssessmentAdmin(SimpleHistoryAdmin):
     list_display = ("patient", "assessed_on", "bone_fragility", "inflammation_activity")
     list_select_related = ("patient",)
+
+
+class ExerciseTranslationInline(admin.StackedInline):
+    model = ExerciseTranslation
+    extra = 0
+
+
+@admin.register(Exercise)
+class ExerciseAdmin(admin.ModelAdmin):
+    """The library: a clinic's own exercises, and each exercise's words in other languages."""
+
+    list_display = ("name", "slug", "component", "is_active")
+    list_filter = ("component", "is_active")
+    search_fields = ("name", "slug")
+    inlines = [ExerciseTranslationInline]

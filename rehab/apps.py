@@ -40,11 +40,21 @@ class RehabConfig(AppConfig):
         from django.db.models.signals import post_delete, post_save
 
         from rehab.clinical import library_changed
-        from rehab.models import Exercise
+        from rehab.models import Exercise, ExerciseTranslation
 
-        # Each process keeps the engine's view of the library until an exercise changes.
-        post_save.connect(library_changed, sender=Exercise, dispatch_uid="rehab.library_changed.save")
-        post_delete.connect(library_changed, sender=Exercise, dispatch_uid="rehab.library_changed.delete")
+        # Each process keeps the engine's view of the library (and its translations, rehab.exercise_words)
+        # until an exercise or a translation changes.
+        for model in (Exercise, ExerciseTranslation):
+            name = model.__name__.lower()
+            post_save.connect(library_changed, sender=model, dispatch_uid=f"rehab.library_changed.save.{name}")
+            post_delete.connect(library_changed, sender=model, dispatch_uid=f"rehab.library_changed.delete.{name}")
+
+        from django.utils import translation
+
+        from planner.translation import install
+
+        # The planner's wording (doses, effort, dates) follows the active language, as the pages do.
+        install(gettext=translation.gettext, ngettext=translation.ngettext, pgettext=translation.pgettext)
 
         from django.contrib.auth.signals import user_login_failed
 

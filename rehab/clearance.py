@@ -9,6 +9,7 @@ patient pages and the PDFs all read the same two states and, for the patient, th
 from dataclasses import dataclass
 
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from planner.documents.wording import date_words
 from planner.types import LoadLimits, Rule
@@ -93,10 +94,10 @@ def supervision_words(state: SupervisionState) -> str:
     """What the patient reads while supervised sessions remain ("" once they are done)."""
     if not state.next_at_clinic:
         return ""
-    return (
-        "Your next session is at the clinic with your physiotherapist "
-        f"({state.sessions_done} of {state.sessions_required} supervised sessions done)."
-    )
+    return gettext(
+        "Your next session is at the clinic with your physiotherapist (%(done)s of %(required)s supervised "
+        "sessions done)."
+    ) % {"done": state.sessions_done, "required": state.sessions_required}
 
 
 def supervision_staff_words(state: SupervisionState) -> str:

@@ -80,14 +80,20 @@ def library_changed(**_signal) -> None:
     cache.set(LIBRARY_VERSION_KEY, uuid.uuid4().hex, None)
 
 
-def active_catalogue() -> tuple[ExerciseSpec, ...]:
-    """The clinic's library as the engine sees it: active exercises only, rebuilt when it changed."""
-    global _built_catalogue
+def library_version() -> str:
+    """The library's current version (a new one after every change), shared by all processes."""
     version = cache.get(LIBRARY_VERSION_KEY)
     if version is None:
         version = uuid.uuid4().hex
         cache.add(LIBRARY_VERSION_KEY, version, None)
         version = cache.get(LIBRARY_VERSION_KEY, version)
+    return version
+
+
+def active_catalogue() -> tuple[ExerciseSpec, ...]:
+    """The clinic's library as the engine sees it: active exercises only, rebuilt when it changed."""
+    global _built_catalogue
+    version = library_version()
     if _built_catalogue is not None and _built_catalogue[0] == version:
         return _built_catalogue[1]
     catalogue = _catalogue_from_rows()

@@ -25,6 +25,7 @@ from rehab.clearance import (
     supervision_words,
 )
 from rehab.clinical import active_catalogue, profile_from_assessment, progression_config
+from rehab.exercise_words import exercise_name
 from rehab.models import CheckInKind, Plan, ProgressionDecision
 from rehab.progress import plan_progress_series
 from rehab.selectors.documents import (
@@ -69,7 +70,8 @@ def _today(plan: Plan):
 
 def decision_change_note(decision: ProgressionDecision, engine) -> tuple[str, ...]:
     """What a stored weekly decision changed and why, in the patient's words (planner.session_words)."""
-    names = {item.slug: item.exercise.name for item in engine.items}
+    # In the reader's language (the patient's page or email runs under theirs).
+    names = {item.slug: exercise_name(item.slug, item.exercise.name) for item in engine.items}
 
     def doses(stored):
         return {slug: serialize.from_dict(Dose, value) for slug, value in stored.items()}

@@ -35,13 +35,30 @@ class UserLanguageMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
+        requested = translation.get_language()
         user = getattr(request, "user", None)
-        chosen = getattr(user, "language", "") if user is not None and user.is_authenticated else ""
-        if chosen and getattr(user, "role", None) != Role.PATIENT:
-            code = shipped_or_default(chosen)
-            translation.activate(code)
-            request.LANGUAGE_CODE = code  # type: ignore[attr-defined]
-        return self.get_response(request)
+        if user is not None and user.is_authenticated and getattr(user, "role", None) != Role.PATIENT:
+            activate_chosen_language(request, user)
+        response = self.get_response(request)
+        # An API token says who calls only inside the view (rehab.api.token_auth). Either way the answer
+        # names its language, and the thread goes back to the request's for whatever runs after it.
+        response.headers.setdefault("Content-Language", translation.get_language())
+        if requested:
+            translation.activate(requested)
+        return response
+
+
+def activate_chosen_language(request: HttpRequest, user: object) -> None:
+    """The login's own language (User.language), when it chose one, over what the request asked for.
+
+    The API calls it once its token has said who is calling (rehab.api.token_auth): its error messages
+    are then in the caller's language, else in the request's Accept-Language (LocaleMiddleware).
+    """
+    chosen = getattr(user, "language", "")
+    if chosen:
+        code = shipped_or_default(chosen)
+        translation.activate(code)
+        request.LANGUAGE_CODE = code  # type: ignore[attr-defined]
 
 
 def in_patient_language(patient: object) -> translation.override:

@@ -115,3 +115,48 @@ ADVICE_WORDS = (
     ),
     gettext_noop("Your plan is paused until your care team has looked at this."),
 )
+
+# planner/data/effort_scales.json "cr10_words": the words of each 0-10 effort answer, in order.
+CR10_WORDS = (
+    gettext_noop("rest, no effort"),
+    gettext_noop("very, very light"),
+    gettext_noop("very light"),
+    gettext_noop("light"),
+    gettext_noop("light, a little harder"),
+    gettext_noop("moderate"),
+    gettext_noop("moderate, a little harder"),
+    gettext_noop("hard"),
+    gettext_noop("very hard"),
+    gettext_noop("very, very hard"),
+    gettext_noop("as hard as you can"),
+)
+
+# planner/data/rules_growth.json "ladders": each ladder's levels, in order (band, tempo, support).
+LADDER_LEVEL_WORDS = {
+    "band_level": (
+        gettext_noop("yellow (extra light)"),
+        gettext_noop("red (light)"),
+        gettext_noop("green (medium)"),
+        gettext_noop("blue (heavy)"),
+        gettext_noop("black (extra heavy)"),
+    ),
+    "tempo_level": (
+        gettext_noop("steady: 2 seconds up, 2 seconds down"),
+        gettext_noop("slow lowering: 2 seconds up, 4 seconds down"),
+        gettext_noop("slow with a pause: 2 seconds up, hold 2 seconds, 4 seconds down"),
+    ),
+    "support_level": (
+        gettext_noop("both hands on the support"),
+        gettext_noop("one hand on the support"),
+        gettext_noop("fingertips on the support"),
+        gettext_noop("hands just above the support"),
+    ),
+}
+
+# planner.vocabulary.PAIN_SITES: where a patient says it hurt, in order.
+PAIN_SITE_WORDS = (
+    gettext_noop("The hard lump (calcified area)"),
+    gettext_noop("My muscles"),
+    gettext_noop("My joints"),
+    gettext_noop("Somewhere else"),
+)

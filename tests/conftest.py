@@ -3,7 +3,9 @@
 from dataclasses import dataclass
 
 import pytest
+from django.conf import settings as django_settings
 from django.core.cache import cache
+from django.utils import translation
 from rest_framework.test import APIClient
 
 from rehab.celery import app as celery_app
@@ -26,6 +28,15 @@ def _celery_eager_for_unit_tests():
 def _fast_password_hashing(settings):
     # The production hasher is slow on purpose; tests create many logins.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    # The active language is per thread, and a request the test client makes leaves its own active
+    # (LocaleMiddleware activates one per request and never deactivates): each test starts in English.
+    translation.activate(django_settings.LANGUAGE_CODE)
+    yield
+    translation.activate(django_settings.LANGUAGE_CODE)
 
 
 @pytest.fixture(autouse=True)

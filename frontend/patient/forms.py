@@ -2,33 +2,57 @@
 
 Every choice is a big radio button or checkbox, so a patient never types a number. The scales
 carry words as well as numbers (Borg 6-20 for effort, 0-10 for pain), in the words the printed
-plan uses, so a patient reads the same thing on paper and on the phone.
+plan uses, so a patient reads the same thing on paper and on the phone. Every label, choice and
+message is lazy: it is read in the language of the page that renders the form (the patient's).
 """
 
 from django import forms
+from django.utils.functional import lazy
+from django.utils.translation import gettext, gettext_lazy, gettext_noop
 
 from planner.documents.wording import borg_words
 from planner.effort import CR10, cr10_words
 from planner.vocabulary import PAIN_SITES, RED_FLAGS
 
 # Pain words of the 0-10 numeric rating scale, as the plan explains it to patients.
-PAIN_BANDS = ((0, 0, "no pain"), (1, 3, "mild"), (4, 6, "moderate"), (7, 10, "severe"))
+PAIN_BANDS = (
+    (0, 0, gettext_noop("no pain")),
+    (1, 3, gettext_noop("mild")),
+    (4, 6, gettext_noop("moderate")),
+    (7, 10, gettext_noop("severe")),
+)
 
 
 def pain_word(value: int) -> str:
     for low, high, word in PAIN_BANDS:
         if low <= value <= high:
-            return word
+            return gettext(word)
     raise ValueError(f"Pain runs from 0 to 10, not {value!r}")
 
 
-PAIN_CHOICES = [(n, pain_word(n)) for n in range(11)]
-EFFORT_CHOICES = [(n, borg_words(n)) for n in range(6, 21)]
+# Choices are built once, at import: each label is a lazy string, translated when a page shows it.
+_lazy_pain_word = lazy(pain_word, str)
+_lazy_borg_words = lazy(borg_words, str)
+_lazy_cr10_words = lazy(cr10_words, str)
+_lazy_gettext = lazy(gettext, str)  # for texts marked elsewhere (rehab/patient_words.py)
+
+PAIN_CHOICES = [(n, _lazy_pain_word(n)) for n in range(11)]
+EFFORT_CHOICES = [(n, _lazy_borg_words(n)) for n in range(6, 21)]
 # The 0-10 effort scale (planner.effort): fewer taps, stored with its 6-20 equivalent.
-CR10_CHOICES = [(n, cr10_words(n)) for n in range(11)]
-CR10_MISSING = "Choose how hard the exercises felt, from 0 to 10."
-RED_FLAG_CHOICES = [(flag.code, flag.label) for flag in RED_FLAGS]
+CR10_CHOICES = [(n, _lazy_cr10_words(n)) for n in range(11)]
+CR10_MISSING = gettext_lazy("Choose how hard the exercises felt, from 0 to 10.")
+RPE_MISSING = gettext_lazy("Choose how hard the exercises felt, from 6 to 20.")
+RED_FLAG_CHOICES = [(flag.code, _lazy_gettext(flag.label)) for flag in RED_FLAGS]
+PAIN_SITE_CHOICES = [(site.code, _lazy_gettext(site.label)) for site in PAIN_SITES]
 NOTE_MAX = 1000
+
+
+def _note_too_long() -> str:
+    return gettext("Please keep the note under %(count)s characters.") % {"count": NOTE_MAX}
+
+
+NOTE_TOO_LONG = lazy(_note_too_long, str)()
+HEART_RATE_RANGE = gettext_lazy("Heart rate runs from 30 to 230.")
 
 
 def _scale(choices, required_message: str, required: bool = True) -> forms.TypedChoiceField:
@@ -89,20 +113,25 @@ class SessionLogForm(PatientForm):
     """
 
     date = forms.DateField(widget=forms.HiddenInput)
-    session_rpe = _scale(EFFORT_CHOICES, "Choose how hard the exercises felt, from 6 to 20.", required=False)
-    pain_during = _scale(PAIN_CHOICES, "Choose how much pain you had during the exercises, from 0 to 10.")
-    pain_after = _scale(PAIN_CHOICES, "Choose how much pain you had after the exercises, from 0 to 10.")
+    session_rpe = _scale(EFFORT_CHOICES, RPE_MISSING, required=False)
+    pain_during = _scale(PAIN_CHOICES, gettext_lazy("Choose how much pain you had during the exercises, from 0 to 10."))
+    pain_after = _scale(PAIN_CHOICES, gettext_lazy("Choose how much pain you had after the exercises, from 0 to 10."))
     pain_regions = forms.MultipleChoiceField(
-        choices=PAIN_SITES, required=False, widget=forms.CheckboxSelectMultiple, label="Where did it hurt?"
+        choices=PAIN_SITE_CHOICES,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label=gettext_lazy("Where did it hurt?"),
     )
-    heart_rate_avg = _reading("Average heart rate (beats a minute)", 30, 230, "Heart rate runs from 30 to 230.")
-    heart_rate_max = _reading("Highest heart rate (beats a minute)", 30, 230, "Heart rate runs from 30 to 230.")
-    spo2_min = _reading("Lowest oxygen reading (%)", 50, 100, "Oxygen runs from 50 to 100 %.")
+    heart_rate_avg = _reading(gettext_lazy("Average heart rate (beats a minute)"), 30, 230, HEART_RATE_RANGE)
+    heart_rate_max = _reading(gettext_lazy("Highest heart rate (beats a minute)"), 30, 230, HEART_RATE_RANGE)
+    spo2_min = _reading(
+        gettext_lazy("Lowest oxygen reading (%)"), 50, 100, gettext_lazy("Oxygen runs from 50 to 100 %.")
+    )
     notes = forms.CharField(
         required=False,
         max_length=NOTE_MAX,
         widget=forms.Textarea(attrs={"rows": 3}),
-        error_messages={"max_length": f"Please keep the note under {NOTE_MAX} characters."},
+        error_messages={"max_length": NOTE_TOO_LONG},
     )
 
     def __init__(self, *args, rows, allowed_days: list[date], effort_scale: str = "", **kwargs):
@@ -122,12 +151,12 @@ class SessionLogForm(PatientForm):
                 self.fields[f"{amount}_{plan_item.pk}"] = field
         # Which exercise hurt: placed pain takes back only that exercise at the week's end.
         self.fields["pain_item"] = forms.TypedChoiceField(
-            choices=[("", "I can't tell / none")] + [(str(item.pk), name) for item, name, _done in rows],
+            choices=[("", gettext("I can't tell / none"))] + [(str(item.pk), name) for item, name, _done in rows],
             coerce=int,
             empty_value=None,
             required=False,
             widget=forms.RadioSelect,
-            label="Did one exercise cause the pain?",
+            label=gettext("Did one exercise cause the pain?"),
         )
 
     @property
@@ -137,19 +166,17 @@ class SessionLogForm(PatientForm):
     def clean_date(self):
         day = self.cleaned_data["date"]
         if day not in self.allowed_days:
-            raise forms.ValidationError("You can log today or one of the last few days of your plan.")
+            raise forms.ValidationError(gettext("You can log today or one of the last few days of your plan."))
         return day
 
     def clean(self):
         cleaned = super().clean()
         effort = "effort_value" if self.effort_scale else "session_rpe"
         if self.done_items() and cleaned.get(effort) is None and effort not in self.errors:
-            self.add_error(
-                effort, CR10_MISSING if self.effort_scale else "Choose how hard the exercises felt, from 6 to 20."
-            )
+            self.add_error(effort, CR10_MISSING if self.effort_scale else RPE_MISSING)
         average, highest = cleaned.get("heart_rate_avg"), cleaned.get("heart_rate_max")
         if average is not None and highest is not None and average > highest:
-            self.add_error("heart_rate_max", "The highest heart rate cannot be below the average.")
+            self.add_error("heart_rate_max", gettext("The highest heart rate cannot be below the average."))
         return cleaned
 
     @property
@@ -187,7 +214,10 @@ class SessionLogForm(PatientForm):
 
 class NextMorningForm(forms.Form):
     checkin = forms.IntegerField(widget=forms.HiddenInput)
-    pain_next_morning = _scale(PAIN_CHOICES, "Choose how much pain you have this morning, from 0 to 10.")
+    pain_next_morning = _scale(PAIN_CHOICES, gettext_lazy("Choose how much pain you have this morning, from 0 to 10."))
+
+
+PAIN_NOW_MISSING = gettext_lazy("Choose how much pain you have right now, from 0 to 10.")
 
 
 class SomethingWrongForm(PatientForm):
@@ -196,14 +226,14 @@ class SomethingWrongForm(PatientForm):
     red_flags = forms.MultipleChoiceField(
         choices=RED_FLAG_CHOICES,
         widget=forms.CheckboxSelectMultiple,
-        error_messages={"required": "Tick what is happening."},
+        error_messages={"required": gettext_lazy("Tick what is happening.")},
     )
-    pain_now = _scale(PAIN_CHOICES, "Choose how much pain you have right now, from 0 to 10.", required=False)
+    pain_now = _scale(PAIN_CHOICES, PAIN_NOW_MISSING, required=False)
     notes = forms.CharField(
         required=False,
         max_length=NOTE_MAX,
         widget=forms.Textarea(attrs={"rows": 3}),
-        error_messages={"max_length": f"Please keep the note under {NOTE_MAX} characters."},
+        error_messages={"max_length": NOTE_TOO_LONG},
     )
 
     def __init__(self, *args, needs_pain: bool, **kwargs):
@@ -213,5 +243,5 @@ class SomethingWrongForm(PatientForm):
     def clean(self):
         cleaned = super().clean()
         if self.needs_pain and cleaned.get("pain_now") is None and "pain_now" not in self.errors:
-            self.add_error("pain_now", "Choose how much pain you have right now, from 0 to 10.")
+            self.add_error("pain_now", PAIN_NOW_MISSING)
         return cleaned

@@ -9,7 +9,9 @@ alert the reason quotes, the weekly review, or a reassessment.
 import re
 from datetime import date
 
-from planner.documents.wording import date_words
+from django.utils.translation import gettext
+
+from planner.documents.wording import date_words, join_words
 from planner.vocabulary import red_flag_label
 from rehab import selectors
 from rehab.clinical import red_pain_threshold
@@ -19,27 +21,25 @@ _WEEK_REVIEW = re.compile(r"^Week (\d+) review:")
 _FLARE = re.compile(r"^Flare at the reassessment of (\d{4}-\d{2}-\d{2})")
 
 
-def _list_words(parts: list[str]) -> str:
-    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
-
-
 def _checkin_words(checkin) -> str:
     """ "You reported chest pain or pressure on Tue 3 Mar." / "You reported pain of 8 out of 10 after ..." """
     day = date_words(checkin.date)
     said = []
     if checkin.red_flags:
-        labels = [red_flag_label(code).replace("_", " ") for code in checkin.red_flags]
-        said.append(_list_words([label[:1].lower() + label[1:] for label in labels]))
+        labels = [gettext(red_flag_label(code)).replace("_", " ") for code in checkin.red_flags]
+        said.append(join_words([label[:1].lower() + label[1:] for label in labels]))
     threshold = red_pain_threshold()
     pains = (
-        ("during exercise", checkin.pain_during),
-        ("after exercise", checkin.pain_after),
-        ("the next morning", checkin.pain_next_morning),
+        (gettext("%(value)s out of 10 during exercise"), checkin.pain_during),
+        (gettext("%(value)s out of 10 after exercise"), checkin.pain_after),
+        (gettext("%(value)s out of 10 the next morning"), checkin.pain_next_morning),
     )
-    high = [f"{value} out of 10 {when}" for when, value in pains if value is not None and value > threshold]
+    high = [words % {"value": value} for words, value in pains if value is not None and value > threshold]
     if high:
-        said.append("pain of " + _list_words(high))
-    return f"You reported {' and '.join(said)} on {day}." if said else f"You told us something was wrong on {day}."
+        said.append(gettext("pain of %(scores)s") % {"scores": join_words(high)})
+    if not said:
+        return gettext("You told us something was wrong on %(day)s.") % {"day": day}
+    return gettext("You reported %(what)s on %(day)s.") % {"what": join_words(said), "day": day}
 
 
 def pause_words(plan: Plan) -> str:
@@ -53,10 +53,14 @@ def pause_words(plan: Plan) -> str:
             return _checkin_words(alert.checkin)
     week = _WEEK_REVIEW.match(reason)
     if week:
-        return f"At the end of week {week.group(1)} of your plan, your care team asked to look at how it went."
+        return gettext("At the end of week %(week)s of your plan, your care team asked to look at how it went.") % {
+            "week": week.group(1)
+        }
     flare = _FLARE.match(reason)
     if flare:
         day = date_words(date.fromisoformat(flare.group(1)))
-        return f"Your check-up on {day} showed your condition is more active, so your care team will look at your plan."
+        return gettext(
+            "Your check-up on %(day)s showed your condition is more active, so your care team will look at your plan."
+        ) % {"day": day}
     # A pause a physiotherapist wrote by hand: their words, quoted.
-    return f"Your care team's note: “{reason}”"
+    return gettext("Your care team's note: “%(note)s”") % {"note": reason}

@@ -5,20 +5,31 @@ both ends and not around the chosen time) are the service's, so the page and the
 """
 
 from django import forms
+from django.utils.translation import gettext_lazy
 
-from rehab.models.reminders import WEEKDAY_NAMES
+# Labels and messages are lazy: read in the patient's language when the page renders.
+DAY_CHOICES = [
+    ("0", gettext_lazy("Monday")),
+    ("1", gettext_lazy("Tuesday")),
+    ("2", gettext_lazy("Wednesday")),
+    ("3", gettext_lazy("Thursday")),
+    ("4", gettext_lazy("Friday")),
+    ("5", gettext_lazy("Saturday")),
+    ("6", gettext_lazy("Sunday")),
+]
+ONOFF_CHOICES = [("on", gettext_lazy("On: remind me")), ("off", gettext_lazy("Off: no reminders"))]
 
-DAY_CHOICES = [(str(day), name) for day, name in enumerate(WEEKDAY_NAMES)]
-ONOFF_CHOICES = [("on", "On: remind me"), ("off", "Off: no reminders")]
 
-
-def _time(label: str, required: bool) -> forms.TimeField:
+def _time(label: object, required: bool) -> forms.TimeField:
     return forms.TimeField(
         label=label,
         required=required,
         input_formats=["%H:%M", "%H:%M:%S"],
         widget=forms.TimeInput(attrs={"type": "time", "step": 300}, format="%H:%M"),
-        error_messages={"required": "Choose a time.", "invalid": "Give a time as hours and minutes, e.g. 09:30."},
+        error_messages={
+            "required": gettext_lazy("Choose a time."),
+            "invalid": gettext_lazy("Give a time as hours and minutes, e.g. 09:30."),
+        },
     )
 
 
@@ -28,20 +39,25 @@ class ReminderPreferencesForm(forms.Form):
     reminders = forms.ChoiceField(
         choices=ONOFF_CHOICES,
         widget=forms.RadioSelect,
-        label="Reminders",
-        error_messages={"required": "Choose on or off.", "invalid_choice": "Choose on or off."},
+        label=gettext_lazy("Reminders"),
+        error_messages={
+            "required": gettext_lazy("Choose on or off."),
+            "invalid_choice": gettext_lazy("Choose on or off."),
+        },
     )
     days = forms.MultipleChoiceField(
         choices=DAY_CHOICES,
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        label="On these days",
-        error_messages={"invalid_choice": "Choose days of the week from the list."},
+        label=gettext_lazy("On these days"),
+        error_messages={"invalid_choice": gettext_lazy("Choose days of the week from the list.")},
     )
-    time_of_day = _time("At this time", required=True)
-    quiet_start = _time("Quiet from", required=False)
-    quiet_end = _time("Quiet until", required=False)
-    next_morning = forms.BooleanField(required=False, label="Ask about my pain the morning after a session")
+    time_of_day = _time(gettext_lazy("At this time"), required=True)
+    quiet_start = _time(gettext_lazy("Quiet from"), required=False)
+    quiet_end = _time(gettext_lazy("Quiet until"), required=False)
+    next_morning = forms.BooleanField(
+        required=False, label=gettext_lazy("Ask about my pain the morning after a session")
+    )
 
     @classmethod
     def initial_for(cls, prefs, reminders_on: bool) -> dict:

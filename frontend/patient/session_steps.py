@@ -12,22 +12,32 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
+from decimal import Decimal
 from urllib.parse import urlencode
+
+from django.utils.formats import number_format
+from django.utils.translation import gettext, gettext_noop, ngettext
 
 from planner.documents import wording as words
 from planner.session_words import lower_first
 from planner.sessions import Session, SessionEntry, default_session_rules, week_sessions
 from planner.types import Instructions
+from rehab.exercise_words import exercise_words
 
-ROLE_WORDS = {"warm_up": "Warm-up", "main": "", "cool_down": "Cool-down"}
+ROLE_WORDS = {"warm_up": gettext_noop("Warm-up"), "main": "", "cool_down": gettext_noop("Cool-down")}
 # The API route H-FIG's figures are served from (rehab/api/exercises.py); a missing one is simply hidden.
 ILLUSTRATION_URL = "/api/v1/exercises/{slug}/illustration.svg"
 # What to do in a warm-up or cool-down entry that is no library exercise (planner.sessions names them).
 GENERIC_WORDS = {
-    "Slow breathing": "Sit or lie comfortably. Breathe in slowly through your nose, and out even more slowly "
-    "through your mouth.",
-    "Gentle movement": "March slowly on the spot or in your chair, roll your shoulders and circle your ankles.",
+    "Slow breathing": gettext_noop(
+        "Sit or lie comfortably. Breathe in slowly through your nose, and out even more slowly through your mouth."
+    ),
+    "Gentle movement": gettext_noop(
+        "March slowly on the spot or in your chair, roll your shoulders and circle your ankles."
+    ),
 }
+# The names of those entries (planner.sessions), marked here for the catalogue.
+GENERIC_NAMES = (gettext_noop("Slow breathing"), gettext_noop("Gentle movement"))
 
 
 @dataclass(frozen=True)
@@ -63,7 +73,7 @@ class Step:
 
     @property
     def role_words(self) -> str:
-        return ROLE_WORDS[self.role]
+        return gettext(ROLE_WORDS[self.role]) if ROLE_WORDS[self.role] else ""
 
     @property
     def logged(self) -> bool:
@@ -82,16 +92,21 @@ def session_on(plan, engine, day: date, catalogue=()) -> Session | None:
 def picture_alt(name: str, instructions: Instructions | None) -> str:
     """What the drawing shows, for a screen reader: the exercise and its movement in one sentence."""
     if instructions is None or not instructions.movement:
-        return f"Drawing of {lower_first(name)}."
+        return gettext("Drawing of %(name)s.") % {"name": lower_first(name)}
     first = instructions.movement.split(". ")[0].rstrip(".")
-    return f"Drawing of {lower_first(name)}: {lower_first(first)}."
+    return gettext("Drawing of %(name)s: %(movement)s.") % {"name": lower_first(name), "movement": lower_first(first)}
 
 
 def _role_amount(entry: SessionEntry, cooling: bool) -> str:
     whole, half = int(entry.minutes), entry.minutes - int(entry.minutes) >= 0.5
-    amount = f"{whole}½ minutes" if half else f"{whole} minute{'' if whole == 1 else 's'}"
+    if half:
+        amount = gettext("%(minutes)s minutes") % {"minutes": f"{whole}½"}
+    else:
+        amount = ngettext("%(minutes)s minute", "%(minutes)s minutes", whole) % {"minutes": whole}
+    if entry.easy and cooling:
+        return gettext("%(amount)s, slowing down") % {"amount": amount}
     if entry.easy:
-        amount += ", slowing down" if cooling else " at an easy pace"
+        return gettext("%(amount)s at an easy pace") % {"amount": amount}
     return amount
 
 
@@ -99,12 +114,16 @@ def short_amount(dose) -> str:
     """The dose as the Today list says it: "15 min", "1 set of 12", "3 holds of 10 s"."""
     if dose.dose_kind == "minutes":
         whole, half = int(dose.minutes), dose.minutes - int(dose.minutes) >= 0.5
-        return f"{whole}½ min" if half else f"{whole} min"
+        return gettext("%(minutes)s min") % {"minutes": f"{whole}½" if half else whole}
     if dose.dose_kind == "sets_reps":
-        return f"{dose.sets} set{'' if dose.sets == 1 else 's'} of {dose.reps}"
-    noun = "stretch" if dose.component == "flexibility" else "hold"
-    nouns = noun if dose.sets == 1 else noun + ("es" if noun == "stretch" else "s")
-    return f"{dose.sets} {nouns} of {dose.hold_seconds} s"
+        return ngettext("%(sets)s set of %(reps)s", "%(sets)s sets of %(reps)s", dose.sets) % {
+            "sets": dose.sets,
+            "reps": dose.reps,
+        }
+    amounts = {"sets": dose.sets, "seconds": dose.hold_seconds}
+    if dose.component == "flexibility":
+        return ngettext("%(sets)s stretch of %(seconds)s s", "%(sets)s stretches of %(seconds)s s", dose.sets) % amounts
+    return ngettext("%(sets)s hold of %(seconds)s s", "%(sets)s holds of %(seconds)s s", dose.sets) % amounts
 
 
 def picture_url(slug: str, protected=()) -> str:
@@ -125,7 +144,10 @@ def session_steps(session: Session | None, cards, catalogue=(), protected=()) ->
     for entry in session.entries:
         card = by_slug.get(entry.slug) if entry.role == "main" else None
         spec = specs.get(entry.slug)
-        instructions = card.instructions if card else (spec.instructions if spec else None)
+        # A card already speaks the page's language; a warm-up or cool-down exercise asks the library.
+        shown = exercise_words(entry.slug, entry.name, spec.instructions if spec else None) if entry.slug else None
+        instructions = card.instructions if card else (shown.instructions if shown else None)
+        name = card.name if card else (shown.name if shown else entry.name)
         if entry.role == "main" and card is not None:
             dose = entry.dose
             timing = dose.dose_kind
@@ -136,7 +158,7 @@ def session_steps(session: Session | None, cards, catalogue=(), protected=()) ->
                     role="main",
                     number=sum(1 for step in steps if step.role == "main") + 1,
                     slug=entry.slug,
-                    name=entry.name,
+                    name=name,
                     amount=words.dose_words(dose),
                     timing=timing,
                     seconds=seconds,
@@ -147,7 +169,7 @@ def session_steps(session: Session | None, cards, catalogue=(), protected=()) ->
                     plan_item_id=card.plan_item.pk,
                     instructions=instructions,
                     picture_url=picture_url(entry.slug, protected),
-                    picture_alt=picture_alt(entry.name, instructions),
+                    picture_alt=picture_alt(name, instructions),
                     short=short_amount(dose),
                 )
             )
@@ -159,7 +181,7 @@ def session_steps(session: Session | None, cards, catalogue=(), protected=()) ->
                 role=entry.role,
                 number=0,
                 slug=entry.slug,
-                name=entry.name,
+                name=gettext(entry.name) if entry.name in GENERIC_WORDS else name,
                 amount=_role_amount(entry, cooling=entry.role == "cool_down"),
                 timing="minutes",
                 seconds=round(entry.minutes * 60),
@@ -170,11 +192,10 @@ def session_steps(session: Session | None, cards, catalogue=(), protected=()) ->
                 plan_item_id=None,
                 instructions=instructions,
                 picture_url=picture_url(entry.slug, protected) if entry.slug else "",
-                picture_alt=picture_alt(entry.name, instructions) if entry.slug else "",
-                note=GENERIC_WORDS.get(entry.name, "") if instructions is None else "",
-                short=f"{round(entry.minutes)} min"
-                if entry.minutes == round(entry.minutes)
-                else f"{entry.minutes:g} min",
+                picture_alt=picture_alt(name, instructions) if entry.slug else "",
+                note=gettext(GENERIC_WORDS[entry.name]) if instructions is None and entry.name in GENERIC_WORDS else "",
+                # 2.5 min reads "2,5 min" in Spanish: the number in the page's own form.
+                short=gettext("%(minutes)s min") % {"minutes": number_format(Decimal(f"{entry.minutes:g}"))},
             )
         )
     last = {step.role: index for index, step in enumerate(steps)}

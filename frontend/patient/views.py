@@ -23,6 +23,7 @@ from django.shortcuts import redirect, render
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.text import capfirst
 from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -48,6 +49,7 @@ from rehab import selectors
 from rehab.clearance import supervision_state, supervision_words
 from rehab.clinical import active_catalogue
 from rehab.documents import change_note_for_week
+from rehab.exercise_words import exercise_name, exercise_words
 from rehab.i18n import shipped_or_default
 from rehab.models import Patient, Plan, PlanStatus, Role
 from rehab.progress import plan_progress_series, progress_charts
@@ -118,13 +120,11 @@ def effort_text(dose) -> str:
     if rpe is None:
         return words.effort_words(dose)
     low, high = words.borg_words(rpe.low), words.borg_words(rpe.high)
-    if rpe.low == rpe.high:
-        text = f"{low.capitalize()}, {rpe.low}"
-    else:
-        text = f"{(low if low == high else f'{low} to {high}').capitalize()}, {rpe.low} to {rpe.high}"
-    text += " on the 6 to 20 effort scale."
+    said = low if low == high else gettext("%(low)s to %(high)s") % {"low": low, "high": high}
+    span = str(rpe.low) if rpe.low == rpe.high else gettext("%(low)s to %(high)s") % {"low": rpe.low, "high": rpe.high}
+    text = gettext("%(words)s, %(span)s on the 6 to 20 effort scale.") % {"words": capfirst(said), "span": span}
     if dose.component == "resistance":
-        text += " Choose a band or weight that feels like this by the last repetition."
+        text += " " + gettext("Choose a band or weight that feels like this by the last repetition.")
     return text
 
 
@@ -141,8 +141,8 @@ def heart_rate_text(dose, limits) -> str:
         return ""
     if heart_rate_ceiling_only(limits):
         # An estimated maximum errs by 7-11 bpm: the top as a ceiling, and effort governs.
-        return f"below {zone[1]} beats per minute (go by how it feels)"
-    return f"{zone[0]} to {zone[1]} beats per minute"
+        return gettext("below %(high)s beats per minute (go by how it feels)") % {"high": zone[1]}
+    return gettext("%(low)s to %(high)s beats per minute") % {"low": zone[0], "high": zone[1]}
 
 
 def _week(plan: Plan, engine, day: date):
@@ -190,19 +190,21 @@ def exercise_cards(plan: Plan, day: date, engine=None) -> list[ExerciseCard]:
         scheduled = week.dose_for(item.slug)
         dose = scheduled.dose if scheduled else item.dose
         days = days_by_slug[item.slug]
+        # The library's words in the page's language (rehab.exercise_words), else its English.
+        shown = exercise_words(item.slug, item.exercise.name, item.exercise.instructions)
         cards.append(
             ExerciseCard(
                 plan_item=plan_item,
-                name=item.exercise.name,
-                kind=words.KIND_WORDS.get(item.component, item.component),
+                name=shown.name,
+                kind=words.kind_words(item.component),
                 dose=words.dose_words(dose),
                 effort=effort_text(dose),
                 heart_rate=heart_rate_text(dose, engine.limits),
-                days=", ".join(words.WEEKDAYS[d.weekday()] for d in days),
+                days=words.weekday_list(days),
                 times_a_week=dose.frequency_per_week,
                 done_this_week=done.get(plan_item.pk, 0),
                 due=day in days,
-                instructions=item.exercise.instructions,
+                instructions=shown.instructions,
             )
         )
     return cards
@@ -222,9 +224,9 @@ def exercise_groups(cards: list[ExerciseCard]) -> list[dict]:
 
 def _day_words(day: date, today: date) -> str:
     if day == today:
-        return f"today, {words.date_words(day)}"
+        return gettext("today, %(day)s") % {"day": words.date_words(day)}
     if day == today - timedelta(days=1):
-        return f"yesterday, {words.date_words(day)}"
+        return gettext("yesterday, %(day)s") % {"day": words.date_words(day)}
     return words.date_words(day)
 
 
@@ -319,7 +321,7 @@ def today(request, patient: Patient):
 def next_morning(request, patient: Patient):
     form = NextMorningForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Please tap a number from 0 to 10 for your pain this morning.")
+        messages.error(request, gettext("Please tap a number from 0 to 10 for your pain this morning."))
         return redirect("frontend:today")
     checkin = selectors.checkin_get(request.user, form.cleaned_data["checkin"])
     value = form.cleaned_data["pain_next_morning"]
@@ -330,7 +332,11 @@ def next_morning(request, patient: Patient):
         return redirect("frontend:today")
     if patient_advice(checkin):
         return redirect("frontend:logged", checkin_id=checkin.pk)
-    messages.success(request, f"Thank you. Saved: pain this morning {value} ({pain_word(value)}).")
+    messages.success(
+        request,
+        gettext("Thank you. Saved: pain this morning %(value)s (%(word)s).")
+        % {"value": value, "word": pain_word(value)},
+    )
     return redirect("frontend:today")
 
 
@@ -404,7 +410,7 @@ def log(request, patient: Patient):
         day=day,
         is_today=day == today_,
         day_words=_day_words(day, today_),
-        day_name="Yesterday" if day == today_ - timedelta(days=1) else words.date_words(day),
+        day_name=gettext("Yesterday") if day == today_ - timedelta(days=1) else words.date_words(day),
         already_logged=day in logged,
         other_days=[(d, _day_words(d, today_)) for d in allowed if d != day and d not in logged],
         rest_day=not due,
@@ -415,8 +421,16 @@ def log(request, patient: Patient):
 def _effort_words(checkin) -> str:
     """The effort as the patient gave it: "5 out of 10, moderate" or "12, light" (Borg 6-20)."""
     if checkin.effort_scale == CR10 and checkin.effort_value is not None:
-        return f"{checkin.effort_value} out of 10, {cr10_words(checkin.effort_value)}"
-    return f"{checkin.session_rpe}, {words.borg_words(checkin.session_rpe)}" if checkin.session_rpe else ""
+        return gettext("%(value)s out of 10, %(words)s") % {
+            "value": checkin.effort_value,
+            "words": cr10_words(checkin.effort_value),
+        }
+    if not checkin.session_rpe:
+        return ""
+    return gettext("%(value)s, %(words)s") % {
+        "value": checkin.session_rpe,
+        "words": words.borg_words(checkin.session_rpe),
+    }
 
 
 @patient_page
@@ -428,14 +442,14 @@ def logged(request, patient: Patient, checkin_id: int):
     context.update(
         checkin=checkin,
         day_words=_day_words(checkin.date, timezone.localdate()),
-        done=[i.plan_item.exercise.name for i in items if i.done],
-        skipped=[i.plan_item.exercise.name for i in items if not i.done],
+        done=[exercise_name(i.plan_item.exercise.slug, i.plan_item.exercise.name) for i in items if i.done],
+        skipped=[exercise_name(i.plan_item.exercise.slug, i.plan_item.exercise.name) for i in items if not i.done],
         total=len(items),
         effort_words=_effort_words(checkin),
         pain_during_word=pain_word(checkin.pain_during),
         pain_after_word=pain_word(checkin.pain_after),
         pain_next_morning_word=pain_word(checkin.pain_next_morning) if checkin.pain_next_morning is not None else "",
-        advice=patient_advice(checkin),
+        advice=[gettext(line) for line in patient_advice(checkin)],
     )
     return render(request, "frontend/patient/logged.html", context)
 
@@ -521,7 +535,7 @@ def history(request, patient: Patient):
                 "checkin": c,
                 "day": words.date_words(c.date, year=c.date.year != timezone.localdate().year),
                 "effort": words.borg_words(c.session_rpe) if c.session_rpe else "",
-                "red_flags": [red_flag_label(code) for code in c.red_flags],
+                "red_flags": [gettext(red_flag_label(code)) for code in c.red_flags],
             }
             for c in sessions
         ],
@@ -530,7 +544,7 @@ def history(request, patient: Patient):
         # the page's text instead (a y_label would sit on top of the legend).
         chart=time_chart_svg(
             progress_charts(progress, plan.start_date).pain,
-            title="Your pain after each session",
+            title=gettext("Your pain after each session"),
             y_range=(0, 10),
             width=560,
             height=320,
@@ -563,6 +577,7 @@ def _shell() -> list[str]:
     names = [
         "frontend/site.css",
         "frontend/patient.css",
+        "frontend/i18n.js",
         "frontend/patient.js",
         "frontend/follow.js",
         "frontend/manifest.webmanifest",

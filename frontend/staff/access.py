@@ -6,6 +6,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.dateformat import format as date_format
+from django.utils.translation import gettext, gettext_lazy
 
 from frontend.staff.views import staff_page
 from rehab import selectors
@@ -14,20 +15,20 @@ from rehab.models.people import zone_named
 
 # What a patient reads for each kind of read ("... looked at <words> on ...").
 WORDS_FOR_PATIENT = {
-    AccessKind.PATIENT: "your record",
-    AccessKind.PATIENT_LIST: "your name in the list of patients",
-    AccessKind.ASSESSMENTS: "your assessments",
-    AccessKind.PLAN: "your plan",
-    AccessKind.PLAN_LIST: "your plan in a list of plans",
-    AccessKind.PLAN_PROGRESS: "your progress",
-    AccessKind.PLAN_HISTORY: "the changes to your plan",
-    AccessKind.CHECKINS: "your logged sessions",
-    AccessKind.CHECKIN: "one of your logged sessions",
-    AccessKind.MEASUREMENTS: "your measurements",
-    AccessKind.PLAN_PDF: "your plan to print (PDF)",
-    AccessKind.REPORT_PDF: "your progress report (PDF)",
-    AccessKind.CHANGE_HISTORY: "the changes to your record",
-    AccessKind.CASELOAD: "your name in a caseload",
+    AccessKind.PATIENT: gettext_lazy("your record"),
+    AccessKind.PATIENT_LIST: gettext_lazy("your name in the list of patients"),
+    AccessKind.ASSESSMENTS: gettext_lazy("your assessments"),
+    AccessKind.PLAN: gettext_lazy("your plan"),
+    AccessKind.PLAN_LIST: gettext_lazy("your plan in a list of plans"),
+    AccessKind.PLAN_PROGRESS: gettext_lazy("your progress"),
+    AccessKind.PLAN_HISTORY: gettext_lazy("the changes to your plan"),
+    AccessKind.CHECKINS: gettext_lazy("your logged sessions"),
+    AccessKind.CHECKIN: gettext_lazy("one of your logged sessions"),
+    AccessKind.MEASUREMENTS: gettext_lazy("your measurements"),
+    AccessKind.PLAN_PDF: gettext_lazy("your plan to print (PDF)"),
+    AccessKind.REPORT_PDF: gettext_lazy("your progress report (PDF)"),
+    AccessKind.CHANGE_HISTORY: gettext_lazy("the changes to your record"),
+    AccessKind.CASELOAD: gettext_lazy("your name in a caseload"),
 }
 PATIENT_LINES = 30
 
@@ -35,9 +36,14 @@ PATIENT_LINES = 30
 def access_sentence(row: RecordAccess) -> str:
     """ "Physiotherapist Anna Nowak looked at your plan on Mon 3 Nov at 10:02" (in the active time zone)."""
     at = timezone.localtime(row.at)
-    who = f"{row.actor.get_role_display()} {row.actor.display_name}"
     what = WORDS_FOR_PATIENT.get(row.kind, row.get_kind_display())
-    return f"{who} looked at {what} on {date_format(at, 'D j M')} at {date_format(at, 'H:i')}"
+    return gettext("%(role)s %(name)s looked at %(what)s on %(day)s at %(time)s") % {
+        "role": row.actor.get_role_display(),
+        "name": row.actor.display_name,
+        "what": what,
+        "day": date_format(at, gettext("D j M")),
+        "time": date_format(at, "H:i"),
+    }
 
 
 def access_sentences(user: User, patient_id: int, limit: int = PATIENT_LINES) -> list[str]:

@@ -6,9 +6,12 @@ rehab.progress series: no query, no clinical decision. Texts that the patient PD
 
 import math
 from datetime import timedelta
+from decimal import Decimal
 
 from django import template
+from django.utils.formats import number_format
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext, gettext_lazy
 
 from frontend.charts import time_chart_svg
 from frontend.staff.forms import region_label
@@ -387,12 +390,27 @@ def measure_label(code: str) -> str:
     return MEASURES_BY_CODE[code].label if code in MEASURES_BY_CODE else code
 
 
+# Units said in words are translated; symbols (kg, s, m, U/L) read the same in every shipped language.
+MEASURE_UNIT_WORDS = {
+    "points": gettext_lazy("points"),
+    "stands": gettext_lazy("stands"),
+    "reps": gettext_lazy("reps"),
+    "score 0-3": gettext_lazy("score 0-3"),
+}
+
+
+def local_number(value) -> str:
+    """A measured value as the reader's language writes it: 12.5 in English, 12,5 in Spanish; no
+    trailing zeros (the value's own precision, as :g gave)."""
+    return number_format(Decimal(f"{float(value):g}"), use_l10n=True)
+
+
 @register.filter
 def measure_value(measurement) -> str:
     unit = MEASURES_BY_CODE[measurement.kind].unit if measurement.kind in MEASURES_BY_CODE else ""
-    shown = f"{float(measurement.value):g} {unit}".strip()
+    shown = f"{local_number(measurement.value)} {MEASURE_UNIT_WORDS.get(unit, unit)}".strip()
     if measurement.upper_limit_normal is not None:
-        shown += f" (normal up to {float(measurement.upper_limit_normal):g})"
+        shown += " " + gettext("(normal up to %(limit)s)") % {"limit": local_number(measurement.upper_limit_normal)}
     return shown
 
 

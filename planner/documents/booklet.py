@@ -16,11 +16,11 @@ from planner.documents.charts import TimeChart, pain_chart
 from planner.documents.inputs import ContactInfo, PainEntry, PatientInfo
 from planner.documents.safety import SafetySection, safety_section
 from planner.documents.wording import (
-    KIND_WORDS,
     change_words,
     days_a_week,
     dose_words,
     effort_words,
+    kind_words,
     plan_end,
     week_first_day,
     weekday_list,
@@ -324,7 +324,7 @@ def _exercise_page(
     return ExercisePage(
         slug=item.slug,
         name=spec.name,
-        kind=KIND_WORDS.get(item.component, item.component),
+        kind=kind_words(item.component),
         days=weekday_list(sessions.days_for(item.slug)) if sessions else "",
         dose=f"{dose_words(dose)}, {days_a_week(dose.frequency_per_week)}",
         effort=effort_words(dose, heart_rate_ceiling_only=heart_rate_ceiling_only(plan.limits)),

@@ -15,6 +15,7 @@ from datetime import date
 from typing import Protocol
 
 from planner.progression_rules import ProgressionConfig, default_progression_config
+from planner.translation import gettext
 from planner.types import LoadLimits
 from planner.vocabulary import MEASURES
 
@@ -111,10 +112,10 @@ class BarChart:
         return bool(self.categories)
 
 
-def pain_chart(
-    entries: Sequence[PainScores], config: ProgressionConfig | None = None, title: str = "Your pain so far"
-) -> TimeChart:
-    """Pain during, after and the next morning over time, with the highest acceptable pain as a line."""
+def pain_chart(entries: Sequence[PainScores], config: ProgressionConfig | None = None, title: str = "") -> TimeChart:
+    """Pain during, after and the next morning over time, with the highest acceptable pain as a line.
+
+    Patients read it (page and PDF): its words follow the active language (planner.translation)."""
     config = config or default_progression_config()
     entries = sorted(entries, key=lambda entry: entry.date)
 
@@ -122,13 +123,21 @@ def pain_chart(
         return Series(label, tuple((e.date, float(getattr(e, name))) for e in entries if getattr(e, name) is not None))
 
     return TimeChart(
-        title=title,
-        y_label="Pain (0-10)",
+        title=title or gettext("Your pain so far"),
+        y_label=gettext("Pain (0-10)"),
         y_min=0,
         y_max=10,
-        series=(series("During", "during"), series("After", "after"), series("Next morning", "next_morning")),
-        reference_lines=(ReferenceLine(f"Acceptable up to {config.pain_amber_max}", config.pain_amber_max),),
-        empty_text="No sessions logged yet: the chart fills in as you log your sessions.",
+        series=(
+            series(gettext("During"), "during"),
+            series(gettext("After"), "after"),
+            series(gettext("Next morning"), "next_morning"),
+        ),
+        reference_lines=(
+            ReferenceLine(
+                gettext("Acceptable up to %(pain)s") % {"pain": config.pain_amber_max}, config.pain_amber_max
+            ),
+        ),
+        empty_text=gettext("No sessions logged yet: the chart fills in as you log your sessions."),
     )
 
 

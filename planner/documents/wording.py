@@ -2,7 +2,9 @@
 patient's words (Borg 6-20 anchors, heart rate, the guidance rules), what changed since last week, and
 the names of actions and exercise kinds.
 
-All text here is plain text, never markup: whatever prints it escapes it.
+All text here is plain text, never markup: whatever prints it escapes it. Every sentence goes through
+planner.translation, so it reads in the active language once the Django layer has installed it; the
+tables keep English literals (gettext_noop) and are translated where a function hands them out.
 """
 
 from __future__ import annotations
@@ -12,35 +14,44 @@ from datetime import date, timedelta
 
 from planner.growth import ladder_words
 from planner.sessions import session_offsets
+from planner.translation import gettext, gettext_noop, ngettext, pgettext
 from planner.types import Dose, Plan
 
 # Borg 6-20 anchors: (lowest, highest, words).
 BORG_WORDS = (
-    (6, 6, "no exertion"),
-    (7, 8, "extremely light"),
-    (9, 10, "very light"),
-    (11, 12, "light"),
-    (13, 14, "somewhat hard"),
-    (15, 16, "hard"),
-    (17, 18, "very hard"),
-    (19, 19, "extremely hard"),
-    (20, 20, "maximal exertion"),
+    (6, 6, gettext_noop("no exertion")),
+    (7, 8, gettext_noop("extremely light")),
+    (9, 10, gettext_noop("very light")),
+    (11, 12, gettext_noop("light")),
+    (13, 14, gettext_noop("somewhat hard")),
+    (15, 16, gettext_noop("hard")),
+    (17, 18, gettext_noop("very hard")),
+    (19, 19, gettext_noop("extremely hard")),
+    (20, 20, gettext_noop("maximal exertion")),
 )
-WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+WEEKDAYS = (
+    gettext_noop("Mon"),
+    gettext_noop("Tue"),
+    gettext_noop("Wed"),
+    gettext_noop("Thu"),
+    gettext_noop("Fri"),
+    gettext_noop("Sat"),
+    gettext_noop("Sun"),
+)
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 KIND_WORDS = {
-    "aerobic": "Aerobic exercise (heart and lungs)",
-    "resistance": "Strength",
-    "flexibility": "Stretching",
-    "neuromotor": "Balance and posture",
+    "aerobic": gettext_noop("Aerobic exercise (heart and lungs)"),
+    "resistance": gettext_noop("Strength"),
+    "flexibility": gettext_noop("Stretching"),
+    "neuromotor": gettext_noop("Balance and posture"),
 }
 GUIDANCE_WORDS = {
-    "guidance.flexibility.to_tightness": "Stretch only until you feel a gentle pull, never into pain.",
-    "guidance.flexibility.near_ossification": (
+    "guidance.flexibility.to_tightness": gettext_noop("Stretch only until you feel a gentle pull, never into pain."),
+    "guidance.flexibility.near_ossification": gettext_noop(
         "Near the hard, calcified areas move gently and without pain: no forced stretching, no heat and no "
         "firm massage there."
     ),
-    "guidance.neuromotor.challenge": (
+    "guidance.neuromotor.challenge": gettext_noop(
         "Hard enough to challenge your balance, always next to something steady you can hold."
     ),
 }
@@ -61,14 +72,46 @@ def borg_words(rpe: int) -> str:
     """The Borg 6-20 words for a rating, e.g. 13 -> "somewhat hard"."""
     for low, high, words in BORG_WORDS:
         if low <= rpe <= high:
-            return words
+            return gettext(words)
     raise ValueError(f"Borg RPE runs from 6 to 20, not {rpe!r}")
+
+
+def kind_words(component: str) -> str:
+    """The name of an exercise kind as patients read it ("Strength")."""
+    return gettext(KIND_WORDS[component]) if component in KIND_WORDS else component
+
+
+def weekday_words(day: date) -> str:
+    """ "Mon", in the active language."""
+    return gettext(WEEKDAYS[day.weekday()])
+
+
+def month_words(month: int) -> str:
+    """ "Nov" for 11, in the active language. The context keeps "May" apart from Django's full month
+    name (the same English, but "mayo" where an abbreviation says "may")."""
+    names = (
+        pgettext("abbreviated month", "Jan"),
+        pgettext("abbreviated month", "Feb"),
+        pgettext("abbreviated month", "Mar"),
+        pgettext("abbreviated month", "Apr"),
+        pgettext("abbreviated month", "May"),
+        pgettext("abbreviated month", "Jun"),
+        pgettext("abbreviated month", "Jul"),
+        pgettext("abbreviated month", "Aug"),
+        pgettext("abbreviated month", "Sep"),
+        pgettext("abbreviated month", "Oct"),
+        pgettext("abbreviated month", "Nov"),
+        pgettext("abbreviated month", "Dec"),
+    )
+    return names[month - 1]
 
 
 def date_words(day: date, year: bool = False) -> str:
     """ "Mon 2 Nov" (or "Mon 2 Nov 2026"), independent of the server's locale."""
-    text = f"{WEEKDAYS[day.weekday()]} {day.day} {MONTHS[day.month - 1]}"
-    return f"{text} {day.year}" if year else text
+    parts = {"weekday": weekday_words(day), "day": day.day, "month": month_words(day.month)}
+    if year:
+        return gettext("%(weekday)s %(day)s %(month)s %(year)s") % {**parts, "year": day.year}
+    return gettext("%(weekday)s %(day)s %(month)s") % parts
 
 
 def _amount(value: float) -> str:
@@ -77,13 +120,11 @@ def _amount(value: float) -> str:
     return f"{whole}½" if half else str(whole)
 
 
-def _plural(count: int, one: str, many: str | None = None) -> str:
-    return f"{count} {one if count == 1 else (many or one + 's')}"
-
-
 def join_words(words: Sequence[str]) -> str:
     words = list(words)
-    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
+    if len(words) == 1:
+        return words[0]
+    return gettext("%(first)s and %(last)s") % {"first": ", ".join(words[:-1]), "last": words[-1]}
 
 
 def region_words(regions: Iterable[str]) -> str:
@@ -107,7 +148,9 @@ def region_words(regions: Iterable[str]) -> str:
 
 
 def days_a_week(count: int) -> str:
-    return "every day" if count == 7 else f"{_plural(count, 'day')} a week"
+    if count == 7:
+        return gettext("every day")
+    return ngettext("%(count)s day a week", "%(count)s days a week", count) % {"count": count}
 
 
 def suggested_days(frequency: int, first_day: date) -> tuple[date, ...]:
@@ -118,7 +161,7 @@ def suggested_days(frequency: int, first_day: date) -> tuple[date, ...]:
 
 
 def weekday_list(days: Iterable[date]) -> str:
-    return ", ".join(WEEKDAYS[day.weekday()] for day in days)
+    return ", ".join(weekday_words(day) for day in days)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -131,12 +174,22 @@ def dose_words(dose: Dose) -> str:
     # Each dose kind has its amounts (Dose.__post_init__).
     if dose.dose_kind == "minutes":
         assert dose.minutes is not None
-        return f"{_amount(dose.minutes)} minutes"
+        return gettext("%(amount)s minutes") % {"amount": _amount(dose.minutes)}
     assert dose.sets is not None
     if dose.dose_kind == "sets_reps":
-        return f"{_plural(dose.sets, 'set')} of {dose.reps} repetitions"
-    noun = "stretch" if dose.component == "flexibility" else "hold"
-    return f"{_plural(dose.sets, noun, noun + 'es' if noun == 'stretch' else None)} of {dose.hold_seconds} seconds"
+        return ngettext("%(sets)s set of %(reps)s repetitions", "%(sets)s sets of %(reps)s repetitions", dose.sets) % {
+            "sets": dose.sets,
+            "reps": dose.reps,
+        }
+    amounts = {"sets": dose.sets, "seconds": dose.hold_seconds}
+    if dose.component == "flexibility":
+        return (
+            ngettext("%(sets)s stretch of %(seconds)s seconds", "%(sets)s stretches of %(seconds)s seconds", dose.sets)
+            % amounts
+        )
+    return (
+        ngettext("%(sets)s hold of %(seconds)s seconds", "%(sets)s holds of %(seconds)s seconds", dose.sets) % amounts
+    )
 
 
 def effort_words(dose: Dose, *, heart_rate_ceiling_only: bool = False) -> str:
@@ -147,28 +200,39 @@ def effort_words(dose: Dose, *, heart_rate_ceiling_only: bool = False) -> str:
     """
     rpe, heart = dose.intensity_in("rpe_6_20"), dose.intensity_in("hr_bpm")
     if rpe is None and ladder_words(dose) is not None:
-        return f"{ladder_words(dose)}. Go by feel: steady and safe, never into pain."
+        return gettext("%(level)s. Go by feel: steady and safe, never into pain.") % {"level": ladder_words(dose)}
     if rpe is None:
         rules = dose.rules_for("intensity")
-        guidance = [GUIDANCE_WORDS.get(rule.id, rule.text) for rule in rules if rule.id.startswith("guidance.")]
-        return " ".join(guidance) or "Go by feel: comfortable, never into pain."
-    span = str(rpe.low) if rpe.low == rpe.high else f"{rpe.low} to {rpe.high}"
+        guidance = [
+            gettext(GUIDANCE_WORDS[rule.id]) if rule.id in GUIDANCE_WORDS else rule.text
+            for rule in rules
+            if rule.id.startswith("guidance.")
+        ]
+        return " ".join(guidance) or gettext("Go by feel: comfortable, never into pain.")
+    span = str(rpe.low) if rpe.low == rpe.high else _span(rpe.low, rpe.high)
     words = (
         borg_words(rpe.low)
         if borg_words(rpe.low) == borg_words(rpe.high)
-        else (f"{borg_words(rpe.low)} to {borg_words(rpe.high)}")
+        else _span(borg_words(rpe.low), borg_words(rpe.high))
     )
-    text = f"Effort {span} on the 6-20 scale ({words})"
+    text = gettext("Effort %(span)s on the 6-20 scale (%(words)s)") % {"span": span, "words": words}
     if heart is not None and heart_rate_ceiling_only:
-        text += f"; keep your heart rate below {heart.high} beats per minute, but go by how it feels"
+        text += gettext("; keep your heart rate below %(bpm)s beats per minute, but go by how it feels") % {
+            "bpm": heart.high
+        }
     elif heart is not None:
-        text += f"; heart rate {heart.low} to {heart.high} beats per minute"
+        text += gettext("; heart rate %(low)s to %(high)s beats per minute") % {"low": heart.low, "high": heart.high}
     level = ladder_words(dose)
     if level is not None:
         text += f"; {level[0].lower()}{level[1:]}"
     elif dose.component == "resistance":
-        text += "; choose a band or weight that feels like this by the last repetition"
+        text += gettext("; choose a band or weight that feels like this by the last repetition")
     return text + "."
+
+
+def _span(low: object, high: object) -> str:
+    """ "9 to 11", "very light to light"."""
+    return gettext("%(low)s to %(high)s") % {"low": low, "high": high}
 
 
 def change_words(
@@ -176,38 +240,50 @@ def change_words(
 ) -> str:
     """What changed since last week, in words ("First week", "Same as last week", "Longer: 10½ minutes ...")."""
     if previous is None:
-        return "First week"
+        return gettext("First week")
     if changed is None or previous == current:
-        return "Same as last week"
+        return gettext("Same as last week")
     if changed == "minutes":
         assert current.minutes is not None  # a minutes dose changed its minutes
         assert previous.minutes is not None
-        return f"Longer: {_amount(current.minutes)} minutes (was {_amount(previous.minutes)})"
+        return gettext("Longer: %(now)s minutes (was %(was)s)") % {
+            "now": _amount(current.minutes),
+            "was": _amount(previous.minutes),
+        }
     if changed == "hold_seconds":
-        return f"Longer holds: {current.hold_seconds} seconds (was {previous.hold_seconds})"
+        return gettext("Longer holds: %(now)s seconds (was %(was)s)") % {
+            "now": current.hold_seconds,
+            "was": previous.hold_seconds,
+        }
     if changed == "reps":
-        return f"More repetitions: {current.reps} (was {previous.reps})"
+        return gettext("More repetitions: %(now)s (was %(was)s)") % {"now": current.reps, "was": previous.reps}
     if changed == "frequency_per_week":
-        text = f"{days_a_week(current.frequency_per_week).capitalize()} (was {previous.frequency_per_week})"
+        days = days_a_week(current.frequency_per_week)
+        text = gettext("%(days)s (was %(was)s)") % {
+            "days": days[:1].upper() + days[1:],
+            "was": previous.frequency_per_week,
+        }
         if dose_words(previous) != dose_words(current):
-            text += f", now {dose_words(current)}"
+            text += gettext(", now %(dose)s") % {"dose": dose_words(current)}
         return text
     if changed == "intensity":
         heart, rpe = current.intensity_in("hr_bpm"), current.intensity_in("rpe_6_20")
         level = ladder_words(current)
         if level is not None and level != ladder_words(previous):
-            return f"One level harder: {level[0].lower()}{level[1:]}"
+            return gettext("One level harder: %(level)s") % {"level": f"{level[0].lower()}{level[1:]}"}
         if current.component == "resistance":
-            text = "A slightly heavier band or weight"
+            text = gettext("A slightly heavier band or weight")
             if rpe is not None and rpe != previous.intensity_in("rpe_6_20"):
-                text += f", effort now {rpe.low} to {rpe.high}"
+                text += gettext(", effort now %(low)s to %(high)s") % {"low": rpe.low, "high": rpe.high}
             return text
         if heart is not None and heart_rate_ceiling_only:
-            return f"A little brisker: keep your heart rate below {heart.high}, and go by how it feels"
+            return gettext("A little brisker: keep your heart rate below %(bpm)s, and go by how it feels") % {
+                "bpm": heart.high
+            }
         if heart is not None:
-            return f"A little brisker: heart rate {heart.low} to {heart.high}"
-        return "A little brisker"
-    return f"Now {dose_words(current)} (was {dose_words(previous)})"
+            return gettext("A little brisker: heart rate %(low)s to %(high)s") % {"low": heart.low, "high": heart.high}
+        return gettext("A little brisker")
+    return gettext("Now %(now)s (was %(was)s)") % {"now": dose_words(current), "was": dose_words(previous)}
 
 
 def week_first_day(start_date: date, number: int) -> date:

@@ -3,6 +3,7 @@
 import uuid
 
 from django.http import Http404
+from django.utils.translation import gettext
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -237,8 +238,8 @@ class CheckInViewSet(
         if plan is not None:
             return plan
         if user.role == Role.PATIENT:
-            raise serializers.ValidationError({"plan": ["You have no active plan to log against."]})
-        raise serializers.ValidationError({"plan": ["Say which plan this session belongs to."]})
+            raise serializers.ValidationError({"plan": [gettext("You have no active plan to log against.")]})
+        raise serializers.ValidationError({"plan": [gettext("Say which plan this session belongs to.")]})
 
     @extend_schema(request=NextMorningSerializer, responses={200: CheckInSerializer})
     def partial_update(self, request, pk=None):
@@ -281,7 +282,7 @@ class MeasurementSerializer(serializers.ModelSerializer):
             )
         if attrs.get("upper_limit_normal") is not None and attrs["kind"] not in LAB_MEASURE_CODES:
             raise serializers.ValidationError(
-                {"upper_limit_normal": ["Only laboratory values (CK) carry an upper limit of normal."]}
+                {"upper_limit_normal": [gettext("Only laboratory values (CK) carry an upper limit of normal.")]}
             )
         return attrs
 
@@ -356,7 +357,7 @@ class AlertViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     def acknowledge(self, request, pk=None):
         alert = selectors.alert_to_acknowledge(request.user, pk)
         if alert is None:
-            raise Http404("No such alert.")
+            raise Http404(gettext("No such alert."))
         data = AcknowledgeSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         alert = alert_services.alert_acknowledge(actor=request.user, alert=alert, note=data.validated_data["note"])

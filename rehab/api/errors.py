@@ -2,6 +2,7 @@
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import JsonResponse
+from django.utils.translation import gettext
 from django.views.defaults import page_not_found
 from rest_framework import exceptions, status
 from rest_framework.response import Response
@@ -27,5 +28,5 @@ def not_found(request, exception=None):
     """handler404: an address under /api/ that matches no endpoint (or an id that cannot exist) answers
     JSON like every other API error; pages keep the site's 404 page."""
     if request.path.startswith("/api/"):
-        return JsonResponse({"detail": "Not found."}, status=404)
+        return JsonResponse({"detail": gettext("Not found.")}, status=404)
     return page_not_found(request, exception)

@@ -12,8 +12,10 @@ from rest_framework.views import APIView
 
 from planner.figures.library import default_figures
 from planner.figures.svg import render_svg
+from planner.types import Instructions
 from planner.vocabulary import BODY_REGIONS, COMPONENTS, EQUIPMENT, IMPACT_LEVELS, MOVEMENT_TAGS
 from rehab import selectors
+from rehab.exercise_words import exercise_words
 from rehab.models import Exercise
 
 
@@ -47,12 +49,24 @@ class ExerciseSerializer(serializers.ModelSerializer):
             "muscle_groups",
         ]
 
+    def to_representation(self, exercise):
+        # Name and instructions in the caller's language (their own choice, else Accept-Language),
+        # else the library's English.
+        data = super().to_representation(exercise)
+        data["name"] = self._words(exercise).name
+        return data
+
+    def _words(self, exercise):
+        english = Instructions(exercise.setup, exercise.movement, exercise.feel, exercise.mistakes)
+        return exercise_words(exercise.slug, exercise.name, english)
+
     def get_instructions(self, exercise) -> dict[str, str]:
+        shown = self._words(exercise).instructions
         return {
-            "setup": exercise.setup,
-            "movement": exercise.movement,
-            "feel": exercise.feel,
-            "mistakes": exercise.mistakes,
+            "setup": shown.setup,
+            "movement": shown.movement,
+            "feel": shown.feel,
+            "mistakes": shown.mistakes,
         }
 
 

@@ -1,5 +1,6 @@
 """Serializer fields shared by several endpoints."""
 
+from django.utils.translation import gettext
 from rest_framework import serializers
 
 
@@ -14,5 +15,5 @@ class VocabularyListField(serializers.ListField):
     def to_internal_value(self, data):
         values = super().to_internal_value(data)
         if len(set(values)) != len(values):
-            raise serializers.ValidationError("Each value may appear only once.")
+            raise serializers.ValidationError(gettext("Each value may appear only once."))
         return values

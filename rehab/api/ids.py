@@ -8,6 +8,7 @@ naming the field.
 
 import re
 
+from django.utils.translation import gettext
 from rest_framework import serializers
 
 ID_PATTERN = "[0-9]{1,18}"
@@ -39,7 +40,7 @@ def id_query_param(request, name: str) -> int | None:
     if not value:
         return None
     if not is_id(value):
-        raise serializers.ValidationError({name: ["Must be an id: a whole number of at most 18 digits."]})
+        raise serializers.ValidationError({name: [gettext("Must be an id: a whole number of at most 18 digits.")]})
     return int(value)
 
 
@@ -54,6 +55,6 @@ def idempotency_key(request) -> str | None:
         return None
     if not re.fullmatch(IDEMPOTENCY_KEY_PATTERN, key):
         raise serializers.ValidationError(
-            {"Idempotency-Key": ["At most 100 visible ASCII characters (letters, digits, punctuation)."]}
+            {"Idempotency-Key": [gettext("At most 100 visible ASCII characters (letters, digits, punctuation).")]}
         )
     return key

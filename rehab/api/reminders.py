@@ -5,6 +5,7 @@ only a patient has a `me` here, staff get 403.
 """
 
 from django.conf import settings
+from django.utils.translation import gettext
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.exceptions import NotFound, PermissionDenied
@@ -37,7 +38,7 @@ class PatientsOnly(BasePermission):
 def own_patient(request) -> Patient:
     patient = selectors.patient_of_login(request.user)
     if patient is None:
-        raise PermissionDenied("This login has no patient record.")
+        raise PermissionDenied(gettext("This login has no patient record."))
     return patient
 
 
@@ -176,5 +177,5 @@ class MyPushSubscriptionView(APIView):
         """Forget one device (the page also ends the browser's own subscription)."""
         patient = own_patient(request)
         if not push.push_subscription_delete(actor=request.user, patient=patient, subscription_id=id):
-            raise NotFound("No such device of yours.")
+            raise NotFound(gettext("No such device of yours."))
         return Response(status=status.HTTP_204_NO_CONTENT)

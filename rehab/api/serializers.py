@@ -3,6 +3,7 @@
 import zoneinfo
 
 from django.utils import timezone
+from django.utils.translation import gettext
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import exceptions, serializers
 
@@ -111,14 +112,14 @@ class PatientSerializer(serializers.ModelSerializer):
     def validate_date_of_birth(self, value):
         today = timezone.localdate()
         if value > today:
-            raise serializers.ValidationError("Date of birth cannot be in the future.")
+            raise serializers.ValidationError(gettext("Date of birth cannot be in the future."))
         if value.year < today.year - 120:
-            raise serializers.ValidationError("Date of birth is more than 120 years ago.")
+            raise serializers.ValidationError(gettext("Date of birth is more than 120 years ago."))
         return value
 
     def validate_time_zone(self, value):
         if value not in zoneinfo.available_timezones():
-            raise serializers.ValidationError("Unknown time zone; use a name such as Europe/Paris.")
+            raise serializers.ValidationError(gettext("Unknown time zone; use a name such as Europe/Paris."))
         return value
 
 
@@ -163,13 +164,13 @@ class AssessmentSerializer(serializers.ModelSerializer):
 
     def validate_assessed_on(self, value):
         if value > timezone.localdate():
-            raise serializers.ValidationError("An assessment cannot be dated in the future.")
+            raise serializers.ValidationError(gettext("An assessment cannot be dated in the future."))
         return value
 
     def validate(self, attrs):
         hr_max = attrs.get("measured_hr_max")
         if hr_max is not None and hr_max <= attrs.get("resting_hr", 0):
-            raise serializers.ValidationError({"measured_hr_max": ["Must be above the resting heart rate."]})
+            raise serializers.ValidationError({"measured_hr_max": [gettext("Must be above the resting heart rate.")]})
         return attrs
 
 

@@ -7,6 +7,7 @@ GET /api/v1/plans/{id}/template-origin/.
 """
 
 from django.http import Http404
+from django.utils.translation import gettext
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -91,7 +92,9 @@ class TemplateCreateSerializer(serializers.Serializer):
 
     def validate(self, data):
         if ("plan" in data) == ("items" in data):
-            raise serializers.ValidationError({"plan": ["Give either a plan to save or the items of a new template."]})
+            raise serializers.ValidationError(
+                {"plan": [gettext("Give either a plan to save or the items of a new template.")]}
+            )
         return data
 
 
@@ -216,7 +219,7 @@ class TemplateViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
 
     def _refuse_patients(self):
         if self.request.user.role == Role.PATIENT:
-            raise NotAllowed("Patients cannot change plan templates.")
+            raise NotAllowed(gettext("Patients cannot change plan templates."))
 
     def _respond(self, template, code=status.HTTP_200_OK):
         template = template_selectors.template_get(self.request.user, template.pk)
@@ -321,11 +324,11 @@ class PlanTemplateOriginView(APIView):
     @extend_schema(responses={200: TemplateOriginSerializer})
     def get(self, request, id: int):
         if request.user.role == Role.PATIENT:
-            raise Http404("No such plan.")
+            raise Http404(gettext("No such plan."))
         plan = selectors.plan_get(request.user, id)
         origin = template_selectors.plan_template_origin(plan)
         if origin is None:
-            raise Http404("This plan was not made from a template.")
+            raise Http404(gettext("This plan was not made from a template."))
         version = origin.template_version
         body = {
             "plan": plan.pk,

@@ -11,8 +11,18 @@ from drf_spectacular.plumbing import build_bearer_security_scheme_object
 from knox.auth import TokenAuthentication as KnoxTokenAuthentication
 from knox.signals import token_expired
 
+from rehab.i18n import activate_chosen_language
+
 
 class TokenAuthentication(KnoxTokenAuthentication):
+    def authenticate(self, request):
+        # A token user's own language (User.language) over Accept-Language: the API's messages
+        # (DRF's, the serializers' and the services') are read in it from here on.
+        authenticated = super().authenticate(request)
+        if authenticated is not None:
+            activate_chosen_language(request._request, authenticated[0])
+        return authenticated
+
     def _cleanup_token(self, auth_token) -> bool:
         if auth_token.expiry is not None and auth_token.expiry < timezone.now():
             username = auth_token.user.get_username()

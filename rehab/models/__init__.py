@@ -5,7 +5,7 @@ from rehab.models.activation import ActivationChannel, ActivationEnd, Activation
 from rehab.models.assessments import Assessment
 from rehab.models.checkins import CheckIn, CheckInItem, CheckInKind, Measurement
 from rehab.models.decisions import Alert, AlertKind, ProgressionDecision
-from rehab.models.exercises import Exercise
+from rehab.models.exercises import Exercise, ExerciseTranslation
 from rehab.models.outbox import DeliveryClaim, OutboxMessage
 from rehab.models.people import Clinic, Patient, Role, User
 from rehab.models.plans import (
@@ -45,6 +45,7 @@ __all__ = [
     "Clinic",
     "DeliveryClaim",
     "Exercise",
+    "ExerciseTranslation",
     "LimitOverride",
     "Measurement",
     "OutboxMessage",

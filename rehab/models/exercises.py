@@ -37,3 +37,26 @@ class Exercise(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class ExerciseTranslation(models.Model):
+    """An exercise's name and instructions in one more language (rehab.exercise_words reads them).
+
+    The shipped library's come from locale/<code>/exercises.json (rehab.exercise_library syncs them
+    after every migrate); a clinic may add its own exercises' in the admin. A reader whose language has
+    no row reads the English of the Exercise row.
+    """
+
+    exercise = models.ForeignKey(Exercise, on_delete=models.CASCADE, related_name="translations")
+    language = models.CharField(max_length=8, help_text="A language code of settings.LANGUAGES, not English.")
+    name = models.CharField(max_length=120)
+    setup = models.TextField()
+    movement = models.TextField()
+    feel = models.TextField()
+    mistakes = models.TextField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["exercise", "language"], name="one_translation_per_language")]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.language})"

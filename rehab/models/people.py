@@ -9,6 +9,7 @@ from django.contrib.auth.models import AbstractUser
 from django.core.validators import RegexValidator
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from planner.effort import BORG, CR10
@@ -79,10 +80,10 @@ class Clinic(models.Model):
 
 
 class Role(models.TextChoices):
-    PHYSIOTHERAPIST = "physiotherapist", "Physiotherapist"
-    CLINICIAN = "clinician", "Clinician"
-    PATIENT = "patient", "Patient"
-    CLINIC_ADMIN = "clinic_admin", "Clinic admin"
+    PHYSIOTHERAPIST = "physiotherapist", _("Physiotherapist")
+    CLINICIAN = "clinician", _("Clinician")
+    PATIENT = "patient", _("Patient")
+    CLINIC_ADMIN = "clinic_admin", _("Clinic admin")
 
     # Groups of roles, not roles (enum.nonmember keeps them out of the choices). The care team treats
     # patients and reads their records; a clinic admin is staff but manages the clinic, not patients.

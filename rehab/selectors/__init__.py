@@ -33,7 +33,7 @@ from rehab.selectors.checkins import (
     own_plans_for_token,
 )
 from rehab.selectors.documents import report_plan
-from rehab.selectors.exercises import exercise_for_figure, exercise_library
+from rehab.selectors.exercises import exercise_for_figure, exercise_library, exercise_translations
 from rehab.selectors.patients import (
     care_team_candidates,
     has_open_sign_in_link,
@@ -113,6 +113,7 @@ __all__ = [
     "decisions_newest_week_first",
     "exercise_for_figure",
     "exercise_library",
+    "exercise_translations",
     "has_open_sign_in_link",
     "items_done_between",
     "last_failed_sign_in",

@@ -6,6 +6,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from planner.vitals import LOW_OXYGEN, heart_rate_findings, oxygen_findings
 from planner.vocabulary import RED_FLAGS_BY_CODE, red_flag_label
@@ -190,14 +191,14 @@ def alert_email(*, alert_id: int) -> bool:
 @transaction.atomic
 def alert_acknowledge(*, actor: User, alert: Alert, note: str) -> Alert:
     if not actor.is_care_staff:
-        raise NotAllowed("Only the care team acknowledges alerts.")
+        raise NotAllowed(gettext("Only the care team acknowledges alerts."))
     if not note.strip():
-        raise InvalidInput({"note": ["Say what you did or decided."]})
+        raise InvalidInput({"note": [gettext("Say what you did or decided.")]})
     updated = Alert.objects.filter(pk=alert.pk, acknowledged_at__isnull=True).update(
         acknowledged_by=actor, acknowledged_at=timezone.now(), acknowledgement_note=note.strip()
     )
     if updated != 1:
-        raise Conflict("This alert was already acknowledged.")
+        raise Conflict(gettext("This alert was already acknowledged."))
     alert.refresh_from_db()
     if alert.override_id:
         # Acknowledging an override's alert is the clinician's review of that override.

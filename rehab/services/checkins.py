@@ -5,6 +5,7 @@ from datetime import date
 from django.db import DEFAULT_DB_ALIAS, IntegrityError, connections, transaction
 from django.db.models import Model
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from planner.effort import BORG, SCALES, borg_equivalent, effort_problem
 from planner.vitals import LOW_OXYGEN, oxygen_findings
@@ -63,7 +64,7 @@ def effort_fields(
             "effort_value": session_rpe,
         }
     if not effort_scale:
-        raise InvalidInput({"effort_scale": ["Say which scale effort_value is on (borg_6_20 or cr10)."]})
+        raise InvalidInput({"effort_scale": [gettext("Say which scale effort_value is on (borg_6_20 or cr10).")]})
     problem = effort_problem(effort_scale, effort_value)
     if problem:
         field = "effort_value" if effort_scale in SCALES else "effort_scale"
@@ -89,16 +90,16 @@ def _validate(plan: Plan, day: date, today: date, item_ids: list[int], pain_item
     """
     errors: dict[str, list[str]] = {}
     if day > today:
-        errors["date"] = ["A session cannot be logged for a day that has not come yet."]
+        errors["date"] = [gettext("A session cannot be logged for a day that has not come yet.")]
     elif not plan.covers(day):
         errors["date"] = [f"This plan runs from {plan.start_date} for {plan.weeks} weeks; the date is outside it."]
     items_ok, pain_item_ok = _in_plan(plan, frozenset(item_ids), pain_item_id)
     if not items_ok:
-        errors["items"] = ["Each item must be an exercise of this plan."]
+        errors["items"] = [gettext("Each item must be an exercise of this plan.")]
     elif len(set(item_ids)) != len(item_ids):
-        errors["items"] = ["Each exercise may appear only once."]
+        errors["items"] = [gettext("Each exercise may appear only once.")]
     if not pain_item_ok:
-        errors["pain_item"] = ["The exercise that hurt must be an exercise of this plan."]
+        errors["pain_item"] = [gettext("The exercise that hurt must be an exercise of this plan.")]
     if errors:
         raise InvalidInput(errors)
 
@@ -160,7 +161,7 @@ def checkin_record(
     either way the 6-20 equivalent is stored in session_rpe, which the weekly decision reads.
     """
     if actor.role == Role.CLINIC_ADMIN:
-        raise NotAllowed("A clinic admin cannot log sessions.")
+        raise NotAllowed(gettext("A clinic admin cannot log sessions."))
     try:
         effort = effort_fields(session_rpe=session_rpe, effort_scale=effort_scale, effort_value=effort_value)
         return _insert(
@@ -193,13 +194,15 @@ def checkin_record(
         # The key was used before (a retry, or two identical requests racing): return that check-in.
         existing = _first_with_key(actor, idempotency_key)
         if existing is None:
-            raise InvalidInput({"date": ["A session is already logged for this day; change it instead."]}) from None
+            raise InvalidInput(
+                {"date": [gettext("A session is already logged for this day; change it instead.")]}
+            ) from None
         return existing, False
 
 
 def _insert(*, actor: User, plan: Plan, items: list[dict], pain_item_id: int | None, **fields) -> CheckIn:
     if not plan.is_running:
-        raise InvalidInput({"plan": ["Sessions can be logged only on an active plan."]})
+        raise InvalidInput({"plan": [gettext("Sessions can be logged only on an active plan.")]})
     day, kind = fields["date"], fields["kind"]
     items = [{**item, "plan_item_id": _item_id(item["plan_item"])} for item in items]
     for item in items:
@@ -207,10 +210,10 @@ def _insert(*, actor: User, plan: Plan, items: list[dict], pain_item_id: int | N
     _validate(plan, day, plan.patient.today(), [item["plan_item_id"] for item in items], pain_item_id)
     heart_rate_avg, heart_rate_max = fields["heart_rate_avg"], fields["heart_rate_max"]
     if heart_rate_avg is not None and heart_rate_max is not None and heart_rate_avg > heart_rate_max:
-        raise InvalidInput({"heart_rate_max": ["The highest heart rate cannot be below the average."]})
+        raise InvalidInput({"heart_rate_max": [gettext("The highest heart rate cannot be below the average.")]})
     red_flags = sorted(set(fields.pop("red_flags") or []) | set(vital_sign_red_flags(plan, fields["spo2_min"])))
     if kind == CheckInKind.SYMPTOMS and not red_flags:
-        raise InvalidInput({"red_flags": ["A symptom report needs at least one red flag."]})
+        raise InvalidInput({"red_flags": [gettext("A symptom report needs at least one red flag.")]})
     pain_regions = set(fields.pop("pain_regions") or [])
     checkin = CheckIn(
         plan=plan,
@@ -274,7 +277,7 @@ def checkin_add_next_morning(
     """The next-morning pain (and any red flag noticed since) for a logged session."""
     checkin = CheckIn.objects.select_for_update().get(pk=checkin.pk)
     if actor.role == Role.CLINIC_ADMIN:
-        raise NotAllowed("A clinic admin cannot log sessions.")
+        raise NotAllowed(gettext("A clinic admin cannot log sessions."))
     checkin.pain_next_morning = pain_next_morning
     checkin.pain_next_morning_at = timezone.now()
     new_flags = set(red_flags or []) - set(checkin.red_flags)
@@ -290,7 +293,7 @@ def checkin_add_red_flags(*, actor: User, checkin: CheckIn, red_flags: list[str]
     """Red flags noticed after a session was logged join that session; the follow-up runs at once."""
     checkin = CheckIn.objects.select_for_update().get(pk=checkin.pk)
     if actor.role == Role.CLINIC_ADMIN:
-        raise NotAllowed("A clinic admin cannot log sessions.")
+        raise NotAllowed(gettext("A clinic admin cannot log sessions."))
     checkin.red_flags = sorted(set(checkin.red_flags) | set(red_flags))
     checkin.save(update_fields=["red_flags"])
     if needs_follow_up(checkin):
@@ -311,12 +314,14 @@ def measurement_record(
 ):
     """Store a measure; a CK at or above the rule's factor times the patient's first CK alerts the team."""
     if not actor.is_care_staff:
-        raise NotAllowed("Only physiotherapists and clinicians record measurements.")
+        raise NotAllowed(gettext("Only physiotherapists and clinicians record measurements."))
     low, high = MEASURES_BY_CODE[kind].low, MEASURES_BY_CODE[kind].high
     if not low <= float(value) <= high:
         raise InvalidInput({"value": [f"{kind} must be between {low} and {high}."]})
     if upper_limit_normal is not None and kind not in LAB_MEASURE_CODES:
-        raise InvalidInput({"upper_limit_normal": ["Only laboratory values (CK) carry an upper limit of normal."]})
+        raise InvalidInput(
+            {"upper_limit_normal": [gettext("Only laboratory values (CK) carry an upper limit of normal.")]}
+        )
     measurement = Measurement.objects.create(
         patient=patient,
         kind=kind,

@@ -19,6 +19,7 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from rehab.models import Patient, PushSubscription, Role, User
 from rehab.services.errors import InvalidInput, NotAllowed
@@ -77,9 +78,9 @@ def _endpoint_errors(endpoint: str) -> list[str]:
     parts = urlsplit(endpoint)
     host = (parts.hostname or "").lower()
     if parts.scheme != "https" or not host:
-        return ["The push service's address must start with https://."]
+        return [gettext("The push service's address must start with https://.")]
     if not any(host == allowed or host.endswith("." + allowed) for allowed in settings.PUSH_SERVICE_HOSTS):
-        return ["This is not the address of a push service we send to."]
+        return [gettext("This is not the address of a push service we send to.")]
     return []
 
 
@@ -95,7 +96,7 @@ def _key_errors(value: str, length: int, what: str) -> list[str]:
 
 def _require_patient(actor: User, patient: Patient) -> None:
     if actor.role != Role.PATIENT or patient.user_id != actor.pk:
-        raise NotAllowed("Only the patient can choose their own reminders.")
+        raise NotAllowed(gettext("Only the patient can choose their own reminders."))
 
 
 @transaction.atomic

@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
 
+from django.utils.translation import gettext
+
 from planner.vocabulary import RED_FLAGS
 from rehab import selectors
 from rehab.models import CheckIn, CheckInKind, Patient, Plan, User
@@ -94,7 +96,7 @@ def red_flags_report(
     if route.checkin is not None:  # the day's check-in (RedFlagOutcome.JOIN_SESSION)
         return RedFlagReport(route, checkin_add_red_flags(actor=actor, checkin=route.checkin, red_flags=red_flags))
     if pain_now is None or route.plan is None:
-        raise InvalidInput({"pain_now": ["Choose how much pain you have right now, from 0 to 10."]})
+        raise InvalidInput({"pain_now": [gettext("Choose how much pain you have right now, from 0 to 10.")]})
     checkin, _created = checkin_record(
         actor=actor,
         plan=route.plan,

@@ -23,6 +23,7 @@ from django.db.models import DateField, Exists, OuterRef, Q, Value
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.functional import Promise
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from rehab.models import (
@@ -136,12 +137,12 @@ def preference_errors(
     """What is wrong with a set of choices, per field (empty when they can be saved)."""
     errors: dict[str, list[str]] = {}
     if reminders_on and not days:
-        errors["days"] = ["Choose at least one day, or turn reminders off."]
+        errors["days"] = [gettext("Choose at least one day, or turn reminders off.")]
     if (quiet_start is None) != (quiet_end is None):
         field = "quiet_end" if quiet_end is None else "quiet_start"
-        errors[field] = ["Give both the start and the end of the quiet hours, or neither."]
+        errors[field] = [gettext("Give both the start and the end of the quiet hours, or neither.")]
     elif quiet_start is not None and quiet_start == quiet_end:
-        errors["quiet_end"] = ["The quiet hours must end at another time than they start."]
+        errors["quiet_end"] = [gettext("The quiet hours must end at another time than they start.")]
     elif in_quiet_hours(time_of_day, quiet_start, quiet_end):
         errors["time_of_day"] = [
             f"This is in your quiet hours ({quiet_start:%H:%M} to {quiet_end:%H:%M}): "
@@ -179,10 +180,10 @@ def reminder_preferences_update(
 ) -> ReminderPreferences:
     """Save the patient's choices, all or nothing (InvalidInput names each wrong field)."""
     if actor.role != Role.PATIENT or patient.user_id != actor.pk:
-        raise NotAllowed("Only the patient can choose their own reminders.")
+        raise NotAllowed(gettext("Only the patient can choose their own reminders."))
     days = sorted({int(day) for day in days})
     if any(day not in range(7) for day in days):
-        raise InvalidInput({"days": ["Days are 0 (Monday) to 6 (Sunday)."]})
+        raise InvalidInput({"days": [gettext("Days are 0 (Monday) to 6 (Sunday).")]})
     errors = preference_errors(
         reminders_on=reminders_on, days=days, time_of_day=time_of_day, quiet_start=quiet_start, quiet_end=quiet_end
     )

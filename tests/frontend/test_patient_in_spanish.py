@@ -1,6 +1,7 @@
 """A patient whose language is Spanish reads Today, the log form, the red-flag pages and their
 reminder email in Spanish; the same pages stay English for an English-speaking patient."""
 
+import re
 from datetime import date
 
 import pytest
@@ -108,3 +109,58 @@ def test_the_reminder_email_is_in_spanish(spanish_patient):
     assert message.body.startswith(f"Hola, {spanish_patient.first_name}:")
     assert "Le toca una sesión de su plan de ejercicios." in message.body
     assert "Your exercise plan" not in message.body
+
+
+def without_scripts(html: str) -> str:
+    """The page less its scripts (the JavaScript catalogue holds the English originals as keys)."""
+    return re.sub(r"<script\b.*?</script>", "", html, flags=re.S)
+
+
+def test_the_log_forms_choices_labels_and_errors_are_in_spanish(patient_client):
+    html = without_scripts(page(patient_client, "today/log/"))
+    assert "sin dolor" in html  # the 0-10 pain words
+    assert "algo duro" in html  # the Borg 6-20 words
+    assert "Mis articulaciones" in html  # where it hurt
+    assert "Frecuencia cardiaca media (latidos por minuto)" in html
+    assert "no pain" not in html
+    assert "somewhat hard" not in html
+    with time_machine.travel(NOW, tick=False):
+        response = patient_client.post("/today/log/", {"date": "2026-11-04", "idempotency_key": "k-1"})
+    assert response.status_code == 400
+    html = without_scripts(response.content.decode())
+    assert "Elija cuánto dolor tuvo durante los ejercicios, de 0 a 10." in html
+    assert "Choose how much pain" not in html
+
+
+def test_today_says_doses_effort_and_days_in_spanish(patient_client):
+    html = without_scripts(page(patient_client, "today/"))
+    assert "3 veces (lun, mié, sáb)" in html
+    assert "mantenimientos de 10 segundos" in html
+    assert "holds of" not in html
+    assert "Mon, Wed" not in html
+
+
+def test_the_remaining_patient_pages_are_in_spanish(patient_client):
+    assert "Siga su sesión" in page(patient_client, "today/follow/")
+    assert "Sus sesiones" in page(patient_client, "history/")
+    reminders = page(patient_client, "reminders/")
+    assert "Guardar mis recordatorios" in reminders
+    assert "Miércoles" in reminders
+    assert "Sí: recuérdemelo" in reminders
+    assert "Guardado en este teléfono" in page(patient_client, "today/saved/")
+    assert "No tiene conexión" in page(patient_client, "offline/")
+
+
+def test_the_page_carries_its_scripts_words_in_spanish(patient_client):
+    html = page(patient_client, "today/follow/")
+    assert '<html lang="es">' in html
+    catalogue = html.split('<script id="js-catalogue" type="application/json">', 1)[1].split("</script>", 1)[0]
+    assert '"10 seconds left": "Quedan 10 segundos"' in catalogue
+    assert "frontend/i18n.js" in html
+
+
+def test_today_names_and_explains_each_exercise_in_spanish(patient_client):
+    html = without_scripts(page(patient_client, "today/"))
+    assert "Caminar por terreno llano" in html
+    assert "Elija un recorrido llano y regular que conozca" in html
+    assert "Walking on flat ground" not in html

@@ -83,6 +83,11 @@ ALLOWED_WRITES = {
         'exercise.save(update_fields=["easier", "harder"])',
     ): "reference data: the library's easier/harder links, second pass of the same sync",
     (
+        "rehab/exercise_library.py",
+        "sync_library_translations",
+        "translation_model.objects.update_or_create(",
+    ): "reference data: the library's translations from locale/<code>/exercises.json, the same sync",
+    (
         "rehab/models/access.py",
         "RecordAccess.save",
         "super().save(*args, **kwargs)",

@@ -62,3 +62,39 @@ def test_the_spanish_red_flag_advice_is_complete(settings):
     with translation.override("es"):
         for text in [text for pair in RED_FLAG_WORDS for text in pair] + list(ADVICE_WORDS):
             assert translation.gettext(text) != text, text
+
+
+def test_the_planners_data_words_and_the_marked_lists_cannot_drift():
+    """Rule data (JSON) and vocabularies are marked in rehab/patient_words.py; a reworded entry
+    there and not here would show in English."""
+    from planner.effort import load_effort_scales
+    from planner.growth import default_growth_rules
+    from planner.vocabulary import PAIN_SITES
+    from rehab.patient_words import CR10_WORDS, LADDER_LEVEL_WORDS, PAIN_SITE_WORDS
+
+    scales = load_effort_scales()
+    assert tuple(scales.cr10_words[value] for value in sorted(scales.cr10_words)) == CR10_WORDS
+    rules = default_growth_rules()
+    assert {unit: tuple(rules.ladder(unit).levels) for unit in LADDER_LEVEL_WORDS} == LADDER_LEVEL_WORDS
+    assert tuple(site.label for site in PAIN_SITES) == PAIN_SITE_WORDS
+
+
+@pytest.mark.parametrize("path", CATALOGUES, ids=lambda p: str(p.relative_to(LOCALE)))
+def test_every_shipped_catalogue_has_the_two_plural_forms_the_scripts_assume(path):
+    """frontend/static/frontend/i18n.js picks a plural as n == 1 ? 0 : 1; a language with other
+    plural rules needs i18n.js to learn them first."""
+    assert polib.pofile(str(path)).metadata["Plural-Forms"] == "nplurals=2; plural=(n != 1);"
+
+
+def test_the_planners_wording_follows_the_active_language():
+    """planner/ has no Django: its words go through planner.translation, which rehab.apps installs."""
+    from datetime import date
+
+    from django.utils import translation
+
+    from planner.documents.wording import date_words, days_a_week
+
+    assert date_words(date(2026, 11, 4)) == "Wed 4 Nov"
+    with translation.override("es"):
+        assert date_words(date(2026, 11, 4)) == "mié 4 nov"
+        assert days_a_week(3) == "3 días a la semana"

@@ -148,7 +148,7 @@
     function announceLast(remainingMs, memory) {
       const seconds = Math.ceil(remainingMs / 1000);
       if (seconds !== memory.last && ANNOUNCE_AT.includes(seconds)) {
-        say(seconds === 10 ? "10 seconds left" : String(seconds));
+        say(seconds === 10 ? gettext("10 seconds left") : String(seconds));
       }
       memory.last = seconds;
     }
@@ -176,11 +176,23 @@
       function describe() {
         if (!tick.checked) return "";
         if (timing === "sets_reps" && state.setsDone) {
-          return `${state.setsDone} of ${sets} set${sets > 1 ? "s" : ""} done, at least ${Math.min(...state.reps)} repetitions each.`;
+          const text = ngettext(
+            "%(done)s of %(sets)s set done, at least %(reps)s repetitions each.",
+            "%(done)s of %(sets)s sets done, at least %(reps)s repetitions each.",
+            sets,
+          );
+          return interpolate(text, { done: state.setsDone, sets, reps: Math.min(...state.reps) });
         }
-        if (timing === "hold" && state.setsDone) return `${state.setsDone} of ${sets} holds done.`;
-        if (timing === "minutes" && state.minutesMs) return `${halfMinutes(state.minutesMs)} of ${seconds / 60} minutes done.`;
-        return "Done.";
+        if (timing === "hold" && state.setsDone) {
+          return interpolate(gettext("%(done)s of %(sets)s holds done."), { done: state.setsDone, sets });
+        }
+        if (timing === "minutes" && state.minutesMs) {
+          return interpolate(gettext("%(done)s of %(minutes)s minutes done."), {
+            done: halfMinutes(state.minutesMs),
+            minutes: seconds / 60,
+          });
+        }
+        return gettext("Done.");
       }
 
       function changed() {
@@ -256,14 +268,17 @@
           show();
           if (state.setsDone >= sets) {
             setDone.disabled = true;
-            setDone.textContent = "All sets done";
-            finish(`All ${sets} sets done. Well done.`);
+            setDone.textContent = gettext("All sets done");
+            finish(interpolate(gettext("All %(sets)s sets done. Well done."), { sets }));
             return;
           }
           setNumber.textContent = String(state.setsDone + 1);
           changed();
-          say(`Set ${state.setsDone} done. Rest, then set ${state.setsDone + 1} of ${sets}.`);
-          startRest(`Rest before set ${state.setsDone + 1}`, () => say(`Set ${state.setsDone + 1}: go.`));
+          const number = state.setsDone + 1;
+          say(interpolate(gettext("Set %(done)s done. Rest, then set %(next)s of %(sets)s."), { done: state.setsDone, next: number, sets }));
+          startRest(interpolate(gettext("Rest before set %(next)s"), { next: number }), () =>
+            say(interpolate(gettext("Set %(next)s: go."), { next: number })),
+          );
         });
       } else {
         const face = node.querySelector("[data-clock]");
@@ -280,10 +295,11 @@
             timeUp,
           );
         function label() {
-          if (state.setsDone >= holds) return "Done";
-          if (timer.running()) return "Pause";
-          if (restTimer) return "Start the next hold now";
-          return timer.elapsed() > 0 && !timer.finished() ? "Resume" : timing === "hold" ? "Start the hold" : "Start";
+          if (state.setsDone >= holds) return gettext("Done");
+          if (timer.running()) return gettext("Pause");
+          if (restTimer) return gettext("Start the next hold now");
+          if (timer.elapsed() > 0 && !timer.finished()) return gettext("Resume");
+          return timing === "hold" ? gettext("Start the hold") : gettext("Start");
         }
         function timeUp() {
           beep(3);
@@ -291,12 +307,16 @@
           if (state.setsDone >= holds) {
             button.disabled = true;
             button.textContent = label();
-            finish(timing === "hold" ? `All ${holds} holds done.` : "Time is up. Well done.");
+            finish(
+              timing === "hold"
+                ? interpolate(gettext("All %(holds)s holds done."), { holds })
+                : gettext("Time is up. Well done."),
+            );
             return;
           }
           changed();
-          say(`Hold ${state.setsDone} done. Rest.`);
-          startRest(`Rest before hold ${state.setsDone + 1}`, nextHold);
+          say(interpolate(gettext("Hold %(done)s done. Rest."), { done: state.setsDone }));
+          startRest(interpolate(gettext("Rest before hold %(next)s"), { next: state.setsDone + 1 }), nextHold);
           button.textContent = label();
         }
         function nextHold() {
@@ -305,7 +325,7 @@
           memory.last = null;
           timer.start();
           button.textContent = label();
-          say(`Hold ${state.setsDone + 1}: go.`);
+          say(interpolate(gettext("Hold %(next)s: go."), { next: state.setsDone + 1 }));
         }
         refreshLabel = () => {
           if (!button.disabled) button.textContent = label();
@@ -320,7 +340,7 @@
             endRest(false); // "start" during the rest: the next hold begins now
           } else if (timer.running()) {
             timer.pause();
-            say("Paused");
+            say(gettext("Paused"));
           } else if (timer.finished()) {
             if (state.setsDone < holds) nextHold(); // the rest was cut short by leaving the step
           } else {
@@ -382,8 +402,10 @@
       list.replaceChildren();
       for (const controller of controllers) {
         const item = document.createElement("li");
-        const words = controller.tick.checked ? controller.node.querySelector("[data-done-words]").textContent : "Not done.";
-        item.textContent = `${controller.state.name}: ${words}`;
+        const words = controller.tick.checked
+          ? controller.node.querySelector("[data-done-words]").textContent
+          : gettext("Not done.");
+        item.textContent = interpolate(gettext("%(name)s: %(words)s"), { name: controller.state.name, words });
         list.append(item);
       }
       list.hidden = false;
@@ -399,8 +421,10 @@
       end.hidden = !atEnd;
       prev.disabled = index === 0;
       next.hidden = atEnd;
-      next.textContent = index === steps.length - 1 ? "Finish" : "Next";
-      progress.textContent = atEnd ? `All ${steps.length} steps seen` : `Step ${index + 1} of ${steps.length}`;
+      next.textContent = index === steps.length - 1 ? gettext("Finish") : gettext("Next");
+      progress.textContent = atEnd
+        ? interpolate(gettext("All %(count)s steps seen"), { count: steps.length })
+        : interpolate(gettext("Step %(number)s of %(count)s"), { number: index + 1, count: steps.length });
       if (atEnd) {
         save();
         summary();
@@ -464,19 +488,26 @@
         hidden.value = String(entry[amount]);
         form.append(hidden);
       }
-      let words = entry.done ? "done" : "not done";
-      if (entry.sets && entry.reps) words = `${entry.sets} set${entry.sets > 1 ? "s" : ""} of at least ${entry.reps}`;
-      else if (entry.sets) words = `${entry.sets} hold${entry.sets > 1 ? "s" : ""}`;
-      else if (entry.minutes) words = `${entry.minutes} minutes`;
-      lines.push(`${saved.names[id] || "Exercise"}: ${words}`);
+      let words = entry.done ? gettext("done") : gettext("not done");
+      if (entry.sets && entry.reps) {
+        words = interpolate(ngettext("%(sets)s set of at least %(reps)s", "%(sets)s sets of at least %(reps)s", entry.sets), {
+          sets: entry.sets,
+          reps: entry.reps,
+        });
+      } else if (entry.sets) {
+        words = interpolate(ngettext("%(sets)s hold", "%(sets)s holds", entry.sets), { sets: entry.sets });
+      } else if (entry.minutes) {
+        words = interpolate(gettext("%(minutes)s minutes"), { minutes: entry.minutes });
+      }
+      lines.push(interpolate(gettext("%(name)s: %(words)s"), { name: saved.names[id] || gettext("Exercise"), words }));
     }
     if (!lines.length) return;
     const note = document.createElement("div");
     note.className = "card follow-note";
     const text = document.createElement("p");
     const strong = document.createElement("strong");
-    strong.textContent = "Filled in from the session you followed.";
-    text.append(strong, " Check the ticks below, then say how hard it felt and how much pain you had.");
+    strong.textContent = gettext("Filled in from the session you followed.");
+    text.append(strong, " ", gettext("Check the ticks below, then say how hard it felt and how much pain you had."));
     const list = document.createElement("ul");
     for (const line of lines) {
       const item = document.createElement("li");

@@ -21,7 +21,7 @@
   if (!configNode) return;
   const config = JSON.parse(configNode.textContent);
   const PAGE_CACHE = "rehab-pages";
-  const SAVED_TEXT = "Saved on this phone; it will be sent when you are back online.";
+  const SAVED_TEXT = gettext("Saved on this phone; it will be sent when you are back online.");
   const statusNode = document.getElementById("outbox-status");
 
   // ---------------------------------------------------------------- outbox (IndexedDB)
@@ -59,7 +59,8 @@
   function dayWords(iso) {
     if (!iso) return "";
     const day = new Date(iso + "T12:00:00");
-    return day.toLocaleDateString("en-GB", { weekday: "short", day: "numeric", month: "short" });
+    const language = document.documentElement.lang || "en";
+    return day.toLocaleDateString(language === "en" ? "en-GB" : language, { weekday: "short", day: "numeric", month: "short" });
   }
 
   function say(text) {
@@ -79,7 +80,7 @@
       if (log.elements.date.value < today) {
         log.elements.date.value = today;
         const label = document.getElementById("log-day");
-        if (label) label.textContent = "today, " + dayWords(today);
+        if (label) label.textContent = interpolate(gettext("today, %(day)s"), { day: dayWords(today) });
       }
     }
   }
@@ -101,19 +102,19 @@
     const chosen = (name) => form.querySelector(`input[name="${name}"]:checked`);
     const problems = [];
     if (form.id === "red-flag-form") {
-      if (!chosen("red_flags")) problems.push(["red_flags", "Tick what is happening."]);
+      if (!chosen("red_flags")) problems.push(["red_flags", gettext("Tick what is happening.")]);
       if (form.querySelector('input[name="pain_now"]') && !chosen("pain_now")) {
-        problems.push(["pain_now", "Choose how much pain you have right now, from 0 to 10."]);
+        problems.push(["pain_now", gettext("Choose how much pain you have right now, from 0 to 10.")]);
       }
       return problems;
     }
     if (form.id !== "log-form") return [];
     const anyDone = form.querySelector('input[type="checkbox"][name^="item_"]:checked');
     const cr10 = form.querySelector('input[name="effort_value"]');
-    if (anyDone && cr10 && !chosen("effort_value")) problems.push(["effort_value", "Choose how hard the exercises felt, from 0 to 10."]);
-    if (anyDone && !cr10 && !chosen("session_rpe")) problems.push(["session_rpe", "Choose how hard the exercises felt, from 6 to 20."]);
-    if (!chosen("pain_during")) problems.push(["pain_during", "Choose how much pain you had during the exercises, from 0 to 10."]);
-    if (!chosen("pain_after")) problems.push(["pain_after", "Choose how much pain you had after the exercises, from 0 to 10."]);
+    if (anyDone && cr10 && !chosen("effort_value")) problems.push(["effort_value", gettext("Choose how hard the exercises felt, from 0 to 10.")]);
+    if (anyDone && !cr10 && !chosen("session_rpe")) problems.push(["session_rpe", gettext("Choose how hard the exercises felt, from 6 to 20.")]);
+    if (!chosen("pain_during")) problems.push(["pain_during", gettext("Choose how much pain you had during the exercises, from 0 to 10.")]);
+    if (!chosen("pain_after")) problems.push(["pain_after", gettext("Choose how much pain you had after the exercises, from 0 to 10.")]);
     return problems;
   }
 
@@ -122,7 +123,7 @@
     if (!box) return;
     box.replaceChildren();
     const title = document.createElement("h2");
-    title.textContent = "Please check";
+    title.textContent = gettext("Please check");
     const list = document.createElement("ul");
     for (const [name, text] of problems) {
       const item = document.createElement("li");
@@ -155,7 +156,7 @@
     const back = document.createElement("a");
     back.className = "button";
     back.href = config.todayUrl;
-    back.textContent = "Back to today";
+    back.textContent = gettext("Back to today");
     const backLine = document.createElement("p");
     backLine.append(back);
     done.append(text, backLine);
@@ -179,7 +180,7 @@
     entries.forEach((entry) => entry.fields.forEach(([name, value]) => name === "red_flags" && codes.add(value)));
     if (codes.size === 0) {
       // Nothing left to send: a box shown for a report that has now gone says so.
-      if (!box.hidden) box.querySelector("h2").textContent = "Sent: your care team has been told";
+      if (!box.hidden) box.querySelector("h2").textContent = gettext("Sent: your care team has been told");
       return false;
     }
     const list = box.querySelector(".advice");
@@ -220,7 +221,7 @@
       return;
     }
     const keep = form.id === "red-flag-form" ? keepRedFlag : keepOffline;
-    keep(form, event.submitter).catch(() => say("This phone could not keep your answers. Please try again."));
+    keep(form, event.submitter).catch(() => say(gettext("This phone could not keep your answers. Please try again.")));
   });
 
   // Signing out removes the saved pages (health data) from this phone; unsent entries stay.
@@ -252,7 +253,7 @@
         method: "POST",
         url: config.somethingWrongUrl,
         form: new URLSearchParams(entry.fields),
-        label: "what you reported as wrong on " + dayWords(fields.get("reported_on")),
+        label: interpolate(gettext("what you reported as wrong on %(day)s"), { day: dayWords(fields.get("reported_on")) }),
       };
     }
     if (entry.action === config.nextMorningUrl) {
@@ -260,7 +261,7 @@
         method: "PATCH",
         url: `${config.checkinsApi}${fields.get("checkin")}/`,
         body: { pain_next_morning: number("pain_next_morning") },
-        label: "your pain this morning",
+        label: gettext("your pain this morning"),
       };
     }
     const ids = (fields.get("shown_items") || "").split(",").filter(Boolean);
@@ -285,7 +286,7 @@
         pain_after: number("pain_after"),
         notes: fields.get("notes") || "",
       },
-      label: "your session of " + dayWords(fields.get("date")),
+      label: interpolate(gettext("your session of %(day)s"), { day: dayWords(fields.get("date")) }),
     };
   }
 
@@ -303,6 +304,7 @@
           headers: {
             "Content-Type": request.form ? "application/x-www-form-urlencoded" : "application/json",
             Accept: request.form ? "text/html" : "application/json",
+            "Accept-Language": document.documentElement.lang || "en",
             "X-CSRFToken": csrfToken(),
             "Idempotency-Key": entry.id,
           },
@@ -318,7 +320,7 @@
           await outboxDelete(entry.id);
           sent.push(request.label);
         } else if (response.status === 400 || (response.ok && !response.redirected)) {
-          entry.error = "The report could not be recorded: " + response.status;
+          entry.error = interpolate(gettext("The report could not be recorded: %(status)s"), { status: response.status });
           await outboxPut(entry); // kept, and the patient is asked to call the clinic
         } else {
           break; // signed out (sent to the sign-in page) or the server is down: try later
@@ -330,9 +332,12 @@
         sent.push(request.label);
       } else if (response.status === 400) {
         const problem = await response.text();
-        if (problem.includes("already logged")) {
+        // The API answers in the language this request asks for (the page's, below), so the page's
+        // catalogue has the same words.
+        const alreadyLogged = gettext("A session is already logged for this day; change it instead.");
+        if (problem.includes("already logged") || problem.includes(alreadyLogged)) {
           await outboxDelete(entry.id); // the server has a session for that day already
-          sent.push(request.label + " (it was already saved)");
+          sent.push(interpolate(gettext("%(what)s (it was already saved)"), { what: request.label }));
         } else {
           entry.error = problem;
           await outboxPut(entry); // kept, never dropped: the patient is told below
@@ -341,7 +346,7 @@
         break; // signed out, or the server is down: keep everything and try later
       }
     }
-    if (sent.length) say("Sent to your care team: " + sent.join("; ") + ".");
+    if (sent.length) say(interpolate(gettext("Sent to your care team: %(what)s."), { what: sent.join("; ") }));
     await showOutbox(sent.length > 0);
   }
 
@@ -353,8 +358,22 @@
     const waiting = mine.filter((entry) => !entry.error).length;
     const failed = mine.filter((entry) => entry.error).length;
     const parts = [];
-    if (waiting) parts.push(`${waiting} answer${waiting > 1 ? "s are" : " is"} saved on this phone and will be sent when you are back online.`);
-    if (failed) parts.push(`${failed} saved answer${failed > 1 ? "s" : ""} could not be sent. Please call your clinic and tell them.`);
+    if (waiting) {
+      const text = ngettext(
+        "%(count)s answer is saved on this phone and will be sent when you are back online.",
+        "%(count)s answers are saved on this phone and will be sent when you are back online.",
+        waiting,
+      );
+      parts.push(interpolate(text, { count: waiting }));
+    }
+    if (failed) {
+      const text = ngettext(
+        "%(count)s saved answer could not be sent. Please call your clinic and tell them.",
+        "%(count)s saved answers could not be sent. Please call your clinic and tell them.",
+        failed,
+      );
+      parts.push(interpolate(text, { count: failed }));
+    }
     if (parts.length) say(parts.join(" "));
     else if (!keepMessage) say("");
   }
@@ -368,15 +387,15 @@
     const detail = banner.querySelector(".pending-detail");
     if (detail) {
       detail.textContent = failed
-        ? "It could not be recorded. Please call your clinic now and tell them."
-        : "Your care team does not know yet. It is sent by itself when you are back online.";
+        ? gettext("It could not be recorded. Please call your clinic now and tell them.")
+        : gettext("Your care team does not know yet. It is sent by itself when you are back online.");
     }
     if (document.getElementById("red-flag-form")) showPendingAdvice(entries);
   }
 
   function sendNow() {
     if (!navigator.onLine) {
-      say("You are still offline, so it cannot be sent yet. Please call your clinic now.");
+      say(gettext("You are still offline, so it cannot be sent yet. Please call your clinic now."));
       return;
     }
     sync();

@@ -55,18 +55,18 @@
     turnOff.parentElement.hidden = !subscription;
     say(
       subscription
-        ? "Notifications are on for this phone: your reminders come here."
-        : "Notifications are off for this phone: your reminders come by email.",
+        ? gettext("Notifications are on for this phone: your reminders come here.")
+        : gettext("Notifications are off for this phone: your reminders come by email."),
     );
   }
 
   async function subscribe() {
     if (Notification.permission === "denied") {
-      say("Notifications are blocked for this site. Allow them in your browser's settings, then try again.");
+      say(gettext("Notifications are blocked for this site. Allow them in your browser's settings, then try again."));
       return;
     }
     if ((await Notification.requestPermission()) !== "granted") {
-      say("Notifications were not allowed, so your reminders come by email.");
+      say(gettext("Notifications were not allowed, so your reminders come by email."));
       return;
     }
     const manager = (await registration()).pushManager;
@@ -77,13 +77,13 @@
         applicationServerKey: keyBytes(config.publicKey),
       });
     } catch (error) {
-      say("This phone could not turn notifications on, so your reminders come by email.");
+      say(gettext("This phone could not turn notifications on, so your reminders come by email."));
       return;
     }
     const response = await api("POST", config.subscriptionsApi, subscription.toJSON());
     if (!response.ok) {
       await subscription.unsubscribe();
-      say("The server did not accept this phone's notifications, so your reminders come by email.");
+      say(gettext("The server did not accept this phone's notifications, so your reminders come by email."));
       return;
     }
     await show();
@@ -110,7 +110,7 @@
       try {
         await work();
       } catch (error) {
-        say("That did not work (no connection?). Please try again.");
+        say(gettext("That did not work (no connection?). Please try again."));
       } finally {
         button.disabled = false;
       }
@@ -118,10 +118,10 @@
   }
 
   if (!supported()) {
-    say("This browser cannot show notifications from a web page, so your reminders come by email.");
+    say(gettext("This browser cannot show notifications from a web page, so your reminders come by email."));
     return;
   }
   busy(turnOn, subscribe);
   busy(turnOff, unsubscribe);
-  show().catch(() => say("Notifications could not be checked on this phone; your reminders come by email."));
+  show().catch(() => say(gettext("Notifications could not be checked on this phone; your reminders come by email.")));
 })();

@@ -1,0 +1,61 @@
+"""The seam through which the planner's wording is translated, without importing Django.
+
+The planner writes English. Its patient-facing sentences call gettext()/ngettext() from here on
+literal strings, so `manage.py makemessages` extracts them into the same catalogue as the pages. The
+Django layer installs Django's own functions at start-up (rehab.apps.RehabConfig.ready): a page, PDF or
+message rendered under `translation.override(code)` then reads the planner's words in that language.
+Without the Django layer (planner tests, scripts) the functions leave the English as it is.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+
+def _same(message: str) -> str:
+    return message
+
+
+def _same_plural(singular: str, plural: str, number: int) -> str:
+    return singular if number == 1 else plural
+
+
+def _same_in_context(context: str, message: str) -> str:
+    return message
+
+
+_gettext: Callable[[str], str] = _same
+_ngettext: Callable[[str, str, int], str] = _same_plural
+_pgettext: Callable[[str, str], str] = _same_in_context
+
+
+def install(
+    *,
+    gettext: Callable[[str], str],
+    ngettext: Callable[[str, str, int], str],
+    pgettext: Callable[[str, str], str],
+) -> None:
+    """Route the planner's wording through these functions (the Django layer's, at start-up)."""
+    global _gettext, _ngettext, _pgettext
+    _gettext, _ngettext, _pgettext = gettext, ngettext, pgettext
+
+
+def gettext(message: str) -> str:
+    """`message` in the active language (English when nothing is installed)."""
+    return _gettext(message)
+
+
+def ngettext(singular: str, plural: str, number: int) -> str:
+    """The singular or plural form for `number`, in the active language."""
+    return _ngettext(singular, plural, number)
+
+
+def pgettext(context: str, message: str) -> str:
+    """`message` in the active language, told apart from the same English used elsewhere by `context`
+    (a month's "May" is not Django's full month name "May")."""
+    return _pgettext(context, message)
+
+
+def gettext_noop(message: str) -> str:
+    """Marks a literal for extraction only: data kept in English and translated where it is shown."""
+    return message
