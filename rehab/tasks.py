@@ -29,6 +29,9 @@ def send_once(task, send) -> bool:
         raise task.retry(exc=busy, countdown=settings.DELIVERY_CLAIM_TIMEOUT, max_retries=3) from busy
     try:
         result = send()
+    except queue.DeliveryBusy as busy:  # the send's own claim (an alert's) is held by another delivery
+        queue.release_delivery(task_id)
+        raise task.retry(exc=busy, countdown=settings.DELIVERY_CLAIM_TIMEOUT, max_retries=3) from busy
     except Exception:
         queue.release_delivery(task_id)  # let the retry send it
         raise

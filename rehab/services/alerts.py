@@ -13,7 +13,7 @@ from planner.vocabulary import RED_FLAGS_BY_CODE, red_flag_label
 from rehab.clearance import plan_limits
 from rehab.clinical import progression_config, red_pain_threshold
 from rehab.models import Alert, AlertKind, CheckIn, LimitOverride, Plan, PlanStatus, User
-from rehab.queue import enqueue_on_commit
+from rehab.queue import claim_delivery, enqueue_on_commit, finish_delivery, release_delivery
 from rehab.services.errors import Conflict, InvalidInput, NotAllowed
 from rehab.services.notifications import care_team_alert_send
 
@@ -172,19 +172,36 @@ def follow_up_enqueue(checkin: CheckIn) -> None:
 
 
 def alert_email(*, alert_id: int) -> bool:
-    """Email one alert to the care team, once."""
-    claimed = Alert.objects.filter(pk=alert_id, emailed_at__isnull=True).update(emailed_at=timezone.now())
-    if claimed != 1:
+    """Email one alert to the care team, once; emailed_at records a send that happened.
+
+    emailed_at is set only after the mail went out, so a failed send (or a worker that died
+    before sending) leaves the alert unsent for the retry. Two deliveries racing on the same alert
+    (an inline run while the broker was down and the drain's publish of the same message) are
+    kept apart by a delivery claim on the alert itself: the second finds it busy and retries, or
+    finds it done and sends nothing. A worker killed between sending and recording leaves a claim
+    that goes stale and is taken over: at least once, never lost.
+    """
+    if Alert.objects.filter(pk=alert_id, emailed_at__isnull=False).exists():
         return False
-    alert = Alert.objects.select_related("patient").get(pk=alert_id)
-    recipients = [u.email for u in alert.patient.care_team.all() if u.email and u.is_active]
-    if not recipients:
+    claim = f"alert-email-{alert_id}"
+    if not claim_delivery(claim, "rehab.services.alerts.alert_email"):
+        return False  # sent by another delivery since we looked
+    alert = Alert.objects.select_related("patient").filter(pk=alert_id, emailed_at__isnull=True).first()
+    if alert is None:  # gone, or recorded by a worker that died before closing its claim
+        finish_delivery(claim)
         return False
     try:
-        care_team_alert_send(alert=alert, recipients=recipients)
+        recipients = [u.email for u in alert.patient.care_team.all() if u.email and u.is_active]
+        if recipients:
+            care_team_alert_send(alert=alert, recipients=recipients)
     except Exception:
-        Alert.objects.filter(pk=alert_id).update(emailed_at=None)  # let a retry send it
+        release_delivery(claim)  # let the retry send it
         raise
+    if not recipients:
+        release_delivery(claim)  # nobody to tell: not emailed, honestly
+        return False
+    Alert.objects.filter(pk=alert_id, emailed_at__isnull=True).update(emailed_at=timezone.now())
+    finish_delivery(claim)
     return True
 
 
