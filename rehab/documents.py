@@ -24,12 +24,11 @@ from rehab.clearance import (
     supervision_state,
     supervision_words,
 )
-from rehab.clinical import active_catalogue, profile_from_assessment, progression_config
+from rehab.clinical import active_catalogue, library_version, profile_from_assessment, progression_config
 from rehab.exercise_words import exercise_name
 from rehab.models import CheckInKind, Plan, ProgressionDecision
 from rehab.progress import plan_progress_series
 from rehab.selectors.documents import (
-    active_library_rows,
     decision_for_week,
     patient_alerts,
     patient_assessments,
@@ -151,7 +150,6 @@ def _plan_pdf_key(plan: Plan) -> str:
     from rehab.pdf import TEMPLATE_VERSION
 
     patient, clinic, author = plan.patient, plan.patient.clinic, plan.author
-    library = active_library_rows()
     words = (
         patient.full_name,
         patient.date_of_birth,
@@ -160,7 +158,9 @@ def _plan_pdf_key(plan: Plan) -> str:
         clinic.email,
         clinic.address,
         author.display_name if author else "",
-        tuple(library),
+        # The version the PDF's exercises are read at (active_catalogue): every change to an exercise
+        # sets a new one, so the instructions and easier variants it prints are never stale.
+        library_version(),
     )
     digest = hashlib.sha256(repr(words).encode()).hexdigest()[:32]
     return ":".join(

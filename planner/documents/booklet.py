@@ -224,16 +224,16 @@ def _week_schedule(plan: Plan, sessions: WeekSessions, names: Mapping[str, str],
 
 
 def _week_schedules(
-    plan: Plan, start_date: date, names: Mapping[str, str], now: int, catalogue: Iterable[ExerciseSpec]
+    plan: Plan, names: Mapping[str, str], now: int, sessions: Mapping[int, WeekSessions]
 ) -> tuple[WeekSchedule, ...]:
     """This week (its decided doses) and next week (the schedule's proposal), as sessions."""
     if not plan.weeks:
         return ()
     this_label = "This week" if now > 1 else "Your first week"
-    result = [_week_schedule(plan, plan_week_sessions(plan, start_date, now, catalogue), names, this_label)]
+    result = [_week_schedule(plan, sessions[now], names, this_label)]
     if now < len(plan.weeks):
         label = "Next week, if this week goes well"
-        result.append(_week_schedule(plan, plan_week_sessions(plan, start_date, now + 1, catalogue), names, label))
+        result.append(_week_schedule(plan, sessions[now + 1], names, label))
     return tuple(result)
 
 
@@ -357,19 +357,16 @@ def pain_guide(config: ProgressionConfig | None = None) -> tuple[str, ...]:
     )
 
 
-def _diary_weeks(plan: Plan, start_date: date, generated_on: date, printed: Sequence[int]) -> tuple[DiaryWeek, ...]:
+def _diary_weeks(weeks: Sequence[WeekSchedule], generated_on: date) -> tuple[DiaryWeek, ...]:
     """Blank log pages for the weeks the booklet prints (this week and next), not every later week: the
     booklet is sent again after each weekly decision, and a year-long plan would otherwise print 52."""
     result = []
-    for week in plan.weeks:
-        if week.number not in printed:
-            continue
-        first = week_first_day(start_date, week.number)
-        if first + timedelta(days=6) < generated_on:
+    for week in weeks:
+        if week.last_day < generated_on:
             continue  # a week that is already over
-        exercise_days = {session.day for session in plan_week_sessions(plan, start_date, week.number).sessions}
-        rows = tuple(DiaryRow(first + timedelta(days=i), first + timedelta(days=i) in exercise_days) for i in range(7))
-        result.append(DiaryWeek(week.number, rows))
+        exercise_days = set(week.session_days)
+        days = [week.first_day + timedelta(days=i) for i in range(7)]
+        result.append(DiaryWeek(week.number, tuple(DiaryRow(day, day in exercise_days) for day in days)))
     return tuple(result)
 
 
@@ -409,8 +406,14 @@ def plan_document(
     names = {item.slug: item.exercise.name for item in plan.items}
     now = current_week(plan, start_date, generated_on)
     catalogue = tuple(exercises_by_slug.values())
-    this_week = plan_week_sessions(plan, start_date, now, catalogue) if plan.weeks else None
-    weeks = _week_schedules(plan, start_date, names, now, catalogue)
+    # This week's and next week's sessions, worked out once (the schedule, the pages and the diary).
+    sessions = {
+        number: plan_week_sessions(plan, start_date, number, catalogue)
+        for number in (now, now + 1)
+        if number <= len(plan.weeks)
+    }
+    this_week = sessions.get(now)
+    weeks = _week_schedules(plan, names, now, sessions)
     printed = [week.number for week in weeks]
     return PlanDocument(
         title=f"Exercise plan for {patient.name}",
@@ -430,7 +433,7 @@ def plan_document(
         pain_guide=pain_guide(progression_config),
         pain_chart=pain_chart(pain_entries, progression_config),
         diary_columns=DIARY_COLUMNS,
-        diary_weeks=_diary_weeks(plan, start_date, generated_on, printed),
+        diary_weeks=_diary_weeks(weeks, generated_on),
         notice=plan.safety_notice or SAFETY_NOTICE,
         plan_weeks=len(plan.weeks),
         current_week=now,

@@ -12,7 +12,7 @@ metadata.
   ttf.py      a TrueType font that encodes known letters for the page in one call
   plan.py     the patient's plan booklet (portrait)
   report.py   the clinician's progress report (landscape)
-  charts.py   planner.documents.charts' time and bar charts drawn with reportlab.graphics
+  charts.py   planner.documents.charts' time charts drawn on the canvas, bar charts with reportlab.graphics
   figures.py  the exercise figures drawn with reportlab.graphics, once per process, copied into pages
 """
 
@@ -35,7 +35,7 @@ from rehab.pdf.report import render_report_pdf  # noqa: E402
 __all__ = ["TEMPLATE_VERSION", "accelerated", "render_plan_pdf", "render_report_pdf"]
 
 # Bump when the drawing changes, so that cached PDF bytes (rehab.documents.plan_pdf_bytes) are redrawn.
-TEMPLATE_VERSION = "2026-11-30.3"
+TEMPLATE_VERSION = "2026-11-30.4"
 
 
 def accelerated() -> bool:

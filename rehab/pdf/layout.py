@@ -340,8 +340,9 @@ def chart(value: TimeChart | BarChart, height: float = 230, width: float = FRAME
     flowables: list[Flowable] = [para(value.title, "h3")]
     if not value.has_data:
         return [*flowables, para(value.empty_text)]
+    drawing: Flowable
     if isinstance(value, TimeChart):
-        drawing = charts.time_chart(value, width, height, fonts.regular)
+        drawing = charts.TimeChartFlowable(value, width, height, fonts.regular)
     else:
         drawing = charts.bar_chart(value, width, height, fonts.regular)
     return [KeepTogether([*flowables, drawing])]

@@ -27,6 +27,13 @@ def word_width(word: str, font: str, size: float) -> float:
 def wrap_lines(text: str, font: str, size: float, width: float) -> list[str]:
     """`text` broken into lines no wider than `width` (a newline starts a new line); a word wider
     than the line is broken between its characters rather than run past the edge."""
+    return list(_wrapped(text, font, size, width))
+
+
+@functools.lru_cache(maxsize=8192)
+def _wrapped(text: str, font: str, size: float, width: float) -> tuple[str, ...]:
+    # Kept per process: the safety page, the red flags and each exercise's instructions are the same
+    # words in every booklet, at the same widths.
     space = word_width(" ", font, size)
     lines: list[str] = []
     for part in text.split("\n"):
@@ -44,7 +51,7 @@ def wrap_lines(text: str, font: str, size: float, width: float) -> list[str]:
             words.append(word)
             used += space + wide
         lines.append(" ".join(words))
-    return lines
+    return tuple(lines)
 
 
 def _break_word(word: str, font: str, size: float, width: float) -> list[str]:

@@ -16,7 +16,6 @@ from rehab.models import (
     Assessment,
     CheckIn,
     CheckInKind,
-    Exercise,
     LimitOverride,
     Measurement,
     Patient,
@@ -63,12 +62,6 @@ def plan_for_pdf(plan_id: int) -> Plan:
         )
         .get(pk=plan_id)
     )
-
-
-def active_library_rows() -> list[tuple]:
-    """Every field of every active exercise of the library, in a fixed order (what the PDF prints of
-    them goes into its cache key)."""
-    return list(Exercise.objects.filter(is_active=True).order_by("pk").values_list())
 
 
 def plan_checkin_rows(plan: Plan, fields: Sequence[str]) -> list[tuple]:

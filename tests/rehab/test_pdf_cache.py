@@ -8,6 +8,7 @@ import time_machine
 
 from rehab import pdf
 from rehab.documents import plan_pdf_cache_key
+from rehab.models import Exercise
 from rehab.services.checkins import checkin_record
 from tests import builders
 from tests.conftest import client_for
@@ -81,6 +82,15 @@ def test_an_edit_to_the_plan_or_the_patient_changes_the_key(world, plan):
     world.patient.save()
 
     assert len({before, after_edit, plan_pdf_cache_key(plan)}) == 3
+
+
+def test_an_edit_to_an_exercise_of_the_library_changes_the_key(world, plan):
+    before = plan_pdf_cache_key(plan)
+    exercise = Exercise.objects.filter(is_active=True).first()
+    exercise.setup = "Stand next to a sturdy chair."
+    exercise.save()
+
+    assert plan_pdf_cache_key(plan) != before
 
 
 @pytest.mark.parametrize("weeks", [2, 12, 52])
