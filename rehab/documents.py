@@ -8,7 +8,7 @@ import hashlib
 from dataclasses import replace
 
 from django.core.cache import cache
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from planner import serialize
 from planner.documents import booklet, inputs
@@ -173,6 +173,8 @@ def _plan_pdf_key(plan: Plan) -> str:
             plan.updated_at.isoformat(),
             plan.status,
             _today(plan).isoformat(),
+            # The planner's wording follows the active language (planner.translation): one PDF per language.
+            translation.get_language() or "en",
             plan.checkin_count,
             plan.checkin_last,
             plan.checkin_morning_last.isoformat() if plan.checkin_morning_last else None,  # no space in a key

@@ -5,6 +5,7 @@ from datetime import date, timedelta
 
 import pytest
 import time_machine
+from django.utils import translation
 
 from rehab import pdf
 from rehab.documents import plan_pdf_cache_key
@@ -82,6 +83,15 @@ def test_an_edit_to_the_plan_or_the_patient_changes_the_key(world, plan):
     world.patient.save()
 
     assert len({before, after_edit, plan_pdf_cache_key(plan)}) == 3
+
+
+def test_each_language_has_its_own_key(plan):
+    with translation.override("en"):
+        english = plan_pdf_cache_key(plan)
+    with translation.override("es"):
+        spanish = plan_pdf_cache_key(plan)
+
+    assert english != spanish
 
 
 def test_an_edit_to_an_exercise_of_the_library_changes_the_key(world, plan):
