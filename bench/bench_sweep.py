@@ -1,21 +1,25 @@
 """The weekly progression sweep over N plans, each with a week of check-ins: plans/s, queries, peak memory.
 
 For each database and N, a database is migrated once, then filled fast: one engine plan is generated and
-its rows copied to N patients with bulk inserts; each plan gets five logged sessions in its first week
-with every exercise reported (a green week). The filled database is kept as a template, and every
-measurement runs on a fresh copy of it:
+its rows copied to N patients (COPY on PostgreSQL, executemany on SQLite); each plan gets five logged
+sessions in its first week with every exercise reported (a green week). The filled database is kept as
+a template, and every measurement runs on a fresh copy of it:
 
 - set-based: `rehab.tasks.progression_sweep` as beat starts it, Celery eager (the chunk tasks run in
   this process), as of the day week 1 is due: plans decided per second, queries (all, and per chunk);
 - the same sweep under tracemalloc, for the peak of Python memory (tracemalloc slows Python down, so
-  its time is not the one reported);
-- per-plan (N = 1,000 only, --per-plan-max): the reference path, one plan per transaction.
+  its time is not the one reported; up to --traced-max);
+- unshared (up to --per-plan-max): the set-based sweep as if no two plans shared an item, every item
+  decoded and rescheduled anew: the copied population is the best case of planner.stored_items' memos,
+  this is the worst;
+- per-plan (up to --per-plan-max): the reference path, one plan per transaction.
 
-Databases: SQLite (a file in a temporary directory) always; PostgreSQL when DATABASE_URL is set (its
-server is used with databases of our own, bench_sweep*, dropped and created). Prints; asserts nothing.
+Databases: SQLite (a file in a temporary directory) always; PostgreSQL when DATABASE_URL is set: its
+server is used with databases of our own, named after DATABASE_URL's database (bench_sweep when that is
+"postgres"), with _migrated and _seeded copies, dropped and created. Prints; asserts nothing.
 
     .venv/bin/python bench/bench_sweep.py [--plans 1000 10000] [--huge] [--chunk-size 500]
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres .venv/bin/python bench/bench_sweep.py
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/rehab_sweep .venv/bin/python bench/bench_sweep.py
 """
 
 import argparse
@@ -35,7 +39,7 @@ from urllib.parse import urlsplit, urlunsplit
 ROOT = Path(__file__).resolve().parents[1]
 START = date(2026, 11, 2)
 AS_OF = START + timedelta(days=8)  # week 1 ended on the 8th, plus the grace day
-DB = "bench_sweep"
+DB = "bench_sweep"  # the databases' names start with this, or with DATABASE_URL's database name
 
 
 class Postgres:
@@ -43,6 +47,8 @@ class Postgres:
 
     def __init__(self, url: str):
         self.server = urlsplit(url)
+        named = self.server.path.strip("/")
+        self.prefix = named if named and named != "postgres" else DB
 
     def url(self, database: str) -> str:
         return urlunsplit(self.server._replace(path=f"/{database}"))
@@ -68,6 +74,7 @@ class Sqlite:
 
     def __init__(self):
         self.dir = Path(tempfile.mkdtemp(prefix="bench-sweep-sqlite-"))
+        self.prefix = DB
 
     def create(self, database: str, template: str | None = None) -> str:
         path = self.dir / f"{database}.sqlite3"
@@ -99,11 +106,54 @@ def _env(url: str, var_dir: str, chunk_size: int) -> dict:
     }
 
 
-def _copy(row, **changes):
-    """An unsaved copy of a row with all its columns (whatever the plan storage's columns are)."""
-    fields = {f.attname: getattr(row, f.attname) for f in type(row)._meta.concrete_fields if not f.primary_key}
-    fields.update(changes)
-    return type(row)(**fields)
+def _insert(model, template, changes, *, batch: int = 20_000) -> None:
+    """Insert one row per dict of `changes` into `model`'s table: `template`'s columns with those changed.
+
+    Fast on purpose (the population is a copy of one generated plan): each column of the template is
+    put in the database's form once, only the changed columns per row; PostgreSQL takes the rows by
+    COPY, SQLite by executemany. No model instances, no history rows (as bulk_create).
+    """
+    from django.db import connection, models
+
+    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    postgres = connection.vendor == "postgresql"
+
+    def prepared(field, value):
+        if isinstance(field, models.JSONField):
+            return json.dumps(value)
+        return field.get_db_prep_save(value, connection)
+
+    for field in fields:
+        if getattr(field, "auto_now_add", False) or getattr(field, "auto_now", False):
+            setattr(template, field.attname, field.pre_save(template, add=True))
+    base = [prepared(field, getattr(template, field.attname)) for field in fields]
+    position = {field.attname: n for n, field in enumerate(fields)}
+    by_name = {field.attname: field for field in fields}
+    table = connection.ops.quote_name(model._meta.db_table)
+    names = ", ".join(connection.ops.quote_name(field.column) for field in fields)
+
+    def rows():
+        for change in changes:
+            row = list(base)
+            for name, value in change.items():
+                row[position[name]] = prepared(by_name[name], value)
+            yield row
+
+    with connection.cursor() as cursor:
+        if postgres:
+            with cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+                for row in rows():
+                    copy.write_row(row)
+            return
+        sql = f"INSERT INTO {table} ({names}) VALUES ({', '.join(['%s'] * len(fields))})"
+        pending = []
+        for row in rows():
+            pending.append(row)
+            if len(pending) >= batch:
+                cursor.executemany(sql, pending)
+                pending = []
+        if pending:
+            cursor.executemany(sql, pending)
 
 
 def _seed(plans: int) -> None:
@@ -112,28 +162,21 @@ def _seed(plans: int) -> None:
     from rehab.models import Assessment, CheckIn, CheckInItem, Clinic, Patient, Plan, PlanItem, Role, User
     from rehab.services.plans import plan_activate, plan_generate
 
-    batch = 2000
     with transaction.atomic():
         clinic = Clinic.objects.create(name="Bench clinic")
         physio = User.objects.create_user(
             username="sweep-physio", password="x", clinic=clinic, role=Role.PHYSIOTHERAPIST
         )
-        patients = Patient.objects.bulk_create(
-            [
-                Patient(
-                    clinic=clinic,
-                    first_name="Sweep",
-                    last_name=str(n),
-                    date_of_birth=date(1969, 3, 14),
-                    sex="female",
-                    diagnoses=["Dermatomyositis"],
-                )
-                for n in range(plans)
-            ],
-            batch_size=batch,
+        first_patient = Patient.objects.create(
+            clinic=clinic,
+            first_name="Sweep",
+            last_name="0",
+            date_of_birth=date(1969, 3, 14),
+            sex="female",
+            diagnoses=["Dermatomyositis"],
         )
         Assessment.objects.create(
-            patient=patients[0],
+            patient=first_patient,
             assessed_by=physio,
             assessed_on=START - timedelta(days=1),
             bone_fragility="osteoporosis",
@@ -146,46 +189,58 @@ def _seed(plans: int) -> None:
             cardiopulmonary_status="monitor",
             avoid_regions=[],
         )
-        first = plan_generate(actor=physio, patient=patients[0], start_date=START, weeks=12)
+        first = plan_generate(actor=physio, patient=first_patient, start_date=START, weeks=12)
         first = plan_activate(actor=physio, plan=first, version=first.version)
-        items = list(first.items.all())
-        assessments = Assessment.objects.bulk_create(
-            [_copy(first.assessment, patient_id=p.pk) for p in patients[1:]], batch_size=batch
-        )
-        copies = Plan.objects.bulk_create(
-            [_copy(first, patient_id=p.pk, assessment_id=a.pk) for p, a in zip(patients[1:], assessments, strict=True)],
-            batch_size=batch,
-        )
-        PlanItem.objects.bulk_create(
-            [_copy(item, plan_id=plan.pk) for plan in copies for item in items], batch_size=batch
-        )
-        all_plans = [first, *copies]
+        # Every other plan is a copy of this one for a patient of its own.
+        _insert(Patient, first_patient, ({"last_name": str(n)} for n in range(1, plans)))
+        patients = list(Patient.objects.exclude(pk=first_patient.pk).order_by("pk").values_list("pk", flat=True))
+        _insert(Assessment, first.assessment, ({"patient_id": pk} for pk in patients))
+        assessment_of = dict(Assessment.objects.exclude(pk=first.assessment_id).values_list("patient_id", "pk"))
+        _insert(Plan, first, ({"patient_id": pk, "assessment_id": assessment_of[pk]} for pk in patients))
+        copies = list(Plan.objects.exclude(pk=first.pk).order_by("pk").values_list("pk", "patient_id"))
+        for item in first.items.all():
+            _insert(PlanItem, item, ({"plan_id": pk} for pk, _patient in copies))
+        all_plans = [(first.pk, first.patient_id), *copies]
         item_ids: dict[int, list[int]] = {}
-        for pk, plan_id in PlanItem.objects.filter(in_plan=True).values_list("pk", "plan_id"):
+        for pk, plan_id in PlanItem.objects.filter(in_plan=True).order_by("pk").values_list("pk", "plan_id"):
             item_ids.setdefault(plan_id, []).append(pk)
-        checkins = CheckIn.objects.bulk_create(
-            [
-                CheckIn(
-                    plan_id=plan.pk,
-                    patient_id=plan.patient_id,
-                    date=START + timedelta(days=day),
-                    plan_week=1,
-                    logged_by=physio,
-                    on_behalf=True,
-                    session_rpe=12,
-                    pain_during=1,
-                    pain_after=2,
-                    pain_next_morning=2,
-                    idempotency_key=f"sweep-{plan.pk}-{day}",
-                )
-                for plan in all_plans
-                for day in range(5)
-            ],
-            batch_size=batch,
+        # Five logged sessions in week 1, every exercise done: a green week.
+        session = CheckIn(
+            plan_id=first.pk,
+            patient_id=first.patient_id,
+            date=START,
+            plan_week=1,
+            logged_by=physio,
+            on_behalf=True,
+            session_rpe=12,
+            pain_during=1,
+            pain_after=2,
+            pain_next_morning=2,
+            idempotency_key="",
         )
-        CheckInItem.objects.bulk_create(
-            [CheckInItem(checkin=c, plan_item_id=pk, done=True) for c in checkins for pk in item_ids[c.plan_id]],
-            batch_size=5000,
+        _insert(
+            CheckIn,
+            session,
+            (
+                {
+                    "plan_id": pk,
+                    "patient_id": patient,
+                    "date": START + timedelta(days=day),
+                    "idempotency_key": f"sweep-{pk}-{day}",
+                }
+                for pk, patient in all_plans
+                for day in range(5)
+            ),
+        )
+        done = CheckInItem(checkin_id=0, plan_item_id=0, done=True)
+        _insert(
+            CheckInItem,
+            done,
+            (
+                {"checkin_id": checkin, "plan_item_id": item}
+                for checkin, plan_id in list(CheckIn.objects.order_by("pk").values_list("pk", "plan_id"))
+                for item in item_ids[plan_id]
+            ),
         )
 
 
@@ -221,6 +276,24 @@ def child(step: str, plans: int) -> dict:
 
     def set_based():
         tasks.progression_sweep(AS_OF.isoformat())
+
+    if step == "unshared":
+        # As if no two plans shared an item: every item is decoded and rescheduled anew (the worst
+        # case for planner.stored_items' memos; the copied population is their best case).
+        from planner import stored_items
+
+        class Forgetful(dict):
+            def get(self, key, default=None):
+                return default
+
+            def __contains__(self, key):
+                return False
+
+            def __setitem__(self, key, value):
+                pass
+
+        for memo in ("_FRAMES", "_ITEMS", "_RESCHEDULED", "_BLUEPRINTS"):
+            setattr(stored_items, memo, Forgetful())
 
     def per_plan():
         for plan_id in progression.plans_due(AS_OF):
@@ -265,19 +338,21 @@ def _run_child(url: str, var_dir: str, chunk_size: int, step: str, plans: int) -
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
-def measure(db, plans_list: list[int], chunk_size: int, per_plan_max: int) -> None:
+def measure(db, plans_list: list[int], chunk_size: int, per_plan_max: int, traced_max: int) -> None:
     var_dir = tempfile.mkdtemp(prefix="bench-sweep-")
+    DB = db.prefix
     _run_child(db.create(f"{DB}_migrated"), var_dir, chunk_size, "migrate", 0)
     for plans in plans_list:
         seeded = _run_child(db.create(f"{DB}_seeded", template=f"{DB}_migrated"), var_dir, chunk_size, "seed", plans)
         chunks = -(-plans // chunk_size)
-        steps = ["set-based", "traced"] + (["per-plan"] if plans <= per_plan_max else [])
+        steps = ["set-based"] + (["traced"] if plans <= traced_max else [])
+        steps += ["unshared", "per-plan"] if plans <= per_plan_max else []
         for step in steps:
             r = _run_child(db.create(DB, template=f"{DB}_seeded"), var_dir, chunk_size, step, plans)
             if step == "traced":
                 print(f"    tracemalloc peak {r['peak_traced_mb']} MB (peak RSS {r['peak_rss_mb']} MB)", flush=True)
                 continue
-            per = f"{r['queries'] / chunks:.1f} per chunk of {chunk_size}" if step == "set-based" else ""
+            per = f"{r['queries'] / chunks:.1f} per chunk of {chunk_size}" if step != "per-plan" else ""
             print(
                 f"{db.name:>10} N={plans:>7,} {step:>9}: {r['decided']:,} decisions in {r['seconds']} s = "
                 f"{r['plans_per_s']:,} plans/s (CPU {r['cpu_s']} s in this process = "
@@ -297,7 +372,10 @@ def main() -> None:
     parser.add_argument("--plans", type=int, nargs="+", default=[1000, 10000])
     parser.add_argument("--huge", action="store_true", help="Also N = 100,000 (seeding alone takes minutes).")
     parser.add_argument("--chunk-size", type=int, default=500)
-    parser.add_argument("--per-plan-max", type=int, default=1000, help="Run the per-plan path up to this N.")
+    parser.add_argument(
+        "--per-plan-max", type=int, default=1000, help="Run the per-plan path and the unshared sweep up to this N."
+    )
+    parser.add_argument("--traced-max", type=int, default=10000, help="Measure peak memory up to this N.")
     parser.add_argument("--only", choices=["sqlite", "postgres"], help="One database only.")
     parser.add_argument("--child", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -312,7 +390,7 @@ def main() -> None:
     if os.environ.get("DATABASE_URL", "").startswith("postgres") and args.only != "sqlite":
         databases.append(Postgres(os.environ["DATABASE_URL"]))
     for db in databases:
-        measure(db, plans, args.chunk_size, args.per_plan_max)
+        measure(db, plans, args.chunk_size, args.per_plan_max, args.traced_max)
 
 
 if __name__ == "__main__":

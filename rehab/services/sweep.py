@@ -37,6 +37,7 @@ from django.db.models.functions import Cast
 
 from planner import stored_items
 from planner.types import Plan as EnginePlan
+from rehab.bulk_sql import insert_rows
 from rehab.models import (
     Alert,
     CheckIn,
@@ -346,7 +347,7 @@ def _insert_decisions(chunk: _Chunk, decided: list[_Decided]) -> list[_Decided]:
     """
     try:
         with transaction.atomic():
-            ProgressionDecision.objects.bulk_create([one.row for one in decided], batch_size=1000)
+            insert_rows(ProgressionDecision, [one.row for one in decided])
         return decided
     except IntegrityError:
         pass
@@ -359,5 +360,5 @@ def _insert_decisions(chunk: _Chunk, decided: list[_Decided]) -> list[_Decided]:
             del chunk.plans[one.plan.pk]
     for one in kept:
         one.row.pk = None
-    ProgressionDecision.objects.bulk_create([one.row for one in kept], batch_size=1000)
+    insert_rows(ProgressionDecision, [one.row for one in kept])
     return kept
