@@ -34,7 +34,7 @@ from rehab.services import checkins as checkin_services
 from rehab.services import people as people_services
 from rehab.services import plans as plan_services
 from rehab.services.access import record_reads
-from rehab.services.errors import Conflict, InvalidInput, NotAllowed
+from rehab.services.errors import Conflict, InvalidInput, NoClinic, NotAllowed
 from rehab.services.plan_store import plan_document
 from rehab.sms import sms_enabled
 
@@ -50,6 +50,10 @@ def staff_page(*roles):
         def wrapped(request, *args, **kwargs):
             if request.user.role not in roles:
                 raise PermissionDenied("This page is for the care team.")
+            if request.user.clinic_id is None:
+                # Every staff page works for one clinic; say what is wrong rather than fail on it.
+                context = {"reason": NoClinic.MESSAGE}
+                return render(request, "frontend/staff/no_clinic.html", context, status=403)
             return view(request, *args, **kwargs)
 
         return wrapped

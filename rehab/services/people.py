@@ -12,7 +12,7 @@ from django.utils.text import slugify
 from rehab.activation import DATE_OF_BIRTH_TRIES, activation_token, new_secret, open_link_for
 from rehab.models import ActivationChannel, ActivationEnd, ActivationLink, Patient, Role, User
 from rehab.queue import enqueue_on_commit
-from rehab.services.errors import InvalidInput, NotAllowed
+from rehab.services.errors import InvalidInput, NoClinic, NotAllowed
 from rehab.sms import sms_enabled
 
 PATIENT_FIELDS = (
@@ -54,7 +54,8 @@ def patient_create(*, actor: User, care_team: list[User] | None = None, **fields
     _require_role(actor, Role.PHYSIOTHERAPIST, Role.CLINIC_ADMIN)
     _refuse_clinical_fields(actor, {k: v for k, v in fields.items() if v})
     team = list(care_team or [])
-    assert actor.clinic_id is not None  # staff accounts belong to a clinic (clinic admins and physiotherapists)
+    if actor.clinic_id is None:
+        raise NoClinic()
     _validate_care_team(actor, team)
     if actor.role == Role.PHYSIOTHERAPIST and actor not in team:
         team.append(actor)

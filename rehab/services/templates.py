@@ -40,7 +40,7 @@ from rehab.models import (
 )
 from rehab.selectors import latest_assessment
 from rehab.services import plans as plan_services
-from rehab.services.errors import Conflict, InvalidInput, NotAllowed
+from rehab.services.errors import Conflict, InvalidInput, NoClinic, NotAllowed
 
 NAME_MAX = 120
 DESCRIPTION_MAX = 2000
@@ -139,7 +139,8 @@ def template_create(
         checked = template_items_from_dicts(items, active_catalogue())
     except TemplateError as error:
         raise _field_errors(error) from None
-    assert actor.clinic_id is not None  # staff accounts belong to a clinic (as in services.people)
+    if actor.clinic_id is None:
+        raise NoClinic()
     template = PlanTemplate.objects.create(clinic_id=actor.clinic_id, name=name, created_by=actor)
     _add_version(
         template,
@@ -178,7 +179,8 @@ def template_create_from_plan(
     if not items:
         raise InvalidInput({"plan": ["This plan has no exercise to save."]})
     settings = TemplateSettings(weeks=plan.weeks)
-    assert actor.clinic_id is not None  # staff accounts belong to a clinic (as in services.people)
+    if actor.clinic_id is None:
+        raise NoClinic()
     template = PlanTemplate.objects.create(clinic_id=actor.clinic_id, name=name, created_by=actor)
     _add_version(
         template,
