@@ -116,8 +116,14 @@ class PlanViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
         return selectors.plans_for_api(self.request.user, id_query_param(self.request, "patient"))
 
     def _respond(self, plan, code=status.HTTP_200_OK):
-        plan = self.get_queryset().get(pk=plan.pk)
-        return Response(plan_representation(plan), status=code)
+        shown = self.get_queryset().get(pk=plan.pk)  # read again within the reader's scope
+        if shown.version == plan.version:
+            # The service's row holds the typed plan it has just stored at this version: the answer is
+            # built from it instead of reading the item rows back and rebuilding it.
+            for cache in ("_stored_plan", "_engine_plan"):
+                if hasattr(plan, cache):
+                    setattr(shown, cache, getattr(plan, cache))
+        return Response(plan_representation(shown), status=code)
 
     @extend_schema(
         parameters=[OpenApiParameter("patient", int, description="Only this patient's plans.")],

@@ -19,7 +19,7 @@ from planner import serialize, storage
 from planner.types import LoadLimits
 from planner.types import Plan as EnginePlan
 from rehab.bulk_sql import update_rows
-from rehab.models import Plan, PlanChange, PlanItem, PlanPart, ProgressionDecision, User
+from rehab.models import Exercise, Plan, PlanChange, PlanItem, PlanPart, ProgressionDecision, User
 
 # Parts read by this process, by digest. Bounded: a process that has seen this many distinct parts
 # simply starts again (parts are small and shared; a typical clinic has a few thousand).
@@ -231,6 +231,41 @@ def stored_form(engine: EnginePlan) -> storage.StoredPlan:
     return storage.split(serialize.to_dict(engine))
 
 
+def store_new_plan(plan: Plan, engine: EnginePlan, stored: storage.StoredPlan) -> None:
+    """A just-saved plan's item rows, inserted with their columns filled, and the parts not stored yet.
+
+    What store_engines does for a plan's first write, without reading back the rows it has just made:
+    a new plan has nothing to compare with (no change rows) and its items are new rows.
+    """
+    _store_parts(stored.parts)
+    slugs = [item.slug for item in stored.items]
+    exercise_ids = dict(Exercise.objects.filter(slug__in=slugs).values_list("slug", "id"))
+    rows = []
+    for position, item in enumerate(stored.items, start=1):
+        row = PlanItem(plan=plan, position=position, exercise_id=exercise_ids[item.slug], component=item.component)
+        _fill(row, item, 1)
+        row.stored_version = plan.version
+        rows.append(row)
+    PlanItem.objects.bulk_create(rows)
+    plan._stored_plan = stored  # type: ignore[attr-defined]  # a cache on the row, not a field
+    plan._engine_plan = (plan.version, engine)  # type: ignore[attr-defined]  # a cache on the row, not a field
+
+
+def _store_parts(parts: dict[str, dict]) -> None:
+    """Insert the parts not stored yet (most are: shared by other plans) and keep them in this process."""
+    stored_already = set(PlanPart.objects.filter(digest__in=list(parts)).values_list("digest", flat=True))
+    PlanPart.objects.bulk_create(
+        [
+            PlanPart(digest=key, kind=part["kind"], body=part["body"])
+            for key, part in parts.items()
+            if key not in stored_already
+        ],
+        ignore_conflicts=True,  # another transaction may store the same part at the same moment
+    )
+    for digest, part in parts.items():
+        _PART_CACHE.setdefault(digest, part)
+
+
 def store_engines(writes: list[PlanWrite]) -> None:
     """Store each plan's engine as blueprint, item columns, parts and change rows (constant queries).
 
@@ -248,18 +283,7 @@ def store_engines(writes: list[PlanWrite]) -> None:
     parts = {}
     for new in stored.values():
         parts.update(new.parts)
-    # Most parts are stored already (shared by other plans): only the new ones are sent.
-    stored_already = set(PlanPart.objects.filter(digest__in=list(parts)).values_list("digest", flat=True))
-    PlanPart.objects.bulk_create(
-        [
-            PlanPart(digest=key, kind=part["kind"], body=part["body"])
-            for key, part in parts.items()
-            if key not in stored_already
-        ],
-        ignore_conflicts=True,  # another transaction may store the same part at the same moment
-    )
-    for digest, part in parts.items():
-        _PART_CACHE.setdefault(digest, part)
+    _store_parts(parts)
     # Each plan's item rows by slug (grouped once: a chunk writes hundreds of plans).
     rows: dict[int, dict[str, PlanItem]] = {}
     for item_row in PlanItem.objects.filter(plan_id__in=[w.plan.pk for w in writes]).annotate(slug=F("exercise__slug")):

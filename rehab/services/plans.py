@@ -19,7 +19,6 @@ from rehab.models import (
     Alert,
     AlertKind,
     ChangeTrigger,
-    Exercise,
     LimitOverride,
     Patient,
     Plan,
@@ -30,7 +29,14 @@ from rehab.models import (
 )
 from rehab.selectors import latest_assessment
 from rehab.services.errors import Conflict, InvalidInput, NotAllowed
-from rehab.services.plan_store import PlanWrite, load_engine, next_undecided_week, store_engines, stored_form
+from rehab.services.plan_store import (
+    PlanWrite,
+    load_engine,
+    next_undecided_week,
+    store_engines,
+    store_new_plan,
+    stored_form,
+)
 
 MAX_PLAN_WEEKS = 52
 # Limits whose loosening is a medical decision (clinical-reference 8a: supervised start after clearance).
@@ -84,7 +90,9 @@ def plan_generate(*, actor: User, patient: Patient, start_date: date, weeks: int
     assessment = _assessment_for_plan(patient)
     built = build_plan(profile_from_assessment(patient, assessment), active_catalogue(), weeks=weeks)
     reason = f"Generated from the assessment of {assessment.assessed_on}"
-    return plan_store_built(actor=actor, patient=patient, start_date=start_date, built=built, reason=reason)
+    # build_plan applies the limits last to every dose it writes (the engine's property tests hold it
+    # to that), so its plan is stored without checking each dose again.
+    return _store_new_plan(actor, patient, assessment, start_date, built, reason)
 
 
 def _assessment_for_plan(patient: Patient):
@@ -114,6 +122,13 @@ def plan_store_built(*, actor: User, patient: Patient, start_date: date, built: 
     above += [f"{item.slug}: {v.message}" for item in built.items for v in check_dose(item, built.limits)]
     if above:
         raise InvalidInput({"plan": ["A dose is above the patient's limits: " + "; ".join(above[:5])]})
+    return _store_new_plan(actor, patient, assessment, start_date, built, reason)
+
+
+def _store_new_plan(
+    actor: User, patient: Patient, assessment, start_date: date, built: EnginePlan, reason: str
+) -> Plan:
+    """The Plan row, its history row, its item rows with their columns filled and the new parts."""
     stored = stored_form(built)
     plan = Plan(
         patient=patient,
@@ -125,24 +140,7 @@ def plan_store_built(*, actor: User, patient: Patient, start_date: date, built: 
     )
     _audit(plan, actor, reason)
     plan.save()
-    exercise_ids = dict(Exercise.objects.filter(slug__in=[i.slug for i in built.items]).values_list("slug", "id"))
-    PlanItem.objects.bulk_create(
-        [
-            PlanItem(plan=plan, position=n, exercise_id=exercise_ids[item.slug], component=item.component)
-            for n, item in enumerate(built.items, start=1)
-        ]
-    )
-    first = PlanWrite(
-        plan=plan,
-        engine=built,
-        dose_week=1,
-        trigger=ChangeTrigger.EDIT,
-        reason=reason,
-        by=actor,
-        stored=stored,
-        created=True,
-    )
-    store_engines([first])
+    store_new_plan(plan, built, stored)
     return plan
 
 
