@@ -60,6 +60,7 @@ def _queries_of_each_form(client, url_of: dict[str, str], show: bool) -> dict[st
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
+    from rehab.api.plan_cache import forget_kept_answers
     from rehab.services import plan_store
 
     counted = {}
@@ -71,6 +72,7 @@ def _queries_of_each_form(client, url_of: dict[str, str], show: bool) -> dict[st
         client.get(url)  # this process's imports, its shared plan parts and typed plan
         if clear:
             cache.clear()
+            forget_kept_answers()
             plan_store.forget_loaded_plans()
         with CaptureQueriesContext(connection) as captured:
             response = client.get(url)

@@ -8,6 +8,7 @@ from django.core.cache import cache
 from django.utils import translation
 from rest_framework.test import APIClient
 
+from rehab.api.plan_cache import forget_kept_answers
 from rehab.celery import app as celery_app
 from rehab.exercise_library import sync_default_library
 from rehab.models import Exercise, Role
@@ -45,9 +46,11 @@ def _fresh_cache():
     # a process keeps: a rolled-back test database hands out the same plan ids and (frozen) times again.
     cache.clear()
     forget_loaded_plans()
+    forget_kept_answers()
     yield
     cache.clear()
     forget_loaded_plans()
+    forget_kept_answers()
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from rest_framework.renderers import JSONRenderer
 
-from rehab.api.plan_cache import to_json
+from rehab.api.plan_cache import forget_kept_answers, to_json
 from rehab.api.plan_representation import INCLUDES, plan_representation
 from rehab.models import AccessKind, Plan, PlanItem, RecordAccess
 from rehab.services.checkins import checkin_record
@@ -72,6 +72,17 @@ def test_a_warm_read_takes_the_scope_check_and_the_audit_row_only(world, plan):
     assert warm == WARM_STAFF_QUERIES
     assert cold <= WARM_STAFF_QUERIES + COLD_EXTRA_QUERIES
     assert _queries(world.patient_user, plan) == WARM_PATIENT_QUERIES
+
+
+def test_another_process_serves_the_shared_cache_without_building_the_answer(world, plan):
+    first = _get(world.physio, plan)
+    forget_kept_answers()  # as a process that has not served this plan yet
+
+    with CaptureQueriesContext(connection) as captured:
+        second = _get(world.physio, plan)
+
+    assert len(captured.captured_queries) == WARM_STAFF_QUERIES
+    assert (second.content, second["ETag"]) == (first.content, first["ETag"])
 
 
 def test_a_warm_read_is_still_audited_for_staff(world, plan):
