@@ -2,8 +2,9 @@
 GET /api/v1/triage/rules/ (the rules those flags come from, with their thresholds and sources).
 
 The rows are rehab.caseload's, the same the dashboard shows; the flags are planner.triage's decision,
-each naming the rule that raised it. For physiotherapists and clinicians: the caseload is clinical
-data, so a patient or a clinic admin gets 403. Only the user's own care-team patients ever appear.
+each naming the rule that raised it. Physiotherapists and clinicians get their own care-team patients.
+A clinic admin gets what the caseload page shows them: the clinic's patients, by name, with no clinical
+key (plan, alerts, flags are clinical data the admin never reads). A patient gets 403.
 """
 
 from drf_spectacular.utils import OpenApiResponse, extend_schema
@@ -16,15 +17,15 @@ from rest_framework.views import APIView
 from planner.triage import default_triage_rules, rules_as_data
 from rehab import selectors
 from rehab.caseload import CaseRow, case_rows, dashboard_order
-from rehab.models import RUNNING_STATUSES, AccessKind
+from rehab.models import RUNNING_STATUSES, AccessKind, Role
 from rehab.services.access import record_reads
 
 
-class CareStaffOnly(BasePermission):
-    message = "The caseload is for the care team (physiotherapists and clinicians)."
+class StaffOnly(BasePermission):
+    message = "The caseload is for the clinic's staff (physiotherapists, clinicians and clinic admins)."
 
     def has_permission(self, request, view):
-        return bool(request.user and request.user.is_authenticated and request.user.is_care_staff)
+        return bool(request.user and request.user.is_authenticated and request.user.role in Role.STAFF)
 
 
 class FlagSerializer(serializers.Serializer):
@@ -48,7 +49,10 @@ class CaseRowSerializer(serializers.Serializer):
     flags = FlagSerializer(many=True, help_text="Most urgent first.")
 
 
-def row_dict(row: CaseRow) -> dict:
+def row_dict(row: CaseRow, *, clinical: bool = True) -> dict:
+    """A caseload row as JSON; without clinical access (a clinic admin) only who the patient is."""
+    if not clinical:
+        return {"patient": row.patient.pk, "name": row.patient.full_name}
     return {
         "patient": row.patient.pk,
         "name": row.patient.full_name,
@@ -68,18 +72,23 @@ def row_dict(row: CaseRow) -> dict:
 
 class CaseloadView(ListAPIView):
     """The user's care-team patients, most urgent first (then more open alerts, then by name), each with
-    its running plan, open alerts, last session and triage flags: the dashboard's order and flags."""
+    its running plan, open alerts, last session and triage flags: the dashboard's order and flags.
+    A clinic admin: the clinic's patients by name, with `patient` and `name` only (the caseload page's
+    list; their identity, contact and care team are in `patients/`)."""
 
     serializer_class = CaseRowSerializer
-    permission_classes = [IsAuthenticated, CareStaffOnly]
+    permission_classes = [IsAuthenticated, StaffOnly]
 
     def get_queryset(self):
-        return selectors.patients_with_clinical_access(self.request.user)
+        user = self.request.user
+        if user.is_care_staff:
+            return selectors.patients_with_clinical_access(user)
+        return selectors.patients_visible_to(user)  # a clinic admin: the clinic's patients, as on the page
 
     @extend_schema(
         responses={
             200: CaseRowSerializer(many=True),
-            403: OpenApiResponse(description="A patient or a clinic admin: the caseload is for the care team."),
+            403: OpenApiResponse(description="A patient: the caseload is for the clinic's staff."),
         }
     )
     def get(self, request, *args, **kwargs):
@@ -89,7 +98,8 @@ class CaseloadView(ListAPIView):
         rows = dashboard_order(case_rows(request.user, self.get_queryset()))
         page = self.paginate_queryset(rows)
         record_reads(request=request, kind=AccessKind.CASELOAD, patient_ids=[row.patient.pk for row in page])
-        return self.get_paginated_response([row_dict(row) for row in page])
+        clinical = request.user.is_care_staff
+        return self.get_paginated_response([row_dict(row, clinical=clinical) for row in page])
 
 
 class TriageRuleSerializer(serializers.Serializer):

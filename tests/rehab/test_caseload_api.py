@@ -1,5 +1,6 @@
 """GET /api/v1/caseload/ and GET /api/v1/triage/rules/: the dashboard's rows and flags, and the rules
-behind them, for the care team only; another care team's or clinic's patient never appears; the rows
+behind them, for the care team (a clinic admin: the clinic's patients by name, as on the caseload
+page); another care team's or clinic's patient never appears; the rows
 cost the same queries whatever the caseload's size."""
 
 from datetime import UTC, date, datetime
@@ -120,10 +121,28 @@ def test_another_care_teams_or_clinics_patient_never_appears(world):
     assert [row["patient"] for row in foreign] == [world.foreign_patient.pk]
 
 
-def test_patients_and_clinic_admins_get_403_and_anonymous_callers_401(world, api):
+def test_patients_get_403_and_anonymous_callers_401(world, api):
     assert client_for(world.patient_user).get("/api/v1/caseload/").status_code == 403
-    assert client_for(world.admin).get("/api/v1/caseload/").status_code == 403
     assert api.get("/api/v1/caseload/").status_code == 401
+
+
+def test_a_clinic_admin_gets_the_clinics_patients_by_name_as_on_the_caseload_page(world, client):
+    builders.make_active_plan(world.patient, world.physio, start_date=START)
+    Alert.objects.create(patient=world.patient, kind=AlertKind.RED_FLAG, urgent=True, message="Clinical")
+
+    rows = client_for(world.admin).get("/api/v1/caseload/").json()["results"]
+    client.force_login(world.admin)
+    page = client.get("/caseload/").content.decode()
+
+    # Both patients of the admin's clinic, whoever's care team; never the other clinic's.
+    assert rows == [
+        {"patient": p.pk, "name": p.full_name}
+        for p in sorted([world.patient, world.other_patient], key=lambda p: (p.last_name, p.first_name))
+    ]
+    for patient in (world.patient, world.other_patient):
+        assert f"{patient.last_name}, {patient.first_name}" in page
+    assert world.foreign_patient.last_name not in page
+    assert "Clinical" not in str(rows)
 
 
 def test_the_caseload_pages_like_other_lists_and_a_page_past_the_end_is_404(world, monkeypatch):
