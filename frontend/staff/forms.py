@@ -8,7 +8,9 @@ import zoneinfo
 from datetime import timedelta
 
 from django import forms
+from django.conf import settings
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_lazy
 
 from planner.limits import ADJUSTABLE_FIELDS
 from planner.vocabulary import (
@@ -147,46 +149,81 @@ def _not_future(value, what: str):
     return value
 
 
+# The sexes as the form says them (planner.vocabulary.SEXES codes).
+SEX_WORDS = {
+    "female": gettext_lazy("Female"),
+    "male": gettext_lazy("Male"),
+    "other": gettext_lazy("Other"),
+    "unknown": gettext_lazy("Unknown"),
+}
+
+
 class PatientForm(forms.Form):
-    first_name = forms.CharField(max_length=150, widget=forms.TextInput(attrs={"autocomplete": "off"}))
-    last_name = forms.CharField(max_length=150, widget=forms.TextInput(attrs={"autocomplete": "off"}))
-    date_of_birth = forms.DateField(
-        widget=forms.DateInput(attrs={"type": "date"}), help_text="Used for the age-based rules (heart rate, loads)."
+    first_name = forms.CharField(
+        max_length=150, label=gettext_lazy("First name"), widget=forms.TextInput(attrs={"autocomplete": "off"})
     )
-    sex = forms.ChoiceField(choices=[(s, words(s)) for s in SEXES], widget=forms.RadioSelect)
+    last_name = forms.CharField(
+        max_length=150, label=gettext_lazy("Last name"), widget=forms.TextInput(attrs={"autocomplete": "off"})
+    )
+    date_of_birth = forms.DateField(
+        label=gettext_lazy("Date of birth"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=gettext_lazy("Used for the age-based rules (heart rate, loads)."),
+    )
+    sex = forms.ChoiceField(
+        label=gettext_lazy("Sex"), choices=[(s, SEX_WORDS.get(s, words(s))) for s in SEXES], widget=forms.RadioSelect
+    )
     diagnoses = forms.CharField(
         required=False,
         max_length=text_limits.DIAGNOSES * (text_limits.DIAGNOSIS + 1),
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="One per line, in plain words, for example “Dermatomyositis with active myositis”.",
+        label=gettext_lazy("Diagnoses"),
+        help_text=gettext_lazy("One per line, in plain words, for example “Dermatomyositis with active myositis”."),
     )
-    phone = forms.CharField(max_length=40, required=False, widget=forms.TextInput(attrs={"type": "tel"}))
+    phone = forms.CharField(
+        max_length=40, required=False, label=gettext_lazy("Phone"), widget=forms.TextInput(attrs={"type": "tel"})
+    )
     email = forms.EmailField(
         required=False,
-        help_text="The sign-in link and the plan PDF are sent here. Leave empty if the patient has none.",
+        label=gettext_lazy("Email"),
+        help_text=gettext_lazy("The sign-in link and the plan PDF are sent here. Leave empty if the patient has none."),
     )
     time_zone = forms.CharField(
         max_length=64,
-        help_text="Where the patient lives, for example Europe/London. Dates and reminders follow it.",
+        label=gettext_lazy("Time zone"),
+        help_text=gettext_lazy("Where the patient lives, for example Europe/London. Dates and reminders follow it."),
         widget=forms.TextInput(attrs={"list": "time-zones", "autocomplete": "off"}),
     )
     reminders_opt_out = forms.BooleanField(
-        required=False, label="No reminders", help_text="Tick if the patient does not want session reminders."
+        required=False,
+        label=gettext_lazy("No reminders"),
+        help_text=gettext_lazy("Tick if the patient does not want session reminders."),
+    )
+    language = forms.ChoiceField(
+        choices=[("", gettext_lazy("The clinic's language")), *settings.LANGUAGES],
+        required=False,
+        label=gettext_lazy("Language"),
+        help_text=gettext_lazy("The patient's pages, plan PDF, emails and reminders are in this language."),
     )
     care_team = forms.ModelMultipleChoiceField(
         queryset=None,
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        help_text="Physiotherapists and clinicians who follow this patient. You join it yourself as the "
-        "physiotherapist who registers the patient.",
+        label=gettext_lazy("Care team"),
+        help_text=gettext_lazy(
+            "Physiotherapists and clinicians who follow this patient. You join it yourself as the "
+            "physiotherapist who registers the patient."
+        ),
     )
     create_login = forms.BooleanField(
         required=False,
         initial=True,
-        label="Send the patient’s sign-in link now",
-        help_text="It goes to the patient’s email (or by text message to the phone) and nowhere else; the "
-        "patient opens it on a phone, gives their date of birth and chooses a password. Without either, hand "
-        "over a QR code in person from the patient’s page.",
+        label=gettext_lazy("Send the patient’s sign-in link now"),
+        help_text=gettext_lazy(
+            "It goes to the patient’s email (or by text message to the phone) and nowhere else; the "
+            "patient opens it on a phone, gives their date of birth and chooses a password. Without either, hand "
+            "over a QR code in person from the patient’s page."
+        ),
     )
 
     def __init__(self, *args, candidates, clinical: bool = True, **kwargs):
@@ -201,23 +238,29 @@ class PatientForm(forms.Form):
         )
 
     def clean_date_of_birth(self):
-        value = _not_future(self.cleaned_data["date_of_birth"], "Date of birth")
+        value = self.cleaned_data["date_of_birth"]
+        if value and value > timezone.localdate():
+            raise forms.ValidationError(gettext("Date of birth cannot be in the future."))
         if value.year < timezone.localdate().year - 120:
-            raise forms.ValidationError("Date of birth is more than 120 years ago.")
+            raise forms.ValidationError(gettext("Date of birth is more than 120 years ago."))
         return value
 
     def clean_time_zone(self):
         value = self.cleaned_data["time_zone"].strip()
         if value not in zoneinfo.available_timezones():
-            raise forms.ValidationError("Unknown time zone: use a name such as Europe/London or America/New_York.")
+            raise forms.ValidationError(
+                gettext("Unknown time zone: use a name such as Europe/London or America/New_York.")
+            )
         return value
 
     def clean_diagnoses(self):
         lines = [line.strip() for line in self.cleaned_data["diagnoses"].splitlines() if line.strip()]
         if len(lines) > text_limits.DIAGNOSES:
-            raise forms.ValidationError(f"At most {text_limits.DIAGNOSES} diagnoses.")
+            raise forms.ValidationError(gettext("At most %(count)s diagnoses.") % {"count": text_limits.DIAGNOSES})
         if any(len(line) > text_limits.DIAGNOSIS for line in lines):
-            raise forms.ValidationError(f"Each diagnosis at most {text_limits.DIAGNOSIS} characters.")
+            raise forms.ValidationError(
+                gettext("Each diagnosis at most %(count)s characters.") % {"count": text_limits.DIAGNOSIS}
+            )
         return lines
 
 

@@ -3,12 +3,14 @@
 from django.urls import path
 
 from frontend.staff import access as views_access
+from frontend.staff import account as views_account
 from frontend.staff import clearance as views_clearance
 from frontend.staff import plan_templates as views_templates
 from frontend.staff import views
 
 urlpatterns = [
     path("caseload/", views.caseload, name="caseload"),
+    path("account/", views_account.account, name="account"),
     path("dashboard/", views.dashboard, name="dashboard"),
     path("access-log/", views_access.clinic_access_log, name="access_log"),
     path("patients/new/", views.patient_new, name="patient_new"),

@@ -8,6 +8,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import gettext
 
 from rehab.activation import DATE_OF_BIRTH_TRIES, activation_token, new_secret, open_link_for
 from rehab.models import ActivationChannel, ActivationEnd, ActivationLink, Patient, Role, User
@@ -25,6 +26,7 @@ PATIENT_FIELDS = (
     "email",
     "time_zone",
     "reminders_opt_out",
+    "language",
 )
 # Clinical fields of the patient record: the care team's, never a clinic admin's to read or write.
 CLINICAL_FIELDS = ("diagnoses",)
@@ -309,3 +311,14 @@ def patient_activate(*, user: User, password: str) -> User:
         ended_at=timezone.now(), end_reason=ActivationEnd.USED
     )
     return user
+
+
+@transaction.atomic
+def user_language_set(*, actor: User, language: str) -> User:
+    """A staff member chooses the language of their own pages ("": what their browser asks for)."""
+    _require_role(actor, *Role.STAFF)
+    if language and language not in {code for code, _name in settings.LANGUAGES}:
+        raise InvalidInput({"language": [gettext("Choose one of the languages offered.")]})
+    User.objects.filter(pk=actor.pk).update(language=language)
+    actor.language = language
+    return actor
