@@ -25,6 +25,7 @@ from __future__ import annotations
 from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass
 from functools import partial
+from typing import Any
 
 from planner.catalogue import CatalogueIndex, allowed_exercises, catalogue_index, padded_regions_pressed
 from planner.dosing import progression_rule, start_dose, unique_rules
@@ -357,6 +358,7 @@ def prescribe(
     allowed = allowed_exercises(catalogue, limits, profile)
     anatomy = default_region_map()
     memo = memo_for(book)
+    read_limits: dict[str, tuple[Any, ...]] = {}  # per component: the same for every item of the plan
     items, uncovered = [], []
     for component in COMPONENTS:
         chosen = select_exercises(component, allowed, catalogue, params, limits, profile, book, selection)
@@ -370,7 +372,9 @@ def prescribe(
             spec = choice.spec
             padded = padded_regions_pressed(spec, limits, profile)
             padded_rules = (anatomy.padded_rule,) if padded and anatomy.padded_rule else ()
-            key = (spec, *reads, component_limits(limits, spec.component))
+            if spec.component not in read_limits:
+                read_limits[spec.component] = component_limits(limits, spec.component)
+            key = (spec, *reads, read_limits[spec.component])
             dose, progression, step_rules = memo.get(
                 "dosing", key, partial(_dose_and_growth, spec, profile, params, limits, book)
             )

@@ -22,6 +22,7 @@ import math
 from collections.abc import Callable, Iterable, Sequence
 from fractions import Fraction
 from functools import partial
+from typing import Any
 
 from planner.catalogue import load_default_catalogue
 from planner.dosing import unique_rules
@@ -304,9 +305,13 @@ def schedule(
     book = rulebook or default_rulebook()
     memo = memo_for(book)
     tracks = []
+    reads: dict[tuple[str, tuple[str, ...]], tuple[Any, ...]] = {}  # per component and intensity units
     for item in items:
         dose = item.dose
-        read = component_limits(limits, dose.component, (target.unit for target in dose.intensity))
+        units = (dose.component, tuple(target.unit for target in dose.intensity))
+        read = reads.get(units)
+        if read is None:
+            read = reads[units] = component_limits(limits, units[0], units[1])
         key = (item.slug, item.component, token(dose), _number_types(dose), token(item.progression), read, weeks)
         tracks.append(memo.get("schedule", key, partial(item_weeks, item, limits, weeks, book)))
     return tuple(PlanWeek(number, tuple(track[number - 1] for track in tracks)) for number in range(1, weeks + 1))
