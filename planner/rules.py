@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from planner.memo import memo_for
+from planner.translation import gettext_noop
 from planner.types import Profile, Rule
 from planner.vocabulary import BODY_REGIONS, COMPONENTS, DOSE_KINDS, IMPACT_LEVELS, MOVEMENT_TAGS
 
@@ -33,7 +34,8 @@ DATA_DIR = Path(__file__).resolve().parent / "data"
 LIMIT_RULES_PATH = DATA_DIR / "rules_limits.json"
 DOSE_RULES_PATH = DATA_DIR / "rules_doses.json"
 
-SAFETY_NOTICE = (
+# Stored with each plan in English; the patient's booklet prints it in the reader's language.
+SAFETY_NOTICE = gettext_noop(
     "This plan supports, and does not replace, the judgement of the physiotherapist and the "
     "specialists caring for the patient. Its limits and doses come from published guidance and from "
     "defaults the clinic can configure; a clinician reviews them before the plan is used."

@@ -8,8 +8,7 @@ and the pages.
 - change_note: what a weekly decision changed and why ("Your walking goes up from 15 to 20 minutes
   because last week went well").
 
-Plain text, never markup. session_line and change_note speak the active language (planner.translation);
-growth_outline is English still.
+Plain text, never markup. Every sentence speaks the active language (planner.translation).
 """
 
 from __future__ import annotations
@@ -20,7 +19,7 @@ from datetime import date
 from itertools import pairwise
 from typing import Any
 
-from planner.documents.wording import dose_words
+from planner.documents.wording import days_a_week, dose_words, join_words
 from planner.sessions import Session, SessionEntry
 from planner.translation import gettext, gettext_noop, ngettext
 from planner.types import Dose, Plan, PrescriptionItem
@@ -46,20 +45,13 @@ def _plural(count: int, one: str, many: str | None = None) -> str:
     return f"{count} {one if count == 1 else (many or one + 's')}"
 
 
-def _join(words: Sequence[str]) -> str:
-    words = list(words)
-    if not words:
-        return ""
-    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
-
-
 def lower_first(name: str) -> str:
     """ "Walking on flat ground" -> "walking on flat ground"; "TUG test" stays as it is."""
     return name if name[1:2].isupper() else name[:1].lower() + name[1:]
 
 
 def _days_a_week(count: int) -> str:
-    return "every day" if count == 7 else f"{_plural(count, 'day')} a week"
+    return days_a_week(count)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -139,10 +131,10 @@ def _value(dose: Dose, variable: str) -> float | None:
 def _every(gaps: Sequence[int]) -> str:
     low, high = min(gaps), max(gaps)
     if high == 1:
-        return "every week"
+        return gettext("every week")
     if low == high:
-        return f"every {low} weeks"
-    return f"every {low}-{high} weeks"
+        return gettext("every %(count)s weeks") % {"count": low}
+    return gettext("every %(low)s-%(high)s weeks") % {"low": low, "high": high}
 
 
 def growth_outline(item: PrescriptionItem, plan: Plan, after_week: int) -> str:
@@ -157,7 +149,9 @@ def growth_outline(item: PrescriptionItem, plan: Plan, after_week: int) -> str:
         if week.number >= after_week and (scheduled := week.dose_for(item.slug))
     ]
     if len(doses) < 2:
-        return "This is the last week of your plan: your physiotherapist will talk to you about what comes next."
+        return gettext(
+            "This is the last week of your plan: your physiotherapist will talk to you about what comes next."
+        )
     base = doses[0][1]
     time_variable = TIME_VARIABLES.get(base.dose_kind, "minutes")
     parts = []
@@ -175,25 +169,41 @@ def growth_outline(item: PrescriptionItem, plan: Plan, after_week: int) -> str:
         top = max(value for _, dose in doses if (value := _value(dose, variable)) is not None)
         parts.append(_outline_part(variable, base, step, top, _every(gaps)))
     if not parts:
-        return "After next week it stays at this dose unless your physiotherapist changes it."
-    return (
-        f"After next week, while it feels fine: {_join(parts)}. Each week your check-ins decide: it may also "
+        return gettext("After next week it stays at this dose unless your physiotherapist changes it.")
+    return gettext(
+        "After next week, while it feels fine: %(changes)s. Each week your check-ins decide: it may also "
         "stay the same or ease back."
-    )
+    ) % {"changes": join_words(parts)}
 
 
 def _outline_part(variable: str, base: Dose, step: float, top: float, every: str) -> str:
     if variable == "minutes":
-        return f"about +{_amount(step)} minutes {every}, up to about {_amount(top)} minutes"
+        return gettext("about +%(step)s minutes %(every)s, up to about %(top)s minutes") % {
+            "step": _amount(step),
+            "every": every,
+            "top": _amount(top),
+        }
     if variable == "reps":
-        return f"about +{_plural(int(step), 'repetition')} {every}, up to about {int(top)}"
+        return ngettext(
+            "about +%(step)s repetition %(every)s, up to about %(top)s",
+            "about +%(step)s repetitions %(every)s, up to about %(top)s",
+            int(step),
+        ) % {"step": int(step), "every": every, "top": int(top)}
     if variable == "hold_seconds":
-        return f"about +{int(step)} seconds a hold {every}, up to about {int(top)} seconds"
+        return gettext("about +%(step)s seconds a hold %(every)s, up to about %(top)s seconds") % {
+            "step": int(step),
+            "every": every,
+            "top": int(top),
+        }
     if variable == "sets":
-        return f"one more set now and then, up to {_plural(int(top), 'set')}"
+        return ngettext(
+            "one more set now and then, up to %(top)s set", "one more set now and then, up to %(top)s sets", int(top)
+        ) % {"top": int(top)}
     if variable == "frequency_per_week":
-        return f"more days, up to {_days_a_week(int(top))}"
-    return "a slightly heavier band or weight" if base.component == "resistance" else "a little brisker"
+        return gettext("more days, up to %(days)s") % {"days": _days_a_week(int(top))}
+    if base.component == "resistance":
+        return gettext("a slightly heavier band or weight")
+    return gettext("a little brisker")
 
 
 # ---------------------------------------------------------------------------------------------

@@ -14,7 +14,8 @@ from planner import serialize
 from planner.documents import booklet, inputs
 from planner.documents.report import ReportDocument, progress_report
 from planner.session_words import change_items, change_note
-from planner.types import Dose
+from planner.types import Dose, ExerciseSpec
+from planner.types import Plan as EnginePlan
 from rehab.adherence import adherence_rows
 from rehab.clearance import (
     SupervisionState,
@@ -25,7 +26,8 @@ from rehab.clearance import (
     supervision_words,
 )
 from rehab.clinical import active_catalogue, library_version, profile_from_assessment, progression_config
-from rehab.exercise_words import exercise_name
+from rehab.exercise_words import exercise_name, exercise_words
+from rehab.i18n import in_patient_language
 from rehab.models import CheckInKind, Plan, ProgressionDecision
 from rehab.progress import plan_progress_series
 from rehab.selectors.documents import (
@@ -87,6 +89,21 @@ def change_note_for_week(plan: Plan, engine, week: int) -> tuple[str, ...]:
     return decision_change_note(decision, engine) if decision else ()
 
 
+def _spec_in_language(spec: ExerciseSpec) -> ExerciseSpec:
+    """The library entry with its name and instructions in the active language (English when it has none)."""
+    words = exercise_words(spec.slug, spec.name, spec.instructions)
+    if words.name == spec.name and words.instructions == spec.instructions:
+        return spec
+    return replace(spec, name=words.name, instructions=words.instructions or spec.instructions)
+
+
+def _plan_in_language(engine: EnginePlan) -> EnginePlan:
+    """The engine plan with each item's exercise named and described in the active language: the
+    booklet prints the names and instructions it carries (planner/ has no database to ask)."""
+    items = tuple(replace(item, exercise=_spec_in_language(item.exercise)) for item in engine.items)
+    return replace(engine, items=items)
+
+
 def plan_pdf_document(plan: Plan, *, loaded: bool = False) -> booklet.PlanDocument:
     """The patient's plan: plan + patient + clinic (1 query), check-ins (1), library (1), last decision (1).
 
@@ -98,13 +115,13 @@ def plan_pdf_document(plan: Plan, *, loaded: bool = False) -> booklet.PlanDocume
     today = _today(plan)
     week = booklet.current_week(engine, plan.start_date, today) if engine.weeks else 1
     document = booklet.plan_document(
-        engine,
+        _plan_in_language(engine),
         patient=_patient(plan),
         contact=_contact(plan),
         start_date=plan.start_date,
         generated_on=today,
         pain_entries=_pain_entries(plan),
-        exercises_by_slug={spec.slug: spec for spec in active_catalogue()},
+        exercises_by_slug={spec.slug: _spec_in_language(spec) for spec in active_catalogue()},
         progression_config=progression_config(),
         changes=change_note_for_week(plan, engine, week),
     )
@@ -193,11 +210,14 @@ def plan_pdf_bytes(plan: Plan) -> bytes:
     from rehab.pdf import render_plan_pdf
 
     plan = plan_for_pdf(plan.pk)
-    key = _plan_pdf_key(plan)
-    data = cache.get(key)
-    if data is None:
-        data = render_plan_pdf(plan_pdf_document(plan, loaded=True))
-        cache.set(key, data, PLAN_PDF_CACHE_SECONDS)
+    # The plan is the patient's: it is in their language whoever downloads it (a physiotherapist
+    # printing it for them too), and the cache key carries that language.
+    with in_patient_language(plan.patient):
+        key = _plan_pdf_key(plan)
+        data = cache.get(key)
+        if data is None:
+            data = render_plan_pdf(plan_pdf_document(plan, loaded=True))
+            cache.set(key, data, PLAN_PDF_CACHE_SECONDS)
     return data
 
 

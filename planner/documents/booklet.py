@@ -30,33 +30,37 @@ from planner.progression_rules import ProgressionConfig, default_progression_con
 from planner.rules import SAFETY_NOTICE, Rulebook
 from planner.session_words import SessionLine, growth_outline, session_line
 from planner.sessions import WeekSessions, week_sessions
+from planner.translation import gettext, gettext_noop
 from planner.types import Dose, ExerciseSpec, Plan, PrescriptionItem
 from planner.vocabulary import RED_FLAGS
 
 BAD_DAY_WORDS = {
-    "minutes": "On a bad day go for a shorter time at an easier pace, or leave it out and write why in your diary.",
-    "sets_reps": "On a bad day do fewer repetitions with a lighter band or weight, or leave it out and write why "
-    "in your diary.",
-    "hold": "On a bad day do fewer and shorter holds, or leave it out and write why in your diary.",
+    "minutes": gettext_noop(
+        "On a bad day go for a shorter time at an easier pace, or leave it out and write why in your diary."
+    ),
+    "sets_reps": gettext_noop(
+        "On a bad day do fewer repetitions with a lighter band or weight, or leave it out and write why in your diary."
+    ),
+    "hold": gettext_noop("On a bad day do fewer and shorter holds, or leave it out and write why in your diary."),
 }
 # The outline of the later weeks: one column per kind of exercise, with what it adds up to in a week.
 OUTLINE_COLUMNS = (
-    "Week",
-    "Dates",
-    "Aerobic, minutes a week",
-    "Strength, each exercise",
-    "Balance and posture, minutes a week",
-    "Each stretch",
+    gettext_noop("Week"),
+    gettext_noop("Dates"),
+    gettext_noop("Aerobic, minutes a week"),
+    gettext_noop("Strength, each exercise"),
+    gettext_noop("Balance and posture, minutes a week"),
+    gettext_noop("Each stretch"),
 )
 OUTLINE_COMPONENTS = ("aerobic", "resistance", "neuromotor", "flexibility")
 DIARY_COLUMNS = (
-    "Date",
-    "Done? (yes / no)",
-    "Effort (6-20)",
-    "Pain during (0-10)",
-    "Pain after (0-10)",
-    "Pain next morning (0-10)",
-    "Notes",
+    gettext_noop("Date"),
+    gettext_noop("Done? (yes / no)"),
+    gettext_noop("Effort (6-20)"),
+    gettext_noop("Pain during (0-10)"),
+    gettext_noop("Pain after (0-10)"),
+    gettext_noop("Pain next morning (0-10)"),
+    gettext_noop("Notes"),
 )
 
 
@@ -229,10 +233,10 @@ def _week_schedules(
     """This week (its decided doses) and next week (the schedule's proposal), as sessions."""
     if not plan.weeks:
         return ()
-    this_label = "This week" if now > 1 else "Your first week"
+    this_label = gettext("This week") if now > 1 else gettext("Your first week")
     result = [_week_schedule(plan, sessions[now], names, this_label)]
     if now < len(plan.weeks):
-        label = "Next week, if this week goes well"
+        label = gettext("Next week, if this week goes well")
         result.append(_week_schedule(plan, sessions[now + 1], names, label))
     return tuple(result)
 
@@ -270,10 +274,15 @@ def _outline_amount(component: str, doses: Sequence[Dose]) -> str:
         sets = _range([dose.sets or 0 for dose in counted])
         reps = _range([dose.reps or 0 for dose in counted])
         days = _range([dose.frequency_per_week for dose in counted])
-        return f"{sets} {'set' if sets == '1' else 'sets'} of {reps}, {days} days"
+        words = (
+            gettext("%(sets)s set of %(reps)s, %(days)s days")
+            if sets == "1"
+            else gettext("%(sets)s sets of %(reps)s, %(days)s days")
+        )
+        return words % {"sets": sets, "reps": reps, "days": days}
     held = [dose for dose in doses if dose.dose_kind == "hold"]
     if not held:
-        return str(round(sum(_minutes_a_week(dose) for dose in doses))) + " min a week"
+        return gettext("%(minutes)s min a week") % {"minutes": round(sum(_minutes_a_week(dose) for dose in doses))}
     return f"{_range([dose.sets or 0 for dose in held])} × {_range([dose.hold_seconds or 0 for dose in held])} s"
 
 
@@ -320,7 +329,11 @@ def _exercise_page(
     if easier is not None:
         bad_day_text = f"{easier.instructions.setup} {easier.instructions.movement}"
     else:
-        bad_day_text = "There is no easier version of this exercise in your plan. " + BAD_DAY_WORDS[dose.dose_kind]
+        bad_day_text = (
+            gettext("There is no easier version of this exercise in your plan.")
+            + " "
+            + gettext(BAD_DAY_WORDS[dose.dose_kind])
+        )
     return ExercisePage(
         slug=item.slug,
         name=spec.name,
@@ -343,17 +356,22 @@ def pain_guide(config: ProgressionConfig | None = None) -> tuple[str, ...]:
     config = config or default_progression_config()
     green, amber = config.pain_green_max, config.pain_amber_max
     middle = (
-        [f"Pain of {green + 1} to {amber} is acceptable: keep to the same dose and tell us at your next check-in."]
+        [
+            gettext(
+                "Pain of %(low)s to %(high)s is acceptable: keep to the same dose and tell us at your next check-in."
+            )
+            % {"low": green + 1, "high": amber}
+        ]
         if amber > green
         else []
     )
     return (
-        "Pain: 0 is no pain at all, 10 is the worst pain you can imagine.",
-        f"Pain up to {green} during or after exercise is fine.",
+        gettext("Pain: 0 is no pain at all, 10 is the worst pain you can imagine."),
+        gettext("Pain up to %(green)s during or after exercise is fine.") % {"green": green},
         *middle,
-        f"Pain above {amber}: stop that exercise and tell us.",
-        "By the next morning, pain and stiffness should be back to how they usually are.",
-        "Effort: use the 6-20 scale on your safety page.",
+        gettext("Pain above %(amber)s: stop that exercise and tell us.") % {"amber": amber},
+        gettext("By the next morning, pain and stiffness should be back to how they usually are."),
+        gettext("Effort: use the 6-20 scale on your safety page."),
     )
 
 
@@ -371,13 +389,18 @@ def _diary_weeks(weeks: Sequence[WeekSchedule], generated_on: date) -> tuple[Dia
 
 
 def _call_lines(contact: ContactInfo) -> tuple[str, ...]:
-    lines = [f"Call {contact.clinic_name} on {contact.clinic_phone}."]
+    lines = [gettext("Call %(clinic)s on %(phone)s.") % {"clinic": contact.clinic_name, "phone": contact.clinic_phone}]
     if contact.physio_name:
-        lines.append(f"Your physiotherapist: {contact.physio_name}.")
+        lines.append(gettext("Your physiotherapist: %(name)s.") % {"name": contact.physio_name})
     if contact.clinic_email:
-        lines.append(f"Email (not for urgent problems): {contact.clinic_email}.")
-    emergency = f"call {contact.emergency_number}" if contact.emergency_number else "call an ambulance"
-    lines.append(f"In an emergency, or if you cannot reach us and feel very unwell, {emergency}.")
+        lines.append(gettext("Email (not for urgent problems): %(email)s.") % {"email": contact.clinic_email})
+    if contact.emergency_number:
+        lines.append(
+            gettext("In an emergency, or if you cannot reach us and feel very unwell, call %(number)s.")
+            % {"number": contact.emergency_number}
+        )
+    else:
+        lines.append(gettext("In an emergency, or if you cannot reach us and feel very unwell, call an ambulance."))
     return tuple(lines)
 
 
@@ -416,7 +439,7 @@ def plan_document(
     weeks = _week_schedules(plan, names, now, sessions)
     printed = [week.number for week in weeks]
     return PlanDocument(
-        title=f"Exercise plan for {patient.name}",
+        title=gettext("Exercise plan for %(name)s") % {"name": patient.name},
         author=contact.physio_name or contact.clinic_name,
         patient=patient,
         contact=contact,
@@ -424,7 +447,8 @@ def plan_document(
         end_date=plan_end(start_date, plan),
         generated_on=generated_on,
         safety=safety_section(plan, rulebook),
-        red_flags=tuple(RedFlagLine(label, advice) for _, label, advice in RED_FLAGS),
+        # The labels and advice are marked for translation in rehab/patient_words.py (planner/ has no Django).
+        red_flags=tuple(RedFlagLine(gettext(label), gettext(advice)) for _, label, advice in RED_FLAGS),
         call_lines=_call_lines(contact),
         weeks=weeks,
         exercises=tuple(
@@ -432,9 +456,9 @@ def plan_document(
         ),
         pain_guide=pain_guide(progression_config),
         pain_chart=pain_chart(pain_entries, progression_config),
-        diary_columns=DIARY_COLUMNS,
+        diary_columns=tuple(gettext(column) for column in DIARY_COLUMNS),
         diary_weeks=_diary_weeks(weeks, generated_on),
-        notice=plan.safety_notice or SAFETY_NOTICE,
+        notice=gettext(plan.safety_notice or SAFETY_NOTICE),
         plan_weeks=len(plan.weeks),
         current_week=now,
         later_weeks=_later_weeks(plan, start_date, printed),

@@ -11,50 +11,59 @@ from typing import cast
 from planner.documents.wording import BORG_WORDS, borg_words, join_words, region_words
 from planner.limits import heart_rate_ceiling_only
 from planner.rules import Rulebook, default_rulebook
+from planner.translation import gettext, gettext_noop
 from planner.types import LoadLimits, Plan
 
 # What each excluded movement tag means to a patient ("running" and "jumping" go with the impact line).
 TAG_WORDS = {
-    "loaded_spinal_flexion": "No bending forward with weights: no sit-ups, no lifting with a rounded back.",
-    "loaded_spinal_twist": "No twisting your back while holding a weight, and no fast twisting.",
-    "ballistic": "No fast, jerky or swinging movements.",
-    "heavy_eccentric": "No heavy lowering (letting a heavy weight down slowly).",
-    "end_range_stretch": "No forced stretching to the end of your movement.",
-    "direct_pressure": "No exercises that press your body weight on one spot, such as sitting on a bike seat.",
-    "prone_loading": "No exercises lying face down.",
-    "floor_transfer": "No exercises that need you to get down to the floor and up again.",
-    "overhead_load": "No lifting weights above your head.",
-    "rapid": "No fast movements: move slowly and under control.",
-    "swinging": "No swinging of weights or legs (such as kettlebell swings or leg swings).",
-    "spinal_flexion": "No bending your back forward, such as curling up or touching your toes.",
-    "end_range_spinal_flexion": "No bending your back forward as far as it goes, such as touching your toes.",
-    "spinal_twist": "No twisting your back.",
-    "end_range_spinal_twist": "No twisting your back as far as it goes.",
-    "spinal_extension": "No arching your back.",
-    "end_range_spinal_extension": "No arching your back as far as it goes.",
-    "floor_lift": "No lifting anything to or from the floor: put weights on a table or chair.",
-    "floor_to_stand": "No getting down to the floor and back up as an exercise.",
-    "heavy_isometric": "No straining or holding your breath while you push or pull hard.",
-    "massage_or_heat": "No heat packs, hot baths or firm massage on the hard, sore areas.",
-    "hand_support": "No exercises that need you to hold on with your hands.",
+    "loaded_spinal_flexion": gettext_noop(
+        "No bending forward with weights: no sit-ups, no lifting with a rounded back."
+    ),
+    "loaded_spinal_twist": gettext_noop("No twisting your back while holding a weight, and no fast twisting."),
+    "ballistic": gettext_noop("No fast, jerky or swinging movements."),
+    "heavy_eccentric": gettext_noop("No heavy lowering (letting a heavy weight down slowly)."),
+    "end_range_stretch": gettext_noop("No forced stretching to the end of your movement."),
+    "direct_pressure": gettext_noop(
+        "No exercises that press your body weight on one spot, such as sitting on a bike seat."
+    ),
+    "prone_loading": gettext_noop("No exercises lying face down."),
+    "floor_transfer": gettext_noop("No exercises that need you to get down to the floor and up again."),
+    "overhead_load": gettext_noop("No lifting weights above your head."),
+    "rapid": gettext_noop("No fast movements: move slowly and under control."),
+    "swinging": gettext_noop("No swinging of weights or legs (such as kettlebell swings or leg swings)."),
+    "spinal_flexion": gettext_noop("No bending your back forward, such as curling up or touching your toes."),
+    "end_range_spinal_flexion": gettext_noop(
+        "No bending your back forward as far as it goes, such as touching your toes."
+    ),
+    "spinal_twist": gettext_noop("No twisting your back."),
+    "end_range_spinal_twist": gettext_noop("No twisting your back as far as it goes."),
+    "spinal_extension": gettext_noop("No arching your back."),
+    "end_range_spinal_extension": gettext_noop("No arching your back as far as it goes."),
+    "floor_lift": gettext_noop("No lifting anything to or from the floor: put weights on a table or chair."),
+    "floor_to_stand": gettext_noop("No getting down to the floor and back up as an exercise."),
+    "heavy_isometric": gettext_noop("No straining or holding your breath while you push or pull hard."),
+    "massage_or_heat": gettext_noop("No heat packs, hot baths or firm massage on the hard, sore areas."),
+    "hand_support": gettext_noop("No exercises that need you to hold on with your hands."),
 }
 IMPACT_WORDS = {
-    "none": "No jumping, running or brisk walking: only exercise without impact, such as seated or water work.",
-    "low": "No jumping or running: brisk walking is the most impact allowed.",
-    "moderate": "No high-impact jumping, such as jumping jacks or skipping.",
+    "none": gettext_noop(
+        "No jumping, running or brisk walking: only exercise without impact, such as seated or water work."
+    ),
+    "low": gettext_noop("No jumping or running: brisk walking is the most impact allowed."),
+    "moderate": gettext_noop("No high-impact jumping, such as jumping jacks or skipping."),
 }
 # Why a limit applies, from the id of a rule behind it (first match wins; baseline rules give no reason):
 # ("protect", what it protects) or ("say", a sentence).
 WHY_BY_RULE_ID = (
-    ("clinician.", "say", "Your physiotherapist set this limit."),
-    ("regions.", "say", "Your physiotherapist asked for this."),
-    ("ossification", "protect", "the hard, calcified areas"),
-    ("inflammation", "protect", "your inflamed muscles"),
-    ("fracture", "protect", "your fragile bones"),
-    ("bone", "protect", "your fragile bones"),
-    ("spine", "protect", "your fragile bones"),
-    ("cardiopulmonary", "protect", "your heart and lungs"),
-    ("pain.", "say", "You have pain at rest."),
+    ("clinician.", "say", gettext_noop("Your physiotherapist set this limit.")),
+    ("regions.", "say", gettext_noop("Your physiotherapist asked for this.")),
+    ("ossification", "protect", gettext_noop("the hard, calcified areas")),
+    ("inflammation", "protect", gettext_noop("your inflamed muscles")),
+    ("fracture", "protect", gettext_noop("your fragile bones")),
+    ("bone", "protect", gettext_noop("your fragile bones")),
+    ("spine", "protect", gettext_noop("your fragile bones")),
+    ("cardiopulmonary", "protect", gettext_noop("your heart and lungs")),
+    ("pain.", "say", gettext_noop("You have pain at rest.")),
 )
 # Patient words for the guidance rules that set how hard "dosed by feel" exercises are.
 
@@ -111,10 +120,10 @@ def _why(rule_ids: Iterable[str]) -> str:
             continue
         kind, words = found
         target = protected if kind == "protect" else sayings
-        if words not in target:
-            target.append(words)
-    parts = ([f"To protect {join_words(protected)}."] if protected else []) + sayings
-    return " ".join(parts) or "One of your care team's safety rules."
+        if gettext(words) not in target:
+            target.append(gettext(words))
+    parts = ([gettext("To protect %(what)s.") % {"what": join_words(protected)}] if protected else []) + sayings
+    return " ".join(parts) or gettext("One of your care team's safety rules.")
 
 
 def _tag_rules(limits: LoadLimits, book: Rulebook) -> dict[str, tuple[str, ...]]:
@@ -146,34 +155,38 @@ def avoid_lines(plan: Plan, rulebook: Rulebook | None = None) -> tuple[AvoidLine
     lines = []
     impact_tags = [tag for tag in ("running", "jumping") if tag in limits.excluded_tags]
     if limits.max_impact in IMPACT_WORDS or impact_tags:
-        what = IMPACT_WORDS.get(limits.max_impact, "No jumping or running.")
+        what = gettext(IMPACT_WORDS.get(limits.max_impact, gettext_noop("No jumping or running.")))
         ids = [*limits.rule_ids_for("max_impact"), *(i for tag in impact_tags for i in tag_rules[tag])]
         lines.append(AvoidLine(what, _why(ids)))
     for tag in limits.excluded_tags:
         if tag in TAG_WORDS:
-            lines.append(AvoidLine(TAG_WORDS[tag], _why(tag_rules[tag])))
+            lines.append(AvoidLine(gettext(TAG_WORDS[tag]), _why(tag_rules[tag])))
     calcified = [r for r in limits.avoid_regions if r in profile.heterotopic_ossification_regions]
     other = [r for r in limits.avoid_regions if r not in calcified]
     region_rules = limits.rule_ids_for("avoid_regions")
     if calcified:
         lines.append(
             AvoidLine(
-                f"No pressure and no forced stretching on the hard, sore areas of {region_words(calcified)}: "
-                "do not lie on them or sit for long on a hard seat (use a cushion).",
+                gettext(
+                    "No pressure and no forced stretching on the hard, sore areas of %(regions)s: "
+                    "do not lie on them or sit for long on a hard seat (use a cushion)."
+                )
+                % {"regions": region_words(calcified)},
                 _why([i for i in region_rules if "ossification" in i] or region_rules),
             )
         )
     if other:
         lines.append(
             AvoidLine(
-                f"No pressure and no forced stretching on {region_words(other)}.",
+                gettext("No pressure and no forced stretching on %(regions)s.") % {"regions": region_words(other)},
                 _why([i for i in region_rules if "ossification" not in i] or region_rules),
             )
         )
     if limits.no_loading_regions:
         lines.append(
             AvoidLine(
-                f"Do not exercise or put weight through {region_words(limits.no_loading_regions)}.",
+                gettext("Do not exercise or put weight through %(regions)s.")
+                % {"regions": region_words(limits.no_loading_regions)},
                 _why(limits.rule_ids_for("no_loading_regions")),
             )
         )
@@ -186,53 +199,65 @@ def safety_section(plan: Plan, rulebook: Rulebook | None = None) -> SafetySectio
     aerobic, resistance = limits.aerobic, limits.resistance
     components = {item.component for item in plan.items}
     effort = [
-        f"Walking and other aerobic exercise, stretching and balance work: no harder than "
-        f"{borg_words(aerobic.max_rpe)}, {aerobic.max_rpe} on the 6-20 effort scale."
+        gettext(
+            "Walking and other aerobic exercise, stretching and balance work: no harder than "
+            "%(words)s, %(rpe)s on the 6-20 effort scale."
+        )
+        % {"words": borg_words(aerobic.max_rpe), "rpe": aerobic.max_rpe}
     ]
-    columns, ceilings = ["Walking, stretching, balance"], [aerobic.max_rpe]
+    columns, ceilings = [gettext("Walking, stretching, balance")], [aerobic.max_rpe]
     if "resistance" in components or not components:
         effort.append(
-            f"Strength exercises: no harder than {borg_words(resistance.max_rpe)}, "
-            f"{resistance.max_rpe} on the 6-20 effort scale."
+            gettext("Strength exercises: no harder than %(words)s, %(rpe)s on the 6-20 effort scale.")
+            % {"words": borg_words(resistance.max_rpe), "rpe": resistance.max_rpe}
         )
-        columns.append("Strength")
+        columns.append(gettext("Strength"))
         ceilings.append(resistance.max_rpe)
     if aerobic.hr_zone_bpm is not None and heart_rate_ceiling_only(limits, rulebook.anchors if rulebook else None):
-        heart = (
-            f"During walking and other aerobic exercise keep your heart rate below {aerobic.hr_zone_bpm[1]} "
+        heart = gettext(
+            "During walking and other aerobic exercise keep your heart rate below %(bpm)s "
             "beats per minute. That number comes from your age, not from a test, so it can be out by about "
             "10 beats: go by how it feels (the effort scale, or being able to talk in full sentences)."
-        )
+        ) % {"bpm": aerobic.hr_zone_bpm[1]}
     elif aerobic.hr_zone_bpm is not None:
         low, high = aerobic.hr_zone_bpm
-        heart = (
-            f"During walking and other aerobic exercise keep your heart rate between {low} and {high} "
-            f"beats per minute, and never above {high}."
-        )
+        heart = gettext(
+            "During walking and other aerobic exercise keep your heart rate between %(low)s and %(high)s "
+            "beats per minute, and never above %(high)s."
+        ) % {"low": low, "high": high}
     elif plan.profile.beta_blocker:
-        heart = (
+        heart = gettext(
             "Your heart medicine (a beta blocker) slows your heart rate, so heart rate is not a good guide "
             "for you: go by effort only."
         )
     else:
-        heart = "Go by effort, not by heart rate: your heart rate is not a reliable guide for you."
+        heart = gettext("Go by effort, not by heart rate: your heart rate is not a reliable guide for you.")
     other = (
         [
-            f"Choose a band or weight you can lift at least {resistance.min_reps} times in a row. "
-            "If you cannot, it is too heavy."
+            gettext(
+                "Choose a band or weight you can lift at least %(reps)s times in a row. If you cannot, it is too heavy."
+            )
+            % {"reps": resistance.min_reps}
         ]
         if "resistance" in components
         else []
     )
     if "flexibility" in components:
-        other.append(f"Hold each stretch for {limits.flexibility.max_hold_seconds} seconds at most, never into pain.")
+        other.append(
+            gettext("Hold each stretch for %(seconds)s seconds at most, never into pain.")
+            % {"seconds": limits.flexibility.max_hold_seconds}
+        )
     other.append(
-        "Your plan grows slowly, one small step at a time (a minute, a repetition, a set or a day), "
-        f"on average by no more than {limits.weekly_progression_max_pct:g}% a week. "
-        "Do not add more on your own."
+        gettext(
+            "Your plan grows slowly, one small step at a time (a minute, a repetition, a set or a day), "
+            "on average by no more than %(percent)s%% a week. Do not add more on your own."
+        )
+        % {"percent": f"{limits.weekly_progression_max_pct:g}"}
     )
     if limits.supervision_required:
-        other.append("Start the exercises with your physiotherapist watching, until they say you can go on alone.")
+        other.append(
+            gettext("Start the exercises with your physiotherapist watching, until they say you can go on alone.")
+        )
     scale = tuple(
         BorgRow(value, _borg_scale_words(value), tuple(value <= ceiling for ceiling in ceilings))
         for value in range(6, 21)
@@ -242,7 +267,7 @@ def safety_section(plan: Plan, rulebook: Rulebook | None = None) -> SafetySectio
 
 def _borg_scale_words(value: int) -> str:
     # The scale prints each anchor's words once, at its first number (as Borg's chart does).
-    return next((words for low, _, words in BORG_WORDS if low == value), "")
+    return next((gettext(words) for low, _, words in BORG_WORDS if low == value), "")
 
 
 def limit_rows(limits: LoadLimits) -> tuple[LimitRow, ...]:

@@ -63,6 +63,39 @@ REGION_WORDS = {
     "gluteal": "buttock",
     "ankle_foot": "ankle and foot",
 }
+# The body regions as a patient reads them, whole phrases so that each language can agree them
+# (Spanish "su rodilla izquierda", "su codo izquierdo"): (left, right, both) for a paired region, one
+# phrase for the others. A region not listed (a landmark) is worded from its name, in English.
+SIDED_REGION_WORDS = {
+    "shoulder": (
+        gettext_noop("your left shoulder"),
+        gettext_noop("your right shoulder"),
+        gettext_noop("both shoulders"),
+    ),
+    "elbow": (gettext_noop("your left elbow"), gettext_noop("your right elbow"), gettext_noop("both elbows")),
+    "wrist_hand": (
+        gettext_noop("your left wrist and hand"),
+        gettext_noop("your right wrist and hand"),
+        gettext_noop("both wrists and hands"),
+    ),
+    "hip": (gettext_noop("your left hip"), gettext_noop("your right hip"), gettext_noop("both hips")),
+    "gluteal": (gettext_noop("your left buttock"), gettext_noop("your right buttock"), gettext_noop("both buttocks")),
+    "thigh": (gettext_noop("your left thigh"), gettext_noop("your right thigh"), gettext_noop("both thighs")),
+    "knee": (gettext_noop("your left knee"), gettext_noop("your right knee"), gettext_noop("both knees")),
+    "calf": (gettext_noop("your left calf"), gettext_noop("your right calf"), gettext_noop("both calves")),
+    "ankle_foot": (
+        gettext_noop("your left ankle and foot"),
+        gettext_noop("your right ankle and foot"),
+        gettext_noop("both ankles and feet"),
+    ),
+}
+UNSIDED_REGION_WORDS = {
+    "neck": gettext_noop("your neck"),
+    "chest": gettext_noop("your chest"),
+    "upper_back": gettext_noop("your upper back"),
+    "lower_back": gettext_noop("your lower back"),
+    "abdomen": gettext_noop("your belly"),
+}
 # What to do on a bad day when no easier variant is allowed: less of the same, never more.
 BOTH_SIDES = {"wrist and hand": "wrists and hands", "ankle and foot": "ankles and feet"}
 ACTION_WORDS = {"advance": "Advance", "hold": "Hold", "regress": "Regress", "pause_for_review": "Pause for review"}
@@ -137,6 +170,14 @@ def region_words(regions: Iterable[str]) -> str:
         sides.setdefault(base, []).append(side)
     parts = []
     for base, found in sides.items():
+        if base in SIDED_REGION_WORDS and found[0]:
+            left, right, both = SIDED_REGION_WORDS[base]
+            phrase = both if "left" in found and "right" in found else left if found[0] == "left" else right
+            parts.append(gettext(phrase))
+            continue
+        if base in UNSIDED_REGION_WORDS and not found[0]:
+            parts.append(gettext(UNSIDED_REGION_WORDS[base]))
+            continue
         noun = REGION_WORDS.get(base, base.replace("_", " "))
         if "left" in found and "right" in found:
             parts.append("both " + BOTH_SIDES.get(noun, noun + "s"))

@@ -21,6 +21,8 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from xml.sax.saxutils import escape
 
+from django.utils import translation
+from django.utils.translation import gettext
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER, TA_LEFT
 from reportlab.lib.pagesizes import A4, landscape
@@ -260,6 +262,23 @@ class Heading(Paragraph):
         super().draw()
 
 
+def fit_header(header: Sequence[str], widths: Sequence[float], flexible: int = -1) -> list[float]:
+    """`widths` widened so that no word of a (bold) header cell is split across lines ("mornin g"),
+    the room taken from the `flexible` column (a notes or free-text column). The header words change
+    with the language, so fixed widths that fit the English may not fit another."""
+    fonts = font_set()
+    size = styles()["cell"].fontSize
+    padding = 11  # the cells' left and right padding (grid.GridStyle), and a point to spare
+    need = [
+        max((pdfmetrics.stringWidth(word, fonts.bold, size) for word in text.split()), default=0) + padding
+        for text in header
+    ]
+    result = [max(width, least) for width, least in zip(widths, need, strict=True)]
+    spare = sum(result) - sum(widths)
+    result[flexible] = max(result[flexible] - spare, need[flexible])
+    return result
+
+
 def table(
     rows: Sequence[Sequence[object]],
     widths: Sequence[float],
@@ -427,7 +446,7 @@ def _page_decorator(header_left: str, header_right: str, footer_left: str) -> Ca
         canvas.line(MARGIN, MARGIN - 10, width - MARGIN, MARGIN - 10)
         bottom = MARGIN - 28
         draw_text(canvas, MARGIN, bottom, footer_left, fonts.regular, MIN_FONT_SIZE)
-        label = f"Page {canvas.getPageNumber()} of "
+        label = gettext("Page %(number)s of ") % {"number": canvas.getPageNumber()}
         # The total is drawn at the end (a form): leave room for three digits.
         x = width - MARGIN - pdfmetrics.stringWidth(label + "000", fonts.regular, MIN_FONT_SIZE)
         draw_text(canvas, x, bottom, label, fonts.regular, MIN_FONT_SIZE)
@@ -448,9 +467,11 @@ def build_pdf(
     header_right: str,
     footer_left: str,
     pagesize=A4,
+    language: str = "en",
 ) -> bytes:
     """The flowables as PDF bytes, every page with its header, footer and page count; title and author
-    in the metadata."""
+    in the metadata. language: the language the text is in (the document's /Lang, and the footer's
+    "Page 3 of 24" in it)."""
     buffer = io.BytesIO()
     doc = BaseDocTemplate(
         buffer,
@@ -463,11 +484,12 @@ def build_pdf(
         author=author,
         subject=subject,
         creator="Rehab planner",
-        lang="en",
+        lang=language,
         displayDocTitle=True,
     )
     frame = Frame(doc.leftMargin, doc.bottomMargin, doc.width, doc.height, id="body")
     decorate = _page_decorator(header_left, header_right, footer_left)
     doc.addPageTemplates([PageTemplate("page", frames=[frame], onPage=decorate)])
-    doc.build(flowables, canvasmaker=_PageCountCanvas)
+    with translation.override(language):  # the footers are drawn during the build
+        doc.build(flowables, canvasmaker=_PageCountCanvas)
     return buffer.getvalue()
