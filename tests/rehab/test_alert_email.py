@@ -5,13 +5,14 @@ from datetime import date, timedelta
 
 import pytest
 import time_machine
+from celery.exceptions import Retry
 from django.core import mail
 from django.core.mail.backends.base import BaseEmailBackend
 from django.core.mail.backends.locmem import EmailBackend as LocmemBackend
 from django.utils import timezone
 
 from rehab import queue, tasks
-from rehab.models import Alert, AlertKind
+from rehab.models import Alert, AlertKind, DeliveryClaim
 from rehab.services.alerts import alert_email
 from tests import builders
 
@@ -112,3 +113,16 @@ def test_the_task_retried_after_a_refused_send_sends_the_alert_once(alert, setti
     tasks.email_alert.apply(args=[alert.pk], task_id="outbox-2")  # the same alert queued again
     assert len(mail.outbox) == 1
     assert _emailed_at(alert) is not None
+
+
+def test_the_task_retries_while_another_delivery_sends_the_same_alert(alert, settings):
+    settings.DELIVERY_CLAIM_TIMEOUT = 300
+    # An inline run (the broker was down) is sending this alert right now and holds its claim.
+    assert queue.claim_delivery(f"alert-email-{alert.pk}", "rehab.services.alerts.alert_email") is True
+
+    with pytest.raises(Retry):  # retried later, not failed after the first busy answer
+        tasks.email_alert.apply(args=[alert.pk], task_id="outbox-1", throw=True)
+
+    assert mail.outbox == []
+    assert _emailed_at(alert) is None
+    assert not DeliveryClaim.objects.filter(task_id="outbox-1").exists()  # its retry may claim it again
