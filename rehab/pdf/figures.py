@@ -18,6 +18,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from django.utils.translation import pgettext
 from reportlab import rl_config
 from reportlab.graphics import renderPDF
 from reportlab.graphics.shapes import Circle, Drawing, Group, Line, Polygon, PolyLine, Rect, String
@@ -31,6 +32,12 @@ from planner.figures.scene import BOX_HEIGHT, BOX_WIDTH, STYLES, Shape, absolute
 PANEL_GAP = 26.0  # box units between the two poses, where the arrow goes
 # The words over each pose, at their centre (box units).
 LABELS = ((BOX_WIDTH / 2, "Start"), (BOX_WIDTH * 1.5 + PANEL_GAP, "Then"))
+
+
+def _label(words: str) -> str:
+    """A pose's label in the reader's language, read when drawn (the recorded figures have none)."""
+    # Literal calls, so that makemessages finds them.
+    return pgettext("exercise figure", "Start") if words == "Start" else pgettext("exercise figure", "Then")
 
 
 def _colour(value: str, opacity: float):
@@ -91,7 +98,9 @@ def figure_drawing(
     )
     for x, words in LABELS if labels else ():
         canvas.add(
-            String(x, BOX_HEIGHT - 9, words, textAnchor="middle", fontName="Helvetica", fontSize=8, fillColor=grey)
+            String(
+                x, BOX_HEIGHT - 9, _label(words), textAnchor="middle", fontName="Helvetica", fontSize=8, fillColor=grey
+            )
         )
     canvas.scale(scale, scale)
     drawing.add(canvas)
@@ -165,7 +174,7 @@ class RecordedFigure(Flowable):
         canvas.setFillColor(colors.HexColor("#495057"))
         canvas.setFont(self.font, self.size)
         for x, words in LABELS:
-            canvas.drawCentredString(x * scale, self.code.height + 2, words)
+            canvas.drawCentredString(x * scale, self.code.height + 2, _label(words))
         names = canvas._extgstate._c  # shared by every saved state of this canvas (reportlab's own table)
         current = canvas._extgstate
         # The recording starts from reportlab's defaults (opaque): return to them where the page is not.

@@ -35,6 +35,7 @@ SPANISH = [
     "Página 1 de",
     "Este plan apoya, y no sustituye, el criterio del fisioterapeuta",  # the notice
     "Después de la semana que viene, mientras se sienta bien",  # how an exercise grows
+    "Inicio Después",  # the labels over an exercise's two poses
 ]
 ENGLISH = [
     "Your exercise plan",
@@ -59,6 +60,7 @@ ENGLISH = [
     "Questions? Call",
     "This plan supports",
     "After next week",
+    "Start Then",
 ]
 
 
