@@ -41,10 +41,6 @@ def _amount(value: float) -> str:
     return f"{whole}½" if half else str(whole)
 
 
-def _plural(count: int, one: str, many: str | None = None) -> str:
-    return f"{count} {one if count == 1 else (many or one + 's')}"
-
-
 def lower_first(name: str) -> str:
     """ "Walking on flat ground" -> "walking on flat ground"; "TUG test" stays as it is."""
     return name if name[1:2].isupper() else name[:1].lower() + name[1:]

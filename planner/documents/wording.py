@@ -65,7 +65,7 @@ REGION_WORDS = {
 }
 # The body regions as a patient reads them, whole phrases so that each language can agree them
 # (Spanish "su rodilla izquierda", "su codo izquierdo"): (left, right, both) for a paired region, one
-# phrase for the others. A region not listed (a landmark) is worded from its name, in English.
+# phrase for the others. A region not listed is worded from its name, in English.
 SIDED_REGION_WORDS = {
     "shoulder": (
         gettext_noop("your left shoulder"),
@@ -88,8 +88,25 @@ SIDED_REGION_WORDS = {
         gettext_noop("your right ankle and foot"),
         gettext_noop("both ankles and feet"),
     ),
+    # Landmarks a clinician can mark inside the regions above.
+    "iliac_crest": (
+        gettext_noop("your left iliac crest"),
+        gettext_noop("your right iliac crest"),
+        gettext_noop("both iliac crests"),
+    ),
+    "greater_trochanter": (
+        gettext_noop("your left greater trochanter"),
+        gettext_noop("your right greater trochanter"),
+        gettext_noop("both greater trochanters"),
+    ),
+    "ischial_tuberosity": (
+        gettext_noop("your left ischial tuberosity"),
+        gettext_noop("your right ischial tuberosity"),
+        gettext_noop("both ischial tuberosities"),
+    ),
 }
 UNSIDED_REGION_WORDS = {
+    "sacrum": gettext_noop("your sacrum"),
     "neck": gettext_noop("your neck"),
     "chest": gettext_noop("your chest"),
     "upper_back": gettext_noop("your upper back"),

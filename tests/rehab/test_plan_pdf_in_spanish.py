@@ -101,3 +101,20 @@ def test_no_diary_header_word_is_split_across_lines(world):
     assert "Pain next morning (0-10)" in english
     assert "mornin g" not in english
     assert "Dolor a la mañana siguiente (0-10)" in spanish
+
+
+def test_every_body_region_the_safety_page_can_name_reads_in_spanish():
+    """The avoid lines name regions as whole phrases ("su rodilla izquierda"), none left in English."""
+    from django.utils import translation
+
+    from planner.documents.wording import region_words
+    from planner.vocabulary import BODY_REGIONS
+
+    with translation.override("es"):
+        spanish = {region: region_words([region]) for region in BODY_REGIONS}
+        assert region_words(["knee_left"]) == "su rodilla izquierda"
+        assert region_words(["knee_left", "knee_right"]) == "ambas rodillas"
+        assert region_words(["sacrum", "gluteal_left"]) == "su sacro y su nalga izquierda"
+    assert [r for r, words in spanish.items() if words == region_words([r]) or "your" in words] == []
+    assert region_words(["knee_left", "knee_right"]) == "both knees"
+    assert region_words(["upper_back"]) == "your upper back"
