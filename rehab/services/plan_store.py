@@ -26,14 +26,8 @@ from rehab.models import Exercise, Plan, PlanChange, PlanItem, PlanPart, Progres
 _PART_CACHE: dict[str, dict] = {}
 PART_CACHE_SIZE = 50_000
 
-ITEM_COLUMNS = (
-    "in_plan",
-    "stored_version",
-    "exercise_part",
-    "progression_part",
-    "rationale_part",
-    "targets",
-    "notes",
+# The columns that hold an item's dose: what a reschedule rewrites (the sweep writes only these).
+DOSE_COLUMNS = (
     "prescribed_dose",
     "schedule",
     "dose_week",
@@ -43,6 +37,16 @@ ITEM_COLUMNS = (
     "reps",
     "hold_seconds",
     "intensity",
+)
+ITEM_COLUMNS = (
+    "in_plan",
+    "stored_version",
+    "exercise_part",
+    "progression_part",
+    "rationale_part",
+    "targets",
+    "notes",
+    *DOSE_COLUMNS,
 )
 
 

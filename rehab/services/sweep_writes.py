@@ -24,22 +24,11 @@ from planner.types import Dose
 from planner.types import Plan as EnginePlan
 from rehab.bulk_sql import update_rows, update_values
 from rehab.models import ChangeTrigger, Plan, PlanChange, PlanItem, PlanPart, ProgressionDecision
-from rehab.services.plan_store import PlanWrite, cached_parts, remember_parts, store_engines
+from rehab.services.plan_store import DOSE_COLUMNS, PlanWrite, cached_parts, remember_parts, store_engines
 
 PLAN_FIELDS = ["blueprint", "status", "pause_reason", "version", "updated_at"]
 # What a reschedule can change in an item row (the part digests, targets and notes stay as they are).
-RESCHEDULED_COLUMNS = (
-    "stored_version",
-    "prescribed_dose",
-    "schedule",
-    "dose_week",
-    "frequency_per_week",
-    "minutes",
-    "sets",
-    "reps",
-    "hold_seconds",
-    "intensity",
-)
+RESCHEDULED_COLUMNS = ("stored_version", *DOSE_COLUMNS)
 
 
 @dataclass
