@@ -10,11 +10,11 @@ from dataclasses import replace
 from django.core.cache import cache
 from django.utils import timezone, translation
 
-from planner import serialize
+from planner.decision_doses import doses_from
 from planner.documents import booklet, inputs
 from planner.documents.report import ReportDocument, progress_report
 from planner.session_words import change_items, change_note
-from planner.types import Dose, ExerciseSpec
+from planner.types import ExerciseSpec
 from planner.types import Plan as EnginePlan
 from rehab.adherence import adherence_rows
 from rehab.clearance import (
@@ -41,6 +41,7 @@ from rehab.selectors.documents import (
     plan_overrides,
     plan_with_people,
 )
+from rehab.services.plan_store import cited_by
 from rehab.services.plans import engine_plan
 
 
@@ -74,10 +75,9 @@ def decision_change_note(decision: ProgressionDecision, engine) -> tuple[str, ..
     # In the reader's language (the patient's page or email runs under theirs).
     names = {item.slug: exercise_name(item.slug, item.exercise.name) for item in engine.items}
 
-    def doses(stored):
-        return {slug: serialize.from_dict(Dose, value) for slug, value in stored.items()}
-
-    items = change_items(names, decision.changes, doses(decision.doses_before), doses(decision.doses_after))
+    cited = cited_by(decision)
+    before, after = doses_from(decision.doses_before, cited), doses_from(decision.doses_after, cited)
+    items = change_items(names, decision.changes, before, after)
     return change_note(decision.action, [reason["rule_id"] for reason in decision.reasons], items)
 
 

@@ -3,6 +3,7 @@
 from django.db import models
 from simple_history.models import HistoricalRecords
 
+from planner.decision_doses import Cited
 from rehab.models.checkins import CheckIn
 from rehab.models.people import Patient, User
 from rehab.models.plans import Plan
@@ -16,8 +17,14 @@ class ProgressionDecision(models.Model):
     action = models.CharField(max_length=20)  # advance, hold, regress, pause_for_review
     light = models.CharField(max_length=6, blank=True)  # green, amber, red, or blank without data
     reasons = models.JSONField(help_text="[{rule_id, rule_text, evidence, source, text, checkin_ids}]")
+    # Doses with their rule ids only (planner.decision_doses); the rule texts are in the rule_index part.
     doses_before = models.JSONField(help_text="The doses of the week that ended, per exercise slug.")
     doses_after = models.JSONField(help_text="The doses set for the next week, per exercise slug.")
+    rule_index = models.CharField(
+        max_length=32,
+        blank=True,
+        help_text="Digest of the PlanPart holding the texts of the rules its doses (and carried doses) cite.",
+    )
     changes = models.JSONField(default=dict, help_text="Per exercise slug, the one variable that changed.")
     review_required = models.BooleanField(default=False)
     remind_patient = models.BooleanField(default=False)
@@ -28,6 +35,9 @@ class ProgressionDecision(models.Model):
     sessions_planned = models.PositiveSmallIntegerField(default=0)
     sessions_done = models.PositiveSmallIntegerField(default=0)
     decided_at = models.DateTimeField(auto_now_add=True)
+
+    # What its doses cite (rule texts, rationales) once read or made: not columns (the row holds digests).
+    cited: Cited | None = None
 
     class Meta:
         ordering = ["plan", "week"]

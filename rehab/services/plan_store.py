@@ -16,6 +16,7 @@ from dataclasses import dataclass, fields
 from django.db.models import F, Max
 
 from planner import serialize, storage
+from planner.decision_doses import Cited, rationale_digests
 from planner.types import LoadLimits
 from planner.types import Plan as EnginePlan
 from rehab.bulk_sql import update_rows
@@ -50,7 +51,8 @@ ITEM_COLUMNS = (
 )
 
 
-def _parts(digests: Iterable[str]) -> dict[str, dict]:
+def stored_parts(digests: Iterable[str]) -> dict[str, dict]:
+    """The parts with these digests ({"kind", "body"} each), from this process's memo or one query."""
     wanted = set(digests)
     missing = wanted - _PART_CACHE.keys()
     if missing:
@@ -78,12 +80,45 @@ def read_parts(blueprints: Iterable[dict], items: Iterable[storage.StoredItem] =
     items = list(items)
     if not blueprints:
         return
-    rule_maps = _parts(blueprint["rules"] for blueprint in blueprints)
+    rule_maps = stored_parts(blueprint["rules"] for blueprint in blueprints)
     wanted: set[str] = set()
     for blueprint in blueprints:
         wanted |= storage.digests_referred(blueprint, (), rule_maps[blueprint["rules"]]["body"])
     wanted |= storage.digests_referred(blueprints[0], items) - storage.digests_referred(blueprints[0], ())
-    _parts(wanted)
+    stored_parts(wanted)
+
+
+def _stored_doses(decision: ProgressionDecision) -> list[dict]:
+    carry = decision.carry or {}
+    trails = carry.get("growth_trails") or {}
+    return [
+        *decision.doses_before.values(),
+        *decision.doses_after.values(),
+        *(carry.get("held_doses") or {}).values(),
+        *(dose for trail in trails.values() for dose in trail),
+    ]
+
+
+def read_cited(decisions: Iterable[ProgressionDecision | None]) -> None:
+    """Give each decision what its stored doses cite, the rule texts and rationales (≤ 2 queries for all)."""
+    todo = [decision for decision in decisions if decision is not None and decision.cited is None]
+    if not todo:
+        return
+    indexes = stored_parts({decision.rule_index for decision in todo if decision.rule_index})
+    wanted: set[str] = set()
+    for decision in todo:
+        wanted |= rationale_digests(_stored_doses(decision))
+    rationales = {key: part["body"] for key, part in stored_parts(wanted).items()}
+    for decision in todo:
+        rules = indexes[decision.rule_index]["body"] if decision.rule_index else {}
+        decision.cited = Cited(index=decision.rule_index, rules=rules, rationales=rationales)
+
+
+def cited_by(decision: ProgressionDecision) -> Cited:
+    """What a stored decision's doses cite (queries only for what this process has not read)."""
+    read_cited([decision])
+    assert decision.cited is not None  # read_cited gives every decision its own
+    return decision.cited
 
 
 def remember_parts(parts: dict[str, dict]) -> None:
@@ -143,11 +178,11 @@ def stored_plans(plans: Iterable[Plan]) -> dict[int, storage.StoredPlan]:
         pk: [item for item in all_items.get(pk, ()) if item.slug in set(blueprint["items"])]
         for pk, blueprint in blueprints.items()
     }
-    rule_maps = _parts(blueprint["rules"] for blueprint in blueprints.values())
+    rule_maps = stored_parts(blueprint["rules"] for blueprint in blueprints.values())
     wanted: set[str] = set()
     for pk, blueprint in blueprints.items():
         wanted |= storage.digests_referred(blueprint, items.get(pk, ()), rule_maps[blueprint["rules"]]["body"])
-    parts = _parts(wanted)
+    parts = stored_parts(wanted)
     return {pk: storage.StoredPlan(blueprint, tuple(items.get(pk, ())), parts) for pk, blueprint in blueprints.items()}
 
 
@@ -198,9 +233,9 @@ def plan_document(plan: Plan) -> dict:
 def load_limits(plan: Plan) -> LoadLimits:
     """The plan's limits alone (its blueprint and the rule texts), without its items and weeks."""
     blueprint = plan.blueprint
-    rule_map = _parts([blueprint["rules"]])[blueprint["rules"]]["body"]
+    rule_map = stored_parts([blueprint["rules"]])[blueprint["rules"]]["body"]
     provenance = blueprint["limits"]["provenance"]
-    parts = _parts({provenance, *rule_map.values()})
+    parts = stored_parts({provenance, *rule_map.values()})
     index = {rule_id: _rule_entry(parts[key]["body"]) for rule_id, key in rule_map.items()}
     data = {**blueprint["limits"], "provenance": dict(parts[provenance]["body"]), "rule_index": index}
     return serialize.from_dict(LoadLimits, data)
@@ -241,7 +276,7 @@ def store_new_plan(plan: Plan, engine: EnginePlan, stored: storage.StoredPlan) -
     What store_engines does for a plan's first write, without reading back the rows it has just made:
     a new plan has nothing to compare with (no change rows) and its items are new rows.
     """
-    _store_parts(stored.parts)
+    store_parts(stored.parts)
     slugs = [item.slug for item in stored.items]
     exercise_ids = dict(Exercise.objects.filter(slug__in=slugs).values_list("slug", "id"))
     rows = []
@@ -255,7 +290,7 @@ def store_new_plan(plan: Plan, engine: EnginePlan, stored: storage.StoredPlan) -
     plan._engine_plan = (plan.version, engine)  # type: ignore[attr-defined]  # a cache on the row, not a field
 
 
-def _store_parts(parts: dict[str, dict]) -> None:
+def store_parts(parts: dict[str, dict]) -> None:
     """Insert the parts not stored yet (most are: shared by other plans) and keep them in this process."""
     stored_already = set(PlanPart.objects.filter(digest__in=list(parts)).values_list("digest", flat=True))
     PlanPart.objects.bulk_create(
@@ -287,7 +322,7 @@ def store_engines(writes: list[PlanWrite]) -> None:
     parts = {}
     for new in stored.values():
         parts.update(new.parts)
-    _store_parts(parts)
+    store_parts(parts)
     # Each plan's item rows by slug (grouped once: a chunk writes hundreds of plans).
     rows: dict[int, dict[str, PlanItem]] = {}
     for item_row in PlanItem.objects.filter(plan_id__in=[w.plan.pk for w in writes]).annotate(slug=F("exercise__slug")):

@@ -18,7 +18,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import OuterRef, Subquery
 from django.db.models.functions import Coalesce
 
-from planner import serialize
+from planner.decision_doses import DoseWriter, dose_from
 from planner.editing import reschedule_from
 from planner.growth import default_growth_rules
 from planner.progression import (
@@ -33,7 +33,6 @@ from planner.progression import (
     ProgressionDecision as EngineDecision,
 )
 from planner.progression_rules import is_inflammatory_myopathy
-from planner.types import Dose
 from rehab.clinical import progression_config
 from rehab.models import (
     RUNNING_STATUSES,
@@ -48,6 +47,7 @@ from rehab.models import (
     ProgressionDecision,
 )
 from rehab.queue import enqueue_on_commit
+from rehab.services.plan_store import cited_by, store_parts
 from rehab.services.plans import engine_plan, overridden_slugs
 from rehab.services.sweep_writes import DecidedState, decided_states_write
 
@@ -118,6 +118,7 @@ def _decide_next_week(*, plan_id: int, as_of: date) -> ProgressionDecision | Non
         strength_signals(measures.order_by(*MEASUREMENT_ORDER), week_end(plan, week)),
     )
     row = decision_row(plan, week, decided, context)
+    store_parts(row.cited.parts() if row.cited else {})
     row.save()
     _apply(plan, engine, week, decided, row)
     return row
@@ -158,6 +159,7 @@ def week_context(plan: Plan, engine, week: int, previous: ProgressionDecision | 
     carry = previous.carry if previous else {}
     held = carry.get("held_doses", {})
     trails = carry.get("growth_trails", {})
+    cited = cited_by(previous) if previous else None
     assessment = plan.assessment
     window = default_growth_rules().window_weeks
     earlier = engine.weeks[max(0, week - 1 - window) : week - 1]
@@ -170,13 +172,13 @@ def week_context(plan: Plan, engine, week: int, previous: ProgressionDecision | 
                 slug=item.slug,
                 dose=this_week.dose_for(item.slug).dose,
                 progression=item.progression,
-                held_dose=serialize.from_dict(Dose, held[item.slug]) if held.get(item.slug) else None,
+                held_dose=dose_from(held[item.slug], cited) if cited and held.get(item.slug) else None,
                 regions_loaded=item.exercise.regions_loaded,
                 # The doses the item had in the weeks before (the growth cap's window reads them).
                 history=tuple(
                     scheduled.dose for past in earlier if (scheduled := past.dose_for(item.slug)) is not None
                 ),
-                growth_trail=tuple(serialize.from_dict(Dose, d) for d in trails.get(item.slug, ())),
+                growth_trail=tuple(dose_from(d, cited) for d in trails.get(item.slug, ())) if cited else (),
             )
             for item in engine.items
             if this_week.dose_for(item.slug) is not None
@@ -280,14 +282,15 @@ def decision_row(plan: Plan, week: int, decided: EngineDecision, context: WeekCo
     """The decision as an unsaved row (saved one by one here, in bulk by the sweep)."""
     since = context.weeks_since_regression
     since = 1 if decided.action == "regress" else (since + 1 if since is not None else None)
-    return ProgressionDecision(
+    rules = DoseWriter()  # each rule text and rationale stored once, as shared parts
+    row = ProgressionDecision(
         plan=plan,
         week=week,
         action=decided.action,
         light=decided.light or "",
         reasons=[_reason_dict(reason) for reason in decided.reasons],
-        doses_before={item.slug: serialize.to_dict(item.previous) for item in decided.items},
-        doses_after={item.slug: serialize.to_dict(item.dose) for item in decided.items},
+        doses_before={item.slug: rules.dose(item.previous) for item in decided.items},
+        doses_after={item.slug: rules.dose(item.dose) for item in decided.items},
         changes={
             item.slug: {"variable": item.changed_variable, "direction": item.direction, "text": item.text}
             for item in decided.items
@@ -298,18 +301,21 @@ def decision_row(plan: Plan, week: int, decided: EngineDecision, context: WeekCo
         sessions_done=decided.sessions_done,
         carry={
             "held_doses": {
-                item.slug: serialize.to_dict(item.held_dose) for item in decided.items if item.held_dose is not None
+                item.slug: rules.dose(item.held_dose) for item in decided.items if item.held_dose is not None
             },
             "mean_pain": decided.mean_pain if decided.mean_pain is not None else context.previous_mean_pain,
             "weeks_since_regression": since,
             "amber_weeks": context.amber_weeks_before + 1 if decided.light == "amber" else 0,
             "growth_trails": {
-                item.slug: [serialize.to_dict(dose) for dose in item.growth_trail]
+                item.slug: [rules.dose(dose) for dose in item.growth_trail]
                 for item in decided.items
                 if item.growth_trail
             },
         },
     )
+    row.cited = rules.cited()
+    row.rule_index = row.cited.index
+    return row
 
 
 def decision_summary(decided: EngineDecision) -> str:

@@ -49,7 +49,7 @@ from rehab.models import (
     ProgressionDecision,
 )
 from rehab.queue import enqueue_many_on_commit
-from rehab.services.plan_store import cached_parts, read_parts
+from rehab.services.plan_store import cached_parts, read_cited, read_parts, store_parts
 from rehab.services.progression import (
     CHECKIN_ORDER,
     MEASUREMENT_ORDER,
@@ -197,6 +197,7 @@ def _load(plans: dict[int, Plan], as_of: date) -> _Chunk:
     previous: dict[int, ProgressionDecision | None] = dict.fromkeys(ids)
     for row in ProgressionDecision.objects.filter(plan_id__in=ids, week=Subquery(last_week)):
         previous[row.plan_id] = row
+    read_cited(previous.values())  # what their carried doses cite: ≤ 2 queries for the chunk
     # The weeks this chunk may decide: from the earliest undecided one to the latest ended one.
     first = min(_next_week(previous[pk]) for pk in ids)
     last = max(weeks_ended(plan, as_of) for plan in plans.values())
@@ -345,6 +346,7 @@ def _insert_decisions(chunk: _Chunk, decided: list[_Decided]) -> list[_Decided]:
     Under the plan locks this does not happen on PostgreSQL; it is the guarantee if it ever does
     (a per-plan run that did not lock, a redelivery racing on SQLite): skip, never duplicate.
     """
+    store_parts({key: part for one in decided if one.row.cited for key, part in one.row.cited.parts().items()})
     try:
         with transaction.atomic():
             insert_rows(ProgressionDecision, [one.row for one in decided])

@@ -23,8 +23,8 @@ from planner import storage, stored_items
 from planner.types import Dose
 from planner.types import Plan as EnginePlan
 from rehab.bulk_sql import update_rows, update_values
-from rehab.models import ChangeTrigger, Plan, PlanChange, PlanItem, PlanPart, ProgressionDecision
-from rehab.services.plan_store import DOSE_COLUMNS, PlanWrite, cached_parts, remember_parts, store_engines
+from rehab.models import ChangeTrigger, Plan, PlanChange, PlanItem, ProgressionDecision
+from rehab.services.plan_store import DOSE_COLUMNS, PlanWrite, cached_parts, store_engines, store_parts
 
 PLAN_FIELDS = ["blueprint", "status", "pause_reason", "version", "updated_at"]
 # What a reschedule can change in an item row (the part digests, targets and notes stay as they are).
@@ -196,7 +196,7 @@ def chunk_states_write(states: list[DecidedState], stored: dict[int, StoredItems
             plan.blueprint = blueprint
             new_blueprints.append(plan)
             one.new_blueprint = blueprint
-    _store_parts(parts)
+    store_parts(parts)
     update_values(PlanItem, RESCHEDULED_COLUMNS, item_values)
     update_values(PlanItem, ["in_plan"], stray)
     PlanChange.objects.bulk_create(changes, batch_size=1000)
@@ -209,19 +209,3 @@ def chunk_states_write(states: list[DecidedState], stored: dict[int, StoredItems
     update_rows(Plan, new_blueprints, ["blueprint"])
     # Each plan's history record carries its own _change_reason (the decision's summary).
     Plan.history.bulk_history_create(plans, update=True, default_date=now)
-
-
-def _store_parts(parts: dict[str, dict[str, Any]]) -> None:
-    """Insert the parts not stored yet (most are: they are shared by every plan that uses them)."""
-    if not parts:
-        return
-    stored_already = set(PlanPart.objects.filter(digest__in=list(parts)).values_list("digest", flat=True))
-    PlanPart.objects.bulk_create(
-        [
-            PlanPart(digest=key, kind=part["kind"], body=part["body"])
-            for key, part in parts.items()
-            if key not in stored_already
-        ],
-        ignore_conflicts=True,  # another transaction may store the same part at the same moment
-    )
-    remember_parts(parts)
