@@ -92,6 +92,10 @@ def _outcome() -> dict:
             for a in Alert.objects.all()
         ),
         "outbox": sorted(message(m.task_name, m.args) for m in OutboxMessage.objects.all()),
+        # Every alert is in the audit trail, however it was made.
+        "alert_history": sorted(
+            Alert.history.values_list("plan_id", "kind", "message", "history_type", "history_change_reason")
+        ),
     }
 
 
