@@ -9,6 +9,7 @@ from planner.catalogue import catalogue_from_dicts, shipped_extras
 from planner.progression_rules import ProgressionConfig, default_progression_config
 from planner.types import ExerciseSpec, Profile
 from rehab.models import Assessment, Exercise, Patient
+from rehab.selectors.exercises import exercise_library
 
 
 @lru_cache(maxsize=1)
@@ -102,8 +103,7 @@ def active_catalogue() -> tuple[ExerciseSpec, ...]:
 
 
 def _catalogue_from_rows() -> tuple[ExerciseSpec, ...]:
-    rows = Exercise.objects.filter(is_active=True).select_related("easier", "harder")
-    dicts = [exercise_spec_dict(row) for row in rows]
+    dicts = [exercise_spec_dict(row) for row in exercise_library()]
     active = {d["slug"] for d in dicts}
     for d in dicts:  # links to inactive exercises are dropped, never followed
         d["easier"] = d["easier"] if d["easier"] in active else None

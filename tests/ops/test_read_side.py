@@ -31,6 +31,12 @@ READ_LAYERS = (
     "rehab/adherence.py",
     "rehab/activation.py",
     "rehab/signin.py",
+    "rehab/clinical.py",
+    "rehab/documents.py",
+    "rehab/clearance.py",
+    "rehab/i18n.py",
+    "rehab/exercise_words.py",
+    "rehab/patient_words.py",
 )
 WRITE_SCAN = ("rehab", "frontend")
 WRITERS = ("rehab/services/", "rehab/queue.py", "rehab/management/", "rehab/migrations/", "frontend/migrations/")
