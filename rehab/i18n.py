@@ -4,7 +4,8 @@ A patient reads everything in Patient.language_code (their own choice, else thei
 pages (frontend.patient.views.patient_page activates it), their PDFs, emails, reminders and push
 texts (the services that render them wrap the rendering in `translation.override`). Staff read their
 pages in User.language when they chose one, else in what their browser asks for (LocaleMiddleware,
-which runs before this middleware).
+which runs before this middleware). The API's messages follow the same choice once the token has said
+who is calling (rehab.api.token_auth joins the patient record to the login for it).
 """
 
 from collections.abc import Callable
@@ -54,11 +55,24 @@ def activate_chosen_language(request: HttpRequest, user: object) -> None:
     The API calls it once its token has said who is calling (rehab.api.token_auth): its error messages
     are then in the caller's language, else in the request's Accept-Language (LocaleMiddleware).
     """
-    chosen = getattr(user, "language", "")
+    chosen = getattr(user, "language", "") or _patient_language(user)
     if chosen:
         code = shipped_or_default(chosen)
         translation.activate(code)
         request.LANGUAGE_CODE = code  # type: ignore[attr-defined]
+
+
+def _patient_language(user: object) -> str:
+    """A patient login's recorded language (their own, else their clinic's), as their pages, PDFs and
+    emails use it; "" when neither is set (the request's Accept-Language decides), for staff, and for a
+    patient row the token's query did not join (rehab.api.token_auth joins it: no query is made here)."""
+    if getattr(user, "role", None) != Role.PATIENT:
+        return ""
+    state = getattr(user, "_state", None)
+    patient = state.fields_cache.get("patient_record") if state is not None else None
+    if patient is None:
+        return ""
+    return patient.language or patient.clinic.language
 
 
 def in_patient_language(patient: object) -> translation.override:

@@ -5,16 +5,43 @@ API call. Here only the presented token's own expiry is checked (an expired toke
 deleted as knox does); the other expired tokens are deleted by the daily rehab.tasks.purge_expired_tokens.
 """
 
+import binascii
+from hmac import compare_digest
+
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.plumbing import build_bearer_security_scheme_object
 from knox.auth import TokenAuthentication as KnoxTokenAuthentication
+from knox.crypto import hash_token
+from knox.models import get_token_model
+from knox.settings import CONSTANTS, knox_settings
 from knox.signals import token_expired
+from rest_framework import exceptions
 
 from rehab.i18n import activate_chosen_language
 
 
 class TokenAuthentication(KnoxTokenAuthentication):
+    def authenticate_credentials(self, token):
+        # knox's check, with the patient record and its clinic joined to the login in the same query:
+        # a patient's messages are in their own language (rehab.i18n), at no extra query.
+        msg = _("Invalid token.")
+        token = token.decode("utf-8")
+        tokens = get_token_model().objects.filter(token_key=token[: CONSTANTS.TOKEN_KEY_LENGTH])
+        for auth_token in tokens.select_related("user__patient_record__clinic"):
+            if self._cleanup_token(auth_token):
+                continue
+            try:
+                digest = hash_token(token)
+            except (TypeError, binascii.Error):
+                raise exceptions.AuthenticationFailed(msg) from None
+            if compare_digest(digest, auth_token.digest):
+                if knox_settings.AUTO_REFRESH and auth_token.expiry:
+                    self.renew_token(auth_token)
+                return self.validate_user(auth_token)
+        raise exceptions.AuthenticationFailed(msg)
+
     def authenticate(self, request):
         # A token user's own language (User.language) over Accept-Language: the API's messages
         # (DRF's, the serializers' and the services') are read in it from here on.
