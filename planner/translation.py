@@ -24,9 +24,14 @@ def _same_in_context(context: str, message: str) -> str:
     return message
 
 
+def _point() -> str:
+    return "."
+
+
 _gettext: Callable[[str], str] = _same
 _ngettext: Callable[[str, str, int], str] = _same_plural
 _pgettext: Callable[[str, str], str] = _same_in_context
+_decimal_separator: Callable[[], str] = _point
 
 
 def install(
@@ -34,10 +39,18 @@ def install(
     gettext: Callable[[str], str],
     ngettext: Callable[[str, str, int], str],
     pgettext: Callable[[str, str], str],
+    decimal_separator: Callable[[], str] = _point,
 ) -> None:
     """Route the planner's wording through these functions (the Django layer's, at start-up)."""
-    global _gettext, _ngettext, _pgettext
-    _gettext, _ngettext, _pgettext = gettext, ngettext, pgettext
+    global _gettext, _ngettext, _pgettext, _decimal_separator
+    _gettext, _ngettext, _pgettext, _decimal_separator = gettext, ngettext, pgettext, decimal_separator
+
+
+def number(value: float, decimals: int | None = None) -> str:
+    """`value` as the active language writes it: 2.5 in English, 2,5 in Spanish. With `decimals`, that
+    many digits after the separator; without, as few as it takes (2, 2.5, 0.25)."""
+    text = f"{value:g}" if decimals is None else f"{value:.{decimals}f}"
+    return text.replace(".", _decimal_separator())
 
 
 def gettext(message: str) -> str:

@@ -49,12 +49,17 @@ class RehabConfig(AppConfig):
             post_save.connect(library_changed, sender=model, dispatch_uid=f"rehab.library_changed.save.{name}")
             post_delete.connect(library_changed, sender=model, dispatch_uid=f"rehab.library_changed.delete.{name}")
 
-        from django.utils import translation
+        from django.utils import formats, translation
 
         from planner.translation import install
 
-        # The planner's wording (doses, effort, dates) follows the active language, as the pages do.
-        install(gettext=translation.gettext, ngettext=translation.ngettext, pgettext=translation.pgettext)
+        # The planner's wording (doses, effort, dates, numbers) follows the active language, as the pages do.
+        install(
+            gettext=translation.gettext,
+            ngettext=translation.ngettext,
+            pgettext=translation.pgettext,
+            decimal_separator=lambda: formats.get_format("DECIMAL_SEPARATOR"),
+        )
 
         from django.contrib.auth.signals import user_login_failed
 

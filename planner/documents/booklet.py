@@ -30,7 +30,7 @@ from planner.progression_rules import ProgressionConfig, default_progression_con
 from planner.rules import SAFETY_NOTICE, Rulebook
 from planner.session_words import SessionLine, growth_outline, session_line
 from planner.sessions import WeekSessions, week_sessions
-from planner.translation import gettext, gettext_noop
+from planner.translation import gettext, gettext_noop, number
 from planner.types import Dose, ExerciseSpec, Plan, PrescriptionItem
 from planner.vocabulary import RED_FLAGS
 
@@ -247,7 +247,7 @@ def _range(values: Sequence[float]) -> str:
 
 
 def _amount(value: float) -> str:
-    return str(int(value)) if value == int(value) else f"{value:.1f}"
+    return str(int(value)) if value == int(value) else number(value, 1)
 
 
 def _minutes_a_week(dose: Dose) -> float:

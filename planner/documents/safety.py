@@ -11,7 +11,7 @@ from typing import cast
 from planner.documents.wording import BORG_WORDS, borg_words, join_words, region_words
 from planner.limits import heart_rate_ceiling_only
 from planner.rules import Rulebook, default_rulebook
-from planner.translation import gettext, gettext_noop
+from planner.translation import gettext, gettext_noop, number
 from planner.types import LoadLimits, Plan
 
 # What each excluded movement tag means to a patient ("running" and "jumping" go with the impact line).
@@ -252,7 +252,7 @@ def safety_section(plan: Plan, rulebook: Rulebook | None = None) -> SafetySectio
             "Your plan grows slowly, one small step at a time (a minute, a repetition, a set or a day), "
             "on average by no more than %(percent)s%% a week. Do not add more on your own."
         )
-        % {"percent": f"{limits.weekly_progression_max_pct:g}"}
+        % {"percent": number(limits.weekly_progression_max_pct)}
     )
     if limits.supervision_required:
         other.append(
@@ -275,7 +275,7 @@ def limit_rows(limits: LoadLimits) -> tuple[LimitRow, ...]:
     aerobic, resistance = limits.aerobic, limits.resistance
     zone = (
         f"{aerobic.hr_zone_bpm[0]}-{aerobic.hr_zone_bpm[1]} bpm ({aerobic.zone_floor_hrr_pct}-"
-        f"{aerobic.max_hrr_pct} %HRR, HRrest {aerobic.resting_hr_bpm}, HRmax {aerobic.hr_max_bpm:g})"
+        f"{aerobic.max_hrr_pct} %HRR, HRrest {aerobic.resting_hr_bpm}, HRmax {number(aerobic.hr_max_bpm)})"
         + (
             "; HRmax estimated (Tanaka, error 7-11 bpm): the patient sees only the ceiling, effort governs"
             if heart_rate_ceiling_only(limits)
@@ -304,7 +304,7 @@ def limit_rows(limits: LoadLimits) -> tuple[LimitRow, ...]:
         ("Excluded movements", words(limits.excluded_tags), "excluded_tags"),
         ("No pressure or end-range stretch", words(limits.avoid_regions), "avoid_regions"),
         ("No loading at all", words(limits.no_loading_regions), "no_loading_regions"),
-        ("Weekly growth cap", f"{limits.weekly_progression_max_pct:g} %", "weekly_progression_max_pct"),
+        ("Weekly growth cap", f"{number(limits.weekly_progression_max_pct)} %", "weekly_progression_max_pct"),
         ("Supervised start", "yes" if limits.supervision_required else "no", "supervision_required"),
     )
     return tuple(LimitRow(name, value, limits.rule_ids_for(path)) for name, value, path in rows)

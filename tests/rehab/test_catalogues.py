@@ -98,3 +98,18 @@ def test_the_planners_wording_follows_the_active_language():
     with translation.override("es"):
         assert date_words(date(2026, 11, 4)) == "mié 4 nov"
         assert days_a_week(3) == "3 días a la semana"
+
+
+def test_the_planners_numbers_are_written_as_the_active_language_writes_them():
+    from django.utils import translation
+
+    from planner.documents.booklet import _range
+    from planner.translation import number
+
+    assert number(2.5) == "2.5"
+    assert _range([1.5, 2.5]) == "1.5-2.5"
+    with translation.override("es"):
+        assert number(2.5) == "2,5"
+        assert number(0.25, 1) == "0,2"
+        assert number(12) == "12"
+        assert _range([1.5, 2.5]) == "1,5-2,5"
