@@ -275,7 +275,7 @@ def limit_rows(limits: LoadLimits) -> tuple[LimitRow, ...]:
     aerobic, resistance = limits.aerobic, limits.resistance
     zone = (
         f"{aerobic.hr_zone_bpm[0]}-{aerobic.hr_zone_bpm[1]} bpm ({aerobic.zone_floor_hrr_pct}-"
-        f"{aerobic.max_hrr_pct} %HRR, HRrest {aerobic.resting_hr_bpm}, HRmax {number(aerobic.hr_max_bpm)})"
+        f"{aerobic.max_hrr_pct} %HRR, HRrest {aerobic.resting_hr_bpm}, HRmax {aerobic.hr_max_bpm:g})"
         + (
             "; HRmax estimated (Tanaka, error 7-11 bpm): the patient sees only the ceiling, effort governs"
             if heart_rate_ceiling_only(limits)
