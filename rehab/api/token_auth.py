@@ -14,11 +14,11 @@ from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.plumbing import build_bearer_security_scheme_object
 from knox.auth import TokenAuthentication as KnoxTokenAuthentication
 from knox.crypto import hash_token
-from knox.models import get_token_model
 from knox.settings import CONSTANTS, knox_settings
 from knox.signals import token_expired
 from rest_framework import exceptions
 
+from rehab import selectors
 from rehab.i18n import activate_chosen_language
 
 
@@ -28,8 +28,7 @@ class TokenAuthentication(KnoxTokenAuthentication):
         # a patient's messages are in their own language (rehab.i18n), at no extra query.
         msg = _("Invalid token.")
         token = token.decode("utf-8")
-        tokens = get_token_model().objects.filter(token_key=token[: CONSTANTS.TOKEN_KEY_LENGTH])
-        for auth_token in tokens.select_related("user__patient_record__clinic"):
+        for auth_token in selectors.api_tokens_for_key(token[: CONSTANTS.TOKEN_KEY_LENGTH]):
             if self._cleanup_token(auth_token):
                 continue
             try:

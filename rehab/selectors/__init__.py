@@ -82,7 +82,7 @@ from rehab.selectors.session_log import (
     session_logged_on,
     sessions_by_day,
 )
-from rehab.selectors.sign_in import last_failed_sign_in, open_activation_link
+from rehab.selectors.sign_in import api_tokens_for_key, last_failed_sign_in, open_activation_link
 from rehab.selectors.templates import (
     plan_template_origin,
     template_current_version,
@@ -98,6 +98,7 @@ __all__ = [
     "alerts_of",
     "alerts_that_paused",
     "alerts_visible_to",
+    "api_tokens_for_key",
     "assessments_of",
     "care_team_candidates",
     "caseload_alerts",
