@@ -61,7 +61,7 @@ class DoseWriter:
         rationale = data.pop("rationale", {})
         if rationale:
             part = {"kind": RATIONALE, "body": storage.ordered(rationale)}
-            key = storage.digest(part)
+            key = storage.rationale_digest(part["body"])  # the digest storage.split gives the same part
             self.rationales[key] = part
             data["rationale"] = key
         if any(self.rules.get(rule_id, entry) != entry for rule_id, entry in cited.items()):

@@ -176,8 +176,13 @@ def _known_digest(kind: str, body: Any) -> str | None:
     if kind == "rule" and body.keys() == _RULE_KEYS:
         return _rule_digest(body["id"], body["text"], body["evidence"], body["source"])
     if kind == "rationale":
-        return _rationale_digest(tuple((name, tuple(ids)) for name, ids in body))
+        return rationale_digest(body)
     return None
+
+
+def rationale_digest(body: Iterable[Any]) -> str:
+    """The digest of a "rationale" part ([[field, [rule ids]], ...]), kept per process."""
+    return _rationale_digest(tuple((name, tuple(ids)) for name, ids in body))
 
 
 _RULE_KEYS = {"id", "text", "evidence", "source"}

@@ -6,7 +6,7 @@ from dataclasses import replace
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from planner import serialize
+from planner import serialize, storage
 from planner.catalogue import load_default_catalogue
 from planner.decision_doses import Cited, DoseWriter, dose_from, doses_from
 from planner.schedule import build_plan
@@ -63,3 +63,14 @@ def test_a_rule_reworded_since_keeps_its_own_text_beside_its_dose(motivating_cas
     assert dose_from(own, rules.cited()) == reworded
     assert dose_from(kept, rules.cited()) == first
     assert isinstance(dose_from(kept, rules.cited()), Dose)
+
+
+def test_a_stored_doses_rationale_is_the_part_the_plans_own_schedule_stores(motivating_case):
+    plan = build_plan(motivating_case, LIBRARY, weeks=3)
+    stored_plan = storage.split(serialize.to_dict(plan))
+    rules = DoseWriter()
+    for week in plan.weeks:
+        for scheduled in week.doses:
+            rules.dose(scheduled.dose)
+    # Nothing new to store for a decision's rationales: the plan stored each already.
+    assert set(rules.cited().rationales) <= set(stored_plan.parts)
