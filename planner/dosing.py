@@ -6,12 +6,13 @@ last (clamp_dose), whatever the dose rules said.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from typing import TypedDict
 
 from planner.growth import default_growth_rules, is_supported_balance, ladder_unit
 from planner.intensity import aerobic_targets, resistance_targets
 from planner.limits import clamp_dose
-from planner.rules import INTENSITY_PARAMETERS, DoseParameters, Rulebook
+from planner.rules import INTENSITY_PARAMETERS, DoseParameters, Rulebook, RuleDataError
 from planner.types import (
     Dose,
     ExerciseSpec,
@@ -31,6 +32,17 @@ GROWTH_MEASURE_WORDS = {
     "sets_reps": "sessions x sets x repetitions",
     "hold": "sessions x holds x seconds held",
 }
+
+Rules = tuple[Rule, ...]
+
+
+class TimeFields(TypedDict, total=False):
+    """The time part of a Dose, by dose kind: minutes; sets and reps; or sets (holds) and hold_seconds."""
+
+    minutes: float
+    sets: int
+    reps: int
+    hold_seconds: int
 
 
 def unique_rules(*groups: Iterable[Rule]) -> tuple[Rule, ...]:
@@ -55,19 +67,49 @@ def dose_kind_for(spec: ExerciseSpec) -> str:
 class _Builder:
     """Resolves one exercise's dose parameters and remembers the rules behind each value."""
 
-    def __init__(self, spec: ExerciseSpec, params: DoseParameters, limits: LoadLimits):
+    def __init__(self, spec: ExerciseSpec, params: DoseParameters, limits: LoadLimits) -> None:
         self.spec, self.params, self.limits = spec, params, limits
         self.component, self.kind = spec.component, dose_kind_for(spec)
 
-    def value(self, name: str):
-        return self.params.get(self.component, self.kind, name)
+    # The rule data are JSON, so a parameter holds whatever the file holds: each accessor checks that
+    # it is of the kind its use needs, and names the parameter when it is not. `of` reads another
+    # (component, dose kind) than the exercise's own.
+
+    def whole(self, name: str, *, of: tuple[str, str] | None = None) -> tuple[int, Rules]:
+        """A parameter counted in whole units: sessions, sets, repetitions, seconds, weeks, % points."""
+        value, rules = self._get(name, of)
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise RuleDataError(f"{self._where(name, of)} must be a whole number, not {value!r}")
+        return value, rules
+
+    def amount(self, name: str) -> tuple[float, Rules]:
+        """A parameter that may take fractions: minutes, and the steps, ceilings and floors of growth."""
+        value, rules = self._get(name, None)
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise RuleDataError(f"{self._where(name, None)} must be a number, not {value!r}")
+        return value, rules
+
+    def word(self, name: str) -> tuple[str, Rules]:
+        """A parameter that names something (the aerobic intensity class to start in)."""
+        value, rules = self._get(name, None)
+        if not isinstance(value, str):
+            raise RuleDataError(f"{self._where(name, None)} must be a name, not {value!r}")
+        return value, rules
+
+    def _get(self, name: str, of: tuple[str, str] | None) -> tuple[object, Rules]:
+        component, kind = of or (self.component, self.kind)
+        return self.params.get(component, kind, name)
+
+    def _where(self, name: str, of: tuple[str, str] | None) -> str:
+        component, kind = of or (self.component, self.kind)
+        return f"dose parameter {component}.{kind}.{name}"
 
     @property
     def has_intensity(self) -> bool:
         return (self.component, self.kind) in INTENSITY_PARAMETERS
 
 
-def _start_intensity(build: _Builder, book: Rulebook, profile: Profile):
+def _start_intensity(build: _Builder, book: Rulebook, profile: Profile) -> tuple[tuple[Intensity, ...], Rules]:
     """The week-1 intensity targets and their rationale."""
     limits, anchors = build.limits, book.anchors
     guidance = build.params.guidance_for(build.component, profile)
@@ -76,13 +118,13 @@ def _start_intensity(build: _Builder, book: Rulebook, profile: Profile):
         return targets, unique_rules(rules, guidance)
     if build.component == "resistance" and not build.has_intensity:
         # A carry, dosed by time: the effort of a set at the tier's starting load governs.
-        load, load_rules = build.params.get("resistance", "sets_reps", "load_start_pct_1rm")
+        load, load_rules = build.whole("load_start_pct_1rm", of=("resistance", "sets_reps"))
         rpe = next(t for t in resistance_targets(load, limits, anchors) if t.unit == "rpe_6_20")
         return (rpe,), unique_rules(load_rules, (anchors.resistance_rpe_rule,), guidance)
     if not build.has_intensity:
         return (Intensity("none", 0, 0),), guidance
     if build.component == "aerobic":
-        class_name, class_rules = build.value("intensity_class_start")
+        class_name, class_rules = build.word("intensity_class_start")
         ceiling, ceiling_rules = _aerobic_intensity_ceiling(build)
         level = anchors.intensity_class(class_name)
         high = min(level.hrr_pct[1], ceiling)
@@ -97,7 +139,7 @@ def _start_intensity(build: _Builder, book: Rulebook, profile: Profile):
             _rpe_ceiling_rules(targets, limits.aerobic.max_rpe, limits, "aerobic.max_rpe"),
         )
         return targets, rules
-    load, load_rules = build.value("load_start_pct_1rm")
+    load, load_rules = build.whole("load_start_pct_1rm")
     ceiling, ceiling_rules = _load_ceiling(build)
     targets = resistance_targets(min(load, ceiling), limits, anchors)
     rules = unique_rules(
@@ -120,49 +162,49 @@ def _start_intensity(build: _Builder, book: Rulebook, profile: Profile):
     return targets, rules
 
 
-def _ladder_start(build: _Builder):
+def _ladder_start(build: _Builder) -> tuple[tuple[Intensity, ...], Rules]:
     """Balance work: the first level of hand support (the ladder's start), dosed by feel otherwise."""
     ladder = default_growth_rules().ladder("support_level")
     return (Intensity("support_level", ladder.start, ladder.start),), (ladder.rule,)
 
 
-def _rpe_ceiling_rules(targets, ceiling: int, limits: LoadLimits, path: str) -> tuple[Rule, ...]:
+def _rpe_ceiling_rules(targets: Sequence[Intensity], ceiling: int, limits: LoadLimits, path: str) -> Rules:
     """The RPE ceiling's rules when it bounds the RPE target."""
     rpe = next(target for target in targets if target.unit == "rpe_6_20")
     return limits.rules_for(path) if rpe.high >= ceiling else ()
 
 
-def _aerobic_intensity_ceiling(build: _Builder):
-    ceiling, rules = build.value("intensity_ceiling_hrr_pct")
+def _aerobic_intensity_ceiling(build: _Builder) -> tuple[int, Rules]:
+    ceiling, rules = build.whole("intensity_ceiling_hrr_pct")
     limit = build.limits.aerobic.max_hrr_pct
     if limit <= ceiling:
         return limit, build.limits.rules_for("aerobic.max_hrr_pct")
     return ceiling, rules
 
 
-def _load_ceiling(build: _Builder):
-    ceiling, rules = build.value("load_ceiling_pct_1rm")
+def _load_ceiling(build: _Builder) -> tuple[int, Rules]:
+    ceiling, rules = build.whole("load_ceiling_pct_1rm")
     limit = build.limits.resistance.max_pct_1rm
     if limit <= ceiling:
         return limit, build.limits.rules_for("resistance.max_pct_1rm")
     return ceiling, rules
 
 
-def _start_time(build: _Builder):
+def _start_time(build: _Builder) -> tuple[TimeFields, Rules]:
     """Week-1 time fields (minutes, or sets x reps, or holds x seconds) and their rationale."""
     limits = build.limits
     if build.kind == "minutes":
-        minutes, rules = build.value("minutes_start")
+        minutes, rules = build.amount("minutes_start")
         if build.spec.dose_kind != "minutes":
             rules = unique_rules(rules, (default_growth_rules().practice_rule,))
         return {"minutes": float(minutes)}, rules
-    sets, set_rules = build.value("sets_start")
+    sets, set_rules = build.whole("sets_start")
     if build.kind == "sets_reps":
-        reps, rep_rules = build.value("reps_start")
+        reps, rep_rules = build.whole("reps_start")
         if build.component == "resistance" and reps < limits.resistance.min_reps:
             reps, rep_rules = limits.resistance.min_reps, limits.rules_for("resistance.min_reps")
         return {"sets": sets, "reps": reps}, unique_rules(set_rules, rep_rules)
-    hold, hold_rules = build.value("hold_seconds_start")
+    hold, hold_rules = build.whole("hold_seconds_start")
     if build.component == "flexibility" and hold > limits.flexibility.max_hold_seconds:
         hold, hold_rules = limits.flexibility.max_hold_seconds, limits.rules_for("flexibility.max_hold_seconds")
     return {"sets": sets, "hold_seconds": hold}, unique_rules(set_rules, hold_rules)
@@ -173,7 +215,7 @@ def start_dose(
 ) -> Dose:
     """The week-1 dose for one exercise, within the limits, with a rationale for every value."""
     build = _Builder(spec, params, limits)
-    frequency, frequency_rules = build.value("frequency_start")
+    frequency, frequency_rules = build.whole("frequency_start")
     time_fields, time_rules = _start_time(build)
     targets, intensity_rules = _start_intensity(build, book, profile)
     dose = Dose(
@@ -197,22 +239,31 @@ def _step(
     variable: str,
     increment_name: str | None,
     ceiling_name: str,
-    start,
+    start: float,
     *,
     every_name: str = "every_weeks",
     refit: str | None = None,
     floor_name: str | None = None,
-    limit: tuple[float, tuple[Rule, ...]] | None = None,
+    limit: tuple[float, Rules] | None = None,
 ) -> ProgressionStep:
     """One progression step from the dose parameters, its ceiling bounded by `limit` when given."""
-    increment, increment_rules = build.value(increment_name) if increment_name else (1, ())
-    every, every_rules = build.value(every_name)
-    ceiling, ceiling_rules = build.value(ceiling_name)
+    increment, increment_rules = build.amount(increment_name) if increment_name else (1, ())
+    every, every_rules = build.whole(every_name)
+    ceiling, ceiling_rules = build.amount(ceiling_name)
     ceiling = max(ceiling, start)
     if limit is not None and limit[0] <= ceiling:
         ceiling, ceiling_rules = limit
-    floor, floor_rules = build.value(floor_name) if floor_name else (None, ())
-    if refit == "reps" and build.component == "resistance" and build.limits.resistance.min_reps > floor:
+    floor: float | None = None
+    floor_rules: Rules = ()
+    if floor_name:
+        floor, floor_rules = build.amount(floor_name)
+    # A step that refits repetitions always names its floor; the limits' fewest repetitions raise it.
+    if (
+        refit == "reps"
+        and build.component == "resistance"
+        and floor is not None
+        and build.limits.resistance.min_reps > floor
+    ):
         floor, floor_rules = build.limits.resistance.min_reps, build.limits.rules_for("resistance.min_reps")
     return ProgressionStep(
         variable=variable,
@@ -228,17 +279,31 @@ def _step(
 def _ladder_step(build: _Builder, unit: str, dose: Dose) -> ProgressionStep:
     """One level up a practical ladder (band colour, tempo, hand support), up to its last level."""
     ladder = default_growth_rules().ladder(unit)
-    every = build.value("intensity_every_weeks") if build.has_intensity else (1, ())
-    start = dose.intensity_in(unit).high
+    every = build.whole("intensity_every_weeks") if build.has_intensity else (1, ())
     return ProgressionStep(
         variable="intensity",
         increment=1,
         every_weeks=every[0],
-        ceiling=max(len(ladder.levels), start),
+        ceiling=max(len(ladder.levels), _intensity_high(dose, unit)),
         refit=None,
         floor=None,
         rules=unique_rules((ladder.rule,), every[1]),
     )
+
+
+def _intensity_high(dose: Dose, unit: str) -> int:
+    """The top of the dose's target in `unit`, which its start_dose set (a ladder level, %HRR or %1RM)."""
+    target = dose.intensity_in(unit)
+    if target is None:
+        raise ValueError(f"a {dose.component} dose that grows by {unit} needs a {unit} target")
+    return target.high
+
+
+def _time_value(value: float | None, name: str, dose: Dose) -> float:
+    """One of the dose kind's own time values, which Dose itself requires (its __post_init__)."""
+    if value is None:
+        raise ValueError(f"a {dose.dose_kind} dose needs {name}")
+    return value
 
 
 def progression_rule(spec: ExerciseSpec, dose: Dose, params: DoseParameters, limits: LoadLimits) -> ProgressionRule:
@@ -247,9 +312,10 @@ def progression_rule(spec: ExerciseSpec, dose: Dose, params: DoseParameters, lim
     days. Ceilings already within the limits."""
     build = _Builder(spec, params, limits)
     kind = build.kind
-    steps = []
+    steps: list[ProgressionStep] = []
     if kind == "minutes":
-        steps.append(_step(build, "minutes", "minutes_step", "minutes_ceiling", dose.minutes))
+        minutes = _time_value(dose.minutes, "minutes", dose)
+        steps.append(_step(build, "minutes", "minutes_step", "minutes_ceiling", minutes))
         steps.append(
             _step(
                 build,
@@ -262,8 +328,9 @@ def progression_rule(spec: ExerciseSpec, dose: Dose, params: DoseParameters, lim
             )
         )
     elif kind == "sets_reps":
-        steps.append(_step(build, "reps", "reps_step", "reps_ceiling", dose.reps))
-        steps.append(_step(build, "sets", None, "sets_ceiling", dose.sets, refit="reps", floor_name="reps_floor"))
+        reps, sets = _time_value(dose.reps, "reps", dose), _time_value(dose.sets, "sets", dose)
+        steps.append(_step(build, "reps", "reps_step", "reps_ceiling", reps))
+        steps.append(_step(build, "sets", None, "sets_ceiling", sets, refit="reps", floor_name="reps_floor"))
         steps.append(
             _step(
                 build,
@@ -276,16 +343,13 @@ def progression_rule(spec: ExerciseSpec, dose: Dose, params: DoseParameters, lim
             )
         )
     else:
-        hold_limit = None
+        hold, sets = _time_value(dose.hold_seconds, "hold_seconds", dose), _time_value(dose.sets, "sets", dose)
+        hold_limit: tuple[float, Rules] | None = None
         if spec.component == "flexibility":
             hold_limit = (limits.flexibility.max_hold_seconds, limits.rules_for("flexibility.max_hold_seconds"))
+        steps.append(_step(build, "hold_seconds", "hold_seconds_step", "hold_seconds_ceiling", hold, limit=hold_limit))
         steps.append(
-            _step(
-                build, "hold_seconds", "hold_seconds_step", "hold_seconds_ceiling", dose.hold_seconds, limit=hold_limit
-            )
-        )
-        steps.append(
-            _step(build, "sets", None, "sets_ceiling", dose.sets, refit="hold_seconds", floor_name="hold_seconds_floor")
+            _step(build, "sets", None, "sets_ceiling", sets, refit="hold_seconds", floor_name="hold_seconds_floor")
         )
         steps.append(
             _step(
@@ -307,10 +371,10 @@ def progression_rule(spec: ExerciseSpec, dose: Dose, params: DoseParameters, lim
     elif build.has_intensity:
         if spec.component == "aerobic":
             ceiling_name, limit = "intensity_ceiling_hrr_pct", _aerobic_intensity_ceiling(build)
-            start = dose.intensity_in("pct_hrr").high
+            start = _intensity_high(dose, "pct_hrr")
         else:
             ceiling_name, limit = "load_ceiling_pct_1rm", _load_ceiling(build)
-            start = dose.intensity_in("pct_1rm").high
+            start = _intensity_high(dose, "pct_1rm")
         steps.append(
             _step(
                 build,
