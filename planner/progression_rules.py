@@ -10,8 +10,8 @@ changed what and why as a rule of its own, as planner.limits.apply_adjustments d
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from collections.abc import Collection, Iterable, Mapping
+from dataclasses import dataclass
 from fractions import Fraction
 from functools import lru_cache
 from typing import Any
@@ -499,7 +499,13 @@ def _rule(entry: Mapping[str, Any], where: str) -> Rule:
         raise ProgressionConfigError({where: str(error)}) from None
 
 
-def _coerce(key: str, raw):
+# A parameter's value as _coerce gives it: a share (adherence_min), the regression order
+# (regress_order), a decimal (DECIMAL_KEYS) or, for every other key, a whole number.
+ConfigValue = int | float | Fraction | tuple[str, ...]
+DECIMAL_KEYS = ("weekly_rise_amber", "weekly_rise_red", "regress_step_pct", "ck_rise_factor")
+
+
+def _coerce(key: str, raw: object) -> ConfigValue:
     """The parameter's value in the config's representation, or raise ValueError."""
     if key == "adherence_min":
         value = Fraction(str(raw))
@@ -507,51 +513,114 @@ def _coerce(key: str, raw):
             raise ValueError("must be a share between 0 and 1 (e.g. '2/3')")
         return value
     if key == "regress_order":
-        if isinstance(raw, str) or not raw or any(v not in REGRESS_VARIABLES for v in raw) or len(set(raw)) != len(raw):
+        if (
+            isinstance(raw, str)
+            or not isinstance(raw, Collection)
+            or not raw
+            or any(v not in REGRESS_VARIABLES for v in raw)
+            or len(set(raw)) != len(raw)
+        ):
             raise ValueError(f"must list distinct variables from {', '.join(REGRESS_VARIABLES)}")
-        return tuple(raw)
+        # Every entry is one of REGRESS_VARIABLES, so a string.
+        return tuple(str(v) for v in raw)
     if isinstance(raw, bool) or not isinstance(raw, int | float):
         raise ValueError("must be a number")
-    if key in ("weekly_rise_amber", "weekly_rise_red", "regress_step_pct", "ck_rise_factor"):
+    if key in DECIMAL_KEYS:
         return float(raw)
     if not float(raw).is_integer():
         raise ValueError("must be a whole number")
     return int(raw)
 
 
-def _check(values: dict[str, Any]) -> dict[str, str]:
+def _whole(values: Mapping[str, ConfigValue], key: str) -> int:
+    value = values[key]
+    if not isinstance(value, int):
+        raise TypeError(f"{key}: {value!r} is not a whole number")  # _coerce makes one of every whole key
+    return value
+
+
+def _decimal(values: Mapping[str, ConfigValue], key: str) -> float:
+    value = values[key]
+    if not isinstance(value, int | float):
+        raise TypeError(f"{key}: {value!r} is not a number")  # _coerce makes a float of every DECIMAL_KEYS key
+    return value
+
+
+def _config(
+    values: Mapping[str, ConfigValue], strength: tuple[StrengthThreshold, ...], rules: tuple[tuple[str, Rule], ...]
+) -> ProgressionConfig:
+    """The config from coerced values (one per PARAMETER_KEYS key), each field taking its own type."""
+    share, order = values["adherence_min"], values["regress_order"]
+    if not isinstance(share, Fraction) or not isinstance(order, tuple):
+        raise TypeError("adherence_min must be a Fraction and regress_order a tuple")  # as _coerce makes them
+    return ProgressionConfig(
+        pain_green_max=_whole(values, "pain_green_max"),
+        pain_amber_max=_whole(values, "pain_amber_max"),
+        morning_amber_rise=_whole(values, "morning_amber_rise"),
+        morning_red_rise=_whole(values, "morning_red_rise"),
+        weekly_rise_amber=_decimal(values, "weekly_rise_amber"),
+        weekly_rise_red=_decimal(values, "weekly_rise_red"),
+        adherence_min=share,
+        rpe_tolerance=_whole(values, "rpe_tolerance"),
+        regress_step_pct=_decimal(values, "regress_step_pct"),
+        regress_order=order,
+        regress_floor_pct_hrr=_whole(values, "regress_floor_pct_hrr"),
+        regress_floor_pct_1rm=_whole(values, "regress_floor_pct_1rm"),
+        hold_after_regress_weeks=_whole(values, "hold_after_regress_weeks"),
+        strength=strength,
+        rules=rules,
+        pain_rise_red=_whole(values, "pain_rise_red"),
+        spo2_floor_pct=_whole(values, "spo2_floor_pct"),
+        spo2_drop_points=_whole(values, "spo2_drop_points"),
+        hr_max_tolerance_bpm=_whole(values, "hr_max_tolerance_bpm"),
+        strength_retest_days=_whole(values, "strength_retest_days"),
+        ck_rise_factor=_decimal(values, "ck_rise_factor"),
+        amber_streak_weeks=_whole(values, "amber_streak_weeks"),
+    )
+
+
+def _check(config: ProgressionConfig) -> dict[str, str]:
+    """What is wrong with the parameters taken together (key -> message); {} when nothing is."""
     errors: dict[str, str] = {}
-    for key in ("pain_green_max", "pain_amber_max"):
-        if not 0 <= values[key] <= 10:
-            errors[key] = "must be between 0 and 10"
-    if not errors and values["pain_green_max"] > values["pain_amber_max"]:
+    if not 0 <= config.pain_green_max <= 10:
+        errors["pain_green_max"] = "must be between 0 and 10"
+    if not 0 <= config.pain_amber_max <= 10:
+        errors["pain_amber_max"] = "must be between 0 and 10"
+    if not errors and config.pain_green_max > config.pain_amber_max:
         errors["pain_green_max"] = "must not be above pain_amber_max"
-    for low, high in (("morning_amber_rise", "morning_red_rise"), ("weekly_rise_amber", "weekly_rise_red")):
-        if values[low] <= 0 or values[high] <= 0:
-            errors[low] = "rises must be positive"
-        elif values[low] > values[high]:
-            errors[low] = f"must not be above {high}"
-    if not 0 <= values["rpe_tolerance"] <= 14:
+    rises = (
+        ("morning_amber_rise", config.morning_amber_rise, "morning_red_rise", config.morning_red_rise),
+        ("weekly_rise_amber", config.weekly_rise_amber, "weekly_rise_red", config.weekly_rise_red),
+    )
+    for low_key, low, high_key, high in rises:
+        if low <= 0 or high <= 0:
+            errors[low_key] = "rises must be positive"
+        elif low > high:
+            errors[low_key] = f"must not be above {high_key}"
+    if not 0 <= config.rpe_tolerance <= 14:
         errors["rpe_tolerance"] = "must be between 0 and 14 Borg points"
-    if not 0 < values["regress_step_pct"] < 100:
+    if not 0 < config.regress_step_pct < 100:
         errors["regress_step_pct"] = "must be between 0 and 100 (exclusive)"
-    for key in ("regress_floor_pct_hrr", "regress_floor_pct_1rm"):
-        if not 0 <= values[key] <= 100:
+    for key, floor in (
+        ("regress_floor_pct_hrr", config.regress_floor_pct_hrr),
+        ("regress_floor_pct_1rm", config.regress_floor_pct_1rm),
+    ):
+        if not 0 <= floor <= 100:
             errors[key] = "must be between 0 and 100"
-    if not 0 <= values["hold_after_regress_weeks"] <= 12:
+    if not 0 <= config.hold_after_regress_weeks <= 12:
         errors["hold_after_regress_weeks"] = "must be between 0 and 12"
-    bounds = {
-        "pain_rise_red": (1, 10),
-        "spo2_floor_pct": (70, 100),
-        "spo2_drop_points": (1, 30),
-        "hr_max_tolerance_bpm": (0, 60),
-        "strength_retest_days": (7, 365),
-        "amber_streak_weeks": (2, 12),
-    }
-    for key, (low, high) in bounds.items():
-        if not low <= values[key] <= high:
-            errors[key] = f"must be between {low} and {high}"
-    if not values["ck_rise_factor"] > 1:
+    bounds = (
+        ("pain_rise_red", config.pain_rise_red, 1, 10),
+        ("spo2_floor_pct", config.spo2_floor_pct, 70, 100),
+        ("spo2_drop_points", config.spo2_drop_points, 1, 30),
+        ("hr_max_tolerance_bpm", config.hr_max_tolerance_bpm, 0, 60),
+        ("strength_retest_days", config.strength_retest_days, 7, 365),
+        ("amber_streak_weeks", config.amber_streak_weeks, 2, 12),
+    )
+    for key, value, lowest, highest in bounds:
+        if not lowest <= value <= highest:
+            errors[key] = f"must be between {lowest} and {highest}"
+    if not config.ck_rise_factor > 1:
         errors["ck_rise_factor"] = "must be above 1"
     return errors
 
@@ -559,7 +628,7 @@ def _check(values: dict[str, Any]) -> dict[str, str]:
 def progression_config_from_data(data: Mapping[str, Any]) -> ProgressionConfig:
     """Build and validate a ProgressionConfig from a document shaped like DEFAULT_PROGRESSION_RULES."""
     errors: dict[str, str] = {}
-    values: dict[str, object] = {}
+    values: dict[str, ConfigValue] = {}
     rules: list[tuple[str, Rule]] = []
     parameters = data.get("parameters", {})
     for key in PARAMETER_KEYS:
@@ -588,15 +657,16 @@ def progression_config_from_data(data: Mapping[str, Any]) -> ProgressionConfig:
             errors[f"strength.{measure}"] = "needs a positive min_drop or min_drop_pct"
             continue
         thresholds.append(StrengthThreshold(measure, drop, pct, _rule(entry, f"strength.{measure}")))
-    if not errors:
-        errors = _check(values)
+    config = None if errors else _config(values, tuple(thresholds), tuple(rules))
+    if config is not None:
+        errors = _check(config)
     ids = [rule.id for _, rule in rules] + [t.rule.id for t in thresholds]
     duplicates = sorted({i for i in ids if ids.count(i) > 1})
     if duplicates:
         errors["rules"] = f"duplicate rule ids: {', '.join(duplicates)}"
-    if errors:
+    if errors or config is None:
         raise ProgressionConfigError(errors)
-    return ProgressionConfig(**values, strength=tuple(thresholds), rules=tuple(rules))
+    return config
 
 
 @lru_cache(maxsize=1)
@@ -616,7 +686,7 @@ def adjust_config(
     errors: dict[str, str] = {}
     if not reason.strip():
         errors["reason"] = "a change to the progression rules needs a recorded reason"
-    values: dict[str, object] = {}
+    values: dict[str, ConfigValue] = {}
     for key, raw in changes.items():
         if key not in PARAMETER_KEYS:
             errors[key] = "not an adjustable progression parameter"
@@ -626,7 +696,7 @@ def adjust_config(
         except (ValueError, TypeError, ZeroDivisionError) as problem:
             errors[key] = str(problem)
     if not errors:
-        errors = _check({key: values.get(key, getattr(config, key)) for key in PARAMETER_KEYS})
+        errors = _check(_config({**_values_of(config), **values}, config.strength, config.rules))
     if errors:
         raise ProgressionConfigError(errors)
     source = "Clinician adjustment" + (f" by {author}" if author else "")
@@ -640,7 +710,18 @@ def adjust_config(
         for key in values
     }
     rules = tuple((key, replaced.get(key, rule)) for key, rule in config.rules)
-    return replace(config, **values, rules=rules)
+    return _config({**_values_of(config), **values}, config.strength, rules)
+
+
+def _values_of(config: ProgressionConfig) -> dict[str, ConfigValue]:
+    """The config's parameter values by key (what _coerce would give for each)."""
+    values: dict[str, ConfigValue] = {}
+    for key in PARAMETER_KEYS:
+        value = getattr(config, key)
+        if not isinstance(value, int | float | Fraction | tuple):
+            raise TypeError(f"{key}: {value!r} is not a parameter value")  # every PARAMETER_KEYS field is one
+        values[key] = value
+    return values
 
 
 # Diagnoses (free text on the patient record) that make a profile an inflammatory myopathy, for the
@@ -649,7 +730,7 @@ def adjust_config(
 INFLAMMATORY_MYOPATHY_WORDS = ("myositis", "myopathy")
 
 
-def is_inflammatory_myopathy(diagnoses, inflammation_activity: str) -> bool:
+def is_inflammatory_myopathy(diagnoses: Iterable[str], inflammation_activity: str) -> bool:
     """True when the strength-test gate applies (rule safety.strength.retest_interval)."""
     if inflammation_activity != "inactive":
         return True
