@@ -28,7 +28,7 @@ from datetime import date, timedelta
 from fractions import Fraction
 
 from planner.dosing import unique_rules
-from planner.growth import default_growth_rules, governing_unit, is_capped, weekly_volume
+from planner.growth import default_growth_rules, governing_unit, intensity_value, is_capped, weekly_volume
 from planner.intensity import aerobic_targets, resistance_targets
 from planner.limits import add_rationale, clamp_dose
 from planner.progression_rules import ProgressionConfig, default_progression_config
@@ -67,7 +67,7 @@ EPSILON = 1e-9
 # ---------------------------------------------------------------------------------------------
 
 
-def _check_int(value, low: int, high: int, name: str) -> None:
+def _check_int(value: object, low: int, high: int, name: str) -> None:
     if value is None:
         return
     if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
@@ -124,7 +124,7 @@ class CheckInSignal:
     heart_rate_max: int | None = None
     spo2_min: int | None = None
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         for name in ("pain_during", "pain_after", "pain_next_morning"):
             _check_int(getattr(self, name), 0, 10, name)
         for name in ("heart_rate_avg", "heart_rate_max"):
@@ -167,7 +167,7 @@ class StrengthSignal:
     date: date
     value: float
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         if self.kind not in MEASURES_BY_CODE:
             raise ValueError(f"unknown measure {self.kind!r}")
         _, _, unit, low, high, _ = MEASURES_BY_CODE[self.kind]
@@ -233,7 +233,7 @@ class WeekContext:
     resting_spo2: int | None = None
     protected_regions: tuple[str, ...] = ()
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         _check_int(self.week, 1, 10_000, "week")
         _check_int(self.amber_weeks_before, 0, 10_000, "amber_weeks_before")
         _check_int(self.resting_spo2, 50, 100, "resting_spo2")
@@ -332,7 +332,7 @@ class ProgressionDecision:
 # ---------------------------------------------------------------------------------------------
 
 
-def _num(value) -> str:
+def _num(value: float) -> str:
     value = float(value)
     return str(int(value)) if value.is_integer() else f"{value:.1f}"
 
@@ -375,11 +375,12 @@ class _Findings:
 def _read_pain(checkins: Sequence[CheckInSignal], context: WeekContext, found: _Findings) -> None:
     config = found.config
     green, amber, baseline = config.pain_green_max, config.pain_amber_max, context.baseline_pain
-    scored = [c for c in checkins if c.worst_exercise_pain is not None]
+    scores = [(c, pain) for c in checkins if (pain := c.worst_exercise_pain) is not None]
+    scored = [c for c, _ in scores]
     # Judged against the patient's usual pain (pain at rest): no rise over it is green however high it
     # is; red needs both the absolute cut-point and a meaningful rise (rule pain_rise_red).
-    too_high = [c for c in scored if _exercise_pain_light(c.worst_exercise_pain, baseline, config) == "red"]
-    raised = [c for c in scored if _exercise_pain_light(c.worst_exercise_pain, baseline, config) == "amber"]
+    too_high = [c for c, pain in scores if _exercise_pain_light(pain, baseline, config) == "red"]
+    raised = [c for c, pain in scores if _exercise_pain_light(pain, baseline, config) == "amber"]
     usual = f" (usual pain {baseline}/10)" if baseline > green else ""
     if too_high:
         worst = max(too_high, key=lambda c: (c.worst_exercise_pain, c.date))
@@ -411,9 +412,10 @@ def _read_pain(checkins: Sequence[CheckInSignal], context: WeekContext, found: _
     if not scored:
         found.add("missing", "missing_data", "No pain during or after exercise was reported this week.", checkins)
 
-    mornings = [c for c in checkins if c.pain_next_morning is not None]
-    not_settled = [c for c in mornings if morning_pain_light(c.pain_next_morning, baseline, config) == "red"]
-    residual = [c for c in mornings if morning_pain_light(c.pain_next_morning, baseline, config) == "amber"]
+    morning_scores = [(c, pain) for c in checkins if (pain := c.pain_next_morning) is not None]
+    mornings = [c for c, _ in morning_scores]
+    not_settled = [c for c, pain in morning_scores if morning_pain_light(pain, baseline, config) == "red"]
+    residual = [c for c, pain in morning_scores if morning_pain_light(pain, baseline, config) == "amber"]
     if not_settled:
         worst = max(not_settled, key=lambda c: (c.pain_next_morning, c.date))
         found.add(
@@ -445,9 +447,9 @@ def _read_pain(checkins: Sequence[CheckInSignal], context: WeekContext, found: _
         )
     found.pain_complete = bool(scored) and bool(mornings)
 
-    scores = [p for c in checkins for p in c.pain_scores()]
-    if scores:
-        found.mean_pain = sum(scores) / len(scores)
+    every_score = [p for c in checkins for p in c.pain_scores()]
+    if every_score:
+        found.mean_pain = sum(every_score) / len(every_score)
     previous = context.previous_mean_pain
     if found.mean_pain is None or previous is None:
         return
@@ -510,23 +512,28 @@ def _rpe_target(context: WeekContext, limits: LoadLimits) -> int:
 
 
 def _read_rpe(checkins: Sequence[CheckInSignal], context: WeekContext, limits: LoadLimits, found: _Findings) -> None:
-    rated = [c for c in checkins if c.session_rpe is not None]
+    rated = [(c, rpe) for c in checkins if (rpe := c.session_rpe) is not None]
     if not rated:
         found.add("missing", "missing_data", "No session effort (RPE) was rated this week.", checkins)
         return
     target = _rpe_target(context, limits)
     highest = target + found.config.rpe_tolerance
-    too_hard = [c for c in rated if c.session_rpe > highest]
+    too_hard = [(c, rpe) for c, rpe in rated if rpe > highest]
     if too_hard:
         found.add(
             "hold",
             "rpe_tolerance",
             f"Effort above target (RPE {target}, up to {highest} accepted) in "
-            f"{_plural(len(too_hard), 'session')} (up to RPE {max(c.session_rpe for c in too_hard)}).",
-            too_hard,
+            f"{_plural(len(too_hard), 'session')} (up to RPE {max(rpe for _, rpe in too_hard)}).",
+            (c for c, _ in too_hard),
         )
     else:
-        found.add("ok", "rpe_tolerance", f"Effort on target (RPE up to {highest}) in every rated session.", rated)
+        found.add(
+            "ok",
+            "rpe_tolerance",
+            f"Effort on target (RPE up to {highest}) in every rated session.",
+            (c for c, _ in rated),
+        )
 
 
 def _read_strength(signals: Sequence[StrengthSignal], found: _Findings) -> None:
@@ -543,8 +550,11 @@ def _read_strength(signals: Sequence[StrengthSignal], found: _Findings) -> None:
         for earlier in (series[-2], series[0]):
             worse = earlier.value - latest.value if higher_is_better else latest.value - earlier.value
             by_units = threshold.min_drop is not None and worse >= threshold.min_drop - EPSILON
-            by_share = threshold.min_drop_pct is not None and earlier.value > 0
-            by_share = by_share and worse * 100 / earlier.value >= threshold.min_drop_pct - EPSILON
+            by_share = (
+                threshold.min_drop_pct is not None
+                and earlier.value > 0
+                and worse * 100 / earlier.value >= threshold.min_drop_pct - EPSILON
+            )
             if by_units or by_share:
                 drops.append(
                     DecisionReason(
@@ -568,13 +578,16 @@ def _read_heart_rate(
 ) -> DecisionReason | None:
     """A logged heart rate above the zone's ceiling (planner.vitals, the rule the patient was told at
     check-in) holds the aerobic items this week; None when no session went over or effort governs."""
+    zone = limits.aerobic.hr_zone_bpm
+    if zone is None:
+        return None  # effort governs (no heart-rate zone): heart_rate_findings finds nothing either
     over = [c for c in checkins if heart_rate_findings(c.heart_rate_avg, c.heart_rate_max, limits, found.config)]
     if not over:
         return None
     highest = max(max(v for v in (c.heart_rate_avg, c.heart_rate_max) if v is not None) for c in over)
     return DecisionReason(
         found.config.rule("hr_above_zone"),
-        f"Heart rate above the zone's ceiling of {limits.aerobic.hr_zone_bpm[1]} bpm in "
+        f"Heart rate above the zone's ceiling of {zone[1]} bpm in "
         f"{_plural(len(over), 'session')} (up to {highest} bpm): the aerobic items are held this week.",
         _ids(over),
     )
@@ -677,12 +690,42 @@ class _Progressing:
     component: str
 
 
-def _value(dose: Dose, variable: str):
+def _value(dose: Dose, variable: str) -> float | None:
     """A variable's value (the governing %HRR / %1RM for intensity), or None when the dose has none."""
     if variable == "intensity":
-        unit = governing_unit(dose)
-        return dose.intensity_in(unit).high if unit else None
-    return getattr(dose, variable)
+        return intensity_value(dose)
+    if variable == "frequency_per_week":
+        return dose.frequency_per_week
+    if variable == "minutes":
+        return dose.minutes
+    if variable == "sets":
+        return dose.sets
+    if variable == "reps":
+        return dose.reps
+    if variable == "hold_seconds":
+        return dose.hold_seconds
+    raise ValueError(f"unknown dose variable {variable!r}")
+
+
+def _value_of(dose: Dose, variable: str) -> float:
+    """The value of a variable the dose has: one that just moved, or one its progression steps grow."""
+    value = _value(dose, variable)
+    if value is None:
+        raise ValueError(f"a {dose.dose_kind} dose has no {variable}")
+    return value
+
+
+def _with_whole(dose: Dose, variable: str, value: int) -> Dose:
+    """`dose` with one whole-number variable (sessions, sets, repetitions, seconds held) set to `value`."""
+    if variable == "frequency_per_week":
+        return replace(dose, frequency_per_week=value)
+    if variable == "sets":
+        return replace(dose, sets=value)
+    if variable == "reps":
+        return replace(dose, reps=value)
+    if variable == "hold_seconds":
+        return replace(dose, hold_seconds=value)
+    raise ValueError(f"{variable!r} is not a whole-number dose variable")
 
 
 def _changed(before: Dose, after: Dose) -> tuple[str, ...]:
@@ -717,12 +760,14 @@ def _climb_back_rule(progression: ProgressionRule, held: Dose) -> ProgressionRul
 
 
 def _describe(variable: str, before: Dose, after: Dose) -> str:
-    old, new = _value(before, variable), _value(after, variable)
+    old, new = _value_of(before, variable), _value_of(after, variable)
     unit = f" {'%HRR' if before.component == 'aerobic' else '%1RM'}" if variable == "intensity" else ""
     return f"{VARIABLE_WORDS[variable]} {_num(old)}{unit} -> {_num(new)}{unit}"
 
 
-def _time_floor(dose: Dose, variable: str, progression: ProgressionRule, limits: LoadLimits):
+def _time_floor(
+    dose: Dose, variable: str, progression: ProgressionRule, limits: LoadLimits
+) -> tuple[float, tuple[Rule, ...]]:
     """(floor, rules): the shortest bout, fewest repetitions or shortest hold the item may have."""
     floors = [(step.floor, step.rules) for step in progression.steps if step.refit == variable and step.floor]
     value, rules = max(floors, key=lambda entry: entry[0]) if floors else (1 / UNITS_PER_VALUE.get(variable, 1), ())
@@ -742,10 +787,11 @@ def _reduce(
     """`dose` with one variable reduced by the regression step, not below its floor; None at the floor."""
     keep = Fraction(100) - Fraction(str(config.regress_step_pct))
     if variable == "intensity":
-        high = _value(dose, "intensity")
-        if high is None:
-            return None
         unit = governing_unit(dose)
+        current = dose.intensity_in(unit) if unit else None
+        if unit is None or current is None:
+            return None
+        high = current.high
         if unit not in ("pct_hrr", "pct_1rm"):
             # A ladder (band colour, tempo, support): one level back, never below the first.
             if high <= 1:
@@ -760,7 +806,7 @@ def _reduce(
         if new_high >= high:
             return None
         if aerobic:
-            current = dose.intensity_in("pct_hrr")
+            # `current` is the %HRR range: an aerobic dose's governing unit (planner.growth.GOVERNING_UNITS).
             # The range moves down with its top, but its bottom not below the floor (unless it already was).
             new_low = min(max(current.low - (high - new_high), min(floor, current.low)), new_high)
             reduced = replace(dose, intensity=aerobic_targets(new_low, new_high, limits, book.anchors))
@@ -768,20 +814,23 @@ def _reduce(
             reduced = replace(dose, intensity=resistance_targets(new_high, limits, book.anchors))
         return reduced, ((floor_rule,) if new_high == floor else ())
     if variable in ("sets", "frequency_per_week"):
-        count = getattr(dose, variable)
+        count = dose.sets if variable == "sets" else dose.frequency_per_week
         if count is None or count <= 1:
             return None
-        return replace(dose, **{variable: count - 1}), ()
+        return _with_whole(dose, variable, count - 1), ()
     per_value = UNITS_PER_VALUE.get(variable, 1)
-    units = Fraction(getattr(dose, variable)) * per_value
-    floor, floor_rules = _time_floor(dose, variable, progression, limits)
-    floor_units = math.ceil(Fraction(str(floor)) * per_value)
+    units = Fraction(_value_of(dose, variable)) * per_value
+    time_floor, floor_rules = _time_floor(dose, variable, progression, limits)
+    floor_units = math.ceil(Fraction(str(time_floor)) * per_value)
     target = min(math.floor(units * keep / 100 + Fraction(1, 2)), math.ceil(units) - 1)
     new_units = max(target, floor_units)
     if new_units >= units:
         return None
-    new_value = new_units / per_value if variable == "minutes" else int(new_units)
-    return replace(dose, **{variable: new_value}), (floor_rules if new_units == floor_units else ())
+    if variable == "minutes":
+        reduced = replace(dose, minutes=new_units / per_value)
+    else:
+        reduced = _with_whole(dose, variable, int(new_units))
+    return reduced, (floor_rules if new_units == floor_units else ())
 
 
 def _climbs_back(reduced: Dose, held: Dose, progression: ProgressionRule, limits: LoadLimits, book: Rulebook) -> bool:
@@ -804,7 +853,7 @@ def _regress_item(
     item: ItemState, limits: LoadLimits, book: Rulebook, config: ProgressionConfig, why: tuple[Rule, ...]
 ) -> ItemDecision:
     base = clamp_dose(item.dose, limits)
-    held = item.held_dose if _below(base, item.held_dose) else base
+    held = item.held_dose if item.held_dose is not None and _below(base, item.held_dose) else base
     trail = item.growth_trail
     # A step that only spread the same volume over one more day or set reduced nothing: take back the
     # step before it too, until the dose is lower.
@@ -815,7 +864,8 @@ def _regress_item(
         before = clamp_dose(trail[-1], limits)
         if _below(before, base):
             rules = unique_rules(why, (config.rule("regress_order"),))
-            variable = next((v for v in DOSE_VARIABLES if _value(before, v) != _value(base, v)), None)
+            # Some variable is lower (_below), so one differs.
+            variable = next(v for v in DOSE_VARIABLES if _value(before, v) != _value(base, v))
             dose = add_rationale(add_rationale(before, "volume", rules), RATIONALE_FIELD.get(variable, "time"), rules)
             text = f"Regress: back to the dose before the last step ({_describe(variable, base, dose)})."
             return ItemDecision(
@@ -905,11 +955,14 @@ def _advance_item(
     why: tuple[Rule, ...],
 ) -> ItemDecision:
     base = clamp_dose(item.dose, limits)
-    returning = _below(base, item.held_dose)
+    held_dose = item.held_dose
+    returning = held_dose is not None and _below(base, held_dose)
     # After a regression, climb back towards the held dose first. When nothing can climb back the
     # item's own rule applies rather than leave it stuck below the held dose; either way the growth
     # cap holds, averaged over its window (planner.growth).
-    attempts = [(_climb_back_rule(item.progression, item.held_dose), True)] if returning else []
+    attempts: list[tuple[ProgressionRule, bool]] = []
+    if held_dose is not None and returning:
+        attempts.append((_climb_back_rule(item.progression, held_dose), True))
     attempts.append((item.progression, False))
     cap_rules = limits.rules_for("weekly_progression_max_pct")
     history = (*item.history, base)
@@ -967,13 +1020,13 @@ def _advance_item(
 
 def _one_step_up(base: Dose, dose: Dose, variable: str, refit: str | None) -> bool:
     """The clamped dose still grows `variable` and changes nothing but it (and its refit)."""
-    return _value(dose, variable) > _value(base, variable) and set(_changed(base, dose)) <= {variable, refit}
+    return _value_of(dose, variable) > _value_of(base, variable) and set(_changed(base, dose)) <= {variable, refit}
 
 
 def _passed_over(progression: ProgressionRule, variable: str, dose: Dose) -> ProgressionRule:
     """The rule with `variable`'s ceiling at its current value, so next_dose passes over it."""
     steps = tuple(
-        replace(step, ceiling=_value(dose, variable)) if step.variable == variable else step
+        replace(step, ceiling=_value_of(dose, variable)) if step.variable == variable else step
         for step in progression.steps
     )
     return replace(progression, steps=steps)

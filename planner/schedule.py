@@ -22,7 +22,7 @@ import math
 from collections.abc import Callable, Iterable, Sequence
 from fractions import Fraction
 from functools import partial
-from typing import Any
+from typing import Any, Protocol
 
 from planner.catalogue import load_default_catalogue
 from planner.dosing import unique_rules
@@ -58,6 +58,7 @@ from planner.types import (
     PlanWeek,
     PrescriptionItem,
     Profile,
+    ProgressionRule,
     ProgressionStep,
     ScheduledDose,
     evolve_dose,
@@ -145,7 +146,18 @@ def _volumes_after(dose: Dose, variable: str) -> Callable[[int], Fraction]:
     return volume_at
 
 
-def _cap_pct(item: PrescriptionItem, limits: LoadLimits) -> float | None:
+class Growing(Protocol):
+    """What grow_one_step reads of an item: how it progresses and its FITT-VP component. A
+    PrescriptionItem is one; the weekly decision passes a stand-in with a rule of its own (a climb back)."""
+
+    @property
+    def progression(self) -> ProgressionRule: ...
+
+    @property
+    def component(self) -> str: ...
+
+
+def _cap_pct(item: Growing, limits: LoadLimits) -> float | None:
     """The weekly growth cap binding this item, or None for components the cap does not bind."""
     if not is_capped(item.component):
         return None
@@ -229,7 +241,7 @@ def _add_bout(
 
 
 def grow_one_step(
-    history: Sequence[Dose], item: PrescriptionItem, week: int, limits: LoadLimits, rulebook: Rulebook | None = None
+    history: Sequence[Dose], item: Growing, week: int, limits: LoadLimits, rulebook: Rulebook | None = None
 ) -> tuple[Dose, str | None, str | None]:
     """The dose for `week` after `history[-1]`: (dose, the variable that grew or None, why not).
 
