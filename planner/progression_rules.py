@@ -3,7 +3,7 @@
 
 Every number the decision uses lives in DEFAULT_PROGRESSION_RULES with its rule id, text, evidence
 tag and source (see shared/clinical-reference.md sections 3 and 4), never as a bare constant in
-planner/progression.py. A clinic can ship its own document (same shape, e.g. read from JSON) through
+planner/progression/. A clinic can ship its own document (same shape, e.g. read from JSON) through
 `progression_config_from_data`, or change single values with `adjust_config`, which records who
 changed what and why as a rule of its own, as planner.limits.apply_adjustments does for limits.
 """

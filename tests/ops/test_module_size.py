@@ -17,8 +17,6 @@ LIMIT = 500
 NOTE = "# Kept whole:"
 
 DEBT = {
-    # The weekly decision: its split is part of the engine's rework (issue 14, item 4).
-    "planner/progression.py",
     # The role packages' views and forms: split with the pages' rework (issue 14, item 4).
     "frontend/patient/views.py",
     "frontend/staff/forms.py",

@@ -18,6 +18,7 @@ LISTED = {
     "rehab/management": "rehab/management/commands",
     "planner/documents": "planner/documents",
     "planner/figures": "planner/figures",
+    "planner/progression": "planner/progression",
     "frontend/patient": "frontend/patient",
     "frontend/staff": "frontend/staff",
 }
