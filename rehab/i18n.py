@@ -1,7 +1,7 @@
 """Which language a page, a PDF or a message is in.
 
 A patient reads everything in Patient.language_code (their own choice, else their clinic's): their
-pages (frontend.patient.views.patient_page activates it), their PDFs, emails, reminders and push
+pages (frontend.patient.page.patient_page activates it), their PDFs, emails, reminders and push
 texts (the services that render them wrap the rendering in `translation.override`). Staff read their
 pages in User.language when they chose one, else in what their browser asks for (LocaleMiddleware,
 which runs before this middleware). The API's messages follow the same choice once the token has said

@@ -83,7 +83,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # A signed-in staff member's own language choice (User.language) over the browser's; a patient's
-    # pages switch to the patient's language in frontend.patient.views.patient_page.
+    # pages switch to the patient's language in frontend.patient.page.patient_page.
     "rehab.i18n.UserLanguageMiddleware",
     # request.user.is_verified(): whether this session passed the second sign-in step.
     "django_otp.middleware.OTPMiddleware",

@@ -4,7 +4,7 @@ and timed work, a set and repetition counter, and a tick for each exercise done.
 The page is complete without JavaScript (every step listed, then a link to the log form); follow.js turns
 it into one step at a time with honest timers (timestamps, so a phone that sleeps does not slow them) and,
 at the end, opens the log form pre-filled from what was ticked. The service worker keeps a copy of the
-page and of follow.js (frontend.patient.views._shell and service_worker), so it works with no network.
+page and of follow.js (frontend.patient.offline._shell and service_worker), so it works with no network.
 """
 
 from django.shortcuts import render
@@ -12,8 +12,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from frontend.patient.page import page_context, patient_page
+from frontend.patient.plan_days import exercise_cards
 from frontend.patient.session_steps import session_on, session_steps
-from frontend.patient.views import _common, exercise_cards, patient_page
 from rehab import selectors
 from rehab.clinical import active_catalogue
 from rehab.models import Patient, PlanStatus
@@ -37,7 +38,7 @@ def _state(plan, day) -> str:
 @require_GET
 def follow(request, patient: Patient):
     plan = selectors.running_plan(patient)
-    context = _common(request, patient, plan, "today")
+    context = page_context(request, patient, plan, "today")
     day = timezone.localdate()
     state = _state(plan, day)
     steps, session = [], None

@@ -11,8 +11,8 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
+from frontend.patient.page import page_context, patient_page
 from frontend.patient.reminder_forms import ReminderPreferencesForm
-from frontend.patient.views import _common, patient_page
 from rehab.models import Patient
 from rehab.services.errors import InvalidInput
 from rehab.services.push import push_enabled
@@ -44,7 +44,7 @@ def reminders(request, patient: Patient):
         form = ReminderPreferencesForm(
             initial=ReminderPreferencesForm.initial_for(prefs, not patient.reminders_opt_out)
         )
-    context = _common(request, patient, None, "reminders")
+    context = page_context(request, patient, None, "reminders")
     context.update(
         form=form,
         push_available=push_enabled(),

@@ -9,7 +9,7 @@ from datetime import date, timedelta
 import pytest
 import time_machine
 
-from frontend.patient.views import exercise_cards
+from frontend.patient.plan_days import exercise_cards
 from planner.documents.wording import date_words
 from planner.vocabulary import RED_FLAGS
 from rehab.models import Alert, AlertKind, CheckIn, PlanStatus
