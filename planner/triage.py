@@ -18,6 +18,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from planner.translation import gettext, gettext_noop
+
 TRIAGE_RULES_PATH = Path(__file__).resolve().parent / "data" / "rules_triage.json"
 
 URGENT = "triage.alert.urgent"
@@ -29,6 +31,19 @@ REQUIRED = (URGENT, OTHER_ALERT, PAUSED, PAIN_RISING, LOW_ADHERENCE)
 WITH_THRESHOLD = (PAIN_RISING, LOW_ADHERENCE)
 # The rank of a patient without any flag: below every level a rule can give.
 QUIET = 99
+# The labels of the shipped rules (planner/data/rules_triage.json), for the catalogue: a flag says its
+# label in the reader's language; a clinic's own label without a translation stays as written.
+SHIPPED_LABELS = (
+    gettext_noop("Red flag"),
+    gettext_noop("Pain above the red line"),
+    gettext_noop("Review requested"),
+    gettext_noop("Plan paused"),
+    gettext_noop("Pain rising"),
+    gettext_noop("Low adherence"),
+    gettext_noop("Strength falling"),
+    gettext_noop("Override to review"),
+    gettext_noop("No sessions logged"),
+)
 
 
 @dataclass(frozen=True)
@@ -133,7 +148,7 @@ def _alert_flags(alerts: Iterable[OpenAlert], rules: TriageRules) -> list[Flag]:
     flags = []
     for kind, same in by_kind.items():
         rule = rules.for_alert(kind)
-        label = rule.label or same[0].kind_label or kind.replace("_", " ").capitalize()
+        label = gettext(rule.label) if rule.label else same[0].kind_label or kind.replace("_", " ").capitalize()
         if any(alert.urgent for alert in same) and rule.level > rules.get(URGENT).level:
             rule = rules.get(URGENT)
         flags.append(Flag(rule.level, kind, label, same[0].message, rule.id))
@@ -143,7 +158,7 @@ def _alert_flags(alerts: Iterable[OpenAlert], rules: TriageRules) -> list[Flag]:
 def _paused_flag(reason: str, flags: list[Flag], rule: TriageRule) -> Flag:
     # A red-flag pause repeats the alert's words: say them once.
     said = any(flag.detail and flag.detail in reason for flag in flags)
-    return Flag(rule.level, "paused", rule.label, "" if said else reason, rule.id)
+    return Flag(rule.level, "paused", gettext(rule.label), "" if said else reason, rule.id)
 
 
 def _pain_flags(weeks: Mapping[int, float], current_week: int | None, rule: TriageRule) -> list[Flag]:
@@ -153,8 +168,13 @@ def _pain_flags(weeks: Mapping[int, float], current_week: int | None, rule: Tria
     before, latest = weeks[logged[-2]], weeks[logged[-1]]
     if latest - before <= (rule.threshold or 0):
         return []
-    detail = f"mean {before:.1f} → {latest:.1f} (weeks {logged[-2]} → {logged[-1]})"
-    return [Flag(rule.level, "pain", rule.label, detail, rule.id)]
+    detail = gettext("mean %(before)s → %(latest)s (weeks %(first)s → %(last)s)") % {
+        "before": f"{before:.1f}",
+        "latest": f"{latest:.1f}",
+        "first": logged[-2],
+        "last": logged[-1],
+    }
+    return [Flag(rule.level, "pain", gettext(rule.label), detail, rule.id)]
 
 
 def _adherence_flags(decision: WeekSessions | None, rule: TriageRule) -> list[Flag]:
@@ -162,8 +182,12 @@ def _adherence_flags(decision: WeekSessions | None, rule: TriageRule) -> list[Fl
         return []
     if Fraction(decision.done, decision.planned) >= rule.threshold:
         return []
-    detail = f"{decision.done} of {decision.planned} sessions in week {decision.week}"
-    return [Flag(rule.level, "adherence", rule.label, detail, rule.id)]
+    detail = gettext("%(done)s of %(planned)s sessions in week %(week)s") % {
+        "done": decision.done,
+        "planned": decision.planned,
+        "week": decision.week,
+    }
+    return [Flag(rule.level, "adherence", gettext(rule.label), detail, rule.id)]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -246,10 +270,24 @@ def share_words(share: Fraction) -> str:
     quarters"; a share without a short name as a percentage ("65 %")."""
     if 0 < share < 1 and share.denominator in _PARTS:
         if share.denominator == 2:
-            return "half"
+            return gettext("half")
         count = share.numerator
-        return f"{_COUNTS[count]} {_PARTS[share.denominator]}{'s' if count > 1 else ''}"
+        # Translated whole where the catalogue has the phrase (SHARE_PHRASES); else English.
+        phrase = f"{_COUNTS[count]} {_PARTS[share.denominator]}{'s' if count > 1 else ''}"
+        return gettext(phrase)
     return f"{float(share * 100):g} %"
+
+
+# The shares a triage threshold is likely to use, for the catalogue (share_words translates them whole).
+SHARE_PHRASES = (
+    gettext_noop("half"),
+    gettext_noop("one third"),
+    gettext_noop("two thirds"),
+    gettext_noop("one quarter"),
+    gettext_noop("three quarters"),
+    gettext_noop("three fifths"),
+    gettext_noop("four fifths"),
+)
 
 
 def low_adherence_share(rules: TriageRules | None = None) -> str:
