@@ -3,23 +3,26 @@
 import uuid
 
 from django import forms
+from django.utils.translation import gettext, gettext_lazy
 
 from rehab.services.clearance import NOTE_MAX_LENGTH
 
 
 class ClearanceForm(forms.Form):
     note = forms.CharField(
-        label="Clearance note",
+        label=gettext_lazy("Clearance note"),
         max_length=NOTE_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="What the clearance is based on: the review, tests or results, and any condition on it.",
-        error_messages={"required": "Write what the clearance is based on."},
+        help_text=gettext_lazy(
+            "What the clearance is based on: the review, tests or results, and any condition on it."
+        ),
+        error_messages={"required": gettext_lazy("Write what the clearance is based on.")},
     )
 
     def clean_note(self):
         note = self.cleaned_data["note"].strip()
         if not note:
-            raise forms.ValidationError("Write what the clearance is based on.")
+            raise forms.ValidationError(gettext("Write what the clearance is based on."))
         return note
 
 
@@ -27,18 +30,23 @@ class SupervisedSessionForm(forms.Form):
     """A session the physiotherapist watched at the clinic, logged for the patient."""
 
     idempotency_key = forms.CharField(widget=forms.HiddenInput, max_length=100)
-    date = forms.DateField(label="Date of the session", widget=forms.DateInput(attrs={"type": "date"}))
+    date = forms.DateField(label=gettext_lazy("Date of the session"), widget=forms.DateInput(attrs={"type": "date"}))
     items = forms.MultipleChoiceField(
-        label="Exercises done",
+        label=gettext_lazy("Exercises done"),
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        help_text="Untick any the patient did not do.",
+        help_text=gettext_lazy("Untick any the patient did not do."),
     )
-    pain_during = forms.IntegerField(label="Pain during (0-10)", min_value=0, max_value=10)
-    pain_after = forms.IntegerField(label="Pain after (0-10)", min_value=0, max_value=10)
-    session_rpe = forms.IntegerField(label="Effort, 6-20 (optional)", min_value=6, max_value=20, required=False)
+    pain_during = forms.IntegerField(label=gettext_lazy("Pain during (0-10)"), min_value=0, max_value=10)
+    pain_after = forms.IntegerField(label=gettext_lazy("Pain after (0-10)"), min_value=0, max_value=10)
+    session_rpe = forms.IntegerField(
+        label=gettext_lazy("Effort, 6-20 (optional)"), min_value=6, max_value=20, required=False
+    )
     notes = forms.CharField(
-        label="Notes (optional)", required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+        label=gettext_lazy("Notes (optional)"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
 
     def __init__(self, *args, plan_items=(), **kwargs):

@@ -10,8 +10,10 @@ from datetime import timedelta
 from django import forms
 from django.conf import settings
 from django.utils import timezone
+from django.utils.text import format_lazy
 from django.utils.translation import gettext, gettext_lazy
 
+from frontend.staff.code_words import CODE_WORDS, MEASURE_LABELS, MEASURE_UNIT_WORDS
 from planner.limits import ADJUSTABLE_FIELDS
 from planner.vocabulary import (
     BODY_REGIONS,
@@ -25,35 +27,43 @@ from planner.vocabulary import (
 from rehab import text_limits
 from rehab.services.plans import MAX_PLAN_WEEKS
 
-SIDE_WORDS = {"left": "left", "right": "right"}
+SIDE_WORDS = {"left": gettext_lazy("left"), "right": gettext_lazy("right")}
 REGION_NOUNS = {
-    "neck": "Neck",
-    "shoulder": "Shoulder",
-    "elbow": "Elbow",
-    "wrist_hand": "Wrist and hand",
-    "chest": "Chest",
-    "upper_back": "Upper back",
-    "lower_back": "Lower back",
-    "abdomen": "Abdomen",
-    "hip": "Hip",
-    "gluteal": "Buttock (gluteal region)",
-    "thigh": "Thigh",
-    "knee": "Knee",
-    "calf": "Calf",
-    "ankle_foot": "Ankle and foot",
+    "neck": gettext_lazy("Neck"),
+    "shoulder": gettext_lazy("Shoulder"),
+    "elbow": gettext_lazy("Elbow"),
+    "wrist_hand": gettext_lazy("Wrist and hand"),
+    "chest": gettext_lazy("Chest"),
+    "upper_back": gettext_lazy("Upper back"),
+    "lower_back": gettext_lazy("Lower back"),
+    "abdomen": gettext_lazy("Abdomen"),
+    "hip": gettext_lazy("Hip"),
+    "gluteal": gettext_lazy("Buttock (gluteal region)"),
+    "thigh": gettext_lazy("Thigh"),
+    "knee": gettext_lazy("Knee"),
+    "calf": gettext_lazy("Calf"),
+    "ankle_foot": gettext_lazy("Ankle and foot"),
+    # Landmarks inside the regions above.
+    "iliac_crest": gettext_lazy("Iliac crest"),
+    "greater_trochanter": gettext_lazy("Greater trochanter"),
+    "ischial_tuberosity": gettext_lazy("Ischial tuberosity"),
+    "sacrum": gettext_lazy("Sacrum"),
 }
 
 
 def region_label(region: str) -> str:
-    """ "gluteal_left" -> "Buttock (gluteal region), left"."""
+    """ "gluteal_left" -> "Buttock (gluteal region), left", in the active language."""
     base, _, side = region.rpartition("_")
     if side in SIDE_WORDS:
-        return f"{REGION_NOUNS.get(base, base.replace('_', ' ').capitalize())}, {side}"
-    return REGION_NOUNS.get(region, region.replace("_", " ").capitalize())
+        noun = REGION_NOUNS.get(base, base.replace("_", " ").capitalize())
+        return gettext("%(region)s, %(side)s") % {"region": noun, "side": SIDE_WORDS[side]}
+    return str(REGION_NOUNS.get(region, region.replace("_", " ").capitalize()))
 
 
 def words(value: str) -> str:
-    return value.replace("_", " ").capitalize()
+    """A vocabulary code in the active language (an equipment, movement or impact word), else the code in
+    plain English ("resistance_band" -> "Resistance band")."""
+    return str(CODE_WORDS.get(value, value.replace("_", " ").capitalize()))
 
 
 class DescribedRadioSelect(forms.RadioSelect):
@@ -84,68 +94,113 @@ def _described(options: dict[str, tuple[str, str]]) -> dict:
 
 
 BONE_FRAGILITY_WORDS = {
-    "none": ("None known", "No bone weakness known or suspected."),
+    "none": (gettext_lazy("None known"), gettext_lazy("No bone weakness known or suspected.")),
     "low_bone_mass": (
-        "Low bone mass",
-        "Bone density below normal without osteoporosis (osteopenia, DXA T-score between -1 and -2.5). "
-        "The plan lowers the impact it allows.",
+        gettext_lazy("Low bone mass"),
+        gettext_lazy(
+            "Bone density below normal without osteoporosis (osteopenia, DXA T-score between -1 and -2.5). "
+            "The plan lowers the impact it allows."
+        ),
     ),
     "osteoporosis": (
-        "Osteoporosis",
-        "DXA T-score -2.5 or lower, or diagnosed osteoporosis, with no fracture from a minor fall. "
-        "No loaded bending or twisting of the spine, no floor exercises, a supervised start and slower growth.",
+        gettext_lazy("Osteoporosis"),
+        gettext_lazy(
+            "DXA T-score -2.5 or lower, or diagnosed osteoporosis, with no fracture from a minor fall. "
+            "No loaded bending or twisting of the spine, no floor exercises, a supervised start and slower growth."
+        ),
     ),
     "fragility_fracture": (
-        "Fragility fracture",
-        "A bone broke after a fall from standing height or less. Impact stays at brisk-walking level and "
-        "strength work starts lighter.",
+        gettext_lazy("Fragility fracture"),
+        gettext_lazy(
+            "A bone broke after a fall from standing height or less. Impact stays at brisk-walking level and "
+            "strength work starts lighter."
+        ),
     ),
 }
 INFLAMMATION_WORDS = {
     "inactive": (
-        "Inactive",
-        "No sign of active myositis, fasciitis or panniculitis (clinically, in blood tests or on MRI).",
+        gettext_lazy("Inactive"),
+        gettext_lazy("No sign of active myositis, fasciitis or panniculitis (clinically, in blood tests or on MRI)."),
     ),
-    "low": ("Low", "Slight activity, stable strength. Aerobic work stays at moderate effort at most."),
+    "low": (
+        gettext_lazy("Low"),
+        gettext_lazy("Slight activity, stable strength. Aerobic work stays at moderate effort at most."),
+    ),
     "moderate": (
-        "Moderate",
-        "Clear activity, for example oedema of muscle, fascia or fat on MRI or a raised CK. Light effort only, "
-        "no fast or heavy lowering work, supervised start, slower growth.",
+        gettext_lazy("Moderate"),
+        gettext_lazy(
+            "Clear activity, for example oedema of muscle, fascia or fat on MRI or a raised CK. Light effort only, "
+            "no fast or heavy lowering work, supervised start, slower growth."
+        ),
     ),
     "high": (
-        "High",
-        "Severe or rising activity (new weakness, widespread oedema, a high CK). The lightest strength work only.",
+        gettext_lazy("High"),
+        gettext_lazy(
+            "Severe or rising activity (new weakness, widespread oedema, a high CK). The lightest strength work only."
+        ),
     ),
 }
 CARDIOPULMONARY_WORDS = {
-    "cleared": ("Cleared", "No heart or lung condition limits exercise."),
+    "cleared": (gettext_lazy("Cleared"), gettext_lazy("No heart or lung condition limits exercise.")),
     "monitor": (
-        "Monitor",
-        "A heart or lung condition to watch (for example interstitial lung disease or myocarditis in the past): "
-        "aerobic effort stays moderate.",
+        gettext_lazy("Monitor"),
+        gettext_lazy(
+            "A heart or lung condition to watch (for example interstitial lung disease or myocarditis in the past): "
+            "aerobic effort stays moderate."
+        ),
     ),
     "restricted": (
-        "Restricted",
-        "A heart or lung condition that restricts exercise: light aerobic effort only and a supervised start.",
+        gettext_lazy("Restricted"),
+        gettext_lazy(
+            "A heart or lung condition that restricts exercise: light aerobic effort only and a supervised start."
+        ),
     ),
 }
-REGION_CHOICES = [(region, region_label(region)) for region in BODY_REGIONS]
-EQUIPMENT_CHOICES = [(item, words(item)) for item in EQUIPMENT if item != "none"]
-MEASURE_CHOICES = [(measure.code, f"{measure.label} ({measure.unit})") for measure in MEASURES]
-TAG_CHOICES = [(tag, words(tag)) for tag in MOVEMENT_TAGS]
-IMPACT_CHOICES = [(level, words(level)) for level in IMPACT_LEVELS]
+# A template's conditions name these grades (frontend.templatetags.plan_templates.condition_words).
+CONDITION_VALUE_WORDS = {
+    "bone_fragility": {value: name for value, (name, _) in BONE_FRAGILITY_WORDS.items()},
+    "inflammation_activity": {value: name for value, (name, _) in INFLAMMATION_WORDS.items()},
+    "cardiopulmonary_status": {value: name for value, (name, _) in CARDIOPULMONARY_WORDS.items()},
+}
+
+
+# Choices as functions: Django calls them when a form is shown, so they read in the page's language.
+def region_choices() -> list[tuple[str, str]]:
+    return [(region, region_label(region)) for region in BODY_REGIONS]
+
+
+def equipment_choices() -> list[tuple[str, str]]:
+    return [(item, words(item)) for item in EQUIPMENT if item != "none"]
+
+
+def tag_choices() -> list[tuple[str, str]]:
+    return [(tag, words(tag)) for tag in MOVEMENT_TAGS]
+
+
+def impact_choices() -> list[tuple[str, str]]:
+    return [(level, words(level)) for level in IMPACT_LEVELS]
+
+
+def measure_choices() -> list[tuple[str, str]]:
+    return [
+        (
+            measure.code,
+            f"{MEASURE_LABELS.get(measure.code, measure.label)} ({MEASURE_UNIT_WORDS.get(measure.unit, measure.unit)})",
+        )
+        for measure in MEASURES
+    ]
 
 
 class RegionsField(forms.MultipleChoiceField):
     widget = forms.CheckboxSelectMultiple
 
     def __init__(self, **kwargs):
-        super().__init__(choices=REGION_CHOICES, required=False, **kwargs)
+        super().__init__(choices=region_choices, required=False, **kwargs)
 
 
-def _not_future(value, what: str):
+def _not_future(value, message: str):
     if value and value > timezone.localdate():
-        raise forms.ValidationError(f"{what} cannot be in the future.")
+        raise forms.ValidationError(message)
     return value
 
 
@@ -265,111 +320,133 @@ class PatientForm(forms.Form):
 
 
 class AssessmentForm(forms.Form):
-    assessed_on = forms.DateField(label="Date of the assessment", widget=forms.DateInput(attrs={"type": "date"}))
+    assessed_on = forms.DateField(
+        label=gettext_lazy("Date of the assessment"), widget=forms.DateInput(attrs={"type": "date"})
+    )
     bone_fragility = forms.ChoiceField(
-        label="Bone fragility",
+        label=gettext_lazy("Bone fragility"),
         **_described(BONE_FRAGILITY_WORDS),
-        help_text="How fragile the bones are. It sets how much impact and spinal loading the plan allows.",
+        help_text=gettext_lazy(
+            "How fragile the bones are. It sets how much impact and spinal loading the plan allows."
+        ),
     )
     vertebral_fracture = forms.BooleanField(
         required=False,
-        label="Known vertebral fracture",
-        help_text="A fracture of the spine, even one that caused no pain. "
-        "Impact and aerobic effort are limited further.",
+        label=gettext_lazy("Known vertebral fracture"),
+        help_text=gettext_lazy(
+            "A fracture of the spine, even one that caused no pain. Impact and aerobic effort are limited further."
+        ),
     )
     heterotopic_ossification_regions = RegionsField(
-        label="Heterotopic ossification (calcified masses)",
-        help_text="Bone-like, calcified masses in muscle, fascia or fat (myositis or panniculitis ossificans). "
-        "Tick each region with a mass: the plan never presses on it or stretches it to end range, and keeps "
-        "stretches short.",
+        label=gettext_lazy("Heterotopic ossification (calcified masses)"),
+        help_text=gettext_lazy(
+            "Bone-like, calcified masses in muscle, fascia or fat (myositis or panniculitis ossificans). "
+            "Tick each region with a mass: the plan never presses on it or stretches it to end range, and keeps "
+            "stretches short."
+        ),
     )
     inflammation_activity = forms.ChoiceField(
-        label="Inflammation activity",
+        label=gettext_lazy("Inflammation activity"),
         **_described(INFLAMMATION_WORDS),
-        help_text="How active the muscle, fascia or fat inflammation is now. More activity means lighter limits.",
+        help_text=gettext_lazy(
+            "How active the muscle, fascia or fat inflammation is now. More activity means lighter limits."
+        ),
     )
     pain_at_rest = forms.IntegerField(
-        label="Pain at rest (0-10)",
+        label=gettext_lazy("Pain at rest (0-10)"),
         min_value=0,
         max_value=10,
-        help_text="0 is no pain, 10 the worst pain imaginable, sitting quietly today. 4 or more lowers the ceilings.",
+        help_text=gettext_lazy(
+            "0 is no pain, 10 the worst pain imaginable, sitting quietly today. 4 or more lowers the ceilings."
+        ),
     )
     resting_hr = forms.IntegerField(
-        label="Resting heart rate (beats per minute)",
+        label=gettext_lazy("Resting heart rate (beats per minute)"),
         min_value=30,
         max_value=150,
-        help_text="After 5 minutes sitting quietly. The heart-rate zone is computed from it (Karvonen).",
+        help_text=gettext_lazy("After 5 minutes sitting quietly. The heart-rate zone is computed from it (Karvonen)."),
     )
     measured_hr_max = forms.IntegerField(
-        label="Measured maximal heart rate (optional)",
+        label=gettext_lazy("Measured maximal heart rate (optional)"),
         required=False,
         min_value=80,
         max_value=230,
-        help_text="Only from an exercise test. Leave empty to use the estimate 208 - 0.7 x age (Tanaka).",
+        help_text=gettext_lazy("Only from an exercise test. Leave empty to use the estimate 208 - 0.7 x age (Tanaka)."),
     )
     resting_spo2 = forms.IntegerField(
-        label="Resting oxygen saturation, SpO2 % (optional)",
+        label=gettext_lazy("Resting oxygen saturation, SpO2 % (optional)"),
         required=False,
         min_value=50,
         max_value=100,
-        help_text="Pulse oximeter, at rest. The baseline for a fall in saturation during exercise.",
+        help_text=gettext_lazy("Pulse oximeter, at rest. The baseline for a fall in saturation during exercise."),
     )
     beta_blocker = forms.BooleanField(
         required=False,
-        label="Takes a beta blocker",
-        help_text="Beta blockers slow the heart, so heart-rate targets would mislead: effort (RPE 6-20) governs.",
+        label=gettext_lazy("Takes a beta blocker"),
+        help_text=gettext_lazy(
+            "Beta blockers slow the heart, so heart-rate targets would mislead: effort (RPE 6-20) governs."
+        ),
     )
     cardiopulmonary_status = forms.ChoiceField(
-        label="Heart and lung status",
+        label=gettext_lazy("Heart and lung status"),
         **_described(CARDIOPULMONARY_WORDS),
-        help_text="Whether a heart or lung condition limits exercise.",
+        help_text=gettext_lazy("Whether a heart or lung condition limits exercise."),
     )
     avoid_regions = RegionsField(
-        label="Regions to leave alone",
-        help_text="Regions the plan must not load, press or stretch at all, for example a recent injury or a wound.",
+        label=gettext_lazy("Regions to leave alone"),
+        help_text=gettext_lazy(
+            "Regions the plan must not load, press or stretch at all, for example a recent injury or a wound."
+        ),
     )
     available_equipment = forms.MultipleChoiceField(
-        label="Equipment the patient can use",
-        choices=EQUIPMENT_CHOICES,
+        label=gettext_lazy("Equipment the patient can use"),
+        choices=equipment_choices,
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        help_text="Leave all unticked if anything is available. Exercises that need nothing are always possible.",
+        help_text=gettext_lazy(
+            "Leave all unticked if anything is available. Exercises that need nothing are always possible."
+        ),
     )
     notes = forms.CharField(
+        label=gettext_lazy("Notes"),
         required=False,
         max_length=text_limits.ASSESSMENT_NOTES,
         widget=forms.Textarea(attrs={"rows": 4}),
-        help_text="Findings the plan cannot express, for example MRI results or what the patient wants to achieve.",
+        help_text=gettext_lazy(
+            "Findings the plan cannot express, for example MRI results or what the patient wants to achieve."
+        ),
     )
 
     def clean_assessed_on(self):
-        return _not_future(self.cleaned_data["assessed_on"], "An assessment")
+        return _not_future(self.cleaned_data["assessed_on"], gettext("An assessment cannot be in the future."))
 
     def clean(self):
         cleaned = super().clean()
         hr_max, resting = cleaned.get("measured_hr_max"), cleaned.get("resting_hr")
         if hr_max and resting and hr_max <= resting:
-            self.add_error("measured_hr_max", "The maximal heart rate must be above the resting heart rate.")
+            self.add_error("measured_hr_max", gettext("The maximal heart rate must be above the resting heart rate."))
         cleaned["available_equipment"] = cleaned.get("available_equipment") or None
         return cleaned
 
 
 class PlanGenerateForm(forms.Form):
     start_date = forms.DateField(
-        label="First day", widget=forms.DateInput(attrs={"type": "date"}), help_text="Week 1 starts on this day."
+        label=gettext_lazy("First day"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=gettext_lazy("Week 1 starts on this day."),
     )
     weeks = forms.IntegerField(
-        label="Length in weeks",
+        label=gettext_lazy("Length in weeks"),
         min_value=1,
         max_value=MAX_PLAN_WEEKS,
         initial=12,
-        help_text=f"1 to {MAX_PLAN_WEEKS} weeks. 12 is usual for a first block.",
+        help_text=format_lazy(gettext_lazy("1 to {weeks} weeks. 12 is usual for a first block."), weeks=MAX_PLAN_WEEKS),
     )
 
     def clean_start_date(self):
         value = self.cleaned_data["start_date"]
         if value < timezone.localdate() - timedelta(days=28):
-            raise forms.ValidationError("A plan cannot start more than four weeks ago.")
+            raise forms.ValidationError(gettext("A plan cannot start more than four weeks ago."))
         return value
 
 
@@ -380,30 +457,38 @@ class DoseForm(forms.Form):
     """
 
     version = forms.IntegerField(widget=forms.HiddenInput)
-    frequency_per_week = forms.IntegerField(label="Sessions a week", min_value=1, max_value=7)
-    minutes = forms.DecimalField(label="Minutes a session", min_value=0.5, max_value=240, decimal_places=1)
-    sets = forms.IntegerField(label="Sets", min_value=1, max_value=10)
-    reps = forms.IntegerField(label="Repetitions a set", min_value=1, max_value=100)
-    hold_seconds = forms.IntegerField(label="Seconds a hold", min_value=1, max_value=300)
-    intensity_low = forms.IntegerField(label="Intensity from", min_value=0, max_value=250)
-    intensity_high = forms.IntegerField(label="Intensity up to", min_value=0, max_value=250)
+    frequency_per_week = forms.IntegerField(label=gettext_lazy("Sessions a week"), min_value=1, max_value=7)
+    minutes = forms.DecimalField(
+        label=gettext_lazy("Minutes a session"), min_value=0.5, max_value=240, decimal_places=1
+    )
+    sets = forms.IntegerField(label=gettext_lazy("Sets"), min_value=1, max_value=10)
+    reps = forms.IntegerField(label=gettext_lazy("Repetitions a set"), min_value=1, max_value=100)
+    hold_seconds = forms.IntegerField(label=gettext_lazy("Seconds a hold"), min_value=1, max_value=300)
+    intensity_low = forms.IntegerField(label=gettext_lazy("Intensity from"), min_value=0, max_value=250)
+    intensity_high = forms.IntegerField(label=gettext_lazy("Intensity up to"), min_value=0, max_value=250)
     reason = forms.CharField(
-        label="Why change it (optional)",
+        label=gettext_lazy("Why change it (optional)"),
         required=False,
         max_length=1000,
         widget=forms.TextInput,
-        help_text="Kept in the plan history.",
+        help_text=gettext_lazy("Kept in the plan history."),
     )
     override_reason = forms.CharField(
-        label="Reason for going above the limit",
+        label=gettext_lazy("Reason for going above the limit"),
         required=False,
         max_length=1000,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="Only a physiotherapist can accept a dose above a limit. The reason is recorded and the "
-        "clinician is alerted to review it.",
+        help_text=gettext_lazy(
+            "Only a physiotherapist can accept a dose above a limit. The reason is recorded and the "
+            "clinician is alerted to review it."
+        ),
     )
 
-    UNIT_LABELS = {"pct_hrr": "% of heart-rate reserve", "rpe_6_20": "effort, RPE 6-20", "pct_1rm": "% of 1RM"}
+    UNIT_LABELS = {
+        "pct_hrr": gettext_lazy("% of heart-rate reserve"),
+        "rpe_6_20": gettext_lazy("effort, RPE 6-20"),
+        "pct_1rm": gettext_lazy("% of 1RM"),
+    }
 
     def __init__(self, *args, dose_kind: str, intensity_unit: str, **kwargs):
         super().__init__(*args, **kwargs)
@@ -412,16 +497,16 @@ class DoseForm(forms.Form):
             if name not in keep:
                 del self.fields[name]
         if dose_kind == "hold":
-            self.fields["sets"].label = "Holds"
+            self.fields["sets"].label = gettext("Holds")
         unit = self.UNIT_LABELS.get(intensity_unit)
         if unit is None:  # dosed by feel: no number to edit
             del self.fields["intensity_low"], self.fields["intensity_high"]
         elif intensity_unit == "pct_1rm":  # a load is one value, not a range
             del self.fields["intensity_low"]
-            self.fields["intensity_high"].label = f"Load ({unit})"
+            self.fields["intensity_high"].label = gettext("Load (%(unit)s)") % {"unit": unit}
         else:
-            self.fields["intensity_low"].label = f"Intensity from ({unit})"
-            self.fields["intensity_high"].label = f"Intensity up to ({unit})"
+            self.fields["intensity_low"].label = gettext("Intensity from (%(unit)s)") % {"unit": unit}
+            self.fields["intensity_high"].label = gettext("Intensity up to (%(unit)s)") % {"unit": unit}
 
     def changes(self) -> dict:
         names = ("frequency_per_week", "minutes", "sets", "reps", "hold_seconds", "intensity_low", "intensity_high")
@@ -438,42 +523,44 @@ class ActivateForm(forms.Form):
 class ResumeForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
     reason = forms.CharField(
-        label="Why the plan can resume",
+        label=gettext_lazy("Why the plan can resume"),
         max_length=1000,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="For example what you checked with the patient. It continues from the dose it was held at.",
+        help_text=gettext_lazy(
+            "For example what you checked with the patient. It continues from the dose it was held at."
+        ),
     )
 
 
 class AcknowledgeForm(forms.Form):
     note = forms.CharField(
-        label="What you did or decided",
+        label=gettext_lazy("What you did or decided"),
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 2}),
-        help_text="Kept with the alert in the patient’s audit trail.",
+        help_text=gettext_lazy("Kept with the alert in the patient’s audit trail."),
     )
 
 
 class MeasurementForm(forms.Form):
-    kind = forms.ChoiceField(label="Measure", choices=MEASURE_CHOICES)
-    value = forms.DecimalField(label="Value", max_digits=8, decimal_places=2)
+    kind = forms.ChoiceField(label=gettext_lazy("Measure"), choices=measure_choices)
+    value = forms.DecimalField(label=gettext_lazy("Value"), max_digits=8, decimal_places=2)
     upper_limit_normal = forms.DecimalField(
-        label="Lab's upper limit of normal (CK only, optional)",
+        label=gettext_lazy("Lab's upper limit of normal (CK only, optional)"),
         max_digits=8,
         decimal_places=2,
         min_value=0,
         required=False,
     )
-    measured_on = forms.DateField(label="Measured on", widget=forms.DateInput(attrs={"type": "date"}))
-    notes = forms.CharField(label="Notes (optional)", required=False, max_length=1000)
+    measured_on = forms.DateField(label=gettext_lazy("Measured on"), widget=forms.DateInput(attrs={"type": "date"}))
+    notes = forms.CharField(label=gettext_lazy("Notes (optional)"), required=False, max_length=1000)
 
     def clean_measured_on(self):
-        return _not_future(self.cleaned_data["measured_on"], "A measurement")
+        return _not_future(self.cleaned_data["measured_on"], gettext("A measurement cannot be in the future."))
 
     def clean(self):
         cleaned = super().clean()
         if cleaned.get("upper_limit_normal") is not None and cleaned.get("kind") not in LAB_MEASURE_CODES:
-            self.add_error("upper_limit_normal", "Only laboratory values (CK) carry an upper limit of normal.")
+            self.add_error("upper_limit_normal", gettext("Only laboratory values (CK) carry an upper limit of normal."))
         return cleaned
 
 
@@ -495,7 +582,7 @@ LIMIT_FIELDS = (
 FIELD_BY_PATH = dict(LIMIT_FIELDS)
 
 
-def _bounded_int(label: str, path: str, help_text: str) -> forms.IntegerField:
+def _bounded_int(label, path: str, help_text) -> forms.IntegerField:
     _kind, low, high = ADJUSTABLE_FIELDS[path]
     return forms.IntegerField(label=label, min_value=low, max_value=high, help_text=help_text)
 
@@ -505,56 +592,72 @@ class LimitsForm(forms.Form):
 
     version = forms.IntegerField(widget=forms.HiddenInput)
     max_impact = forms.ChoiceField(
-        label="Highest impact allowed",
-        choices=IMPACT_CHOICES,
-        help_text="Low is brisk walking; moderate allows stamps, hops and jogging; none allows no impact at all.",
+        label=gettext_lazy("Highest impact allowed"),
+        choices=impact_choices,
+        help_text=gettext_lazy(
+            "Low is brisk walking; moderate allows stamps, hops and jogging; none allows no impact at all."
+        ),
     )
     aerobic__max_rpe = _bounded_int(
-        "Aerobic effort ceiling (RPE 6-20)", "aerobic.max_rpe", "11 is light, 13 somewhat hard."
+        gettext_lazy("Aerobic effort ceiling (RPE 6-20)"),
+        "aerobic.max_rpe",
+        gettext_lazy("11 is light, 13 somewhat hard."),
     )
     aerobic__max_hrr_pct = _bounded_int(
-        "Aerobic intensity ceiling (% of heart-rate reserve)",
+        gettext_lazy("Aerobic intensity ceiling (% of heart-rate reserve)"),
         "aerobic.max_hrr_pct",
-        "The heart-rate zone is recomputed from it.",
+        gettext_lazy("The heart-rate zone is recomputed from it."),
     )
     resistance__max_pct_1rm = _bounded_int(
-        "Strength load ceiling (% of 1RM)", "resistance.max_pct_1rm", "Heaviest load, as a share of one maximal lift."
+        gettext_lazy("Strength load ceiling (% of 1RM)"),
+        "resistance.max_pct_1rm",
+        gettext_lazy("Heaviest load, as a share of one maximal lift."),
     )
-    resistance__max_rpe = _bounded_int("Strength effort ceiling (RPE 6-20)", "resistance.max_rpe", "Effort of a set.")
+    resistance__max_rpe = _bounded_int(
+        gettext_lazy("Strength effort ceiling (RPE 6-20)"), "resistance.max_rpe", gettext_lazy("Effort of a set.")
+    )
     resistance__min_reps = _bounded_int(
-        "Fewest repetitions a set", "resistance.min_reps", "Raising it means lighter loads (tighter)."
+        gettext_lazy("Fewest repetitions a set"),
+        "resistance.min_reps",
+        gettext_lazy("Raising it means lighter loads (tighter)."),
     )
     flexibility__max_hold_seconds = _bounded_int(
-        "Longest stretch hold (seconds)", "flexibility.max_hold_seconds", "Shorter holds are gentler on the tissue."
+        gettext_lazy("Longest stretch hold (seconds)"),
+        "flexibility.max_hold_seconds",
+        gettext_lazy("Shorter holds are gentler on the tissue."),
     )
     weekly_progression_max_pct = forms.DecimalField(
-        label="Weekly growth cap (%)",
+        label=gettext_lazy("Weekly growth cap (%)"),
         min_value=0,
         max_value=100,
         decimal_places=1,
-        help_text="How much any exercise’s weekly volume may grow from one week to the next.",
+        help_text=gettext_lazy("How much any exercise’s weekly volume may grow from one week to the next."),
     )
     supervision_required = forms.BooleanField(
-        label="Supervised start", required=False, help_text="A physiotherapist watches the first sessions."
+        label=gettext_lazy("Supervised start"),
+        required=False,
+        help_text=gettext_lazy("A physiotherapist watches the first sessions."),
     )
     excluded_tags = forms.MultipleChoiceField(
-        label="Movements excluded",
-        choices=TAG_CHOICES,
+        label=gettext_lazy("Movements excluded"),
+        choices=tag_choices,
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        help_text="Exercises with any ticked movement are removed from the plan.",
+        help_text=gettext_lazy("Exercises with any ticked movement are removed from the plan."),
     )
     avoid_regions = RegionsField(
-        label="No pressure or end-range stretch on",
-        help_text="The regions are still used, but never pressed or stretched.",
+        label=gettext_lazy("No pressure or end-range stretch on"),
+        help_text=gettext_lazy("The regions are still used, but never pressed or stretched."),
     )
-    no_loading_regions = RegionsField(label="No loading at all on", help_text="No exercise may load these regions.")
+    no_loading_regions = RegionsField(
+        label=gettext_lazy("No loading at all on"), help_text=gettext_lazy("No exercise may load these regions.")
+    )
     reason = forms.CharField(
-        label="Reason",
+        label=gettext_lazy("Reason"),
         required=False,
         max_length=1000,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="Needed to loosen a limit; recorded in the plan history either way.",
+        help_text=gettext_lazy("Needed to loosen a limit; recorded in the plan history either way."),
     )
 
     def adjustments(self, current: dict) -> list[dict]:

@@ -12,6 +12,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.utils.translation import gettext, gettext_lazy, ngettext
 from django.views.decorators.http import require_http_methods
 from django_otp import login as otp_login
 from django_otp.plugins.otp_static.models import StaticDevice
@@ -21,7 +22,7 @@ from rehab.services import mfa as mfa_services
 
 class CodeForm(forms.Form):
     code = forms.CharField(
-        label="Code",
+        label=gettext_lazy("Code"),
         max_length=32,
         widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "text", "autofocus": True}),
     )
@@ -56,10 +57,12 @@ def mfa_setup(request):
             device, codes = confirmed
             _verified(request, device)
             return render(request, "frontend/mfa_codes.html", {"codes": codes, "next": _next(request)})
-        form.add_error("code", "That code is not right. Type the 6 digits your app shows now.")
+        form.add_error("code", gettext("That code is not right. Type the 6 digits your app shows now."))
     # The same secret until it is confirmed, so reloading the page does not undo a scan.
     device = mfa_services.mfa_pending_app(user) or mfa_services.mfa_app_start(user=user)
-    qr = segno.make(device.config_url, error="m").svg_inline(scale=4, light="#fff", title="QR code for your app")
+    qr = segno.make(device.config_url, error="m").svg_inline(
+        scale=4, light="#fff", title=gettext("QR code for your app")
+    )
     secret = b32encode(device.bin_key).decode()
     context = {"form": form, "qr": qr, "secret": " ".join(secret[i : i + 4] for i in range(0, len(secret), 4))}
     context["next"] = _next(request)
@@ -80,9 +83,17 @@ def mfa_verify(request):
             _verified(request, device)
             if isinstance(device, StaticDevice):
                 left = mfa_services.mfa_recovery_codes_left(user)
-                messages.warning(request, f"You used a recovery code; {left} left. Each works only once.")
+                messages.warning(
+                    request,
+                    ngettext(
+                        "You used a recovery code; %(left)s left. Each works only once.",
+                        "You used a recovery code; %(left)s left. Each works only once.",
+                        left,
+                    )
+                    % {"left": left},
+                )
             return redirect(_next(request))
-        form.add_error("code", "That code is not right.")
+        form.add_error("code", gettext("That code is not right."))
     return render(request, "frontend/mfa_verify.html", {"form": form, "next": _next(request)})
 
 

@@ -9,6 +9,7 @@ from django import forms
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from frontend.staff.views import _errors_into, _nav, staff_page
@@ -22,30 +23,30 @@ from rehab.services.errors import Conflict, InvalidInput
 
 
 class SaveAsTemplateForm(forms.Form):
-    name = forms.CharField(label="Template name", max_length=template_services.NAME_MAX)
+    name = forms.CharField(label=gettext_lazy("Template name"), max_length=template_services.NAME_MAX)
     description = forms.CharField(
-        label="What it is for",
+        label=gettext_lazy("What it is for"),
         required=False,
         max_length=template_services.DESCRIPTION_MAX,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
     conditions = forms.MultipleChoiceField(
-        label="Conditions it suits",
+        label=gettext_lazy("Conditions it suits"),
         required=False,
-        choices=[(code, condition_words(code)) for code in CONDITIONS],
+        choices=lambda: [(code, condition_words(code)) for code in CONDITIONS],
         widget=forms.CheckboxSelectMultiple,
     )
 
 
 class UseTemplateForm(forms.Form):
-    patient = forms.TypedChoiceField(label="Patient", coerce=int)
-    start_date = forms.DateField(label="First day", widget=forms.DateInput(attrs={"type": "date"}))
+    patient = forms.TypedChoiceField(label=gettext_lazy("Patient"), coerce=int)
+    start_date = forms.DateField(label=gettext_lazy("First day"), widget=forms.DateInput(attrs={"type": "date"}))
     weeks = forms.IntegerField(
-        label="Length in weeks",
+        label=gettext_lazy("Length in weeks"),
         min_value=1,
         max_value=MAX_TEMPLATE_WEEKS,
         required=False,
-        help_text="Leave empty for the template's own length.",
+        help_text=gettext_lazy("Leave empty for the template's own length."),
     )
 
     def __init__(self, *args, patients=(), **kwargs):
@@ -89,7 +90,9 @@ def template_detail(request, template_id: int):
                     start_date=form.cleaned_data["start_date"],
                     weeks=form.cleaned_data["weeks"],
                 )
-                messages.success(request, "Draft plan made from the template. Review the changes, then activate it.")
+                messages.success(
+                    request, gettext("Draft plan made from the template. Review the changes, then activate it.")
+                )
                 return redirect("frontend:plan", plan.pk)
             built, changes, _, _ = template_services.template_refit(
                 actor=request.user, template=template, patient=patient, weeks=form.cleaned_data["weeks"]
@@ -141,7 +144,7 @@ def plan_save_as_template(request, plan_id: int):
         except InvalidInput as error:
             _errors_into(form, error)
         else:
-            messages.success(request, f"Saved as the clinic template “{template.name}”.")
+            messages.success(request, gettext("Saved as the clinic template “%(name)s”.") % {"name": template.name})
             return redirect("frontend:template_detail", template.pk)
     context = {"plan": plan, "patient": plan.patient, "form": form, "nav": _nav(request.user)}
     return render(request, "frontend/staff/templates_save.html", context, status=400 if form.errors else 200)

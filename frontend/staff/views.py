@@ -15,11 +15,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
+from django.utils.formats import date_format
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext, gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from frontend.qr import qr_svg
 from frontend.staff import forms as staff_forms
+from frontend.staff.code_words import ALERT_KIND_WORDS
 from planner import serialize
 from planner.limits import ADJUSTABLE_FIELDS, get_field
 from planner.triage import low_adherence_share
@@ -38,7 +41,9 @@ from rehab.services.errors import Conflict, InvalidInput, NoClinic, NotAllowed
 from rehab.services.plan_store import plan_document
 from rehab.sms import sms_enabled
 
-STALE = "Someone else changed this plan since you opened it; reload the page to see their change, then try again."
+STALE = gettext_lazy(
+    "Someone else changed this plan since you opened it; reload the page to see their change, then try again."
+)
 
 
 def staff_page(*roles):
@@ -169,15 +174,20 @@ def _send_sign_in_link(request, patient, channel: str | None = None) -> bool:
         texts = (
             [t for texts in error.errors.values() for t in texts] if isinstance(error, InvalidInput) else [str(error)]
         )
-        messages.error(request, "No sign-in link was sent: " + " ".join(texts))
+        messages.error(request, gettext("No sign-in link was sent: %(why)s") % {"why": " ".join(texts)})
         return False
-    how = "by email to" if link.channel == "email" else "by text message to"
-    messages.success(
-        request,
-        f"The sign-in link is on its way {how} {link.destination}. Only the patient receives it; it works once, "
-        f"until {timezone.localtime(link.expires_at, patient.zone):%-d %b %H:%M}, after they give their "
-        "date of birth.",
-    )
+    until = date_format(timezone.localtime(link.expires_at, patient.zone), gettext("j M H:i"))
+    if link.channel == "email":
+        text = gettext(
+            "The sign-in link is on its way by email to %(where)s. Only the patient receives it; it works once, "
+            "until %(until)s, after they give their date of birth."
+        )
+    else:
+        text = gettext(
+            "The sign-in link is on its way by text message to %(where)s. Only the patient receives it; it works "
+            "once, until %(until)s, after they give their date of birth."
+        )
+    messages.success(request, text % {"where": link.destination, "until": until})
     return True
 
 
@@ -238,19 +248,24 @@ def assessment_new(request, patient_id: int):
 def _say_what_the_reassessment_did(request, outcome) -> None:
     """After saving, the running plan's changes in words: a flare is a warning, the rest information."""
     if outcome is None:
-        messages.success(request, "Assessment recorded. The next plan's limits are computed from it.")
+        messages.success(request, gettext("Assessment recorded. The next plan's limits are computed from it."))
         return
     changes = [c["text"] for c in outcome.changes if c["kind"] not in ("profile", "flare")]
-    summary = "; ".join(changes) if changes else "no change to the running plan"
+    summary = "; ".join(changes) if changes else gettext("no change to the running plan")
     if outcome.paused and any(c["kind"] == "flare" for c in outcome.changes):
         flare = "; ".join(c["text"] for c in outcome.changes if c["kind"] == "flare")
         messages.warning(
             request,
-            f"Assessment recorded: a flare ({flare}). The running plan is paused and the care team alerted. "
-            f"Changes applied at once: {summary}.",
+            gettext(
+                "Assessment recorded: a flare (%(flare)s). The running plan is paused and the care team alerted. "
+                "Changes applied at once: %(summary)s."
+            )
+            % {"flare": flare, "summary": summary},
         )
     else:
-        messages.success(request, f"Assessment recorded and applied to the running plan: {summary}.")
+        messages.success(
+            request, gettext("Assessment recorded and applied to the running plan: %(summary)s.") % {"summary": summary}
+        )
 
 
 # The patient page holds several forms: distinct ids keep every label tied to its own field.
@@ -339,15 +354,16 @@ def _readable(entry: dict, names: dict[int, str]) -> dict:
     """An audit entry in words: alert kinds by name, care-team changes by who joined or left."""
     entry = dict(entry)
     if entry["object"] == "alert" and entry["action"] in AlertKind.values:
-        entry["action"] = AlertKind(entry["action"]).label
+        entry["action"] = str(ALERT_KIND_WORDS.get(entry["action"]) or AlertKind(entry["action"]).label)
     changes = []
     for change in entry.get("changes", []):
         if change["field"] == "care_team":
             before = {row["user"] for row in change["old"] or []}
             after = {row["user"] for row in change["new"] or []}
-            words = [f"{names.get(pk, 'a former colleague')} joined" for pk in sorted(after - before)]
-            words += [f"{names.get(pk, 'a former colleague')} left" for pk in sorted(before - after)]
-            change = {"field": "care team", "words": ", ".join(words)}
+            former = gettext("a former colleague")
+            words = [gettext("%(name)s joined") % {"name": names.get(pk, former)} for pk in sorted(after - before)]
+            words += [gettext("%(name)s left") % {"name": names.get(pk, former)} for pk in sorted(before - after)]
+            change = {"field": gettext("care team"), "words": ", ".join(words)}
         else:
             change = {**change, "field": change["field"].replace("_", " ")}
         changes.append(change)
@@ -366,7 +382,7 @@ def measurement_record(request, patient_id: int):
         except InvalidInput as error:
             _errors_into(form, error)
         else:
-            messages.success(request, "Measurement recorded.")
+            messages.success(request, gettext("Measurement recorded."))
             return redirect(reverse("frontend:patient", args=[patient.pk]) + "#measures")
     return _render_patient(request, patient, bound={"measure": form})
 
@@ -387,7 +403,7 @@ def alert_acknowledge(request, alert_id: int):
             messages.error(request, str(error))
             return redirect(reverse("frontend:patient", args=[alert.patient_id]) + "#alerts")
         else:
-            messages.success(request, "Alert acknowledged; your note is kept in the audit trail.")
+            messages.success(request, gettext("Alert acknowledged; your note is kept in the audit trail."))
             return redirect(reverse("frontend:patient", args=[alert.patient_id]) + "#alerts")
     patient = selectors.patient_get(request.user, alert.patient_id, clinical=True)
     return _render_patient(request, patient, bound={"ack": (alert, form)})
@@ -410,7 +426,9 @@ def plan_generate(request, patient_id: int):
         except InvalidInput as error:
             _errors_into(form, error)
         else:
-            messages.success(request, "Draft plan generated. Review it, adjust doses if needed, then activate it.")
+            messages.success(
+                request, gettext("Draft plan generated. Review it, adjust doses if needed, then activate it.")
+            )
             return redirect("frontend:plan", plan.pk)
     context = {"form": form, "patient": patient, "nav": _nav(request.user)}
     return render(request, "frontend/staff/plan_generate.html", context, status=_status(form))
@@ -551,7 +569,7 @@ def plan_activate(request, plan_id: int):
     plan = _plan_for_page(request, plan_id)
     form = staff_forms.ActivateForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "The page was incomplete; reload it and try again.")
+        messages.error(request, gettext("The page was incomplete; reload it and try again."))
         return redirect("frontend:plan", plan.pk)
     try:
         plan_services.plan_activate(actor=request.user, plan=plan, version=form.cleaned_data["version"])
@@ -561,7 +579,9 @@ def plan_activate(request, plan_id: int):
     except Conflict as error:
         messages.error(request, STALE if plan.version != form.cleaned_data["version"] else str(error))
     else:
-        messages.success(request, f"The plan is active. {plan.patient.first_name} sees it from today.")
+        messages.success(
+            request, gettext("The plan is active. %(name)s sees it from today.") % {"name": plan.patient.first_name}
+        )
     return redirect("frontend:plan", plan.pk)
 
 
@@ -604,7 +624,7 @@ def plan_limits(request, plan_id: int):
     if request.method == "POST" and form.is_valid():
         adjustments = form.adjustments(current)
         if not adjustments:
-            form.add_error(None, "Nothing was changed: change at least one limit.")
+            form.add_error(None, gettext("Nothing was changed: change at least one limit."))
         else:
             try:
                 plan_services.plan_limits_adjust(
@@ -620,7 +640,7 @@ def plan_limits(request, plan_id: int):
             except Conflict as error:
                 problem = STALE if plan.version != form.cleaned_data["version"] else str(error)
             else:
-                messages.success(request, "Limits changed. Doses from this week on are within the new limits.")
+                messages.success(request, gettext("Limits changed. Doses from this week on are within the new limits."))
                 return redirect(back)
     context = {
         "plan": plan,
@@ -651,6 +671,6 @@ def plan_resume(request, plan_id: int):
             messages.error(request, STALE if plan.version != form.cleaned_data["version"] else str(error))
             return redirect("frontend:patient", plan.patient_id)
         else:
-            messages.success(request, "The plan is running again from the dose it was held at.")
+            messages.success(request, gettext("The plan is running again from the dose it was held at."))
             return redirect("frontend:patient", plan.patient_id)
     return _render_patient(request, plan.patient, bound={"resume": form})

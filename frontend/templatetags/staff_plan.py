@@ -9,51 +9,74 @@ from datetime import timedelta
 from decimal import Decimal
 
 from django import template
-from django.utils.formats import number_format
+from django.utils.formats import date_format, number_format
 from django.utils.safestring import mark_safe
-from django.utils.translation import gettext, gettext_lazy
+from django.utils.translation import gettext, gettext_lazy, ngettext
 
 from frontend.charts import time_chart_svg
-from frontend.staff.forms import region_label
+from frontend.staff.code_words import (
+    ALERT_KIND_WORDS,
+    CODE_WORDS,
+    MEASURE_LABELS,
+    MEASURE_UNIT_WORDS,
+    PLAN_STATUS_WORDS,
+)
+from frontend.staff.forms import CONDITION_VALUE_WORDS, SEX_WORDS, SIDE_WORDS, region_label
 from planner.documents.charts import Series, TimeChart
-from planner.documents.safety import limit_rows
-from planner.documents.wording import ACTION_WORDS, borg_words
+from planner.documents.wording import borg_words
 from planner.growth import LADDER_NAMES, default_growth_rules
+from planner.limits import heart_rate_ceiling_only
 from planner.targets import MEASURE_WORDS as MEASURE_WORDS_FOR_TARGETS
 from planner.vocabulary import LADDER_UNITS, MEASURES_BY_CODE, red_flag_label
+from rehab.exercise_words import exercise_name
 from rehab.progress import progress_charts as build_progress_charts
 
 register = template.Library()
 
 EVIDENCE_WORDS = {
-    "G": "guideline or trial",
-    "C": "consensus",
-    "R": "recalled, not re-read",
-    "D": "design default: needs a clinician's sign-off",
+    "G": gettext_lazy("guideline or trial"),
+    "C": gettext_lazy("consensus"),
+    "R": gettext_lazy("recalled, not re-read"),
+    "D": gettext_lazy("design default: needs a clinician's sign-off"),
 }
 COMPONENT_WORDS = {
-    "aerobic": "Aerobic",
-    "resistance": "Strength",
-    "flexibility": "Flexibility",
-    "neuromotor": "Balance and posture",
+    "aerobic": gettext_lazy("Aerobic"),
+    "resistance": gettext_lazy("Strength"),
+    "flexibility": gettext_lazy("Flexibility"),
+    "neuromotor": gettext_lazy("Balance and posture"),
 }
-UNIT_WORDS = {"pct_hrr": "%HRR", "hr_bpm": "bpm", "pct_1rm": "%1RM", "reps_in_reserve": "reps in reserve"}
+UNIT_WORDS = {"pct_hrr": "%HRR", "hr_bpm": "bpm", "pct_1rm": "%1RM", "reps_in_reserve": gettext_lazy("reps in reserve")}
 VARIABLE_WORDS = {
-    "minutes": ("minutes a session", "min"),
-    "reps": ("repetitions a set", "reps"),
-    "hold_seconds": ("seconds a hold", "s"),
-    "sets": ("sets", "sets"),
-    "frequency_per_week": ("sessions a week", "sessions"),
-    "intensity": ("intensity", "points"),
+    "minutes": (gettext_lazy("minutes a session"), "min"),
+    "reps": (gettext_lazy("repetitions a set"), "reps"),
+    "hold_seconds": (gettext_lazy("seconds a hold"), "s"),
+    "sets": (gettext_lazy("sets"), "sets"),
+    "frequency_per_week": (gettext_lazy("sessions a week"), "sessions"),
+    "intensity": (gettext_lazy("intensity"), "points"),
 }
 RATIONALE_FIELDS = (
-    ("exercise", "Why this exercise"),
-    ("frequency_per_week", "Frequency"),
-    ("intensity", "Intensity"),
-    ("time", "Time"),
-    ("volume", "Volume"),
-    ("progression", "Progression"),
+    ("exercise", gettext_lazy("Why this exercise")),
+    ("frequency_per_week", gettext_lazy("Frequency")),
+    ("intensity", gettext_lazy("Intensity")),
+    ("time", gettext_lazy("Time")),
+    ("volume", gettext_lazy("Volume")),
+    ("progression", gettext_lazy("Progression")),
 )
+# A dose's weekly volume unit (planner.types.Dose.volume_unit).
+VOLUME_UNITS = {
+    "min/week": gettext_lazy("min/week"),
+    "reps/week": gettext_lazy("reps/week"),
+    "s held/week": gettext_lazy("s held/week"),
+}
+# The weekly pain light (green, amber, red) of a decision.
+LIGHT_WORDS = {"green": gettext_lazy("green"), "amber": gettext_lazy("amber"), "red": gettext_lazy("red")}
+# The weekly decision's action (planner.documents.wording.ACTION_WORDS in English).
+STAFF_ACTION_WORDS = {
+    "advance": gettext_lazy("Advance"),
+    "hold": gettext_lazy("Hold"),
+    "regress": gettext_lazy("Regress"),
+    "pause_for_review": gettext_lazy("Pause for review"),
+}
 
 
 def _amount(value) -> str:
@@ -66,17 +89,33 @@ def _span(low, high) -> str:
 
 @register.filter
 def component_words(component: str) -> str:
-    return COMPONENT_WORDS.get(component, component)
+    return str(COMPONENT_WORDS.get(component, component))
 
 
 @register.filter
 def evidence_words(tag: str) -> str:
-    return EVIDENCE_WORDS.get(tag, tag)
+    return str(EVIDENCE_WORDS.get(tag, tag))
+
+
+@register.filter(name="exercise_name")
+def exercise_name_filter(exercise) -> str:
+    """A library exercise's name in the reader's language (rehab.exercise_words), else its English;
+    takes an engine document's exercise (a dict) or an Exercise row."""
+    if isinstance(exercise, dict):
+        return exercise_name(exercise.get("slug", ""), exercise.get("name", ""))
+    return exercise_name(exercise.slug, exercise.name)
+
+
+@register.filter
+def light_words(light: str) -> str:
+    return str(LIGHT_WORDS.get(light, light))
 
 
 @register.filter
 def words(value) -> str:
-    return str(value).replace("_", " ")
+    """A vocabulary code (a position) or a list of them (equipment) in the reader's words, lower case."""
+    codes = [value] if isinstance(value, str) else list(value)
+    return ", ".join(str(CODE_WORDS.get(code, code.replace("_", " "))).lower() for code in codes)
 
 
 def _governing_text(dose: dict) -> str:
@@ -93,36 +132,45 @@ def intensity_text(target: dict) -> str:
     """One intensity target in its units: "30–39 %HRR", "99–108 bpm", "RPE 9–11 (very light to light)"."""
     unit, low, high = target["unit"], target["low"], target["high"]
     if unit == "rpe_6_20":
-        said = borg_words(low) if borg_words(low) == borg_words(high) else f"{borg_words(low)} to {borg_words(high)}"
+        said = (
+            borg_words(low)
+            if borg_words(low) == borg_words(high)
+            else gettext("%(low)s to %(high)s") % {"low": borg_words(low), "high": borg_words(high)}
+        )
         return f"RPE {_span(low, high)} ({said})"
     if unit == "none":
-        return "By feel"
+        return gettext("By feel")
     if unit in LADDER_UNITS:
         ladder = default_growth_rules().ladder(unit)
-        return f"{LADDER_NAMES[unit]} {high}: {ladder.words(high)}"
+        # The ladder's names and levels are rule data the catalogue already holds (rehab/patient_words.py).
+        return f"{gettext(LADDER_NAMES[unit])} {high}: {gettext(ladder.words(high))}"
     return f"{_span(low, high)} {UNIT_WORDS.get(unit, unit)}"
 
 
 @register.filter
 def dose_time(dose: dict) -> str:
     if dose["dose_kind"] == "minutes":
-        return f"{_amount(dose['minutes'])} min a session"
+        return gettext("%(minutes)s min a session") % {"minutes": _amount(dose["minutes"])}
     if dose["dose_kind"] == "sets_reps":
-        return f"{dose['sets']} × {dose['reps']} repetitions"
-    noun = "stretch" if dose["component"] == "flexibility" else "hold"
-    plural = ("es" if noun == "stretch" else "s") if dose["sets"] != 1 else ""
-    return f"{dose['sets']} {noun}{plural} × {dose['hold_seconds']} s"
+        return gettext("%(sets)s × %(reps)s repetitions") % {"sets": dose["sets"], "reps": dose["reps"]}
+    values = {"sets": dose["sets"], "seconds": dose["hold_seconds"]}
+    if dose["component"] == "flexibility":
+        return ngettext("%(sets)s stretch × %(seconds)s s", "%(sets)s stretches × %(seconds)s s", dose["sets"]) % values
+    return ngettext("%(sets)s hold × %(seconds)s s", "%(sets)s holds × %(seconds)s s", dose["sets"]) % values
 
 
 @register.filter
 def dose_frequency(dose: dict) -> str:
     count = dose["frequency_per_week"]
-    return "every day" if count == 7 else f"{count} day{'s' if count != 1 else ''} a week"
+    if count == 7:
+        return gettext("every day")
+    return ngettext("%(count)s day a week", "%(count)s days a week", count) % {"count": count}
 
 
 @register.filter
 def dose_volume(dose: dict) -> str:
-    return f"{_amount(dose['volume_per_week'])} {dose['volume_unit']}"
+    unit = VOLUME_UNITS.get(dose["volume_unit"], dose["volume_unit"])
+    return f"{_amount(dose['volume_per_week'])} {unit}"
 
 
 @register.filter
@@ -133,16 +181,16 @@ def dose_compact(dose: dict) -> str:
         "sets_reps": lambda: f"{dose['sets']}×{dose['reps']}",
         "hold": lambda: f"{dose['sets']}×{dose['hold_seconds']} s",
     }[dose["dose_kind"]]()
-    return f"{dose['frequency_per_week']}×/wk · {amount}"
+    return gettext("%(count)s×/wk") % {"count": dose["frequency_per_week"]} + f" · {amount}"
 
 
 STEP_NAMES = {
-    "minutes": "minutes",
-    "reps": "repetitions",
-    "hold_seconds": "seconds a hold",
-    "sets": "sets",
-    "frequency_per_week": "sessions a week",
-    "intensity": "intensity",
+    "minutes": gettext_lazy("minutes"),
+    "reps": gettext_lazy("repetitions"),
+    "hold_seconds": gettext_lazy("seconds a hold"),
+    "sets": gettext_lazy("sets"),
+    "frequency_per_week": gettext_lazy("sessions a week"),
+    "intensity": gettext_lazy("intensity"),
 }
 
 
@@ -159,27 +207,46 @@ def progression_text(item: dict, dose: dict | None = None) -> str:
     parts = []
     for step in progression["steps"]:
         variable = step["variable"]
-        name = STEP_NAMES.get(variable, variable.replace("_", " "))
+        name = str(STEP_NAMES.get(variable, variable.replace("_", " ")))
         if variable == "sets" and item["exercise"]["dose_kind"] == "hold":
-            name = "holds"
+            name = gettext("holds")
         unit = intensity_unit if variable == "intensity" else ""
-        every = "a week" if step["every_weeks"] == 1 else f"every {step['every_weeks']} weeks"
+        every = (
+            gettext("a week")
+            if step["every_weeks"] == 1
+            else gettext("every %(weeks)s weeks") % {"weeks": step["every_weeks"]}
+        )
         current = (dose or {}).get(variable) if variable != "intensity" else None
         if current is not None and current > step["ceiling"]:
-            parts.append(f"{name} held at {_amount(current)}{unit} (set above the limits with an override; not grown)")
+            parts.append(
+                gettext("%(name)s held at %(value)s (set above the limits with an override; not grown)")
+                % {"name": name, "value": f"{_amount(current)}{unit}"}
+            )
             continue
-        part = f"{name} +{_amount(step['increment'])}{unit} {every} up to {_amount(step['ceiling'])}{unit}"
+        part = gettext("%(name)s +%(step)s %(every)s up to %(ceiling)s") % {
+            "name": name,
+            "step": f"{_amount(step['increment'])}{unit}",
+            "every": every,
+            "ceiling": f"{_amount(step['ceiling'])}{unit}",
+        }
         if step.get("refit"):
-            refit = STEP_NAMES.get(step["refit"], step["refit"])
-            floor = f", never below {_amount(step['floor'])}" if step.get("floor") is not None else ""
-            part += f" ({refit} refitted so the weekly volume never shrinks{floor})"
+            refit = str(STEP_NAMES.get(step["refit"], step["refit"]))
+            if step.get("floor") is not None:
+                part += " " + gettext(
+                    "(%(refit)s refitted so the weekly volume never shrinks, never below %(floor)s)"
+                ) % {"refit": refit, "floor": _amount(step["floor"])}
+            else:
+                part += " " + gettext("(%(refit)s refitted so the weekly volume never shrinks)") % {"refit": refit}
         parts.append(part)
-    steps = "; then ".join(parts)
-    return (
-        f"{steps[:1].upper()}{steps[1:]}. Weekly growth at most {_amount(progression['max_weekly_growth_pct'])} % "
-        f"averaged over {default_growth_rules().window_weeks} weeks ({progression['growth_measure']}), one whole "
-        "step at a time."
-    )
+    steps = gettext("; then ").join(parts)
+    growth = gettext(
+        "Weekly growth at most %(pct)s %% averaged over %(weeks)s weeks (%(measure)s), one whole step at a time."
+    ) % {
+        "pct": _amount(progression["max_weekly_growth_pct"]),
+        "weeks": default_growth_rules().window_weeks,
+        "measure": progression["growth_measure"],
+    }
+    return f"{steps[:1].upper()}{steps[1:]}. {growth}"
 
 
 @register.simple_tag
@@ -223,9 +290,60 @@ def dose_in_week(engine: dict, slug: str, week: int) -> dict | None:
 
 @register.simple_tag
 def limit_table(limits, index) -> list[dict]:
-    """The limits in the clinician's words (planner.documents.safety.limit_rows), each with its rules."""
+    """The limits in the reader's words, each with its rules. The same rows as
+    planner.documents.safety.limit_rows (which the report and the FHIR export keep in English), said
+    here through the page's catalogue."""
     return [
-        {"name": row.name, "value": row.value, "rules": rules_of(row.rule_ids, index)} for row in limit_rows(limits)
+        {"name": name, "value": value, "rules": rules_of(limits.rule_ids_for(path), index)}
+        for name, value, path in _limit_words(limits)
+    ]
+
+
+def _limit_words(limits) -> list[tuple[str, str, str]]:
+    aerobic, resistance = limits.aerobic, limits.resistance
+    if aerobic.hr_zone_bpm:
+        zone = gettext("%(low)s-%(high)s bpm (%(floor)s-%(ceiling)s %%HRR, HRrest %(rest)s, HRmax %(max)s)") % {
+            "low": aerobic.hr_zone_bpm[0],
+            "high": aerobic.hr_zone_bpm[1],
+            "floor": aerobic.zone_floor_hrr_pct,
+            "ceiling": aerobic.max_hrr_pct,
+            "rest": aerobic.resting_hr_bpm,
+            "max": f"{aerobic.hr_max_bpm:g}",
+        }
+        if heart_rate_ceiling_only(limits):
+            zone += gettext(
+                "; HRmax estimated (Tanaka, error 7-11 bpm): the patient sees only the ceiling, effort governs"
+            )
+    else:
+        zone = gettext("None: effort (RPE) governs")
+
+    def codes(values) -> str:
+        return ", ".join(words(value) for value in values) or gettext("none")
+
+    def places(values) -> str:
+        return ", ".join(region_label(value) for value in values) or gettext("none")
+
+    def effort(rpe: int) -> str:
+        return f"RPE {rpe} ({borg_words(rpe)})"
+
+    return [
+        (gettext("Impact ceiling"), words(limits.max_impact), "max_impact"),
+        (gettext("Aerobic effort ceiling"), effort(aerobic.max_rpe), "aerobic.max_rpe"),
+        (gettext("Aerobic intensity ceiling"), f"{aerobic.max_hrr_pct} %HRR", "aerobic.max_hrr_pct"),
+        (gettext("Heart-rate zone"), zone, "aerobic.hr_zone_bpm"),
+        (gettext("Resistance load ceiling"), f"{resistance.max_pct_1rm} %1RM", "resistance.max_pct_1rm"),
+        (gettext("Resistance effort ceiling"), effort(resistance.max_rpe), "resistance.max_rpe"),
+        (gettext("Fewest repetitions a set"), str(resistance.min_reps), "resistance.min_reps"),
+        (gettext("Longest stretch hold"), f"{limits.flexibility.max_hold_seconds} s", "flexibility.max_hold_seconds"),
+        (gettext("Excluded movements"), codes(limits.excluded_tags), "excluded_tags"),
+        (gettext("No pressure or end-range stretch"), places(limits.avoid_regions), "avoid_regions"),
+        (gettext("No loading at all"), places(limits.no_loading_regions), "no_loading_regions"),
+        (gettext("Weekly growth cap"), f"{limits.weekly_progression_max_pct:g} %", "weekly_progression_max_pct"),
+        (
+            gettext("Supervised start"),
+            gettext("yes") if limits.supervision_required else gettext("no"),
+            "supervision_required",
+        ),
     ]
 
 
@@ -244,15 +362,17 @@ def schedule_of(engine: dict, current_week: int) -> dict:
             dose = scheduled["dose"]
             cells.append(
                 {
-                    "frequency": f"{dose['frequency_per_week']}×/wk",
+                    "frequency": gettext("%(count)s×/wk") % {"count": dose["frequency_per_week"]},
                     "amount": dose_compact(dose).split(" · ", 1)[1],
                     "intensity": _governing_text(dose),
                     "changed": scheduled["changed"],
-                    "changed_words": VARIABLE_WORDS.get(scheduled["changed"], (scheduled["changed"] or "",))[0],
+                    "changed_words": str(VARIABLE_WORDS.get(scheduled["changed"], (scheduled["changed"] or "",))[0]),
                     "current": week["number"] == current_week,
                 }
             )
-        rows.append({"name": item["exercise"]["name"], "component": item["component"], "cells": cells})
+        rows.append(
+            {"name": exercise_name(slug, item["exercise"]["name"]), "component": item["component"], "cells": cells}
+        )
     return {"weeks": numbers, "rows": rows}
 
 
@@ -295,16 +415,16 @@ def progress_charts(progress: dict, plan) -> list[dict]:
     charts = [
         {
             "id": "pain",
-            "title": "Pain (0-10)",
-            "svg": _svg(built.pain, "Pain after each session, 0 to 10", 0, 10),
-            "headers": ("Session", "During", "After", "Next morning"),
+            "title": gettext("Pain (0-10)"),
+            "svg": _svg(built.pain, gettext("Pain after each session, 0 to 10"), 0, 10),
+            "headers": (gettext("Session"), gettext("During"), gettext("After"), gettext("Next morning")),
             "rows": [(p["date"], p["during"], p["after"], _or_dash(p["next_morning"])) for p in reversed(pain)],
         },
         {
             "id": "rpe",
-            "title": "Effort (RPE 6-20)",
-            "svg": _svg(built.effort, "Session effort, Borg RPE 6 to 20", 5, 20),
-            "headers": ("Session", "RPE", "In words"),
+            "title": gettext("Effort (RPE 6-20)"),
+            "svg": _svg(built.effort, gettext("Session effort, Borg RPE 6 to 20"), 5, 20),
+            "headers": (gettext("Session"), "RPE", gettext("In words")),
             "rows": [(r["date"], r["rpe"], borg_words(r["rpe"])) for r in reversed(progress["rpe"])],
         },
     ]
@@ -314,14 +434,18 @@ def progress_charts(progress: dict, plan) -> list[dict]:
     charts.append(
         {
             "id": "adherence",
-            "title": "Adherence (sessions a week)",
+            "title": gettext("Adherence (sessions a week)"),
             "svg": _svg(
-                _over_dates(built.adherence, built.week_starts), "Sessions done and planned per plan week", 0, top
+                _over_dates(built.adherence, built.week_starts),
+                gettext("Sessions done and planned per plan week"),
+                0,
+                top,
             ),
-            "headers": ("Week", "Planned", "Done", "Share"),
+            "headers": (gettext("Week"), gettext("Planned"), gettext("Done"), gettext("Share")),
             "rows": [
                 (
-                    f"{a['week']} (from {starts[a['week']]:%d %b})",
+                    gettext("%(week)s (from %(day)s)")
+                    % {"week": a["week"], "day": date_format(starts[a["week"]], gettext("j M"))},
                     _or_dash(a["planned"]),
                     a["done"],
                     f"{round(100 * a['done'] / a['planned'])} %" if a["planned"] else "–",
@@ -341,8 +465,8 @@ def progress_charts(progress: dict, plan) -> list[dict]:
             {
                 "id": f"measure-{kind}",
                 "title": chart.title,
-                "svg": _svg(chart, f"{label} in {unit}", y_min, y_max),
-                "headers": ("Date", f"Value ({unit})"),
+                "svg": _svg(chart, gettext("%(measure)s in %(unit)s") % {"measure": label, "unit": unit}, y_min, y_max),
+                "headers": (gettext("Date"), gettext("Value (%(unit)s)") % {"unit": unit}),
                 "rows": [(p["date"], f"{p['value']:g}") for p in reversed(points[kind])],
             }
         )
@@ -377,7 +501,7 @@ def decisions_of(progress: dict, names: dict) -> list[dict]:
         decisions.append(
             {
                 **decision,
-                "action_words": ACTION_WORDS.get(decision["action"], decision["action"]),
+                "action_words": str(STAFF_ACTION_WORDS.get(decision["action"], decision["action"])),
                 "reasons": reasons,
                 "changes": changes,
             }
@@ -387,16 +511,30 @@ def decisions_of(progress: dict, names: dict) -> list[dict]:
 
 @register.filter
 def measure_label(code: str) -> str:
-    return MEASURES_BY_CODE[code].label if code in MEASURES_BY_CODE else code
+    return str(MEASURE_LABELS.get(code, MEASURES_BY_CODE[code].label if code in MEASURES_BY_CODE else code))
 
 
-# Units said in words are translated; symbols (kg, s, m, U/L) read the same in every shipped language.
-MEASURE_UNIT_WORDS = {
-    "points": gettext_lazy("points"),
-    "stands": gettext_lazy("stands"),
-    "reps": gettext_lazy("reps"),
-    "score 0-3": gettext_lazy("score 0-3"),
-}
+@register.filter
+def status_words(status: str) -> str:
+    """A plan status code in the reader's words ("active" -> "Active")."""
+    return str(PLAN_STATUS_WORDS.get(status, status))
+
+
+@register.filter
+def alert_kind_words(alert) -> str:
+    """An alert's kind in the reader's words; a kind without them says its stored display name."""
+    return str(ALERT_KIND_WORDS.get(alert.kind) or alert.get_kind_display())
+
+
+@register.filter
+def sex_words(code: str) -> str:
+    return str(SEX_WORDS.get(code, code))
+
+
+@register.filter
+def grade_words(value: str, field: str) -> str:
+    """An assessment grade in the reader's words: {{ a.bone_fragility|grade_words:"bone_fragility" }}."""
+    return str(CONDITION_VALUE_WORDS.get(field, {}).get(value, value))
 
 
 def local_number(value) -> str:
@@ -422,7 +560,7 @@ def region_rows(field) -> list[tuple[str, list]]:
         base, _, side = checkbox.data["value"].rpartition("_")
         if side not in ("left", "right"):
             base, side = checkbox.data["value"], ""
-        rows.setdefault(base, []).append((side, checkbox))
+        rows.setdefault(base, []).append((str(SIDE_WORDS[side]) if side else "", checkbox))
     return [(region_label(base), choices) for base, choices in rows.items()]
 
 
@@ -437,18 +575,22 @@ def dose_limits(limits: dict, component: str) -> list[str]:
     aerobic, resistance = limits["aerobic"], limits["resistance"]
     if component == "resistance":
         return [
-            f"load up to {resistance['max_pct_1rm']} %1RM",
-            f"effort up to RPE {resistance['max_rpe']} ({borg_words(resistance['max_rpe'])})",
-            f"at least {resistance['min_reps']} repetitions a set",
+            gettext("load up to %(pct)s %%1RM") % {"pct": resistance["max_pct_1rm"]},
+            _effort_up_to(resistance["max_rpe"]),
+            gettext("at least %(reps)s repetitions a set") % {"reps": resistance["min_reps"]},
         ]
-    found = [f"effort up to RPE {aerobic['max_rpe']} ({borg_words(aerobic['max_rpe'])})"]
+    found = [_effort_up_to(aerobic["max_rpe"])]
     if component == "aerobic":
-        found.insert(0, f"up to {aerobic['max_hrr_pct']} %HRR")
+        found.insert(0, gettext("up to %(pct)s %%HRR") % {"pct": aerobic["max_hrr_pct"]})
         if aerobic.get("hr_zone_bpm"):
-            found.insert(1, f"heart rate up to {aerobic['hr_zone_bpm'][1]} bpm")
+            found.insert(1, gettext("heart rate up to %(bpm)s bpm") % {"bpm": aerobic["hr_zone_bpm"][1]})
     if component == "flexibility":
-        found.append(f"holds of {limits['flexibility']['max_hold_seconds']} s at most")
+        found.append(gettext("holds of %(seconds)s s at most") % {"seconds": limits["flexibility"]["max_hold_seconds"]})
     return found
+
+
+def _effort_up_to(rpe: int) -> str:
+    return gettext("effort up to RPE %(rpe)s (%(words)s)") % {"rpe": rpe, "words": borg_words(rpe)}
 
 
 @register.filter
@@ -470,9 +612,9 @@ def regions(values) -> str:
     for base, found in sides.items():
         noun = region_label(base)
         if "left" in found and "right" in found:
-            said.append(f"{noun}, both sides")
+            said.append(gettext("%(region)s, both sides") % {"region": noun})
         elif found[0]:
-            said.append(f"{noun}, {found[0]}")
+            said.append(region_label(f"{base}_{found[0]}"))
         else:
             said.append(noun)
     return "; ".join(said)

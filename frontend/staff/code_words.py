@@ -1,0 +1,119 @@
+"""The engine's vocabulary codes as staff pages say them, in the reader's language.
+
+planner.vocabulary names equipment, movements, impact levels and positions by code
+("resistance_band"); the forms and the plan page show these words instead. A code not listed here
+reads as itself in plain English.
+"""
+
+from django.utils.translation import gettext_lazy
+
+CODE_WORDS = {
+    # Equipment
+    "none": gettext_lazy("None"),
+    "chair": gettext_lazy("Chair"),
+    "wall": gettext_lazy("Wall"),
+    "step": gettext_lazy("Step"),
+    "resistance_band": gettext_lazy("Resistance band"),
+    "dumbbell": gettext_lazy("Dumbbell"),
+    "ankle_weight": gettext_lazy("Ankle weight"),
+    "cuff_weight": gettext_lazy("Cuff weight"),
+    "treadmill": gettext_lazy("Treadmill"),
+    "upright_bike": gettext_lazy("Upright bike"),
+    "recumbent_bike": gettext_lazy("Recumbent bike"),
+    "arm_ergometer": gettext_lazy("Arm ergometer"),
+    "pool": gettext_lazy("Pool"),
+    "mat": gettext_lazy("Mat"),
+    "cushion": gettext_lazy("Cushion"),
+    "rail": gettext_lazy("Rail"),
+    "cable_machine": gettext_lazy("Cable machine"),
+    "leg_press": gettext_lazy("Leg press"),
+    "rowing_machine": gettext_lazy("Rowing machine"),
+    "elliptical": gettext_lazy("Elliptical"),
+    "walking_poles": gettext_lazy("Walking poles"),
+    "inspiratory_trainer": gettext_lazy("Inspiratory muscle trainer"),
+    # Movements a limit can exclude
+    "loaded_spinal_flexion": gettext_lazy("Loaded spinal flexion"),
+    "loaded_spinal_twist": gettext_lazy("Loaded spinal twist"),
+    "ballistic": gettext_lazy("Ballistic"),
+    "heavy_eccentric": gettext_lazy("Heavy eccentric"),
+    "end_range_stretch": gettext_lazy("End-range stretch"),
+    "direct_pressure": gettext_lazy("Direct pressure"),
+    "prone_loading": gettext_lazy("Prone loading"),
+    "floor_transfer": gettext_lazy("Floor transfer"),
+    "overhead_load": gettext_lazy("Overhead load"),
+    "running": gettext_lazy("Running"),
+    "jumping": gettext_lazy("Jumping"),
+    "rapid": gettext_lazy("Rapid"),
+    "swinging": gettext_lazy("Swinging"),
+    "spinal_flexion": gettext_lazy("Spinal flexion"),
+    "end_range_spinal_flexion": gettext_lazy("End-range spinal flexion"),
+    "spinal_twist": gettext_lazy("Spinal twist"),
+    "end_range_spinal_twist": gettext_lazy("End-range spinal twist"),
+    "spinal_extension": gettext_lazy("Spinal extension"),
+    "end_range_spinal_extension": gettext_lazy("End-range spinal extension"),
+    "floor_lift": gettext_lazy("Lift from the floor"),
+    "floor_to_stand": gettext_lazy("Floor to standing"),
+    "heavy_isometric": gettext_lazy("Heavy isometric"),
+    "massage_or_heat": gettext_lazy("Massage or heat"),
+    "hand_support": gettext_lazy("Weight on the hands"),
+    # Impact levels ("none" is above)
+    "low": gettext_lazy("Low"),
+    "moderate": gettext_lazy("Moderate"),
+    "high": gettext_lazy("High"),
+    # Positions
+    "seated": gettext_lazy("Seated"),
+    "standing": gettext_lazy("Standing"),
+    "supine": gettext_lazy("Supine"),
+    "side_lying": gettext_lazy("Side-lying"),
+    "prone": gettext_lazy("Prone"),
+    "quadruped": gettext_lazy("Four-point kneeling"),
+    "in_water": gettext_lazy("In water"),
+}
+
+# The record's stored codes as staff pages say them. rehab.models keeps English display names (the
+# admin's); these are the pages' words, keyed by the same codes.
+PLAN_STATUS_WORDS = {
+    "draft": gettext_lazy("Draft"),
+    "active": gettext_lazy("Active"),
+    "paused": gettext_lazy("Paused"),
+    "completed": gettext_lazy("Completed"),
+    "archived": gettext_lazy("Archived"),
+}
+ALERT_KIND_WORDS = {
+    "red_flag": gettext_lazy("Red flag reported"),
+    "pain_red": gettext_lazy("Pain above the red threshold"),
+    "review": gettext_lazy("Progression paused for review"),
+    "strength_drop": gettext_lazy("Strength or function dropped"),
+    "override": gettext_lazy("Dose above a limit accepted with an override"),
+    "no_checkins": gettext_lazy("No check-ins this week"),
+    "flare": gettext_lazy("Reassessment shows a flare"),
+    "limits_loosened": gettext_lazy("Reassessment allows looser limits (to review)"),
+    "retest_due": gettext_lazy("Strength re-test due"),
+    "ck_rise": gettext_lazy("Muscle enzymes (CK) rising"),
+    "amber_streak": gettext_lazy("Three amber weeks in a row"),
+    "vital_signs": gettext_lazy("Heart rate or oxygen saturation outside limits"),
+}
+# Strength and function measures (planner.vocabulary.MEASURES), by code.
+MEASURE_LABELS = {
+    "mmt8_total": gettext_lazy("MMT-8 total (unilateral)"),
+    "grip_left_kg": gettext_lazy("Grip strength, left hand"),
+    "grip_right_kg": gettext_lazy("Grip strength, right hand"),
+    "chair_stand_30s": gettext_lazy("30-second chair stand"),
+    "tug_seconds": gettext_lazy("Timed Up and Go"),
+    "six_minute_walk_m": gettext_lazy("6-minute walk distance"),
+    "fi3_shoulder_flexion": gettext_lazy("FI-3 shoulder flexion"),
+    "fi3_hip_flexion": gettext_lazy("FI-3 hip flexion"),
+    "fi3_neck_flexion": gettext_lazy("FI-3 neck flexion"),
+    "ck_u_l": gettext_lazy("Creatine kinase (CK)"),
+    "haq_di": gettext_lazy("HAQ-DI"),
+    "patient_global": gettext_lazy("Patient global activity"),
+    "physician_global": gettext_lazy("Physician global activity"),
+    "fatigue": gettext_lazy("Fatigue"),
+}
+# Units said in words are translated; symbols (kg, s, m, U/L) read the same in every shipped language.
+MEASURE_UNIT_WORDS = {
+    "points": gettext_lazy("points"),
+    "stands": gettext_lazy("stands"),
+    "reps": gettext_lazy("reps"),
+    "score 0-3": gettext_lazy("score 0-3"),
+}

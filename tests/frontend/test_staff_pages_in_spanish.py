@@ -1,0 +1,124 @@
+"""A physiotherapist who reads Spanish sees the patient page, the plan page and the plan-generate page in
+Spanish: the pages' own words, the forms' labels and help, the FITT-VP values and the dashboard's flags."""
+
+from datetime import UTC, date, datetime
+
+import pytest
+import time_machine
+
+from rehab.models import User
+from tests import builders
+
+START = date(2026, 11, 2)  # a Monday; "today" is the Friday of week 3
+TODAY = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
+
+
+@pytest.fixture(autouse=True)
+def _frozen_clock():
+    with time_machine.travel(TODAY, tick=False):
+        yield
+
+
+@pytest.fixture
+def spanish_physio(world, client):
+    User.objects.filter(pk=world.physio.pk).update(language="es")
+    client.force_login(world.physio)
+    return client
+
+
+@pytest.fixture
+def plan(world):
+    builders.make_assessment(world.patient, by=world.physio)
+    return builders.make_active_plan(world.patient, world.physio, start_date=START)
+
+
+def page_text(client, path: str) -> str:
+    response = client.get(path)
+    assert response.status_code == 200
+    assert response["Content-Language"] == "es"
+    return response.content.decode()
+
+
+def assert_spanish(html: str, spanish: list[str], english: list[str]) -> None:
+    assert [words for words in spanish if words not in html] == []
+    assert [words for words in english if words in html] == []
+
+
+def test_the_patient_page_is_in_spanish(spanish_physio, world, plan):
+    html = page_text(spanish_physio, f"/patients/{world.patient.pk}/")
+    assert_spanish(
+        html,
+        spanish=[
+            "Valoraciones",
+            "Nueva valoración",
+            "Medidas de fuerza y función",
+            "Registrar una medida",
+            "Endurecer los límites",
+            "Historial del plan",
+            "Registro de auditoría",
+            "Zona horaria",
+            "Equipo de atención",
+            "Generar un borrador de plan",
+            "Duración en semanas",
+        ],
+        english=[
+            "Assessments",
+            "New assessment",
+            "Strength and function measures",
+            "Record a measure",
+            "Tighten limits",
+            "Plan history",
+            "Audit trail",
+            "Time zone",
+            "Care team",
+            "Generate a draft plan",
+            "Length in weeks",
+            "Save the measure",
+            "On this page",
+        ],
+    )
+
+
+def test_the_plan_page_is_in_spanish(spanish_physio, world, plan):
+    html = page_text(spanish_physio, f"/plans/{plan.pk}/")
+    assert_spanish(
+        html,
+        spanish=[
+            "Plan de ",
+            "Semana a semana",
+            "Límites y las reglas en que se basan",
+            "Por qué estos valores",
+            "Frecuencia",
+            "Intensidad",
+            "días a la semana",
+            "guía o ensayo",
+            "Progresión semanal de como máximo",
+        ],
+        english=[
+            "Week by week",
+            "Limits and the rules behind them",
+            "Why these values",
+            "Frequency",
+            "Limits and their rules",
+            "Exercises, week",
+            "min/week",
+            "guideline or trial",
+            "Weekly growth at most",
+            "Change the dose",
+            "On this page",
+        ],
+    )
+
+
+def test_the_plan_generate_page_is_in_spanish(spanish_physio, world, plan):
+    html = page_text(spanish_physio, f"/patients/{world.patient.pk}/plans/new/")
+    assert_spanish(
+        html,
+        spanish=["Generar un plan para", "Primer día", "Duración en semanas", "Generar un borrador de plan"],
+        english=["Generate a plan for", "First day", "Length in weeks", "Generate a draft plan", "Week 1 starts"],
+    )
+    refused = spanish_physio.post(
+        f"/patients/{world.patient.pk}/plans/new/", {"start_date": "2020-01-06", "weeks": "8"}
+    )
+    assert refused.status_code == 400
+    assert "Un plan no puede empezar hace más de cuatro semanas." in refused.content.decode()
