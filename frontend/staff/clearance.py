@@ -10,7 +10,8 @@ from django.utils.translation import gettext, ngettext
 from django.views.decorators.http import require_POST
 
 from frontend.staff import clearance_forms as forms_clearance
-from frontend.staff.views import _errors_into, _plan_for_page, render_plan, staff_page
+from frontend.staff.plan_views import _plan_for_page, render_plan
+from frontend.staff.views import _errors_into, staff_page
 from rehab import selectors
 from rehab.clearance import (
     clearance_staff_words,
