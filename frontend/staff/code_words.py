@@ -117,3 +117,35 @@ MEASURE_UNIT_WORDS = {
     "reps": gettext_lazy("reps"),
     "score 0-3": gettext_lazy("score 0-3"),
 }
+# What a staff member read, in the access log (rehab.models.RecordAccess kinds).
+ACCESS_KIND_WORDS = {
+    "patient": gettext_lazy("patient record"),
+    "patient_list": gettext_lazy("patient list"),
+    "assessments": gettext_lazy("assessments"),
+    "plan": gettext_lazy("plan"),
+    "plan_list": gettext_lazy("plan list"),
+    "plan_progress": gettext_lazy("plan progress"),
+    "plan_history": gettext_lazy("plan history"),
+    "checkins": gettext_lazy("check-ins"),
+    "checkin": gettext_lazy("check-in"),
+    "measurements": gettext_lazy("measurements"),
+    "plan_pdf": gettext_lazy("plan PDF"),
+    "report_pdf": gettext_lazy("progress report PDF"),
+    "change_history": gettext_lazy("change history"),
+    "caseload": gettext_lazy("caseload list"),
+}
+# A plan history entry: what happened to the plan row, and the dose field a change touched.
+HISTORY_ACTION_WORDS = {
+    "created": gettext_lazy("created"),
+    "changed": gettext_lazy("changed"),
+    "deleted": gettext_lazy("deleted"),
+}
+DOSE_FIELD_WORDS = {
+    "frequency_per_week": gettext_lazy("sessions a week"),
+    "minutes": gettext_lazy("minutes a session"),
+    "sets": gettext_lazy("sets"),
+    "reps": gettext_lazy("repetitions a set"),
+    "hold_seconds": gettext_lazy("seconds a hold"),
+    "intensity_low": gettext_lazy("intensity from"),
+    "intensity_high": gettext_lazy("intensity up to"),
+}

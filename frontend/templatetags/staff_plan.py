@@ -11,16 +11,19 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext, gettext_lazy, ngettext
 
 from frontend.staff.code_words import (
+    ACCESS_KIND_WORDS,
     ALERT_KIND_WORDS,
     CODE_WORDS,
+    DOSE_FIELD_WORDS,
+    HISTORY_ACTION_WORDS,
     MEASURE_LABELS,
     MEASURE_UNIT_WORDS,
     PLAN_STATUS_WORDS,
 )
 from frontend.staff.forms import CONDITION_VALUE_WORDS, SEX_WORDS, SIDE_WORDS, region_label
+from frontend.staff.limit_words import limit_words
 from planner.documents.wording import borg_words
 from planner.growth import LADDER_NAMES, default_growth_rules
-from planner.limits import heart_rate_ceiling_only
 from planner.targets import MEASURE_WORDS as MEASURE_WORDS_FOR_TARGETS
 from planner.vocabulary import LADDER_UNITS, MEASURES_BY_CODE, red_flag_label
 from rehab import exercise_words as library_words
@@ -275,55 +278,7 @@ def limit_table(limits, index) -> list[dict]:
     here through the page's catalogue."""
     return [
         {"name": name, "value": value, "rules": rules_of(limits.rule_ids_for(path), index)}
-        for name, value, path in _limit_words(limits)
-    ]
-
-
-def _limit_words(limits) -> list[tuple[str, str, str]]:
-    aerobic, resistance = limits.aerobic, limits.resistance
-    if aerobic.hr_zone_bpm:
-        zone = gettext("%(low)s-%(high)s bpm (%(floor)s-%(ceiling)s %%HRR, HRrest %(rest)s, HRmax %(max)s)") % {
-            "low": aerobic.hr_zone_bpm[0],
-            "high": aerobic.hr_zone_bpm[1],
-            "floor": aerobic.zone_floor_hrr_pct,
-            "ceiling": aerobic.max_hrr_pct,
-            "rest": aerobic.resting_hr_bpm,
-            "max": f"{aerobic.hr_max_bpm:g}",
-        }
-        if heart_rate_ceiling_only(limits):
-            zone += gettext(
-                "; HRmax estimated (Tanaka, error 7-11 bpm): the patient sees only the ceiling, effort governs"
-            )
-    else:
-        zone = gettext("None: effort (RPE) governs")
-
-    def codes(values) -> str:
-        return ", ".join(words(value) for value in values) or gettext("none")
-
-    def places(values) -> str:
-        return ", ".join(region_label(value) for value in values) or gettext("none")
-
-    def effort(rpe: int) -> str:
-        return f"RPE {rpe} ({borg_words(rpe)})"
-
-    return [
-        (gettext("Impact ceiling"), words(limits.max_impact), "max_impact"),
-        (gettext("Aerobic effort ceiling"), effort(aerobic.max_rpe), "aerobic.max_rpe"),
-        (gettext("Aerobic intensity ceiling"), f"{aerobic.max_hrr_pct} %HRR", "aerobic.max_hrr_pct"),
-        (gettext("Heart-rate zone"), zone, "aerobic.hr_zone_bpm"),
-        (gettext("Resistance load ceiling"), f"{resistance.max_pct_1rm} %1RM", "resistance.max_pct_1rm"),
-        (gettext("Resistance effort ceiling"), effort(resistance.max_rpe), "resistance.max_rpe"),
-        (gettext("Fewest repetitions a set"), str(resistance.min_reps), "resistance.min_reps"),
-        (gettext("Longest stretch hold"), f"{limits.flexibility.max_hold_seconds} s", "flexibility.max_hold_seconds"),
-        (gettext("Excluded movements"), codes(limits.excluded_tags), "excluded_tags"),
-        (gettext("No pressure or end-range stretch"), places(limits.avoid_regions), "avoid_regions"),
-        (gettext("No loading at all"), places(limits.no_loading_regions), "no_loading_regions"),
-        (gettext("Weekly growth cap"), f"{limits.weekly_progression_max_pct:g} %", "weekly_progression_max_pct"),
-        (
-            gettext("Supervised start"),
-            gettext("yes") if limits.supervision_required else gettext("no"),
-            "supervision_required",
-        ),
+        for name, value, path in limit_words(limits)
     ]
 
 
@@ -375,6 +330,24 @@ def status_words(status: str) -> str:
 def alert_kind_words(alert) -> str:
     """An alert's kind in the reader's words; a kind without them says its stored display name."""
     return str(ALERT_KIND_WORDS.get(alert.kind) or alert.get_kind_display())
+
+
+@register.filter
+def access_kind_words(kind: str) -> str:
+    return str(ACCESS_KIND_WORDS.get(kind, kind.replace("_", " ")))
+
+
+@register.filter
+def history_action_words(action: str) -> str:
+    return str(HISTORY_ACTION_WORDS.get(action, action))
+
+
+@register.filter
+def change_field_words(field: str) -> str:
+    """A plan change's field in the reader's words: a dose field by name, a limit by its path."""
+    if field in DOSE_FIELD_WORDS:
+        return str(DOSE_FIELD_WORDS[field])
+    return field.removeprefix("limits.").replace("_", " ")
 
 
 @register.filter

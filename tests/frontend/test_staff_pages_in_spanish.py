@@ -122,3 +122,22 @@ def test_the_plan_generate_page_is_in_spanish(spanish_physio, world, plan):
     )
     assert refused.status_code == 400
     assert "Un plan no puede empezar hace más de cuatro semanas." in refused.content.decode()
+
+
+def test_the_plan_history_and_the_access_log_say_their_entries_in_spanish(spanish_physio, world, plan):
+    history = page_text(spanish_physio, f"/plans/{plan.pk}/history/")
+    assert_spanish(
+        history,
+        spanish=["Historial del plan del", "Plan: creado", "Cuándo", "Quién"],
+        english=["Plan created", "Plan changed", "Every change, newest first", "No change recorded yet"],
+    )
+    spanish_physio.get(f"/patients/{world.patient.pk}/")
+    # The clinic's admin reads the access log, in Spanish too.
+    User.objects.filter(pk=world.admin.pk).update(language="es")
+    spanish_physio.force_login(world.admin)
+    log = page_text(spanish_physio, "/access-log/")
+    assert_spanish(
+        log,
+        spanish=["Registro de accesos", "Historia del paciente", "Consultado por"],
+        english=["Patient record", "Read by", "Every patient"],
+    )
