@@ -1,6 +1,7 @@
 """Weekly progression decisions and the alerts that need a clinician."""
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from planner.decision_doses import Cited
@@ -48,18 +49,18 @@ class ProgressionDecision(models.Model):
 
 
 class AlertKind(models.TextChoices):
-    RED_FLAG = "red_flag", "Red flag reported"
-    PAIN_RED = "pain_red", "Pain above the red threshold"
-    REVIEW = "review", "Progression paused for review"
-    STRENGTH_DROP = "strength_drop", "Strength or function dropped"
-    OVERRIDE = "override", "Dose above a limit accepted with an override"
-    NO_CHECKINS = "no_checkins", "No check-ins this week"
-    FLARE = "flare", "Reassessment shows a flare"
-    LIMITS_LOOSENED = "limits_loosened", "Reassessment allows looser limits (to review)"
-    RETEST_DUE = "retest_due", "Strength re-test due"
-    CK_RISE = "ck_rise", "Muscle enzymes (CK) rising"
-    AMBER_STREAK = "amber_streak", "Three amber weeks in a row"
-    VITAL_SIGNS = "vital_signs", "Heart rate or oxygen saturation outside limits"
+    RED_FLAG = "red_flag", _("Red flag reported")
+    PAIN_RED = "pain_red", _("Pain above the red threshold")
+    REVIEW = "review", _("Progression paused for review")
+    STRENGTH_DROP = "strength_drop", _("Strength or function dropped")
+    OVERRIDE = "override", _("Dose above a limit accepted with an override")
+    NO_CHECKINS = "no_checkins", _("No check-ins this week")
+    FLARE = "flare", _("Reassessment shows a flare")
+    LIMITS_LOOSENED = "limits_loosened", _("Reassessment allows looser limits (to review)")
+    RETEST_DUE = "retest_due", _("Strength re-test due")
+    CK_RISE = "ck_rise", _("Muscle enzymes (CK) rising")
+    AMBER_STREAK = "amber_streak", _("Three amber weeks in a row")
+    VITAL_SIGNS = "vital_signs", _("Heart rate or oxygen saturation outside limits")
 
 
 class Alert(models.Model):

@@ -141,3 +141,13 @@ def test_the_plan_history_and_the_access_log_say_their_entries_in_spanish(spanis
         spanish=["Registro de accesos", "Historia del paciente", "Consultado por"],
         english=["Patient record", "Read by", "Every patient"],
     )
+
+
+def test_an_alert_kind_without_a_triage_label_reads_in_spanish_on_the_dashboard(spanish_physio, world, plan):
+    from rehab.models import Alert, AlertKind
+
+    Alert.objects.create(patient=world.patient, plan=plan, kind=AlertKind.LIMITS_LOOSENED, message="Review")
+    html = page_text(spanish_physio, "/dashboard/")
+    english = str(AlertKind.LIMITS_LOOSENED.label)
+    assert english == "Reassessment allows looser limits (to review)"  # outside a Spanish request
+    assert_spanish(html, [], [english])
