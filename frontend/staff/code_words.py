@@ -7,6 +7,8 @@ reads as itself in plain English.
 
 from django.utils.translation import gettext_lazy
 
+from rehab.models import AlertKind
+
 CODE_WORDS = {
     # Equipment
     "none": gettext_lazy("None"),
@@ -79,20 +81,8 @@ PLAN_STATUS_WORDS = {
     "completed": gettext_lazy("Completed"),
     "archived": gettext_lazy("Archived"),
 }
-ALERT_KIND_WORDS = {
-    "red_flag": gettext_lazy("Red flag reported"),
-    "pain_red": gettext_lazy("Pain above the red threshold"),
-    "review": gettext_lazy("Progression paused for review"),
-    "strength_drop": gettext_lazy("Strength or function dropped"),
-    "override": gettext_lazy("Dose above a limit accepted with an override"),
-    "no_checkins": gettext_lazy("No check-ins this week"),
-    "flare": gettext_lazy("Reassessment shows a flare"),
-    "limits_loosened": gettext_lazy("Reassessment allows looser limits (to review)"),
-    "retest_due": gettext_lazy("Strength re-test due"),
-    "ck_rise": gettext_lazy("Muscle enzymes (CK) rising"),
-    "amber_streak": gettext_lazy("Three amber weeks in a row"),
-    "vital_signs": gettext_lazy("Heart rate or oxygen saturation outside limits"),
-}
+# Alert kinds: the model's own labels, translatable there (rehab.models.AlertKind).
+ALERT_KIND_WORDS = {kind.value: kind.label for kind in AlertKind}
 # Strength and function measures (planner.vocabulary.MEASURES), by code.
 MEASURE_LABELS = {
     "mmt8_total": gettext_lazy("MMT-8 total (unilateral)"),
