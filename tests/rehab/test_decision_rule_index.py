@@ -6,10 +6,9 @@ nothing lost (and back), and the next week's decision reads what the migrated on
 
 import json
 from dataclasses import replace
-from datetime import date, datetime, time
+from datetime import date
 
 import pytest
-import time_machine
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
@@ -17,11 +16,11 @@ from planner import serialize
 from planner.decision_doses import doses_from
 from planner.types import Dose, Rule, ValueRationale
 from rehab.models import PlanPart, ProgressionDecision
-from rehab.services.checkins import checkin_record
 from rehab.services.plan_store import cited_by, forget_loaded_plans
 from rehab.services.plans import engine_plan
 from rehab.services.progression import plan_progress, week_context
 from tests import builders
+from tests.rehab.sweep_data import log_week
 
 BEFORE = [("rehab", "0020_exercise_translations")]
 AFTER = [("rehab", "0021_decision_rule_index")]
@@ -113,20 +112,7 @@ def test_the_migration_moves_rule_texts_to_shared_parts_and_back_with_nothing_lo
 def test_a_decided_week_stores_each_rule_text_once_and_reads_back_its_doses(world, django_capture_on_commit_callbacks):
     plan = builders.make_active_plan(world.patient, world.physio)
     engine = engine_plan(plan)
-    for n in range(5):
-        day = date(2026, 11, 2 + n)
-        with time_machine.travel(datetime.combine(day, time(12)), tick=False):
-            checkin_record(
-                actor=world.patient_user,
-                plan=plan,
-                idempotency_key=f"green-{n}",
-                date=day,
-                pain_during=1,
-                pain_after=1,
-                pain_next_morning=1,
-                session_rpe=11,
-                items=[{"plan_item": item, "done": True} for item in plan.items.all()],
-            )
+    log_week([plan], 1, by=world.physio)
     with django_capture_on_commit_callbacks(execute=True):
         plan_progress(plan_id=plan.pk, as_of=date(2026, 11, 10))
     row = ProgressionDecision.objects.get(plan=plan, week=1)
