@@ -91,7 +91,7 @@ def seed(patients: int, out: str) -> None:
     from knox.models import AuthToken
 
     from rehab.models import Assessment, Clinic, Patient, Plan, PlanItem, Role, User
-    from rehab.services.plan_store import ITEM_COLUMNS
+    from rehab.models.plans import ITEM_COLUMNS
     from rehab.services.plans import plan_activate, plan_generate
 
     today = timezone.localdate()

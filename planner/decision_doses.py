@@ -47,6 +47,10 @@ class Cited:
         return parts
 
 
+# What the first week's decision carries over: nothing (no decision came before it).
+NOTHING_CITED = Cited(index="", rules={}, rationales={})
+
+
 class DoseWriter:
     """Turns the doses of one decision into stored doses, collecting what they cite once."""
 

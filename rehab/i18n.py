@@ -63,9 +63,9 @@ def activate_chosen_language(request: HttpRequest, user: object) -> None:
 
 
 def _patient_language(user: object) -> str:
-    """A patient login's recorded language (their own, else their clinic's), as their pages, PDFs and
-    emails use it; "" when neither is set (the request's Accept-Language decides), for staff, and for a
-    patient row the token's query did not join (rehab.api.token_auth joins it: no query is made here)."""
+    """A patient login's recorded language (their own, else their clinic's, which always has one), as
+    their pages, PDFs and emails use it; "" for staff, and for a patient whose record the login's query
+    did not join (rehab.api.token_auth joins it; no query is made here): Accept-Language decides then."""
     if getattr(user, "role", None) != Role.PATIENT:
         return ""
     state = getattr(user, "_state", None)

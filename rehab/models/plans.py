@@ -102,6 +102,31 @@ class Plan(models.Model):
         return 1 if self.status == PlanStatus.DRAFT else self.current_week(today)
 
 
+# The columns that hold an item's dose: what a reschedule rewrites (the sweep writes only these).
+DOSE_COLUMNS = (
+    "prescribed_dose",
+    "schedule",
+    "dose_week",
+    "frequency_per_week",
+    "minutes",
+    "sets",
+    "reps",
+    "hold_seconds",
+    "intensity",
+)
+# Every column of the stored engine item (planner.storage.StoredItem and the current dose).
+ITEM_COLUMNS = (
+    "in_plan",
+    "stored_version",
+    "exercise_part",
+    "progression_part",
+    "rationale_part",
+    "targets",
+    "notes",
+    *DOSE_COLUMNS,
+)
+
+
 class PlanItem(models.Model):
     """One prescribed exercise of a plan, with its starting dose, progression rule and rationale."""
 
@@ -140,26 +165,7 @@ class PlanItem(models.Model):
     intensity = models.JSONField(default=list, blank=True, help_text="[[unit, low, high], ...]; the first governs.")
 
     # The dose and schedule are the plan's; their changes are recorded as PlanChange rows.
-    history = HistoricalRecords(
-        excluded_fields=[
-            "in_plan",
-            "stored_version",
-            "exercise_part",
-            "progression_part",
-            "rationale_part",
-            "targets",
-            "notes",
-            "prescribed_dose",
-            "schedule",
-            "dose_week",
-            "frequency_per_week",
-            "minutes",
-            "sets",
-            "reps",
-            "hold_seconds",
-            "intensity",
-        ]
-    )
+    history = HistoricalRecords(excluded_fields=list(ITEM_COLUMNS))
 
     class Meta:
         ordering = ["plan", "position"]

@@ -20,35 +20,13 @@ from planner.decision_doses import Cited, rationale_digests
 from planner.types import LoadLimits
 from planner.types import Plan as EnginePlan
 from rehab.bulk_sql import update_rows
-from rehab.models import Exercise, Plan, PlanChange, PlanItem, PlanPart, ProgressionDecision, User
+from rehab.models import Exercise, Plan, PlanChange, PlanItem, PlanPart, ProgressionDecision
+from rehab.models.plans import ITEM_COLUMNS, User
 
 # Parts read by this process, by digest. Bounded: a process that has seen this many distinct parts
 # simply starts again (parts are small and shared; a typical clinic has a few thousand).
 _PART_CACHE: dict[str, dict] = {}
 PART_CACHE_SIZE = 50_000
-
-# The columns that hold an item's dose: what a reschedule rewrites (the sweep writes only these).
-DOSE_COLUMNS = (
-    "prescribed_dose",
-    "schedule",
-    "dose_week",
-    "frequency_per_week",
-    "minutes",
-    "sets",
-    "reps",
-    "hold_seconds",
-    "intensity",
-)
-ITEM_COLUMNS = (
-    "in_plan",
-    "stored_version",
-    "exercise_part",
-    "progression_part",
-    "rationale_part",
-    "targets",
-    "notes",
-    *DOSE_COLUMNS,
-)
 
 
 def stored_parts(digests: Iterable[str]) -> dict[str, dict]:
@@ -292,6 +270,8 @@ def store_new_plan(plan: Plan, engine: EnginePlan, stored: storage.StoredPlan) -
 
 def store_parts(parts: dict[str, dict]) -> None:
     """Insert the parts not stored yet (most are: shared by other plans) and keep them in this process."""
+    if not parts:
+        return
     stored_already = set(PlanPart.objects.filter(digest__in=list(parts)).values_list("digest", flat=True))
     PlanPart.objects.bulk_create(
         [
@@ -301,8 +281,7 @@ def store_parts(parts: dict[str, dict]) -> None:
         ],
         ignore_conflicts=True,  # another transaction may store the same part at the same moment
     )
-    for digest, part in parts.items():
-        _PART_CACHE.setdefault(digest, part)
+    remember_parts(parts)
 
 
 def store_engines(writes: list[PlanWrite]) -> None:

@@ -18,7 +18,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import OuterRef, Subquery
 from django.db.models.functions import Coalesce
 
-from planner.decision_doses import DoseWriter, dose_from
+from planner.decision_doses import NOTHING_CITED, DoseWriter, dose_from
 from planner.editing import reschedule_from
 from planner.growth import default_growth_rules
 from planner.progression import (
@@ -118,7 +118,8 @@ def _decide_next_week(*, plan_id: int, as_of: date) -> ProgressionDecision | Non
         strength_signals(measures.order_by(*MEASUREMENT_ORDER), week_end(plan, week)),
     )
     row = decision_row(plan, week, decided, context)
-    store_parts(row.cited.parts() if row.cited else {})
+    assert row.cited is not None  # decision_row sets what its doses cite
+    store_parts(row.cited.parts())
     row.save()
     _apply(plan, engine, week, decided, row)
     return row
@@ -159,7 +160,7 @@ def week_context(plan: Plan, engine, week: int, previous: ProgressionDecision | 
     carry = previous.carry if previous else {}
     held = carry.get("held_doses", {})
     trails = carry.get("growth_trails", {})
-    cited = cited_by(previous) if previous else None
+    cited = cited_by(previous) if previous else NOTHING_CITED
     assessment = plan.assessment
     window = default_growth_rules().window_weeks
     earlier = engine.weeks[max(0, week - 1 - window) : week - 1]
@@ -172,13 +173,13 @@ def week_context(plan: Plan, engine, week: int, previous: ProgressionDecision | 
                 slug=item.slug,
                 dose=this_week.dose_for(item.slug).dose,
                 progression=item.progression,
-                held_dose=dose_from(held[item.slug], cited) if cited and held.get(item.slug) else None,
+                held_dose=dose_from(held[item.slug], cited) if held.get(item.slug) else None,
                 regions_loaded=item.exercise.regions_loaded,
                 # The doses the item had in the weeks before (the growth cap's window reads them).
                 history=tuple(
                     scheduled.dose for past in earlier if (scheduled := past.dose_for(item.slug)) is not None
                 ),
-                growth_trail=tuple(dose_from(d, cited) for d in trails.get(item.slug, ())) if cited else (),
+                growth_trail=tuple(dose_from(d, cited) for d in trails.get(item.slug, ())),
             )
             for item in engine.items
             if this_week.dose_for(item.slug) is not None

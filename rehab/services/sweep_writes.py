@@ -24,7 +24,8 @@ from planner.types import Dose
 from planner.types import Plan as EnginePlan
 from rehab.bulk_sql import update_rows, update_values
 from rehab.models import ChangeTrigger, Plan, PlanChange, PlanItem, ProgressionDecision
-from rehab.services.plan_store import DOSE_COLUMNS, PlanWrite, cached_parts, store_engines, store_parts
+from rehab.models.plans import DOSE_COLUMNS
+from rehab.services.plan_store import PlanWrite, cached_parts, store_engines, store_parts
 
 PLAN_FIELDS = ["blueprint", "status", "pause_reason", "version", "updated_at"]
 # What a reschedule can change in an item row (the part digests, targets and notes stay as they are).

@@ -28,8 +28,8 @@ from rehab.models import (
     PlanStatus,
     ProgressionDecision,
 )
+from rehab.models.plans import ITEM_COLUMNS
 from rehab.services import sweep
-from rehab.services.plan_store import ITEM_COLUMNS
 from rehab.services.progression import plan_progress, plans_due
 from tests import builders
 from tests.rehab.sweep_data import clone_plans, log_week
