@@ -32,6 +32,7 @@ from planner.dosing import progression_rule, start_dose, unique_rules
 from planner.memo import AEROBIC_CEILING_UNITS, component_limits, memo_for, token
 from planner.muscles import SLOTS, SelectionBook, Target, default_selection_book, max_count, targets_for
 from planner.regions import default_region_map
+from planner.relative_zone import patient_dose, relative_within, stand_in_limits
 from planner.rules import DoseParameters, Rulebook, default_rulebook, dose_parameters
 from planner.types import (
     Dose,
@@ -357,7 +358,6 @@ def prescribe(
     params = dose_parameters(profile, book)
     allowed = allowed_exercises(catalogue, limits, profile)
     anatomy = default_region_map()
-    memo = memo_for(book)
     read_limits: dict[str, tuple[Any, ...]] = {}  # per component: the same for every item of the plan
     items, uncovered = [], []
     for component in COMPONENTS:
@@ -372,12 +372,7 @@ def prescribe(
             spec = choice.spec
             padded = padded_regions_pressed(spec, limits, profile)
             padded_rules = (anatomy.padded_rule,) if padded and anatomy.padded_rule else ()
-            if spec.component not in read_limits:
-                read_limits[spec.component] = component_limits(limits, spec.component)
-            key = (spec, *reads, read_limits[spec.component])
-            dose, progression, step_rules = memo.get(
-                "dosing", key, partial(_dose_and_growth, spec, profile, params, limits, book)
-            )
+            dose, progression, step_rules = _kept_dose(spec, reads, read_limits, profile, params, limits, book)
             exercise_rules = unique_rules(choice.rules, selection_rules, padded_rules)
             items.append(
                 PrescriptionItem(
@@ -391,6 +386,34 @@ def prescribe(
                 )
             )
     return Prescription(items=tuple(items), components_without_exercise=tuple(uncovered))
+
+
+def _kept_dose(
+    spec: ExerciseSpec,
+    reads: tuple[Any, ...],
+    read_limits: dict[str, tuple[Any, ...]],
+    profile: Profile,
+    params: DoseParameters,
+    limits: LoadLimits,
+    book: Rulebook,
+) -> tuple[Dose, ProgressionRule, tuple[Rule, ...]]:
+    """_dose_and_growth, kept (planner.memo) by what it reads; an aerobic dose with a heart-rate zone is
+    kept in %HRR and read in the patient's heart rate (planner.relative_zone)."""
+    memo = memo_for(book)
+    stand_in = stand_in_limits(limits) if spec.component == "aerobic" else None
+    if stand_in is not None:
+        if "relative aerobic" not in read_limits:
+            read_limits["relative aerobic"] = component_limits(stand_in, "aerobic")
+        key = (spec, *reads, read_limits["relative aerobic"])
+        relative, progression, step_rules = memo.get(
+            "dosing", key, partial(_dose_and_growth, spec, profile, params, stand_in, book)
+        )
+        if relative_within(relative, progression, limits):
+            return patient_dose(relative, limits), progression, step_rules
+    if spec.component not in read_limits:
+        read_limits[spec.component] = component_limits(limits, spec.component)
+    key = (spec, *reads, read_limits[spec.component])
+    return memo.get("dosing", key, partial(_dose_and_growth, spec, profile, params, limits, book))
 
 
 def _dose_and_growth(

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from fractions import Fraction
 from functools import partial
 from typing import Any, Protocol
@@ -46,6 +47,7 @@ from planner.intensity import aerobic_targets, resistance_targets
 from planner.limits import add_rationale, apply_adjustments, clamp_dose, compute_limits, growth_pct
 from planner.memo import component_limits, memo_for, token
 from planner.prescribe import prescribe
+from planner.relative_zone import patient_dose, relative_dose, stand_in_limits
 from planner.rules import SAFETY_NOTICE, Rulebook, default_rulebook
 from planner.targets import plan_targets
 from planner.types import (
@@ -315,18 +317,65 @@ def schedule(
     if weeks < 1:
         raise ValueError("a plan lasts at least one week")
     book = rulebook or default_rulebook()
-    memo = memo_for(book)
     tracks = []
-    reads: dict[tuple[str, tuple[str, ...]], tuple[Any, ...]] = {}  # per component and intensity units
+    reads: dict[tuple[int, str, tuple[str, ...]], tuple[Any, ...]] = {}  # per limits, component and units
+    stand_in = stand_in_limits(limits)
     for item in items:
-        dose = item.dose
-        units = (dose.component, tuple(target.unit for target in dose.intensity))
-        read = reads.get(units)
-        if read is None:
-            read = reads[units] = component_limits(limits, units[0], units[1])
-        key = (item.slug, item.component, token(dose), _number_types(dose), token(item.progression), read, weeks)
-        tracks.append(memo.get("schedule", key, partial(item_weeks, item, limits, weeks, book)))
+        relative = None
+        if stand_in is not None and item.component == "aerobic":
+            relative = relative_dose(item.dose, item.progression, limits)
+        if stand_in is None or relative is None:
+            tracks.append(_kept_weeks(item, limits, weeks, book, reads))
+            continue
+        # Worked out in %HRR under the stand-in limits, read in the patient's heart rate
+        # (planner.relative_zone): patients whose heart rates differ share these weeks.
+        in_hrr = _RelativeItem(item.slug, item.component, relative, item.progression)
+        tracks.append(_patient_track(_kept_weeks(in_hrr, stand_in, weeks, book, reads), limits))
     return tuple(PlanWeek(number, tuple(track[number - 1] for track in tracks)) for number in range(1, weeks + 1))
+
+
+def _kept_weeks(
+    item: PrescriptionItem | _RelativeItem,
+    limits: LoadLimits,
+    weeks: int,
+    book: Rulebook,
+    reads: dict[tuple[int, str, tuple[str, ...]], tuple[Any, ...]],
+) -> tuple[ScheduledDose, ...]:
+    """item_weeks, kept (planner.memo) by the item and the part of the limits it reads."""
+    dose = item.dose
+    units = (id(limits), dose.component, tuple(target.unit for target in dose.intensity))
+    read = reads.get(units)
+    if read is None:
+        read = reads[units] = component_limits(limits, units[1], units[2])
+    key = (item.slug, item.component, token(dose), _number_types(dose), token(item.progression), read, weeks)
+    return memo_for(book).get("schedule", key, partial(item_weeks, item, limits, weeks, book))
+
+
+@dataclass(frozen=True)
+class _RelativeItem:
+    """What item_weeks reads of an item (slug, component, dose, progression), with the dose in %HRR."""
+
+    slug: str
+    component: str
+    dose: Dose
+    progression: ProgressionRule
+
+
+def _patient_track(track: tuple[ScheduledDose, ...], limits: LoadLimits) -> tuple[ScheduledDose, ...]:
+    """A track worked out under the stand-in limits, with each dose's heart rate in the patient's units
+    (each distinct week converted once: a held dose stays one object, as item_weeks gives it)."""
+    weeks: dict[int, ScheduledDose] = {}
+    doses: dict[int, Dose] = {}
+    out = []
+    for week in track:
+        found = weeks.get(id(week))
+        if found is None:
+            dose = doses.get(id(week.dose))
+            if dose is None:
+                dose = doses[id(week.dose)] = patient_dose(week.dose, limits)
+            found = weeks[id(week)] = ScheduledDose(week.exercise_slug, dose, week.changed, week.growth_pct)
+        out.append(found)
+    return tuple(out)
 
 
 def _number_types(dose: Dose) -> tuple[type, ...]:
@@ -342,7 +391,9 @@ def _number_types(dose: Dose) -> tuple[type, ...]:
     )
 
 
-def item_weeks(item: PrescriptionItem, limits: LoadLimits, weeks: int, book: Rulebook) -> tuple[ScheduledDose, ...]:
+def item_weeks(
+    item: PrescriptionItem | _RelativeItem, limits: LoadLimits, weeks: int, book: Rulebook
+) -> tuple[ScheduledDose, ...]:
     """One item's scheduled dose for each of `weeks` weeks (week 1 first)."""
     current = clamp_dose(item.dose, limits)
     out = [ScheduledDose(item.slug, current, None, 0.0)]

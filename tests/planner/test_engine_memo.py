@@ -14,7 +14,7 @@ from planner.limits import apply_adjustments, compute_limits
 from planner.prescribe import _dose_and_growth, prescribe
 from planner.rules import DoseParameters, default_rulebook
 from planner.schedule import item_weeks, schedule
-from planner.types import LimitAdjustment, PlanWeek
+from planner.types import Intensity, LimitAdjustment, PlanWeek, evolve_dose
 from tests.planner.test_properties import profiles
 
 LIBRARY = load_default_catalogue()
@@ -65,6 +65,35 @@ def test_kept_doses_and_weeks_equal_the_ones_worked_out_afresh(profile, tighteni
     fresh = [item_weeks(item, limits, weeks, book) for item in items]
     expected = tuple(PlanWeek(n, tuple(track[n - 1] for track in fresh)) for n in range(1, weeks + 1))
     assert schedule(items, limits, weeks, book) == expected
+
+
+@SETTINGS
+@given(profiles(), TIGHTENINGS, st.integers(-3, 3), st.integers(0, 3))
+def test_aerobic_weeks_kept_in_hrr_equal_the_ones_worked_out_in_the_patients_heart_rate(
+    profile, later_tightening, beats_shift, low_shift
+):
+    """Aerobic weeks are kept in %HRR and read in the patient's heart rate (planner.relative_zone): for
+    items as prescribed, for a heart-rate target a clinician moved off Karvonen, and for items whose
+    steps reach above limits tightened after the prescription, the weeks equal the ones worked out directly."""
+    book = default_rulebook()
+    items = prescribe(profile, LIBRARY, compute_limits(profile), book).items
+    limits = limits_for(profile, later_tightening)
+    edited = []
+    for item in items:
+        beats = item.dose.intensity_in("hr_bpm")
+        if beats is not None and (beats_shift or low_shift):
+            high = max(beats.high + beats_shift, 31)
+            moved = Intensity("hr_bpm", max(min(beats.low - low_shift, high), 30), high)
+            dose = evolve_dose(
+                item.dose, intensity=tuple(moved if t.unit == "hr_bpm" else t for t in item.dose.intensity)
+            )
+            item = type(item)(**{**item.__dict__, "dose": dose})
+        edited.append(item)
+
+    for chosen in (items, edited):
+        fresh = [item_weeks(item, limits, 12, book) for item in chosen]
+        expected = tuple(PlanWeek(n, tuple(track[n - 1] for track in fresh)) for n in range(1, 13))
+        assert schedule(chosen, limits, 12, book) == expected
 
 
 @settings(max_examples=300, deadline=None)
