@@ -12,18 +12,23 @@ a template, and every measurement runs on a fresh copy of it:
 - unshared (up to --per-plan-max): the set-based sweep as if no two plans shared an item, every item
   decoded and rescheduled anew: the copied population is the best case of planner.stored_items' memos,
   this is the worst;
-- per-plan (up to --per-plan-max): the reference path, one plan per transaction.
+- per-plan (up to --per-plan-max): the reference path, one plan per transaction;
+- workers (with --workers N): the chunks `progression_sweep` queues, run by N worker processes at once
+  (a process pool forked after set-up, each worker running `rehab.tasks.progress_chunk` as a Celery
+  worker would, with its own connection and its own memos): wall time, plans/s, and the CPU of this
+  process and its workers together (the database server's CPU is in neither).
 
 Databases: SQLite (a file in a temporary directory) always; PostgreSQL when DATABASE_URL is set: its
 server is used with databases of our own, named after DATABASE_URL's database (bench_sweep when that is
 "postgres"), with _migrated and _seeded copies, dropped and created. Prints; asserts nothing.
 
-    .venv/bin/python bench/bench_sweep.py [--plans 1000 10000] [--huge] [--chunk-size 500]
+    .venv/bin/python bench/bench_sweep.py [--plans 1000 10000] [--huge] [--chunk-size 500] [--workers 2]
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/rehab_sweep .venv/bin/python bench/bench_sweep.py
 """
 
 import argparse
 import json
+import multiprocessing
 import os
 import resource
 import shutil
@@ -244,7 +249,7 @@ def _seed(plans: int) -> None:
         )
 
 
-def child(step: str, plans: int) -> dict:
+def child(step: str, plans: int, workers: int = 0) -> dict:
     """(In a child process with the bench settings.) One step on the database DATABASE_URL names."""
     sys.path.insert(0, str(ROOT))
     import django
@@ -299,6 +304,18 @@ def child(step: str, plans: int) -> dict:
         for plan_id in progression.plans_due(AS_OF):
             progression.plan_progress(plan_id=plan_id, as_of=AS_OF)
 
+    if step == "workers":
+        pooled = _pooled(workers)
+        decided = ProgressionDecision.objects.filter(week=1).count()
+        return {
+            "decided": decided,
+            "made": pooled["made"],
+            "seconds": round(pooled["seconds"], 2),
+            "plans_per_s": round(decided / pooled["seconds"], 1),
+            "cpu_s": round(pooled["cpu"], 2),
+            "queries": pooled["queries"],
+            "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024),
+        }
     run = per_plan if step == "per-plan" else set_based
     traced = step == "traced"
     connection.ensure_connection()
@@ -324,9 +341,57 @@ def child(step: str, plans: int) -> dict:
     }
 
 
-def _run_child(url: str, var_dir: str, chunk_size: int, step: str, plans: int) -> dict:
+def _worker_chunk(chunk: list[int]) -> tuple[int, int]:
+    """(In a pool worker.) One chunk as the Celery task runs it: (decisions made, queries)."""
+    from django.db import connection
+
+    from rehab import tasks
+
+    counted = []
+
+    def count(execute, sql, params, many, context):
+        counted.append(None)
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(count):
+        made = tasks.progress_chunk(chunk, AS_OF.isoformat())
+    return made, len(counted)
+
+
+def _pooled(workers: int) -> dict:
+    """(In a child.) The due plans' chunks through `workers` processes at once; the parent only finds
+    the due plans and hands out the chunks, as beat's progression_sweep and the broker would."""
+    from django.db import connections
+
+    from rehab.services import sweep
+
+    started, cpu = time.perf_counter(), time.process_time()
+    children_before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    work = list(sweep.chunks(sweep.plans_due(AS_OF)))
+    connections.close_all()  # each worker opens its own connection (none is shared across the fork)
+    pool = multiprocessing.get_context("fork").Pool(workers)
+    try:
+        results = list(pool.imap_unordered(_worker_chunk, work))
+    finally:
+        pool.close()
+        pool.join()
+    took = time.perf_counter() - started
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    worker_cpu = (children.ru_utime - children_before.ru_utime) + (children.ru_stime - children_before.ru_stime)
+    return {
+        "made": sum(made for made, _queries in results),
+        "seconds": took,
+        "cpu": time.process_time() - cpu + worker_cpu,
+        "queries": sum(queries for _made, queries in results),
+    }
+
+
+def _run_child(url: str, var_dir: str, chunk_size: int, step: str, plans: int, workers: int = 0) -> dict:
     out = subprocess.run(
-        [str(ROOT / ".venv" / "bin" / "python"), __file__, "--child", step, "--plans", str(plans)],
+        [
+            *(str(ROOT / ".venv" / "bin" / "python"), __file__, "--child", step, "--plans", str(plans)),
+            *("--workers", str(workers)),
+        ],
         cwd=ROOT,
         env=_env(url, var_dir, chunk_size),
         capture_output=True,
@@ -338,7 +403,7 @@ def _run_child(url: str, var_dir: str, chunk_size: int, step: str, plans: int) -
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
-def measure(db, plans_list: list[int], chunk_size: int, per_plan_max: int, traced_max: int) -> None:
+def measure(db, plans_list: list[int], chunk_size: int, per_plan_max: int, traced_max: int, workers: int = 0) -> None:
     var_dir = tempfile.mkdtemp(prefix="bench-sweep-")
     DB = db.prefix
     _run_child(db.create(f"{DB}_migrated"), var_dir, chunk_size, "migrate", 0)
@@ -347,8 +412,19 @@ def measure(db, plans_list: list[int], chunk_size: int, per_plan_max: int, trace
         chunks = -(-plans // chunk_size)
         steps = ["set-based"] + (["traced"] if plans <= traced_max else [])
         steps += ["unshared", "per-plan"] if plans <= per_plan_max else []
+        steps += ["workers"] if workers else []
         for step in steps:
-            r = _run_child(db.create(DB, template=f"{DB}_seeded"), var_dir, chunk_size, step, plans)
+            r = _run_child(db.create(DB, template=f"{DB}_seeded"), var_dir, chunk_size, step, plans, workers)
+            if step == "workers":
+                print(
+                    f"{db.name:>10} N={plans:>7,} {workers} workers: {r['decided']:,} decisions in {r['seconds']} s "
+                    f"wall = {r['plans_per_s']:,} plans/s (CPU {r['cpu_s']} s in the workers and their parent = "
+                    f"{r['decided'] / max(r['cpu_s'], 0.01):,.0f} plans per CPU-second); "
+                    f"{r['queries'] / chunks:.1f} queries per chunk of {chunk_size}; "
+                    f"largest worker's peak RSS {r['peak_rss_mb']} MB",
+                    flush=True,
+                )
+                continue
             if step == "traced":
                 print(f"    tracemalloc peak {r['peak_traced_mb']} MB (peak RSS {r['peak_rss_mb']} MB)", flush=True)
                 continue
@@ -377,10 +453,13 @@ def main() -> None:
     )
     parser.add_argument("--traced-max", type=int, default=10000, help="Measure peak memory up to this N.")
     parser.add_argument("--only", choices=["sqlite", "postgres"], help="One database only.")
+    parser.add_argument(
+        "--workers", type=int, default=0, help="Also run the chunks through this many worker processes at once."
+    )
     parser.add_argument("--child", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
-        print(json.dumps(child(args.child, args.plans[0])))
+        print(json.dumps(child(args.child, args.plans[0], args.workers)))
         return
     plans = args.plans + ([100_000] if args.huge else [])
     print(f"{os.cpu_count()} CPUs; sweep as of {AS_OF} (week 1 of every plan due); chunks of {args.chunk_size}")
@@ -390,7 +469,7 @@ def main() -> None:
     if os.environ.get("DATABASE_URL", "").startswith("postgres") and args.only != "sqlite":
         databases.append(Postgres(os.environ["DATABASE_URL"]))
     for db in databases:
-        measure(db, plans, args.chunk_size, args.per_plan_max, args.traced_max)
+        measure(db, plans, args.chunk_size, args.per_plan_max, args.traced_max, args.workers)
 
 
 if __name__ == "__main__":
