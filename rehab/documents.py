@@ -30,6 +30,7 @@ from rehab.exercise_words import exercise_name, exercise_words
 from rehab.i18n import in_patient_language
 from rehab.models import CheckInKind, Plan, ProgressionDecision
 from rehab.progress import plan_progress_series
+from rehab.rule_words import rule_text, source_words
 from rehab.selectors.documents import (
     decision_for_week,
     patient_alerts,
@@ -320,7 +321,22 @@ def report_pdf_document(plan: Plan) -> ReportDocument:
         ],
         progression_config=progression_config(),
     )
-    return replace(report, summary=(*report.summary, *_clearance_lines(plan, engine.limits)))
+    return _rules_in_language(
+        replace(report, summary=(*report.summary, *_clearance_lines(plan, engine.limits))), engine
+    )
+
+
+def _rules_in_language(report: ReportDocument, engine: EnginePlan) -> ReportDocument:
+    """The report's rule texts (and the targets, which are rule texts) in the reader's language where a
+    translation of the very text the plan stored exists (rehab.rule_words); sources stay citations."""
+    rules = tuple(
+        replace(row, text=rule_text(row.id, row.text), source=source_words(row.source)) for row in report.rules
+    )
+    targets = tuple(
+        (rule_text(outlook.target_id, row[0]), *row[1:])
+        for outlook, row in zip(engine.targets, report.targets, strict=True)
+    )
+    return replace(report, rules=rules, targets=targets)
 
 
 def plan_file_name(plan: Plan, kind: str = "plan") -> str:

@@ -27,6 +27,7 @@ from planner.growth import LADDER_NAMES, default_growth_rules
 from planner.targets import MEASURE_WORDS as MEASURE_WORDS_FOR_TARGETS
 from planner.vocabulary import LADDER_UNITS, MEASURES_BY_CODE, red_flag_label
 from rehab import exercise_words as library_words
+from rehab import rule_words as rule_language
 
 register = template.Library()
 
@@ -259,7 +260,7 @@ def rationale_of(item: dict, dose: dict, index) -> list[dict]:
 def guidance_of(item: dict, dose: dict, index) -> list[str]:
     """For exercises dosed by feel, the guidance rules that say how hard."""
     ids = _rationale_ids(item, dose).get("intensity", [])
-    return [index[i]["text"] for i in ids if i.startswith("guidance.") and i in index]
+    return [rule_language.rule_text(i, index[i]["text"]) for i in ids if i.startswith("guidance.") and i in index]
 
 
 @register.simple_tag
@@ -452,6 +453,25 @@ def red_flag_words(codes) -> str:
 @register.filter
 def target_measure_words(measure: str) -> str:
     return MEASURE_WORDS_FOR_TARGETS.get(measure, measure.replace("_", " "))
+
+
+@register.filter
+def rule_words(rule) -> dict[str, str]:
+    """A rule (a stored {id, text, evidence, source} or a planner Rule) with its text and source in the
+    reader's language where a translation of that very text exists (rehab.rule_words), else as stored."""
+    return rule_language.rule_words(rule)
+
+
+@register.filter
+def source_words(source: str) -> str:
+    """A rule's source: generic words ("Design default") in the reader's language, a citation as written."""
+    return rule_language.source_words(source)
+
+
+@register.simple_tag
+def rule_text(rule_id: str, english: str) -> str:
+    """One rule's text in the reader's language, else as stored (a target's words on the plan page)."""
+    return rule_language.rule_text(rule_id, english)
 
 
 @register.filter
