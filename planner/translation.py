@@ -72,3 +72,9 @@ def pgettext(context: str, message: str) -> str:
 def gettext_noop(message: str) -> str:
     """Marks a literal for extraction only: data kept in English and translated where it is shown."""
     return message
+
+
+def ngettext_noop(singular: str, plural: str) -> tuple[str, str]:
+    """Marks a singular and plural pair for extraction only (rehab's makemessages knows the keyword):
+    a sentence stored in English whose count picks its form where it is shown."""
+    return singular, plural

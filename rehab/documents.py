@@ -13,6 +13,7 @@ from django.utils import timezone, translation
 from planner.decision_doses import doses_from
 from planner.documents import booklet, inputs
 from planner.documents.report import ReportDocument, progress_report
+from planner.progression.said import text_of
 from planner.session_words import change_items, change_note
 from planner.types import ExerciseSpec
 from planner.types import Plan as EnginePlan
@@ -289,9 +290,9 @@ def report_pdf_document(plan: Plan) -> ReportDocument:
                 week=d.week,
                 action=d.action,
                 light=d.light or None,
-                reasons=tuple(inputs.ReasonEntry(r["rule_id"], r["text"]) for r in d.reasons),
+                reasons=tuple(inputs.ReasonEntry(r["rule_id"], text_of(r)) for r in d.reasons),
                 decided_on=timezone.localdate(d.decided_at),
-                changes=tuple(c["text"] for c in d.changes.values() if c.get("variable")),
+                changes=tuple(text_of(c) for c in d.changes.values() if c.get("variable")),
                 review_required=d.review_required,
             )
             for d in decisions

@@ -16,6 +16,7 @@ from django.utils.translation import gettext, gettext_lazy
 from frontend.charts import time_chart_svg
 from planner.documents.charts import Series, TimeChart
 from planner.documents.wording import borg_words
+from planner.progression.said import text_of
 from planner.vocabulary import MEASURES_BY_CODE
 from rehab.progress import progress_charts as build_progress_charts
 
@@ -149,11 +150,11 @@ def decisions_of(progress: dict, names: dict) -> list[dict]:
         reasons = []
         for reason in decision["reasons"]:
             cited = [sessions[i] for i in reason.get("checkin_ids", []) if i in sessions]
-            reasons.append({**reason, "cited": cited})
+            reasons.append({**reason, "text": text_of(reason), "cited": cited})
         changes = [
             {
                 "name": names.get(slug, slug.replace("-", " ")),
-                "text": change["text"],
+                "text": text_of(change),
                 "variable": change.get("variable"),
             }
             for slug, change in decision["changes"].items()

@@ -20,10 +20,19 @@ from planner.progression.findings import (
     read_strength,
 )
 from planner.progression.item_actions import advance_item, hold_item, item_shortfall, regress_item
-from planner.progression.outcome import DECISION_FLAGS, DecisionReason, ProgressionDecision, checkin_ids, plural
+from planner.progression.outcome import (
+    DECISION_FLAGS,
+    DecisionReason,
+    ProgressionDecision,
+    checkin_ids,
+    counted,
+    reason,
+)
+from planner.progression.said import said
 from planner.progression.signals import CheckInSignal, ItemState, StrengthSignal, WeekContext
 from planner.progression_rules import ProgressionConfig, default_progression_config
 from planner.rules import Rulebook, default_rulebook
+from planner.translation import gettext_noop
 from planner.types import LoadLimits
 
 
@@ -57,7 +66,7 @@ def decide_progression(
         sessions_done = read_adherence(week, context, found)
         read_rpe(week, context, limits, found)
     else:
-        found.add("missing", "no_checkins", "No check-ins this week.")
+        found.add("missing", "no_checkins", said(gettext_noop("No check-ins this week.")))
     strength = tuple(strength)
     read_strength(strength, found)
     # Reasons that hold single items of an otherwise advancing week: slug -> reason.
@@ -76,17 +85,25 @@ def decide_progression(
         found.add(
             "hold",
             "hold_after_regress_weeks",
-            f"Week {since} after a regression: the reduced dose is held "
-            f"for {plural(config.hold_after_regress_weeks, 'week')} before it is retried.",
+            said(
+                gettext_noop(
+                    "Week %(since)s after a regression: the reduced dose is held for %(weeks)s before it is retried."
+                ),
+                since=since,
+                weeks=counted("week", config.hold_after_regress_weeks),
+            ),
         )
 
     light = found.light
     if light == "amber" and context.amber_weeks_before + 1 >= found.config.amber_streak_weeks:
         flags.append("amber_streak")
         found.review.append(
-            DecisionReason(
+            reason(
                 found.config.rule("amber_streak"),
-                f"{plural(context.amber_weeks_before + 1, 'amber week')} in a row: holding is no longer enough.",
+                said(
+                    gettext_noop("%(weeks)s in a row: holding is no longer enough."),
+                    weeks=counted("amber week", context.amber_weeks_before + 1),
+                ),
             )
         )
     localized = localized_pain(week, found, context) if light == "red" else None
@@ -95,29 +112,34 @@ def decide_progression(
     elif light == "red" and context.previous_light == "red":
         action = "pause_for_review"
         lead = [
-            DecisionReason(
+            reason(
                 config.rule("two_red_weeks"),
-                "A second red week in a row.",
+                said(gettext_noop("A second red week in a row.")),
                 checkin_ids(c for c in week if c.pain_scores()),
             )
         ]
     elif light == "red" and localized is not None:
         action = "regress"
         lead = [
-            DecisionReason(config.rule("red"), "A red week: the exercises that hurt go back one step."),
-            DecisionReason(
+            reason(config.rule("red"), said(gettext_noop("A red week: the exercises that hurt go back one step."))),
+            reason(
                 config.rule("localized_pain"),
-                f"The pain was placed in {plural(len(localized), 'exercise')}: only those regress, the rest are held.",
+                said(
+                    gettext_noop("The pain was placed in %(exercises)s: only those regress, the rest are held."),
+                    exercises=counted("exercise", len(localized)),
+                ),
             ),
         ]
     elif light == "red":
-        action, lead = "regress", [DecisionReason(config.rule("red"), "A red week: each item goes back one step.")]
+        lead = [reason(config.rule("red"), said(gettext_noop("A red week: each item goes back one step.")))]
+        action = "regress"
     elif found.missing or found.amber or found.hold or light != "green":
         action = "hold"
-        lead = [DecisionReason(config.rule("amber"), "An amber week: the dose is held.")] if light == "amber" else []
+        amber = reason(config.rule("amber"), said(gettext_noop("An amber week: the dose is held.")))
+        lead = [amber] if light == "amber" else []
     else:
         action = "advance"
-        lead = [DecisionReason(config.rule("green"), "A green week: each item may grow one step.")]
+        lead = [reason(config.rule("green"), said(gettext_noop("A green week: each item may grow one step.")))]
 
     behind = lead + found.red + found.amber + found.missing + found.hold + (found.ok if action == "advance" else [])
     gate_reasons = [r for r in dict.fromkeys(item_gates.values()) if action == "advance"]
@@ -129,15 +151,19 @@ def decide_progression(
             items.append(regress_item(item, limits, book, config, why))
         elif action == "regress":
             rule = config.rule("localized_pain")
-            items.append(hold_item(item, limits, (rule,), "Held: the pain was not in this exercise."))
+            items.append(
+                hold_item(item, limits, (rule,), said(gettext_noop("Held: the pain was not in this exercise.")))
+            )
         elif action == "advance":
             shortfall = item_gates.get(item.slug) or item_shortfall(item, week, context, config)
             if shortfall is None:
                 items.append(advance_item(item, context.week + 1, limits, book, config, why))
             else:
-                items.append(hold_item(item, limits, (shortfall.rule,), f"Held: {shortfall.text}"))
+                held = said(gettext_noop("Held: %(why)s"), why=shortfall.said or shortfall.text)
+                items.append(hold_item(item, limits, (shortfall.rule,), held))
         else:
-            text = "Paused for clinician review." if action == "pause_for_review" else "Held."
+            paused = action == "pause_for_review"
+            text = said(gettext_noop("Paused for clinician review.")) if paused else said(gettext_noop("Held."))
             items.append(hold_item(item, limits, why, text))
 
     return ProgressionDecision(

@@ -6,7 +6,8 @@ from __future__ import annotations
 from dataclasses import replace
 
 from planner.growth import intensity_value
-from planner.progression.outcome import number_text
+from planner.progression.said import Said, Word, said
+from planner.translation import gettext_noop
 from planner.types import Dose
 
 # The variable that "time" in the regression order stands for, by dose kind.
@@ -14,12 +15,12 @@ TIME_VARIABLE = {"minutes": "minutes", "sets_reps": "reps", "hold": "hold_second
 # Every variable an item decision may move, in the order changes are looked for.
 DOSE_VARIABLES = ("frequency_per_week", "minutes", "sets", "reps", "hold_seconds", "intensity")
 VARIABLE_WORDS = {
-    "minutes": "minutes per session",
-    "reps": "repetitions per set",
-    "sets": "sets",
-    "hold_seconds": "seconds per hold",
-    "frequency_per_week": "sessions per week",
-    "intensity": "intensity",
+    "minutes": gettext_noop("minutes per session"),
+    "reps": gettext_noop("repetitions per set"),
+    "sets": gettext_noop("sets"),
+    "hold_seconds": gettext_noop("seconds per hold"),
+    "frequency_per_week": gettext_noop("sessions per week"),
+    "intensity": gettext_noop("intensity"),
 }
 
 
@@ -77,8 +78,11 @@ def below(dose: Dose, held: Dose | None) -> bool:
     return False
 
 
-def describe_change(variable: str, before: Dose, after: Dose) -> str:
-    """One variable's change in words, e.g. "repetitions per set 12 -> 10"."""
+def describe_change(variable: str, before: Dose, after: Dose) -> Said:
+    """One variable's change as a sentence, e.g. "repetitions per set 12 -> 10"."""
     old, new = required_value(before, variable), required_value(after, variable)
-    unit = f" {'%HRR' if before.component == 'aerobic' else '%1RM'}" if variable == "intensity" else ""
-    return f"{VARIABLE_WORDS[variable]} {number_text(old)}{unit} -> {number_text(new)}{unit}"
+    values = {"variable": Word(VARIABLE_WORDS[variable]), "old": old, "new": new}
+    if variable != "intensity":
+        return said(gettext_noop("%(variable)s %(old)s -> %(new)s"), **values)
+    unit = "%HRR" if before.component == "aerobic" else "%1RM"
+    return said(gettext_noop("%(variable)s %(old)s %(unit)s -> %(new)s %(unit)s"), **values, unit=unit)

@@ -8,9 +8,11 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
 
-from planner.progression.outcome import DecisionReason, checkin_ids, number_text, plural
+from planner.progression.outcome import DecisionReason, checkin_ids, counted, reason
+from planner.progression.said import Fixed, Joined, Said, Word, said
 from planner.progression.signals import CheckInSignal, StrengthSignal, WeekContext
 from planner.progression_rules import ProgressionConfig, default_progression_config
+from planner.translation import gettext_noop
 from planner.types import LoadLimits
 from planner.vitals import heart_rate_findings
 from planner.vocabulary import MEASURES_BY_CODE, RED_FLAGS_BY_CODE, STRENGTH_TEST_CODES
@@ -19,6 +21,9 @@ from planner.vocabulary import MEASURES_BY_CODE, RED_FLAGS_BY_CODE, STRENGTH_TES
 JOINT_REGION_PREFIXES = ("neck", "shoulder", "elbow", "wrist_hand", "hip", "knee", "ankle_foot", "lower_back")
 # Floating-point slack for comparing mean pain rises with their cut-points.
 EPSILON = 1e-9
+# The measures' units that are words (planner.vocabulary.MEASURES), said in the reader's language in a
+# strength drop's sentence; symbols (kg, s, m, U/L) read the same in every shipped language.
+UNIT_WORDS = (gettext_noop("points"), gettext_noop("stands"), gettext_noop("reps"))
 
 
 @dataclass
@@ -36,8 +41,8 @@ class Findings:
     # Pain during/after and next-morning pain were both reported at least once (green needs both).
     pain_complete: bool = False
 
-    def add(self, bucket: str, rule_key: str, text: str, checkins: Iterable[CheckInSignal] = ()) -> None:
-        getattr(self, bucket).append(DecisionReason(self.config.rule(rule_key), text, checkin_ids(checkins)))
+    def add(self, bucket: str, rule_key: str, sentence: Said, checkins: Iterable[CheckInSignal] = ()) -> None:
+        getattr(self, bucket).append(reason(self.config.rule(rule_key), sentence, checkin_ids(checkins)))
 
     @property
     def light(self) -> str | None:
@@ -57,36 +62,58 @@ def read_pain(checkins: Sequence[CheckInSignal], context: WeekContext, found: Fi
     # is; red needs both the absolute cut-point and a meaningful rise (rule pain_rise_red).
     too_high = [c for c, pain in scores if _exercise_pain_light(pain, baseline, config) == "red"]
     raised = [c for c, pain in scores if _exercise_pain_light(pain, baseline, config) == "amber"]
-    usual = f" (usual pain {baseline}/10)" if baseline > green else ""
+    usual = said(gettext_noop(" (usual pain %(pain)s/10)"), pain=baseline) if baseline > green else ""
     if too_high:
         worst = max(too_high, key=lambda c: (c.worst_exercise_pain, c.date))
         found.add(
             "red",
             "pain_amber_max",
-            f"Pain above {amber}/10 and {config.pain_rise_red} or more points over the usual {baseline}/10 during "
-            f"or after exercise in {plural(len(too_high), 'check-in')} (worst {worst.worst_exercise_pain}/10 on "
-            f"{worst.date}).",
+            said(
+                gettext_noop(
+                    "Pain above %(amber)s/10 and %(rise)s or more points over the usual %(usual)s/10 during or "
+                    "after exercise in %(checkins)s (worst %(worst)s/10 on %(date)s)."
+                ),
+                amber=amber,
+                rise=config.pain_rise_red,
+                usual=baseline,
+                checkins=counted("check-in", len(too_high)),
+                worst=worst.worst_exercise_pain,
+                date=str(worst.date),
+            ),
             too_high,
         )
-        found.add("red", "pain_rise_red", "Judged against the patient's usual pain.", too_high)
+        found.add("red", "pain_rise_red", said(gettext_noop("Judged against the patient's usual pain.")), too_high)
     if raised:
         found.add(
             "amber",
             "pain_green_max",
-            f"Pain above {max(green, baseline)}/10 during or after exercise in "
-            f"{plural(len(raised), 'check-in')}{usual}.",
+            said(
+                gettext_noop("Pain above %(pain)s/10 during or after exercise in %(checkins)s%(usual)s."),
+                pain=max(green, baseline),
+                checkins=counted("check-in", len(raised)),
+                usual=usual,
+            ),
             raised,
         )
     if scored and not too_high and not raised:
         found.add(
             "ok",
             "pain_green_max",
-            f"Pain at or below {max(green, baseline)}/10 during and after exercise in "
-            f"{plural(len(scored), 'check-in')}{usual}.",
+            said(
+                gettext_noop("Pain at or below %(pain)s/10 during and after exercise in %(checkins)s%(usual)s."),
+                pain=max(green, baseline),
+                checkins=counted("check-in", len(scored)),
+                usual=usual,
+            ),
             scored,
         )
     if not scored:
-        found.add("missing", "missing_data", "No pain during or after exercise was reported this week.", checkins)
+        found.add(
+            "missing",
+            "missing_data",
+            said(gettext_noop("No pain during or after exercise was reported this week.")),
+            checkins,
+        )
 
     morning_scores = [(c, pain) for c in checkins if (pain := c.pain_next_morning) is not None]
     mornings = [c for c, _ in morning_scores]
@@ -97,28 +124,46 @@ def read_pain(checkins: Sequence[CheckInSignal], context: WeekContext, found: Fi
         found.add(
             "red",
             "morning_red_rise",
-            f"Next-morning pain had not settled to the baseline of {baseline}/10 "
-            f"after {plural(len(not_settled), 'session')} (worst {worst.pain_next_morning}/10 after "
-            f"{worst.date}).",
+            said(
+                gettext_noop(
+                    "Next-morning pain had not settled to the baseline of %(baseline)s/10 after %(sessions)s "
+                    "(worst %(worst)s/10 after %(date)s)."
+                ),
+                baseline=baseline,
+                sessions=counted("session", len(not_settled)),
+                worst=worst.pain_next_morning,
+                date=str(worst.date),
+            ),
             not_settled,
         )
     if residual:
         found.add(
             "amber",
             "morning_amber_rise",
-            f"Residual next-morning pain above the baseline of {baseline}/10 after {plural(len(residual), 'session')}.",
+            said(
+                gettext_noop("Residual next-morning pain above the baseline of %(baseline)s/10 after %(sessions)s."),
+                baseline=baseline,
+                sessions=counted("session", len(residual)),
+            ),
             residual,
         )
     if mornings and not not_settled and not residual:
         found.add(
             "ok",
             "morning_settled",
-            f"Next-morning pain settled to the baseline of {baseline}/10 after {plural(len(mornings), 'session')}.",
+            said(
+                gettext_noop("Next-morning pain settled to the baseline of %(baseline)s/10 after %(sessions)s."),
+                baseline=baseline,
+                sessions=counted("session", len(mornings)),
+            ),
             mornings,
         )
     if not mornings:
         found.add(
-            "missing", "missing_data", "No next-morning pain was reported this week, so it cannot be green.", checkins
+            "missing",
+            "missing_data",
+            said(gettext_noop("No next-morning pain was reported this week, so it cannot be green.")),
+            checkins,
         )
     found.pain_complete = bool(scored) and bool(mornings)
 
@@ -129,14 +174,20 @@ def read_pain(checkins: Sequence[CheckInSignal], context: WeekContext, found: Fi
     if found.mean_pain is None or previous is None:
         return
     rise = found.mean_pain - previous
-    words = f"Mean pain {found.mean_pain:.1f}/10 against {previous:.1f}/10 the previous week"
+    means = {"mean": Fixed(found.mean_pain, 1), "previous": Fixed(previous, 1)}
+    rose = said(
+        gettext_noop("Mean pain %(mean)s/10 against %(previous)s/10 the previous week: a rise of %(rise)s."),
+        **means,
+        rise=Fixed(rise, 1),
+    )
     with_pain = [c for c in checkins if c.pain_scores()]
     if rise >= config.weekly_rise_red - EPSILON:
-        found.add("red", "weekly_rise_red", f"{words}: a rise of {rise:.1f}.", with_pain)
+        found.add("red", "weekly_rise_red", rose, with_pain)
     elif rise >= config.weekly_rise_amber - EPSILON:
-        found.add("amber", "weekly_rise_amber", f"{words}: a rise of {rise:.1f}.", with_pain)
+        found.add("amber", "weekly_rise_amber", rose, with_pain)
     else:
-        found.add("ok", "weekly_rise_amber", f"{words}: no meaningful rise.", with_pain)
+        steady = gettext_noop("Mean pain %(mean)s/10 against %(previous)s/10 the previous week: no meaningful rise.")
+        found.add("ok", "weekly_rise_amber", said(steady, **means), with_pain)
 
 
 def _exercise_pain_light(worst: int, usual: int, config: ProgressionConfig) -> str:
@@ -167,14 +218,26 @@ def read_adherence(checkins: Sequence[CheckInSignal], context: WeekContext, foun
     done = [c for c in checkins if c.session_done]
     planned = context.sessions_planned
     if planned == 0:
-        found.add("hold", "adherence_min", "No sessions were planned this week, so there is nothing to judge.")
+        found.add(
+            "hold",
+            "adherence_min",
+            said(gettext_noop("No sessions were planned this week, so there is nothing to judge.")),
+        )
     elif Fraction(min(len(done), planned), planned) >= found.config.adherence_min:
-        found.add("ok", "adherence_min", f"{len(done)} of {planned} planned sessions done.", done)
+        done_said = said(
+            gettext_noop("%(done)s of %(planned)s planned sessions done."), done=len(done), planned=planned
+        )
+        found.add("ok", "adherence_min", done_said, done)
     else:
         found.add(
             "hold",
             "adherence_min",
-            f"Only {len(done)} of {planned} planned sessions done (at least {found.config.adherence_min} needed).",
+            said(
+                gettext_noop("Only %(done)s of %(planned)s planned sessions done (at least %(share)s needed)."),
+                done=len(done),
+                planned=planned,
+                share=str(found.config.adherence_min),
+            ),
             done,
         )
     return len(done)
@@ -189,7 +252,9 @@ def _rpe_target(context: WeekContext, limits: LoadLimits) -> int:
 def read_rpe(checkins: Sequence[CheckInSignal], context: WeekContext, limits: LoadLimits, found: Findings) -> None:
     rated = [(c, rpe) for c in checkins if (rpe := c.session_rpe) is not None]
     if not rated:
-        found.add("missing", "missing_data", "No session effort (RPE) was rated this week.", checkins)
+        found.add(
+            "missing", "missing_data", said(gettext_noop("No session effort (RPE) was rated this week.")), checkins
+        )
         return
     target = _rpe_target(context, limits)
     highest = target + found.config.rpe_tolerance
@@ -198,15 +263,23 @@ def read_rpe(checkins: Sequence[CheckInSignal], context: WeekContext, limits: Lo
         found.add(
             "hold",
             "rpe_tolerance",
-            f"Effort above target (RPE {target}, up to {highest} accepted) in "
-            f"{plural(len(too_hard), 'session')} (up to RPE {max(rpe for _, rpe in too_hard)}).",
+            said(
+                gettext_noop(
+                    "Effort above target (RPE %(target)s, up to %(highest)s accepted) in %(sessions)s "
+                    "(up to RPE %(worst)s)."
+                ),
+                target=target,
+                highest=highest,
+                sessions=counted("session", len(too_hard)),
+                worst=max(rpe for _, rpe in too_hard),
+            ),
             (c for c, _ in too_hard),
         )
     else:
         found.add(
             "ok",
             "rpe_tolerance",
-            f"Effort on target (RPE up to {highest}) in every rated session.",
+            said(gettext_noop("Effort on target (RPE up to %(highest)s) in every rated session."), highest=highest),
             (c for c, _ in rated),
         )
 
@@ -231,22 +304,40 @@ def read_strength(signals: Sequence[StrengthSignal], found: Findings) -> None:
                 and worse * 100 / earlier.value >= threshold.min_drop_pct - EPSILON
             )
             if by_units or by_share:
-                before, after, by = number_text(earlier.value), number_text(latest.value), number_text(worse)
+                lower = (
+                    gettext_noop(
+                        "%(measure)s: %(before)s %(unit)s on %(earlier)s, %(after)s %(unit)s on %(latest)s "
+                        "(lower by %(by)s %(unit)s)."
+                    )
+                    if higher_is_better
+                    else gettext_noop(
+                        "%(measure)s: %(before)s %(unit)s on %(earlier)s, %(after)s %(unit)s on %(latest)s "
+                        "(slower by %(by)s %(unit)s)."
+                    )
+                )
                 drops.append(
-                    DecisionReason(
+                    reason(
                         threshold.rule,
-                        (
-                            f"{label}: {before} {unit} on {earlier.date}, {after} {unit} on {latest.date} "
-                            f"({'lower' if higher_is_better else 'slower'} by {by} {unit})."
+                        said(
+                            lower,
+                            measure=Word(label),
+                            before=earlier.value,
+                            after=latest.value,
+                            by=worse,
+                            unit=Word(unit),
+                            earlier=str(earlier.date),
+                            latest=str(latest.date),
                         ),
                     )
                 )
                 break
     if drops:
         found.review.extend(drops)
-        found.add("hold", "strength_stable", "Strength or function dropped beyond measurement error: clinician review.")
+        dropped = said(gettext_noop("Strength or function dropped beyond measurement error: clinician review."))
+        found.add("hold", "strength_stable", dropped)
     elif compared:
-        found.add("ok", "strength_stable", f"No drop beyond measurement error in: {', '.join(compared)}.")
+        stable = gettext_noop("No drop beyond measurement error in: %(measures)s.")
+        found.add("ok", "strength_stable", said(stable, measures=Joined(tuple(Word(m) for m in compared), ", ")))
 
 
 def read_heart_rate(
@@ -261,10 +352,17 @@ def read_heart_rate(
     if not over:
         return None
     highest = max(max(v for v in (c.heart_rate_avg, c.heart_rate_max) if v is not None) for c in over)
-    return DecisionReason(
+    return reason(
         found.config.rule("hr_above_zone"),
-        f"Heart rate above the zone's ceiling of {zone[1]} bpm in "
-        f"{plural(len(over), 'session')} (up to {highest} bpm): the aerobic items are held this week.",
+        said(
+            gettext_noop(
+                "Heart rate above the zone's ceiling of %(ceiling)s bpm in %(sessions)s (up to %(highest)s bpm): "
+                "the aerobic items are held this week."
+            ),
+            ceiling=zone[1],
+            sessions=counted("session", len(over)),
+            highest=highest,
+        ),
         checkin_ids(over),
     )
 
@@ -277,21 +375,35 @@ def read_disease_activity(
     ck = sorted((s for s in signals if s.kind == "ck_u_l"), key=lambda s: s.date)
     # A baseline of 0 U/L (a typing slip: CK is never 0) gives no ratio to compare; it is not a rise.
     if len(ck) >= 2 and ck[0].value > 0 and ck[-1].value >= ck[0].value * config.ck_rise_factor - EPSILON:
-        reason = DecisionReason(
+        rising = reason(
             config.rule("ck_rising"),
-            f"CK {number_text(ck[-1].value)} U/L on {ck[-1].date}, {number_text(ck[-1].value / ck[0].value)} times the "
-            f"baseline of {number_text(ck[0].value)} U/L on {ck[0].date} (hold at {config.ck_rise_factor} times).",
+            said(
+                gettext_noop(
+                    "CK %(latest)s U/L on %(latest_date)s, %(times)s times the baseline of %(baseline)s U/L on "
+                    "%(baseline_date)s (hold at %(factor)s times)."
+                ),
+                latest=ck[-1].value,
+                latest_date=str(ck[-1].date),
+                times=ck[-1].value / ck[0].value,
+                baseline=ck[0].value,
+                baseline_date=str(ck[0].date),
+                factor=config.ck_rise_factor,
+            ),
         )
-        found.review.append(reason)
-        return reason, ("ck_rising",)
+        found.review.append(rising)
+        return rising, ("ck_rising",)
     if not context.strength_gate or context.week_end is None:
         return None, ()
     tests = [s for s in signals if s.kind in STRENGTH_TEST_CODES and s.date <= context.week_end]
     if not tests:
         return (
-            DecisionReason(
+            reason(
                 config.rule("no_strength_baseline"),
-                "No MMT-8 or FI-3 has been recorded yet: resistance is held until a baseline strength test.",
+                said(
+                    gettext_noop(
+                        "No MMT-8 or FI-3 has been recorded yet: resistance is held until a baseline strength test."
+                    )
+                ),
             ),
             ("no_strength_baseline",),
         )
@@ -299,10 +411,17 @@ def read_disease_activity(
     age = (context.week_end - latest).days
     if age > config.strength_retest_days:
         return (
-            DecisionReason(
+            reason(
                 config.rule("strength_retest_due"),
-                f"Strength re-test due: the last MMT-8 or FI-3 was on {latest}, {age} days before the end of "
-                f"the week (re-test every {config.strength_retest_days} days).",
+                said(
+                    gettext_noop(
+                        "Strength re-test due: the last MMT-8 or FI-3 was on %(latest)s, %(age)s days before the end "
+                        "of the week (re-test every %(every)s days)."
+                    ),
+                    latest=str(latest),
+                    age=age,
+                    every=config.strength_retest_days,
+                ),
             ),
             ("retest_due",),
         )
@@ -343,9 +462,13 @@ def localized_pain(week: Sequence[CheckInSignal], found: Findings, context: Week
 def read_red_flags(checkins: Sequence[CheckInSignal], config: ProgressionConfig) -> list[DecisionReason]:
     rule = config.rule("red_flag")
     return [
-        DecisionReason(
+        reason(
             rule,
-            f"Red flag on {c.date}: {'; '.join(RED_FLAGS_BY_CODE[code].label for code in c.red_flags)}.",
+            said(
+                gettext_noop("Red flag on %(date)s: %(flags)s."),
+                date=str(c.date),
+                flags=Joined(tuple(Word(RED_FLAGS_BY_CODE[code].label) for code in c.red_flags), "; "),
+            ),
             (c.checkin_id,),
         )
         for c in checkins

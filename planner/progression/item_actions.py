@@ -23,16 +23,18 @@ from planner.progression.dose_variables import (
     variable_value,
     with_whole,
 )
-from planner.progression.outcome import DecisionReason, ItemDecision, checkin_ids, plural
+from planner.progression.outcome import DecisionReason, ItemDecision, checkin_ids, counted, reason
+from planner.progression.said import Said, said
 from planner.progression.signals import CheckInSignal, ItemReport, ItemState, WeekContext
 from planner.progression_rules import ProgressionConfig
 from planner.rules import Rulebook
 from planner.schedule import NEVER_FITS, NOT_DUE, RATIONALE_FIELD, UNITS_PER_VALUE, WAITING, grow_one_step
+from planner.translation import gettext_noop
 from planner.types import Dose, Intensity, LoadLimits, ProgressionRule, Rule
 
 # Steps (weeks) within which a regression must be able to climb back to the held dose to be preferred.
 RETURN_HORIZON = 26
-AT_CEILINGS_TEXT = "Held: every variable is at its ceiling under the limits (its target dose for now)."
+AT_CEILINGS_TEXT = gettext_noop("Held: every variable is at its ceiling under the limits (its target dose for now).")
 # How many past growth steps an item remembers, so that red weeks can take them back one by one.
 TRAIL_LENGTH = 4
 
@@ -164,7 +166,10 @@ def regress_item(
             # Some variable is lower (below), so one differs.
             variable = next(v for v in DOSE_VARIABLES if variable_value(before, v) != variable_value(base, v))
             dose = add_rationale(add_rationale(before, "volume", rules), RATIONALE_FIELD.get(variable, "time"), rules)
-            text = f"Regress: back to the dose before the last step ({describe_change(variable, base, dose)})."
+            text = said(
+                gettext_noop("Regress: back to the dose before the last step (%(change)s)."),
+                change=describe_change(variable, base, dose),
+            )
             return ItemDecision(
                 item.slug,
                 item.dose,
@@ -172,9 +177,10 @@ def regress_item(
                 variable,
                 "down",
                 rules,
-                text,
+                text.english(),
                 held if below(dose, held) else None,
                 trail[:-1],
+                said=text,
             )
     in_rule = {step.variable for step in item.progression.steps}
     candidates = []
@@ -187,8 +193,18 @@ def regress_item(
                 candidates.append((variable, *reduced))
     if not candidates:
         rules = unique_rules(why, (config.rule("regress_floor"),))
-        text = "Held: every variable is already at its floor."
-        return ItemDecision(item.slug, item.dose, base, None, None, rules, text, held if below(base, held) else None)
+        text = said(gettext_noop("Held: every variable is already at its floor."))
+        return ItemDecision(
+            item.slug,
+            item.dose,
+            base,
+            None,
+            None,
+            rules,
+            text.english(),
+            held if below(base, held) else None,
+            said=text,
+        )
     # Prefer the first variable (in the configured order) whose reduction can be given back under the cap;
     # when none can, the first one (the dose must come down either way).
     variable, dose, floor_rules = next(
@@ -202,8 +218,9 @@ def regress_item(
     )
     dose = add_rationale(add_rationale(dose, RATIONALE_FIELD[variable], rules), "volume", rules)
     dose = clamp_dose(dose, limits)  # limits last
-    text = f"Regress: {describe_change(variable, base, dose)}."
-    return ItemDecision(item.slug, item.dose, dose, variable, "down", rules, text, held if below(dose, held) else None)
+    text = said(gettext_noop("Regress: %(change)s."), change=describe_change(variable, base, dose))
+    held_dose = held if below(dose, held) else None
+    return ItemDecision(item.slug, item.dose, dose, variable, "down", rules, text.english(), held_dose, said=text)
 
 
 def item_shortfall(
@@ -221,9 +238,13 @@ def item_shortfall(
             done.append((checkin, report or ItemReport(item.slug, True)))
     needed = math.ceil(config.adherence_min * min(dose.frequency_per_week, context.sessions_planned))
     if len(done) < needed:
-        return DecisionReason(
+        return reason(
             rule,
-            f"Done in {len(done)} session(s) this week; at least {needed} needed.",
+            said(
+                gettext_noop("Done in %(done)s session(s) this week; at least %(needed)s needed."),
+                done=len(done),
+                needed=needed,
+            ),
             checkin_ids(c for c, _ in done),
         )
     short = []
@@ -239,8 +260,13 @@ def item_shortfall(
         ):
             short.append(checkin)
     if short:
-        return DecisionReason(
-            rule, f"The planned dose was not completed in {plural(len(short), 'session')}.", checkin_ids(short)
+        return reason(
+            rule,
+            said(
+                gettext_noop("The planned dose was not completed in %(sessions)s."),
+                sessions=counted("session", len(short)),
+            ),
+            checkin_ids(short),
         )
     return None
 
@@ -284,26 +310,38 @@ def advance_item(
                 # The limits undo this step (a ceiling in the rule above a limit changed since): pass it over.
                 progression = _passed_over(progression, variable, base)
                 continue
-            verb = "Back towards the dose before the regression" if climbing_back else "Advance"
-            text = f"{verb}: {describe_change(variable, base, dose)}."
+            grew = (
+                gettext_noop("Back towards the dose before the regression: %(change)s.")
+                if climbing_back
+                else gettext_noop("Advance: %(change)s.")
+            )
+            text = said(grew, change=describe_change(variable, base, dose))
             held = item.held_dose if below(dose, item.held_dose) else None
             trail = (*item.growth_trail, base)[-TRAIL_LENGTH:]
-            return ItemDecision(item.slug, item.dose, dose, variable, "up", rules, text, held, trail)
+            return ItemDecision(
+                item.slug, item.dose, dose, variable, "up", rules, text.english(), held, trail, said=text
+            )
     if waiting:
         window = default_growth_rules().window_weeks
-        text = (
-            "Held: the next whole step fits once the growth allowed over "
-            f"{plural(window, 'week')} covers it (it comes within two weeks)."
+        text = said(
+            gettext_noop(
+                "Held: the next whole step fits once the growth allowed over %(weeks)s covers it "
+                "(it comes within two weeks)."
+            ),
+            weeks=counted("week", window),
         )
     elif not_due:
-        text = "Held: the next step is due next week."
+        text = said(gettext_noop("Held: the next step is due next week."))
     elif never_fits:
-        text = (
-            "Held: the next whole step is larger than the weekly growth cap allows over "
-            f"{plural(default_growth_rules().window_weeks, 'week')}; a clinician may raise the cap or a ceiling."
+        text = said(
+            gettext_noop(
+                "Held: the next whole step is larger than the weekly growth cap allows over %(weeks)s; "
+                "a clinician may raise the cap or a ceiling."
+            ),
+            weeks=counted("week", default_growth_rules().window_weeks),
         )
     else:
-        text = AT_CEILINGS_TEXT
+        text = said(AT_CEILINGS_TEXT)
     return ItemDecision(
         item.slug,
         item.dose,
@@ -311,9 +349,10 @@ def advance_item(
         None,
         None,
         why,
-        text,
+        text.english(),
         item.held_dose if returning else None,
         item.growth_trail,
+        said=text,
     )
 
 
@@ -334,7 +373,7 @@ def _passed_over(progression: ProgressionRule, variable: str, dose: Dose) -> Pro
     return replace(progression, steps=steps)
 
 
-def hold_item(item: ItemState, limits: LoadLimits, why: tuple[Rule, ...], text: str) -> ItemDecision:
+def hold_item(item: ItemState, limits: LoadLimits, why: tuple[Rule, ...], text: Said) -> ItemDecision:
     base = clamp_dose(item.dose, limits)
     held = item.held_dose if below(base, item.held_dose) else None
-    return ItemDecision(item.slug, item.dose, base, None, None, why, text, held, item.growth_trail)
+    return ItemDecision(item.slug, item.dose, base, None, None, why, text.english(), held, item.growth_trail, said=text)

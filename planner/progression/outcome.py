@@ -4,10 +4,12 @@ decision itself; and the few helpers its sentences are written with."""
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from planner.dosing import unique_rules
+from planner.progression.said import Said
 from planner.progression.signals import CheckInSignal
+from planner.translation import ngettext_noop
 from planner.types import Dose, Rule
 
 # What the care team is told besides a pause (ProgressionDecision.flags), in this order.
@@ -16,11 +18,17 @@ DECISION_FLAGS = ("retest_due", "ck_rising", "amber_streak", "hr_above_zone", "n
 
 @dataclass(frozen=True)
 class DecisionReason:
-    """One rule behind a decision: the rule, what it found this week, and the check-ins it read."""
+    """One rule behind a decision: the rule, what it found this week, and the check-ins it read.
+
+    text: the finding in English (the audit's words); said: the same sentence as a catalogue template
+    with its values (planner.progression.said), to be said in the reader's language.
+    """
 
     rule: Rule
     text: str
     checkin_ids: tuple[int, ...] = ()
+    # Beside the English, not part of what the decision is (its repr and equality read the text).
+    said: Said | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass(frozen=True)
@@ -31,7 +39,8 @@ class ItemDecision:
     changed_variable: the one variable that moved (dose_variables.DOSE_VARIABLES; adding a set or session may also
         refit the time per bout, as in the schedule), or None when held.
     direction: "up", "down" or None. rules: the rules behind the change (or the hold).
-    text: the change in words. held_dose: carry into next week's ItemState.held_dose.
+    text: the change in English words; said: the same as a catalogue template with its values.
+    held_dose: carry into next week's ItemState.held_dose.
     """
 
     slug: str
@@ -43,6 +52,8 @@ class ItemDecision:
     text: str
     held_dose: Dose | None = None
     growth_trail: tuple[Dose, ...] = ()
+    # Beside the English, not part of what the decision is (its repr and equality read the text).
+    said: Said | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass(frozen=True)
@@ -92,6 +103,27 @@ def number_text(value: float) -> str:
 def checkin_ids(checkins: Iterable[CheckInSignal]) -> tuple[int, ...]:
     """The ids a reason cites: each check-in once, in id order."""
     return tuple(sorted({c.checkin_id for c in checkins}))
+
+
+def reason(rule: Rule, sentence: Said, checkins: tuple[int, ...] = ()) -> DecisionReason:
+    """A reason whose English is its sentence's, keeping the sentence to be said in other languages."""
+    return DecisionReason(rule, sentence.english(), checkins, sentence)
+
+
+# The counted nouns of the reasons, as catalogue plural pairs ("1 session", "2 sessions").
+COUNTED = {
+    "check-in": ngettext_noop("%(count)s check-in", "%(count)s check-ins"),
+    "session": ngettext_noop("%(count)s session", "%(count)s sessions"),
+    "week": ngettext_noop("%(count)s week", "%(count)s weeks"),
+    "exercise": ngettext_noop("%(count)s exercise", "%(count)s exercises"),
+    "amber week": ngettext_noop("%(count)s amber week", "%(count)s amber weeks"),
+}
+
+
+def counted(noun: str, count: int) -> Said:
+    """The count with its noun, in the form its number takes in the reader's language."""
+    singular, plural_form = COUNTED[noun]
+    return Said(singular, (("count", count),), plural_form)
 
 
 def plural(count: int, word: str) -> str:

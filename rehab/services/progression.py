@@ -269,13 +269,25 @@ def _held(decided: EngineDecision) -> EngineDecision:
 
 
 def _reason_dict(reason) -> dict:
+    # "text" is the audit's English; "said" the same sentence as its template and values, which the
+    # pages and the report say in the reader's language (planner.progression.said.text_of).
     return {
         "rule_id": reason.rule.id,
         "rule_text": reason.rule.text,
         "evidence": reason.rule.evidence,
         "source": reason.rule.source,
         "text": reason.text,
+        "said": reason.said.as_data() if reason.said is not None else None,
         "checkin_ids": list(reason.checkin_ids),
+    }
+
+
+def _change_dict(item) -> dict:
+    return {
+        "variable": item.changed_variable,
+        "direction": item.direction,
+        "text": item.text,
+        "said": item.said.as_data() if item.said is not None else None,
     }
 
 
@@ -292,10 +304,7 @@ def decision_row(plan: Plan, week: int, decided: EngineDecision, context: WeekCo
         reasons=[_reason_dict(reason) for reason in decided.reasons],
         doses_before={item.slug: rules.dose(item.previous) for item in decided.items},
         doses_after={item.slug: rules.dose(item.dose) for item in decided.items},
-        changes={
-            item.slug: {"variable": item.changed_variable, "direction": item.direction, "text": item.text}
-            for item in decided.items
-        },
+        changes={item.slug: _change_dict(item) for item in decided.items},
         review_required=decided.review_required,
         remind_patient=decided.remind_patient,
         sessions_planned=decided.sessions_planned,
