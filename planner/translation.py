@@ -9,7 +9,9 @@ Without the Django layer (planner tests, scripts) the functions leave the Englis
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, MutableMapping
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 
 def _same(message: str) -> str:
@@ -32,6 +34,8 @@ _gettext: Callable[[str], str] = _same
 _ngettext: Callable[[str, str, int], str] = _same_plural
 _pgettext: Callable[[str, str], str] = _same_in_context
 _decimal_separator: Callable[[], str] = _point
+# Translations already looked up, while one language is sure to stay active (`remembered`).
+_remembered: ContextVar[MutableMapping[object, str] | None] = ContextVar("planner_translations", default=None)
 
 
 def install(
@@ -53,20 +57,56 @@ def number(value: float, decimals: int | None = None) -> str:
     return text.replace(".", _decimal_separator())
 
 
+@contextmanager
+def remembered(memory: MutableMapping[object, str]) -> Iterator[None]:
+    """Within, each message is looked up once and then read from `memory`.
+
+    A plan booklet asks for some 1,500 translations of a few hundred messages, and each lookup in
+    Django's catalogue costs microseconds (the active language is a context-local read). The caller
+    keeps one `memory` per language and must not switch language inside (rehab.i18n.words_remembered
+    keeps it on Django's own translation object, which is replaced whenever the catalogues are).
+    """
+    token = _remembered.set(memory)
+    try:
+        yield
+    finally:
+        _remembered.reset(token)
+
+
 def gettext(message: str) -> str:
     """`message` in the active language (English when nothing is installed)."""
-    return _gettext(message)
+    memory = _remembered.get()
+    if memory is None:
+        return _gettext(message)
+    words = memory.get(message)
+    if words is None:
+        words = memory[message] = _gettext(message)
+    return words
 
 
 def ngettext(singular: str, plural: str, number: int) -> str:
     """The singular or plural form for `number`, in the active language."""
-    return _ngettext(singular, plural, number)
+    memory = _remembered.get()
+    if memory is None:
+        return _ngettext(singular, plural, number)
+    key = (singular, plural, number)
+    words = memory.get(key)
+    if words is None:
+        words = memory[key] = _ngettext(singular, plural, number)
+    return words
 
 
 def pgettext(context: str, message: str) -> str:
     """`message` in the active language, told apart from the same English used elsewhere by `context`
     (a month's "May" is not Django's full month name "May")."""
-    return _pgettext(context, message)
+    memory = _remembered.get()
+    if memory is None:
+        return _pgettext(context, message)
+    key = (context, message)
+    words = memory.get(key)
+    if words is None:
+        words = memory[key] = _pgettext(context, message)
+    return words
 
 
 def gettext_noop(message: str) -> str:

@@ -28,7 +28,7 @@ from rehab.clearance import (
 )
 from rehab.clinical import active_catalogue, library_version, profile_from_assessment, progression_config
 from rehab.exercise_words import exercise_name, exercise_words
-from rehab.i18n import in_patient_language
+from rehab.i18n import in_patient_language, words_remembered
 from rehab.models import CheckInKind, Plan, ProgressionDecision
 from rehab.progress import plan_progress_series
 from rehab.rule_words import rule_text, source_words
@@ -218,7 +218,8 @@ def plan_pdf_bytes(plan: Plan) -> bytes:
         key = _plan_pdf_key(plan)
         data = cache.get(key)
         if data is None:
-            data = render_plan_pdf(plan_pdf_document(plan, loaded=True))
+            with words_remembered():
+                data = render_plan_pdf(plan_pdf_document(plan, loaded=True))
             cache.set(key, data, PLAN_PDF_CACHE_SECONDS)
     return data
 

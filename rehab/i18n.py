@@ -8,12 +8,15 @@ which runs before this middleware). The API's messages follow the same choice on
 who is calling (rehab.api.token_auth joins the patient record to the login for it).
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.utils import translation
+from django.utils.translation import trans_real
 
+from planner.translation import remembered
 from rehab.models import Role
 
 SHIPPED = frozenset(code for code, _name in settings.LANGUAGES)
@@ -78,3 +81,21 @@ def _patient_language(user: object) -> str:
 def in_patient_language(patient: object) -> translation.override:
     """A context in which text is rendered in the patient's language (their emails, PDFs, pushes)."""
     return translation.override(shipped_or_default(getattr(patient, "language_code", None)))
+
+
+@contextmanager
+def words_remembered() -> Iterator[None]:
+    """A context in which the active language does not change, so that each message of the planner's
+    wording (planner.translation) is looked up in the catalogue once per process (a PDF asks for the
+    same few hundred messages some 1,500 times). The memory lives on Django's translation object for
+    the language, which Django replaces when the catalogues or the language settings change."""
+    language = translation.get_language()
+    if not language:  # translation deactivated: nothing to remember
+        yield
+        return
+    catalogue = trans_real.translation(language)
+    memory = catalogue.__dict__.get("_rehab_remembered")
+    if memory is None:
+        memory = catalogue.__dict__.setdefault("_rehab_remembered", {})
+    with remembered(memory):
+        yield

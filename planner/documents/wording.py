@@ -139,21 +139,24 @@ def weekday_words(day: date) -> str:
 def month_words(month: int) -> str:
     """ "Nov" for 11, in the active language. The context keeps "May" apart from Django's full month
     name (the same English, but "mayo" where an abbreviation says "may")."""
-    names = (
-        pgettext("abbreviated month", "Jan"),
-        pgettext("abbreviated month", "Feb"),
-        pgettext("abbreviated month", "Mar"),
-        pgettext("abbreviated month", "Apr"),
-        pgettext("abbreviated month", "May"),
-        pgettext("abbreviated month", "Jun"),
-        pgettext("abbreviated month", "Jul"),
-        pgettext("abbreviated month", "Aug"),
-        pgettext("abbreviated month", "Sep"),
-        pgettext("abbreviated month", "Oct"),
-        pgettext("abbreviated month", "Nov"),
-        pgettext("abbreviated month", "Dec"),
-    )
-    return names[month - 1]
+    return _MONTHS[month - 1]()
+
+
+# Literal calls, so that makemessages finds them; only the month asked for is looked up.
+_MONTHS = (
+    lambda: pgettext("abbreviated month", "Jan"),
+    lambda: pgettext("abbreviated month", "Feb"),
+    lambda: pgettext("abbreviated month", "Mar"),
+    lambda: pgettext("abbreviated month", "Apr"),
+    lambda: pgettext("abbreviated month", "May"),
+    lambda: pgettext("abbreviated month", "Jun"),
+    lambda: pgettext("abbreviated month", "Jul"),
+    lambda: pgettext("abbreviated month", "Aug"),
+    lambda: pgettext("abbreviated month", "Sep"),
+    lambda: pgettext("abbreviated month", "Oct"),
+    lambda: pgettext("abbreviated month", "Nov"),
+    lambda: pgettext("abbreviated month", "Dec"),
+)
 
 
 def date_words(day: date, year: bool = False) -> str:

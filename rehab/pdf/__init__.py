@@ -35,7 +35,7 @@ from rehab.pdf.report import render_report_pdf  # noqa: E402
 __all__ = ["TEMPLATE_VERSION", "accelerated", "render_plan_pdf", "render_report_pdf"]
 
 # Bump when the drawing changes, so that cached PDF bytes (rehab.documents.plan_pdf_bytes) are redrawn.
-TEMPLATE_VERSION = "2026-11-30.6"
+TEMPLATE_VERSION = "2026-11-30.7"
 
 
 def accelerated() -> bool:

@@ -18,7 +18,6 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.utils.translation import pgettext
 from reportlab import rl_config
 from reportlab.graphics import renderPDF
 from reportlab.graphics.shapes import Circle, Drawing, Group, Line, Polygon, PolyLine, Rect, String
@@ -28,6 +27,7 @@ from reportlab.platypus import Flowable
 
 from planner.figures.library import default_figures
 from planner.figures.scene import BOX_HEIGHT, BOX_WIDTH, STYLES, Shape, absolute_shapes
+from planner.translation import pgettext
 
 PANEL_GAP = 26.0  # box units between the two poses, where the arrow goes
 # The words over each pose, at their centre (box units).

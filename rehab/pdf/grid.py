@@ -13,10 +13,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
+from reportlab.lib.rl_accel import fp_str
+from reportlab.pdfbase import pdfmetrics
 from reportlab.platypus import Flowable
 
 from rehab.pdf.text import wrap_lines
+from rehab.pdf.ttf import FastTTFont, colour_operator, font_operator, lines_operators, show_lines
 
 # The table style commands TextTable understands (all that the booklet's and report's tables use).
 SUPPORTED = frozenset({"BACKGROUND", "FONT", "TOPPADDING", "BOTTOMPADDING"})
@@ -66,7 +70,9 @@ class TextTable(Flowable):
         count, columns = len(self.rows), len(self.widths)
         # Per cell: [font, background, top padding, bottom padding]
         top, bottom = style.padding[0], style.padding[1]
-        self.cells = [[[style.regular, None, top, bottom] for _ in range(columns)] for _ in range(count)]
+        self.cells: list[list[list[Any]]] = [
+            [[style.regular, None, top, bottom] for _ in range(columns)] for _ in range(count)
+        ]
         for command in commands:
             name, start, stop, *values = command
             for c, r in _span(start, stop, columns, count):
@@ -125,6 +131,71 @@ class TextTable(Flowable):
         head = list(range(first))
         return [self._part(list(range(fits))), self._part(head + list(range(fits, len(self._heights))))]
 
+    def drawOn(self, canvas, x, y, _sW=0):
+        """The table's operators written straight onto the page at (x, y), in a saved graphics state
+        of their own: reportlab's way (save the canvas's state, move the origin, draw, restore) and
+        its text object cost more than the table's own drawing. A table whose text the body fonts'
+        first subsets cannot hold is drawn that way still."""
+        x = self._hAlignAdjust(x, _sW)
+        self._measure()
+        code = self._operators(canvas, x, y)
+        if code is None:
+            super().drawOn(canvas, x, y)
+        else:
+            canvas._code.append(code)
+
+    def _operators(self, canvas, x: float, y: float) -> str | None:
+        style, doc = self.style, canvas._doc
+        letters: dict[str, list[str]] = {}
+        for row_lines, cells in zip(self._lines, self.cells, strict=True):
+            for cell_lines, cell in zip(row_lines, cells, strict=True):
+                letters.setdefault(cell[0], []).extend(cell_lines)
+        escapes: dict[str, tuple[FastTTFont, dict[int, str]]] = {}
+        for name, texts in letters.items():
+            found = pdfmetrics.getFont(name)
+            table = found.escapes("".join(texts), doc) if isinstance(found, FastTTFont) else None
+            if table is None:
+                return None
+            escapes[name] = (found, table)
+        edges = [x]
+        for width in self.widths:
+            edges.append(edges[-1] + width)
+        tops = [y + self.height]
+        for height in self._heights:
+            tops.append(tops[-1] - height)
+        code = ["q"]
+        shade = None
+        for r, cells in enumerate(self.cells):
+            for c, cell in enumerate(cells):
+                if cell[1] is not None:
+                    if cell[1] is not shade:
+                        shade = cell[1]
+                        code.append(colour_operator(shade))
+                    code.append(f"n {fp_str(edges[c], tops[r + 1], self.widths[c], self._heights[r])} re f*")
+        code += [colour_operator(style.ink), "BT"]
+        font, escaped = "", {}
+        left = style.padding[2]
+        for r, (lines, cells) in enumerate(zip(self._lines, self.cells, strict=True)):
+            for c, (cell_lines, cell) in enumerate(zip(lines, cells, strict=True)):
+                if not any(cell_lines):
+                    continue
+                if cell[0] != font:
+                    font = cell[0]
+                    code.append(font_operator(escapes[font][0], doc, style.size, style.leading))
+                    escaped = escapes[font][1]
+                # Lines start one font size under the cell's top padding, as in reportlab's Table.
+                code.append(f"1 0 0 1 {fp_str(edges[c] + left, tops[r] - cell[2] - style.size)} Tm")
+                code.append(lines_operators(cell_lines, escaped))
+        code.append("ET")
+        colour: Any = style.lines
+        code.append(f"{fp_str(colour.red, colour.green, colour.blue)} RG {fp_str(style.line_width)} w")
+        rules = [(edges[0], top, edges[-1], top) for top in tops]
+        rules += [(edge, tops[0], edge, tops[-1]) for edge in edges]
+        code.append("n")
+        code += [f"{fp_str(*rule[:2])} m {fp_str(*rule[2:])} l" for rule in rules]
+        code += ["S", "Q"]
+        return "\n".join(code)
+
     def draw(self):
         canvas, style = self.canv, self.style
         self._measure()
@@ -152,8 +223,7 @@ class TextTable(Flowable):
                     text.setFont(font, style.size, style.leading)
                 # Lines start one font size under the cell's top padding, as in reportlab's Table.
                 text.setTextOrigin(edges[c] + style.padding[2], tops[r] - cell[2] - style.size)
-                for line in cell_lines:
-                    text.textLine(line)
+                show_lines(text, cell_lines)
         canvas.drawText(text)
         canvas.setStrokeColor(style.lines)
         canvas.setLineWidth(style.line_width)

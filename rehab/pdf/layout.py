@@ -22,7 +22,6 @@ from dataclasses import dataclass
 from xml.sax.saxutils import escape
 
 from django.utils import translation
-from django.utils.translation import gettext
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER, TA_LEFT
 from reportlab.lib.pagesizes import A4, landscape
@@ -43,6 +42,7 @@ from reportlab.platypus import (
 )
 
 from planner.documents.charts import BarChart, TimeChart
+from planner.translation import gettext
 from rehab.pdf import charts
 from rehab.pdf.grid import SUPPORTED, GridStyle, TextTable
 from rehab.pdf.text import PlainText, wrap_lines
@@ -246,19 +246,62 @@ def bullets(lines: Iterable[str], style: str = "bullet") -> list[Flowable]:
     ]
 
 
-class Heading(Paragraph):
-    """A heading that adds itself to the PDF outline (bookmarks) where it is drawn."""
+_outline_keys = itertools.count(1)  # next() on a count is atomic: keys stay unique across threads
 
-    _keys = itertools.count(1)  # next() on a count is atomic: keys stay unique across threads
 
-    def __init__(self, text: str, style: str, level: int, outline: str | None = None):
-        super().__init__(markup(text), styles()[style])
+def heading(text: str, style: str, level: int, outline: str | None = None) -> Flowable:
+    """A heading that adds itself to the PDF outline (bookmarks) where it is drawn: plain text when the
+    body font can draw it, else a paragraph (which switches to the fallback font)."""
+    chosen = styles()[style]
+    if _plain(text, chosen):
+        return PlainHeading(text, chosen, level, outline)
+    return MarkupHeading(text, chosen, level, outline)
+
+
+class _Bookmarked:
+    """Adds its entry to the PDF outline, pointing at the page it is drawn on."""
+
+    outline_title: str
+    outline_level: int
+    outline_key: str
+
+    def _name(self, text: str, level: int, outline: str | None) -> None:
         self.outline_title, self.outline_level = outline or text, level
-        self.outline_key = f"section-{next(Heading._keys)}"
+        self.outline_key = f"section-{next(_outline_keys)}"
+
+    def _bookmark(self, canvas: Canvas) -> None:
+        canvas.bookmarkPage(self.outline_key)
+        canvas.addOutlineEntry(self.outline_title, self.outline_key, level=self.outline_level, closed=False)
+
+
+class PlainHeading(_Bookmarked, PlainText):
+    """A heading in the body font, drawn as PlainText (no markup to parse); never split."""
+
+    def __init__(self, text: str, style: ParagraphStyle, level: int, outline: str | None = None):
+        PlainText.__init__(self, text, style)
+        self._name(text, level, outline)
+
+    def split(self, available_width, available_height):
+        return []
+
+    def drawOn(self, canvas, x, y, _sW=0):
+        self._bookmark(canvas)
+        super().drawOn(canvas, x, y, _sW)
 
     def draw(self):
-        self.canv.bookmarkPage(self.outline_key)
-        self.canv.addOutlineEntry(self.outline_title, self.outline_key, level=self.outline_level, closed=False)
+        # Reached through drawOn's fallback only (the bookmark is already made there).
+        PlainText.draw(self)
+
+
+class MarkupHeading(_Bookmarked, Paragraph):
+    """A heading with letters the body font lacks, as an escaped paragraph with fallback fonts."""
+
+    def __init__(self, text: str, style: ParagraphStyle, level: int, outline: str | None = None):
+        Paragraph.__init__(self, markup(text), style)
+        self._name(text, level, outline)
+
+    def draw(self):
+        self._bookmark(self.canv)
         super().draw()
 
 
@@ -432,20 +475,33 @@ class _PageCountCanvas(Canvas):
 
 
 def _page_decorator(header_left: str, header_right: str, footer_left: str) -> Callable:
+    # The header, the rules and the footer's name are the same on every page of a document: drawn on
+    # the first page, their operators are copied onto the others (the fonts and colours they name are
+    # the document's). Only "Page 3 of" is drawn per page.
+    recorded: list[str] = []
+
     def decorate(canvas: Canvas, doc) -> None:
         fonts = font_set()
         width, height = doc.pagesize
+        if recorded:
+            canvas._code.extend(recorded)
+        else:
+            start = len(canvas._code)
+            canvas.saveState()
+            canvas.setFillColor(INK)
+            top = height - MARGIN + 18
+            draw_text(canvas, MARGIN, top, header_left, fonts.regular, MIN_FONT_SIZE)
+            draw_text(canvas, width - MARGIN, top, header_right, fonts.bold, MIN_FONT_SIZE, "right")
+            canvas.setStrokeColor(LINES)
+            canvas.setLineWidth(0.75)
+            canvas.line(MARGIN, top - 6, width - MARGIN, top - 6)
+            canvas.line(MARGIN, MARGIN - 10, width - MARGIN, MARGIN - 10)
+            draw_text(canvas, MARGIN, MARGIN - 28, footer_left, fonts.regular, MIN_FONT_SIZE)
+            canvas.restoreState()
+            recorded.extend(canvas._code[start:])
         canvas.saveState()
         canvas.setFillColor(INK)
-        top = height - MARGIN + 18
-        draw_text(canvas, MARGIN, top, header_left, fonts.regular, MIN_FONT_SIZE)
-        draw_text(canvas, width - MARGIN, top, header_right, fonts.bold, MIN_FONT_SIZE, "right")
-        canvas.setStrokeColor(LINES)
-        canvas.setLineWidth(0.75)
-        canvas.line(MARGIN, top - 6, width - MARGIN, top - 6)
-        canvas.line(MARGIN, MARGIN - 10, width - MARGIN, MARGIN - 10)
         bottom = MARGIN - 28
-        draw_text(canvas, MARGIN, bottom, footer_left, fonts.regular, MIN_FONT_SIZE)
         label = gettext("Page %(number)s of ") % {"number": canvas.getPageNumber()}
         # The total is drawn at the end (a form): leave room for three digits.
         x = width - MARGIN - pdfmetrics.stringWidth(label + "000", fonts.regular, MIN_FONT_SIZE)

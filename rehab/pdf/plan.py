@@ -8,12 +8,13 @@ The exercise figures are drawn once per process and copied into the page (rehab.
 from __future__ import annotations
 
 from django.conf import settings
-from django.utils.translation import get_language, gettext_noop, ngettext
-from django.utils.translation import gettext as _
+from django.utils.translation import get_language, gettext_noop
 from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, PageBreak, Spacer
 
 from planner.documents.booklet import OUTLINE_COLUMNS, PlanDocument
 from planner.documents.wording import date_words
+from planner.translation import gettext as _
+from planner.translation import ngettext
 from rehab.pdf import layout
 from rehab.pdf.figures import figure_flowable
 from rehab.pdf.layout import (
@@ -24,12 +25,12 @@ from rehab.pdf.layout import (
     WARNING,
     WARNING_SHADE,
     Beside,
-    Heading,
     box,
     build_pdf,
     bullets,
     chart,
     fit_header,
+    heading,
     para,
     table,
 )
@@ -53,7 +54,7 @@ def _cover(doc: PlanDocument) -> list[Flowable]:
     patient, contact = doc.patient, doc.contact
     flowables: list[Flowable] = [
         Spacer(1, 24),
-        Heading(_("Your exercise plan"), "title", 0),
+        heading(_("Your exercise plan"), "title", 0),
         para(patient.name, "name"),
     ]
     if patient.date_of_birth:
@@ -99,7 +100,7 @@ def _safety(doc: PlanDocument) -> list[Flowable]:
     avoid_rows = [[_("Avoid"), _("Why")]] + [[line.what, line.why] for line in safety.avoid]
     return [
         PageBreak(),
-        Heading(_section(0), "h1", 0),
+        heading(_section(0), "h1", 0),
         para(_("How hard"), "h2"),
         *bullets(safety.effort),
         para(safety.heart_rate, "strong"),
@@ -125,7 +126,7 @@ def _red_flags(doc: PlanDocument) -> list[Flowable]:
     tight = [("TOPPADDING", (0, 1), (-1, -1), 3), ("BOTTOMPADDING", (0, 1), (-1, -1), 4)]
     return [
         PageBreak(),
-        Heading(_section(1), "h1", 0),
+        heading(_section(1), "h1", 0),
         box(
             [para(doc.call_lines[0], "warning"), *[para(line) for line in doc.call_lines[1:]]],
             shade=WARNING_SHADE,
@@ -146,7 +147,7 @@ def _schedule(doc: PlanDocument) -> list[Flowable]:
     total = doc.plan_weeks or len(doc.weeks)
     flowables: list[Flowable] = [
         PageBreak(),
-        Heading(_section(2), "h1", 0),
+        heading(_section(2), "h1", 0),
         para(
             _(
                 "Each exercise day is one session: warm up, do the numbered exercises in order, then cool down. "
@@ -170,7 +171,7 @@ def _schedule(doc: PlanDocument) -> list[Flowable]:
         }
         if index:
             flowables.append(CondPageBreak(300))
-        flowables += [Heading(title, "h2", 1, outline=_("Week %(number)s") % {"number": week.number})]
+        flowables += [heading(title, "h2", 1, outline=_("Week %(number)s") % {"number": week.number})]
         flowables += [para(line.text) for line in week.sessions]
         flowables += [Spacer(1, 6), table(rows, fit_header(rows[0], widths))]
     if doc.later_weeks:
@@ -185,7 +186,7 @@ def _schedule(doc: PlanDocument) -> list[Flowable]:
         ]
         flowables += [
             CondPageBreak(200),
-            Heading(_("After that: the weeks ahead in outline"), "h2", 1, outline=_("After that")),
+            heading(_("After that: the weeks ahead in outline"), "h2", 1, outline=_("After that")),
             para(
                 _(
                     "Your check-ins decide each week's dose, so these weeks are not fixed yet: this is where the "
@@ -201,7 +202,7 @@ def _schedule(doc: PlanDocument) -> list[Flowable]:
 def _exercise_pages(doc: PlanDocument) -> list[Flowable]:
     """Each exercise of this week and next with its figure, one after the other (a page holds two or
     three): its dose, how hard, how it may grow, how to do it and what to do on a bad day."""
-    flowables: list[Flowable] = [PageBreak(), Heading(_section(3), "h1", 0)]
+    flowables: list[Flowable] = [PageBreak(), heading(_section(3), "h1", 0)]
     fonts = layout.font_set()
     label_column = [("BACKGROUND", (0, 0), (0, -1), SHADE), ("FONT", (0, 0), (0, -1), fonts.bold, 12)]
     for index, page in enumerate(doc.exercises):
@@ -224,7 +225,7 @@ def _exercise_pages(doc: PlanDocument) -> list[Flowable]:
             "number": index + 1,
             "total": len(doc.exercises),
         }
-        title = [Heading(page.name, "h2", 1), para(place)]
+        title = [heading(page.name, "h2", 1), para(place)]
         figure = figure_flowable(page.slug, doc.protected_regions, 230, fonts.regular, layout.MIN_FONT_SIZE)
         flowables += [
             CondPageBreak(240),
@@ -244,7 +245,7 @@ def _exercise_pages(doc: PlanDocument) -> list[Flowable]:
 def _diary(doc: PlanDocument) -> list[Flowable]:
     flowables: list[Flowable] = [
         PageBreak(),
-        Heading(_section(4), "h1", 0),
+        heading(_section(4), "h1", 0),
         *chart(doc.pain_chart),
         para(_("How to score"), "h3"),
         *bullets(doc.pain_guide),
@@ -269,7 +270,7 @@ def _diary(doc: PlanDocument) -> list[Flowable]:
                 shading += [("BACKGROUND", (0, i), (0, i), SHADE), ("FONT", (0, i), (0, i), layout.font_set().bold, 12)]
         flowables += [
             CondPageBreak(330),
-            Heading(_("Diary, week %(number)s") % {"number": week.number}, "h2", 1),
+            heading(_("Diary, week %(number)s") % {"number": week.number}, "h2", 1),
             table(rows, widths, extra=shading, row_heights=[None] + [30] * len(week.rows)),
         ]
     return flowables
@@ -285,7 +286,7 @@ def render_plan_pdf(doc: PlanDocument) -> bytes:
         *_exercise_pages(doc),
         *_diary(doc),
         CondPageBreak(220),
-        Heading(_("About this plan"), "h1", 0),
+        heading(_("About this plan"), "h1", 0),
         para(doc.notice),
         *[para(line) for line in doc.call_lines],
     ]

@@ -11,7 +11,7 @@ from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, PageBreak,
 
 from planner.documents.report import ReportDocument
 from planner.documents.wording import date_words
-from rehab.pdf.layout import REPORT_PAGE, REPORT_WIDTH, SHADE, Heading, build_pdf, bullets, chart, para, table
+from rehab.pdf.layout import REPORT_PAGE, REPORT_WIDTH, SHADE, build_pdf, bullets, chart, heading, para, table
 
 
 def _date(day: date | None) -> str:
@@ -30,7 +30,7 @@ def _report_head(doc: ReportDocument) -> list[Flowable]:
         ["Report date", _date(doc.generated_on)],
     ]
     return [
-        Heading("Progress report", "title", 0),
+        heading("Progress report", "title", 0),
         table(rows, [160, REPORT_WIDTH - 160], header=False, extra=[("BACKGROUND", (0, 0), (0, -1), SHADE)]),
         para("Summary", "h2"),
         *bullets(doc.summary),
@@ -38,7 +38,7 @@ def _report_head(doc: ReportDocument) -> list[Flowable]:
 
 
 def _report_history(doc: ReportDocument) -> list[Flowable]:
-    flowables: list[Flowable] = [Heading("Assessments", "h1", 0)]
+    flowables: list[Flowable] = [heading("Assessments", "h1", 0)]
     if not doc.assessments:
         flowables.append(para("No assessment recorded."))
     for entry in doc.assessments:
@@ -55,11 +55,11 @@ def _report_history(doc: ReportDocument) -> list[Flowable]:
     return [
         *flowables,
         CondPageBreak(150),
-        Heading("The plan", "h1", 0),
+        heading("The plan", "h1", 0),
         table(item_rows, [240, 100, third, third]),
         *_report_targets(doc),
         CondPageBreak(150),
-        Heading("Limits and their rules", "h1", 0),
+        heading("Limits and their rules", "h1", 0),
         table(limit_rows, [190, REPORT_WIDTH - 480, 290]),
         para("Rules", "h2"),
         para(
@@ -76,7 +76,7 @@ def _report_targets(doc: ReportDocument) -> list[Flowable]:
     rows = [["Target", "Met in week", "Last week", "Why lower"]] + [list(row) for row in doc.targets]
     return [
         CondPageBreak(150),
-        Heading("Where twelve good weeks should get to", "h2", 1),
+        heading("Where twelve good weeks should get to", "h2", 1),
         table(rows, [300, 80, 110, REPORT_WIDTH - 490]),
     ]
 
@@ -86,17 +86,17 @@ def _report_symptoms(doc: ReportDocument) -> list[Flowable]:
         return []
     header = ["Session", "Where it hurt", "Exercise that hurt", "Heart rate avg / peak", "Lowest SpO2", "Supervised by"]
     return [
-        Heading("Where it hurt, vital signs and supervised sessions", "h2", 1),
+        heading("Where it hurt, vital signs and supervised sessions", "h2", 1),
         table([header] + [list(row) for row in doc.symptoms], [70, 150, 150, 100, 80, REPORT_WIDTH - 550]),
     ]
 
 
 def _report_trends(doc: ReportDocument) -> list[Flowable]:
-    flowables: list[Flowable] = [PageBreak(), Heading("Trends", "h1", 0)]
+    flowables: list[Flowable] = [PageBreak(), heading("Trends", "h1", 0)]
     for value in (doc.pain_chart, doc.rpe_chart, doc.adherence_chart):
         flowables += chart(value, height=185, width=REPORT_WIDTH)
     flowables += _report_symptoms(doc)
-    measures: list[Flowable] = [Heading("Strength and function", "h2", 1)]
+    measures: list[Flowable] = [heading("Strength and function", "h2", 1)]
     if not doc.measure_charts:
         return [*flowables, *measures, para("No strength or function tests recorded.")]
     for index, measure in enumerate(doc.measure_charts):
@@ -107,7 +107,7 @@ def _report_trends(doc: ReportDocument) -> list[Flowable]:
 
 
 def _report_decisions(doc: ReportDocument) -> list[Flowable]:
-    flowables: list[Flowable] = [PageBreak(), Heading("Progression decisions", "h1", 0)]
+    flowables: list[Flowable] = [PageBreak(), heading("Progression decisions", "h1", 0)]
     if not doc.decisions:
         flowables.append(para("No weekly decision yet."))
     for decision in doc.decisions:
@@ -117,7 +117,7 @@ def _report_decisions(doc: ReportDocument) -> list[Flowable]:
         )
         rows = [["Rule", "Finding"]] + [[reason.rule_id, reason.text] for reason in decision.reasons]
         block: list[Flowable] = [
-            Heading(title, "h3", 1, outline=f"Week {decision.week}: {decision.action}"),
+            heading(title, "h3", 1, outline=f"Week {decision.week}: {decision.action}"),
             table(rows, [290, REPORT_WIDTH - 290]),
         ]
         if decision.changes:
@@ -127,7 +127,7 @@ def _report_decisions(doc: ReportDocument) -> list[Flowable]:
 
 
 def _report_alerts(doc: ReportDocument) -> list[Flowable]:
-    flowables: list[Flowable] = [PageBreak(), Heading("Alerts", "h1", 0)]
+    flowables: list[Flowable] = [PageBreak(), heading("Alerts", "h1", 0)]
     if doc.alerts:
         rows = [["Date", "Alert", "Message", "Status"]]
         rows += [
@@ -136,7 +136,7 @@ def _report_alerts(doc: ReportDocument) -> list[Flowable]:
         flowables.append(table(rows, [120, 160, REPORT_WIDTH - 480, 200]))
     else:
         flowables.append(para("No alerts."))
-    flowables.append(Heading("Overrides", "h1", 0))
+    flowables.append(heading("Overrides", "h1", 0))
     if doc.overrides:
         rows = [["Date", "Who", "Exercise", "Limits exceeded", "Reason", "Status"]]
         rows += [
@@ -157,7 +157,7 @@ def render_report_pdf(doc: ReportDocument) -> bytes:
         *_report_trends(doc),
         *_report_decisions(doc),
         *_report_alerts(doc),
-        Heading("About this report", "h1", 0),
+        heading("About this report", "h1", 0),
         para(doc.notice),
     ]
     return build_pdf(

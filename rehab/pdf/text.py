@@ -12,9 +12,14 @@ from __future__ import annotations
 
 import functools
 
+from reportlab.lib.colors import Color
+from reportlab.lib.rl_accel import fp_str
 from reportlab.lib.styles import ParagraphStyle
+from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Flowable
+
+from rehab.pdf.ttf import FastTTFont, colour_operator, font_operator, lines_operators, show_lines
 
 
 @functools.lru_cache(maxsize=65536)
@@ -96,6 +101,45 @@ class PlainText(Flowable):
         first.spaceAfter, rest.spaceBefore = 0, 0  # one paragraph across the page break
         return [first, rest]
 
+    def drawOn(self, canvas, x, y, _sW=0):
+        """The text's operators written straight onto the page at (x, y) in a saved graphics state of
+        their own (what reportlab's save, move and restore of the canvas cost more than the text);
+        through draw() when the font's first subset cannot hold its letters."""
+        x = self._hAlignAdjust(x, _sW)
+        code = self._operators(canvas, x, y)
+        if code is None:
+            super().drawOn(canvas, x, y)
+        else:
+            canvas._code.append(code)
+
+    def _operators(self, canvas, x: float, y: float) -> str | None:
+        style, doc, lines = self.style, canvas._doc, self._lines or []
+        font = pdfmetrics.getFont(style.fontName)
+        if not isinstance(font, FastTTFont) or not isinstance(style.textColor, Color) or style.textColor.alpha != 1:
+            return None
+        escapes = font.escapes("".join(lines), doc)
+        if escapes is None:
+            return None
+        top = y + self.height - style.fontSize  # the first baseline, as in draw()
+        code = ["q", colour_operator(style.textColor)]
+        if self.bullet:
+            bullet = pdfmetrics.getFont(style.bulletFontName)
+            marks = bullet.escapes(self.bullet, doc) if isinstance(bullet, FastTTFont) else None
+            if marks is None:
+                return None
+            code += [
+                "BT",
+                f"1 0 0 1 {fp_str(x + style.bulletIndent, top)} Tm",
+                font_operator(bullet, doc, style.bulletFontSize, style.bulletFontSize * 1.2),
+                lines_operators([self.bullet], marks),
+                "ET",
+            ]
+        code += ["BT", f"1 0 0 1 {fp_str(x + style.leftIndent, top)} Tm"]
+        if lines:
+            code += [font_operator(font, doc, style.fontSize, style.leading), lines_operators(lines, escapes)]
+        code += ["ET", "Q"]
+        return "\n".join(code)
+
     def draw(self):
         style, canvas = self.style, self.canv
         canvas.setFillColor(style.textColor)
@@ -108,6 +152,5 @@ class PlainText(Flowable):
             canvas.drawText(bullet)
         text = canvas.beginText(style.leftIndent, top)
         text.setFont(style.fontName, style.fontSize, style.leading)
-        for line in self._lines or []:
-            text.textLine(line)
+        show_lines(text, self._lines or [])
         canvas.drawText(text)
