@@ -42,10 +42,16 @@ class GridStyle:
     cells: dict = field(default_factory=dict)
 
 
-def _span(start: tuple[int, int], stop: tuple[int, int], columns: int, rows: int):
-    c0, r0 = (v if v >= 0 else n + v for v, n in zip(start, (columns, rows), strict=True))
-    c1, r1 = (v if v >= 0 else n + v for v, n in zip(stop, (columns, rows), strict=True))
-    return [(c, r) for r in range(r0, min(r1, rows - 1) + 1) for c in range(c0, min(c1, columns - 1) + 1)]
+# Which item of a cell (grid.TextTable.cells) each command sets.
+_CELL_ITEM = {"FONT": 0, "BACKGROUND": 1, "TOPPADDING": 2, "BOTTOMPADDING": 3}
+
+
+def _bounds(start: int, stop: int, count: int) -> range:
+    """The indexes from `start` to `stop` inclusive, counting negative ones from the end, as
+    reportlab's table style commands do."""
+    first = start if start >= 0 else count + start
+    last = stop if stop >= 0 else count + stop
+    return range(first, min(last, count - 1) + 1)
 
 
 class TextTable(Flowable):
@@ -73,18 +79,13 @@ class TextTable(Flowable):
         self.cells: list[list[list[Any]]] = [
             [[style.regular, None, top, bottom] for _ in range(columns)] for _ in range(count)
         ]
-        for command in commands:
-            name, start, stop, *values = command
-            for c, r in _span(start, stop, columns, count):
-                cell = self.cells[r][c]
-                if name == "BACKGROUND":
-                    cell[1] = values[0]
-                elif name == "FONT":
-                    cell[0] = values[0]
-                elif name == "TOPPADDING":
-                    cell[2] = values[0]
-                elif name == "BOTTOMPADDING":
-                    cell[3] = values[0]
+        for name, start, stop, *values in commands:
+            item = _CELL_ITEM[name]
+            in_columns = _bounds(start[0], stop[0], columns)
+            for r in _bounds(start[1], stop[1], count):
+                row = self.cells[r]
+                for c in in_columns:
+                    row[c][item] = values[0]
         self._lines: list[list[list[str]]] = []
         self._heights: list[float] = []
 

@@ -91,6 +91,12 @@ class FontSet:
     covered: frozenset[int]
     source: str = ""
 
+    @functools.cached_property
+    def plain(self) -> frozenset[str]:
+        """The letters the regular font draws, and the line break (which starts a new line): text made
+        only of these is drawn without the fallback font (a set of letters is checked without ord())."""
+        return frozenset(map(chr, self.covered)) | {"\n"}
+
 
 def load_fonts(dirs: Sequence[str] = FONT_DIRS) -> FontSet:
     """Register the first body font family found in `dirs` (DejaVu Sans first); Helvetica when none is."""
@@ -227,7 +233,7 @@ def styles() -> dict[str, ParagraphStyle]:
 def _plain(text: str, style: ParagraphStyle) -> bool:
     """Whether `text` can be drawn as PlainText: left-aligned, and every character in the body font
     (a name in Chinese needs a Paragraph, which switches to the fallback font)."""
-    return style.alignment == TA_LEFT and font_set().covered.issuperset(map(ord, text.replace("\n", " ")))
+    return style.alignment == TA_LEFT and font_set().plain.issuperset(text)
 
 
 def para(text: str, style: str = "body") -> Flowable:
@@ -342,11 +348,7 @@ def table(
     size = cell_style.fontSize
     commands = [("FONT", (0, 0), (-1, 0), fonts.bold, size)] if header else []
     commands += [*([("BACKGROUND", (0, 0), (-1, 0), SHADE)] if header else []), *extra]
-    plain = all(
-        isinstance(value, str) and fonts.covered.issuperset(map(ord, value.replace("\n", " ")))
-        for row in rows
-        for value in row
-    )
+    plain = all(isinstance(value, str) and fonts.plain.issuperset(value) for row in rows for value in row)
     if plain and all(command[0] in SUPPORTED for command in commands):
         style = GridStyle(fonts.regular, fonts.bold, size, cell_style.leading, INK, LINES)
         return TextTable(rows, widths, style, header=header, commands=commands, row_heights=row_heights)
@@ -373,7 +375,7 @@ def table(
 def _cell(value: object, font: str, size: float, width: float, bold: bool) -> object:
     if not isinstance(value, str):
         return value
-    if not font_set().covered.issuperset(map(ord, value.replace("\n", " "))):
+    if not font_set().plain.issuperset(value):
         return para(value, "cell_bold" if bold else "cell")
     return "\n".join(wrap_lines(value, font, size, width))
 
