@@ -7,9 +7,11 @@ a header with the clinic's phone on every page, bookmarks for every section, tit
 metadata.
 
   layout.py   fonts, escaping (`markup`), colours, paragraph styles, tables, boxes, page header and footer
+  headings.py headings that add themselves to the PDF outline
   text.py     plain text as a flowable: words measured once, lines drawn without parsing markup
   grid.py     tables of plain text drawn straight onto the page (one text object, one path of rules)
-  ttf.py      a TrueType font that encodes known letters for the page in one call
+  ttf.py      a TrueType font that encodes known letters for the page in one call, writes lines of text
+              in one piece, and makes each embedded font program once per process
   plan.py     the patient's plan booklet (portrait)
   report.py   the clinician's progress report (landscape)
   charts.py   planner.documents.charts' time charts drawn on the canvas, bar charts with reportlab.graphics

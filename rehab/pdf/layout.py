@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import functools
 import io
-import itertools
 import os
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -230,7 +229,7 @@ def styles() -> dict[str, ParagraphStyle]:
     return _styles(fonts.regular, fonts.bold)
 
 
-def _plain(text: str, style: ParagraphStyle) -> bool:
+def is_plain(text: str, style: ParagraphStyle) -> bool:
     """Whether `text` can be drawn as PlainText: left-aligned, and every character in the body font
     (a name in Chinese needs a Paragraph, which switches to the fallback font)."""
     return style.alignment == TA_LEFT and font_set().plain.issuperset(text)
@@ -239,7 +238,7 @@ def _plain(text: str, style: ParagraphStyle) -> bool:
 def para(text: str, style: str = "body") -> Flowable:
     """A paragraph of plain text (escaped where markup is used; a newline starts a new line)."""
     text, chosen = str(text), styles()[style]
-    if _plain(text, chosen):
+    if is_plain(text, chosen):
         return PlainText(text, chosen)
     return Paragraph(markup(text).replace("\n", "<br/>"), chosen)
 
@@ -247,68 +246,11 @@ def para(text: str, style: str = "body") -> Flowable:
 def bullets(lines: Iterable[str], style: str = "bullet") -> list[Flowable]:
     chosen = styles()[style]
     return [
-        PlainText(line, chosen, bullet="•") if _plain(line, chosen) else Paragraph(markup(line), chosen, bulletText="•")
+        PlainText(line, chosen, bullet="•")
+        if is_plain(line, chosen)
+        else Paragraph(markup(line), chosen, bulletText="•")
         for line in map(str, lines)
     ]
-
-
-_outline_keys = itertools.count(1)  # next() on a count is atomic: keys stay unique across threads
-
-
-def heading(text: str, style: str, level: int, outline: str | None = None) -> Flowable:
-    """A heading that adds itself to the PDF outline (bookmarks) where it is drawn: plain text when the
-    body font can draw it, else a paragraph (which switches to the fallback font)."""
-    chosen = styles()[style]
-    if _plain(text, chosen):
-        return PlainHeading(text, chosen, level, outline)
-    return MarkupHeading(text, chosen, level, outline)
-
-
-class _Bookmarked:
-    """Adds its entry to the PDF outline, pointing at the page it is drawn on."""
-
-    outline_title: str
-    outline_level: int
-    outline_key: str
-
-    def _name(self, text: str, level: int, outline: str | None) -> None:
-        self.outline_title, self.outline_level = outline or text, level
-        self.outline_key = f"section-{next(_outline_keys)}"
-
-    def _bookmark(self, canvas: Canvas) -> None:
-        canvas.bookmarkPage(self.outline_key)
-        canvas.addOutlineEntry(self.outline_title, self.outline_key, level=self.outline_level, closed=False)
-
-
-class PlainHeading(_Bookmarked, PlainText):
-    """A heading in the body font, drawn as PlainText (no markup to parse); never split."""
-
-    def __init__(self, text: str, style: ParagraphStyle, level: int, outline: str | None = None):
-        PlainText.__init__(self, text, style)
-        self._name(text, level, outline)
-
-    def split(self, available_width, available_height):
-        return []
-
-    def drawOn(self, canvas, x, y, _sW=0):
-        self._bookmark(canvas)
-        super().drawOn(canvas, x, y, _sW)
-
-    def draw(self):
-        # Reached through drawOn's fallback only (the bookmark is already made there).
-        PlainText.draw(self)
-
-
-class MarkupHeading(_Bookmarked, Paragraph):
-    """A heading with letters the body font lacks, as an escaped paragraph with fallback fonts."""
-
-    def __init__(self, text: str, style: ParagraphStyle, level: int, outline: str | None = None):
-        Paragraph.__init__(self, markup(text), style)
-        self._name(text, level, outline)
-
-    def draw(self):
-        self._bookmark(self.canv)
-        super().draw()
 
 
 def fit_header(header: Sequence[str], widths: Sequence[float], flexible: int = -1) -> list[float]:

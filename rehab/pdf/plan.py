@@ -17,6 +17,7 @@ from planner.translation import gettext as _
 from planner.translation import ngettext
 from rehab.pdf import layout
 from rehab.pdf.figures import figure_flowable
+from rehab.pdf.headings import heading
 from rehab.pdf.layout import (
     ALLOWED_SHADE,
     CALM_SHADE,
@@ -30,7 +31,6 @@ from rehab.pdf.layout import (
     bullets,
     chart,
     fit_header,
-    heading,
     para,
     table,
 )
