@@ -11,6 +11,7 @@ same run: bench/bench_pdf_vs_wger.py.
 """
 
 import argparse
+import os
 import random
 import statistics
 import sys
@@ -18,10 +19,15 @@ import time
 from datetime import date, timedelta
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+import django
 
-from planner.documents.booklet import plan_document
-from planner.documents.inputs import (
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+# The wording is translated through Django's catalogue (planner.translation, installed by rehab.apps).
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "rehab.settings")
+django.setup()
+
+from planner.documents.booklet import plan_document  # noqa: E402 (after django.setup)
+from planner.documents.inputs import (  # noqa: E402 (after django.setup)
     AlertEntry,
     AssessmentEntry,
     ContactInfo,
@@ -33,10 +39,10 @@ from planner.documents.inputs import (
     ReasonEntry,
     WeekAdherence,
 )
-from planner.documents.report import progress_report
-from planner.schedule import build_plan
-from planner.types import Profile
-from rehab.pdf import accelerated, render_plan_pdf, render_report_pdf
+from planner.documents.report import progress_report  # noqa: E402 (after django.setup)
+from planner.schedule import build_plan  # noqa: E402 (after django.setup)
+from planner.types import Profile  # noqa: E402 (after django.setup)
+from rehab.pdf import accelerated, render_plan_pdf, render_report_pdf  # noqa: E402 (after django.setup)
 
 START = date(2026, 11, 2)
 PATIENT = PatientInfo("Zoë <O'Brien> & Łukasz Nowak", date(1969, 3, 14))
