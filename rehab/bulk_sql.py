@@ -49,7 +49,7 @@ def update_values(model: type[models.Model], fields: Sequence[str], rows: Sequen
     assert pk is not None
     batch = max(1, MAX_PARAMETERS // (len(columns) + 1))
     updated = 0
-    with _cursor() as cursor:
+    with server_bound_cursor() as cursor:
         for start in range(0, len(rows), batch):
             chunk = rows[start : start + batch]
             cursor.execute(
@@ -91,7 +91,7 @@ def insert_rows(model: type[models.Model], rows: Sequence[models.Model]) -> None
     placeholder = "(" + ", ".join(cast.format(field.db_type(connection)) for field in fields) + ")"
     names = ", ".join(quote(field.column) for field in fields)
     batch = max(1, MAX_PARAMETERS // len(fields))
-    with _cursor() as cursor:
+    with server_bound_cursor() as cursor:
         for start in range(0, len(rows), batch):
             chunk = rows[start : start + batch]
             params = [
@@ -110,8 +110,10 @@ def insert_rows(model: type[models.Model], rows: Sequence[models.Model]) -> None
 
 
 @contextmanager
-def _cursor() -> Iterator[Any]:
-    """Django's cursor (its execute wrappers see every statement), server-side binding on PostgreSQL."""
+def server_bound_cursor() -> Iterator[Any]:
+    """Django's cursor (its execute wrappers see every statement), server-side binding on PostgreSQL:
+    the values travel apart from the SQL, so a statement's text is the same at every call and psycopg
+    prepares it on the server after a few (the database then skips parsing and planning it)."""
     if connection.vendor != "postgresql":
         with connection.cursor() as cursor:
             yield cursor

@@ -253,7 +253,8 @@ SMS_BACKEND = env_str("SMS_BACKEND", "rehab.sms.ConsoleBackend" if DEBUG else ""
 # --- Cache (throttling, lock-out counters) ---------------------------------------------
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 if env_str("CACHE_URL"):
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": env_str("CACHE_URL")}}
+    # Django's RedisCache with one client per connection pool, not one per call (rehab/cache.py).
+    CACHES = {"default": {"BACKEND": "rehab.cache.SharedClientRedisCache", "LOCATION": env_str("CACHE_URL")}}
 
 # --- Celery --------------------------------------------------------------------------------
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", "filesystem://")

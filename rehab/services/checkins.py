@@ -2,8 +2,7 @@
 
 from datetime import date
 
-from django.db import DEFAULT_DB_ALIAS, IntegrityError, connections, transaction
-from django.db.models import Model
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext
 
@@ -16,7 +15,6 @@ from rehab.models import (
     Alert,
     AlertKind,
     CheckIn,
-    CheckInItem,
     CheckInKind,
     Measurement,
     Patient,
@@ -27,6 +25,7 @@ from rehab.models import (
 )
 from rehab.queue import enqueue_on_commit
 from rehab.services.alerts import follow_up_due, follow_up_enqueue
+from rehab.services.checkin_rows import insert_checkin
 from rehab.services.errors import InvalidInput, NotAllowed
 
 
@@ -230,56 +229,12 @@ def _insert(*, actor: User, plan: Plan, items: list[dict], pain_item_id: int | N
     follow_up = needs_follow_up(checkin)
     if follow_up:
         checkin.follow_up_due_at = timezone.now()
-    with transaction.atomic():
-        _insert_rows(CheckIn, [checkin])
-        rows = [CheckInItem(checkin=checkin, **item) for item in items]
-        _insert_rows(CheckInItem, rows)
-        if follow_up:
-            follow_up_enqueue(checkin)
+    # The follow-up's outbox row is written in the check-in's transaction; without one, on PostgreSQL,
+    # the check-in and its items are one statement (rehab/services/checkin_rows.py).
+    rows = insert_checkin(checkin, items, then=(lambda: follow_up_enqueue(checkin)) if follow_up else None)
     # The rows just written are the check-in's items: answering with them costs no query.
     checkin._prefetched_objects_cache = {"items": rows}  # type: ignore[attr-defined]  # as prefetch_related fills it
     return checkin
-
-
-def _insert_rows(model: type[Model], rows: list) -> None:
-    """INSERT ... VALUES ... RETURNING id for these new rows, setting each one's id: what save(force_insert=True)
-    and bulk_create store (each field's pre_save, so created_at is set, and get_db_prep_save), without
-    building the ORM's insert query, which cost the check-in POST more than the database's own work.
-    The model has no save() of its own and no signal receivers: nothing else would have run. Rows that
-    point at another new row are made after that one has its id (its id is copied when a row is made)."""
-    if not rows:
-        return
-    meta = model._meta
-    fields = [field for field in meta.concrete_fields if not field.primary_key]
-    db = connections[DEFAULT_DB_ALIAS]  # the connection itself: each field's adaptation reads it
-    quote = db.ops.quote_name
-    one_row = "(" + ", ".join(["%s"] * len(fields)) + ")"
-    columns = ", ".join(quote(str(field.column)) for field in fields)
-    values = [[field.get_db_prep_save(field.pre_save(row, True), db) for field in fields] for row in rows]
-    if len(rows) > 1 and db.vendor == "postgresql" and all(_unnestable(field, db) for field in fields):
-        # One array per column, as Django's own bulk insert does on PostgreSQL: a handful of parameters
-        # whatever the number of rows, so the driver's prepared form of the statement is reused.
-        types = [str(field.db_type(db)).split("(")[0] for field in fields]  # numeric, not numeric(5, 1)
-        source = "SELECT * FROM UNNEST(" + ", ".join(f"(%s)::{name}[]" for name in types) + ")"  # noqa: S608
-        params = [list(column) for column in zip(*values, strict=True)]
-    else:
-        source = "VALUES " + ", ".join([one_row] * len(rows))
-        params = [value for row in values for value in row]
-    # Only the model's own table, column and type names are put in the text; every value is a parameter.
-    sql = f"INSERT INTO {quote(meta.db_table)} ({columns}) {source} RETURNING {quote(str(meta.pk.column))}"
-    with db.cursor() as cursor:
-        cursor.execute(sql, params)
-        ids = [found[0] for found in cursor.fetchall()]
-    for row, pk in zip(rows, ids, strict=True):
-        row.pk = pk
-        row._state.adding = False
-        row._state.db = db.alias
-
-
-def _unnestable(field, db) -> bool:
-    """Whether a column's values can go in one typed array (Django's own test for its UNNEST insert)."""
-    target = field.target_field if field.is_relation else field
-    return not hasattr(field, "get_placeholder") and target.get_internal_type() in db.data_types
 
 
 @transaction.atomic
