@@ -9,14 +9,16 @@ Every response measured is a full 200 (no If-None-Match is sent, so no 304 is co
 --mode gunicorn (the figure the issue asks for): this project under gunicorn (rehab/gunicorn.conf.py,
 production settings: DEBUG off, PostgreSQL with persistent connections, the Redis cache), WEB_CONCURRENCY
 workers, loaded with wrk, the two forms in alternating rounds of --seconds each so a change of load on the
-machine slows both alike. Needs PostgreSQL (127.0.0.1:5432, user postgres; the database rehab_planget is
-dropped and made anew), Redis (127.0.0.1:6379, database 5 as the cache, flushed first) and wrk.
+machine slows both alike. Needs PostgreSQL (127.0.0.1:5432, user postgres; the database --database,
+rehab_planget, is dropped and made anew), Redis (127.0.0.1:6379, database --redis-db, 5, as the cache,
+flushed first) and wrk; the server listens on --port (8917). Two benches on one machine need their own.
 --mode inprocess: Django's test client through the whole middleware stack on a throw-away SQLite database.
 Both print bytes, req/s, p50 and p99 and the queries of one request (the default cold and warm).
 Nothing here asserts a time (architecture.md: benchmarks print, tests never time).
 
     .venv/bin/python bench/bench_plan_get.py [--mode gunicorn|inprocess|both] [--seconds 10] [--rounds 3]
         [--connections 50] [--workers 4] [--requests 200] [--show-queries]
+        [--database rehab_planget] [--redis-db 5] [--port 8917]
 """
 
 import argparse
@@ -42,7 +44,7 @@ FULL = "?include=rules,rationale,schedule,exercises,targets"
 FORMS = {"default": "", "full": FULL}
 PG = "postgres://postgres@127.0.0.1:5432"
 DATABASE = "rehab_planget"
-CACHE = "redis://127.0.0.1:6379/5"
+REDIS_DB = 5
 PORT = 8917
 
 
@@ -153,7 +155,7 @@ def _ratio(rates: dict, sizes: dict, queries: dict) -> None:
 # --- Under gunicorn, loaded with wrk -------------------------------------------------------------------
 
 
-def _server_env(var_dir: str, workers: int) -> dict:
+def _server_env(var_dir: str, workers: int, args) -> dict:
     return {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "rehab.settings",
@@ -161,10 +163,10 @@ def _server_env(var_dir: str, workers: int) -> dict:
         "SECRET_KEY": secrets.token_urlsafe(50),
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
         "SECURE_SSL_REDIRECT": "false",
-        "DATABASE_URL": f"{PG}/{DATABASE}",
-        "CACHE_URL": CACHE,
+        "DATABASE_URL": f"{PG}/{args.database}",
+        "CACHE_URL": _cache_url(args),
         "VAR_DIR": var_dir,
-        "PORT": str(PORT),
+        "PORT": str(args.port),
         "WEB_CONCURRENCY": str(workers),
         "LOG_LEVEL": "WARNING",
         # One reader makes every request: the per-user throttle (1,200 a minute) would answer 429.
@@ -196,18 +198,22 @@ def seed(out: str, show: bool) -> None:
     Path(out).write_text(json.dumps({"token": token, "paths": paths, "queries": queries, "weeks": plan.weeks}))
 
 
-def _recreate_database() -> None:
+def _cache_url(args) -> str:
+    return f"redis://127.0.0.1:6379/{args.redis_db}"
+
+
+def _recreate_database(name: str) -> None:
     import psycopg
 
     with psycopg.connect(f"{PG}/postgres", autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{DATABASE}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{DATABASE}"')
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{name}"')
 
 
-def _flush_cache() -> None:
+def _flush_cache(url: str) -> None:
     import redis
 
-    redis.Redis.from_url(CACHE).flushdb()
+    redis.Redis.from_url(url).flushdb()
 
 
 def _wait_for_port(port: int, timeout: float = 30) -> None:
@@ -268,21 +274,21 @@ def _fetch(token: str, url: str) -> tuple[int, bytes]:
 def under_gunicorn(args) -> None:
     python = str(ROOT / ".venv" / "bin" / "python")
     var_dir = tempfile.mkdtemp(prefix="bench-plan-get-")
-    env = _server_env(var_dir, args.workers)
-    _recreate_database()
-    _flush_cache()
+    env = _server_env(var_dir, args.workers, args)
+    _recreate_database(args.database)
+    _flush_cache(_cache_url(args))
     subprocess.run([python, "manage.py", "migrate", "-v", "0"], cwd=ROOT, env=env, check=True)
     seeded = os.path.join(var_dir, "seeded.json")
     command = [python, __file__, "--seed", seeded] + (["--show-queries"] if args.show_queries else [])
     subprocess.run(command, cwd=ROOT, env=env, check=True)
     setup = json.loads(Path(seeded).read_text())
-    token, base = setup["token"], f"http://127.0.0.1:{PORT}"
+    token, base = setup["token"], f"http://127.0.0.1:{args.port}"
     server = subprocess.Popen(
         [str(ROOT / ".venv" / "bin" / "gunicorn"), "-c", "rehab/gunicorn.conf.py", "rehab.wsgi"], cwd=ROOT, env=env
     )
     results: dict[str, list[dict]] = {form: [] for form in FORMS}
     try:
-        _wait_for_port(PORT)
+        _wait_for_port(args.port)
         sizes = {}
         for form, path in setup["paths"].items():
             status, body = _fetch(token, base + path)
@@ -331,6 +337,9 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=4, help="gunicorn: worker processes")
     parser.add_argument("--requests", type=int, default=200, help="in process: requests per form")
     parser.add_argument("--show-queries", action="store_true", help="print the SQL of one request of each form")
+    parser.add_argument("--database", default=DATABASE, help="gunicorn: PostgreSQL database (dropped first)")
+    parser.add_argument("--redis-db", type=int, default=REDIS_DB, help="gunicorn: Redis database of the cache")
+    parser.add_argument("--port", type=int, default=PORT, help="gunicorn: the port it listens on")
     parser.add_argument("--seed", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.seed:

@@ -18,6 +18,7 @@ from rehab.selectors.alerts import (
     alerts_visible_to,
     plan_alerts,
 )
+from rehab.selectors.api_tokens import api_tokens_for_key
 from rehab.selectors.audit import patient_audit_trail
 from rehab.selectors.caseload import (
     caseload_alerts,
@@ -82,7 +83,7 @@ from rehab.selectors.session_log import (
     session_logged_on,
     sessions_by_day,
 )
-from rehab.selectors.sign_in import api_tokens_for_key, last_failed_sign_in, open_activation_link
+from rehab.selectors.sign_in import last_failed_sign_in, open_activation_link
 from rehab.selectors.templates import (
     plan_template_origin,
     template_current_version,

@@ -1,5 +1,5 @@
-"""Reads behind signing in: a patient's sign-in link by id, the last refused password at an address, and
-the API tokens a presented token may be.
+"""Reads behind signing in: a patient's sign-in link by id and the last refused password at an address (the
+API tokens a presented token may be: rehab.selectors.api_tokens).
 
 No patient data leaves here: rehab.activation checks a link's secret before it hands the row on, and
 rehab.signin only turns the time into a lock-out's end.
@@ -8,9 +8,7 @@ rehab.signin only turns the time into a lock-out's end.
 from datetime import datetime
 
 from axes.models import AccessAttempt
-from django.db.models import QuerySet
 from django.utils import timezone
-from knox.models import AuthToken, get_token_model
 
 from rehab.models import ActivationLink
 
@@ -32,9 +30,3 @@ def last_failed_sign_in(username: str | None, address: str | None) -> datetime |
         .values_list("attempt_time", flat=True)
         .first()
     )
-
-
-def api_tokens_for_key(token_key: str) -> QuerySet[AuthToken]:
-    """The API tokens whose key (the token's first characters) is `token_key`, with their login, its
-    patient record and that record's clinic joined (the caller's language is read from them)."""
-    return get_token_model().objects.filter(token_key=token_key).select_related("user__patient_record__clinic")
