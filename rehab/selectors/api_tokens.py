@@ -13,6 +13,7 @@ token's login, the login's patient record or its absence, the record's login and
 """
 
 from functools import cache
+from typing import Any
 
 from django.db import connection
 from django.db.models import Model
@@ -42,39 +43,39 @@ def _statement(alias: str) -> tuple[str, tuple]:
     """The SQL, and per table: (its model, the columns' attribute names, each column's converters)."""
     quote = connection.ops.quote_name
     models = _models()
-    token_user = models["token"]._meta.get_field("user")
-    patient_user, patient_clinic = Patient._meta.get_field("user"), Patient._meta.get_field("clinic")
-    select, columns = [], []
-    for name, table in _TABLES:
+    select: list[str] = []
+    columns = []
+    for name, alias_of_table in _TABLES:
         model = models[name]
         fields = model._meta.concrete_fields
-        select += [f"{table}.{quote(field.column)}" for field in fields]
+        select += [f"{alias_of_table}.{quote(str(field.column))}" for field in fields]
         converters = []
         for field in fields:
-            expression = field.get_col(table)
+            expression = field.get_col(alias_of_table)
             found = connection.ops.get_db_converters(expression) + expression.get_db_converters(connection)
             converters.append((expression, tuple(found)))
         columns.append((model, tuple(field.attname for field in fields), tuple(converters)))
 
-    def pk(model: type[Model]) -> str:
-        return quote(model._meta.pk.column)
+    def column(model: type[Model], name: str) -> str:
+        return quote(str(getattr(model._meta.get_field(name), "column", name)))
 
     def table(model: type[Model]) -> str:
         return quote(model._meta.db_table)
 
+    token = models["token"]
     # Only the models' own table and column names are put in the text; the key is a parameter.
     sql = (
-        f"SELECT {', '.join(select)} FROM {table(models['token'])} t "  # noqa: S608
-        f"INNER JOIN {table(User)} u ON t.{quote(token_user.column)} = u.{pk(User)} "
-        f"LEFT OUTER JOIN {table(Patient)} p ON u.{pk(User)} = p.{quote(patient_user.column)} "
-        f"LEFT OUTER JOIN {table(Clinic)} c ON p.{quote(patient_clinic.column)} = c.{pk(Clinic)} "
-        f"WHERE t.{quote(models['token']._meta.get_field('token_key').column)} = %s"
+        f"SELECT {', '.join(select)} FROM {table(token)} t "  # noqa: S608
+        f"INNER JOIN {table(User)} u ON t.{column(token, 'user')} = u.{column(User, 'id')} "
+        f"LEFT OUTER JOIN {table(Patient)} p ON u.{column(User, 'id')} = p.{column(Patient, 'user')} "
+        f"LEFT OUTER JOIN {table(Clinic)} c ON p.{column(Patient, 'clinic')} = c.{column(Clinic, 'id')} "
+        f"WHERE t.{column(token, 'token_key')} = %s"
     )
     return sql, tuple(columns)
 
 
 def _token(row: tuple, columns: tuple) -> AuthToken:
-    made: list[Model | None] = []
+    made: list[Any] = []
     start = 0
     for model, names, converters in columns:
         values = list(row[start : start + len(names)])
@@ -89,9 +90,11 @@ def _token(row: tuple, columns: tuple) -> AuthToken:
     token, user, patient, clinic = made  # the token and its login always: inner joins
     # The caches select_related fills: the token's login; the login's record (None: it has none, so
     # reading it raises RelatedObjectDoesNotExist without a query); the record's login and clinic.
-    token._meta.get_field("user").set_cached_value(token, user)  # type: ignore[union-attr]
-    Patient._meta.get_field("user").remote_field.set_cached_value(user, patient)
+    login: Any = token._meta.get_field("user")
+    record: Any = Patient._meta.get_field("user")
+    login.set_cached_value(token, user)
+    record.remote_field.set_cached_value(user, patient)
     if patient is not None:
-        Patient._meta.get_field("user").set_cached_value(patient, user)
+        record.set_cached_value(patient, user)
         Patient._meta.get_field("clinic").set_cached_value(patient, clinic)
-    return token  # type: ignore[return-value]
+    return token
