@@ -13,6 +13,7 @@ from django.utils.translation import gettext, gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from frontend.staff import plan_forms
+from frontend.staff.decision_words import decision_reason_words
 from frontend.staff.views import _errors_into, _nav, _next_or, _render_patient, _resume_form, _status, staff_page
 from planner import serialize
 from planner.limits import ADJUSTABLE_FIELDS, get_field
@@ -200,6 +201,12 @@ def plan_activate(request, plan_id: int):
     return redirect("frontend:plan", plan.pk)
 
 
+def _history_in_language(entries: list[dict], plan) -> list[dict]:
+    """The changes a weekly decision wrote, said again in the reader's language (one query for the decisions)."""
+    decisions = {row.week: row for row in selectors.plan_decisions(plan)}
+    return [{**entry, "reason": decision_reason_words(entry.get("reason") or "", decisions)} for entry in entries]
+
+
 @staff_page(*Role.CARE)
 def plan_history(request, plan_id: int):
     plan = _plan_for_page(request, plan_id)
@@ -207,7 +214,7 @@ def plan_history(request, plan_id: int):
         "plan": plan,
         "patient": plan.patient,
         "zone": plan.patient.zone,
-        "entries": selectors.plan_history(plan),
+        "entries": _history_in_language(selectors.plan_history(plan), plan),
         "nav": _nav(request.user),
     }
     response = render(request, "frontend/staff/plan_history.html", context)

@@ -8,7 +8,7 @@ from django.utils import translation
 from pypdf import PdfReader
 
 from planner.progression.said import text_of
-from rehab.models import ProgressionDecision
+from rehab.models import PlanChange, ProgressionDecision
 from tests.frontend.test_rules_in_spanish import _decide_first_weeks, _page, plan, spanish_physio  # noqa: F401
 
 
@@ -52,3 +52,27 @@ def test_the_clinicians_report_says_the_reasons_in_spanish(spanish_physio, world
     said = _said_in_spanish(decision.reasons)
     assert [spanish for _english, spanish in said if " ".join(spanish.split()) not in text] == []
     assert [english for english, _spanish in said if english in text] == []
+
+
+def test_the_plan_history_says_the_decisions_changes_in_spanish_and_keeps_their_english(
+    spanish_physio,  # noqa: F811
+    world,
+    plan,  # noqa: F811
+):
+    decision = _decide_first_weeks(world, plan)
+    written = list(PlanChange.objects.filter(decision=decision).values_list("reason", flat=True))
+    assert written
+    assert all(reason.startswith(f"Week {decision.week} decision: ") for reason in written)  # the audit's English
+    page = _page(spanish_physio, f"/plans/{plan.pk}/history/")
+    with translation.override("es"):
+        first = text_of(decision.reasons[0])
+    assert f"Decisión de la semana {decision.week}: " in page
+    assert first in page
+    assert [reason for reason in written if reason in page] == []
+
+
+def test_a_change_whose_decision_says_otherwise_now_keeps_its_stored_english(spanish_physio, world, plan):  # noqa: F811
+    decision = _decide_first_weeks(world, plan)
+    PlanChange.objects.filter(decision=decision).update(reason=f"Week {decision.week} decision: advance (green) — x")
+    page = _page(spanish_physio, f"/plans/{plan.pk}/history/")
+    assert f"Week {decision.week} decision: advance (green) — x" in page
