@@ -39,16 +39,41 @@ def test_each_translation_keeps_the_placeholders_of_its_original(path):
             assert set(PLACEHOLDER.findall(text)) == wanted, entry.msgid
 
 
+def said(entries) -> dict:
+    """Each translated entry's translation, keyed by everything that tells it apart: its context, its
+    text and its plural. One English text in two contexts ("May" the month, "may" the verb) is two entries."""
+    return {
+        (e.msgctxt or None, e.msgid, e.msgid_plural): (e.msgstr, e.msgstr_plural)
+        for e in entries
+        if e.msgid and (e.msgstr or e.msgstr_plural)
+    }
+
+
 @pytest.mark.parametrize("path", CATALOGUES, ids=lambda p: str(p.relative_to(LOCALE)))
 def test_the_committed_mo_says_what_its_po_says(path):
     """The app reads the .mo: a .po edited without `manage.py compile_catalogues` fails here."""
     mo_path = path.with_suffix(".mo")
     assert mo_path.exists(), f"{mo_path} missing: run manage.py compile_catalogues"
-    compiled = {(e.msgid, e.msgid_plural): (e.msgstr, e.msgstr_plural) for e in polib.mofile(str(mo_path)) if e.msgid}
-    source = {
-        (e.msgid, e.msgid_plural): (e.msgstr, e.msgstr_plural) for e in polib.pofile(str(path)).translated_entries()
-    }
-    assert compiled == source
+    assert said(polib.mofile(str(mo_path))) == said(polib.pofile(str(path)).translated_entries())
+
+
+def test_a_mo_that_swaps_the_translations_of_two_contexts_is_told_apart(tmp_path):
+    """The comparison above can fail on context alone: one text, two contexts, translations swapped."""
+
+    def catalogue(first: str, second: str) -> polib.POFile:
+        po = polib.POFile()
+        po.metadata = {"Content-Type": "text/plain; charset=UTF-8"}
+        po.append(polib.POEntry(msgctxt="month name", msgid="May", msgstr=first))
+        po.append(polib.POEntry(msgctxt="permission", msgid="May", msgstr=second))
+        return po
+
+    catalogue("mayo", "puede").save(str(tmp_path / "django.po"))
+    catalogue("puede", "mayo").save_as_mofile(str(tmp_path / "django.mo"))
+    source = said(polib.pofile(str(tmp_path / "django.po")).translated_entries())
+    assert len(source) == 2
+    assert said(polib.mofile(str(tmp_path / "django.mo"))) != source
+    catalogue("mayo", "puede").save_as_mofile(str(tmp_path / "django.mo"))
+    assert said(polib.mofile(str(tmp_path / "django.mo"))) == source
 
 
 def test_every_red_flag_the_planner_names_is_marked_for_translation():
