@@ -2,12 +2,11 @@
 
 planner.vocabulary names equipment, movements, impact levels and positions by code
 ("resistance_band"); the forms and the plan page show these words instead. A code not listed here
-reads as itself in plain English.
+reads as itself in plain English. The record's own codes (plan statuses, alert kinds, what was read in
+the access log ...) are not here: pages read the models' translatable labels (rehab.models), one source.
 """
 
 from django.utils.translation import gettext_lazy
-
-from rehab.models import AlertKind
 
 CODE_WORDS = {
     # Equipment
@@ -72,17 +71,6 @@ CODE_WORDS = {
     "in_water": gettext_lazy("In water"),
 }
 
-# The record's stored codes as staff pages say them. rehab.models keeps English display names (the
-# admin's); these are the pages' words, keyed by the same codes.
-PLAN_STATUS_WORDS = {
-    "draft": gettext_lazy("Draft"),
-    "active": gettext_lazy("Active"),
-    "paused": gettext_lazy("Paused"),
-    "completed": gettext_lazy("Completed"),
-    "archived": gettext_lazy("Archived"),
-}
-# Alert kinds: the model's own labels, translatable there (rehab.models.AlertKind).
-ALERT_KIND_WORDS = {kind.value: kind.label for kind in AlertKind}
 # Strength and function measures (planner.vocabulary.MEASURES), by code.
 MEASURE_LABELS = {
     "mmt8_total": gettext_lazy("MMT-8 total (unilateral)"),
@@ -106,23 +94,6 @@ MEASURE_UNIT_WORDS = {
     "stands": gettext_lazy("stands"),
     "reps": gettext_lazy("reps"),
     "score 0-3": gettext_lazy("score 0-3"),
-}
-# What a staff member read, in the access log (rehab.models.RecordAccess kinds).
-ACCESS_KIND_WORDS = {
-    "patient": gettext_lazy("patient record"),
-    "patient_list": gettext_lazy("patient list"),
-    "assessments": gettext_lazy("assessments"),
-    "plan": gettext_lazy("plan"),
-    "plan_list": gettext_lazy("plan list"),
-    "plan_progress": gettext_lazy("plan progress"),
-    "plan_history": gettext_lazy("plan history"),
-    "checkins": gettext_lazy("check-ins"),
-    "checkin": gettext_lazy("check-in"),
-    "measurements": gettext_lazy("measurements"),
-    "plan_pdf": gettext_lazy("plan PDF"),
-    "report_pdf": gettext_lazy("progress report PDF"),
-    "change_history": gettext_lazy("change history"),
-    "caseload": gettext_lazy("caseload list"),
 }
 # A plan history entry: what happened to the plan row, and the dose field a change touched.
 HISTORY_ACTION_WORDS = {

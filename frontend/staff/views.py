@@ -23,7 +23,6 @@ from django.views.decorators.http import require_http_methods, require_POST
 from frontend.qr import qr_svg
 from frontend.staff import forms as staff_forms
 from frontend.staff import plan_forms
-from frontend.staff.code_words import ALERT_KIND_WORDS
 from planner.triage import low_adherence_share
 from rehab import selectors
 from rehab.activation import activation_url
@@ -347,7 +346,7 @@ def _readable(entry: dict, names: dict[int, str]) -> dict:
     """An audit entry in words: alert kinds by name, care-team changes by who joined or left."""
     entry = dict(entry)
     if entry["object"] == "alert" and entry["action"] in AlertKind.values:
-        entry["action"] = str(ALERT_KIND_WORDS.get(entry["action"]) or AlertKind(entry["action"]).label)
+        entry["action"] = str(AlertKind(entry["action"]).label)
     changes = []
     for change in entry.get("changes", []):
         if change["field"] == "care_team":

@@ -11,14 +11,11 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext, gettext_lazy, ngettext
 
 from frontend.staff.code_words import (
-    ACCESS_KIND_WORDS,
-    ALERT_KIND_WORDS,
     CODE_WORDS,
     DOSE_FIELD_WORDS,
     HISTORY_ACTION_WORDS,
     MEASURE_LABELS,
     MEASURE_UNIT_WORDS,
-    PLAN_STATUS_WORDS,
 )
 from frontend.staff.forms import CONDITION_VALUE_WORDS, SEX_WORDS, SIDE_WORDS, region_label
 from frontend.staff.limit_words import limit_words
@@ -28,6 +25,7 @@ from planner.targets import MEASURE_WORDS as MEASURE_WORDS_FOR_TARGETS
 from planner.vocabulary import LADDER_UNITS, MEASURES_BY_CODE, red_flag_label
 from rehab import exercise_words as library_words
 from rehab import rule_words as rule_language
+from rehab.models import AccessKind, PlanStatus
 
 register = template.Library()
 
@@ -323,19 +321,20 @@ def measure_label(code: str) -> str:
 
 @register.filter
 def status_words(status: str) -> str:
-    """A plan status code in the reader's words ("active" -> "Active")."""
-    return str(PLAN_STATUS_WORDS.get(status, status))
+    """A plan status code in the reader's words ("active" -> "Active"), the model's own label."""
+    return str(PlanStatus(status).label) if status in PlanStatus.values else status
 
 
 @register.filter
 def alert_kind_words(alert) -> str:
-    """An alert's kind in the reader's words; a kind without them says its stored display name."""
-    return str(ALERT_KIND_WORDS.get(alert.kind) or alert.get_kind_display())
+    """An alert's kind in the reader's words (the model's translatable label)."""
+    return str(alert.get_kind_display())
 
 
 @register.filter
 def access_kind_words(kind: str) -> str:
-    return str(ACCESS_KIND_WORDS.get(kind, kind.replace("_", " ")))
+    """What a staff member read, in the reader's words (the access log model's label)."""
+    return str(AccessKind(kind).label) if kind in AccessKind.values else kind.replace("_", " ")
 
 
 @register.filter

@@ -7,25 +7,26 @@ DELETE (django-pgtrigger), so not even a mistaken query or the Django admin can 
 
 import pgtrigger
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from rehab.models.people import Patient, User
 
 
 class AccessKind(models.TextChoices):
-    PATIENT = "patient", "patient record"
-    PATIENT_LIST = "patient_list", "patient list"
-    ASSESSMENTS = "assessments", "assessments"
-    PLAN = "plan", "plan"
-    PLAN_LIST = "plan_list", "plan list"
-    PLAN_PROGRESS = "plan_progress", "plan progress"
-    PLAN_HISTORY = "plan_history", "plan history"
-    CHECKINS = "checkins", "check-ins"
-    CHECKIN = "checkin", "check-in"
-    MEASUREMENTS = "measurements", "measurements"
-    PLAN_PDF = "plan_pdf", "plan PDF"
-    REPORT_PDF = "report_pdf", "progress report PDF"
-    CHANGE_HISTORY = "change_history", "change history"
-    CASELOAD = "caseload", "caseload list"
+    PATIENT = "patient", _("patient record")
+    PATIENT_LIST = "patient_list", _("patient list")
+    ASSESSMENTS = "assessments", _("assessments")
+    PLAN = "plan", _("plan")
+    PLAN_LIST = "plan_list", _("plan list")
+    PLAN_PROGRESS = "plan_progress", _("plan progress")
+    PLAN_HISTORY = "plan_history", _("plan history")
+    CHECKINS = "checkins", _("check-ins")
+    CHECKIN = "checkin", _("check-in")
+    MEASUREMENTS = "measurements", _("measurements")
+    PLAN_PDF = "plan_pdf", _("plan PDF")
+    REPORT_PDF = "report_pdf", _("progress report PDF")
+    CHANGE_HISTORY = "change_history", _("change history")
+    CASELOAD = "caseload", _("caseload list")
 
 
 class RecordAccess(models.Model):

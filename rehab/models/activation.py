@@ -2,21 +2,22 @@
 
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from rehab.models.people import Patient, User
 
 
 class ActivationChannel(models.TextChoices):
-    EMAIL = "email", "Email to the patient's address on file"
-    SMS = "sms", "Text message to the patient's phone on file"
-    HANDOVER = "handover", "QR code shown once to a physiotherapist on the care team, handed over in person"
+    EMAIL = "email", _("Email to the patient's address on file")
+    SMS = "sms", _("Text message to the patient's phone on file")
+    HANDOVER = "handover", _("QR code shown once to a physiotherapist on the care team, handed over in person")
 
 
 class ActivationEnd(models.TextChoices):
-    USED = "used", "Used: the patient chose a password"
-    REPLACED = "replaced", "Replaced by a newer link"
-    TOO_MANY_TRIES = "too_many_tries", "Too many wrong dates of birth"
-    CONTACT_CHANGED = "contact_changed", "The email or phone it went to was changed"
+    USED = "used", _("Used: the patient chose a password")
+    REPLACED = "replaced", _("Replaced by a newer link")
+    TOO_MANY_TRIES = "too_many_tries", _("Too many wrong dates of birth")
+    CONTACT_CHANGED = "contact_changed", _("The email or phone it went to was changed")
 
 
 class ActivationLink(models.Model):

@@ -2,6 +2,7 @@
 
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from rehab.models.people import EffortScale, Patient, User
 from rehab.models.plans import Plan, PlanItem
@@ -12,8 +13,8 @@ SPO2 = [MinValueValidator(50), MaxValueValidator(100)]
 
 
 class CheckInKind(models.TextChoices):
-    SESSION = "session", "Exercise session"
-    SYMPTOMS = "symptoms", "Symptom report (no session)"
+    SESSION = "session", _("Exercise session")
+    SYMPTOMS = "symptoms", _("Symptom report (no session)")
 
 
 class CheckIn(models.Model):

@@ -28,8 +28,8 @@ def zone_named(name: str) -> zoneinfo.ZoneInfo:
 class EffortScale(models.TextChoices):
     """How a patient rates a session's effort (planner.effort): the 6-20 equivalent is always stored."""
 
-    BORG_6_20 = BORG, "Borg 6 to 20"
-    CR10 = CR10, "0 to 10, with words"
+    BORG_6_20 = BORG, _("Borg 6 to 20")
+    CR10 = CR10, _("0 to 10, with words")
 
 
 class Clinic(models.Model):

@@ -12,6 +12,7 @@ than a copy of the plan at every save.
 from datetime import date, timedelta
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from rehab.models.assessments import Assessment
@@ -20,11 +21,11 @@ from rehab.models.people import Patient, User
 
 
 class PlanStatus(models.TextChoices):
-    DRAFT = "draft", "Draft"
-    ACTIVE = "active", "Active"
-    PAUSED = "paused", "Paused"
-    COMPLETED = "completed", "Completed"
-    ARCHIVED = "archived", "Archived"
+    DRAFT = "draft", _("Draft")
+    ACTIVE = "active", _("Active")
+    PAUSED = "paused", _("Paused")
+    COMPLETED = "completed", _("Completed")
+    ARCHIVED = "archived", _("Archived")
 
 
 # A running plan is the one the patient's days belong to: active, or paused by a red flag or by staff
@@ -234,11 +235,11 @@ class PlanPart(models.Model):
 
 
 class ChangeTrigger(models.TextChoices):
-    EDIT = "edit", "Dose edited"
-    LIMITS = "limits", "Limits changed"
-    DECISION = "decision", "Weekly progression decision"
-    REASSESSMENT = "reassessment", "Reassessment"
-    IMPORTED = "imported", "Recovered from an earlier plan snapshot"
+    EDIT = "edit", _("Dose edited")
+    LIMITS = "limits", _("Limits changed")
+    DECISION = "decision", _("Weekly progression decision")
+    REASSESSMENT = "reassessment", _("Reassessment")
+    IMPORTED = "imported", _("Recovered from an earlier plan snapshot")
 
 
 class PlanChange(models.Model):

@@ -12,6 +12,7 @@
 from datetime import time
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from rehab.models.people import Patient
 
@@ -35,16 +36,16 @@ def mask_to_days(mask: int) -> list[int]:
 
 
 class ReminderKind(models.TextChoices):
-    SESSION_DUE = "session_due", "A session is due"
-    NEXT_MORNING = "next_morning", "Next-morning pain"
+    SESSION_DUE = "session_due", _("A session is due")
+    NEXT_MORNING = "next_morning", _("Next-morning pain")
     # Queued by the weekly decision (a week with no session), not by the reminder beat.
-    NO_CHECKINS = "no_checkins", "No session this week"
+    NO_CHECKINS = "no_checkins", _("No session this week")
 
 
 class ReminderChannel(models.TextChoices):
-    PUSH = "push", "Notification on the phone"
-    EMAIL = "email", "Email"
-    NONE = "none", "Nowhere to send it"
+    PUSH = "push", _("Notification on the phone")
+    EMAIL = "email", _("Email")
+    NONE = "none", _("Nowhere to send it")
 
 
 class ReminderPreferences(models.Model):

@@ -93,6 +93,7 @@ def test_the_plan_page_is_in_spanish(spanish_physio, world, plan):
             "días a la semana",
             "guía o ensayo",
             "Progresión semanal de como máximo",
+            'id="plan-status">Activo</span>',  # the status, the model's own label
         ],
         english=[
             "Week by week",
@@ -104,6 +105,7 @@ def test_the_plan_page_is_in_spanish(spanish_physio, world, plan):
             "min/week",
             "guideline or trial",
             "Weekly growth at most",
+            'id="plan-status">Active</span>',
             "Change the dose",
             "On this page",
         ],
