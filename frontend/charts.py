@@ -9,6 +9,11 @@ from dataclasses import dataclass
 from datetime import date
 from html import escape
 
+from django.utils.formats import date_format
+from django.utils.translation import gettext
+
+from planner.translation import number
+
 # Dark, high-contrast colours with distinct markers (circle, square, triangle, diamond).
 PALETTE = (("#0b5394", "circle"), ("#a4000f", "square"), ("#17612b", "triangle"), ("#5b2a86", "diamond"))
 
@@ -34,9 +39,10 @@ def line_chart_svg(
     days = sorted({d for s in series for d, v in s.points if v is not None})
     plot_w, plot_h = width - left - right, height - top - bottom
     if not days:
+        empty, said = gettext("%(chart)s: no data yet") % {"chart": title}, gettext("No data yet")
         return (
-            f'<svg role="img" viewBox="0 0 {width} 60" width="100%" aria-label="{escape(title)}: no data yet">'
-            f'<title>{escape(title)}</title><text x="8" y="34" font-size="16">No data yet</text></svg>'
+            f'<svg role="img" viewBox="0 0 {width} 60" width="100%" aria-label="{escape(empty)}">'
+            f'<title>{escape(title)}</title><text x="8" y="34" font-size="16">{escape(said)}</text></svg>'
         )
     first, last = days[0], days[-1]
     span = max((last - first).days, 1)
@@ -55,12 +61,13 @@ def line_chart_svg(
     for tick in _ticks(y_min, y_max):
         parts.append(
             f'<line x1="{left}" x2="{width - right}" y1="{y(tick):.1f}" y2="{y(tick):.1f}" stroke="#ccc"/>'
-            f'<text x="{left - 6}" y="{y(tick) + 5:.1f}" text-anchor="end" font-size="13">{tick:g}</text>'
+            f'<text x="{left - 6}" y="{y(tick) + 5:.1f}" text-anchor="end" font-size="13">{number(tick)}</text>'
         )
+    day_format = gettext("j M")
     for day, anchor in ((first, "start"), (last, "end")) if first != last else ((first, "middle"),):
         parts.append(
             f'<text x="{x(day):.1f}" y="{height - bottom + 20}" text-anchor="{anchor}" font-size="13">'
-            f"{day.strftime('%d %b')}</text>"
+            f"{escape(date_format(day, day_format))}</text>"
         )
     if y_label:  # above the plot, clear of the legend
         parts.append(f'<text x="4" y="{top - 2}" font-size="13">{escape(y_label)}</text>')
@@ -118,6 +125,13 @@ def _describe(series: list[Series]) -> str:
         values = [v for _d, v in one.points if v is not None]
         if values:
             words.append(
-                f"{one.label}: {len(values)} values, latest {values[-1]:g}, range {min(values):g} to {max(values):g}"
+                gettext("%(series)s: %(count)s values, latest %(latest)s, range %(low)s to %(high)s")
+                % {
+                    "series": one.label,
+                    "count": len(values),
+                    "latest": number(values[-1]),
+                    "low": number(min(values)),
+                    "high": number(max(values)),
+                }
             )
-    return "; ".join(words) or "No data"
+    return "; ".join(words) or gettext("No data")

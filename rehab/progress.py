@@ -11,15 +11,17 @@ from planner.documents.inputs import MeasureEntry, PainEntry, WeekAdherence
 from planner.vocabulary import MEASURES_BY_CODE, pain_site_label
 from rehab import selectors
 from rehab.adherence import adherence_rows
+from rehab.measure_words import measure_label
 from rehab.models import CheckInKind, Plan
 
 
 def _measure_words(kind: str) -> dict:
-    """A measure's label, unit and better direction (nothing for a kind no longer in the vocabulary)."""
+    """A measure's label (in the reader's language), unit and better direction (nothing for a kind no
+    longer in the vocabulary)."""
     measure = MEASURES_BY_CODE.get(kind)
     if measure is None:
         return {}
-    return {"label": measure.label, "unit": measure.unit, "higher_is_better": measure.higher_is_better}
+    return {"label": measure_label(kind), "unit": measure.unit, "higher_is_better": measure.higher_is_better}
 
 
 def plan_progress_series(plan: Plan, *, engine=None) -> dict:

@@ -71,30 +71,6 @@ CODE_WORDS = {
     "in_water": gettext_lazy("In water"),
 }
 
-# Strength and function measures (planner.vocabulary.MEASURES), by code.
-MEASURE_LABELS = {
-    "mmt8_total": gettext_lazy("MMT-8 total (unilateral)"),
-    "grip_left_kg": gettext_lazy("Grip strength, left hand"),
-    "grip_right_kg": gettext_lazy("Grip strength, right hand"),
-    "chair_stand_30s": gettext_lazy("30-second chair stand"),
-    "tug_seconds": gettext_lazy("Timed Up and Go"),
-    "six_minute_walk_m": gettext_lazy("6-minute walk distance"),
-    "fi3_shoulder_flexion": gettext_lazy("FI-3 shoulder flexion"),
-    "fi3_hip_flexion": gettext_lazy("FI-3 hip flexion"),
-    "fi3_neck_flexion": gettext_lazy("FI-3 neck flexion"),
-    "ck_u_l": gettext_lazy("Creatine kinase (CK)"),
-    "haq_di": gettext_lazy("HAQ-DI"),
-    "patient_global": gettext_lazy("Patient global activity"),
-    "physician_global": gettext_lazy("Physician global activity"),
-    "fatigue": gettext_lazy("Fatigue"),
-}
-# Units said in words are translated; symbols (kg, s, m, U/L) read the same in every shipped language.
-MEASURE_UNIT_WORDS = {
-    "points": gettext_lazy("points"),
-    "stands": gettext_lazy("stands"),
-    "reps": gettext_lazy("reps"),
-    "score 0-3": gettext_lazy("score 0-3"),
-}
 # A plan history entry: what happened to the plan row, and the dose field a change touched.
 HISTORY_ACTION_WORDS = {
     "created": gettext_lazy("created"),

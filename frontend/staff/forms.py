@@ -11,7 +11,7 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext, gettext_lazy
 
-from frontend.staff.code_words import CODE_WORDS, MEASURE_LABELS, MEASURE_UNIT_WORDS
+from frontend.staff.code_words import CODE_WORDS
 from planner.vocabulary import (
     BODY_REGIONS,
     EQUIPMENT,
@@ -22,6 +22,7 @@ from planner.vocabulary import (
     SEXES,
 )
 from rehab import text_limits
+from rehab.measure_words import measure_label, unit_words
 
 SIDE_WORDS = {"left": gettext_lazy("left"), "right": gettext_lazy("right")}
 REGION_NOUNS = {
@@ -181,7 +182,7 @@ def measure_choices() -> list[tuple[str, str]]:
     return [
         (
             measure.code,
-            f"{MEASURE_LABELS.get(measure.code, measure.label)} ({MEASURE_UNIT_WORDS.get(measure.unit, measure.unit)})",
+            f"{measure_label(measure.code)} ({unit_words(measure.unit)})",
         )
         for measure in MEASURES
     ]

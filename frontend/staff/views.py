@@ -21,13 +21,13 @@ from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from frontend.qr import qr_svg
+from frontend.staff import audit_words, plan_forms
 from frontend.staff import forms as staff_forms
-from frontend.staff import plan_forms
 from planner.triage import low_adherence_share
 from rehab import selectors
 from rehab.activation import activation_url
 from rehab.caseload import case_rows, dashboard_order
-from rehab.models import AccessKind, AlertKind, PlanStatus, Role
+from rehab.models import AccessKind, PlanStatus, Role
 from rehab.progress import open_alerts_and_overrides, plan_progress_series
 from rehab.services import alerts as alert_services
 from rehab.services import assessments as assessment_services
@@ -329,7 +329,7 @@ def _render_patient(request, patient, *, bound: dict | None = None):
 def patient_audit(request, patient_id: int):
     patient = selectors.patient_get(request.user, patient_id, clinical=True)
     entries = [
-        _readable(entry, _staff_names(request.user))
+        audit_words.readable(entry, _staff_names(request.user))
         for entry in selectors.patient_audit_trail(request.user, patient.pk)
     ]
     context = {"patient": patient, "zone": patient.zone, "entries": entries, "nav": _nav(request.user)}
@@ -340,27 +340,6 @@ def patient_audit(request, patient_id: int):
 
 def _staff_names(user) -> dict[int, str]:
     return {member.pk: member.display_name for member in selectors.care_team_candidates(user)}
-
-
-def _readable(entry: dict, names: dict[int, str]) -> dict:
-    """An audit entry in words: alert kinds by name, care-team changes by who joined or left."""
-    entry = dict(entry)
-    if entry["object"] == "alert" and entry["action"] in AlertKind.values:
-        entry["action"] = str(AlertKind(entry["action"]).label)
-    changes = []
-    for change in entry.get("changes", []):
-        if change["field"] == "care_team":
-            before = {row["user"] for row in change["old"] or []}
-            after = {row["user"] for row in change["new"] or []}
-            former = gettext("a former colleague")
-            words = [gettext("%(name)s joined") % {"name": names.get(pk, former)} for pk in sorted(after - before)]
-            words += [gettext("%(name)s left") % {"name": names.get(pk, former)} for pk in sorted(before - after)]
-            change = {"field": gettext("care team"), "words": ", ".join(words)}
-        else:
-            change = {**change, "field": change["field"].replace("_", " ")}
-        changes.append(change)
-    entry["changes"] = changes
-    return entry
 
 
 @staff_page(*Role.CARE)

@@ -14,8 +14,6 @@ from frontend.staff.code_words import (
     CODE_WORDS,
     DOSE_FIELD_WORDS,
     HISTORY_ACTION_WORDS,
-    MEASURE_LABELS,
-    MEASURE_UNIT_WORDS,
 )
 from frontend.staff.forms import CONDITION_VALUE_WORDS, SEX_WORDS, SIDE_WORDS, region_label
 from frontend.staff.limit_words import limit_words
@@ -25,6 +23,8 @@ from planner.targets import MEASURE_WORDS as MEASURE_WORDS_FOR_TARGETS
 from planner.vocabulary import LADDER_UNITS, MEASURES_BY_CODE, red_flag_label
 from rehab import exercise_words as library_words
 from rehab import rule_words as rule_language
+from rehab.measure_words import measure_label as measure_words_label
+from rehab.measure_words import unit_words
 from rehab.models import AccessKind, PlanStatus
 
 register = template.Library()
@@ -316,7 +316,7 @@ def schedule_of(engine: dict, current_week: int) -> dict:
 
 @register.filter
 def measure_label(code: str) -> str:
-    return str(MEASURE_LABELS.get(code, MEASURES_BY_CODE[code].label if code in MEASURES_BY_CODE else code))
+    return measure_words_label(code)
 
 
 @register.filter
@@ -370,7 +370,7 @@ def local_number(value) -> str:
 @register.filter
 def measure_value(measurement) -> str:
     unit = MEASURES_BY_CODE[measurement.kind].unit if measurement.kind in MEASURES_BY_CODE else ""
-    shown = f"{local_number(measurement.value)} {MEASURE_UNIT_WORDS.get(unit, unit)}".strip()
+    shown = f"{local_number(measurement.value)} {unit_words(unit)}".strip()
     if measurement.upper_limit_normal is not None:
         shown += " " + gettext("(normal up to %(limit)s)") % {"limit": local_number(measurement.upper_limit_normal)}
     return shown
@@ -420,7 +420,7 @@ def _effort_up_to(rpe: int) -> str:
 @register.filter
 def measure_words(code: str) -> str:
     measure = MEASURES_BY_CODE.get(code)
-    return f"{measure.label} ({measure.unit})" if measure else code
+    return f"{measure_words_label(code)} ({unit_words(measure.unit)})" if measure else code
 
 
 @register.filter

@@ -17,6 +17,7 @@ from frontend.charts import time_chart_svg
 from planner.documents.charts import Series, TimeChart
 from planner.documents.wording import borg_words
 from planner.progression.said import text_of
+from planner.translation import number
 from planner.vocabulary import MEASURES_BY_CODE
 from rehab.progress import progress_charts as build_progress_charts
 
@@ -60,9 +61,10 @@ def nice_range(low: float, high: float) -> tuple[float, float]:
 
 
 def _over_dates(chart, starts) -> TimeChart:
-    """The adherence bars drawn as lines over each week's first day: done first, then planned."""
-    by_label = {series.label: series.values for series in chart.series}
-    lines = tuple(Series(label, tuple(zip(starts, by_label[label], strict=True))) for label in ("Done", "Planned"))
+    """The adherence bars drawn as lines over each week's first day: done first, then planned (the bar
+    chart's series are planned, then done, named in the reader's language)."""
+    planned, done = chart.series
+    lines = tuple(Series(bars.label, tuple(zip(starts, bars.values, strict=True))) for bars in (done, planned))
     return TimeChart(chart.title, chart.y_label, 0, chart.y_max, lines)
 
 
@@ -129,7 +131,7 @@ def progress_charts(progress: dict, plan) -> list[dict]:
                 "title": chart.title,
                 "svg": _svg(chart, gettext("%(measure)s in %(unit)s") % {"measure": label, "unit": unit}, y_min, y_max),
                 "headers": (gettext("Date"), gettext("Value (%(unit)s)") % {"unit": unit}),
-                "rows": [(p["date"], f"{p['value']:g}") for p in reversed(points[kind])],
+                "rows": [(p["date"], number(p["value"])) for p in reversed(points[kind])],
             }
         )
     return charts

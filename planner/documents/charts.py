@@ -15,7 +15,7 @@ from datetime import date
 from typing import Protocol
 
 from planner.progression_rules import ProgressionConfig, default_progression_config
-from planner.translation import gettext
+from planner.translation import gettext, pgettext
 from planner.types import LoadLimits
 from planner.vocabulary import MEASURES
 
@@ -146,18 +146,20 @@ def effort_chart(entries: Sequence[PainScores], limits: LoadLimits | None = None
     (none without limits: the staff pages show the ceilings next to the chart)."""
     points = tuple((e.date, float(e.rpe)) for e in sorted(entries, key=lambda e: e.date) if e.rpe is not None)
     return TimeChart(
-        title="Session effort (Borg RPE)",
-        y_label="RPE (6-20)",
+        title=gettext("Session effort (Borg RPE)"),
+        y_label=gettext("RPE (6-20)"),
         y_min=6,
         y_max=20,
-        series=(Series("Session RPE", points),),
+        series=(Series(gettext("Session RPE"), points),),
         reference_lines=(
-            ReferenceLine(f"Aerobic ceiling {limits.aerobic.max_rpe}", limits.aerobic.max_rpe),
-            ReferenceLine(f"Resistance ceiling {limits.resistance.max_rpe}", limits.resistance.max_rpe),
+            ReferenceLine(gettext("Aerobic ceiling %(rpe)s") % {"rpe": limits.aerobic.max_rpe}, limits.aerobic.max_rpe),
+            ReferenceLine(
+                gettext("Resistance ceiling %(rpe)s") % {"rpe": limits.resistance.max_rpe}, limits.resistance.max_rpe
+            ),
         )
         if limits is not None
         else (),
-        empty_text="No effort ratings logged yet.",
+        empty_text=gettext("No effort ratings logged yet."),
     )
 
 
@@ -165,20 +167,24 @@ def adherence_chart(adherence: Sequence[WeekCount]) -> BarChart:
     """Sessions planned and done per plan week, one group of bars per week (W1, W2 ...)."""
     weeks = sorted(adherence, key=lambda a: a.week)
     return BarChart(
-        title="Sessions planned and done, per week",
-        y_label="Sessions",
-        categories=tuple(f"W{a.week}" for a in weeks),
+        title=gettext("Sessions planned and done, per week"),
+        y_label=gettext("Sessions"),
+        categories=tuple(gettext("W%(week)s") % {"week": a.week} for a in weeks),
+        # Planned first, done second: the staff pages redraw them in that order.
         series=(
-            BarSeries("Planned", tuple(float(a.planned) for a in weeks)),
-            BarSeries("Done", tuple(float(a.done) for a in weeks)),
+            BarSeries(pgettext("sessions", "Planned"), tuple(float(a.planned) for a in weeks)),
+            BarSeries(pgettext("sessions", "Done"), tuple(float(a.done) for a in weeks)),
         ),
         y_max=float(max([a.planned for a in weeks] + [a.done for a in weeks] + [1])),
-        empty_text="No plan week has ended yet.",
+        empty_text=gettext("No plan week has ended yet."),
     )
 
 
 def measure_charts(measures: Sequence[MeasurePoint]) -> tuple[TimeChart, ...]:
-    """One chart per measure with values, in the vocabulary's order, its range padded around the values."""
+    """One chart per measure with values, in the vocabulary's order, its range padded around the values.
+
+    The vocabulary's labels and word units are data: they are marked for the catalogue where the Django
+    layer names them (rehab.measure_words), and read here in the active language."""
     charts = []
     for code, label, unit, low, high, higher_is_better in MEASURES:
         points = tuple((m.date, float(m.value)) for m in sorted(measures, key=lambda m: m.date) if m.kind == code)
@@ -188,6 +194,11 @@ def measure_charts(measures: Sequence[MeasurePoint]) -> tuple[TimeChart, ...]:
         span = max(values) - min(values)
         y_min = max(low, min(values) - max(span * 0.2, 1))
         y_max = min(high, max(values) + max(span * 0.2, 1))
-        better = "higher is better" if higher_is_better else "lower is better"
-        charts.append(TimeChart(f"{label} ({unit}, {better})", unit, y_min, y_max, (Series(label, points),)))
+        name, said_unit = gettext(label), gettext(unit)
+        title = (
+            gettext("%(measure)s (%(unit)s, higher is better)")
+            if higher_is_better
+            else gettext("%(measure)s (%(unit)s, lower is better)")
+        ) % {"measure": name, "unit": said_unit}
+        charts.append(TimeChart(title, said_unit, y_min, y_max, (Series(name, points),)))
     return tuple(charts)

@@ -1,7 +1,12 @@
 """A patient's audit trail: who changed what on the record, its assessments, plans, alerts and
-sign-in links, when and why, newest first."""
+sign-in links, when and why, newest first.
+
+Objects, actions and fields are codes (the API gives them as they are; the staff page says them in the
+reader's words, frontend/staff/audit_words.py); the texts built here are in the active language."""
 
 from typing import Any
+
+from django.utils.translation import gettext
 
 from rehab.models import ActivationChannel, ActivationLink, Alert, Assessment, User
 from rehab.selectors.patients import patient_get
@@ -58,7 +63,11 @@ def extra_audit_entries(patient) -> list[dict]:
                 if entry["object"] == "change"
                 else []
             )
-            entries.append({**entry, "object": f"plan {plan.pk}: {entry['object']}", "changes": changed})
+            # "object" keeps the API's "plan 7: change"; plan and part let a page say it in words.
+            part = entry["object"]
+            entries.append(
+                {**entry, "object": f"plan {plan.pk}: {part}", "plan": plan.pk, "part": part, "changes": changed}
+            )
     for alert in Alert.objects.filter(patient=patient).select_related("acknowledged_by"):
         entries.append(
             {
@@ -93,10 +102,13 @@ def _activation_entries(patient) -> list[dict]:
     for link in ActivationLink.objects.filter(patient=patient).select_related("issued_by"):
         by = link.issued_by.display_name if link.issued_by else None
         if link.channel == ActivationChannel.HANDOVER:
-            what = f"QR code shown once to {by or 'a physiotherapist'} for hand-over in person"
+            what = gettext("QR code shown once to %(who)s for hand-over in person") % {
+                "who": by or gettext("a physiotherapist")
+            }
+        elif link.channel == ActivationChannel.EMAIL:
+            what = gettext("Sent by email to %(address)s") % {"address": link.destination}
         else:
-            how = "email" if link.channel == ActivationChannel.EMAIL else "text message"
-            what = f"Sent by {how} to {link.destination}"
+            what = gettext("Sent by text message to %(number)s") % {"number": link.destination}
         entry = {"object": "sign-in link", "object_id": link.pk, "changes": []}
         entries.append({**entry, "at": link.issued_at, "action": "issued", "by": by, "reason": what})
         if link.ended_at:

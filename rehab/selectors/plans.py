@@ -5,6 +5,7 @@ from django.db.models import Count, Exists, IntegerField, OuterRef, QuerySet, Su
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
 from django.http import Http404
+from django.utils.translation import gettext
 
 from rehab.models import (
     RUNNING_STATUSES,
@@ -204,7 +205,7 @@ def plan_history(plan: Plan) -> list[dict]:
                 "object_id": row.id,
                 "action": "deleted",
                 "by": row.history_user.display_name if row.history_user else "system",
-                "reason": row.history_change_reason or "Removed from the plan",
+                "reason": row.history_change_reason or gettext("Removed from the plan"),
             }
         )
     entries.sort(key=lambda entry: entry["at"], reverse=True)

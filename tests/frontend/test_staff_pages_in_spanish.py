@@ -153,3 +153,77 @@ def test_an_alert_kind_without_a_triage_label_reads_in_spanish_on_the_dashboard(
     english = str(AlertKind.LIMITS_LOOSENED.label)
     assert english == "Reassessment allows looser limits (to review)"  # outside a Spanish request
     assert_spanish(html, [], [english])
+
+
+def test_the_audit_trail_names_records_actions_and_fields_in_spanish(spanish_physio, world, plan):
+    from datetime import timedelta
+
+    from rehab.models import ActivationLink, Alert, AlertKind, PlanChange
+
+    world.patient.phone = "+34 600 000 000"
+    world.patient.save()
+    PlanChange.objects.create(
+        plan=plan,
+        item=plan.items.first(),
+        week=4,
+        field="sets",
+        before=2,
+        after=3,
+        trigger="edit",
+        reason="More sets",
+        by=world.physio,
+        version=plan.version,
+    )
+    Alert.objects.create(
+        patient=world.patient,
+        plan=plan,
+        kind=AlertKind.NO_CHECKINS,
+        message="Nothing logged",
+        acknowledged_at=TODAY,
+        acknowledged_by=world.physio,
+    )
+    ActivationLink.objects.create(
+        patient=world.patient,
+        user=world.patient_user,
+        channel="email",
+        destination="helen@example.org",
+        issued_by=world.physio,
+        expires_at=TODAY + timedelta(days=7),
+        ended_at=TODAY,
+        end_reason="replaced",
+    )
+    html = page_text(spanish_physio, f"/patients/{world.patient.pk}/audit/")
+    assert_spanish(
+        html,
+        spanish=[
+            "Historia del paciente: modificación",  # the record, and what happened to it
+            "Teléfono:",  # the field, by the patient form's label
+            "→ +34 600 000 000",
+            "Valoración: creación",
+            f"Plan {plan.pk}: modificación",
+            f"Plan {plan.pk}: cambio de dosis o de límites: Dosis modificada",  # the change's trigger
+            "Series: 2 → 3",
+            "Alerta: Sin registros esta semana",
+            "Alerta: revisada",
+            "Enlace de acceso: emitido",
+            "Enviado por correo electrónico a helen@example.org",
+            "Enlace de acceso: finalizado",
+            "Sustituido por un enlace más reciente",
+            "sistema",
+        ],
+        english=[
+            "Patient record",
+            "Phone:",
+            "Assessment",
+            "created",
+            ": change",
+            ": plan:",
+            "Dose edited",
+            "No check-ins this week",
+            "acknowledged",
+            "Sign-in link",
+            "Sent by email",
+            "Replaced by a newer link",
+            ">system<",
+        ],
+    )
