@@ -17,6 +17,7 @@ from planner.intensity import heart_rate_zone, rpe_for_hrr
 from planner.limits import UNIT_WORDS, clamp_dose, growth_pct
 from planner.rules import Anchors, DoseParameters, Rulebook, default_rulebook
 from planner.schedule import next_dose
+from planner.translation import number as said_number
 from planner.types import (
     Dose,
     Intensity,
@@ -279,8 +280,8 @@ def edit_violations(plan: Plan, slug: str, week: int, dose: Dose) -> list[Any]:
                 found.append(
                     Violation(
                         f"progression.{step.variable}_ceiling",
-                        f"{value:g} {CEILING_WORDS[step.variable]} is above this exercise's ceiling of "
-                        f"{step.ceiling:g}.",
+                        f"{said_number(value)} {CEILING_WORDS[step.variable]} is above this exercise's ceiling of "
+                        f"{said_number(step.ceiling)}.",
                     )
                 )
     return found

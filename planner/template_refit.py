@@ -29,6 +29,7 @@ from planner.rules import SAFETY_NOTICE, DoseParameters, Rulebook, default_ruleb
 from planner.schedule import schedule
 from planner.targets import plan_targets
 from planner.templates import FIELD_WORDS, LIMIT_OF_UNIT, TemplateItem, TemplateSettings, limit_ceiling
+from planner.translation import number
 from planner.types import (
     Dose,
     ExerciseSpec,
@@ -104,8 +105,9 @@ class Refit:
 
 
 def _words(value: object) -> str:
+    """A value as the reader's language writes it (2.5 in English, 2,5 in Spanish)."""
     if isinstance(value, float):
-        return f"{value:g}"
+        return number(value)
     return str(value)
 
 
@@ -260,7 +262,7 @@ def _intensity_values(
                     _intensity_words(template.intensity),
                     _intensity_words((unit, new_low, new_high)),
                     f"the template's share ({template.intensity_share[1]:.0%}) of this patient's ceiling of "
-                    f"{ceiling} {UNIT_WORDS[unit]}",
+                    f"{_words(ceiling)} {UNIT_WORDS[unit]}",
                     limits.rule_ids_for(path),
                 )
             )
@@ -435,8 +437,8 @@ def settings_limits(
             "settings",
             "",
             field,
-            f"{wanted:g} %",
-            f"{limits.weekly_progression_max_pct:g} %",
+            f"{number(wanted)} %",
+            f"{number(limits.weekly_progression_max_pct)} %",
             "a template never loosens this patient's growth cap",
             limits.rule_ids_for(field),
         )

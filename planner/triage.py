@@ -18,7 +18,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from planner.translation import gettext, gettext_noop
+from planner.translation import gettext, gettext_noop, number
 
 TRIAGE_RULES_PATH = Path(__file__).resolve().parent / "data" / "rules_triage.json"
 
@@ -169,8 +169,8 @@ def _pain_flags(weeks: Mapping[int, float], current_week: int | None, rule: Tria
     if latest - before <= (rule.threshold or 0):
         return []
     detail = gettext("mean %(before)s → %(latest)s (weeks %(first)s → %(last)s)") % {
-        "before": f"{before:.1f}",
-        "latest": f"{latest:.1f}",
+        "before": number(before, 1),
+        "latest": number(latest, 1),
         "first": logged[-2],
         "last": logged[-1],
     }
@@ -275,7 +275,7 @@ def share_words(share: Fraction) -> str:
         # Translated whole where the catalogue has the phrase (SHARE_PHRASES); else English.
         phrase = f"{_COUNTS[count]} {_PARTS[share.denominator]}{'s' if count > 1 else ''}"
         return gettext(phrase)
-    return f"{float(share * 100):g} %"
+    return f"{number(float(share * 100))} %"
 
 
 # The shares a triage threshold is likely to use, for the catalogue (share_words translates them whole).

@@ -13,6 +13,7 @@ from django.utils import timezone, translation
 from planner.decision_doses import doses_from
 from planner.documents import booklet, inputs
 from planner.documents.report import ReportDocument, progress_report
+from planner.documents.wording import month_words
 from planner.progression.said import text_of
 from planner.session_words import change_items, change_note
 from planner.types import ExerciseSpec
@@ -355,7 +356,7 @@ def _symptom_rows(plan: Plan, engine) -> list[tuple[str, ...]]:
         oxygen = f"{entry['spo2_min']} %" if entry["spo2_min"] is not None else "-"
         rows.append(
             (
-                entry["date"].strftime("%-d %b"),
+                f"{entry['date'].day} {month_words(entry['date'].month)}",  # in the reader's language
                 ", ".join(entry["pain_sites"]) or "-",
                 entry["painful_exercise"] or "-",
                 heart,

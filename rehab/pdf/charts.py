@@ -16,6 +16,7 @@ from reportlab.lib import colors
 from reportlab.platypus import Flowable
 
 from planner.documents.charts import BarChart, TimeChart
+from planner.documents.wording import month_words
 
 LINE_COLOURS = (
     colors.HexColor("#D55E00"),
@@ -29,7 +30,6 @@ BAR_COLOURS = (colors.HexColor("#BBBBBB"), colors.HexColor("#0072B2"), colors.He
 REFERENCE_COLOUR = colors.HexColor("#7A0019")
 REFERENCE_DASH = (4, 3)
 AXIS_FONT_SIZE = 12
-MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
 def _tick_step(span: float, wanted: int) -> float:
@@ -125,7 +125,7 @@ class TimeChartFlowable(Flowable):
         for days in range(0, span_days + 1, day_step):
             day: date = first + timedelta(days=days)
             canvas.line(x_of(days), bottom, x_of(days), bottom - 5)
-            canvas.drawCentredString(x_of(days), bottom - 5 - AXIS_FONT_SIZE - 4, f"{day.day} {MONTHS[day.month - 1]}")
+            canvas.drawCentredString(x_of(days), bottom - 5 - AXIS_FONT_SIZE - 4, f"{day.day} {month_words(day.month)}")
         canvas.line(left, bottom, left, bottom + height)
         canvas.line(left, bottom, left + width, bottom)
         for index, line in enumerate(series):
