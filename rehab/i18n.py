@@ -99,3 +99,10 @@ def words_remembered() -> Iterator[None]:
         memory = catalogue.__dict__.setdefault("_rehab_remembered", {})
     with remembered(memory):
         yield
+
+
+def staff_language(user: object, clinic: object) -> str:
+    """The language a staff member reads their email in: their own choice (User.language), else their
+    clinic's, else the site's default (a message has no browser to ask)."""
+    chosen = getattr(user, "language", "") or getattr(clinic, "language", "")
+    return shipped_or_default(chosen or None)

@@ -191,7 +191,7 @@ def alert_email(*, alert_id: int) -> bool:
         finish_delivery(claim)
         return False
     try:
-        recipients = [u.email for u in alert.patient.care_team.all() if u.email and u.is_active]
+        recipients = [u for u in alert.patient.care_team.all() if u.email and u.is_active]
         if recipients:
             care_team_alert_send(alert=alert, recipients=recipients)
     except Exception:

@@ -1,10 +1,11 @@
 """Email to patients and staff. All outbound mail goes through this one seam."""
 
 from django.core.mail import send_mail
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from rehab.activation import activation_url
-from rehab.i18n import in_patient_language
+from rehab.i18n import in_patient_language, staff_language
 from rehab.models import Role
 
 
@@ -62,18 +63,28 @@ def activation_link_send(*, link_id: int | None = None, user_id: int | None = No
     return True
 
 
-def care_team_alert_send(*, alert, recipients: list[str]) -> None:
-    """Tell the care team an alert needs them. No clinical detail beyond the alert's own text."""
+def care_team_alert_send(*, alert, recipients: list) -> None:
+    """Tell the care team an alert needs them. No clinical detail beyond the alert's own text.
+
+    recipients: the staff logins to tell. Each reads it in their own language (User.language, else
+    their clinic's): one message per language, to everyone who reads it."""
     from django.conf import settings
     from django.urls import reverse
 
-    patient_page = reverse("frontend:patient", kwargs={"patient_id": alert.patient_id})
-    body = (
-        f"{alert.get_kind_display()}\n\n{alert.message}\n\n"
-        f"The plan has been paused. Open the patient's page to review and acknowledge:\n"
-        f"{settings.SITE_URL}{patient_page}\n"
-    )
-    send_mail(f"[Rehab planner] {alert.get_kind_display()}: {alert.patient.full_name}", body, None, recipients)
+    patient = alert.patient
+    by_language: dict[str, list[str]] = {}
+    for user in recipients:
+        by_language.setdefault(staff_language(user, patient.clinic), []).append(user.email)
+    patient_page = f"{settings.SITE_URL}{reverse('frontend:patient', kwargs={'patient_id': alert.patient_id})}"
+    for code, addresses in sorted(by_language.items()):
+        with translation.override(code):
+            kind = alert.get_kind_display()
+            body = _(
+                "%(kind)s\n\n%(message)s\n\n"
+                "The plan has been paused. Open the patient's page to review and acknowledge:\n%(url)s\n"
+            ) % {"kind": kind, "message": alert.message, "url": patient_page}
+            subject = _("[Rehab planner] %(kind)s: %(patient)s") % {"kind": kind, "patient": patient.full_name}
+            send_mail(subject, body, None, addresses)
 
 
 def plan_pdf_send(*, plan_id: int) -> bool:

@@ -21,11 +21,12 @@ from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import DateField, Exists, OuterRef, Q, Value
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from rehab.i18n import in_patient_language
 from rehab.models import (
     CheckIn,
     Patient,
@@ -346,7 +347,7 @@ def reminder_send(*, patient_id: int, kind: str, day: date | None = None, now: d
 
 def _deliver(patient: Patient, kind: str) -> str:
     # Rendered in the patient's language (their push text and email alike).
-    with translation.override(patient.language_code):
+    with in_patient_language(patient):
         message = {
             "title": str(_("Your exercise plan")),
             "body": str(REMINDER_TEXT[kind]),
