@@ -18,7 +18,8 @@ def test_each_message_is_looked_up_once_while_remembered():
         looked_up.append(f"{context}|{message}")
         return message.lower()
 
-    saved = (translation._gettext, translation._ngettext, translation._pgettext)
+    # install() sets all four seams: keep the decimal separator too, or later tests lose Spanish's comma.
+    saved = (translation._gettext, translation._ngettext, translation._pgettext, translation._decimal_separator)
     translation.install(gettext=gettext, ngettext=ngettext, pgettext=pgettext)
     try:
         with translation.remembered({}):
@@ -27,7 +28,7 @@ def test_each_message_is_looked_up_once_while_remembered():
             months = [translation.pgettext("month", "May") for _ in range(2)]
         outside = [translation.gettext("day") for _ in range(2)]
     finally:
-        translation._gettext, translation._ngettext, translation._pgettext = saved
+        translation._gettext, translation._ngettext, translation._pgettext, translation._decimal_separator = saved
 
     assert words == ["DAY"] * 3
     assert counted == ["week", "weeks", "weeks"]
