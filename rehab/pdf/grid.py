@@ -17,9 +17,8 @@ from typing import Any
 
 from reportlab.lib.rl_accel import fp_str
 from reportlab.pdfbase import pdfmetrics
-from reportlab.platypus import Flowable
 
-from rehab.pdf.text import wrap_lines
+from rehab.pdf.text import WrittenOntoPage, wrap_lines
 from rehab.pdf.ttf import FastTTFont, colour_operator, font_operator, lines_operators, show_lines
 
 # The table style commands TextTable understands (all that the booklet's and report's tables use).
@@ -54,7 +53,7 @@ def _bounds(start: int, stop: int, count: int) -> range:
     return range(first, min(last, count - 1) + 1)
 
 
-class TextTable(Flowable):
+class TextTable(WrittenOntoPage):
     """Rows of text cells in fixed column widths (see the module's docstring)."""
 
     def __init__(
@@ -132,20 +131,8 @@ class TextTable(Flowable):
         head = list(range(first))
         return [self._part(list(range(fits))), self._part(head + list(range(fits, len(self._heights))))]
 
-    def drawOn(self, canvas, x, y, _sW=0):
-        """The table's operators written straight onto the page at (x, y), in a saved graphics state
-        of their own: reportlab's way (save the canvas's state, move the origin, draw, restore) and
-        its text object cost more than the table's own drawing. A table whose text the body fonts'
-        first subsets cannot hold is drawn that way still."""
-        x = self._hAlignAdjust(x, _sW)
-        self._measure()
-        code = self._operators(canvas, x, y)
-        if code is None:
-            super().drawOn(canvas, x, y)
-        else:
-            canvas._code.append(code)
-
     def _operators(self, canvas, x: float, y: float) -> str | None:
+        self._measure()
         style, doc = self.style, canvas._doc
         letters: dict[str, list[str]] = {}
         for row_lines, cells in zip(self._lines, self.cells, strict=True):

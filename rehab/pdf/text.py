@@ -69,7 +69,25 @@ def _break_word(word: str, font: str, size: float, width: float) -> list[str]:
     return [*pieces, current]
 
 
-class PlainText(Flowable):
+class WrittenOntoPage(Flowable):
+    """A flowable whose operators are written straight onto the page at (x, y), in a saved graphics
+    state of their own: reportlab's way (save the canvas's state, move the origin, draw, restore) and
+    its text object cost more than the text itself. `_operators` gives None when the body fonts' first
+    subsets cannot hold the letters; then reportlab draws it (through draw())."""
+
+    def drawOn(self, canvas, x, y, _sW=0):
+        x = self._hAlignAdjust(x, _sW)
+        code = self._operators(canvas, x, y)
+        if code is None:
+            super().drawOn(canvas, x, y)
+        else:
+            canvas._code.append(code)
+
+    def _operators(self, canvas, x: float, y: float) -> str | None:
+        raise NotImplementedError
+
+
+class PlainText(WrittenOntoPage):
     """Text in one font, wrapped and drawn without markup (see the module's docstring)."""
 
     def __init__(self, text: str, style: ParagraphStyle, bullet: str | None = None, lines: list[str] | None = None):
@@ -100,17 +118,6 @@ class PlainText(Flowable):
         rest = PlainText(self.text, self.style, None, lines[fits:])
         first.spaceAfter, rest.spaceBefore = 0, 0  # one paragraph across the page break
         return [first, rest]
-
-    def drawOn(self, canvas, x, y, _sW=0):
-        """The text's operators written straight onto the page at (x, y) in a saved graphics state of
-        their own (what reportlab's save, move and restore of the canvas cost more than the text);
-        through draw() when the font's first subset cannot hold its letters."""
-        x = self._hAlignAdjust(x, _sW)
-        code = self._operators(canvas, x, y)
-        if code is None:
-            super().drawOn(canvas, x, y)
-        else:
-            canvas._code.append(code)
 
     def _operators(self, canvas, x: float, y: float) -> str | None:
         style, doc, lines = self.style, canvas._doc, self._lines or []
