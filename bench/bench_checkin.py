@@ -48,8 +48,9 @@ def _ceiling_dir() -> Path:
 
 
 PG = "postgres://postgres@127.0.0.1:5432"
-PORT = 8902
-DAYS = 84  # a 12-week plan that started 83 days ago takes a session on each of 84 days
+DAYS = 84  # the requests log a session on each of the 84 days up to the seeding day
+# The plan runs a week past the seeding day, so a run that crosses midnight still logs into it.
+WEEKS = DAYS // 7 + 1
 
 
 def _recreate_database(name: str) -> None:
@@ -60,7 +61,7 @@ def _recreate_database(name: str) -> None:
         conn.execute(f'CREATE DATABASE "{name}"')
 
 
-def _our_env(var_dir: str, database: str, redis_db: int) -> dict:
+def _our_env(var_dir: str, database: str, redis_db: int, port: int) -> dict:
     return {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "rehab.settings",
@@ -72,7 +73,7 @@ def _our_env(var_dir: str, database: str, redis_db: int) -> dict:
         "CACHE_URL": f"redis://127.0.0.1:6379/{redis_db}",
         "CELERY_BROKER_URL": f"redis://127.0.0.1:6379/{redis_db}",
         "VAR_DIR": var_dir,
-        "PORT": str(PORT),
+        "PORT": str(port),
         "WEB_CONCURRENCY": "4",
         "LOG_LEVEL": "WARNING",
     }
@@ -137,7 +138,7 @@ def seed(patients: int, out: str) -> None:
             "avoid_regions": [],
         }
         Assessment.objects.create(patient=rows[0], assessed_by=physio, **assessment)
-        first = plan_generate(actor=physio, patient=rows[0], start_date=start, weeks=12)
+        first = plan_generate(actor=physio, patient=rows[0], start_date=start, weeks=WEEKS)
         first = plan_activate(actor=physio, plan=first, version=first.version)
         items = list(first.items.all())
         assessments = Assessment.objects.bulk_create(
@@ -151,7 +152,7 @@ def seed(patients: int, out: str) -> None:
                     author=physio,
                     status=first.status,
                     start_date=start,
-                    weeks=12,
+                    weeks=WEEKS,
                     blueprint=first.blueprint,
                     activated_at=first.activated_at,
                 )
@@ -255,8 +256,10 @@ def _parse(out: str) -> dict:
     }
 
 
-def _ceiling_round(connections: int, seconds: int, database: str) -> dict:
+def _ceiling_round(connections: int, seconds: int, database: str, port: int | None) -> dict:
     env = {**os.environ, "VENV": str(ROOT / ".venv"), "DATABASE_URL": f"{PG}/{database}"}
+    if port is not None:
+        return _ceiling_round_on(port, connections, seconds, env)
     # run.sh gives gunicorn 2 s to start; on a loaded machine that is sometimes too little: try again.
     for _attempt in range(3):
         done = subprocess.run(
@@ -270,6 +273,37 @@ def _ceiling_round(connections: int, seconds: int, database: str) -> dict:
         time.sleep(2)
     # Still failing: e.g. another bench's ceiling holds its fixed port, 8901.
     raise SystemExit(f"the ceiling's run.sh failed ({done.returncode}):\n{done.stderr[-2000:]}")
+
+
+def _ceiling_round_on(port: int, connections: int, seconds: int, env: dict) -> dict:
+    """What run.sh does (the same app, gunicorn command and wrk script), on `port` instead of its fixed
+    8901, so two benches on one machine need not wait for each other."""
+    here = _ceiling_dir()
+    python, gunicorn = str(ROOT / ".venv" / "bin" / "python"), str(ROOT / ".venv" / "bin" / "gunicorn")
+    subprocess.run([python, "limitapp.py", "migrate"], cwd=here, env=env, check=True, capture_output=True)
+    server = subprocess.Popen(
+        [gunicorn, "-w", "4", "-b", f"127.0.0.1:{port}", "--log-level", "warning", "limitapp:application"],
+        cwd=here,
+        env=env,
+    )
+    try:
+        _wait_for_port(port)
+        script = str(here / "post.lua")
+        return _wrk(
+            [
+                "wrk",
+                "-t2",
+                f"-c{connections}",
+                f"-d{seconds}s",
+                "--latency",
+                "-s",
+                script,
+                f"http://127.0.0.1:{port}/checkin/",
+            ]
+        )
+    finally:
+        server.terminate()
+        server.wait(20)
 
 
 def _wait_for_port(port: int, timeout: float = 20) -> None:
@@ -299,6 +333,10 @@ def main() -> None:
     parser.add_argument("--database", default="rehab_bench_checkin", help="our PostgreSQL database (dropped first)")
     parser.add_argument("--ceiling-database", default="limitbench", help="the ceiling's database (dropped first)")
     parser.add_argument("--redis-db", type=int, default=12, help="our cache and broker")
+    parser.add_argument("--port", type=int, default=8902, help="our gunicorn's port")
+    parser.add_argument(
+        "--ceiling-port", type=int, help="run the ceiling's app on this port (default: its run.sh, port 8901)"
+    )
     parser.add_argument("--seed", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.seed:
@@ -307,7 +345,7 @@ def main() -> None:
 
     python = str(ROOT / ".venv" / "bin" / "python")
     var_dir = tempfile.mkdtemp(prefix="bench-checkin-")
-    env = _our_env(var_dir, args.database, args.redis_db)
+    env = _our_env(var_dir, args.database, args.redis_db, args.port)
     _recreate_database(args.database)
     _recreate_database(args.ceiling_database)
     subprocess.run([python, "manage.py", "migrate", "-v", "0"], cwd=ROOT, env=env, check=True)
@@ -327,13 +365,15 @@ def main() -> None:
     )
     results = {"ceiling": [], "ours": []}
     try:
-        _wait_for_port(PORT)
+        _wait_for_port(args.port)
         warm = os.path.join(var_dir, "warm.lua")
         Path(warm).write_text(_lua(warm_up, f"warm-{secrets.token_hex(4)}"))
-        _wrk(["wrk", "-t2", f"-c{args.connections}", "-d5s", "-s", warm, f"http://127.0.0.1:{PORT}/"])
+        _wrk(["wrk", "-t2", f"-c{args.connections}", "-d5s", "-s", warm, f"http://127.0.0.1:{args.port}/"])
         for n in range(args.rounds):
             print(f"round {n + 1}", flush=True)
-            results["ceiling"].append(_ceiling_round(args.connections, args.seconds, args.ceiling_database))
+            results["ceiling"].append(
+                _ceiling_round(args.connections, args.seconds, args.ceiling_database, args.ceiling_port)
+            )
             _show("ceiling", results["ceiling"][-1])
             script = os.path.join(var_dir, f"round{n}.lua")
             Path(script).write_text(_lua(requests[n * share : (n + 1) * share], f"bench-{n}-{secrets.token_hex(4)}"))
@@ -347,7 +387,7 @@ def main() -> None:
                         "--latency",
                         "-s",
                         script,
-                        f"http://127.0.0.1:{PORT}/",
+                        f"http://127.0.0.1:{args.port}/",
                     ]
                 )
             )

@@ -15,6 +15,7 @@ class _SharedClientRedisCacheClient(RedisCacheClient):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self._clients: dict = {}
+        self._scripts: dict = {}
 
     def get_client(self, key=None, *, write=False):
         pool = self._get_connection_pool(write)
@@ -22,6 +23,13 @@ class _SharedClientRedisCacheClient(RedisCacheClient):
         if client is None:
             client = self._clients[id(pool)] = self._client(connection_pool=pool)
         return client
+
+    def script(self, text: str):
+        """`text` as a Lua script on the writing client: run by its hash (EVALSHA), the text sent once."""
+        script = self._scripts.get(text)
+        if script is None:
+            script = self._scripts[text] = self.get_client(write=True).register_script(text)
+        return script
 
 
 class SharedClientRedisCache(RedisCache):

@@ -1,7 +1,7 @@
 """A patient's check-in sent with their API token: the fast path (rehab/api/checkin_fast.py) answers a
 plain session exactly as the DRF view does, and hands everything else to the DRF view."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 from unittest import mock
 
 import pytest
@@ -267,6 +267,23 @@ def test_the_throttle_counts_fast_path_requests_and_answers_429(world, plan, set
     assert refused.status_code == 429
     assert "Retry-After" in refused.headers
     assert CheckIn.objects.count() == 2
+
+
+@time_machine.travel(TODAY, tick=False)
+def test_the_fast_path_and_the_drf_view_count_against_one_budget(world, plan):
+    token = _token(world.patient_user)
+    with mock.patch("rest_framework.throttling.UserRateThrottle.THROTTLE_RATES", {"user": "2/minute"}):
+        with _drf_view_must_not_run():
+            by_fast_path = _post(token, _session(plan, date="2026-11-03"), key="b-3")
+        with mock.patch.object(CheckInViewSet, "create", autospec=True, side_effect=CheckInViewSet.create) as drf_view:
+            # A heart-rate reading takes the full path (its red-flag check reads the assessment).
+            by_drf_view = _post(token, _session(plan, date="2026-11-04", heart_rate_avg=120), key="b-4")
+        assert drf_view.called
+        with _drf_view_must_not_run():
+            refused = _post(token, _session(plan, date="2026-11-05"), key="b-5")
+
+    assert (by_fast_path.status_code, by_drf_view.status_code, refused.status_code) == (201, 201, 429)
+    assert sorted(CheckIn.objects.values_list("date", flat=True)) == [date(2026, 11, 3), date(2026, 11, 4)]
 
 
 ITEM_FIELDS = list(CheckInSerializer().fields["items"].child.fields.values())
