@@ -64,6 +64,10 @@ MIDDLEWARE = [
     # One log line per request (method, URL template, status, duration, user id); first, so it
     # times the whole stack and sees the 500 Django makes of an exception below it.
     "rehab.logs.RequestLogMiddleware",
+    # A patient's plain session logged with an API token is answered here, without the middleware below;
+    # its answer gets the headers those up to SessionMiddleware put on every answer, as they would
+    # (rehab/api/lane_headers.py); anything else goes on (rehab/api/checkin_fast.py).
+    "rehab.api.checkin_fast.CheckInFastPath",
     "django.middleware.security.SecurityMiddleware",
     # Content-Security-Policy and Permissions-Policy on every response (static files included).
     "csp.middleware.CSPMiddleware",
@@ -71,14 +75,9 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Cache-Control: no-store on every response Django makes (static files and /health/ aside).
     "rehab.headers.NoStoreMiddleware",
-    # Locale, Common and X-Frame-Options need no session: before the check-in fast path, so its answers
-    # carry what every answer carries.
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    # A patient's plain session logged with an API token is answered here, without the browser
-    # middleware below (sessions, CSRF, MFA, lock-outs); anything else goes on (rehab/api/checkin_fast.py).
-    "rehab.api.checkin_fast.CheckInFastPath",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",

@@ -3,8 +3,11 @@
 This is the API's busiest write (every patient, after every session), and the full stack spent most
 of its CPU on machinery such a request does not use: sessions, CSRF, messages, MFA, the sign-in
 throttle and lock-out middleware, DRF's request wrapping and negotiation, and building the check-in
-serializer's fields twice per request. `CheckInFastPath` sits in MIDDLEWARE before the browser
-middleware and answers `POST /api/v1/checkins/` itself when all of this holds:
+serializer's fields twice per request. `CheckInFastPath` sits in MIDDLEWARE first after the request
+log and answers `POST /api/v1/checkins/` itself when all of this holds:
+
+- the middleware in front of which it answers would let the request through (an allowed host, HTTPS
+  when required), and its answer then gets every header they would put on it (rehab/api/lane_headers.py);
 
 - `Authorization: Token <token>` of an active patient login whose token has not expired (knox's own
   check: the digest compared in constant time), JSON in UTF-8, no query string, an Accept that gets
@@ -19,7 +22,8 @@ middleware and answers `POST /api/v1/checkins/` itself when all of this holds:
 
 Then it stores the check-in through the same service (checkins.checkin_record: items checked against
 the plan, the unique constraints for the day and the key) and answers 201 with the serializer's own
-representation and DRF's headers. Whenever anything is otherwise (an invalid field, a bad or expired
+representation, DRF's headers and the middleware's, worded in the patient's language as token auth
+activates it. Whenever anything is otherwise (an invalid field, a bad or expired
 token, a staff login, a retried key, a refused date, a red flag), the request goes on down the full
 stack untouched, so every error and every other answer is exactly what the DRF view gives: nothing
 was written before the hand-over (the service's transaction rolls back what it refuses). A hand-over
@@ -33,9 +37,11 @@ import uuid
 from functools import cache
 from hmac import compare_digest
 
+from django.core.handlers.exception import response_for_exception
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.http import HttpResponse
 from django.urls import resolve, reverse
+from django.utils import translation
 from knox.crypto import hash_token
 from knox.settings import CONSTANTS, knox_settings
 from rest_framework import serializers
@@ -44,9 +50,11 @@ from rest_framework.relations import PKOnlyObject
 from rest_framework.renderers import JSONRenderer
 
 from rehab import selectors
+from rehab.api import lane_headers
 from rehab.api.checkins import CheckInSerializer, PlanItemIdField
 from rehab.api.ids import IDEMPOTENCY_KEY_PATTERN, MAX_ID
 from rehab.clinical import red_pain_threshold
+from rehab.i18n import activate_chosen_language
 from rehab.models import CheckInKind
 from rehab.services import checkins as checkin_services
 from rehab.services.errors import InvalidInput, NotAllowed
@@ -64,7 +72,13 @@ class CheckInFastPath:
 
     def __call__(self, request):
         if request.method == "POST" and request.path_info == _route().path:
-            response = fast_checkin(request)
+            try:
+                response = fast_checkin(request)
+            except Exception as error:
+                # Django's own answer to the error (its 500, logged), dressed by the middleware in front of
+                # which the lane answered, as it would have been behind them. Not handed on: a check-in
+                # may already be stored.
+                return lane_headers.through_middleware(request, response_for_exception(request, error))
             if response is not None:
                 return response
         return self.get_response(request)
@@ -120,6 +134,8 @@ def fast_checkin(request) -> HttpResponse | None:
     key = meta.get("HTTP_IDEMPOTENCY_KEY")
     if key is not None and not _IDEMPOTENCY_KEY.fullmatch(key):
         return None
+    if not lane_headers.answer_in_front(request):
+        return None
     data = _session_fields(request.body)
     if data is None:
         return None
@@ -127,6 +143,16 @@ def fast_checkin(request) -> HttpResponse | None:
     if plan is None:
         return None
     request.user = user  # the request log's user id, and the throttles' key
+    requested = translation.get_language()
+    # The answer's advice in the patient's language, as token auth makes it on the full path.
+    activate_chosen_language(request, user)
+    try:
+        return _stored_answer(request, user, plan, data, key)
+    finally:
+        translation.activate(requested)  # the thread back to the request's language, as UserLanguageMiddleware
+
+
+def _stored_answer(request, user, plan, data: dict, key: str | None) -> HttpResponse | None:
     route = _route()
     if not all(throttle.allow_request(request, route.view) for throttle in route.view.get_throttles()):
         return None
@@ -144,7 +170,8 @@ def fast_checkin(request) -> HttpResponse | None:
     response = HttpResponse(body, status=201, content_type="application/json")
     for name, value in route.headers.items():
         response[name] = value
-    return response
+    response.headers["Content-Language"] = translation.get_language()  # as UserLanguageMiddleware names it
+    return lane_headers.dress(request, response)
 
 
 def _session_fields(body: bytes) -> dict | None:

@@ -9,7 +9,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from rehab.bulk_sql import server_bound_cursor
-from rehab.models import RUNNING_STATUSES, CheckIn, CheckInItem, Patient, Plan, PlanItem, Role, User
+from rehab.models import RUNNING_STATUSES, CheckIn, CheckInItem, Clinic, Patient, Plan, PlanItem, Role, User
 from rehab.selectors.patients import patients_with_clinical_access
 
 M = TypeVar("M", bound=models.Model)
@@ -44,7 +44,9 @@ def checkin_get(user: User, checkin_id) -> CheckIn:
 def own_plans_for_token(token_key: str, *, item_ids=(), pain_item_id: int | None = None) -> list[Plan]:
     """For the check-in fast path (rehab/api/checkin_fast.py), in one query: the running plan of the
     patient whose live API token starts with `token_key`, with the patient and their login attached and
-    that token's digest (plan.token_digest) for the caller to compare, and, as plan_to_log counts them,
+    that token's digest (plan.token_digest) for the caller to compare, the three languages the answer may
+    be worded in (the login's, the patient's, the clinic's: rehab.i18n.activate_chosen_language), and, as
+    plan_to_log counts them,
     how many of `item_ids` (and whether `pain_item_id`) are items of the plan still in it.
 
     The scope is plans_visible_to's for a patient (their own record in their own clinic, running plans
@@ -75,9 +77,20 @@ def own_plans_for_token(token_key: str, *, item_ids=(), pain_item_id: int | None
         rows = cursor.fetchall()
     plans = []
     for row in rows:
-        plan_id, status, start_date, weeks, patient_id, time_zone, clinic_id, user_id, digest, *counts = row
-        user = _loaded(User, id=user_id, clinic_id=clinic_id, role=Role.PATIENT, is_active=True)
-        patient = _loaded(Patient, id=patient_id, clinic_id=clinic_id, user_id=user_id, time_zone=time_zone)
+        plan_id, status, start_date, weeks, patient_id, time_zone, clinic_id, user_id, digest, *rest = row
+        user_language, patient_language, clinic_language, *counts = rest
+        user = _loaded(User, id=user_id, clinic_id=clinic_id, role=Role.PATIENT, is_active=True, language=user_language)
+        patient = _loaded(
+            Patient,
+            id=patient_id,
+            clinic_id=clinic_id,
+            user_id=user_id,
+            time_zone=time_zone,
+            language=patient_language,
+        )
+        patient.clinic = _loaded(Clinic, id=clinic_id, language=clinic_language)
+        # As token auth's select_related leaves them: the login's record (its language) costs no query.
+        user._state.fields_cache["patient_record"] = patient
         plan = _loaded(Plan, id=plan_id, patient_id=patient_id, status=status, start_date=start_date, weeks=weeks)
         patient.user = user
         plan.patient = patient
@@ -114,7 +127,8 @@ def _token_plan_sql() -> tuple[str, str, str]:
     select = (
         f"SELECT p.{col(Plan, 'id')}, p.{col(Plan, 'status')}, p.{col(Plan, 'start_date')}, p.{col(Plan, 'weeks')}, "
         f"pt.{col(Patient, 'id')}, pt.{col(Patient, 'time_zone')}, pt.{col(Patient, 'clinic')}, "
-        f"u.{col(User, 'id')}, t.{col(token, 'digest')}"
+        f"u.{col(User, 'id')}, t.{col(token, 'digest')}, u.{col(User, 'language')}, pt.{col(Patient, 'language')}, "
+        f"c.{col(Clinic, 'language')}"
     )
     items = (
         f"FROM {table(PlanItem)} i WHERE i.{col(PlanItem, 'plan')} = p.{col(Plan, 'id')} "
@@ -125,6 +139,7 @@ def _token_plan_sql() -> tuple[str, str, str]:
         f"JOIN {table(User)} u ON u.{col(User, 'id')} = t.{col(token, 'user')} "
         f"JOIN {table(Patient)} pt ON pt.{col(Patient, 'user')} = u.{col(User, 'id')} "
         f"AND pt.{col(Patient, 'clinic')} = u.{col(User, 'clinic')} "
+        f"JOIN {table(Clinic)} c ON c.{col(Clinic, 'id')} = pt.{col(Patient, 'clinic')} "
         f"JOIN {table(Plan)} p ON p.{col(Plan, 'patient')} = pt.{col(Patient, 'id')} "
         f"WHERE t.{col(token, 'token_key')} = %s AND u.{col(User, 'role')} = %s AND u.{col(User, 'is_active')} "
         f"AND (t.{col(token, 'expiry')} IS NULL OR t.{col(token, 'expiry')} > %s) "
