@@ -13,7 +13,8 @@ log and answers `POST /api/v1/checkins/` itself when all of this holds:
   check: the digest compared in constant time), JSON in UTF-8, no query string, an Accept that gets
   JSON anyway, and a well-formed Idempotency-Key (or none);
 - the body passes the very CheckInSerializer the DRF view uses (one instance, built once: the fields
-  are the same objects, so the same values pass and come out the same);
+  are the same objects, so the same values pass and come out the same); the common well-formed body
+  is read without it, into what it would make of it (rehab/api/checkin_plain_body.py);
 - it is a session on the patient's own running plan (no `plan`, or that plan's id), and needs no
   follow-up and no reading of the assessment or the limits: no red flag, no pain above the red
   threshold, no pulse-oximeter or heart-rate reading (those take the full path, which queues the
@@ -51,6 +52,7 @@ from rest_framework.renderers import JSONRenderer
 
 from rehab import selectors
 from rehab.api import lane_headers
+from rehab.api.checkin_plain_body import plain_fields
 from rehab.api.checkins import CheckInSerializer, PlanItemIdField
 from rehab.api.ids import IDEMPOTENCY_KEY_PATTERN, MAX_ID
 from rehab.clinical import red_pain_threshold
@@ -184,7 +186,9 @@ def _session_fields(body: bytes) -> dict | None:
         return None
     items = payload.pop("items", empty)
     try:
-        data = dict(_serializer().run_validation(payload))
+        data = plain_fields(payload)  # the common body read directly; None: the serializer reads it
+        if data is None:
+            data = dict(_serializer().run_validation(payload))
         if items is not empty:
             data["items"] = _validated_items(items)
     except serializers.ValidationError:
