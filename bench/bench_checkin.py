@@ -14,11 +14,14 @@ Nothing here asserts a time.
 Needs PostgreSQL (127.0.0.1:5432, user postgres), Redis (127.0.0.1:6379) and wrk (`apt-get install -y wrk`).
 Creates (drops first) the PostgreSQL databases --database (rehab_bench_checkin) and --ceiling-database
 (limitbench); our cache and broker share Redis database --redis-db (12; their keys do not collide; 13 is
-the tests/ops stack's). Two benches on one machine need their own names and Redis database (the ceiling's port, 8901,
-is fixed by its run.sh, so they cannot overlap in time anyway).
+the tests/ops stack's). Ours listens on --port (8902). The ceiling runs through its own run.sh on its
+fixed port 8901, or, with --ceiling-port, the same app, gunicorn command and wrk script on that port.
+Two benches on one machine need their own names, Redis database and ports. The seeded plan runs a
+week past the seeding day, so a run that crosses midnight still logs into it.
 
     .venv/bin/python bench/bench_checkin.py [--connections 50] [--seconds 10] [--rounds 2] [--patients 300]
         [--database rehab_bench_checkin] [--ceiling-database limitbench] [--redis-db 12]
+        [--port 8902] [--ceiling-port N]
 """
 
 import argparse
