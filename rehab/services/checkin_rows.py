@@ -1,11 +1,13 @@
 """Writing a check-in and its items: on PostgreSQL one statement, elsewhere two in a transaction.
 
 A check-in and its items are stored together or not at all. On PostgreSQL a single statement does
-that by itself: a data-modifying WITH inserts the check-in and then its items from one array per
-column, so the write needs no BEGIN and COMMIT of its own (two round trips of the busiest write's
-five). A constraint that refuses the check-in (one session per plan and day, the idempotency key)
-refuses the whole statement, as the transaction's rollback did. Inside a caller's transaction the
-statement runs in a savepoint, so such a refusal leaves that transaction usable, as before.
+that by itself: a data-modifying WITH inserts the check-in and then its items, read from one JSON
+parameter by jsonb_to_recordset (one C call writes it; an array per column cost the driver's Python
+array writer eight times a check-in), so the write needs no BEGIN and COMMIT of its own (two round
+trips of the busiest write's five). A constraint that refuses the check-in (one session per plan and
+day, the idempotency key) refuses the whole statement, as the transaction's rollback did. Inside a
+caller's transaction the statement runs in a savepoint, so such a refusal leaves that transaction
+usable, as before.
 SQLite has no INSERT in WITH: there the two INSERTs run in one transaction, as they always have.
 
 Values go through each field's own `pre_save` and `get_db_prep_save`, as `save()` would send them,
@@ -13,8 +15,10 @@ except an item's values that those would send unchanged (`unchanged_by_field`), 
 they are: about a hundred and fifty calls a check-in saved, the same values stored.
 """
 
+import json
 from collections.abc import Callable
 from contextlib import nullcontext
+from decimal import Decimal
 from functools import cache
 
 from django.db import DEFAULT_DB_ALIAS, connections, models, transaction
@@ -48,22 +52,24 @@ def insert_checkin(checkin: CheckIn, items: list[dict], *, then: Callable[[], No
 
 def _insert_together(db, checkin: CheckIn, items: list[dict]) -> tuple[int, list[int]]:
     checkin_values = [field.get_db_prep_save(field.pre_save(checkin, True), db) for field in _columns(CheckIn)]
-    arrays = []
-    for field in _item_columns():
-        default = field.get_default()
-        column = [item.get(field.attname, default) for item in items]
-        arrays.append(
-            [value if unchanged_by_field(field, value) else field.get_db_prep_save(value, db) for value in column]
-        )
+    rows = []
+    for item in items:
+        row = {}
+        for field, column, default in _item_json_columns():
+            value = item.get(field.attname, default)
+            row[column] = value if unchanged_by_field(field, value) else field.get_db_prep_save(value, db)
+        rows.append(row)
+    # Decimals as JSON strings: each column's own input function reads them, as it reads the text of an array.
+    items_json = json.dumps(rows, default=_json_text, separators=(",", ":"))
     with server_bound_cursor() as cursor:
-        cursor.execute(_together_sql(db.alias), [*checkin_values, *arrays])
+        cursor.execute(_together_sql(db.alias), [*checkin_values, items_json])
         checkin_id, item_ids = cursor.fetchone()
     return checkin_id, list(item_ids)
 
 
 @cache
 def _together_sql(alias: str) -> str:
-    """WITH c AS (INSERT the check-in), i AS (INSERT its items from one array per column) SELECT both ids."""
+    """WITH c AS (INSERT the check-in), i AS (INSERT its items from one JSON array of rows) SELECT both ids."""
     db = connections[alias]
     quote = db.ops.quote_name
 
@@ -73,14 +79,15 @@ def _together_sql(alias: str) -> str:
     checkin_table, checkin_id = quote(CheckIn._meta.db_table), quote(str(CheckIn._meta.pk.column))
     item_table, item_id = quote(CheckInItem._meta.db_table), quote(str(CheckInItem._meta.pk.column))
     checkin_fields, item_fields = _columns(CheckIn), _item_columns()
-    arrays = ", ".join(f"(%s)::{_array_type(field, db)}[]" for field in item_fields)
+    record = ", ".join(f"{quote(str(field.column))} {_array_type(field, db)}" for field in item_fields)
     placeholders = ", ".join(["%s"] * len(checkin_fields))
     # Only the models' own table, column and type names are put in the text; every value is a parameter.
     return (
         f"WITH c AS (INSERT INTO {checkin_table} ({names(checkin_fields)}) VALUES ({placeholders}) "  # noqa: S608
         f"RETURNING {checkin_id}), "
         f"i AS (INSERT INTO {item_table} ({quote(CheckInItem._meta.get_field('checkin').column)}, "
-        f"{names(item_fields)}) SELECT c.{checkin_id}, u.* FROM c, UNNEST({arrays}) AS u RETURNING {item_id}) "
+        f"{names(item_fields)}) SELECT c.{checkin_id}, u.* FROM c, jsonb_to_recordset((%s)::jsonb) AS u({record}) "
+        f"RETURNING {item_id}) "
         f"SELECT (SELECT {checkin_id} FROM c), ARRAY(SELECT {item_id} FROM i)"
     )
 
@@ -102,6 +109,18 @@ def _item_row(checkin: CheckIn, item: dict, pk: int, alias: str) -> CheckInItem:
     row._state.fields_cache["checkin"] = checkin
     _mark_saved(row, pk, alias)
     return row
+
+
+@cache
+def _item_json_columns() -> tuple:
+    """(field, column name, default) of each item column the statement reads from the items' JSON."""
+    return tuple((field, str(field.column), field.get_default()) for field in _item_columns())
+
+
+def _json_text(value) -> str:
+    if isinstance(value, Decimal):
+        return str(value)
+    raise TypeError(f"{type(value).__name__} is not stored from JSON")
 
 
 @cache
