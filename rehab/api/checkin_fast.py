@@ -281,16 +281,25 @@ def _representation(checkin) -> dict:
 
 def _item_representation(row) -> dict:
     """An item as the item serializer shows it: ids, ints and bools as stored, decimals by their field."""
-    fields, _required = _item_fields()
     body = {}
-    for name, field in fields.items():
-        value = row.plan_item_id if name == "plan_item" else getattr(row, name)
-        body[name] = (
-            field.to_representation(value)
-            if isinstance(field, serializers.DecimalField) and value is not None
-            else value
-        )
+    for name, attribute, decimal in _item_shown():
+        value = getattr(row, attribute)
+        body[name] = value if decimal is None or value is None else decimal.to_representation(value)
     return body
+
+
+@cache
+def _item_shown() -> tuple:
+    """(name, the row's attribute, the DecimalField that writes it out or None) of each item field shown."""
+    fields, _required = _item_fields()
+    return tuple(
+        (
+            name,
+            "plan_item_id" if name == "plan_item" else name,
+            field if isinstance(field, serializers.DecimalField) else None,
+        )
+        for name, field in fields.items()
+    )
 
 
 def _token_owner_and_plan(token: str, data: dict):
