@@ -14,6 +14,7 @@ A dose whose rule reads differently from the one already in the index (a rule re
 plan versions) keeps its own texts inline: what a dose cited is never rewritten.
 """
 
+import functools
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -39,6 +40,11 @@ class Cited:
     index: str  # the rule index's digest ("" for a decision stored before there were indexes)
     rules: Mapping[str, Any]
     rationales: Mapping[str, Any]
+
+    @functools.cached_property
+    def decoder(self) -> serialize.RuleDecoder:
+        """The rule index's rules, made once for all the doses that cite it (serialize.rule_decoder)."""
+        return serialize.rule_decoder(self.rules)
 
     def parts(self) -> dict[str, Part]:
         """Every part the stored doses refer to, the rule index included, by digest (to store them)."""
@@ -93,8 +99,9 @@ def dose_from(stored: Mapping[str, Any], cited: Cited) -> Dose:
     data = dict(stored)
     if isinstance(data.get("rationale"), str):
         data["rationale"] = dict(cited.rationales[data["rationale"]])
-    data.setdefault("rule_index", cited.rules)
-    return serialize.from_dict(Dose, data)
+    if "rule_index" in data:  # a dose whose rules read differently from the index keeps its own
+        return serialize.from_dict(Dose, data)
+    return serialize.dose_from_dict(data, cited.decoder)
 
 
 def doses_from(stored: Mapping[str, Mapping[str, Any]], cited: Cited) -> dict[str, Dose]:

@@ -90,6 +90,10 @@ class _Decoder:
             for rule_id, entry in data.get("rule_index", {}).items()
         }
 
+    @classmethod
+    def of_index(cls, rule_index: Mapping[str, Any]) -> _Decoder:
+        return cls({"rule_index": rule_index})
+
     def rules(self, ids: Iterable[str]) -> tuple[Rule, ...]:
         try:
             return tuple(self.index[rule_id] for rule_id in ids)
@@ -410,6 +414,21 @@ def to_dict(obj: EngineValue) -> dict[str, Any]:
     data = _with_rules(obj, enc)
     data["rule_index"] = enc.index()
     return data
+
+
+# The rules of one rule_index, made into Rule values once (rule_decoder).
+RuleDecoder = _Decoder
+
+
+def rule_decoder(rule_index: Mapping[str, Any]) -> RuleDecoder:
+    """The rules of a rule_index, made once for every value that cites them (`dose_from_dict`)."""
+    return _Decoder.of_index(rule_index)
+
+
+def dose_from_dict(data: Mapping[str, Any], rules: RuleDecoder) -> Dose:
+    """`from_dict(Dose, data)` for a dose without a rule_index of its own, its rules read from `rules`
+    (rule_decoder): a decision's doses cite one index, which from_dict would decode once per dose."""
+    return _dose_back(data, rules)
 
 
 def from_dict(cls: type[_Value], data: Mapping[str, Any]) -> _Value:

@@ -10,12 +10,13 @@ metadata.
   headings.py headings that add themselves to the PDF outline
   text.py     plain text as a flowable: words measured once, lines drawn without parsing markup
   grid.py     tables of plain text drawn straight onto the page (one text object, one path of rules)
+  writer.py   reportlab's PDF writer with its name and string encoding made cheap (the same bytes)
   ttf.py      a TrueType font that encodes known letters for the page in one call, writes lines of text
               in one piece, and makes each embedded font program once per process
   plan.py     the patient's plan booklet (portrait)
   report.py   the clinician's progress report (landscape)
   charts.py   planner.documents.charts' time charts drawn on the canvas, bar charts with reportlab.graphics
-  figures.py  the exercise figures drawn with reportlab.graphics, once per process, copied into pages
+  figures.py  the exercise figures drawn with reportlab.graphics into forms made once per process
 """
 
 import zlib
@@ -23,6 +24,8 @@ import zlib
 from reportlab import rl_config
 from reportlab.lib import rl_accel
 from reportlab.pdfbase import pdfdoc
+
+from rehab.pdf import writer
 
 # Page streams stay zlib-compressed, but not also ASCII85-encoded: A85 only makes a binary PDF 7-bit
 # safe (for mail systems of the 1990s) at the cost of a quarter more bytes and reportlab's slow encoder.
@@ -46,6 +49,7 @@ class _QuickCompress(pdfdoc.PDFStreamFilterZCompress):
 
 # reportlab reads the module's one filter when it writes a stream (page and font streams alike).
 pdfdoc.PDFZCompress = _QuickCompress()
+writer.install()  # the same bytes, each name and string of the document's dictionaries written faster
 
 from rehab.pdf.plan import render_plan_pdf  # noqa: E402 (after the settings above)
 from rehab.pdf.report import render_report_pdf  # noqa: E402
@@ -53,7 +57,7 @@ from rehab.pdf.report import render_report_pdf  # noqa: E402
 __all__ = ["TEMPLATE_VERSION", "accelerated", "render_plan_pdf", "render_report_pdf"]
 
 # Bump when the drawing changes, so that cached PDF bytes (rehab.documents.plan_pdf_bytes) are redrawn.
-TEMPLATE_VERSION = "2026-11-30.8"
+TEMPLATE_VERSION = "2026-12-01.1"
 
 
 def accelerated() -> bool:

@@ -6,8 +6,11 @@ movement. Protected regions are marked and carry no weight, exactly as on the pa
 
 A figure is some fifty shapes whose building, checking and walking by reportlab's renderer cost
 more than the rest of its page, and their drawing is the same in every booklet: `figure_flowable`
-draws each (exercise, protected regions, width) once per process into a scratch canvas, keeps the
-PDF operators it wrote, and copies them into each page that shows the figure (`RecordedFigure`).
+draws each (exercise, protected regions, width) once per process into a scratch canvas and keeps the
+PDF operators it wrote (`figure_code`). Those operators (some 5 KB a figure, two fifths of a
+booklet's page content) are compressed once per process into a form XObject's stream
+(`figure_form`), which each booklet embeds as it is and each page that shows the figure draws by
+name (`RecordedFigure`): a booklet no longer compresses them again.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ from __future__ import annotations
 import functools
 import io
 import re
+import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -22,6 +26,7 @@ from reportlab import rl_config
 from reportlab.graphics import renderPDF
 from reportlab.graphics.shapes import Circle, Drawing, Group, Line, Polygon, PolyLine, Rect, String
 from reportlab.lib import colors
+from reportlab.pdfbase import pdfdoc
 from reportlab.pdfgen.canvas import Canvas, ExtGState
 from reportlab.platypus import Flowable
 
@@ -155,46 +160,114 @@ def figure_code(slug: str, protected: tuple[str, ...], width: float, invariant: 
     return FigureCode(drawing.width, drawing.height, tuple(parts))
 
 
-class RecordedFigure(Flowable):
-    """An exercise figure copied from its recording (figure_code), with "Start" and "Then" written over
-    the poses in the body font at the smallest size the booklet prints."""
+@dataclass(frozen=True)
+class FigureForm:
+    """A recorded figure as a form XObject, written out: `name` is the form's name in a document,
+    `written` the whole object as a document writes it (its dictionary, its compressed stream)."""
 
-    def __init__(self, code: FigureCode, font: str, size: float):
+    name: str
+    width: float
+    height: float
+    written: bytes
+
+
+# Room around the drawing's box in the form's bounding box (which clips): a stroke's half width or a
+# protected region's mark may reach past the box, as it could on the page.
+_BLEED = 20.0
+
+
+@functools.lru_cache(maxsize=256)
+def figure_form(slug: str, protected: tuple[str, ...], width: float, invariant: int) -> FigureForm | None:
+    """figure_code's operators as a form XObject written once per process: compressed, and with its
+    dictionary formatted (reportlab's formatter took as long as the compression it saved). The form
+    names its transparency states itself and starts from reportlab's defaults (opaque), whatever the
+    page set before drawing it."""
+    code = figure_code(slug, protected, width, invariant)
+    if code is None:
+        return None
+    names: dict[tuple[str, float], str] = {}
+
+    def named(state: tuple[str, float]) -> str:
+        return names.setdefault(state, f"T{len(names)}")
+
+    lines = [f"/{named((key, ExtGState.defaults[key]))} gs" for key in TRANSPARENCY_KEYS]
+    lines += [part if isinstance(part, str) else f"/{named(part)} gs" for part in code.parts]
+    content = "\n".join(lines).encode("latin-1")
+    states = {name: pdfdoc.PDFDictionary({key: value}) for (key, value), name in names.items()}
+    stream = pdfdoc.PDFStream(
+        pdfdoc.PDFDictionary(
+            {
+                "Type": pdfdoc.PDFName("XObject"),
+                "Subtype": pdfdoc.PDFName("Form"),
+                "FormType": 1,
+                "BBox": pdfdoc.PDFArray([-_BLEED, -_BLEED, code.width + _BLEED, code.height + _BLEED]),
+                "Matrix": pdfdoc.PDFArray([1, 0, 0, 1, 0, 0]),
+                "Resources": pdfdoc.PDFDictionary({"ExtGState": pdfdoc.PDFDictionary(states)}),
+                # Already compressed: a stream that names its filter is written as it is.
+                "Filter": pdfdoc.PDFArray([pdfdoc.PDFName("FlateDecode")]),
+            }
+        ),
+        zlib.compress(content, 9),  # made once, so the smallest is worth its time
+    )
+    # Deterministic per figure, so that a document's bytes do not depend on the process drawing it.
+    key = zlib.crc32(repr((protected, width)).encode())
+    # Nothing in it refers to another object: written for one document, it is right for every other
+    # (that is not encrypted: _embed checks).
+    return FigureForm(f"figure-{slug}-{key:08x}", code.width, code.height, stream.format(pdfdoc.PDFDocument()))
+
+
+class _Written(pdfdoc.PDFObject):
+    """An indirect object whose bytes were written before (FigureForm.written)."""
+
+    __RefOnly__ = 1
+
+    def __init__(self, written: bytes):
+        self.written = written
+
+    def format(self, document) -> bytes:
+        return self.written
+
+
+def _embed(form: FigureForm, doc) -> str | None:
+    """The form's name in `doc`, embedding it the first time the document draws it; None in an
+    encrypted document (whose streams are encrypted as they are written)."""
+    if not isinstance(doc.encrypt, pdfdoc.NoEncryption):
+        return None
+    internal = doc.getXObjectName(form.name)
+    if internal not in doc.idToObject:
+        doc.Reference(_Written(form.written), internal)
+    return internal
+
+
+class RecordedFigure(Flowable):
+    """An exercise figure drawn from its form (figure_form), with "Start" and "Then" written over the
+    poses in the body font at the smallest size the booklet prints."""
+
+    def __init__(self, form: FigureForm, font: str, size: float):
         super().__init__()
-        self.code, self.font, self.size = code, font, size
-        self.width, self.height, self.hAlign = code.width, code.height + size + 2, "LEFT"
+        self.form, self.font, self.size = form, font, size
+        self.width, self.height, self.hAlign = form.width, form.height + size + 2, "LEFT"
 
     def wrap(self, available_width, available_height):
         return self.width, self.height
 
     def draw(self):
         canvas = self.canv
-        scale = self.code.width / (2 * BOX_WIDTH + PANEL_GAP)
+        scale = self.form.width / (2 * BOX_WIDTH + PANEL_GAP)
         canvas.saveState()
         canvas.setFillColor(colors.HexColor("#495057"))
         canvas.setFont(self.font, self.size)
         for x, words in LABELS:
-            canvas.drawCentredString(x * scale, self.code.height + 2, _label(words))
-        names = canvas._extgstate._c  # shared by every saved state of this canvas (reportlab's own table)
-        current = canvas._extgstate
-        # The recording starts from reportlab's defaults (opaque): return to them where the page is not.
-        lines = [
-            f"/{_state_name(names, (key, ExtGState.defaults[key]))} gs"
-            for key in TRANSPARENCY_KEYS
-            if current.getValue(key) != ExtGState.defaults[key]
-        ]
-        lines += [part if isinstance(part, str) else f"/{_state_name(names, part)} gs" for part in self.code.parts]
-        canvas._code.extend(lines)
+            canvas.drawCentredString(x * scale, self.form.height + 2, _label(words))
+        internal = _embed(self.form, canvas._doc)
+        if internal is None:
+            raise ValueError("an exercise figure cannot be drawn into an encrypted PDF")
+        canvas._code.append(f"/{internal} Do")
+        canvas._formsinuse.append(self.form.name)  # the page's resources name it (as canvas.doForm does)
         canvas.restoreState()
-
-
-def _state_name(names: dict, state: tuple[str, float]) -> str:
-    if state not in names:
-        names[state] = f"gRLs{len(names)}"  # as reportlab's ExtGState.set names a new state
-    return names[state]
 
 
 def figure_flowable(slug: str, protected: Iterable[str], width: float, font: str, size: float) -> Flowable | None:
     """The exercise's figure for a page, `width` points wide; None when the exercise has no figure."""
-    code = figure_code(slug, tuple(protected), width, rl_config.invariant)
-    return RecordedFigure(code, font, size) if code else None
+    form = figure_form(slug, tuple(protected), width, rl_config.invariant)
+    return RecordedFigure(form, font, size) if form else None

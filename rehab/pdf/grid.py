@@ -151,6 +151,8 @@ class TextTable(WrittenOntoPage):
         tops = [y + self.height]
         for height in self._heights:
             tops.append(tops[-1] - height)
+        # Each coordinate formatted once: fp_str(a, b) is fp_str(a) + " " + fp_str(b).
+        xs, ys = [fp_str(edge) for edge in edges], [fp_str(top) for top in tops]
         code = ["q"]
         shade = None
         for r, cells in enumerate(self.cells):
@@ -159,10 +161,11 @@ class TextTable(WrittenOntoPage):
                     if cell[1] is not shade:
                         shade = cell[1]
                         code.append(colour_operator(shade))
-                    code.append(f"n {fp_str(edges[c], tops[r + 1], self.widths[c], self._heights[r])} re f*")
+                    code.append(f"n {xs[c]} {ys[r + 1]} {fp_str(self.widths[c], self._heights[r])} re f*")
         code += [colour_operator(style.ink), "BT"]
         font, escaped = "", {}
         left = style.padding[2]
+        text_xs = [fp_str(edge + left) for edge in edges]
         for r, (lines, cells) in enumerate(zip(self._lines, self.cells, strict=True)):
             for c, (cell_lines, cell) in enumerate(zip(lines, cells, strict=True)):
                 if not any(cell_lines):
@@ -172,15 +175,14 @@ class TextTable(WrittenOntoPage):
                     code.append(font_operator(escapes[font][0], doc, style.size, style.leading))
                     escaped = escapes[font][1]
                 # Lines start one font size under the cell's top padding, as in reportlab's Table.
-                code.append(f"1 0 0 1 {fp_str(edges[c] + left, tops[r] - cell[2] - style.size)} Tm")
+                code.append(f"1 0 0 1 {text_xs[c]} {fp_str(tops[r] - cell[2] - style.size)} Tm")
                 code.append(lines_operators(cell_lines, escaped))
         code.append("ET")
         colour: Any = style.lines
         code.append(f"{fp_str(colour.red, colour.green, colour.blue)} RG {fp_str(style.line_width)} w")
-        rules = [(edges[0], top, edges[-1], top) for top in tops]
-        rules += [(edge, tops[0], edge, tops[-1]) for edge in edges]
         code.append("n")
-        code += [f"{fp_str(*rule[:2])} m {fp_str(*rule[2:])} l" for rule in rules]
+        code += [f"{xs[0]} {top} m {xs[-1]} {top} l" for top in ys]
+        code += [f"{edge} {ys[0]} m {edge} {ys[-1]} l" for edge in xs]
         code += ["S", "Q"]
         return "\n".join(code)
 

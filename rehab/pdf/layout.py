@@ -24,6 +24,7 @@ from django.utils import translation
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER, TA_LEFT
 from reportlab.lib.pagesizes import A4, landscape
+from reportlab.lib.rl_accel import fp_str
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
@@ -45,7 +46,7 @@ from planner.translation import gettext
 from rehab.pdf import charts
 from rehab.pdf.grid import SUPPORTED, GridStyle, TextTable
 from rehab.pdf.text import PlainText, wrap_lines
-from rehab.pdf.ttf import FastTTFont
+from rehab.pdf.ttf import FastTTFont, colour_operator, font_operator, lines_operators
 
 # ---------------------------------------------------------------------------------------------
 # Fonts
@@ -443,18 +444,48 @@ def _page_decorator(header_left: str, header_right: str, footer_left: str) -> Ca
             draw_text(canvas, MARGIN, MARGIN - 28, footer_left, fonts.regular, MIN_FONT_SIZE)
             canvas.restoreState()
             recorded.extend(canvas._code[start:])
-        canvas.saveState()
-        canvas.setFillColor(INK)
         bottom = MARGIN - 28
         label = gettext("Page %(number)s of ") % {"number": canvas.getPageNumber()}
         # The total is drawn at the end (a form): leave room for three digits.
         x = width - MARGIN - pdfmetrics.stringWidth(label + "000", fonts.regular, MIN_FONT_SIZE)
+        total_at = (x + pdfmetrics.stringWidth(label, fonts.regular, MIN_FONT_SIZE), bottom)
+        written = _page_number_operators(canvas, x, bottom, label, fonts.regular, total_at)
+        if written is not None:
+            canvas._code.append(written)
+            canvas._formsinuse.append("page_total")  # as canvas.doForm records it
+            return
+        canvas.saveState()
+        canvas.setFillColor(INK)
         draw_text(canvas, x, bottom, label, fonts.regular, MIN_FONT_SIZE)
-        canvas.translate(x + pdfmetrics.stringWidth(label, fonts.regular, MIN_FONT_SIZE), bottom)
+        canvas.translate(*total_at)
         canvas.doForm("page_total")
         canvas.restoreState()
 
     return decorate
+
+
+def _page_number_operators(
+    canvas: Canvas, x: float, y: float, label: str, font_name: str, total_at: tuple[float, float]
+) -> str | None:
+    """ "Page 3 of " at (x, y) and the page-total form at `total_at`, as the operators the canvas would
+    write for them (its state saved and restored around them), or None when reportlab must draw the
+    label (a font that is not a FastTTFont, or a letter outside its first subset)."""
+    font, doc = pdfmetrics.getFont(font_name), canvas._doc
+    escapes = font.escapes(label, doc) if isinstance(font, FastTTFont) else None
+    if escapes is None:
+        return None
+    return "\n".join(
+        (
+            "q",
+            colour_operator(INK),
+            f"BT 1 0 0 1 {fp_str(x, y)} Tm {font_operator(font, doc, MIN_FONT_SIZE, MIN_FONT_SIZE * 1.2)}",
+            lines_operators([label], escapes),
+            "ET",
+            f"1 0 0 1 {fp_str(*total_at)} cm",
+            f"/{doc.getXObjectName('page_total')} Do",
+            "Q",
+        )
+    )
 
 
 def build_pdf(

@@ -88,8 +88,19 @@ def lines_operators(lines: Sequence[str], escapes: dict[int, str]) -> str:
 
 
 def font_operator(font: FastTTFont, doc, size: float, leading: float) -> str:
-    """Selects the font's first subset at `size` with `leading` between lines."""
-    return f"{font.getSubsetInternalName(0, doc)} {fp_str(size)} Tf {fp_str(leading)} TL"
+    """Selects the font's first subset at `size` with `leading` between lines (written once per
+    document, font, size and leading: a table switches between its bold and regular cells often)."""
+    state = font.state.get(doc)
+    known = getattr(state, "_font_operators", None)
+    if known is not None and (size, leading) in known:
+        return known[size, leading]
+    # Naming the subset registers the font with the document the first time: then its state exists.
+    operator = f"{font.getSubsetInternalName(0, doc)} {fp_str(size)} Tf {fp_str(leading)} TL"
+    state = font.state[doc]
+    if known is None:
+        known = state._font_operators = {}
+    known[size, leading] = operator
+    return operator
 
 
 def colour_operator(colour) -> str:

@@ -42,9 +42,19 @@ def test_every_exercise_is_printed_with_its_figure_once():
     assert len(re.findall(r"Start Then", text)) == len(doc.exercises)
     stream = "".join(page.get_contents().get_data().decode("latin-1") for page in pages)
     assert len(re.findall(r" 12 Tf", stream)) >= len(doc.exercises)
+    # Each figure is a form (drawn once per process) that its page draws by name, once.
+    drawn = list(re.findall(r"/(FormXob\.figure-\S+) Do", stream))
+    assert len(drawn) == len(set(drawn)) == len(doc.exercises)
+    forms = {
+        name: value.get_object().get_data().decode("latin-1")
+        for page in pages
+        for name, value in page["/Resources"]["/XObject"].items()
+        if name.startswith("/FormXob.figure-")
+    }
+    assert sorted(forms) == sorted(f"/{name}" for name in drawn)
     # Each body part, weight and piece of equipment is a drawn path: dozens per figure (a page of
     # text alone moves to a new path start only for its rules, a couple of times per table).
-    assert len(re.findall(r" m ", stream)) >= 30 * len(doc.exercises)
+    assert all(len(re.findall(r" m ", form)) >= 30 for form in forms.values())
     # Fewer pages than exercises: they follow one another, two or so to a page.
     assert len(pages) < len(doc.exercises)
 

@@ -74,17 +74,53 @@ def test_a_recorded_figure_starts_opaque_whatever_the_page_set_before():
 
     page = _page(lambda canvas: figure.drawOn(canvas, 40, 300), alpha=0.5).pages[0]
 
-    states = {name: {"/ca": None, **state} for name, state in page["/Resources"]["/ExtGState"].items()}
     stream = page.get_contents().get_data().decode("latin-1")
-    # Before the figure's first path, the page's fill transparency of 0.5 was set back to opaque.
-    first_path = stream.index(" m ")
-    fills = [states[f"/{name}"]["/ca"] for name in re.findall(r"/(\S+) gs", stream[:first_path])]
-    fills = [value for value in fills if value is not None]
-    assert fills[0] == 0.5
-    assert fills[-1] == 1
+    assert "(Start) Tj" in stream
+    page_fills = [page["/Resources"]["/ExtGState"][f"/{name}"].get("/ca") for name in re.findall(r"/(\S+) gs", stream)]
+    assert 0.5 in page_fills  # the page's own transparency, set before the figure
+    # The figure is a form the page draws by name; before its first path it sets its own opacity.
+    (name,) = re.findall(r"/(FormXob\.figure-\S+) Do", stream)
+    form = page["/Resources"]["/XObject"][f"/{name}"].get_object()
+    drawn = form.get_data().decode("latin-1")
+    states = {name: {"/ca": None, "/CA": None, **state} for name, state in form["/Resources"]["/ExtGState"].items()}
+    first_path = drawn.index(" m ")
+    before = [states[f"/{name}"] for name in re.findall(r"/(\S+) gs", drawn[:first_path])]
+    assert [state["/ca"] for state in before if state["/ca"] is not None][-1] == 1
+    assert [state["/CA"] for state in before if state["/CA"] is not None][-1] == 1
     # The protected region's mark keeps its own transparency.
     assert 0.45 in [value for state in states.values() for value in state.values()]
-    assert "(Start) Tj" in stream
+
+
+def test_a_figure_form_is_the_recorded_figure_and_is_made_once(monkeypatch):
+    monkeypatch.setattr(rl_config, "invariant", 1)
+    slugs = sorted(default_figures())[:12]
+    for slug in slugs:
+        form = figures.figure_form(slug, ("gluteal_left",), 230, 1)
+        code = figures.figure_code(slug, ("gluteal_left",), 230, 1)
+        assert figures.figure_form(slug, ("gluteal_left",), 230, 1) is form  # once per process
+        reader = _page(
+            lambda canvas, slug=slug: figures.figure_flowable(slug, ("gluteal_left",), 230, "Helvetica", 12).drawOn(
+                canvas, 40, 300
+            )
+        )
+        (xobject,) = [
+            value.get_object()
+            for key, value in reader.pages[0]["/Resources"]["/XObject"].items()
+            if key.startswith("/FormXob.figure-")
+        ]
+        drawn = xobject.get_data().decode("latin-1").split("\n")
+        names = {
+            f"{name} gs": {key.lstrip("/"): value for key, value in state.items()}
+            for name, state in xobject["/Resources"]["/ExtGState"].items()
+        }
+        # The form's operators are the recording's, its transparency states named by the form.
+        expected = []
+        for part in code.parts:
+            expected += part.split("\n") if isinstance(part, str) else [dict([part])]
+        assert [names.get(line, line) for line in drawn[2:]] == expected, slug
+        assert [names[line] for line in drawn[:2]] == [{"CA": 1}, {"ca": 1}]
+        assert xobject["/BBox"][2] > form.width
+        assert xobject["/BBox"][3] > form.height
 
 
 def test_an_exercise_without_a_figure_has_none():
