@@ -5,6 +5,7 @@ selectors.patient_get); these read what belongs to it. The clinician's report pi
 through the user's own scope (`report_plan`).
 """
 
+import functools
 from collections.abc import Sequence
 from typing import Any
 
@@ -50,17 +51,20 @@ def plan_for_pdf(plan_id: int) -> Plan:
     checkin_morning_last: a next-morning pain added to a logged session changes the pain chart
     without adding a check-in. supervised_done: the supervised sessions, counted here rather than in a
     query of their own (selectors.supervised_sessions_done counts the same rows)."""
-    return (
-        Plan.objects.select_related("patient__clinic", "author")
-        .annotate(
-            checkin_count=_marker(CheckIn, Count),
-            checkin_last=_marker(CheckIn, Max),
-            checkin_morning_last=_marker(CheckIn, Max, "pain_next_morning_at"),
-            supervised_done=_marker(CheckIn, Count, kind=CheckInKind.SESSION, supervised_by__isnull=False),
-            decision_count=_marker(ProgressionDecision, Count),
-            decision_last=_marker(ProgressionDecision, Max),
-        )
-        .get(pk=plan_id)
+    return _plans_for_pdf().get(pk=plan_id)
+
+
+@functools.cache
+def _plans_for_pdf() -> QuerySet[Plan]:
+    # Built once per process (its six subqueries took Django a tenth of drawing a booklet to put
+    # together); never evaluated itself: each read filters a copy of it.
+    return Plan.objects.select_related("patient__clinic", "author").annotate(
+        checkin_count=_marker(CheckIn, Count),
+        checkin_last=_marker(CheckIn, Max),
+        checkin_morning_last=_marker(CheckIn, Max, "pain_next_morning_at"),
+        supervised_done=_marker(CheckIn, Count, kind=CheckInKind.SESSION, supervised_by__isnull=False),
+        decision_count=_marker(ProgressionDecision, Count),
+        decision_last=_marker(ProgressionDecision, Max),
     )
 
 

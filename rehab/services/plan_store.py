@@ -9,6 +9,7 @@ The caller saves the Plan row itself (status, version, blueprint) with its own h
 
 from __future__ import annotations
 
+import hashlib
 from collections import OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass, fields
@@ -183,13 +184,23 @@ def forget_loaded_plans() -> None:
     _LOADED.clear()
 
 
+def _rebuilt_from(stored: storage.StoredPlan) -> str:
+    """A digest of the blueprint and items a typed plan is rebuilt from. Of their repr, not their
+    canonical JSON (storage.digest): as exact for values read from JSON (the repr of a dict, list,
+    string, number, boolean or None names its type and every character), and written in C, where
+    sorting and encoding the JSON cost a twentieth of drawing a plan PDF. Keys order differently at
+    most, which only misses the cache."""
+    values = [stored.blueprint, [[getattr(item, f.name) for f in fields(item)] for item in stored.items]]
+    return hashlib.sha256(repr(values).encode("utf-8", "surrogatepass")).hexdigest()
+
+
 def load_engine(plan: Plan) -> EnginePlan:
     """The typed engine plan of a Plan row: one query (its items) once the parts are known."""
     cached = getattr(plan, "_engine_plan", None)
     if cached is not None and cached[0] == plan.version:
         return cached[1]
     stored = stored_plans([plan])[plan.pk]
-    key = storage.digest([stored.blueprint, [[getattr(item, f.name) for f in fields(item)] for item in stored.items]])
+    key = _rebuilt_from(stored)
     engine = _LOADED.get(key)
     if engine is None:
         engine = serialize.from_dict(EnginePlan, storage.join(stored))

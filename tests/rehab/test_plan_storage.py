@@ -1,6 +1,7 @@
 """Plans are stored as rows: the engine plan comes back exactly, items carry their current dose as
 columns, and every change is recorded field by field (item, week, from → to, why, what triggered it)."""
 
+import copy
 from datetime import date, timedelta
 from itertools import pairwise
 
@@ -9,6 +10,8 @@ import time_machine
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from django.test.utils import CaptureQueriesContext
+from hypothesis import given
+from hypothesis import strategies as st
 
 from planner import serialize, storage
 from planner.editing import reschedule_from
@@ -266,3 +269,25 @@ def test_a_plan_object_loaded_before_a_change_reads_one_consistent_moment(world,
 def test_the_typed_plan_is_the_only_representation_services_write(draft):
     stored = plan_store.stored_plans([_fresh(draft)])[draft.pk]
     assert serialize.from_dict(EnginePlan, storage.join(stored)) == engine_plan(_fresh(draft))
+
+
+JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=5), inner, max_size=3),
+    max_leaves=8,
+)
+
+
+def _stored(blueprint, dose) -> storage.StoredPlan:
+    item = storage.StoredItem("walk", "aerobic", "e", "p", "r", [], [], dose, [[1, None, False, 0]])
+    return storage.StoredPlan(blueprint, (item,), {})
+
+
+@given(JSON, JSON, JSON)
+def test_the_key_of_a_rebuilt_plan_is_its_content(blueprint, dose, other):
+    key = plan_store._rebuilt_from(_stored(blueprint, dose))
+    # The same values read again (new objects) find the plan this process rebuilt.
+    assert plan_store._rebuilt_from(_stored(copy.deepcopy(blueprint), copy.deepcopy(dose))) == key
+    # Whatever the canonical JSON (the content address) tells apart, the key tells apart.
+    if storage.canonical(other) != storage.canonical(dose):
+        assert plan_store._rebuilt_from(_stored(blueprint, other)) != key
