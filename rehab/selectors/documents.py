@@ -7,9 +7,9 @@ through the user's own scope (`report_plan`).
 
 import functools
 from collections.abc import Sequence
-from typing import Any
 
-from django.db.models import Count, Max, OuterRef, QuerySet, Subquery
+from django.db.models import DateTimeField, Field, IntegerField, QuerySet
+from django.db.models.expressions import RawSQL
 
 from rehab.models import (
     RUNNING_STATUSES,
@@ -39,10 +39,31 @@ def plan_with_people(plan_id: int) -> Plan:
     return Plan.objects.select_related("patient__clinic", "author").get(pk=plan_id)
 
 
-def _marker(model: Any, function: Any, field: str = "id", **where: Any) -> Subquery:
-    """A subquery: `function` over the plan's rows of `model` (their count, their last id)."""
-    rows = model.objects.filter(plan=OuterRef("pk"), **where).order_by().values("plan")
-    return Subquery(rows.annotate(value=function(field)).values("value")[:1])
+def _marker(sql: str, output_field: Field) -> RawSQL:
+    """A per-plan subquery in plain SQL over the plan row's own table (as selectors.plans' markers):
+    the ORM's Subquery and OuterRef took milliseconds to compile on every read. The SQL holds the
+    models' table and column names and constants only, never a value from a request."""
+    return RawSQL(sql.format(plan=Plan._meta.db_table), (), output_field=output_field)  # noqa: S611
+
+
+_CHECKINS, _DECISIONS = CheckIn._meta.db_table, ProgressionDecision._meta.db_table
+# Over the plan's check-ins and decisions: how many, the last id, the last next-morning pain's time.
+# A plan without any gives 0 and NULL (they only enter the PDF's cache key, and a supervised count).
+_MARKERS = {
+    "checkin_count": (f"SELECT COUNT(*) FROM {_CHECKINS} c WHERE c.plan_id = {{plan}}.id", IntegerField()),  # noqa: S608
+    "checkin_last": (f"SELECT MAX(c.id) FROM {_CHECKINS} c WHERE c.plan_id = {{plan}}.id", IntegerField()),  # noqa: S608
+    "checkin_morning_last": (
+        f"SELECT MAX(c.pain_next_morning_at) FROM {_CHECKINS} c WHERE c.plan_id = {{plan}}.id",  # noqa: S608
+        DateTimeField(),
+    ),
+    "supervised_done": (
+        f"SELECT COUNT(*) FROM {_CHECKINS} c WHERE c.plan_id = {{plan}}.id "  # noqa: S608
+        f"AND c.kind = '{CheckInKind.SESSION.value}' AND c.supervised_by_id IS NOT NULL",
+        IntegerField(),
+    ),
+    "decision_count": (f"SELECT COUNT(*) FROM {_DECISIONS} d WHERE d.plan_id = {{plan}}.id", IntegerField()),  # noqa: S608
+    "decision_last": (f"SELECT MAX(d.id) FROM {_DECISIONS} d WHERE d.plan_id = {{plan}}.id", IntegerField()),  # noqa: S608
+}
 
 
 def plan_for_pdf(plan_id: int) -> Plan:
@@ -56,16 +77,9 @@ def plan_for_pdf(plan_id: int) -> Plan:
 
 @functools.cache
 def _plans_for_pdf() -> QuerySet[Plan]:
-    # Built once per process (its six subqueries took Django a tenth of drawing a booklet to put
-    # together); never evaluated itself: each read filters a copy of it.
-    return Plan.objects.select_related("patient__clinic", "author").annotate(
-        checkin_count=_marker(CheckIn, Count),
-        checkin_last=_marker(CheckIn, Max),
-        checkin_morning_last=_marker(CheckIn, Max, "pain_next_morning_at"),
-        supervised_done=_marker(CheckIn, Count, kind=CheckInKind.SESSION, supervised_by__isnull=False),
-        decision_count=_marker(ProgressionDecision, Count),
-        decision_last=_marker(ProgressionDecision, Max),
-    )
+    # Put together once per process; never evaluated itself: each read filters a copy of it.
+    markers = {name: _marker(sql, field) for name, (sql, field) in _MARKERS.items()}
+    return Plan.objects.select_related("patient__clinic", "author").annotate(**markers)
 
 
 def plan_checkin_rows(plan: Plan, fields: Sequence[str]) -> list[tuple]:
