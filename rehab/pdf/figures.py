@@ -26,13 +26,16 @@ from reportlab import rl_config
 from reportlab.graphics import renderPDF
 from reportlab.graphics.shapes import Circle, Drawing, Group, Line, Polygon, PolyLine, Rect, String
 from reportlab.lib import colors
-from reportlab.pdfbase import pdfdoc
+from reportlab.lib.rl_accel import fp_str
+from reportlab.pdfbase import pdfdoc, pdfmetrics
 from reportlab.pdfgen.canvas import Canvas, ExtGState
 from reportlab.platypus import Flowable
 
 from planner.figures.library import default_figures
 from planner.figures.scene import BOX_HEIGHT, BOX_WIDTH, STYLES, Shape, absolute_shapes
 from planner.translation import pgettext
+from rehab.pdf.text import WrittenOntoPage, word_width
+from rehab.pdf.ttf import FastTTFont, colour_operator, font_operator, lines_operators
 
 PANEL_GAP = 26.0  # box units between the two poses, where the arrow goes
 # The words over each pose, at their centre (box units).
@@ -239,9 +242,13 @@ def _embed(form: FigureForm, doc) -> str | None:
     return internal
 
 
-class RecordedFigure(Flowable):
+_LABEL_COLOUR = colors.HexColor("#495057")
+
+
+class RecordedFigure(WrittenOntoPage):
     """An exercise figure drawn from its form (figure_form), with "Start" and "Then" written over the
-    poses in the body font at the smallest size the booklet prints."""
+    poses in the body font at the smallest size the booklet prints: the labels' operators written
+    straight onto the page, as the booklet's text is (rehab.pdf.text)."""
 
     def __init__(self, form: FigureForm, font: str, size: float):
         super().__init__()
@@ -251,19 +258,43 @@ class RecordedFigure(Flowable):
     def wrap(self, available_width, available_height):
         return self.width, self.height
 
-    def draw(self):
-        canvas = self.canv
+    def _labels(self) -> list[tuple[float, str]]:
+        """(left edge, words) of each label, centred over its pose."""
         scale = self.form.width / (2 * BOX_WIDTH + PANEL_GAP)
+        labels = [(x * scale, _label(words)) for x, words in LABELS]
+        return [(centre - word_width(words, self.font, self.size) / 2, words) for centre, words in labels]
+
+    def _operators(self, canvas, x: float, y: float) -> str | None:
+        font, doc = pdfmetrics.getFont(self.font), canvas._doc
+        labels = self._labels()
+        escapes = font.escapes("".join(words for _, words in labels), doc) if isinstance(font, FastTTFont) else None
+        internal = _embed(self.form, doc)
+        if escapes is None or internal is None:
+            return None
+        selected = font_operator(font, doc, self.size, self.size * 1.2)
+        top = fp_str(y + self.form.height + 2)
+        code = ["q", colour_operator(_LABEL_COLOUR)]
+        code += [
+            f"BT 1 0 0 1 {fp_str(x + left)} {top} Tm {selected} {lines_operators([words], escapes)} ET"
+            for left, words in labels
+        ]
+        code += [f"1 0 0 1 {fp_str(x, y)} cm", f"/{internal} Do", "Q"]
+        canvas._formsinuse.append(self.form.name)  # the page's resources name it (as canvas.doForm does)
+        return "\n".join(code)
+
+    def draw(self):
+        # Reached when the labels' letters need reportlab (a font that is not a FastTTFont).
+        canvas = self.canv
         canvas.saveState()
-        canvas.setFillColor(colors.HexColor("#495057"))
+        canvas.setFillColor(_LABEL_COLOUR)
         canvas.setFont(self.font, self.size)
-        for x, words in LABELS:
-            canvas.drawCentredString(x * scale, self.form.height + 2, _label(words))
+        for left, words in self._labels():
+            canvas.drawString(left, self.form.height + 2, words)
         internal = _embed(self.form, canvas._doc)
         if internal is None:
             raise ValueError("an exercise figure cannot be drawn into an encrypted PDF")
         canvas._code.append(f"/{internal} Do")
-        canvas._formsinuse.append(self.form.name)  # the page's resources name it (as canvas.doForm does)
+        canvas._formsinuse.append(self.form.name)
         canvas.restoreState()
 
 

@@ -49,7 +49,7 @@ def _marker(sql: str, output_field: Field) -> RawSQL:
 _CHECKINS, _DECISIONS = CheckIn._meta.db_table, ProgressionDecision._meta.db_table
 # Over the plan's check-ins and decisions: how many, the last id, the last next-morning pain's time.
 # A plan without any gives 0 and NULL (they only enter the PDF's cache key, and a supervised count).
-_MARKERS = {
+_MARKERS: dict[str, tuple[str, Field]] = {
     "checkin_count": (f"SELECT COUNT(*) FROM {_CHECKINS} c WHERE c.plan_id = {{plan}}.id", IntegerField()),  # noqa: S608
     "checkin_last": (f"SELECT MAX(c.id) FROM {_CHECKINS} c WHERE c.plan_id = {{plan}}.id", IntegerField()),  # noqa: S608
     "checkin_morning_last": (
