@@ -206,13 +206,16 @@ def _plan_pdf_key(plan: Plan) -> str:
     )
 
 
-def plan_pdf_bytes(plan: Plan) -> bytes:
+def plan_pdf_bytes(plan: Plan, *, marked: bool = False) -> bytes:
     """The patient's plan PDF, drawn once per cache key (plan_pdf_cache_key) and then served from Django's
     default cache (local memory by default, Redis when CACHE_URL is set), so a repeated download or
-    email of an unchanged plan on the same day costs the key's queries and no drawing."""
+    email of an unchanged plan on the same day costs the key's queries and no drawing.
+
+    marked: `plan` was read by plan_for_pdf or plan_for_pdf_visible_to (not read again)."""
     from rehab.pdf import render_plan_pdf
 
-    plan = plan_for_pdf(plan.pk)
+    if not marked:
+        plan = plan_for_pdf(plan.pk)
     # The plan is the patient's: it is in their language whoever downloads it (a physiotherapist
     # printing it for them too), and the cache key carries that language.
     with in_patient_language(plan.patient):

@@ -12,6 +12,7 @@ from rehab import selectors
 from rehab.documents import plan_file_name, plan_pdf_bytes, report_pdf_document
 from rehab.models import AccessKind
 from rehab.pdf import render_report_pdf
+from rehab.selectors.documents import plan_for_pdf_visible_to
 from rehab.services.access import record_reads
 from rehab.services.plans import plan_email
 
@@ -29,9 +30,10 @@ class PlanPdfView(APIView):
     @extend_schema(responses={(200, "application/pdf"): OpenApiTypes.BINARY})
     def get(self, request, id: int):
         """The patient's plan as a PDF: patients their own running plan, staff their care team's plans."""
-        plan = selectors.plan_get(request.user, id)
-        # Drawn once per plan version and patient's day, then served from the cache (rehab.documents).
-        response = _pdf_response(plan_pdf_bytes(plan), plan_file_name(plan))
+        # The plan as the user may see it (404 otherwise) with all that the PDF's cache key needs, in
+        # one query; drawn once per plan version and patient's day, then served from the cache.
+        plan = plan_for_pdf_visible_to(request.user, id)
+        response = _pdf_response(plan_pdf_bytes(plan, marked=True), plan_file_name(plan))
         record_reads(request=request, kind=AccessKind.PLAN_PDF, patient_ids=[plan.patient_id], object_id=plan.pk)
         return response
 

@@ -5,11 +5,12 @@ selectors.patient_get); these read what belongs to it. The clinician's report pi
 through the user's own scope (`report_plan`).
 """
 
-import functools
 from collections.abc import Sequence
+from typing import Any
 
 from django.db.models import DateTimeField, Field, IntegerField, QuerySet
 from django.db.models.expressions import RawSQL
+from django.http import Http404
 
 from rehab.models import (
     RUNNING_STATUSES,
@@ -72,14 +73,21 @@ def plan_for_pdf(plan_id: int) -> Plan:
     checkin_morning_last: a next-morning pain added to a logged session changes the pain chart
     without adding a check-in. supervised_done: the supervised sessions, counted here rather than in a
     query of their own (selectors.supervised_sessions_done counts the same rows)."""
-    return _plans_for_pdf().get(pk=plan_id)
+    return _for_pdf(Plan.objects.all()).get(pk=plan_id)
 
 
-@functools.cache
-def _plans_for_pdf() -> QuerySet[Plan]:
-    # Put together once per process; never evaluated itself: each read filters a copy of it.
+def plan_for_pdf_visible_to(user: User, plan_id: Any) -> Plan:
+    """plan_for_pdf of a plan the user may see (selectors.plan_get's scope, else 404), in the same one
+    query: the PDF download reads its plan once, not once to check access and again to draw."""
+    try:
+        return _for_pdf(plans_visible_to(user)).get(pk=plan_id)
+    except (Plan.DoesNotExist, ValueError, TypeError):
+        raise Http404("No such plan.") from None
+
+
+def _for_pdf(plans: QuerySet[Plan]) -> QuerySet[Plan]:
     markers = {name: _marker(sql, field) for name, (sql, field) in _MARKERS.items()}
-    return Plan.objects.select_related("patient__clinic", "author").annotate(**markers)
+    return plans.select_related("patient__clinic", "author").annotate(**markers)
 
 
 def plan_checkin_rows(plan: Plan, fields: Sequence[str]) -> list[tuple]:
