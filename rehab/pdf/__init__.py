@@ -6,7 +6,8 @@ decides only how it looks: large type (body 13 pt, nothing under 12 pt), black o
 a header with the clinic's phone on every page, bookmarks for every section, title and author in the
 metadata.
 
-  layout.py   fonts, escaping (`markup`), colours, paragraph styles, tables, boxes, page header and footer
+  layout.py   fonts, escaping (`markup`), colours, paragraph styles, tables, boxes, charts
+  pages.py    the page header and footer, page numbers, metadata: build_pdf
   headings.py headings that add themselves to the PDF outline
   text.py     plain text as a flowable: words measured once, lines drawn without parsing markup
   grid.py     tables of plain text drawn straight onto the page (one text object, one path of rules)

@@ -27,13 +27,13 @@ from rehab.pdf.layout import (
     WARNING_SHADE,
     Beside,
     box,
-    build_pdf,
     bullets,
     chart,
     fit_header,
     para,
     table,
 )
+from rehab.pdf.pages import build_pdf
 
 # Every text drawn here goes through gettext: the PDF is drawn under the reader's language
 # (the planner's own wording follows it through planner.translation).

@@ -12,7 +12,8 @@ from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, PageBreak,
 from planner.documents.report import ReportDocument
 from planner.documents.wording import date_words
 from rehab.pdf.headings import heading
-from rehab.pdf.layout import REPORT_PAGE, REPORT_WIDTH, SHADE, build_pdf, bullets, chart, para, table
+from rehab.pdf.layout import REPORT_PAGE, REPORT_WIDTH, SHADE, bullets, chart, para, table
+from rehab.pdf.pages import build_pdf
 
 
 def _date(day: date | None) -> str:

@@ -99,7 +99,7 @@ ALLOWED_WRITES = {
         "super().save(*args, **kwargs)",
     ): "the model's own save, refusing to change a stored row (append-only log)",
     (
-        "rehab/pdf/layout.py",
+        "rehab/pdf/pages.py",
         "_PageCountCanvas.save",
         "super().save()",
     ): "reportlab's canvas writing a PDF, not a row",
