@@ -138,3 +138,10 @@ def test_the_planners_numbers_are_written_as_the_active_language_writes_them():
         assert number(0.25, 1) == "0,2"
         assert number(12) == "12"
         assert _range([1.5, 2.5]) == "1,5-2,5"
+
+
+@pytest.mark.parametrize("path", CATALOGUES, ids=lambda p: str(p.relative_to(LOCALE)))
+def test_no_entry_is_taken_from_the_tests(path):
+    """A test's sample text is not the product's wording (makemessages leaves tests/ out)."""
+    from_tests = [e.msgid for e in polib.pofile(str(path)) if any(f.startswith("tests/") for f, _ in e.occurrences)]
+    assert from_tests == []
