@@ -13,6 +13,7 @@ from datetime import date
 from planner.triage import CaseFacts, Flag, OpenAlert, WeekSessions, rank, triage
 from rehab import selectors
 from rehab.models import Alert, Patient, Plan, PlanStatus, User
+from rehab.stored_words import alert_text, pause_reason_text
 
 
 @dataclass
@@ -56,7 +57,7 @@ def case_rows(user: User, patients: Iterable[Patient]) -> list[CaseRow]:
         facts = CaseFacts(
             alerts=tuple(alerts.get(row.patient.pk, ())),
             paused=plan is not None and plan.status == PlanStatus.PAUSED,
-            pause_reason=plan.pause_reason if plan else "",
+            pause_reason=pause_reason_text(plan) if plan else "",
             weekly_mean_pain=tuple(sorted(means.get(plan.pk, {}).items())) if plan else (),
             current_week=row.week,
             last_decision=decisions.get(plan.pk) if plan else None,
@@ -72,7 +73,7 @@ def dashboard_order(rows: list[CaseRow]) -> list[CaseRow]:
 
 
 def _open_alert(alert: Alert) -> OpenAlert:
-    return OpenAlert(alert.kind, alert.urgent, alert.message, alert.get_kind_display())
+    return OpenAlert(alert.kind, alert.urgent, alert_text(alert), alert.get_kind_display())
 
 
 def _mean_pain_by_week(rows: list[dict]) -> tuple[dict[int, dict[int, float]], dict[int, date]]:

@@ -46,6 +46,7 @@ from rehab.selectors.documents import (
 )
 from rehab.services.plan_store import cited_by
 from rehab.services.plans import engine_plan
+from rehab.stored_words import alert_text
 
 
 def _patient(plan: Plan) -> inputs.PatientInfo:
@@ -306,7 +307,7 @@ def report_pdf_document(plan: Plan) -> ReportDocument:
             inputs.AlertEntry(
                 created_on=timezone.localdate(a.created_at),
                 kind=a.get_kind_display(),
-                message=a.message,
+                message=alert_text(a),
                 urgent=a.urgent,
                 acknowledged_on=timezone.localdate(a.acknowledged_at) if a.acknowledged_at else None,
                 acknowledged_by=a.acknowledged_by.display_name if a.acknowledged_by else "",

@@ -13,6 +13,7 @@ from rehab import selectors
 from rehab.adherence import adherence_rows
 from rehab.measure_words import measure_label
 from rehab.models import CheckInKind, Plan
+from rehab.stored_words import alert_text
 
 
 def _measure_words(kind: str) -> dict:
@@ -113,7 +114,7 @@ def open_alerts_and_overrides(plan: Plan) -> dict:
                 "id": a.pk,
                 "kind": a.kind,
                 "urgent": a.urgent,
-                "message": a.message,
+                "message": alert_text(a),
                 "created_at": a.created_at,
                 "acknowledged_at": a.acknowledged_at,
                 "acknowledged_by": a.acknowledged_by.display_name if a.acknowledged_by else None,

@@ -46,10 +46,10 @@ def staff_page(*roles):
         @wraps(view)
         def wrapped(request, *args, **kwargs):
             if request.user.role not in roles:
-                raise PermissionDenied("This page is for the care team.")
+                raise PermissionDenied(gettext("This page is for the care team."))
             if request.user.clinic_id is None:
                 # Every staff page works for one clinic; say what is wrong rather than fail on it.
-                context = {"reason": NoClinic.MESSAGE}
+                context = {"reason": gettext(NoClinic.MESSAGE)}
                 return render(request, "frontend/staff/no_clinic.html", context, status=403)
             return view(request, *args, **kwargs)
 

@@ -26,6 +26,7 @@ from rehab import rule_words as rule_language
 from rehab.measure_words import measure_label as measure_words_label
 from rehab.measure_words import unit_words
 from rehab.models import AccessKind, PlanStatus
+from rehab.stored_words import alert_text, pause_reason_text
 
 register = template.Library()
 
@@ -477,3 +478,15 @@ def rule_text(rule_id: str, english: str) -> str:
 def rules_from_index(rule_ids, index: dict) -> list[dict]:
     """Rule ids as {id, text, evidence, source} from a stored plan's rule index."""
     return [{"id": rule_id, **index.get(rule_id, {})} for rule_id in rule_ids]
+
+
+@register.filter
+def alert_words(alert) -> str:
+    """An alert's message in the reader's language (as stored when it kept no template)."""
+    return alert_text(alert)
+
+
+@register.filter
+def pause_reason_words(plan) -> str:
+    """Why the plan is paused, in the reader's language (as stored when it kept no template)."""
+    return pause_reason_text(plan)

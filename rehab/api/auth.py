@@ -12,6 +12,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth import SESSION_KEY, authenticate
+from django.utils.translation import gettext
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from knox.views import LoginView, LogoutAllView, LogoutView
 from rest_framework import serializers, status
@@ -76,22 +77,22 @@ class TokenLoginView(LoginView):
             return lockout_response(request, credentials={"username": data["username"]})
         if user is None or not user.is_active:
             return Response(
-                {"non_field_errors": ["Unable to log in with provided credentials."]},
+                {"non_field_errors": [gettext("Unable to log in with provided credentials.")]},
                 status=status.HTTP_400_BAD_REQUEST,
             )
         if mfa_required_for(user):
             if not mfa_enrolled(user):
                 return Response(
-                    {"detail": "Set up two-step sign-in first: sign in on the website, which shows you how."},
+                    {"detail": gettext("Set up two-step sign-in first: sign in on the website, which shows you how.")},
                     status=status.HTTP_403_FORBIDDEN,
                 )
             if not data.get("otp"):
                 return Response(
-                    {"otp": ["Enter the code from your authenticator app (or a recovery code)."]},
+                    {"otp": [gettext("Enter the code from your authenticator app (or a recovery code).")]},
                     status=status.HTTP_400_BAD_REQUEST,
                 )
             if mfa_check(user=user, token=data["otp"]) is None:
-                return Response({"otp": ["That code is not right."]}, status=status.HTTP_400_BAD_REQUEST)
+                return Response({"otp": [gettext("That code is not right.")]}, status=status.HTTP_400_BAD_REQUEST)
         request.user = user
         response = super().post(request, format=format)
         # django-axes starts a session to log the sign-in; a token client has no use for one.

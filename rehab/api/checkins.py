@@ -278,7 +278,12 @@ class MeasurementSerializer(serializers.ModelSerializer):
         measure = MEASURES_BY_CODE[attrs["kind"]]
         if not measure.low <= attrs["value"] <= measure.high:
             raise serializers.ValidationError(
-                {"value": [f"Must be between {measure.low} and {measure.high} {measure.unit}."]}
+                {
+                    "value": [
+                        gettext("Must be between %(low)s and %(high)s %(unit)s.")
+                        % {"low": measure.low, "high": measure.high, "unit": measure.unit}
+                    ]
+                }
             )
         if attrs.get("upper_limit_normal") is not None and attrs["kind"] not in LAB_MEASURE_CODES:
             raise serializers.ValidationError(

@@ -1,6 +1,7 @@
 """The patient's plan PDF and the clinician's progress report PDF; emailing the plan."""
 
 from django.http import Http404, HttpResponse
+from django.utils.translation import gettext
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
@@ -56,11 +57,11 @@ class ReportPdfView(APIView):
     def get(self, request, id: int):
         """The clinician's progress report for the patient's current (or latest) plan. Staff only."""
         if not request.user.is_care_staff:
-            raise Http404("No such report.")
+            raise Http404(gettext("No such report."))
         patient = selectors.patient_get(request.user, id, clinical=True)
         plan = selectors.report_plan(request.user, patient)
         if plan is None:
-            raise Http404("This patient has no plan yet.")
+            raise Http404(gettext("This patient has no plan yet."))
         response = _pdf_response(render_report_pdf(report_pdf_document(plan)), plan_file_name(plan, "report"))
         record_reads(request=request, kind=AccessKind.REPORT_PDF, patient_ids=[patient.pk], object_id=plan.pk)
         return response

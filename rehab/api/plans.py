@@ -4,6 +4,7 @@ medical clearance before the start and the sessions supervised at the clinic."""
 import uuid
 
 from django.http import Http404
+from django.utils.translation import gettext
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -186,7 +187,7 @@ class PlanViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
     def create(self, request, *args, **kwargs):
         """Generate a draft from the patient's latest assessment, or from a clinic `template` refitted to it."""
         if request.user.role == Role.PATIENT:
-            return Response({"detail": "Patients cannot create plans."}, status=status.HTTP_403_FORBIDDEN)
+            return Response({"detail": gettext("Patients cannot create plans.")}, status=status.HTTP_403_FORBIDDEN)
         data = PlanCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         patient = selectors.patient_get(request.user, data.validated_data["patient"], clinical=True)
@@ -271,7 +272,7 @@ class PlanViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
     def _staff_plan(self):
         """The plan for a care-team action; a patient never sees these actions (404, as for an unseen plan)."""
         if self.request.user.role == Role.PATIENT:
-            raise Http404("No such plan.")
+            raise Http404(gettext("No such plan."))
         return self.get_object()
 
     @extend_schema(

@@ -69,6 +69,12 @@ class Alert(models.Model):
     kind = models.CharField(max_length=20, choices=AlertKind.choices)
     urgent = models.BooleanField(default=False, help_text="Needs a clinician today (red flags, red pain).")
     message = models.TextField()
+    said = models.JSONField(
+        null=True,
+        blank=True,
+        help_text="message as a catalogue template with its values (planner.progression.said), so that pages "
+        "and emails say it in the reader's language; null for an alert written before (read as stored).",
+    )
     checkin = models.ForeignKey(CheckIn, null=True, blank=True, on_delete=models.CASCADE, related_name="alerts")
     decision = models.ForeignKey(
         "rehab.ProgressionDecision", null=True, blank=True, on_delete=models.CASCADE, related_name="alerts"
@@ -88,7 +94,7 @@ class Alert(models.Model):
     acknowledged_at = models.DateTimeField(null=True, blank=True)
     acknowledgement_note = models.TextField(blank=True)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["said"])
 
     class Meta:
         ordering = ["acknowledged_at", "-urgent", "-created_at"]

@@ -52,9 +52,15 @@ class Plan(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
     activated_at = models.DateTimeField(null=True, blank=True)
     pause_reason = models.TextField(blank=True)
+    pause_said = models.JSONField(
+        null=True,
+        blank=True,
+        help_text="pause_reason as a catalogue template with its values (planner.progression.said), so that it "
+        "reads in the reader's language; null for a reason written before, or by hand (read as stored).",
+    )
 
     # The blueprint's changes are recorded field by field as PlanChange rows, not copied.
-    history = HistoricalRecords(excluded_fields=["updated_at", "blueprint"])
+    history = HistoricalRecords(excluded_fields=["updated_at", "blueprint", "pause_said"])
 
     class Meta:
         ordering = ["-created_at", "-id"]

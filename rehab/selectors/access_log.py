@@ -2,6 +2,7 @@
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
+from django.utils.translation import gettext
 
 from rehab.models import RecordAccess, Role, User
 from rehab.selectors.patients import patient_get
@@ -19,7 +20,7 @@ def patient_access_log(user: User, patient_id) -> QuerySet[RecordAccess]:
     check on staff, kept by the admin and shown to the patient; everyone else gets 404."""
     patient = patient_get(user, patient_id)
     if user.role not in (Role.PATIENT, Role.CLINIC_ADMIN):
-        raise PermissionDenied("Only the patient and the clinic admin read the access log.")
+        raise PermissionDenied(gettext("Only the patient and the clinic admin read the access log."))
     return RecordAccess.objects.filter(patient=patient).select_related("actor")
 
 

@@ -7,6 +7,7 @@ from django.db import connection, models
 from django.db.models import QuerySet
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from rehab.bulk_sql import server_bound_cursor
 from rehab.models import RUNNING_STATUSES, CheckIn, CheckInItem, Clinic, Patient, Plan, PlanItem, Role, User
@@ -38,7 +39,7 @@ def checkin_get(user: User, checkin_id) -> CheckIn:
     try:
         return checkins_visible_to(user).select_related("plan", "patient").get(pk=checkin_id)
     except (CheckIn.DoesNotExist, ValueError, TypeError):
-        raise Http404("No such check-in.") from None
+        raise Http404(gettext("No such check-in.")) from None
 
 
 def own_plans_for_token(token_key: str, *, item_ids=(), pain_item_id: int | None = None) -> list[Plan]:

@@ -11,6 +11,7 @@ The rules (README "Access"):
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from rehab.models import ActivationLink, Patient, Role, User
 
@@ -47,7 +48,7 @@ def patient_get(user: User, patient_id, *, clinical: bool = False) -> Patient:
     try:
         return scope.get(pk=patient_id)
     except (Patient.DoesNotExist, ValueError, TypeError):
-        raise Http404("No such patient.") from None
+        raise Http404(gettext("No such patient.")) from None
 
 
 def care_team_candidates(user: User) -> QuerySet[User]:

@@ -22,6 +22,7 @@ from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from rehab.models import Patient, Plan, User
 from rehab.models.people import zone_named
@@ -108,7 +109,7 @@ def plan_markers(user: User, plan_id: int, patient_id: int | None = None) -> Pla
             _compiled[shape] = _compile(user, patient_id is not None)
     compiled = _compiled[shape]
     if compiled == _NOTHING:
-        raise Http404("No such plan.")
+        raise Http404(gettext("No such plan."))
     if compiled is None:
         row = _queryset(user, plan_id, patient_id).first()
     else:
@@ -118,7 +119,7 @@ def plan_markers(user: User, plan_id: int, patient_id: int | None = None) -> Pla
             cursor.execute(sql, [ids.get(p, p) if isinstance(p, int) else p for p in template])
             row = cursor.fetchone()
     if row is None:
-        raise Http404("No such plan.")
+        raise Http404(gettext("No such plan."))
     return _markers(row)
 
 

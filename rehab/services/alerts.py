@@ -6,8 +6,9 @@ from datetime import timedelta
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_noop
 
+from planner.progression.said import Joined, Said, Word, said
 from planner.vitals import LOW_OXYGEN, heart_rate_findings, oxygen_findings
 from planner.vocabulary import RED_FLAGS_BY_CODE, red_flag_label
 from rehab.clearance import plan_limits
@@ -16,6 +17,7 @@ from rehab.models import Alert, AlertKind, CheckIn, LimitOverride, Plan, PlanSta
 from rehab.queue import claim_delivery, enqueue_on_commit, finish_delivery, release_delivery
 from rehab.services.errors import Conflict, InvalidInput, NotAllowed
 from rehab.services.notifications import care_team_alert_send
+from rehab.stored_words import as_stored
 
 logger = logging.getLogger(__name__)
 
@@ -70,33 +72,65 @@ def checkin_follow_up(*, checkin_id: int) -> list[Alert]:
         if checkin.red_flags:
             # A measured desaturation says its numbers rather than the patient's wording.
             oxygen = [f.text for f in vital_sign_findings(checkin) if f.rule.id.startswith("safety.spo2.")]
-            labels = ", ".join(
-                " ".join(oxygen) if code == LOW_OXYGEN and oxygen else red_flag_label(code)
-                for code in checkin.red_flags
+            labels = Joined(
+                tuple(
+                    " ".join(oxygen) if code == LOW_OXYGEN and oxygen else Word(red_flag_label(code))
+                    for code in checkin.red_flags
+                ),
+                ", ",
             )
             specs.append(
-                (AlertKind.RED_FLAG, f"{checkin.patient.full_name} reported: {labels} (session of {checkin.date}).")
+                (
+                    AlertKind.RED_FLAG,
+                    said(
+                        gettext_noop("%(patient)s reported: %(flags)s (session of %(day)s)."),
+                        patient=checkin.patient.full_name,
+                        flags=labels,
+                        day=checkin.date.isoformat(),
+                    ),
+                )
             )
         threshold = red_pain_threshold()
-        pains = {"during": checkin.pain_during, "after": checkin.pain_after, "next morning": checkin.pain_next_morning}
-        high = {when: p for when, p in pains.items() if p is not None and p > threshold}
+        pains = (
+            (gettext_noop("%(score)s/10 during"), checkin.pain_during),
+            (gettext_noop("%(score)s/10 after"), checkin.pain_after),
+            (gettext_noop("%(score)s/10 next morning"), checkin.pain_next_morning),
+        )
+        high = tuple(said(words, score=p) for words, p in pains if p is not None and p > threshold)
         if high:
-            detail = ", ".join(f"{p}/10 {when}" for when, p in high.items())
             specs.append(
-                (AlertKind.PAIN_RED, f"{checkin.patient.full_name} reported pain {detail} (session of {checkin.date}).")
+                (
+                    AlertKind.PAIN_RED,
+                    said(
+                        gettext_noop("%(patient)s reported pain %(pain)s (session of %(day)s)."),
+                        patient=checkin.patient.full_name,
+                        pain=Joined(high, ", "),
+                        day=checkin.date.isoformat(),
+                    ),
+                )
             )
-        for kind, message in specs:
+        for kind, sentence in specs:
+            message, words = as_stored(sentence)
             try:
                 with transaction.atomic():
                     alert = Alert.objects.create(
-                        patient=checkin.patient, plan=plan, kind=kind, urgent=True, message=message, checkin=checkin
+                        patient=checkin.patient,
+                        plan=plan,
+                        kind=kind,
+                        urgent=True,
+                        message=message,
+                        said=words,
+                        checkin=checkin,
                     )
             except IntegrityError:
                 continue  # already alerted for this check-in
             created.append(alert)
         if specs and plan.status == PlanStatus.ACTIVE:
             plan.status = PlanStatus.PAUSED
-            plan.pause_reason = "; ".join(message for _kind, message in specs)
+            # The alerts' sentences, joined (a bare placeholder: no words of its own to translate).
+            plan.pause_reason, plan.pause_said = as_stored(
+                Said("%(alerts)s", (("alerts", Joined(tuple(s for _k, s in specs), "; ")),))
+            )
             plan.version += 1
             plan._change_reason = f"Paused at once: {plan.pause_reason} (check-in {checkin.pk})"  # type: ignore[attr-defined]  # django-simple-history's reason for the next save()
             plan.save()
@@ -186,7 +220,7 @@ def alert_email(*, alert_id: int) -> bool:
     claim = f"alert-email-{alert_id}"
     if not claim_delivery(claim, "rehab.services.alerts.alert_email"):
         return False  # sent by another delivery since we looked
-    alert = Alert.objects.select_related("patient").filter(pk=alert_id, emailed_at__isnull=True).first()
+    alert = Alert.objects.select_related("patient", "plan").filter(pk=alert_id, emailed_at__isnull=True).first()
     if alert is None:  # gone, or recorded by a worker that died before closing its claim
         finish_delivery(claim)
         return False

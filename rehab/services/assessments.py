@@ -1,6 +1,7 @@
 """Recording clinical assessments; a new one is put in force on the running plan at once."""
 
 from django.db import transaction
+from django.utils.translation import gettext
 
 from rehab.models import Assessment, Patient, User
 from rehab.services.errors import NotAllowed
@@ -17,7 +18,7 @@ def assessment_create(*, actor: User, patient: Patient, **fields) -> Assessment:
     None when the patient has no running plan); it is not stored on the assessment.
     """
     if not actor.is_care_staff:
-        raise NotAllowed("Only physiotherapists and clinicians record assessments.")
+        raise NotAllowed(gettext("Only physiotherapists and clinicians record assessments."))
     assessment = Assessment(patient=patient, assessed_by=actor, **fields)
     assessment.full_clean()
     assessment._change_reason = "Assessment recorded"  # type: ignore[attr-defined]  # django-simple-history's reason for the next save()

@@ -4,9 +4,11 @@ from datetime import date
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.formats import date_format
+from django.utils.translation import gettext, gettext_noop, ngettext
 
 from planner.effort import BORG, SCALES, borg_equivalent, effort_problem
+from planner.progression.said import Fixed, said
 from planner.vitals import LOW_OXYGEN, oxygen_findings
 from planner.vocabulary import LAB_MEASURE_CODES, MEASURES_BY_CODE, PAIN_SITE_CODES
 from rehab.clinical import progression_config, red_pain_threshold
@@ -27,6 +29,7 @@ from rehab.queue import enqueue_on_commit
 from rehab.services.alerts import follow_up_due, follow_up_enqueue
 from rehab.services.checkin_rows import insert_checkin
 from rehab.services.errors import InvalidInput, NotAllowed
+from rehab.stored_words import as_stored
 
 
 def vital_sign_red_flags(plan: Plan, spo2_min: int | None) -> list[str]:
@@ -56,7 +59,13 @@ def effort_fields(
     """
     if effort_value is None:
         if effort_scale not in (None, "", BORG) and session_rpe is not None:
-            raise InvalidInput({"effort_value": [f"Give the effort on the {effort_scale} scale as effort_value."]})
+            raise InvalidInput(
+                {
+                    "effort_value": [
+                        gettext("Give the effort on the %(scale)s scale as effort_value.") % {"scale": effort_scale}
+                    ]
+                }
+            )
         return {
             "session_rpe": session_rpe,
             "effort_scale": BORG if session_rpe is not None else "",
@@ -91,7 +100,14 @@ def _validate(plan: Plan, day: date, today: date, item_ids: list[int], pain_item
     if day > today:
         errors["date"] = [gettext("A session cannot be logged for a day that has not come yet.")]
     elif not plan.covers(day):
-        errors["date"] = [f"This plan runs from {plan.start_date} for {plan.weeks} weeks; the date is outside it."]
+        errors["date"] = [
+            ngettext(
+                "This plan runs from %(start)s for %(count)s week; the date is outside it.",
+                "This plan runs from %(start)s for %(count)s weeks; the date is outside it.",
+                plan.weeks,
+            )
+            % {"start": date_format(plan.start_date), "count": plan.weeks}
+        ]
     items_ok, pain_item_ok = _in_plan(plan, frozenset(item_ids), pain_item_id)
     if not items_ok:
         errors["items"] = [gettext("Each item must be an exercise of this plan.")]
@@ -314,19 +330,40 @@ def _alert_on_ck_rise(measurement: Measurement) -> None:
     if baseline is None or baseline.value <= 0 or float(measurement.value) < float(baseline.value) * factor:
         return
     ratio = float(measurement.value) / float(baseline.value)
-    ceiling = (
-        f" (upper limit of normal {measurement.upper_limit_normal:g} U/L)" if measurement.upper_limit_normal else ""
-    )
+    values = {
+        "patient": measurement.patient.full_name,
+        "value": f"{measurement.value:g}",
+        "day": str(measurement.measured_on),
+        "ratio": Fixed(ratio, 1),
+        "baseline": f"{baseline.value:g}",
+        "baseline_day": str(baseline.measured_on),
+    }
+    if measurement.upper_limit_normal:
+        sentence = said(
+            gettext_noop(
+                "%(patient)s: CK %(value)s U/L on %(day)s (upper limit of normal %(normal)s U/L), %(ratio)s times "
+                "the baseline of %(baseline)s U/L on %(baseline_day)s. Resistance progression is held at the next "
+                "weekly decision; please review."
+            ),
+            normal=f"{measurement.upper_limit_normal:g}",
+            **values,
+        )
+    else:
+        sentence = said(
+            gettext_noop(
+                "%(patient)s: CK %(value)s U/L on %(day)s, %(ratio)s times the baseline of %(baseline)s U/L on "
+                "%(baseline_day)s. Resistance progression is held at the next weekly decision; please review."
+            ),
+            **values,
+        )
+    message, words = as_stored(sentence)
     alert = Alert.objects.create(
         patient=measurement.patient,
         plan=Plan.objects.filter(patient=measurement.patient, status__in=RUNNING_STATUSES).first(),
         kind=AlertKind.CK_RISE,
         urgent=True,
         measurement=measurement,
-        message=(
-            f"{measurement.patient.full_name}: CK {measurement.value:g} U/L on {measurement.measured_on}{ceiling}, "
-            f"{ratio:.1f} times the baseline of {baseline.value:g} U/L on {baseline.measured_on}. Resistance "
-            "progression is held at the next weekly decision; please review."
-        ),
+        message=message,
+        said=words,
     )
     enqueue_on_commit("rehab.tasks.email_alert", alert.pk, inline_if_broker_down=True)

@@ -7,9 +7,11 @@ team did about it. plan_activate asks `require_clearance` before a draft may sta
 from datetime import date
 
 from django.db import transaction
+from django.utils.translation import gettext
 
 from rehab.clearance import clearance_rules, clearance_state
 from rehab.models import CheckIn, CheckInKind, Clearance, Plan, PlanStatus, Role, User
+from rehab.rule_words import rule_text
 from rehab.services.checkins import checkin_record
 from rehab.services.errors import Conflict, InvalidInput, NotAllowed
 from rehab.services.plans import _audit, engine_plan
@@ -25,8 +27,11 @@ class ClearanceRequired(Conflict):
 
     def __init__(self, rules):
         self.rules = tuple(rules)
-        names = "; ".join(f"{rule.text} ({rule.id})" for rule in self.rules)
-        super().__init__(f"A clinician must record medical clearance before this plan can start. {names}")
+        names = "; ".join(f"{rule_text(rule.id, rule.text)} ({rule.id})" for rule in self.rules)
+        super().__init__(
+            gettext("A clinician must record medical clearance before this plan can start. %(rules)s")
+            % {"rules": names}
+        )
 
 
 def require_clearance(plan: Plan) -> None:
@@ -44,18 +49,23 @@ def clearance_grant(*, actor: User, plan: Plan, note: str) -> Clearance:
     clearance gets none: a 409 says so rather than storing a clearance that clears nothing.
     """
     if actor.role != Role.CLINICIAN:
-        raise NotAllowed("Only a clinician may record medical clearance; ask the patient's clinician.")
+        raise NotAllowed(gettext("Only a clinician may record medical clearance; ask the patient's clinician."))
     note = (note or "").strip()
     if not note:
-        raise InvalidInput({"note": ["Write what the clearance is based on (for example the review or test)."]})
+        raise InvalidInput(
+            {"note": [gettext("Write what the clearance is based on (for example the review or test).")]}
+        )
     if len(note) > NOTE_MAX_LENGTH:
-        raise InvalidInput({"note": [f"At most {NOTE_MAX_LENGTH} characters."]})
+        raise InvalidInput({"note": [gettext("At most %(count)s characters.") % {"count": NOTE_MAX_LENGTH}]})
     plan = Plan.objects.select_for_update().get(pk=plan.pk)
     if plan.status in (PlanStatus.COMPLETED, PlanStatus.ARCHIVED):
-        raise Conflict(f"This plan is {plan.status}; a clearance no longer applies to it.")
+        raise Conflict(
+            gettext("This plan is %(status)s; a clearance no longer applies to it.")
+            % {"status": plan.get_status_display().lower()}
+        )
     rules = clearance_rules(engine_plan(plan).limits)
     if not rules:
-        raise Conflict("This plan's rules do not ask for medical clearance; nothing was recorded.")
+        raise Conflict(gettext("This plan's rules do not ask for medical clearance; nothing was recorded."))
     clearance = Clearance(plan=plan, granted_by=actor, note=note, rules=[rule.id for rule in rules])
     _audit(clearance, actor, "Medical clearance recorded")
     clearance.save()
@@ -77,7 +87,7 @@ def supervised_session_record(
     created); a retry with the same key returns the first check-in.
     """
     if actor.role != Role.PHYSIOTHERAPIST:
-        raise NotAllowed("Only a physiotherapist records a supervised session.")
+        raise NotAllowed(gettext("Only a physiotherapist records a supervised session."))
     session.pop("kind", None)
     checkin, created = checkin_record(
         actor=actor, plan=plan, idempotency_key=idempotency_key, date=date, kind=CheckInKind.SESSION, **session
@@ -87,5 +97,5 @@ def supervised_session_record(
         checkin.supervised_by = actor
     elif checkin.plan_id != plan.pk or checkin.supervised_by_id is None:
         # The key was already used for another check-in (not a retry of this one).
-        raise InvalidInput({"Idempotency-Key": ["This key was used for another check-in; send a new one."]})
+        raise InvalidInput({"Idempotency-Key": [gettext("This key was used for another check-in; send a new one.")]})
     return checkin, created

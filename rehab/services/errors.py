@@ -1,4 +1,9 @@
-"""Errors that services raise; the API and the pages translate them to responses."""
+"""Errors that services raise; the API and the pages translate them to responses.
+
+A message is written in the active language when it is raised: the requester's (a page's staff member
+or patient, an API caller's own choice, else their Accept-Language; see rehab.i18n)."""
+
+from django.utils.translation import gettext, gettext_noop
 
 
 class ServiceError(Exception):
@@ -13,10 +18,10 @@ class NoClinic(NotAllowed):
     """A staff account that belongs to no clinic (the admin could once save one): it may not act for
     any clinic, so whatever it would create has no clinic to belong to (HTTP 403, with this message)."""
 
-    MESSAGE = "This staff account belongs to no clinic. Ask an administrator to assign your clinic."
+    MESSAGE = gettext_noop("This staff account belongs to no clinic. Ask an administrator to assign your clinic.")
 
-    def __init__(self, message: str = MESSAGE):
-        super().__init__(message)
+    def __init__(self, message: str | None = None):
+        super().__init__(message or gettext(self.MESSAGE))
 
 
 class InvalidInput(ServiceError):

@@ -6,7 +6,8 @@ from django.utils.translation import gettext as _
 
 from rehab.activation import activation_url
 from rehab.i18n import in_patient_language, staff_language
-from rehab.models import Role
+from rehab.models import AlertKind, PlanStatus, Role
+from rehab.stored_words import alert_text
 
 
 def activation_link_send(*, link_id: int | None = None, user_id: int | None = None) -> bool:
@@ -76,15 +77,37 @@ def care_team_alert_send(*, alert, recipients: list) -> None:
     for user in recipients:
         by_language.setdefault(staff_language(user, patient.clinic), []).append(user.email)
     patient_page = f"{settings.SITE_URL}{reverse('frontend:patient', kwargs={'patient_id': alert.patient_id})}"
+    paused = _paused_by(alert)
     for code, addresses in sorted(by_language.items()):
         with translation.override(code):
             kind = alert.get_kind_display()
-            body = _(
-                "%(kind)s\n\n%(message)s\n\n"
-                "The plan has been paused. Open the patient's page to review and acknowledge:\n%(url)s\n"
-            ) % {"kind": kind, "message": alert.message, "url": patient_page}
+            words = {"kind": kind, "message": alert_text(alert), "url": patient_page}
+            if paused:
+                body = (
+                    _(
+                        "%(kind)s\n\n%(message)s\n\n"
+                        "The plan has been paused. Open the patient's page to review and acknowledge:\n%(url)s\n"
+                    )
+                    % words
+                )
+            else:
+                body = (
+                    _("%(kind)s\n\n%(message)s\n\nOpen the patient's page to review and acknowledge:\n%(url)s\n")
+                    % words
+                )
             subject = _("[Rehab planner] %(kind)s: %(patient)s") % {"kind": kind, "patient": patient.full_name}
             send_mail(subject, body, None, addresses)
+
+
+# The alert kinds whose follow-up pauses a running plan (a red flag or red pain at once, a weekly review,
+# a flare at reassessment); the others hold a dose or ask for a review and leave the plan running.
+PAUSING_KINDS = frozenset({AlertKind.RED_FLAG, AlertKind.PAIN_RED, AlertKind.REVIEW, AlertKind.FLARE})
+
+
+def _paused_by(alert) -> bool:
+    """Whether the email may say the plan has been paused: the alert is of a kind that pauses, and its
+    plan is paused (a plan already finished, or resumed since, was not)."""
+    return alert.kind in PAUSING_KINDS and alert.plan is not None and alert.plan.status == PlanStatus.PAUSED
 
 
 def plan_pdf_send(*, plan_id: int) -> bool:

@@ -8,7 +8,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 
 from rehab.activation import DATE_OF_BIRTH_TRIES, activation_token, new_secret, open_link_for
 from rehab.models import ActivationChannel, ActivationEnd, ActivationLink, Patient, Role, User
@@ -36,18 +36,20 @@ CONTACT_FIELDS = ("email", "phone")
 
 def _require_role(actor: User, *roles: str) -> None:
     if actor.role not in roles:
-        raise NotAllowed(f"A {actor.get_role_display().lower()} may not do this.")
+        raise NotAllowed(gettext("Your role (%(role)s) may not do this.") % {"role": actor.get_role_display().lower()})
 
 
 def _refuse_clinical_fields(actor: User, fields: dict) -> None:
     if actor.role == Role.CLINIC_ADMIN and any(name in fields for name in CLINICAL_FIELDS):
-        raise NotAllowed("A clinic admin cannot record or change clinical fields (diagnoses).")
+        raise NotAllowed(gettext("A clinic admin cannot record or change clinical fields (diagnoses)."))
 
 
 def _validate_care_team(actor: User, care_team: list[User]) -> None:
     foreign = [u for u in care_team if u.clinic_id != actor.clinic_id or not u.is_care_staff]
     if foreign:
-        raise InvalidInput({"care_team": ["Only physiotherapists and clinicians of this clinic can join a care team."]})
+        raise InvalidInput(
+            {"care_team": [gettext("Only physiotherapists and clinicians of this clinic can join a care team.")]}
+        )
 
 
 @transaction.atomic
@@ -97,7 +99,7 @@ def patient_update(
     if care_team is not None:
         _validate_care_team(actor, care_team)
         if not care_team:
-            raise InvalidInput({"care_team": ["A patient needs at least one physiotherapist or clinician."]})
+            raise InvalidInput({"care_team": [gettext("A patient needs at least one physiotherapist or clinician.")]})
         patient.care_team.set(care_team)
     return patient
 
@@ -126,19 +128,37 @@ def _entered_by_care_team(patient: Patient, name: str) -> bool:
 def _destination(patient: Patient, channel: str) -> str:
     if channel == ActivationChannel.HANDOVER:
         return ""
-    name, what = ("email", "email address") if channel == ActivationChannel.EMAIL else ("phone", "phone number")
+    name = "email" if channel == ActivationChannel.EMAIL else "phone"
     if channel == ActivationChannel.SMS and not sms_enabled():
-        raise InvalidInput({"channel": ["Text messages are not set up here (SMS_BACKEND)."]})
+        raise InvalidInput({"channel": [gettext("Text messages are not set up here (SMS_BACKEND).")]})
     value = getattr(patient, name)
     if not value:
-        raise InvalidInput({"channel": [f"The patient has no {what} on file."]})
+        raise InvalidInput(
+            {
+                "channel": [
+                    gettext("The patient has no email address on file.")
+                    if name == "email"
+                    else gettext("The patient has no phone number on file.")
+                ]
+            }
+        )
     if not _entered_by_care_team(patient, name):
         author = getattr(patient, f"{name}_entered_by")
         raise InvalidInput(
             {
                 "channel": [
-                    f"The {what} on file was entered by {author.display_name}, who is not on the care team: "
-                    f"check it with the patient and enter it yourself, or hand over a QR code in person."
+                    (
+                        gettext(
+                            "The email address on file was entered by %(author)s, who is not on the care team: "
+                            "check it with the patient and enter it yourself, or hand over a QR code in person."
+                        )
+                        if name == "email"
+                        else gettext(
+                            "The phone number on file was entered by %(author)s, who is not on the care team: "
+                            "check it with the patient and enter it yourself, or hand over a QR code in person."
+                        )
+                    )
+                    % {"author": author.display_name}
                 ]
             }
         )
@@ -167,25 +187,29 @@ def patient_activation_issue(*, actor: User, patient: Patient, channel: str | No
     contact details a link is sent to. A new link ends every earlier one.
     """
     if actor.role == Role.CLINIC_ADMIN:
-        raise NotAllowed("A clinic admin does not send sign-in links: the patient's care team does.")
+        raise NotAllowed(gettext("A clinic admin does not send sign-in links: the patient's care team does."))
     _require_role(actor, *Role.CARE)
     patient = Patient.objects.select_for_update().get(pk=patient.pk)
     if not patient.care_team.filter(pk=actor.pk).exists():
-        raise NotAllowed("Only the patient's care team sends a sign-in link.")
+        raise NotAllowed(gettext("Only the patient's care team sends a sign-in link."))
     channel = channel or default_activation_channel(patient)
     if channel is None:
         raise InvalidInput(
             {
                 "channel": [
-                    "The patient has no email address or phone on file: add one, or hand over a QR code "
-                    "in person from the patient's page."
+                    gettext(
+                        "The patient has no email address or phone on file: add one, or hand over a QR code "
+                        "in person from the patient's page."
+                    )
                 ]
             }
         )
     if channel not in ActivationChannel.values:
-        raise InvalidInput({"channel": [f"Choose one of: {', '.join(ActivationChannel.values)}."]})
+        raise InvalidInput(
+            {"channel": [gettext("Choose one of: %(choices)s.") % {"choices": ", ".join(ActivationChannel.values)}]}
+        )
     if channel == ActivationChannel.HANDOVER and actor.role != Role.PHYSIOTHERAPIST:
-        raise NotAllowed("Only a physiotherapist on the care team hands over a sign-in QR code.")
+        raise NotAllowed(gettext("Only a physiotherapist on the care team hands over a sign-in QR code."))
     destination = _destination(patient, channel)
     user = patient.user
     if user is None:
@@ -203,7 +227,7 @@ def patient_activation_issue(*, actor: User, patient: Patient, channel: str | No
         patient._change_reason = f"Patient login created by {actor.display_name}"  # type: ignore[attr-defined]  # django-simple-history's reason for the next save()
         patient.save()
     elif user.has_usable_password():
-        raise InvalidInput({"patient": ["This patient has already set a password."]})
+        raise InvalidInput({"patient": [gettext("This patient has already set a password.")]})
     _end_open_links(patient=patient, reason=ActivationEnd.REPLACED)
     now = timezone.now()
     link = ActivationLink.objects.create(
@@ -274,11 +298,17 @@ def activation_redeem(*, token: str, date_of_birth: date, password: str) -> User
             left = DATE_OF_BIRTH_TRIES - tries
             errors = {
                 "date_of_birth": [
-                    "This date of birth does not match our records. "
+                    gettext("This date of birth does not match our records.")
+                    + " "
                     + (
-                        f"{left} more {'try' if left == 1 else 'tries'} before this link stops working."
+                        ngettext(
+                            "%(count)s more try before this link stops working.",
+                            "%(count)s more tries before this link stops working.",
+                            left,
+                        )
+                        % {"count": left}
                         if left
-                        else "This link no longer works: ask your physiotherapist for a new one."
+                        else gettext("This link no longer works: ask your physiotherapist for a new one.")
                     )
                 ]
             }

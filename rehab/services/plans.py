@@ -5,10 +5,12 @@ from datetime import date
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_lazy, gettext_noop
 
 from planner import serialize
 from planner.editing import DoseEditError, edit_dose, edit_violations, reschedule_from, tighten_limits
 from planner.limits import HeldBack, apply_adjustments, check_dose, loosened_fields
+from planner.progression.said import Said, said
 from planner.rules import default_rulebook
 from planner.schedule import build_plan
 from planner.types import AdjustmentError, Dose, LimitAdjustment, LoadLimits
@@ -37,10 +39,17 @@ from rehab.services.plan_store import (
     store_new_plan,
     stored_form,
 )
+from rehab.stored_words import as_stored
 
 MAX_PLAN_WEEKS = 52
 # Limits whose loosening is a medical decision (clinical-reference 8a: supervised start after clearance).
 CLINICIAN_ONLY_LOOSENING = ("clearance_required", "supervised_sessions", "supervision_required")
+# How a refusal names them, in the reader's language.
+CLINICIAN_ONLY_WORDS = {
+    "clearance_required": gettext_lazy("medical clearance"),
+    "supervised_sessions": gettext_lazy("supervised sessions"),
+    "supervision_required": gettext_lazy("supervised start"),
+}
 
 
 def engine_plan(plan: Plan) -> EnginePlan:
@@ -50,16 +59,23 @@ def engine_plan(plan: Plan) -> EnginePlan:
 
 def _require_care_staff(actor: User, *roles: str) -> None:
     if actor.role not in (roles or Role.CARE):
-        raise NotAllowed("Your role may not change plans.")
+        raise NotAllowed(gettext("Your role may not change plans."))
 
 
 def _check_version(plan: Plan, version: int | None) -> None:
     if version is None:
-        raise InvalidInput({"version": ["Send the plan's version you are editing (optimistic concurrency)."]})
+        raise InvalidInput({"version": [gettext("Send the plan's version you are editing (optimistic concurrency).")]})
     if version != plan.version:
         raise Conflict(
-            f"The plan changed since you loaded it (your version {version}, now {plan.version}). Reload and retry."
+            gettext("The plan changed since you loaded it (your version %(yours)s, now %(now)s). Reload and retry.")
+            % {"yours": version, "now": plan.version}
         )
+
+
+def _stored(sentence: Said) -> dict:
+    """An alert's message and its template (rehab.stored_words), as the row's fields."""
+    message, words = as_stored(sentence)
+    return {"message": message, "said": words}
 
 
 def _audit(row, actor: User, reason: str) -> None:
@@ -86,7 +102,7 @@ def plan_generate(*, actor: User, patient: Patient, start_date: date, weeks: int
     """A draft plan from the patient's latest assessment: limits, prescription, schedule."""
     _require_care_staff(actor, Role.PHYSIOTHERAPIST)
     if not 1 <= weeks <= MAX_PLAN_WEEKS:
-        raise InvalidInput({"weeks": [f"A plan lasts 1 to {MAX_PLAN_WEEKS} weeks."]})
+        raise InvalidInput({"weeks": [gettext("A plan lasts 1 to %(most)s weeks.") % {"most": MAX_PLAN_WEEKS}]})
     assessment = _assessment_for_plan(patient)
     built = build_plan(profile_from_assessment(patient, assessment), active_catalogue(), weeks=weeks)
     reason = f"Generated from the assessment of {assessment.assessed_on}"
@@ -98,7 +114,7 @@ def plan_generate(*, actor: User, patient: Patient, start_date: date, weeks: int
 def _assessment_for_plan(patient: Patient):
     assessment = latest_assessment(patient)
     if assessment is None:
-        raise InvalidInput({"patient": ["Record an assessment first: the load limits are computed from it."]})
+        raise InvalidInput({"patient": [gettext("Record an assessment first: the load limits are computed from it.")]})
     return assessment
 
 
@@ -111,7 +127,7 @@ def plan_store_built(*, actor: User, patient: Patient, start_date: date, built: 
     """
     _require_care_staff(actor, Role.PHYSIOTHERAPIST)
     if not 1 <= len(built.weeks) <= MAX_PLAN_WEEKS:
-        raise InvalidInput({"weeks": [f"A plan lasts 1 to {MAX_PLAN_WEEKS} weeks."]})
+        raise InvalidInput({"weeks": [gettext("A plan lasts 1 to %(most)s weeks.") % {"most": MAX_PLAN_WEEKS}]})
     assessment = _assessment_for_plan(patient)
     above = [
         f"{scheduled.exercise_slug}, week {week.number}: {violation.message}"
@@ -121,7 +137,9 @@ def plan_store_built(*, actor: User, patient: Patient, start_date: date, built: 
     ]
     above += [f"{item.slug}: {v.message}" for item in built.items for v in check_dose(item, built.limits)]
     if above:
-        raise InvalidInput({"plan": ["A dose is above the patient's limits: " + "; ".join(above[:5])]})
+        raise InvalidInput(
+            {"plan": [gettext("A dose is above the patient's limits: %(limits)s") % {"limits": "; ".join(above[:5])}]}
+        )
     return _store_new_plan(actor, patient, assessment, start_date, built, reason)
 
 
@@ -180,13 +198,13 @@ def plan_item_update(
     plan = Plan.objects.select_for_update().get(pk=plan.pk)
     _check_version(plan, version)
     if plan.status in (PlanStatus.COMPLETED, PlanStatus.ARCHIVED):
-        raise Conflict("A completed or archived plan cannot be changed.")
+        raise Conflict(gettext("A completed or archived plan cannot be changed."))
     engine = engine_plan(plan)
     week = plan.edit_week()
     slug = item.exercise.slug
     current = engine.weeks[week - 1].dose_for(slug)
     if current is None:
-        raise InvalidInput({"item": ["This exercise is no longer part of the plan."]})
+        raise InvalidInput({"item": [gettext("This exercise is no longer part of the plan.")]})
     new_dose = _edited_dose(current.dose, changes, engine.limits)
     violations = edit_violations(engine, slug, week, new_dose)
     override = None
@@ -197,7 +215,7 @@ def plan_item_update(
                 errors.setdefault(violation.limit, []).append(violation.message)
             raise InvalidInput(errors)
         if actor.role != Role.PHYSIOTHERAPIST:
-            raise NotAllowed("Only a physiotherapist may accept a dose above a limit.")
+            raise NotAllowed(gettext("Only a physiotherapist may accept a dose above a limit."))
         override = LimitOverride.objects.create(
             plan=plan,
             item=item,
@@ -212,9 +230,14 @@ def plan_item_update(
             override=override,
             kind=AlertKind.OVERRIDE,
             urgent=False,
-            message=(
-                f"{actor.display_name} set {item.exercise.name} above a limit "
-                f"({'; '.join(v.message for v in violations)}). Reason: {override_reason.strip()}"
+            **_stored(
+                said(
+                    gettext_noop("%(author)s set %(exercise)s above a limit (%(limits)s). Reason: %(reason)s"),
+                    author=actor.display_name,
+                    exercise=item.exercise.name,
+                    limits="; ".join(v.message for v in violations),
+                    reason=override_reason.strip(),
+                )
             ),
         )
     # Every overridden item (this one included, if overridden now) keeps its accepted dose: clamping
@@ -239,14 +262,19 @@ def plan_activate(*, actor: User, plan: Plan, version: int | None) -> Plan:
     plan = Plan.objects.select_for_update().get(pk=plan.pk)
     _check_version(plan, version)
     if plan.status != PlanStatus.DRAFT:
-        raise Conflict(f"Only a draft can be activated; this plan is {plan.status}.")
+        raise Conflict(
+            gettext("Only a draft can be activated; this plan is %(status)s.")
+            % {"status": plan.get_status_display().lower()}
+        )
     from rehab.services.clearance import require_clearance  # it builds on this module
 
     # Before anything is written: a plan the rules keep waiting for clearance stores nothing.
     require_clearance(plan)
     engine = engine_plan(plan)
     if not engine.items:
-        raise InvalidInput({"plan": ["This plan has no exercise within the limits; adjust it before activating."]})
+        raise InvalidInput(
+            {"plan": [gettext("This plan has no exercise within the limits; adjust it before activating.")]}
+        )
     for running in Plan.objects.select_for_update().filter(patient=plan.patient, status__in=RUNNING_STATUSES):
         running.status = PlanStatus.COMPLETED
         _audit(running, actor, f"Replaced by plan {plan.pk}")
@@ -281,7 +309,7 @@ def plan_limits_adjust(*, actor: User, plan: Plan, version: int | None, adjustme
     plan = Plan.objects.select_for_update().get(pk=plan.pk)
     _check_version(plan, version)
     if plan.status in (PlanStatus.COMPLETED, PlanStatus.ARCHIVED):
-        raise Conflict("A completed or archived plan cannot be changed.")
+        raise Conflict(gettext("A completed or archived plan cannot be changed."))
     engine = engine_plan(plan)
     requested = [
         LimitAdjustment(field=a["field"], value=a["value"], reason=reason.strip(), author=actor.display_name)
@@ -289,18 +317,21 @@ def plan_limits_adjust(*, actor: User, plan: Plan, version: int | None, adjustme
     ]
     if not reason.strip() and _would_loosen(engine.limits, requested):
         # Said before the engine refuses each loosened field, so that the answer names what is missing.
-        raise InvalidInput({"reason": ["Loosening a limit needs a recorded reason."]})
+        raise InvalidInput({"reason": [gettext("Loosening a limit needs a recorded reason.")]})
     try:
         new_limits: LoadLimits = apply_adjustments(engine.limits, requested)
     except AdjustmentError as error:
         raise InvalidInput({f"adjustments.{k}": [v] for k, v in error.errors.items()}) from None
     loosened = loosened_fields(engine.limits, new_limits)
     if loosened and not reason.strip():
-        raise InvalidInput({"reason": ["Loosening a limit needs a recorded reason."]})
+        raise InvalidInput({"reason": [gettext("Loosening a limit needs a recorded reason.")]})
     medical = [change.field for change in loosened if change.field in CLINICIAN_ONLY_LOOSENING]
     if medical and actor.role != Role.CLINICIAN:
         # Clearance and the supervised start are medical decisions: a physiotherapist may not waive them.
-        raise NotAllowed(f"Only a clinician may loosen {', '.join(medical)}.")
+        raise NotAllowed(
+            gettext("Only a clinician may loosen %(limits)s.")
+            % {"limits": ", ".join(str(CLINICIAN_ONLY_WORDS[field]) for field in medical)}
+        )
     week = plan.edit_week()
     # A dropped exercise leaves the engine plan; its PlanItem row stays, because check-ins and
     # overrides point at it (deleting it would cascade to the patient's logged sessions and to
@@ -323,16 +354,19 @@ def plan_resume(*, actor: User, plan: Plan, version: int | None, reason: str) ->
     plan = Plan.objects.select_for_update().get(pk=plan.pk)
     _check_version(plan, version)
     if plan.status != PlanStatus.PAUSED:
-        raise Conflict(f"Only a paused plan can be resumed; this plan is {plan.status}.")
+        raise Conflict(
+            gettext("Only a paused plan can be resumed; this plan is %(status)s.")
+            % {"status": plan.get_status_display().lower()}
+        )
     if not reason.strip():
-        raise InvalidInput({"reason": ["Say why the plan can resume."]})
+        raise InvalidInput({"reason": [gettext("Say why the plan can resume.")]})
     from rehab.services.clearance import require_clearance  # it builds on this module
 
     # A reassessment (a flare) may have made clearance necessary while the plan ran: it resumes only
     # once a clinician has recorded it, as a draft would start.
     require_clearance(plan)
     plan.status = PlanStatus.ACTIVE
-    plan.pause_reason = ""
+    plan.pause_reason, plan.pause_said = "", None
     plan.version += 1
     _audit(plan, actor, f"Resumed: {reason.strip()}")
     plan.save()
@@ -346,9 +380,9 @@ def plan_email(*, actor: User, plan: Plan) -> str:
 
     _require_care_staff(actor)
     if not plan.is_running:
-        raise InvalidInput({"plan": ["Only an active plan can be sent to the patient."]})
+        raise InvalidInput({"plan": [gettext("Only an active plan can be sent to the patient.")]})
     if not plan.patient.email:
-        raise InvalidInput({"email": ["This patient has no email address; add one to the record first."]})
+        raise InvalidInput({"email": [gettext("This patient has no email address; add one to the record first.")]})
     enqueue_on_commit("rehab.tasks.email_plan_pdf", plan.pk)
     _audit(plan, actor, f"Plan PDF emailed to the patient by {actor.display_name}")
     plan.save(update_fields=["updated_at"])

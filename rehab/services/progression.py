@@ -17,6 +17,7 @@ from datetime import date, timedelta
 from django.db import IntegrityError, transaction
 from django.db.models import OuterRef, Subquery
 from django.db.models.functions import Coalesce
+from django.utils.translation import gettext_noop
 
 from planner.decision_doses import NOTHING_CITED, DoseWriter, dose_from
 from planner.editing import reschedule_from
@@ -32,6 +33,7 @@ from planner.progression import (
 from planner.progression import (
     ProgressionDecision as EngineDecision,
 )
+from planner.progression.said import Joined, Said, Word, said
 from planner.progression_rules import is_inflammatory_myopathy
 from rehab.clinical import progression_config
 from rehab.models import (
@@ -50,6 +52,7 @@ from rehab.queue import enqueue_on_commit
 from rehab.services.plan_store import cited_by, store_parts
 from rehab.services.plans import engine_plan, overridden_slugs
 from rehab.services.sweep_writes import DecidedState, decided_states_write
+from rehab.stored_words import as_stored
 
 RUNNING = RUNNING_STATUSES  # the name the sweep imports
 
@@ -332,6 +335,11 @@ def decision_summary(decided: EngineDecision) -> str:
     return "; ".join(reason.text for reason in decided.reasons[:3])
 
 
+def _summary_said(decided: EngineDecision) -> Joined:
+    """decision_summary as said values: each reason by its template (its English where it kept none)."""
+    return Joined(tuple(reason.said or reason.text for reason in decided.reasons[:3]), "; ")
+
+
 def plan_next_state(
     plan: Plan, engine, week: int, decided: EngineDecision, overridden: frozenset[str], *, reschedule=reschedule_from
 ):
@@ -358,7 +366,9 @@ def plan_next_state(
         plan.status = PlanStatus.COMPLETED
     if decided.action == "pause_for_review" and plan.status == PlanStatus.ACTIVE:
         plan.status = PlanStatus.PAUSED
-        plan.pause_reason = f"Week {week} review: {summary}"
+        plan.pause_reason, plan.pause_said = as_stored(
+            said(gettext_noop("Week %(week)s review: %(reasons)s"), week=week, reasons=_summary_said(decided))
+        )
     plan.version += 1
     plan._change_reason = f"Week {week} decision: {decided.action} ({decided.light or 'no data'}) — {summary}"  # type: ignore[attr-defined]  # django-simple-history's reason for the next save()
     return rescheduled
@@ -409,20 +419,26 @@ def follow_ups(plan: Plan, week: int, decided: EngineDecision, open_kinds: set[s
     open_kinds: the plan's unacknowledged alert kinds; updated with the alerts made here, so a
     caller deciding several weeks in a row sees the alerts of the weeks before.
     """
-    summary = decision_summary(decided)
+    summary = _summary_said(decided)
     name = plan.patient.full_name
     made: list[FollowUp] = []
 
-    def alert(kind, urgent, message, **then):
+    def alert(kind, urgent, sentence: Said, **then):
         open_kinds.add(kind)
+        message, words = as_stored(sentence)
         fields = {"patient": plan.patient, "plan": plan, "kind": kind, "urgent": urgent, "message": message}
-        made.append(FollowUp(alert=fields, **then))
+        made.append(FollowUp(alert={**fields, "said": words}, **then))
 
     if decided.action == "pause_for_review":
         alert(
             AlertKind.REVIEW,
             True,
-            f"{name}: progression paused for review after week {week}. {summary}",
+            said(
+                gettext_noop("%(patient)s: progression paused for review after week %(week)s. %(reasons)s"),
+                patient=name,
+                week=week,
+                reasons=summary,
+            ),
             task="rehab.tasks.email_alert",
             inline_if_broker_down=True,
         )
@@ -431,7 +447,16 @@ def follow_ups(plan: Plan, week: int, decided: EngineDecision, open_kinds: set[s
         and AlertKind.STRENGTH_DROP not in open_kinds
     ):
         # One open strength alert at a time: an untested drop is re-read every week until re-tested.
-        alert(AlertKind.STRENGTH_DROP, False, f"{name}: week {week} held and review requested. {summary}")
+        alert(
+            AlertKind.STRENGTH_DROP,
+            False,
+            said(
+                gettext_noop("%(patient)s: week %(week)s held and review requested. %(reasons)s"),
+                patient=name,
+                week=week,
+                reasons=summary,
+            ),
+        )
     # One open alert per kind and plan: a re-read flag does not pile up alerts week after week.
     for flag in decided.flags:
         if flag not in FLAG_ALERTS:
@@ -439,17 +464,33 @@ def follow_ups(plan: Plan, week: int, decided: EngineDecision, open_kinds: set[s
         kind, urgent, ask, rule_id = FLAG_ALERTS[flag]
         if kind in open_kinds:
             continue
-        detail = next((r.text for r in decided.reasons if r.rule.id == rule_id), "")
-        message = f"{name}, week {week}: {ask}. {detail}".strip()
+        quoted = next((r for r in decided.reasons if r.rule.id == rule_id), None)
+        sentence = (
+            said(
+                gettext_noop("%(patient)s, week %(week)s: %(ask)s. %(detail)s"),
+                patient=name,
+                week=week,
+                ask=Word(ask),
+                detail=quoted.said or quoted.text,
+            )
+            if quoted is not None and quoted.text
+            else said(gettext_noop("%(patient)s, week %(week)s: %(ask)s."), patient=name, week=week, ask=Word(ask))
+        )
         if urgent:
-            alert(kind, urgent, message, task="rehab.tasks.email_alert", inline_if_broker_down=True)
+            alert(kind, urgent, sentence, task="rehab.tasks.email_alert", inline_if_broker_down=True)
         else:
-            alert(kind, urgent, message)
+            alert(kind, urgent, sentence)
     if decided.remind_patient and plan.status == PlanStatus.ACTIVE:
         alert(
             AlertKind.NO_CHECKINS,
             False,
-            f"{name} logged no session in week {week}; the dose is held and the patient reminded.",
+            said(
+                gettext_noop(
+                    "%(patient)s logged no session in week %(week)s; the dose is held and the patient reminded."
+                ),
+                patient=name,
+                week=week,
+            ),
             task="rehab.tasks.remind_patient",
             patient_id=plan.patient_id,
         )
@@ -465,25 +506,25 @@ FLAG_ALERTS = {
     "no_strength_baseline": (
         AlertKind.RETEST_DUE,
         False,
-        "record a baseline MMT-8 or FI-3: resistance is held",
+        gettext_noop("record a baseline MMT-8 or FI-3: resistance is held"),
         "safety.strength.baseline_required",
     ),
     "retest_due": (
         AlertKind.RETEST_DUE,
         False,
-        "strength re-test due (MMT-8 or FI-3): resistance is held",
+        gettext_noop("strength re-test due (MMT-8 or FI-3): resistance is held"),
         "safety.strength.retest_due",
     ),
     "ck_rising": (
         AlertKind.CK_RISE,
         True,
-        "CK is rising: resistance progression is held; please review",
+        gettext_noop("CK is rising: resistance progression is held; please review"),
         "safety.ck.rising_hold",
     ),
     "amber_streak": (
         AlertKind.AMBER_STREAK,
         False,
-        "three amber weeks in a row; please review the plan",
+        gettext_noop("three amber weeks in a row; please review the plan"),
         "progression.decision.amber_streak_review",
     ),
 }

@@ -88,9 +88,9 @@ def _key_errors(value: str, length: int, what: str) -> list[str]:
     try:
         raw = _b64url_decode(value)
     except (binascii.Error, ValueError):
-        return [f"The {what} is not base64url text."]
+        return [gettext("The %(key)s is not base64url text.") % {"key": what}]
     if len(raw) != length or (length == 65 and raw[0] != 4):
-        return [f"The {what} is not the browser's {length}-byte key."]
+        return [gettext("The %(key)s is not the browser's %(length)s-byte key.") % {"key": what, "length": length}]
     return []
 
 

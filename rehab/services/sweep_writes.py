@@ -27,7 +27,7 @@ from rehab.models import ChangeTrigger, Plan, PlanChange, PlanItem, ProgressionD
 from rehab.models.plans import DOSE_COLUMNS
 from rehab.services.plan_store import PlanWrite, cached_parts, store_engines, store_parts
 
-PLAN_FIELDS = ["blueprint", "status", "pause_reason", "version", "updated_at"]
+PLAN_FIELDS = ["blueprint", "status", "pause_reason", "pause_said", "version", "updated_at"]
 # What a reschedule can change in an item row (the part digests, targets and notes stay as they are).
 RESCHEDULED_COLUMNS = ("stored_version", *DOSE_COLUMNS)
 
@@ -206,7 +206,7 @@ def chunk_states_write(states: list[DecidedState], stored: dict[int, StoredItems
         stored[write.plan.pk].new_blueprint = write.plan.blueprint
         new_blueprints.append(write.plan)
     plans = [state.plan for state in states]
-    update_rows(Plan, plans, ["status", "pause_reason", "version", "updated_at"])
+    update_rows(Plan, plans, ["status", "pause_reason", "pause_said", "version", "updated_at"])
     update_rows(Plan, new_blueprints, ["blueprint"])
     # Each plan's history record carries its own _change_reason (the decision's summary).
     Plan.history.bulk_history_create(plans, update=True, default_date=now)

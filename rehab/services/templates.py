@@ -12,6 +12,7 @@ from datetime import date
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from planner.limits import compute_limits
 from planner.rules import default_rulebook
@@ -48,7 +49,7 @@ DESCRIPTION_MAX = 2000
 
 def _require_physio(actor: User) -> None:
     if actor.role != Role.PHYSIOTHERAPIST:
-        raise NotAllowed("Only a physiotherapist saves, edits and uses plan templates.")
+        raise NotAllowed(gettext("Only a physiotherapist saves, edits and uses plan templates."))
 
 
 def _current_version(template: PlanTemplate) -> PlanTemplateVersion:
@@ -66,16 +67,18 @@ def _checked_text(name: str, description: str, conditions) -> tuple[str, str, li
     errors: dict[str, list[str]] = {}
     name = (name or "").strip()
     if not name:
-        errors["name"] = ["Give the template a name."]
+        errors["name"] = [gettext("Give the template a name.")]
     elif len(name) > NAME_MAX:
-        errors["name"] = [f"At most {NAME_MAX} characters."]
+        errors["name"] = [gettext("At most %(count)s characters.") % {"count": NAME_MAX}]
     description = (description or "").strip()
     if len(description) > DESCRIPTION_MAX:
-        errors["description"] = [f"At most {DESCRIPTION_MAX} characters."]
+        errors["description"] = [gettext("At most %(count)s characters.") % {"count": DESCRIPTION_MAX}]
     conditions = list(conditions or ())
     unknown = [c for c in conditions if c not in CONDITIONS]
     if unknown:
-        errors["conditions"] = [f"Unknown conditions: {', '.join(map(str, unknown))}."]
+        errors["conditions"] = [
+            gettext("Unknown conditions: %(conditions)s.") % {"conditions": ", ".join(map(str, unknown))}
+        ]
     if errors:
         raise InvalidInput(errors)
     return name, description, [c for c in CONDITIONS if c in conditions]
@@ -84,9 +87,9 @@ def _checked_text(name: str, description: str, conditions) -> tuple[str, str, li
 def _checked_settings(weeks, growth_cap) -> TemplateSettings:
     errors: dict[str, list[str]] = {}
     if not isinstance(weeks, int) or isinstance(weeks, bool) or not 1 <= weeks <= MAX_TEMPLATE_WEEKS:
-        errors["weeks"] = [f"A plan lasts 1 to {MAX_TEMPLATE_WEEKS} weeks."]
+        errors["weeks"] = [gettext("A plan lasts 1 to %(most)s weeks.") % {"most": MAX_TEMPLATE_WEEKS}]
     if growth_cap is not None and (isinstance(growth_cap, bool) or not 0 < float(growth_cap) <= 100):
-        errors["weekly_progression_max_pct"] = ["A weekly growth cap is a percentage above 0, at most 100."]
+        errors["weekly_progression_max_pct"] = [gettext("A weekly growth cap is a percentage above 0, at most 100.")]
     if errors:
         raise InvalidInput(errors)
     return TemplateSettings(weeks=weeks, weekly_progression_max_pct=None if growth_cap is None else float(growth_cap))
@@ -172,12 +175,12 @@ def template_create_from_plan(
     """
     _require_physio(actor)
     if basis not in ("relative", "absolute"):
-        raise InvalidInput({"basis": ["Either relative (to each patient's limits) or absolute."]})
+        raise InvalidInput({"basis": [gettext("Either relative (to each patient's limits) or absolute.")]})
     name, description, conditions = _checked_text(name, description, conditions)
     engine = plan_services.engine_plan(plan)
     items = template_items_from_plan(engine, basis)
     if not items:
-        raise InvalidInput({"plan": ["This plan has no exercise to save."]})
+        raise InvalidInput({"plan": [gettext("This plan has no exercise to save.")]})
     settings = TemplateSettings(weeks=plan.weeks)
     if actor.clinic_id is None:
         raise NoClinic()
@@ -218,7 +221,7 @@ def template_revise(
     _require_physio(actor)
     template = PlanTemplate.objects.select_for_update().get(pk=template.pk)
     if template.is_archived:
-        raise Conflict("An archived template cannot be edited.")
+        raise Conflict(gettext("An archived template cannot be edited."))
     current = _current_version(template)
     name, description, conditions = _checked_text(
         current.name if name is None else name,
@@ -253,7 +256,7 @@ def template_archive(*, actor: User, template: PlanTemplate) -> PlanTemplate:
     _require_physio(actor)
     template = PlanTemplate.objects.select_for_update().get(pk=template.pk)
     if template.is_archived:
-        raise Conflict("This template is already archived.")
+        raise Conflict(gettext("This template is already archived."))
     template.archived_at = timezone.now()
     template.archived_by = actor
     template.save(update_fields=["archived_at", "archived_by"])
@@ -297,9 +300,9 @@ def template_refit(*, actor: User, template: PlanTemplate, patient: Patient, wee
     _require_physio(actor)
     assessment = latest_assessment(patient)
     if assessment is None:
-        raise InvalidInput({"patient": ["Record an assessment first: the load limits are computed from it."]})
+        raise InvalidInput({"patient": [gettext("Record an assessment first: the load limits are computed from it.")]})
     if weeks is not None and not 1 <= weeks <= MAX_TEMPLATE_WEEKS:
-        raise InvalidInput({"weeks": [f"A plan lasts 1 to {MAX_TEMPLATE_WEEKS} weeks."]})
+        raise InvalidInput({"weeks": [gettext("A plan lasts 1 to %(most)s weeks.") % {"most": MAX_TEMPLATE_WEEKS}]})
     version = _current_version(template)
     profile = profile_from_assessment(patient, assessment)
     book = default_rulebook()
@@ -327,10 +330,10 @@ def plan_create_from_template(
     them before the plan is activated; the plan records the template version it came from.
     """
     if template.is_archived:
-        raise Conflict("An archived template cannot be used; restore it or choose another.")
+        raise Conflict(gettext("An archived template cannot be used; restore it or choose another."))
     built, changes, version, _ = template_refit(actor=actor, template=template, patient=patient, weeks=weeks)
     if not built.items:
-        raise InvalidInput({"template": ["No exercise of this template fits the patient's limits."]})
+        raise InvalidInput({"template": [gettext("No exercise of this template fits the patient's limits.")]})
     plan = _store_draft(actor=actor, patient=patient, start_date=start_date, built=built, version=version)
     PlanFromTemplate.objects.create(
         plan=plan, template_version=version, changes=[change_dict(change) for change in changes]

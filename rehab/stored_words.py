@@ -1,0 +1,44 @@
+"""Texts stored for the record (an alert's message, a plan's pause reason) in the reader's language.
+
+Each is stored twice: its English, which the audit trail, the FHIR export and the history keep as
+written, and beside it the same sentence as a catalogue template with its values
+(planner.progression.said), from which a page, the clinician's report or an email says it in the
+reader's language. The template is used only while it still gives the stored English (a reason a
+clinician rewrote, or a row written before templates were kept, reads as stored).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from planner.progression.said import Said, said_from_data
+
+
+def stored_text(english: str, said: Mapping[str, Any] | None) -> str:
+    """`english` in the active language, from its template `said` when that still says it."""
+    if not said:
+        return english
+    try:
+        sentence = said_from_data(said)
+        if sentence.english() != english:
+            return english
+        return sentence.text()
+    except (KeyError, TypeError, ValueError):
+        # A translation naming a value its template lacks must not take a page down: the English says it.
+        return english
+
+
+def alert_text(alert) -> str:
+    """An Alert's message in the active language."""
+    return stored_text(alert.message, alert.said)
+
+
+def pause_reason_text(plan) -> str:
+    """A Plan's pause_reason in the active language."""
+    return stored_text(plan.pause_reason, plan.pause_said)
+
+
+def as_stored(sentence: Said) -> tuple[str, dict[str, Any]]:
+    """(English, template data): the two columns a stored text is written to."""
+    return sentence.english(), sentence.as_data()
