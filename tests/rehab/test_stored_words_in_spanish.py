@@ -148,4 +148,5 @@ def test_the_weekly_reviews_alert_reads_in_spanish_with_its_reasons(world, red_s
         spanish = alert_text(review)
     assert spanish.startswith(f"{world.patient.full_name}: progresión en pausa para revisión tras la semana 1. ")
     reasons = spanish.split("semana 1. ", 1)[1]
-    assert reasons and reasons != review.message.split("week 1. ", 1)[1]  # the reasons are said in Spanish too
+    assert reasons
+    assert reasons != review.message.split("week 1. ", 1)[1]  # the reasons are said in Spanish too
