@@ -8,18 +8,32 @@ a limit's ceiling, the growth cap, or the plan's length.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from planner.dosing import unique_rules
 from planner.growth import GrowthRules, Target, default_growth_rules
 from planner.rules import Condition, compile_condition
+from planner.translation import gettext, gettext_noop, number
 from planner.types import Dose, LoadLimits, PlanWeek, PrescriptionItem, Profile, Rule, ScheduledDose, TargetOutlook
 
+# Why a target is not met within the plan, as catalogue templates. The outlook stores the English (the
+# plan's record); why_lower_text says it again in the reader's language by reading its values back.
+WHY_GROWTH_CAP = gettext_noop(
+    "The weekly growth cap of %(cap)s %% (averaged over %(window)s weeks) does not reach it within %(weeks)s "
+    "weeks; it keeps growing after."
+)
+WHY_STEP_BY_STEP = gettext_noop(
+    "It grows one step at a time and is not reached within %(weeks)s weeks; it keeps growing after."
+)
+WHY_CEILINGS = gettext_noop("The limits and the dose ceilings stop it lower for this patient.")
+_NUMBERS = frozenset({"cap"})  # values that are decimal numbers (the others are whole weeks)
+
 MEASURE_WORDS = {
-    "minutes_per_week": "minutes a week",
-    "sets": "sets of each exercise",
-    "days_per_week": "days a week",
-    "seconds_per_session": "seconds a session for each stretch",
+    "minutes_per_week": gettext_noop("minutes a week"),
+    "sets": gettext_noop("sets of each exercise"),
+    "days_per_week": gettext_noop("days a week"),
+    "seconds_per_session": gettext_noop("seconds a session for each stretch"),
 }
 
 
@@ -103,14 +117,34 @@ def _why_lower(
     growth = default_growth_rules()
     if growing and items and items[0].component in growth.capped_components:
         cap = limits.rules_for("weekly_progression_max_pct")
-        return (
-            f"The weekly growth cap of {limits.weekly_progression_max_pct:g} % (averaged over "
-            f"{growth.window_weeks} weeks) does not reach it within {weeks} weeks; it keeps growing after.",
-            unique_rules(cap, (growth.window_rule,)),
-        )
+        values = {"cap": f"{limits.weekly_progression_max_pct:g}", "window": growth.window_weeks, "weeks": weeks}
+        return WHY_GROWTH_CAP % values, unique_rules(cap, (growth.window_rule,))
     if growing:
-        return f"It grows one step at a time and is not reached within {weeks} weeks; it keeps growing after.", ()
-    return "The limits and the dose ceilings stop it lower for this patient.", unique_rules(ceiling_rules)
+        return WHY_STEP_BY_STEP % {"weeks": weeks}, ()
+    return WHY_CEILINGS, unique_rules(ceiling_rules)
+
+
+def _pattern(template: str) -> re.Pattern[str]:
+    """The English a template gives, with each named value caught."""
+    parts = re.split(r"(%\(\w+\)s)", template.replace("%%", "%"))
+    caught = (f"(?P<{part[2:-2]}>.+?)" if part.startswith("%(") else re.escape(part) for part in parts)
+    return re.compile("^" + "".join(caught) + "$")
+
+
+_WHY_PATTERNS = tuple((template, _pattern(template)) for template in (WHY_GROWTH_CAP, WHY_STEP_BY_STEP, WHY_CEILINGS))
+
+
+def why_lower_text(reason: str) -> str:
+    """A stored outlook's reason in the active language; a reason no template gives (written by an
+    older release) reads as stored."""
+    for template, pattern in _WHY_PATTERNS:
+        found = pattern.match(reason)
+        if found:
+            values = {
+                name: number(float(value)) if name in _NUMBERS else value for name, value in found.groupdict().items()
+            }
+            return gettext(template) % values
+    return reason
 
 
 def _first_by_slug(week: PlanWeek) -> dict[str, ScheduledDose]:

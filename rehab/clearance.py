@@ -9,12 +9,13 @@ patient pages and the PDFs all read the same two states and, for the patient, th
 from dataclasses import dataclass
 
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 
 from planner.documents.wording import date_words
 from planner.types import LoadLimits, Rule
 from rehab import selectors
 from rehab.models import Clearance, Plan
+from rehab.rule_words import rule_text
 from rehab.services.plan_store import load_limits
 
 
@@ -101,24 +102,37 @@ def supervision_words(state: SupervisionState) -> str:
 
 
 def supervision_staff_words(state: SupervisionState) -> str:
-    """The same status in the care team's words (pages and the clinician's report)."""
+    """The same status in the care team's words, in the reader's language (pages and the clinician's report)."""
     if not state.required:
-        return "No supervised sessions are required."
+        return gettext("No supervised sessions are required.")
+    values = {"done": state.sessions_done, "required": state.sessions_required, "remaining": state.remaining}
     if state.remaining:
         return (
-            f"Supervised start: {state.sessions_done} of {state.sessions_required} supervised sessions done; "
-            f"the next {state.remaining} {'is' if state.remaining == 1 else 'are'} at the clinic."
+            ngettext(
+                "Supervised start: %(done)s of %(required)s supervised sessions done; the next %(remaining)s is "
+                "at the clinic.",
+                "Supervised start: %(done)s of %(required)s supervised sessions done; the next %(remaining)s are "
+                "at the clinic.",
+                state.remaining,
+            )
+            % values
         )
-    return f"Supervised start complete: {state.sessions_done} of {state.sessions_required} supervised sessions done."
+    return gettext("Supervised start complete: %(done)s of %(required)s supervised sessions done.") % values
 
 
 def clearance_staff_words(state: ClearanceState) -> str:
-    """Clearance status for the care team: what asked for it and whether it was given."""
+    """Clearance status for the care team, in the reader's language: what asked for it (each rule in the
+    reader's words, rehab.rule_words) and whether it was given."""
     if not state.required:
-        return "Medical clearance: not required by this plan's rules."
-    why = " ".join(rule.text for rule in state.rules)
+        return gettext("Medical clearance: not required by this plan's rules.")
+    why = " ".join(rule_text(rule.id, rule.text) for rule in state.rules)
     if state.granted is None:
-        return f"Medical clearance: awaited. {why}"
+        return gettext("Medical clearance: awaited. %(rules)s") % {"rules": why}
     granted = state.granted
     on = date_words(timezone.localdate(granted.created_at), year=True)
-    return f"Medical clearance given by {granted.granted_by.display_name} on {on}: “{granted.note}”. {why}"
+    return gettext("Medical clearance given by %(name)s on %(day)s: “%(note)s”. %(rules)s") % {
+        "name": granted.granted_by.display_name,
+        "day": on,
+        "note": granted.note,
+        "rules": why,
+    }

@@ -269,7 +269,7 @@ def report_pdf_document(plan: Plan) -> ReportDocument:
         pain_entries.append(inputs.PainEntry(day, during, after, morning, rpe))  # as _pain_entries, one query
     engine = engine_plan(plan)
     report = progress_report(
-        engine,
+        _plan_in_language(engine),  # the exercises' names in the reader's language
         patient=_patient(plan),
         contact=_contact(plan),
         start_date=plan.start_date,

@@ -6,7 +6,7 @@ awaited (and cannot activate until then) and logs the sessions they supervise at
 
 from django.contrib import messages
 from django.shortcuts import redirect
-from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from frontend.staff import clearance_forms as forms_clearance
@@ -17,31 +17,12 @@ from rehab.clearance import (
     clearance_staff_words,
     clearance_state,
     plan_limits,
+    supervision_staff_words,
     supervision_state,
 )
 from rehab.models import Plan, PlanStatus, Role
 from rehab.services import clearance as clearance_services
 from rehab.services.errors import Conflict, InvalidInput, NotAllowed
-
-
-def supervision_page_words(state) -> str:
-    """The supervised start's status in the reader's language (rehab.clearance.supervision_staff_words
-    says it in English for the clinician's report)."""
-    if not state.required:
-        return gettext("No supervised sessions are required.")
-    values = {"done": state.sessions_done, "required": state.sessions_required, "remaining": state.remaining}
-    if state.remaining:
-        return (
-            ngettext(
-                "Supervised start: %(done)s of %(required)s supervised sessions done; the next %(remaining)s is "
-                "at the clinic.",
-                "Supervised start: %(done)s of %(required)s supervised sessions done; the next %(remaining)s are "
-                "at the clinic.",
-                state.remaining,
-            )
-            % values
-        )
-    return gettext("Supervised start complete: %(done)s of %(required)s supervised sessions done.") % values
 
 
 def _items_in_plan(plan: Plan) -> list:
@@ -66,7 +47,7 @@ def clearance_context(user, plan: Plan, bound: dict | None = None) -> dict:
         "clearance": clearance,
         "clearance_words": clearance_staff_words(clearance),
         "supervision": supervision,
-        "supervision_words": supervision_page_words(supervision),
+        "supervision_words": supervision_staff_words(supervision),
         # Why the Activate button is disabled, in the physiotherapist's words.
         "activate_blocked": (
             gettext("A clinician must record medical clearance before this plan can start.")
@@ -125,7 +106,7 @@ def plan_supervised_session(request, plan_id: int):
             done = supervision_state(plan, plan_limits(plan))
             if created:
                 messages.success(
-                    request, gettext("Supervised session saved. %(state)s") % {"state": supervision_page_words(done)}
+                    request, gettext("Supervised session saved. %(state)s") % {"state": supervision_staff_words(done)}
                 )
             return redirect("frontend:plan", plan.pk)
     return render_plan(request, plan, bound={"supervised": form}, status=400)

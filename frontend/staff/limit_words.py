@@ -1,7 +1,7 @@
 """A plan's limits in the staff reader's words: the rows of the plan page's limits table.
 
-The same rows as planner.documents.safety.limit_rows, which the clinician's report and the FHIR
-export keep in English; here each name and value goes through the page's catalogue.
+The same rows as planner.documents.safety.limit_rows (the clinician's report and the FHIR export), which
+leave the movements and regions as their codes; here those are said in words too (CODE_WORDS, regions).
 """
 
 from django.utils.translation import gettext

@@ -20,6 +20,7 @@ from frontend.staff.limit_words import limit_words
 from planner.documents.wording import borg_words
 from planner.growth import LADDER_NAMES, default_growth_rules
 from planner.targets import MEASURE_WORDS as MEASURE_WORDS_FOR_TARGETS
+from planner.targets import why_lower_text
 from planner.vocabulary import LADDER_UNITS, MEASURES_BY_CODE, red_flag_label
 from rehab import exercise_words as library_words
 from rehab import rule_words as rule_language
@@ -274,7 +275,7 @@ def dose_in_week(engine: dict, slug: str, week: int) -> dict | None:
 @register.simple_tag
 def limit_table(limits, index) -> list[dict]:
     """The limits in the reader's words, each with its rules. The same rows as
-    planner.documents.safety.limit_rows (which the report and the FHIR export keep in English), said
+    planner.documents.safety.limit_rows (which the report and the FHIR export say with the movements and regions as codes), said
     here through the page's catalogue."""
     return [
         {"name": name, "value": value, "rules": rules_of(limits.rule_ids_for(path), index)}
@@ -447,12 +448,12 @@ def regions(values) -> str:
 
 @register.filter
 def red_flag_words(codes) -> str:
-    return ", ".join(red_flag_label(code) for code in codes)
+    return ", ".join(gettext(red_flag_label(code)) for code in codes)
 
 
 @register.filter
 def target_measure_words(measure: str) -> str:
-    return MEASURE_WORDS_FOR_TARGETS.get(measure, measure.replace("_", " "))
+    return gettext(MEASURE_WORDS_FOR_TARGETS.get(measure, measure.replace("_", " ")))
 
 
 @register.filter
@@ -490,3 +491,9 @@ def alert_words(alert) -> str:
 def pause_reason_words(plan) -> str:
     """Why the plan is paused, in the reader's language (as stored when it kept no template)."""
     return pause_reason_text(plan)
+
+
+@register.filter
+def why_lower_words(reason: str) -> str:
+    """Why a target is not met within the plan, in the reader's language (planner.targets)."""
+    return why_lower_text(reason)

@@ -29,7 +29,17 @@ from planner.growth import ladder_words
 from planner.progression_rules import ProgressionConfig
 from planner.rules import SAFETY_NOTICE
 from planner.targets import MEASURE_WORDS as TARGET_MEASURE_WORDS
+from planner.targets import why_lower_text
+from planner.translation import gettext, gettext_noop, ngettext, number
 from planner.types import Dose, Plan, Profile, Rule
+
+# A plan item's component, as the report's "Kind" column says it.
+COMPONENT_WORDS = {
+    "aerobic": gettext_noop("Aerobic"),
+    "resistance": gettext_noop("Resistance"),
+    "flexibility": gettext_noop("Flexibility"),
+    "neuromotor": gettext_noop("Neuromotor"),
+}
 
 ALERT_WORDS = {
     "red_flag": "Red flag reported",
@@ -148,27 +158,31 @@ def assessment_lines(profile: Profile) -> tuple[str, ...]:
     """An assessment's findings in a clinician's words, one per line."""
 
     def words(values: Iterable[str]) -> str:
-        return ", ".join(v.replace("_", " ") for v in values) or "none"
+        return ", ".join(v.replace("_", " ") for v in values) or gettext("none")
 
+    # The findings' labels in the reader's language; their values are the assessment's own codes.
+    heart = (
+        gettext("Resting HR %(rest)s bpm; HRmax %(max)s bpm measured")
+        if profile.measured_hr_max
+        else gettext("Resting HR %(rest)s bpm; HRmax estimated (Tanaka)")
+    ) % {"rest": profile.resting_hr, "max": profile.measured_hr_max}
     lines = [
-        f"Age {profile.age}, sex {profile.sex}",
-        f"Bone fragility: {profile.bone_fragility.replace('_', ' ')}"
-        + ("; vertebral fracture" if profile.vertebral_fracture else ""),
-        f"Inflammation activity: {profile.inflammation_activity}",
-        f"Heterotopic ossification: {words(profile.heterotopic_ossification_regions)}",
-        f"Pain at rest: {profile.pain_at_rest}/10",
-        f"Resting HR {profile.resting_hr} bpm; HRmax "
-        + (f"{profile.measured_hr_max} bpm measured" if profile.measured_hr_max else "estimated (Tanaka)")
-        + ("; beta blocker" if profile.beta_blocker else ""),
-        f"Cardiopulmonary status: {profile.cardiopulmonary_status}",
-        f"Regions to avoid: {words(profile.avoid_regions)}",
+        gettext("Age %(age)s, sex %(sex)s") % {"age": profile.age, "sex": profile.sex},
+        gettext("Bone fragility: %(value)s") % {"value": profile.bone_fragility.replace("_", " ")}
+        + (gettext("; vertebral fracture") if profile.vertebral_fracture else ""),
+        gettext("Inflammation activity: %(value)s") % {"value": profile.inflammation_activity},
+        gettext("Heterotopic ossification: %(value)s") % {"value": words(profile.heterotopic_ossification_regions)},
+        gettext("Pain at rest: %(value)s/10") % {"value": profile.pain_at_rest},
+        heart + (gettext("; beta blocker") if profile.beta_blocker else ""),
+        gettext("Cardiopulmonary status: %(value)s") % {"value": profile.cardiopulmonary_status},
+        gettext("Regions to avoid: %(value)s") % {"value": words(profile.avoid_regions)},
     ]
     if profile.available_equipment is not None:
-        lines.append(f"Equipment available: {words(profile.available_equipment)}")
+        lines.append(gettext("Equipment available: %(value)s") % {"value": words(profile.available_equipment)})
     if profile.unavailable_positions:
-        lines.append(f"Positions not possible: {words(profile.unavailable_positions)}")
+        lines.append(gettext("Positions not possible: %(value)s") % {"value": words(profile.unavailable_positions)})
     if profile.sedentary:
-        lines.append("Sedentary beginner")
+        lines.append(gettext("Sedentary beginner"))
     return tuple(lines)
 
 
@@ -191,32 +205,66 @@ def _summary(
     planned = sum(a.planned for a in ended)
     done = sum(a.done for a in ended)
     lines = [
-        f"Plan of {len(plan.weeks)} weeks from {date_words(start_date, year=True)}; "
-        f"week {min(max((generated_on - start_date).days // 7 + 1, 1), len(plan.weeks) or 1)} "
-        f"on {date_words(generated_on, year=True)}."
+        ngettext(
+            "Plan of %(weeks)s week from %(start)s; week %(week)s on %(today)s.",
+            "Plan of %(weeks)s weeks from %(start)s; week %(week)s on %(today)s.",
+            len(plan.weeks),
+        )
+        % {
+            "weeks": len(plan.weeks),
+            "start": date_words(start_date, year=True),
+            "week": min(max((generated_on - start_date).days // 7 + 1, 1), len(plan.weeks) or 1),
+            "today": date_words(generated_on, year=True),
+        }
     ]
     if planned:
-        weeks = f"week {ended[0].week}" if len(ended) == 1 else f"weeks {ended[0].week}-{ended[-1].week}"
-        lines.append(f"Sessions done: {done} of {planned} planned ({round(100 * done / planned)}%) in {weeks}.")
+        values = {
+            "done": done,
+            "planned": planned,
+            "percent": round(100 * done / planned),
+            "first": ended[0].week,
+            "last": ended[-1].week,
+        }
+        lines.append(
+            (
+                gettext("Sessions done: %(done)s of %(planned)s planned (%(percent)s%%) in week %(first)s.")
+                if len(ended) == 1
+                else gettext(
+                    "Sessions done: %(done)s of %(planned)s planned (%(percent)s%%) in weeks %(first)s-%(last)s."
+                )
+            )
+            % values
+        )
     for week in under_way:
-        lines.append(f"Week {week.week}, under way: {week.done} of {week.planned} planned sessions done so far.")
+        lines.append(
+            gettext("Week %(week)s, under way: %(done)s of %(planned)s planned sessions done so far.")
+            % {"week": week.week, "done": week.done, "planned": week.planned}
+        )
     if pain_entries:
         last = max(pain_entries, key=lambda e: e.date)
         scores = ", ".join(
-            f"{name} {value}"
-            for name, value in (("during", last.during), ("after", last.after), ("next morning", last.next_morning))
+            words % {"value": value}
+            for words, value in (
+                (gettext("during %(value)s"), last.during),
+                (gettext("after %(value)s"), last.after),
+                (gettext("next morning %(value)s"), last.next_morning),
+            )
             if value is not None
         )
-        lines.append(f"Last check-in {date_words(last.date)}: pain {scores or 'not given'}.")
+        lines.append(
+            gettext("Last check-in %(day)s: pain %(scores)s.") % {"day": date_words(last.date), "scores": scores}
+            if scores
+            else gettext("Last check-in %(day)s: pain not given.") % {"day": date_words(last.date)}
+        )
     open_alerts = [a for a in alerts if a.acknowledged_on is None]
     lines.append(
-        f"Open alerts: {len(open_alerts)} ({sum(a.urgent for a in open_alerts)} urgent). "
-        f"Dose overrides: {len(overrides)}."
+        gettext("Open alerts: %(open)s (%(urgent)s urgent). Dose overrides: %(overrides)s.")
+        % {"open": len(open_alerts), "urgent": sum(a.urgent for a in open_alerts), "overrides": len(overrides)}
     )
     if plan.components_without_exercise:
         lines.append(
-            "No exercise passed the limits for: "
-            f"{', '.join(plan.components_without_exercise)} (a clinician must choose one)."
+            gettext("No exercise passed the limits for: %(components)s (a clinician must choose one).")
+            % {"components": ", ".join(plan.components_without_exercise)}
         )
     return tuple(lines)
 
@@ -244,7 +292,7 @@ def progress_report(
     items = tuple(
         ItemRow(
             item.exercise.name,
-            item.component.capitalize(),
+            gettext(COMPONENT_WORDS.get(item.component, item.component.capitalize())),
             _clinical_dose((first_week.dose_for(item.slug) or item).dose if first_week else item.dose),
             _clinical_dose((last_week.dose_for(item.slug) or item).dose if last_week else item.dose),
         )
@@ -252,7 +300,7 @@ def progress_report(
     )
     rules: dict[str, Rule] = {rule.id: rule for rule in plan.limits.rules}
     return ReportDocument(
-        title=f"Progress report for {patient.name}",
+        title=gettext("Progress report for %(name)s") % {"name": patient.name},
         author=contact.physio_name or contact.clinic_name,
         patient=patient,
         contact=contact,
@@ -267,7 +315,7 @@ def progress_report(
         items=items,
         limits=limit_rows(plan.limits),
         rules=tuple(RuleRow(r.id, r.text, r.evidence, r.source) for r in rules.values()),
-        pain_chart=pain_chart(pain_entries, progression_config, title="Pain during, after and next morning"),
+        pain_chart=pain_chart(pain_entries, progression_config, title=gettext("Pain during, after and next morning")),
         rpe_chart=effort_chart(pain_entries, plan.limits),
         adherence_chart=adherence_chart(adherence),
         measure_charts=measure_charts(measures),
@@ -275,8 +323,8 @@ def progress_report(
             DecisionRow(
                 d.week,
                 d.decided_on,
-                ACTION_WORDS.get(d.action, d.action),
-                (d.light or "no data"),
+                gettext(ACTION_WORDS.get(d.action, d.action)),
+                gettext(d.light or "no data"),
                 tuple(d.reasons),
                 tuple(d.changes),
                 d.review_required,
@@ -299,13 +347,13 @@ def progress_report(
             )
             for o in sorted(overrides, key=lambda o: o.created_on)
         ),
-        notice=plan.safety_notice or SAFETY_NOTICE,
+        notice=gettext(plan.safety_notice or SAFETY_NOTICE),  # a stored notice reads in English unless it is this one
         targets=tuple(
             (
                 t.text,
-                str(t.expected_week) if t.expected_week is not None else "not within the plan",
-                f"{t.reached:g} {TARGET_MEASURE_WORDS.get(t.measure, t.measure)}",
-                t.reason or "-",
+                str(t.expected_week) if t.expected_week is not None else gettext("not within the plan"),
+                f"{number(t.reached)} {gettext(TARGET_MEASURE_WORDS.get(t.measure, t.measure))}",
+                why_lower_text(t.reason) or "-",
             )
             for t in plan.targets
         ),
@@ -315,6 +363,11 @@ def progress_report(
 
 def _status(acknowledged_on: date | None, by: str = "", note: str = "") -> str:
     if acknowledged_on is None:
-        return "Open"
-    text = f"Acknowledged {date_words(acknowledged_on)}" + (f" by {by}" if by else "")
+        return gettext("Open")
+    day = date_words(acknowledged_on)
+    text = (
+        gettext("Acknowledged %(day)s by %(name)s") % {"day": day, "name": by}
+        if by
+        else gettext("Acknowledged %(day)s") % {"day": day}
+    )
     return f"{text}: {note}" if note else text

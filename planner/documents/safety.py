@@ -271,40 +271,61 @@ def _borg_scale_words(value: int) -> str:
 
 
 def limit_rows(limits: LoadLimits) -> tuple[LimitRow, ...]:
-    """The limits in the clinician's words, each with the rules that set it."""
+    """The limits in the clinician's words (in the active language; the codes of movements and regions
+    as they are), each with the rules that set it."""
     aerobic, resistance = limits.aerobic, limits.resistance
-    zone = (
-        f"{aerobic.hr_zone_bpm[0]}-{aerobic.hr_zone_bpm[1]} bpm ({aerobic.zone_floor_hrr_pct}-"
-        f"{aerobic.max_hrr_pct} %HRR, HRrest {aerobic.resting_hr_bpm}, HRmax {aerobic.hr_max_bpm:g})"
-        + (
-            "; HRmax estimated (Tanaka, error 7-11 bpm): the patient sees only the ceiling, effort governs"
-            if heart_rate_ceiling_only(limits)
-            else ""
-        )
-        if aerobic.hr_zone_bpm
-        else "None: effort (RPE) governs"
-    )
+    if aerobic.hr_zone_bpm:
+        zone = gettext("%(low)s-%(high)s bpm (%(floor)s-%(ceiling)s %%HRR, HRrest %(rest)s, HRmax %(max)s)") % {
+            "low": aerobic.hr_zone_bpm[0],
+            "high": aerobic.hr_zone_bpm[1],
+            "floor": aerobic.zone_floor_hrr_pct,
+            "ceiling": aerobic.max_hrr_pct,
+            "rest": aerobic.resting_hr_bpm,
+            "max": f"{aerobic.hr_max_bpm:g}",
+        }
+        if heart_rate_ceiling_only(limits):
+            zone += gettext(
+                "; HRmax estimated (Tanaka, error 7-11 bpm): the patient sees only the ceiling, effort governs"
+            )
+    else:
+        zone = gettext("None: effort (RPE) governs")
 
     def words(values: Iterable[str]) -> str:
-        return ", ".join(v.replace("_", " ") for v in values) or "none"
+        return ", ".join(v.replace("_", " ") for v in values) or gettext("none")
 
     rows = (
-        ("Impact ceiling", limits.max_impact, "max_impact"),
-        ("Aerobic effort ceiling", f"RPE {aerobic.max_rpe} ({borg_words(aerobic.max_rpe)})", "aerobic.max_rpe"),
-        ("Aerobic intensity ceiling", f"{aerobic.max_hrr_pct} %HRR", "aerobic.max_hrr_pct"),
-        ("Heart-rate zone", zone, "aerobic.hr_zone_bpm"),
-        ("Resistance load ceiling", f"{resistance.max_pct_1rm} %1RM", "resistance.max_pct_1rm"),
+        (gettext("Impact ceiling"), limits.max_impact, "max_impact"),
         (
-            "Resistance effort ceiling",
+            gettext("Aerobic effort ceiling"),
+            f"RPE {aerobic.max_rpe} ({borg_words(aerobic.max_rpe)})",
+            "aerobic.max_rpe",
+        ),
+        (gettext("Aerobic intensity ceiling"), f"{aerobic.max_hrr_pct} %HRR", "aerobic.max_hrr_pct"),
+        (gettext("Heart-rate zone"), zone, "aerobic.hr_zone_bpm"),
+        (gettext("Resistance load ceiling"), f"{resistance.max_pct_1rm} %1RM", "resistance.max_pct_1rm"),
+        (
+            gettext("Resistance effort ceiling"),
             f"RPE {resistance.max_rpe} ({borg_words(resistance.max_rpe)})",
             "resistance.max_rpe",
         ),
-        ("Fewest repetitions a set", str(resistance.min_reps), "resistance.min_reps"),
-        ("Longest stretch hold", f"{limits.flexibility.max_hold_seconds} s", "flexibility.max_hold_seconds"),
-        ("Excluded movements", words(limits.excluded_tags), "excluded_tags"),
-        ("No pressure or end-range stretch", words(limits.avoid_regions), "avoid_regions"),
-        ("No loading at all", words(limits.no_loading_regions), "no_loading_regions"),
-        ("Weekly growth cap", f"{number(limits.weekly_progression_max_pct)} %", "weekly_progression_max_pct"),
-        ("Supervised start", "yes" if limits.supervision_required else "no", "supervision_required"),
+        (gettext("Fewest repetitions a set"), str(resistance.min_reps), "resistance.min_reps"),
+        (
+            gettext("Longest stretch hold"),
+            f"{limits.flexibility.max_hold_seconds} s",
+            "flexibility.max_hold_seconds",
+        ),
+        (gettext("Excluded movements"), words(limits.excluded_tags), "excluded_tags"),
+        (gettext("No pressure or end-range stretch"), words(limits.avoid_regions), "avoid_regions"),
+        (gettext("No loading at all"), words(limits.no_loading_regions), "no_loading_regions"),
+        (
+            gettext("Weekly growth cap"),
+            f"{number(limits.weekly_progression_max_pct)} %",
+            "weekly_progression_max_pct",
+        ),
+        (
+            gettext("Supervised start"),
+            gettext("yes") if limits.supervision_required else gettext("no"),
+            "supervision_required",
+        ),
     )
     return tuple(LimitRow(name, value, limits.rule_ids_for(path)) for name, value, path in rows)

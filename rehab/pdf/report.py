@@ -7,10 +7,13 @@ from __future__ import annotations
 
 from datetime import date
 
+from django.conf import settings
+from django.utils.translation import get_language
 from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, PageBreak, Spacer
 
 from planner.documents.report import ReportDocument
 from planner.documents.wording import date_words
+from planner.translation import gettext as _
 from rehab.pdf.headings import heading
 from rehab.pdf.layout import REPORT_PAGE, REPORT_WIDTH, SHADE, bullets, chart, para, table
 from rehab.pdf.pages import build_pdf
@@ -22,51 +25,59 @@ def _date(day: date | None) -> str:
 
 def _report_head(doc: ReportDocument) -> list[Flowable]:
     patient, contact = doc.patient, doc.contact
-    rows = [["Patient", patient.name]]
+    rows = [[_("Patient"), patient.name]]
     if patient.date_of_birth:
-        rows.append(["Date of birth", _date(patient.date_of_birth)])
+        rows.append([_("Date of birth"), _date(patient.date_of_birth)])
     rows += [
-        ["Plan", f"{_date(doc.start_date)} to {_date(doc.end_date)}"],
-        ["Physiotherapist", contact.physio_name or "-"],
-        ["Clinic", f"{contact.clinic_name}, {contact.clinic_phone}"],
-        ["Report date", _date(doc.generated_on)],
+        [_("Plan"), _("%(start)s to %(end)s") % {"start": _date(doc.start_date), "end": _date(doc.end_date)}],
+        [_("Physiotherapist"), contact.physio_name or "-"],
+        [_("Clinic"), f"{contact.clinic_name}, {contact.clinic_phone}"],
+        [_("Report date"), _date(doc.generated_on)],
     ]
     return [
-        heading("Progress report", "title", 0),
+        heading(_("Progress report"), "title", 0),
         table(rows, [160, REPORT_WIDTH - 160], header=False, extra=[("BACKGROUND", (0, 0), (0, -1), SHADE)]),
-        para("Summary", "h2"),
+        para(_("Summary"), "h2"),
         *bullets(doc.summary),
     ]
 
 
 def _report_history(doc: ReportDocument) -> list[Flowable]:
-    flowables: list[Flowable] = [heading("Assessments", "h1", 0)]
+    flowables: list[Flowable] = [heading(_("Assessments"), "h1", 0)]
     if not doc.assessments:
-        flowables.append(para("No assessment recorded."))
+        flowables.append(para(_("No assessment recorded.")))
     for entry in doc.assessments:
-        title = _date(entry.assessed_on) + (f", by {entry.assessed_by}" if entry.assessed_by else "")
+        title = (
+            _("%(day)s, by %(name)s") % {"day": _date(entry.assessed_on), "name": entry.assessed_by}
+            if entry.assessed_by
+            else _date(entry.assessed_on)
+        )
         flowables += [para(title, "h3"), *bullets(entry.lines)]
         if entry.notes:
-            flowables.append(para(f"Notes: {entry.notes}"))
-    item_rows = [["Exercise", "Kind", "First week", "Last week"]]
+            flowables.append(para(_("Notes: %(notes)s") % {"notes": entry.notes}))
+    item_rows = [[_("Exercise"), _("Kind"), _("First week"), _("Last week")]]
     item_rows += [[item.exercise, item.kind, item.first_week, item.last_week] for item in doc.items]
-    limit_rows = [["Limit", "Value", "Rules"]] + [[row.name, row.value, "\n".join(row.rule_ids)] for row in doc.limits]
-    rule_rows = [["Rule", "What it says", "Evidence", "Source"]]
+    limit_rows = [[_("Limit"), _("Value"), _("Rules")]] + [
+        [row.name, row.value, "\n".join(row.rule_ids)] for row in doc.limits
+    ]
+    rule_rows = [[_("Rule"), _("What it says"), _("Evidence"), _("Source")]]
     rule_rows += [[rule.id, rule.text, rule.evidence, rule.source] for rule in doc.rules]
     third = (REPORT_WIDTH - 340) / 2
     return [
         *flowables,
         CondPageBreak(150),
-        heading("The plan", "h1", 0),
+        heading(_("The plan"), "h1", 0),
         table(item_rows, [240, 100, third, third]),
         *_report_targets(doc),
         CondPageBreak(150),
-        heading("Limits and their rules", "h1", 0),
+        heading(_("Limits and their rules"), "h1", 0),
         table(limit_rows, [190, REPORT_WIDTH - 480, 290]),
-        para("Rules", "h2"),
+        para(_("Rules"), "h2"),
         para(
-            "Evidence: G guideline or trial, C consensus, R recalled from the source (to check), "
-            "D design default (a clinician signs it off)."
+            _(
+                "Evidence: G guideline or trial, C consensus, R recalled from the source (to check), "
+                "D design default (a clinician signs it off)."
+            )
         ),
         table(rule_rows, [265, REPORT_WIDTH - 265 - 80 - 190, 80, 190]),
     ]
@@ -75,10 +86,10 @@ def _report_history(doc: ReportDocument) -> list[Flowable]:
 def _report_targets(doc: ReportDocument) -> list[Flowable]:
     if not doc.targets:
         return []
-    rows = [["Target", "Met in week", "Last week", "Why lower"]] + [list(row) for row in doc.targets]
+    rows = [[_("Target"), _("Met in week"), _("Last week"), _("Why lower")]] + [list(row) for row in doc.targets]
     return [
         CondPageBreak(150),
-        heading("Where twelve good weeks should get to", "h2", 1),
+        heading(_("Where twelve good weeks should get to"), "h2", 1),
         table(rows, [300, 80, 110, REPORT_WIDTH - 490]),
     ]
 
@@ -86,21 +97,28 @@ def _report_targets(doc: ReportDocument) -> list[Flowable]:
 def _report_symptoms(doc: ReportDocument) -> list[Flowable]:
     if not doc.symptoms:
         return []
-    header = ["Session", "Where it hurt", "Exercise that hurt", "Heart rate avg / peak", "Lowest SpO2", "Supervised by"]
+    header = [
+        _("Session"),
+        _("Where it hurt"),
+        _("Exercise that hurt"),
+        _("Heart rate avg / peak"),
+        _("Lowest SpO2"),
+        _("Supervised by"),
+    ]
     return [
-        heading("Where it hurt, vital signs and supervised sessions", "h2", 1),
+        heading(_("Where it hurt, vital signs and supervised sessions"), "h2", 1),
         table([header] + [list(row) for row in doc.symptoms], [70, 150, 150, 100, 80, REPORT_WIDTH - 550]),
     ]
 
 
 def _report_trends(doc: ReportDocument) -> list[Flowable]:
-    flowables: list[Flowable] = [PageBreak(), heading("Trends", "h1", 0)]
+    flowables: list[Flowable] = [PageBreak(), heading(_("Trends"), "h1", 0)]
     for value in (doc.pain_chart, doc.rpe_chart, doc.adherence_chart):
         flowables += chart(value, height=185, width=REPORT_WIDTH)
     flowables += _report_symptoms(doc)
-    measures: list[Flowable] = [heading("Strength and function", "h2", 1)]
+    measures: list[Flowable] = [heading(_("Strength and function"), "h2", 1)]
     if not doc.measure_charts:
-        return [*flowables, *measures, para("No strength or function tests recorded.")]
+        return [*flowables, *measures, para(_("No strength or function tests recorded."))]
     for index, measure in enumerate(doc.measure_charts):
         drawn = chart(measure, height=185, width=REPORT_WIDTH)
         # The section heading stays with its first chart.
@@ -109,45 +127,54 @@ def _report_trends(doc: ReportDocument) -> list[Flowable]:
 
 
 def _report_decisions(doc: ReportDocument) -> list[Flowable]:
-    flowables: list[Flowable] = [PageBreak(), heading("Progression decisions", "h1", 0)]
+    flowables: list[Flowable] = [PageBreak(), heading(_("Progression decisions"), "h1", 0)]
     if not doc.decisions:
-        flowables.append(para("No weekly decision yet."))
+        flowables.append(para(_("No weekly decision yet.")))
     for decision in doc.decisions:
+        values = {
+            "week": decision.week,
+            "action": decision.action,
+            "light": decision.light,
+            "day": _date(decision.decided_on),
+        }
         title = (
-            f"Week {decision.week}: {decision.action}, pain light {decision.light}, "
-            f"decided {_date(decision.decided_on)}" + (". A clinician must review." if decision.review_required else "")
-        )
-        rows = [["Rule", "Finding"]] + [[reason.rule_id, reason.text] for reason in decision.reasons]
+            _("Week %(week)s: %(action)s, pain light %(light)s, decided %(day)s. A clinician must review.")
+            if decision.review_required
+            else _("Week %(week)s: %(action)s, pain light %(light)s, decided %(day)s")
+        ) % values
+        outline = _("Week %(week)s: %(action)s") % values
+        rows = [[_("Rule"), _("Finding")]] + [[reason.rule_id, reason.text] for reason in decision.reasons]
         block: list[Flowable] = [
-            heading(title, "h3", 1, outline=f"Week {decision.week}: {decision.action}"),
+            heading(title, "h3", 1, outline=outline),
             table(rows, [290, REPORT_WIDTH - 290]),
         ]
         if decision.changes:
-            block.append(para("Changes: " + "; ".join(decision.changes)))
+            block.append(para(_("Changes: %(changes)s") % {"changes": "; ".join(decision.changes)}))
         flowables += [KeepTogether(block), Spacer(1, 6)]
     return flowables
 
 
 def _report_alerts(doc: ReportDocument) -> list[Flowable]:
-    flowables: list[Flowable] = [PageBreak(), heading("Alerts", "h1", 0)]
+    flowables: list[Flowable] = [PageBreak(), heading(_("Alerts"), "h1", 0)]
     if doc.alerts:
-        rows = [["Date", "Alert", "Message", "Status"]]
+        rows = [[_("Date"), _("Alert"), _("Message"), _("Status")]]
         rows += [
-            [_date(a.created_on), ("URGENT: " if a.urgent else "") + a.kind, a.message, a.status] for a in doc.alerts
+            [_date(a.created_on), _("URGENT: %(kind)s") % {"kind": a.kind} if a.urgent else a.kind, a.message, a.status]
+            for a in doc.alerts
         ]
         flowables.append(table(rows, [120, 160, REPORT_WIDTH - 480, 200]))
     else:
-        flowables.append(para("No alerts."))
-    flowables.append(heading("Overrides", "h1", 0))
+        flowables.append(para(_("No alerts.")))
+    flowables.append(heading(_("Overrides"), "h1", 0))
     if doc.overrides:
-        rows = [["Date", "Who", "Exercise", "Limits exceeded", "Reason", "Status"]]
+        rows = [[_("Date"), _("Who"), _("Exercise"), _("Limits exceeded"), _("Reason"), _("Status")]]
         rows += [
             [_date(o.created_on), o.author, o.exercise, "\n".join(o.limits_exceeded), o.reason, o.status]
             for o in doc.overrides
         ]
         flowables.append(table(rows, [110, 100, 130, 170, REPORT_WIDTH - 640, 130]))
     else:
-        flowables.append(para("No dose was accepted above a limit."))
+        flowables.append(para(_("No dose was accepted above a limit.")))
     return flowables
 
 
@@ -159,16 +186,17 @@ def render_report_pdf(doc: ReportDocument) -> bytes:
         *_report_trends(doc),
         *_report_decisions(doc),
         *_report_alerts(doc),
-        heading("About this report", "h1", 0),
+        heading(_("About this report"), "h1", 0),
         para(doc.notice),
     ]
     return build_pdf(
         flowables,
         title=doc.title,
         author=doc.author,
-        subject="Progress report: assessments, limits and rules, trends, decisions, alerts and overrides",
-        header_left=f"{doc.contact.clinic_name}: progress report",
+        subject=_("Progress report: assessments, limits and rules, trends, decisions, alerts and overrides"),
+        header_left=_("%(clinic)s: progress report") % {"clinic": doc.contact.clinic_name},
         header_right=doc.contact.clinic_phone,
         footer_left=doc.patient.name,
         pagesize=REPORT_PAGE,
+        language=get_language() or settings.LANGUAGE_CODE,
     )
