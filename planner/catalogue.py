@@ -30,7 +30,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from planner.regions import RegionMap, default_region_map
+from planner.translation import gettext_noop
 from planner.types import ExerciseSpec, Instructions, Profile, Violation
+from planner.violations import violation
 from planner.vocabulary import EQUIPMENT, IMPACT_LEVELS, MOVEMENT_TAGS
 
 if TYPE_CHECKING:
@@ -191,25 +193,49 @@ def exercise_violations(spec: ExerciseSpec, limits: LoadLimits, profile: Profile
     """Why `spec` may not be prescribed under `limits` (and the profile's equipment and positions)."""
     found = []
     if IMPACT_LEVELS.index(spec.impact) > IMPACT_LEVELS.index(limits.max_impact):
-        found.append(Violation("max_impact", f"{spec.name} is {spec.impact} impact; the limit is {limits.max_impact}."))
+        found.append(
+            violation(
+                "max_impact",
+                gettext_noop("%(exercise)s is %(impact)s impact; the limit is %(limit)s."),
+                exercise=spec.name,
+                impact=spec.impact,
+                limit=limits.max_impact,
+            )
+        )
     excluded = [tag for tag in spec.tags if tag in limits.excluded_tags]
     if excluded:
-        found.append(Violation("excluded_tags", f"{spec.name} involves {_words(excluded)}, which is excluded."))
+        found.append(
+            violation(
+                "excluded_tags",
+                gettext_noop("%(exercise)s involves %(tags)s, which is excluded."),
+                exercise=spec.name,
+                tags=_words(excluded),
+            )
+        )
     anatomy = default_region_map()
     # Pressure is checked whatever the tags say: a protected region must never bear weight, unless
     # the clinician marked it as tolerating padded, short pressure (sitting on a cushion).
     pressed = pressed_unpadded(spec, limits, profile)
     if pressed:
         found.append(
-            Violation("avoid_regions", f"{spec.name} puts pressure on {_words(pressed)}, which must be protected.")
+            violation(
+                "avoid_regions",
+                gettext_noop("%(exercise)s puts pressure on %(regions)s, which must be protected."),
+                exercise=spec.name,
+                regions=_words(pressed),
+            )
         )
     if "end_range_stretch" in spec.tags:
         stretched = anatomy.stretched_protected(spec.stretched_regions, limits.avoid_regions)
         if stretched:
             found.append(
-                Violation(
+                violation(
                     "avoid_regions",
-                    f"{spec.name} stretches {_words(stretched)} to end range, across a region that must be protected.",
+                    gettext_noop(
+                        "%(exercise)s stretches %(regions)s to end range, across a region that must be protected."
+                    ),
+                    exercise=spec.name,
+                    regions=_words(stretched),
                 )
             )
     impulsive = [tag for tag in spec.tags if tag in anatomy.impulsive_tags]
@@ -217,25 +243,45 @@ def exercise_violations(spec: ExerciseSpec, limits: LoadLimits, profile: Profile
         jolted = anatomy.stretched_protected(spec.regions_loaded, limits.avoid_regions)
         if jolted:
             found.append(
-                Violation(
+                violation(
                     "avoid_regions",
-                    f"{spec.name} is {_words(impulsive)} work loading {_words(jolted)}, "
-                    "next to a region that must be protected.",
+                    gettext_noop(
+                        "%(exercise)s is %(tags)s work loading %(regions)s, next to a region that must be protected."
+                    ),
+                    exercise=spec.name,
+                    tags=_words(impulsive),
+                    regions=_words(jolted),
                 )
             )
     loaded = anatomy.pressed_protected(spec.regions_loaded, limits.no_loading_regions)
     if loaded:
-        found.append(Violation("no_loading_regions", f"{spec.name} loads {_words(loaded)}, which must not be loaded."))
+        found.append(
+            violation(
+                "no_loading_regions",
+                gettext_noop("%(exercise)s loads %(regions)s, which must not be loaded."),
+                exercise=spec.name,
+                regions=_words(loaded),
+            )
+        )
     if profile is not None:
         if profile.available_equipment is not None:
             missing = [item for item in spec.equipment if item != "none" and item not in profile.available_equipment]
             if missing:
-                found.append(Violation("available_equipment", f"{spec.name} needs {_words(missing)}."))
+                found.append(
+                    violation(
+                        "available_equipment",
+                        gettext_noop("%(exercise)s needs %(equipment)s."),
+                        exercise=spec.name,
+                        equipment=_words(missing),
+                    )
+                )
         if spec.position in profile.unavailable_positions:
             found.append(
-                Violation(
+                violation(
                     "unavailable_positions",
-                    f"{spec.name} is done {spec.position.replace('_', ' ')}, a position the patient cannot take.",
+                    gettext_noop("%(exercise)s is done %(position)s, a position the patient cannot take."),
+                    exercise=spec.name,
+                    position=spec.position.replace("_", " "),
                 )
             )
     return found

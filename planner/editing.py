@@ -17,7 +17,7 @@ from planner.intensity import heart_rate_zone, rpe_for_hrr
 from planner.limits import UNIT_WORDS, clamp_dose, growth_pct
 from planner.rules import Anchors, DoseParameters, Rulebook, default_rulebook
 from planner.schedule import next_dose
-from planner.translation import number as said_number
+from planner.translation import gettext_noop
 from planner.types import (
     Dose,
     Intensity,
@@ -252,11 +252,11 @@ def _with_equivalents(
 
 
 CEILING_WORDS = {
-    "minutes": "minutes per session",
-    "reps": "repetitions per set",
-    "sets": "sets",
-    "hold_seconds": "seconds per hold",
-    "frequency_per_week": "sessions a week",
+    "minutes": gettext_noop("minutes per session"),
+    "reps": gettext_noop("repetitions per set"),
+    "sets": gettext_noop("sets"),
+    "hold_seconds": gettext_noop("seconds per hold"),
+    "frequency_per_week": gettext_noop("sessions a week"),
 }
 
 
@@ -265,7 +265,7 @@ def edit_violations(plan: Plan, slug: str, week: int, dose: Dose) -> list[Any]:
     weekly growth cap over the previous week, and the item's own progression ceilings (the dose
     rules' top values, e.g. 30 minutes a session), so a typo of 240 minutes cannot pass quietly."""
     from planner.limits import check_dose, check_growth
-    from planner.types import Violation
+    from planner.violations import violation, word
 
     found = list(check_dose(dose, plan.limits))
     if week > 1:
@@ -278,10 +278,12 @@ def edit_violations(plan: Plan, slug: str, week: int, dose: Dose) -> list[Any]:
             value = getattr(dose, step.variable)
             if value > step.ceiling:
                 found.append(
-                    Violation(
+                    violation(
                         f"progression.{step.variable}_ceiling",
-                        f"{said_number(value)} {CEILING_WORDS[step.variable]} is above this exercise's ceiling of "
-                        f"{said_number(step.ceiling)}.",
+                        gettext_noop("%(value)s %(what)s is above this exercise's ceiling of %(ceiling)s."),
+                        value=value,
+                        what=word(CEILING_WORDS[step.variable]),
+                        ceiling=step.ceiling,
                     )
                 )
     return found

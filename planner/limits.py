@@ -28,6 +28,7 @@ from planner.intensity import (
     rpe_for_load,
 )
 from planner.rules import LIMIT_COMBINE, Anchors, FromProfile, Rulebook, default_rulebook
+from planner.translation import gettext_noop
 from planner.types import (
     AdjustmentError,
     AerobicLimits,
@@ -47,6 +48,7 @@ from planner.types import (
     evolve_dose,
     ordered_subset,
 )
+from planner.violations import fixed, violation, word
 from planner.vocabulary import BODY_REGIONS, IMPACT_LEVELS, MOVEMENT_TAGS
 
 # The scale each component's intensity is measured on inside the engine (the growth measure uses it).
@@ -515,31 +517,44 @@ def _dose_violations(dose: Dose, limits: LoadLimits) -> list[Violation]:
         words = UNIT_WORDS[target.unit]
         if ceiling is None:
             found.append(
-                Violation(
-                    path, "No heart-rate target may be set: heart rate is unreliable here, so effort (RPE) governs."
+                violation(
+                    path,
+                    gettext_noop(
+                        "No heart-rate target may be set: heart rate is unreliable here, so effort (RPE) governs."
+                    ),
                 )
             )
         elif target.high > ceiling:
             found.append(
-                Violation(
+                violation(
                     path,
-                    f"{dose.component.capitalize()} intensity up to {target.high} {words} "
-                    f"is above the limit of {ceiling} {words}.",
+                    gettext_noop(
+                        "%(component)s intensity up to %(high)s %(unit)s is above the limit of %(ceiling)s %(unit)s."
+                    ),
+                    component=word(dose.component.capitalize()),
+                    high=str(target.high),
+                    unit=words,
+                    ceiling=str(ceiling),
                 )
             )
     if _too_few_reps(dose, limits):
         found.append(
-            Violation(
+            violation(
                 "resistance.min_reps",
-                f"{dose.reps} repetitions a set is below the minimum of "
-                f"{limits.resistance.min_reps} (lighter loads, more repetitions).",
+                gettext_noop(
+                    "%(reps)s repetitions a set is below the minimum of %(minimum)s (lighter loads, more repetitions)."
+                ),
+                reps=str(dose.reps),
+                minimum=str(limits.resistance.min_reps),
             )
         )
     if _hold_too_long(dose, limits):
         found.append(
-            Violation(
+            violation(
                 "flexibility.max_hold_seconds",
-                f"A {dose.hold_seconds} s hold is longer than the limit of {limits.flexibility.max_hold_seconds} s.",
+                gettext_noop("A %(hold)s s hold is longer than the limit of %(limit)s s."),
+                hold=str(dose.hold_seconds),
+                limit=str(limits.flexibility.max_hold_seconds),
             )
         )
     return found
@@ -715,8 +730,10 @@ def check_growth(previous: Dose, current: Dose, limits: LoadLimits) -> list[Viol
     if growth_within_cap(previous, current, cap):
         return []
     return [
-        Violation(
+        violation(
             "weekly_progression_max_pct",
-            f"The weekly volume grows by {growth_pct(previous, current):.1f} %, above the limit of {cap} %.",
+            gettext_noop("The weekly volume grows by %(growth)s %%, above the limit of %(cap)s %%."),
+            growth=fixed(growth_pct(previous, current), 1),
+            cap=str(cap),
         )
     ]

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
+from dataclasses import field as dataclass_field  # RefitChange has a `field` of its own
 
 from planner.catalogue import allowed_exercises, exercise_violations
 from planner.dosing import progression_rule, start_dose, unique_rules
@@ -25,11 +26,12 @@ from planner.editing import DoseEditError, edit_dose
 from planner.growth import default_growth_rules, ladder_unit
 from planner.limits import UNIT_WORDS, apply_adjustments, check_dose, clamp_dose
 from planner.prescribe import FILTER_LIMITS, _covers, is_main_block, select_for_targets
+from planner.progression.said import Joined, Said, Word, said
 from planner.rules import SAFETY_NOTICE, DoseParameters, Rulebook, default_rulebook
 from planner.schedule import schedule
 from planner.targets import plan_targets
 from planner.templates import FIELD_WORDS, LIMIT_OF_UNIT, TemplateItem, TemplateSettings, limit_ceiling
-from planner.translation import number
+from planner.translation import gettext_noop, number
 from planner.types import (
     Dose,
     ExerciseSpec,
@@ -83,17 +85,41 @@ class RefitChange:
     reason: str
     rule_ids: tuple[str, ...]
     replacement: str = ""
+    # The reason as a catalogue template with its values (planner.progression.said), for the reader's language.
+    said: Said | None = dataclass_field(default=None, compare=False, repr=False)
 
     @property
     def text(self) -> str:
-        """One line a physiotherapist reads, e.g. "band-row: sets 3 → 2 (...; rules a, b)"."""
-        rules = f"; rule {', '.join(self.rule_ids)}" if self.rule_ids else ""
-        if self.kind == "swap":
-            return f"{self.before} swapped for {self.after}: {self.reason}{rules}"
-        if self.kind == "drop":
-            return f"{self.before} dropped: {self.reason}{rules}"
-        what = FIELD_WORDS.get(self.field, self.field)
-        return f"{self.slug}: {what} {self.before} → {self.after} ({self.reason}{rules})"
+        """One line a physiotherapist reads, e.g. "band-row: sets 3 → 2 (...; rules a, b)" (English)."""
+        return self.sentence().english()
+
+    def sentence(self) -> Said:
+        """The line as a catalogue template: said in the reader's language with .text()."""
+        reason = self.said or self.reason
+        rules = ", ".join(self.rule_ids)
+        if self.kind in ("swap", "drop"):
+            values: dict[str, object] = {"before": self.before, "after": self.after, "reason": reason}
+            if self.kind == "swap":
+                template = (
+                    gettext_noop("%(before)s swapped for %(after)s: %(reason)s; rule %(rules)s")
+                    if rules
+                    else gettext_noop("%(before)s swapped for %(after)s: %(reason)s")
+                )
+            else:
+                template = (
+                    gettext_noop("%(before)s dropped: %(reason)s; rule %(rules)s")
+                    if rules
+                    else gettext_noop("%(before)s dropped: %(reason)s")
+                )
+        else:
+            what = Word(FIELD_WORDS[self.field]) if self.field in FIELD_WORDS else self.field
+            values = {"slug": self.slug, "what": what, "before": self.before, "after": self.after, "reason": reason}
+            template = (
+                gettext_noop("%(slug)s: %(what)s %(before)s → %(after)s (%(reason)s; rule %(rules)s)")
+                if rules
+                else gettext_noop("%(slug)s: %(what)s %(before)s → %(after)s (%(reason)s)")
+            )
+        return said(template, **values, **({"rules": rules} if rules else {}))
 
 
 @dataclass(frozen=True)
@@ -167,7 +193,10 @@ def _replacement(
 ) -> tuple[ExerciseSpec | None, str]:
     """An allowed exercise for `spec` and how it was found, or (None, "")."""
     allowed_slugs = {candidate.slug for candidate in allowed}
-    for direction, words in (("easier", "the easier variant"), ("harder", "a variant of the same chain")):
+    for direction, words in (
+        ("easier", gettext_noop("the easier variant")),
+        ("harder", gettext_noop("a variant of the same chain")),
+    ):
         for candidate in _chain(spec, by_slug, direction):
             if candidate.slug in allowed_slugs and candidate.slug not in unavailable and is_main_block(candidate):
                 return candidate, words
@@ -185,13 +214,24 @@ def _replacement(
     chosen = select_for_targets(closest, dict(by_slug), (), 1, 1)
     if not chosen:
         return None, ""
-    return chosen[0].spec, "an allowed exercise working the same muscle groups"
+    return chosen[0].spec, gettext_noop("an allowed exercise working the same muscle groups")
+
+
+# A value above the tier's ceiling (a count of sessions, minutes ... or an intensity's unit).
+ABOVE_CEILING = gettext_noop("above this patient's ceiling of %(ceiling)s %(what)s")
+
+
+def _refit_change(
+    kind: str, slug: str, before: str, after: str, reason: Said, rules: tuple[str, ...], replacement: str = ""
+) -> RefitChange:
+    """A swap or a drop, its reason kept in English and as its template."""
+    return RefitChange(kind, slug, "", before, after, reason.english(), rules, replacement, said=reason)
 
 
 def _dose_change(
-    slug: str, field: str, before: object, after: object, reason: str, rules: Iterable[str]
+    slug: str, field: str, before: object, after: object, reason: Said, rules: Iterable[str]
 ) -> RefitChange:
-    return RefitChange("dose", slug, field, _words(before), _words(after), reason, tuple(rules))
+    return RefitChange("dose", slug, field, _words(before), _words(after), reason.english(), tuple(rules), said=reason)
 
 
 def _tier_bounded(
@@ -212,7 +252,7 @@ def _tier_bounded(
                     name,
                     wanted,
                     ceiling,
-                    f"above this patient's ceiling of {_words(ceiling)} {FIELD_WORDS[name]}",
+                    said(ABOVE_CEILING, ceiling=_words(ceiling), what=Word(FIELD_WORDS[name])),
                     (r.id for r in step.rules),
                 )
             )
@@ -242,8 +282,10 @@ def _intensity_values(
                 "intensity",
                 _intensity_words(template.intensity),
                 _intensity_words(governing),
-                f"this patient's intensity is set in {UNIT_WORDS.get(governing.unit, governing.unit)}: "
-                "the tier's starting intensity is used",
+                said(
+                    gettext_noop("this patient's intensity is set in %(unit)s: the tier's starting intensity is used"),
+                    unit=UNIT_WORDS.get(governing.unit, governing.unit),
+                ),
                 (rule.id for rule in base.rules_for("intensity")),
             )
         )
@@ -261,8 +303,14 @@ def _intensity_values(
                     "intensity",
                     _intensity_words(template.intensity),
                     _intensity_words((unit, new_low, new_high)),
-                    f"the template's share ({template.intensity_share[1]:.0%}) of this patient's ceiling of "
-                    f"{_words(ceiling)} {UNIT_WORDS[unit]}",
+                    said(
+                        gettext_noop(
+                            "the template's share (%(share)s) of this patient's ceiling of %(ceiling)s %(unit)s"
+                        ),
+                        share=f"{template.intensity_share[1]:.0%}",
+                        ceiling=_words(ceiling),
+                        unit=UNIT_WORDS[unit],
+                    ),
                     limits.rule_ids_for(path),
                 )
             )
@@ -275,7 +323,7 @@ def _intensity_values(
                 "intensity",
                 _intensity_words((unit, low, high)),
                 _intensity_words((unit, min(low, int(step.ceiling)), int(step.ceiling))),
-                f"above this patient's ceiling of {int(step.ceiling)} {UNIT_WORDS[unit]}",
+                said(ABOVE_CEILING, ceiling=str(int(step.ceiling)), what=UNIT_WORDS[unit]),
                 (r.id for r in step.rules),
             )
         )
@@ -292,7 +340,14 @@ def _with_ladder(template: TemplateItem, dose: Dose, spec: ExerciseSpec, slug: s
     level = min(template.ladder_level, len(ladder.levels))
     if level != template.ladder_level:
         changes.append(
-            _dose_change(slug, "ladder", template.ladder_level, level, "the ladder's last step", (ladder.rule.id,))
+            _dose_change(
+                slug,
+                "ladder",
+                template.ladder_level,
+                level,
+                said(gettext_noop("the ladder's last step")),
+                (ladder.rule.id,),
+            )
         )
     targets = tuple(Intensity(unit, level, level) if t.unit == unit else t for t in dose.intensity)
     return replace(dose, intensity=targets)
@@ -309,7 +364,14 @@ def _limit_changes(before: Dose, after: Dose, limits: LoadLimits, slug: str) -> 
         else:
             old, new = getattr(before, field), getattr(after, field)
         found.append(
-            _dose_change(slug, field, old, new, f"limit: {violation.message}", limits.rule_ids_for(violation.limit))
+            _dose_change(
+                slug,
+                field,
+                old,
+                new,
+                said(gettext_noop("limit: %(violation)s"), violation=violation.said or violation.message),
+                limits.rule_ids_for(violation.limit),
+            )
         )
     return found
 
@@ -332,7 +394,11 @@ def _refit_dose(
                 "dose",
                 template.dose_kind.replace("_", " "),
                 base.dose_kind.replace("_", " "),
-                f"{spec.name} is dosed in {base.dose_kind.replace('_', ' ')}: this patient's tier start is used",
+                said(
+                    gettext_noop("%(exercise)s is dosed in %(kind)s: this patient's tier start is used"),
+                    exercise=spec.name,
+                    kind=base.dose_kind.replace("_", " "),
+                ),
                 (rule.id for rule in base.rules_for("time")),
             )
         )
@@ -345,7 +411,12 @@ def _refit_dose(
     except DoseEditError as error:
         changes.append(
             _dose_change(
-                spec.slug, "dose", "template", "tier start", f"the template's dose cannot be used: {error.errors}", ()
+                spec.slug,
+                "dose",
+                "template",
+                "tier start",
+                said(gettext_noop("the template's dose cannot be used: %(errors)s"), errors=str(error.errors)),
+                (),
             )
         )
         return base, changes
@@ -378,25 +449,49 @@ def refit_template(
         spec = by_slug.get(template.slug)
         if spec is None:
             changes.append(
-                RefitChange("drop", template.slug, "", template.slug, "", "no longer in the clinic's library", ())
+                _refit_change(
+                    "drop",
+                    template.slug,
+                    template.slug,
+                    "",
+                    said(gettext_noop("no longer in the clinic's library")),
+                    (),
+                )
             )
             continue
         chosen = spec
         exercise_rules: tuple[Rule, ...] = (TEMPLATE_RULE,)
         violations = exercise_violations(spec, limits, profile)
         if violations or spec.slug in taken:
-            why = " ".join(v.message for v in violations) or "already in the plan"
+            why = (
+                Joined(tuple(v.said or v.message for v in violations), " ")
+                if violations
+                else said(gettext_noop("already in the plan"))
+            )
             rule_ids = _violation_rule_ids(spec, violations, limits, book)
             replacement, how = _replacement(spec, allowed, by_slug, taken | (reserved - {spec.slug}))
             if replacement is None:
                 changes.append(
-                    RefitChange("drop", spec.slug, "", spec.name, "", f"{why} No allowed variant.", rule_ids)
+                    _refit_change(
+                        "drop",
+                        spec.slug,
+                        spec.name,
+                        "",
+                        said(gettext_noop("%(why)s No allowed variant."), why=why),
+                        rule_ids,
+                    )
                 )
                 continue
             chosen = replacement
             changes.append(
-                RefitChange(
-                    "swap", spec.slug, "", spec.name, chosen.name, f"{why} Swapped for {how}.", rule_ids, chosen.slug
+                _refit_change(
+                    "swap",
+                    spec.slug,
+                    spec.name,
+                    chosen.name,
+                    said(gettext_noop("%(why)s Swapped for %(how)s."), why=why, how=Word(how)),
+                    rule_ids,
+                    chosen.slug,
                 )
             )
             exercise_rules = (TEMPLATE_RULE, *filter_rules)
@@ -439,8 +534,9 @@ def settings_limits(
             field,
             f"{number(wanted)} %",
             f"{number(limits.weekly_progression_max_pct)} %",
-            "a template never loosens this patient's growth cap",
+            gettext_noop("a template never loosens this patient's growth cap"),
             limits.rule_ids_for(field),
+            said=said(gettext_noop("a template never loosens this patient's growth cap")),
         )
         return limits, (change,)
     adjustment = LimitAdjustment(field, wanted, reason="the clinic template's growth cap", author=author)

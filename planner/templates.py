@@ -16,6 +16,7 @@ from typing import Any, TypeGuard
 
 from planner.dosing import dose_kind_for
 from planner.limits import UNIT_WORDS, get_field
+from planner.translation import gettext_noop
 from planner.types import ExerciseSpec, Intensity, LoadLimits, Plan, Profile
 from planner.vocabulary import (
     BONE_FRAGILITY,
@@ -52,14 +53,14 @@ LIMIT_OF_UNIT = {
 }
 # How a dose value or a setting is named in an error or a refit change.
 FIELD_WORDS = {
-    "frequency_per_week": "sessions a week",
-    "minutes": "minutes",
-    "sets": "sets",
-    "reps": "repetitions",
-    "hold_seconds": "seconds per hold",
-    "intensity": "intensity",
-    "ladder": "level",
-    "weekly_progression_max_pct": "weekly growth cap",
+    "frequency_per_week": gettext_noop("sessions a week"),
+    "minutes": gettext_noop("minutes"),
+    "sets": gettext_noop("sets"),
+    "reps": gettext_noop("repetitions"),
+    "hold_seconds": gettext_noop("seconds per hold"),
+    "intensity": gettext_noop("intensity"),
+    "ladder": gettext_noop("level"),
+    "weekly_progression_max_pct": gettext_noop("weekly growth cap"),
 }
 
 

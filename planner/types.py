@@ -393,10 +393,13 @@ class AdjustmentError(ValueError):
 
 @dataclass(frozen=True)
 class Violation:
-    """A dose or exercise that breaks a limit. limit: the field path; message: plain words."""
+    """A dose or exercise that breaks a limit. limit: the field path; message: plain words (English);
+    said: the same sentence as a catalogue template with its values (a planner.progression.said.Said,
+    planner.violations), which a page says in the reader's language; None where none was kept."""
 
     limit: str
     message: str
+    said: Any = field(default=None, compare=False, repr=False)
 
 
 @dataclass(frozen=True)

@@ -46,7 +46,7 @@ from rehab.selectors.documents import (
 )
 from rehab.services.plan_store import cited_by
 from rehab.services.plans import engine_plan
-from rehab.stored_words import alert_text
+from rehab.stored_words import alert_text, exceeded_text
 
 
 def _patient(plan: Plan) -> inputs.PatientInfo:
@@ -320,7 +320,7 @@ def report_pdf_document(plan: Plan) -> ReportDocument:
                 created_on=timezone.localdate(o.created_at),
                 author=o.created_by.display_name,
                 exercise=o.item.exercise.name if o.item else "",
-                limits_exceeded=tuple(v["message"] for v in o.limits_exceeded),
+                limits_exceeded=tuple(exceeded_text(v) for v in o.limits_exceeded),
                 reason=o.reason,
                 acknowledged_on=timezone.localdate(o.acknowledged_at) if o.acknowledged_at else None,
             )

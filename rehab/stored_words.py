@@ -39,6 +39,11 @@ def pause_reason_text(plan) -> str:
     return stored_text(plan.pause_reason, plan.pause_said)
 
 
+def exceeded_text(entry: Mapping[str, Any]) -> str:
+    """One limit an override exceeded ({"limit", "message", "said"}), in the active language."""
+    return stored_text(str(entry.get("message", "")), entry.get("said"))
+
+
 def as_stored(sentence: Said) -> tuple[str, dict[str, Any]]:
     """(English, template data): the two columns a stored text is written to."""
     return sentence.english(), sentence.as_data()

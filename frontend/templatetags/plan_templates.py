@@ -3,6 +3,7 @@
 from django import template
 from django.utils.translation import gettext, gettext_lazy
 
+from planner.progression.said import text_of
 from rehab.selectors import plan_template_origin
 
 register = template.Library()
@@ -49,3 +50,12 @@ def condition_words(code: str) -> str:
 @register.filter
 def basis_words(basis: str) -> str:
     return str(BASIS_WORDS.get(basis, basis))
+
+
+@register.filter
+def refit_change_words(change) -> str:
+    """A refit's change in the reader's language: a preview's RefitChange, or a stored one (its template
+    beside its English; one stored before templates were kept reads in its English)."""
+    if isinstance(change, dict):
+        return text_of(change)
+    return change.sentence().text()

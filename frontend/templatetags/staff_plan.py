@@ -27,7 +27,7 @@ from rehab import rule_words as rule_language
 from rehab.measure_words import measure_label as measure_words_label
 from rehab.measure_words import unit_words
 from rehab.models import AccessKind, PlanStatus
-from rehab.stored_words import alert_text, pause_reason_text
+from rehab.stored_words import alert_text, exceeded_text, pause_reason_text
 
 register = template.Library()
 
@@ -275,8 +275,8 @@ def dose_in_week(engine: dict, slug: str, week: int) -> dict | None:
 @register.simple_tag
 def limit_table(limits, index) -> list[dict]:
     """The limits in the reader's words, each with its rules. The same rows as
-    planner.documents.safety.limit_rows (which the report and the FHIR export say with the movements and regions as codes), said
-    here through the page's catalogue."""
+    planner.documents.safety.limit_rows (the report's and the FHIR export's, which leave movements and
+    regions as codes), said here with those in words too."""
     return [
         {"name": name, "value": value, "rules": rules_of(limits.rule_ids_for(path), index)}
         for name, value, path in limit_words(limits)
@@ -497,3 +497,9 @@ def pause_reason_words(plan) -> str:
 def why_lower_words(reason: str) -> str:
     """Why a target is not met within the plan, in the reader's language (planner.targets)."""
     return why_lower_text(reason)
+
+
+@register.filter
+def exceeded_words(entry) -> str:
+    """A limit an override exceeded, in the reader's language (as stored when it kept no template)."""
+    return exceeded_text(entry)

@@ -190,7 +190,9 @@ class LimitOverride(models.Model):
 
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="overrides")
     item = models.ForeignKey(PlanItem, null=True, blank=True, on_delete=models.CASCADE, related_name="overrides")
-    limits_exceeded = models.JSONField(help_text="The violated limits: [{limit, message}].")
+    limits_exceeded = models.JSONField(
+        help_text="The violated limits: [{limit, message, said}] (said: the message as its catalogue template)."
+    )
     dose = models.JSONField(null=True, blank=True, help_text="The dose accepted despite the limits.")
     reason = models.TextField()
     created_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")

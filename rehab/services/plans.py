@@ -10,11 +10,12 @@ from django.utils.translation import gettext, gettext_lazy, gettext_noop
 from planner import serialize
 from planner.editing import DoseEditError, edit_dose, edit_violations, reschedule_from, tighten_limits
 from planner.limits import HeldBack, apply_adjustments, check_dose, loosened_fields
-from planner.progression.said import Said, said
+from planner.progression.said import Joined, Said, said
 from planner.rules import default_rulebook
 from planner.schedule import build_plan
 from planner.types import AdjustmentError, Dose, LimitAdjustment, LoadLimits
 from planner.types import Plan as EnginePlan
+from planner.violations import violation_text
 from rehab.clinical import active_catalogue, profile_from_assessment
 from rehab.models import (
     RUNNING_STATUSES,
@@ -70,6 +71,11 @@ def _check_version(plan: Plan, version: int | None) -> None:
             gettext("The plan changed since you loaded it (your version %(yours)s, now %(now)s). Reload and retry.")
             % {"yours": version, "now": plan.version}
         )
+
+
+def exceeded_dict(found) -> dict:
+    """A broken limit as an override stores it: the limit, its English and its template (rehab.stored_words)."""
+    return {"limit": found.limit, "message": found.message, "said": found.said.as_data() if found.said else None}
 
 
 def _stored(sentence: Said) -> dict:
@@ -130,12 +136,12 @@ def plan_store_built(*, actor: User, patient: Patient, start_date: date, built: 
         raise InvalidInput({"weeks": [gettext("A plan lasts 1 to %(most)s weeks.") % {"most": MAX_PLAN_WEEKS}]})
     assessment = _assessment_for_plan(patient)
     above = [
-        f"{scheduled.exercise_slug}, week {week.number}: {violation.message}"
+        f"{scheduled.exercise_slug}, week {week.number}: {violation_text(violation)}"
         for week in built.weeks
         for scheduled in week.doses
         for violation in check_dose(scheduled, built.limits)
     ]
-    above += [f"{item.slug}: {v.message}" for item in built.items for v in check_dose(item, built.limits)]
+    above += [f"{item.slug}: {violation_text(v)}" for item in built.items for v in check_dose(item, built.limits)]
     if above:
         raise InvalidInput(
             {"plan": [gettext("A dose is above the patient's limits: %(limits)s") % {"limits": "; ".join(above[:5])}]}
@@ -212,14 +218,14 @@ def plan_item_update(
         if not override_reason.strip():
             errors: dict[str, list[str]] = {}
             for violation in violations:
-                errors.setdefault(violation.limit, []).append(violation.message)
+                errors.setdefault(violation.limit, []).append(violation_text(violation))
             raise InvalidInput(errors)
         if actor.role != Role.PHYSIOTHERAPIST:
             raise NotAllowed(gettext("Only a physiotherapist may accept a dose above a limit."))
         override = LimitOverride.objects.create(
             plan=plan,
             item=item,
-            limits_exceeded=[{"limit": v.limit, "message": v.message} for v in violations],
+            limits_exceeded=[exceeded_dict(v) for v in violations],
             dose=serialize.to_dict(new_dose),
             reason=override_reason.strip(),
             created_by=actor,
@@ -235,7 +241,7 @@ def plan_item_update(
                     gettext_noop("%(author)s set %(exercise)s above a limit (%(limits)s). Reason: %(reason)s"),
                     author=actor.display_name,
                     exercise=item.exercise.name,
-                    limits="; ".join(v.message for v in violations),
+                    limits=Joined(tuple(v.said or v.message for v in violations), "; "),
                     reason=override_reason.strip(),
                 )
             ),

@@ -289,7 +289,11 @@ def version_items(version: PlanTemplateVersion) -> tuple[TemplateItem, ...]:
 
 
 def change_dict(change: RefitChange) -> dict:
-    return {**asdict(change), "rule_ids": list(change.rule_ids), "text": change.text}
+    # "text" is the English the record keeps; "said" the same line as its template, which the plan page
+    # says in the reader's language (frontend.templatetags.plan_templates.refit_change_words).
+    data = {**asdict(change), "rule_ids": list(change.rule_ids), "text": change.text}
+    data["said"] = change.sentence().as_data()
+    return data
 
 
 def template_refit(*, actor: User, template: PlanTemplate, patient: Patient, weeks: int | None = None):
