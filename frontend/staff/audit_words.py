@@ -92,8 +92,38 @@ def _change_words(change: dict, entry: dict, names: dict[int, str]) -> dict:
     if "plan" in entry:  # a plan change: a dose field by name, a limit by its path
         field = change["field"]
         words = DOSE_FIELD_WORDS.get(field) or field.removeprefix("limits.").replace("_", " ")
-        return {"field": str(words), "old": change.get("before"), "new": change.get("after")}
-    return {**change, "field": field_words(entry["object"], change["field"])}
+        return {"field": str(words), "old": value_words(change.get("before")), "new": value_words(change.get("after"))}
+    kind, field = entry["object"], change["field"]
+    return {
+        **change,
+        "field": field_words(kind, field),
+        "old": value_words(change.get("old"), kind, field),
+        "new": value_words(change.get("new"), kind, field),
+    }
+
+
+def value_words(value, kind: str = "", field: str = ""):
+    """A recorded value as a person reads it: a choice by its form's label (a language, a sex, an
+    activity level), yes or no, a list joined; numbers, dates and free text as recorded (None stays
+    None: the page shows a dash)."""
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return gettext("yes") if value else gettext("no")
+    labels = _choice_labels(kind, field)
+    if isinstance(value, list | tuple):
+        return ", ".join(str(value_words(item, kind, field)) for item in value) or gettext("none")
+    if labels and str(value) in labels:
+        return labels[str(value)]
+    return value
+
+
+def _choice_labels(kind: str, field: str) -> dict[str, str]:
+    form = FORMS.get(kind)
+    choices = getattr(form.base_fields.get(field), "choices", None) if form is not None else None
+    if not choices:
+        return {}
+    return {str(code): str(label) for code, label in choices if code not in ("", None)}
 
 
 def field_words(kind: str, field: str) -> str:

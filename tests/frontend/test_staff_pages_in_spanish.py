@@ -227,3 +227,15 @@ def test_the_audit_trail_names_records_actions_and_fields_in_spanish(spanish_phy
             ">system<",
         ],
     )
+
+
+def test_the_audit_trail_says_recorded_choices_by_their_labels_in_spanish(spanish_physio, world, plan):
+    from rehab.services.people import patient_update
+
+    patient_update(actor=world.physio, patient=world.patient, sex="male", language="es")
+
+    html = page_text(spanish_physio, f"/patients/{world.patient.pk}/audit/")
+
+    assert "Sexo: Mujer → Hombre" in html  # the form's labels, not the codes
+    assert "→ Español" in html
+    assert "female → male" not in html
