@@ -5,13 +5,16 @@ from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch
+from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from frontend.forms import ActivationForm
 from rehab import selectors
 from rehab.activation import open_link_for
+from rehab.i18n import shipped_or_default
 from rehab.models import Role
 from rehab.services import plans as plan_services
 from rehab.services.errors import InvalidInput, NotAllowed
@@ -44,6 +47,16 @@ def activate(request, token: str):
     link = open_link_for(token)
     if link is None:
         return render(request, "frontend/activation_invalid.html", status=400)
+    # The link is the patient's: its page (and what it refuses) is in their language, as their other pages.
+    language = shipped_or_default(link.patient.language_code)
+    with translation.override(language):
+        request.LANGUAGE_CODE = language
+        response = _activate(request, token, link)
+    response["Content-Language"] = language
+    return response
+
+
+def _activate(request, token: str, link):
     form = ActivationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -60,7 +73,11 @@ def activate(request, token: str):
                     form.add_error(name if name in form.fields else None, message)
         else:
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-            messages.success(request, f"Your password is set and you are signed in. Your username is {user.username}.")
+            messages.success(
+                request,
+                gettext("Your password is set and you are signed in. Your username is %(username)s.")
+                % {"username": user.username},
+            )
             return redirect("frontend:home")
     status = 400 if form.is_bound and form.errors else 200
     return render(request, "frontend/activate.html", {"form": form, "username": link.user.username}, status=status)
@@ -80,7 +97,9 @@ def plan_email(request, plan_id: int):
     except NotAllowed as error:
         messages.error(request, str(error))
     else:
-        messages.success(request, f"The plan will be emailed to {recipient} in a moment.")
+        messages.success(
+            request, gettext("The plan will be emailed to %(address)s in a moment.") % {"address": recipient}
+        )
     back = request.POST.get("next", "")
     if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
         back = "/"

@@ -38,7 +38,7 @@ def patient_page(view):
             return redirect("frontend:home")
         patient = selectors.patient_of_login(request.user)
         if patient is None:
-            raise Http404("No patient record for this login.")
+            raise Http404(gettext("No patient record for this login."))
         language = shipped_or_default(patient.language_code)
         with timezone.override(patient.zone), translation.override(language):
             request.LANGUAGE_CODE = language

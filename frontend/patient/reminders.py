@@ -9,6 +9,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods
 
 from frontend.patient.page import page_context, patient_page
@@ -37,7 +38,7 @@ def reminders(request, patient: Patient):
                     for text in texts:
                         form.add_error(FIELD_OF.get(field, field), text)
             else:
-                messages.success(request, "Saved. Your reminders follow these choices from now on.")
+                messages.success(request, gettext("Saved. Your reminders follow these choices from now on."))
                 return redirect("frontend:reminders")
         status = 400
     else:

@@ -128,7 +128,9 @@ def template_archive(request, template_id: int):
     except Conflict as error:
         messages.error(request, str(error))
     else:
-        messages.success(request, f"“{template.name}” is archived; plans made from it keep their link.")
+        messages.success(
+            request, gettext("“%(name)s” is archived; plans made from it keep their link.") % {"name": template.name}
+        )
     return redirect("frontend:template_list")
 
 

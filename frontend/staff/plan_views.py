@@ -18,6 +18,7 @@ from frontend.staff.views import _errors_into, _nav, _next_or, _render_patient, 
 from planner import serialize
 from planner.limits import ADJUSTABLE_FIELDS, get_field
 from rehab import selectors
+from rehab.exercise_words import exercise_name
 from rehab.models import AccessKind, Plan, PlanStatus, Role
 from rehab.progress import open_alerts_and_overrides
 from rehab.services import plans as plan_services
@@ -122,7 +123,7 @@ def plan_item_edit(request, plan_id: int, item_id: int):
     # One dose of the typed plan, not the whole plan serialised for the template tags.
     scheduled = plan_services.engine_plan(plan).weeks[week - 1].dose_for(item.exercise.slug)
     if scheduled is None:
-        raise Http404("This exercise is no longer part of the plan.")
+        raise Http404(gettext("This exercise is no longer part of the plan."))
     dose = serialize.to_dict(scheduled.dose)
     form_kwargs = {"dose_kind": dose["dose_kind"], "intensity_unit": dose["intensity"][0]["unit"]}
     over_limit, problem = False, ""
@@ -148,7 +149,11 @@ def plan_item_edit(request, plan_id: int, item_id: int):
                 plan.refresh_from_db()
                 problem = STALE if plan.version != form.cleaned_data["version"] else str(error)
             else:
-                messages.success(request, f"{item.exercise.name}: dose changed from week {week}.")
+                messages.success(
+                    request,
+                    gettext("%(exercise)s: dose changed from week %(week)s.")
+                    % {"exercise": exercise_name(item.exercise.slug, item.exercise.name), "week": week},
+                )
                 # The query differs from the page's own URL, so the browser really reloads (a bare #anchor
                 # would only scroll); the page marks the item that changed.
                 target = reverse("frontend:plan", args=[plan.pk]) + f"?changed={item.pk}#item-{item.pk}"
@@ -237,7 +242,7 @@ def plan_limits(request, plan_id: int):
     """Tighten the plan's limits (loosening needs a reason); doses are re-clamped from this week."""
     plan = _plan_for_page(request, plan_id)
     if plan.status in (PlanStatus.COMPLETED, PlanStatus.ARCHIVED):
-        raise Http404("A finished plan's limits cannot change.")
+        raise Http404(gettext("A finished plan's limits cannot change."))
     current = _current_limits(plan)
     initial = {name: current[path] for path, name in plan_forms.LIMIT_FIELDS} | {"version": plan.version}
     form = plan_forms.LimitsForm(request.POST or None, initial=initial)

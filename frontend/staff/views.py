@@ -139,7 +139,7 @@ def patient_new(request):
         except InvalidInput as error:
             _errors_into(form, error)
         else:
-            messages.success(request, f"{patient.full_name} is registered.")
+            messages.success(request, gettext("%(name)s is registered.") % {"name": patient.full_name})
             if create_login:
                 _send_sign_in_link(request, patient)
             return redirect(_patient_home(request.user, patient))
@@ -363,7 +363,7 @@ def measurement_record(request, patient_id: int):
 def alert_acknowledge(request, alert_id: int):
     alert = selectors.alert_to_acknowledge(request.user, alert_id)
     if alert is None:
-        raise Http404("No such alert.")
+        raise Http404(gettext("No such alert."))
     form = _ack_form(alert, request.POST)
     if form.is_valid():
         try:

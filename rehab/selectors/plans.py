@@ -35,7 +35,7 @@ def plan_get(user: User, plan_id) -> Plan:
     try:
         return plans_visible_to(user).select_related("patient").get(pk=plan_id)
     except (Plan.DoesNotExist, ValueError, TypeError):
-        raise Http404("No such plan.") from None
+        raise Http404(gettext("No such plan.")) from None
 
 
 def plans_for_api(user: User, patient_id: int | None = None) -> QuerySet[Plan]:
@@ -72,7 +72,7 @@ def plan_to_show(user: User, plan_id: int) -> Plan:
     try:
         return plans_for_api(user).annotate(supervised_done=SUPERVISED_DONE).order_by().get(pk=plan_id)
     except Plan.DoesNotExist:
-        raise Http404("No such plan.") from None
+        raise Http404(gettext("No such plan.")) from None
 
 
 def plan_item_ids(plan: Plan) -> dict[str, int]:
@@ -85,7 +85,7 @@ def plan_item_of(plan: Plan, item_id: int) -> PlanItem:
     """One item row of a plan the caller already scoped, with its exercise (404 for another plan's)."""
     item = PlanItem.objects.select_related("exercise").filter(plan=plan, pk=item_id).first()
     if item is None:
-        raise Http404("No such item in this plan.")
+        raise Http404(gettext("No such item in this plan."))
     return item
 
 
@@ -118,7 +118,7 @@ def plan_to_log(user: User, plan_id: int | None = None, *, item_ids=(), pain_ite
     if plan_id is not None:
         plan = plans.filter(pk=plan_id).first()
         if plan is None:
-            raise Http404("No such plan.")
+            raise Http404(gettext("No such plan."))
     elif getattr(user, "role", None) == Role.PATIENT:
         plan = plans.filter(status__in=RUNNING_STATUSES).first()
     else:

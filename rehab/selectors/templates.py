@@ -6,6 +6,7 @@ none. Nothing crosses clinics: another clinic's template is a 404, as any record
 
 from django.db.models import Count, OuterRef, Prefetch, QuerySet, Subquery
 from django.http import Http404
+from django.utils.translation import gettext
 
 from rehab.models import PlanFromTemplate, PlanTemplate, PlanTemplateVersion, Role, User
 
@@ -47,7 +48,7 @@ def template_get(user: User, template_id) -> PlanTemplate:
     try:
         return templates_visible_to(user, include_archived=True).get(pk=template_id)
     except (PlanTemplate.DoesNotExist, ValueError, TypeError):
-        raise Http404("No such template.") from None
+        raise Http404(gettext("No such template.")) from None
 
 
 def template_current_version(template: PlanTemplate) -> PlanTemplateVersion | None:

@@ -12,6 +12,7 @@ from planner.progression.said import Fixed, said
 from planner.vitals import LOW_OXYGEN, oxygen_findings
 from planner.vocabulary import LAB_MEASURE_CODES, MEASURES_BY_CODE, PAIN_SITE_CODES
 from rehab.clinical import progression_config, red_pain_threshold
+from rehab.measure_words import measure_label
 from rehab.models import (
     RUNNING_STATUSES,
     Alert,
@@ -300,7 +301,8 @@ def measurement_record(
         raise NotAllowed(gettext("Only physiotherapists and clinicians record measurements."))
     low, high = MEASURES_BY_CODE[kind].low, MEASURES_BY_CODE[kind].high
     if not low <= float(value) <= high:
-        raise InvalidInput({"value": [f"{kind} must be between {low} and {high}."]})
+        wanted = gettext("%(measure)s must be between %(low)s and %(high)s.")
+        raise InvalidInput({"value": [wanted % {"measure": measure_label(kind), "low": low, "high": high}]})
     if upper_limit_normal is not None and kind not in LAB_MEASURE_CODES:
         raise InvalidInput(
             {"upper_limit_normal": [gettext("Only laboratory values (CK) carry an upper limit of normal.")]}

@@ -1,6 +1,7 @@
 """Sign-in (activation) links: only the patient receives one; signed, expiring, single use; the
 patient's date of birth is asked; a new link ends the earlier ones; a clinic admin cannot take over."""
 
+import html
 import re
 
 import pytest
@@ -330,3 +331,23 @@ def test_a_clinician_does_not_hand_over_a_qr_code(world, client):
     response = client.post(f"/patients/{patient.pk}/activation/", {"channel": "handover"})
     assert response.status_code == 302
     assert not ActivationLink.objects.exists()
+
+
+def test_a_spanish_patients_link_opens_in_spanish_and_refuses_a_wrong_date_in_spanish(
+    world, client, django_capture_on_commit_callbacks
+):
+    from rehab.models import Patient
+
+    spanish = builders.make_patient(world.clinic, care_team=[world.physio], email="ana@example.org")
+    Patient.objects.filter(pk=spanish.pk).update(language="es")
+    _patient, _response, path = _delivered(django_capture_on_commit_callbacks, world, patient=spanish)
+
+    page = client.get(path, HTTP_ACCEPT_LANGUAGE="en")
+    wrong = _activate(client, path, born="1970-03-14")
+
+    assert page["Content-Language"] == "es"
+    assert "Your date of birth" not in page.content.decode()
+    assert wrong.status_code == 400
+    text = html.unescape(wrong.content.decode())
+    assert "Esta fecha de nacimiento no coincide con nuestros registros. Le quedan 4 intentos" in text
+    assert "does not match" not in text
