@@ -1,3 +1,4 @@
+# Kept whole: one refit walk; each change's sentence is written where the change is decided, just over 500 lines.
 """A clinic plan template refitted to one patient's limits, and the whole plan made from it.
 
 Refitting a template (planner.templates) for a patient (refit_template) never trusts the template's numbers:

@@ -481,25 +481,10 @@ def rules_from_index(rule_ids, index: dict) -> list[dict]:
     return [{"id": rule_id, **index.get(rule_id, {})} for rule_id in rule_ids]
 
 
-@register.filter
-def alert_words(alert) -> str:
-    """An alert's message in the reader's language (as stored when it kept no template)."""
-    return alert_text(alert)
-
-
-@register.filter
-def pause_reason_words(plan) -> str:
-    """Why the plan is paused, in the reader's language (as stored when it kept no template)."""
-    return pause_reason_text(plan)
-
-
-@register.filter
-def why_lower_words(reason: str) -> str:
-    """Why a target is not met within the plan, in the reader's language (planner.targets)."""
-    return why_lower_text(reason)
-
-
-@register.filter
-def exceeded_words(entry) -> str:
-    """A limit an override exceeded, in the reader's language (as stored when it kept no template)."""
-    return exceeded_text(entry)
+# Stored texts in the reader's language (rehab.stored_words), and why a target stays lower (planner.targets).
+register.filters.update(
+    alert_words=alert_text,
+    pause_reason_words=pause_reason_text,
+    exceeded_words=exceeded_text,
+    why_lower_words=why_lower_text,
+)

@@ -1,3 +1,4 @@
+# Kept whole: the weekly decision's service and the alerts it raises, written in one transaction, just over 500 lines.
 """The weekly progression decision: rows -> engine -> one decision per (plan, week), applied to the plan.
 
 Idempotent by construction: the plan row is locked, an existing decision for the week is
