@@ -11,6 +11,7 @@ from typing import Any
 from django.db.models import DateTimeField, Field, IntegerField, QuerySet
 from django.db.models.expressions import RawSQL
 from django.http import Http404
+from django.utils.translation import gettext
 
 from rehab.models import (
     RUNNING_STATUSES,
@@ -82,7 +83,7 @@ def plan_for_pdf_visible_to(user: User, plan_id: Any) -> Plan:
     try:
         return _for_pdf(plans_visible_to(user)).get(pk=plan_id)
     except (Plan.DoesNotExist, ValueError, TypeError):
-        raise Http404("No such plan.") from None
+        raise Http404(gettext("No such plan.")) from None
 
 
 def _for_pdf(plans: QuerySet[Plan]) -> QuerySet[Plan]:
