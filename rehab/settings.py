@@ -78,6 +78,10 @@ MIDDLEWARE = [
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # A token's GET of a plan's compact answer the cache holds is answered here, before the browser
+    # middleware below (sessions, CSRF, MFA, lock-outs), with the same bytes, headers and read audit;
+    # anything else goes on to the DRF view (rehab/api/plan_get_fast.py).
+    "rehab.api.plan_get_fast.PlanGetFastLane",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",

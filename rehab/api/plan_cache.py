@@ -128,16 +128,29 @@ def compact_answer(markers: PlanMarkers, load: Callable[[], Plan], *, api_versio
     """The plan's compact answer: kept by this process, else from the shared cache, else built from the
     plan `load` reads, kept in both and returned."""
     key = cache_key(markers, api_version=api_version)
+    answer = _kept(key)
+    if answer is None:
+        body = to_json(plan_representation(load()))
+        answer = Answer(f'"{hashlib.blake2b(body, digest_size=16).hexdigest()}"', body)
+        cache.set(key, (answer.etag, answer.body), CACHE_SECONDS)
+        _keep_here(key, answer)
+    return answer
+
+
+def kept_answer(markers: PlanMarkers, *, api_version: str | None = None) -> Answer | None:
+    """The plan's compact answer if this process or the shared cache holds it, else None (nothing is
+    built): the GET fast lane (rehab.api.plan_get_fast) hands a miss to the DRF view, which builds it."""
+    return _kept(cache_key(markers, api_version=api_version))
+
+
+def _kept(key: str) -> Answer | None:
     answer = _kept_here(key)
     if answer is not None:
         return answer
     shared = cache.get(key)
-    if shared is not None:
-        answer = Answer(*shared)
-    else:
-        body = to_json(plan_representation(load()))
-        answer = Answer(f'"{hashlib.blake2b(body, digest_size=16).hexdigest()}"', body)
-        cache.set(key, (answer.etag, answer.body), CACHE_SECONDS)
+    if shared is None:
+        return None
+    answer = Answer(*shared)
     _keep_here(key, answer)
     return answer
 

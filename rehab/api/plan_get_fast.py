@@ -1,0 +1,182 @@
+"""GET plans/{id}/'s fast lane: the compact answer the cache holds, read with an API token.
+
+The compact answer is kept as the bytes sent (rehab.api.plan_cache), so a warm read's own work is a
+token check, the reader's scope with the plan's markers, a cache look-up and (for staff) the read
+audit's row. The full stack spent more than that on machinery such a read does not use: sessions,
+CSRF, messages, MFA, the sign-in throttle and lock-out middleware, URL resolving, DRF's request
+wrapping, negotiation, versioning and exception handling. `PlanGetFastLane` sits in MIDDLEWARE before
+the browser middleware and answers `GET /api/v1/plans/{id}/` itself when all of this holds:
+
+- no query string (so no `?include=`, `?patient=` or `?format=`), an Accept that gets JSON anyway,
+  no session cookie (a signed-in browser takes the full stack, whose language it may choose), and
+  `Authorization: Token <token>` of an active login whose token has not expired (knox's check, the
+  digest compared in constant time);
+- the plan is within the reader's scope (the very query the DRF view runs, rehab.selectors.plan_markers)
+  and its compact answer is in this process's or the shared cache, under the key the view would use;
+- DRF's throttles for the view allow it (the same classes, cache keys and rates).
+
+Then it answers as the view does, with the same bytes, ETag (a 304 for a matching If-None-Match) and
+headers, after recording the read as the view does (rehab.services.access.record_reads). Otherwise
+(no or a bad token, an expired one, an inactive login, a plan the reader may not see, a cache miss, a
+refused throttle, HEAD and every other method) the request goes on down the full stack untouched:
+each hand-over comes before anything is written or counted, so every other answer, the 401, 404 and
+429 included, is the DRF view's own.
+"""
+
+import re
+from functools import cache
+from hmac import compare_digest
+
+from django.conf import settings
+from django.http import Http404
+from django.urls import ResolverMatch, get_script_prefix, resolve, reverse
+from django.utils import timezone, translation
+from django.utils.cache import patch_vary_headers
+from knox.crypto import hash_token
+from knox.settings import CONSTANTS, knox_settings
+
+from rehab import selectors
+from rehab.api.checkin_fast import JSON_ACCEPTS
+from rehab.api.ids import ID_PATTERN, MAX_ID
+from rehab.api.plan_cache import answer_response, kept_answer
+from rehab.i18n import activate_chosen_language
+from rehab.models import AccessKind
+from rehab.services.access import record_reads
+
+
+class PlanGetFastLane:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.method == "GET" and not request.META.get("QUERY_STRING"):
+            found = _route().pattern.fullmatch(request.path_info)
+            if found is not None:
+                response = fast_plan_get(request, found.group("pk"))
+                if response is not None:
+                    return response
+        return self.get_response(request)
+
+
+class _Route:
+    """The plan detail's path as a pattern, its resolver match and a DRF view instance as the router
+    makes it (for its permissions, throttles and response headers)."""
+
+    def __init__(self):
+        sample = str(MAX_ID)
+        path = reverse("plan-detail", kwargs={"pk": sample})
+        path = "/" + path.removeprefix(get_script_prefix())  # reverse() puts the script prefix in front
+        head, tail = path.split(sample)
+        self.pattern = re.compile(re.escape(head) + f"(?P<pk>{ID_PATTERN})" + re.escape(tail))
+        self.match = resolve(path)
+        if self.match.url_name != "plan-detail" or self.match.kwargs != {"pk": sample}:
+            raise RuntimeError(f"{path} does not resolve to plan-detail")  # the pattern would be wrong
+        view = self.match.func.cls(**self.match.func.initkwargs)
+        for method, action in self.match.func.actions.items():
+            setattr(view, method, getattr(view, action))
+        view.head = view.get  # as DRF's as_view does for a view that answers GET
+        view.action_map, view.action, view.detail = self.match.func.actions, "retrieve", True
+        self.view = view
+        self.headers = dict(view.default_response_headers)
+
+    def match_for(self, pk: str):
+        """The resolver match Django would set for this plan's path (the request log and the audit read it)."""
+        sample = self.match
+        return ResolverMatch(
+            sample.func,
+            (),
+            {"pk": pk},
+            url_name=sample.url_name,
+            app_names=sample.app_names,
+            namespaces=sample.namespaces,
+            route=sample.route,
+            tried=sample.tried,
+            captured_kwargs={"pk": pk},
+            extra_kwargs=sample.extra_kwargs,
+        )
+
+
+@cache
+def _route() -> _Route:
+    return _Route()
+
+
+def fast_plan_get(request, pk: str):
+    """The cached compact answer (200 or 304); None hands the request on to the full stack as it came."""
+    meta = request.META
+    if meta.get("HTTP_ACCEPT", "") not in JSON_ACCEPTS or settings.SESSION_COOKIE_NAME in request.COOKIES:
+        return None
+    if knox_settings.AUTO_REFRESH:
+        return None  # renewing the token on use is knox's job
+    user = token_user(meta.get("HTTP_AUTHORIZATION", ""))
+    if user is None:
+        return None
+    requested, requested_code = translation.get_language(), getattr(request, "LANGUAGE_CODE", None)
+    request.user = user  # the permissions', throttles', audit's and request log's reader
+    response = None
+    try:
+        response = _answer(request, user, pk)
+    finally:
+        if response is None:  # the full stack sees the request as it came
+            del request.user
+            if requested_code is not None:
+                request.LANGUAGE_CODE = requested_code
+        if requested:
+            translation.activate(requested)
+    return response
+
+
+def _answer(request, user, pk: str):
+    route = _route()
+    view = route.view
+    permissions = view.get_permissions()
+    if not all(permission.has_permission(request, view) for permission in permissions):
+        return None
+    try:
+        markers = selectors.plan_markers(user, int(pk))
+    except Http404:
+        return None  # the DRF view's 404, from the same query
+    if not all(permission.has_object_permission(request, view, markers) for permission in permissions):
+        return None
+    activate_chosen_language(request, user)  # as the token authentication does: the key names the language
+    answer = kept_answer(markers)
+    if answer is None:
+        return None  # the DRF view builds it and keeps it
+    if not all(throttle.allow_request(request, view) for throttle in view.get_throttles()):
+        return None  # DRF refuses it again (a refusal counts nothing) and answers 429
+    request.resolver_match = route.match_for(pk)
+    # A 304 is a read too: the reader was told that the copy they hold is the plan as it is.
+    record_reads(request=request, kind=AccessKind.PLAN, patient_ids=[markers.patient_id], object_id=markers.plan_id)
+    response = answer_response(request, answer)
+    for name, value in route.headers.items():
+        if name == "Vary":
+            patch_vary_headers(response, [value])
+        else:
+            response[name] = value
+    # The full stack reads the session on the way to the view (Vary: Cookie) and names the language the
+    # answer is in (rehab.i18n.UserLanguageMiddleware).
+    patch_vary_headers(response, ["Cookie"])
+    response.headers.setdefault("Content-Language", translation.get_language())
+    return response
+
+
+def token_user(header: str):
+    """The login an `Authorization: Token <token>` header names, when the token is live and the login
+    active; None for anything else, which the DRF view's authentication answers (401, and an expired
+    token deleted as knox does)."""
+    if not header.isascii():
+        return None
+    credentials = header.split()
+    if len(credentials) != 2 or credentials[0].lower() != knox_settings.AUTH_HEADER_PREFIX.lower():
+        return None
+    token = credentials[1]
+    try:
+        digest = hash_token(token)
+    except (TypeError, ValueError):
+        return None
+    for auth_token in selectors.api_tokens_for_key(token[: CONSTANTS.TOKEN_KEY_LENGTH]):
+        if auth_token.expiry is not None and auth_token.expiry < timezone.now():
+            return None
+        if compare_digest(digest, auth_token.digest):
+            return auth_token.user if auth_token.user.is_active else None
+    return None
