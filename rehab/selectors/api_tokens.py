@@ -19,6 +19,7 @@ from django.db import connection
 from django.db.models import Model
 from knox.models import AuthToken, get_token_model
 
+from rehab.bulk_sql import server_bound_cursor
 from rehab.models import Clinic, Patient, User
 
 # (model, table alias) in the order their columns come in a row.
@@ -28,7 +29,7 @@ _TABLES = (("token", "t"), ("user", "u"), ("patient", "p"), ("clinic", "c"))
 def api_tokens_for_key(token_key: str) -> list[AuthToken]:
     """The tokens whose key (the token's first characters) is `token_key`, their related rows attached."""
     sql, columns = _statement(connection.alias)
-    with connection.cursor() as cursor:
+    with server_bound_cursor() as cursor:
         cursor.execute(sql, [token_key])
         rows = cursor.fetchall()
     return [_token(row, columns) for row in rows]

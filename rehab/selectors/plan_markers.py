@@ -19,11 +19,11 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from django.core.exceptions import EmptyResultSet
-from django.db import connection
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext
 
+from rehab.bulk_sql import server_bound_cursor
 from rehab.models import Patient, Plan, User
 from rehab.models.people import zone_named
 from rehab.selectors.plans import ITEMS_WRITTEN, SUPERVISED_DONE, plans_for_api
@@ -115,7 +115,7 @@ def plan_markers(user: User, plan_id: int, patient_id: int | None = None) -> Pla
     else:
         sql, template = compiled
         ids = {_READER: user.pk, _CLINIC: user.clinic_id, _PLAN: plan_id, _PATIENT: patient_id}
-        with connection.cursor() as cursor:
+        with server_bound_cursor() as cursor:
             cursor.execute(sql, [ids.get(p, p) if isinstance(p, int) else p for p in template])
             row = cursor.fetchone()
     if row is None:
