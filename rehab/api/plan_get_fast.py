@@ -24,8 +24,10 @@ each hand-over comes before anything is written or counted, so every other answe
 """
 
 import re
+from collections.abc import Sequence
 from functools import cache
 from hmac import compare_digest
+from typing import Any
 
 from django.conf import settings
 from django.http import Http404
@@ -40,7 +42,7 @@ from rehab.api.checkin_fast import JSON_ACCEPTS
 from rehab.api.ids import ID_PATTERN, MAX_ID
 from rehab.api.plan_cache import answer_response, kept_answer
 from rehab.i18n import activate_chosen_language
-from rehab.models import AccessKind
+from rehab.models import AccessKind, User
 from rehab.services.access import record_reads
 
 
@@ -108,14 +110,15 @@ def fast_plan_get(request, pk: str):
         return None
     if knox_settings.AUTO_REFRESH:
         return None  # renewing the token on use is knox's job
-    user = token_user(meta.get("HTTP_AUTHORIZATION", ""))
-    if user is None:
+    reader = token_reader(meta.get("HTTP_AUTHORIZATION", ""), int(pk))
+    if reader is None:
         return None
+    user, markers = reader
     requested, requested_code = translation.get_language(), getattr(request, "LANGUAGE_CODE", None)
     request.user = user  # the permissions', throttles', audit's and request log's reader
     response = None
     try:
-        response = _answer(request, user, pk)
+        response = _answer(request, user, pk, markers)
     finally:
         if response is None:  # the full stack sees the request as it came
             del request.user
@@ -126,16 +129,19 @@ def fast_plan_get(request, pk: str):
     return response
 
 
-def _answer(request, user, pk: str):
+def _answer(request, user, pk: str, markers):
     route = _route()
     view = route.view
     permissions = view.get_permissions()
     if not all(permission.has_permission(request, view) for permission in permissions):
         return None
-    try:
-        markers = selectors.plan_markers(user, int(pk))
-    except Http404:
-        return None  # the DRF view's 404, from the same query
+    if markers is NOT_READ:
+        try:
+            markers = selectors.plan_markers(user, int(pk))
+        except Http404:
+            return None  # the DRF view's 404, from the same query
+    if markers is None:
+        return None  # not in the reader's scope: the DRF view's 404
     if not all(permission.has_object_permission(request, view, markers) for permission in permissions):
         return None
     activate_chosen_language(request, user)  # as the token authentication does: the key names the language
@@ -160,23 +166,63 @@ def _answer(request, user, pk: str):
     return response
 
 
-def token_user(header: str):
-    """The login an `Authorization: Token <token>` header names, when the token is live and the login
-    active; None for anything else, which the DRF view's authentication answers (401, and an expired
-    token deleted as knox does)."""
+NOT_READ = object()  # the plan's markers were not read with the token (token_reader)
+# The login each token key was last seen to name in this process: (id, role, clinic id). It only chooses
+# which scope query is sent with the token's own read, saving a round trip; that query's row is used only
+# when the login read in the same statement is this one (the scope depends on nothing else of it).
+_READERS: dict[str, tuple] = {}
+MAX_READERS = 4096
+
+
+def token_reader(header: str, plan_id: int):
+    """(the login, the plan's markers) for an `Authorization: Token <token>` header of a live token of an
+    active login; the markers are None when the plan is not in the login's scope, NOT_READ when they were
+    not read with the token. None for any other header, which the DRF view's authentication answers
+    (401, and an expired token deleted as knox does)."""
+    token = _presented_token(header)
+    if token is None:
+        return None
+    try:
+        digest = hash_token(token)
+    except (TypeError, ValueError):
+        return None
+    key = token[: CONSTANTS.TOKEN_KEY_LENGTH]
+    guess = _READERS.get(key)
+    read = None
+    if guess is not None:
+        read = selectors.plan_markers_read(User(pk=guess[0], role=guess[1], clinic_id=guess[2]), plan_id)
+    candidates: Sequence[tuple[Any, tuple | None]]
+    if read is None:
+        candidates = [(auth_token, None) for auth_token in selectors.api_tokens_for_key(key)]
+    else:
+        candidates = selectors.api_tokens_for_key_with(key, read)
+    for auth_token, row in candidates:
+        if auth_token.expiry is not None and auth_token.expiry < timezone.now():
+            return None
+        if compare_digest(digest, auth_token.digest):
+            user = auth_token.user
+            if not user.is_active:
+                return None
+            seen = (user.pk, user.role, user.clinic_id)
+            if len(_READERS) >= MAX_READERS:
+                _READERS.clear()
+            _READERS[key] = seen
+            if row is None or seen != guess:
+                return user, NOT_READ
+            return user, selectors.plan_markers_of_row(row)
+    return None
+
+
+def forget_readers() -> None:
+    """Forget which login each token key named (tests: a rolled-back database reuses ids)."""
+    _READERS.clear()
+
+
+def _presented_token(header: str) -> str | None:
+    """The token of `Token <token>` as knox's authentication splits the header; None for anything else."""
     if not header.isascii():
         return None
     credentials = header.split()
     if len(credentials) != 2 or credentials[0].lower() != knox_settings.AUTH_HEADER_PREFIX.lower():
         return None
-    token = credentials[1]
-    try:
-        digest = hash_token(token)
-    except (TypeError, ValueError):
-        return None
-    for auth_token in selectors.api_tokens_for_key(token[: CONSTANTS.TOKEN_KEY_LENGTH]):
-        if auth_token.expiry is not None and auth_token.expiry < timezone.now():
-            return None
-        if compare_digest(digest, auth_token.digest):
-            return auth_token.user if auth_token.user.is_active else None
-    return None
+    return credentials[1]

@@ -18,7 +18,7 @@ from rehab.selectors.alerts import (
     alerts_visible_to,
     plan_alerts,
 )
-from rehab.selectors.api_tokens import api_tokens_for_key
+from rehab.selectors.api_tokens import api_tokens_for_key, api_tokens_for_key_with
 from rehab.selectors.audit import patient_audit_trail
 from rehab.selectors.caseload import (
     caseload_alerts,
@@ -48,7 +48,7 @@ from rehab.selectors.patients import (
     patients_visible_to,
     patients_with_clinical_access,
 )
-from rehab.selectors.plan_markers import PlanMarkers, plan_markers
+from rehab.selectors.plan_markers import PlanMarkers, plan_markers, plan_markers_of_row, plan_markers_read
 from rehab.selectors.plans import (
     plan_clearances,
     plan_for_page,
@@ -100,6 +100,7 @@ __all__ = [
     "alerts_that_paused",
     "alerts_visible_to",
     "api_tokens_for_key",
+    "api_tokens_for_key_with",
     "assessments_of",
     "care_team_candidates",
     "caseload_alerts",
@@ -146,6 +147,8 @@ __all__ = [
     "plan_item_of",
     "plan_items_with_exercises",
     "plan_markers",
+    "plan_markers_of_row",
+    "plan_markers_read",
     "plan_measurements",
     "plan_overrides",
     "plan_template_origin",

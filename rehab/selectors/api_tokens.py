@@ -12,6 +12,7 @@ token's login, the login's patient record or its absence, the record's login and
 `token.user.patient_record.clinic` costs no query, as before.
 """
 
+from collections.abc import Sequence
 from functools import cache
 from typing import Any
 
@@ -33,6 +34,26 @@ def api_tokens_for_key(token_key: str) -> list[AuthToken]:
         cursor.execute(sql, [token_key])
         rows = cursor.fetchall()
     return [_token(row, columns) for row in rows]
+
+
+def api_tokens_for_key_with(token_key: str, read: tuple[str, Sequence[Any]]) -> list[tuple[AuthToken, tuple]]:
+    """api_tokens_for_key's tokens, each with the first row of another read sent in the same statement
+    (one round trip instead of two): `read` is its SQL and parameters, a SELECT of its own that refers to
+    nothing outside itself. A token whose read found nothing comes with a row of NULLs."""
+    sql, columns = _statement(connection.alias)
+    other, params = read
+    select, tables = sql.split(" FROM ", 1)
+    tables, where = tables.split(" WHERE ", 1)
+    width = sum(len(names) for _model, names, _converters in columns)
+    found: dict[Any, tuple[AuthToken, tuple]] = {}
+    with server_bound_cursor() as cursor:
+        # The read's own text and parameters, as its caller built them; the key is a parameter.
+        statement = f"{select}, x.* FROM {tables} LEFT JOIN ({other}) x ON 1 = 1 WHERE {where}"
+        cursor.execute(statement, [*params, token_key])
+        for row in cursor.fetchall():
+            token = _token(row[:width], columns)
+            found.setdefault(token.pk, (token, tuple(row[width:])))  # a join in the read may repeat its row
+    return list(found.values())
 
 
 def _models() -> dict[str, type[Model]]:

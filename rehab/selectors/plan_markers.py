@@ -103,24 +103,48 @@ def _compile(user: User, narrowed: bool) -> tuple[str, tuple] | None:
 
 def plan_markers(user: User, plan_id: int, patient_id: int | None = None) -> PlanMarkers:
     """The plan's markers if the user may see it (with `patient_id`, only that patient's), else 404."""
-    shape = (user.role, user.clinic_id is None, patient_id is not None)
-    with _lock:
-        if shape not in _compiled:
-            _compiled[shape] = _compile(user, patient_id is not None)
-    compiled = _compiled[shape]
+    compiled = _compiled_for(user, patient_id is not None)
     if compiled == _NOTHING:
         raise Http404(gettext("No such plan."))
     if compiled is None:
         row = _queryset(user, plan_id, patient_id).first()
     else:
         sql, template = compiled
-        ids = {_READER: user.pk, _CLINIC: user.clinic_id, _PLAN: plan_id, _PATIENT: patient_id}
         with server_bound_cursor() as cursor:
-            cursor.execute(sql, [ids.get(p, p) if isinstance(p, int) else p for p in template])
+            cursor.execute(sql, _bound(template, user, plan_id, patient_id))
             row = cursor.fetchone()
     if row is None:
         raise Http404(gettext("No such plan."))
     return _markers(row)
+
+
+def plan_markers_read(user: User, plan_id: int) -> tuple[str, list] | None:
+    """The SQL and parameters plan_markers(user, plan_id) runs, for a caller that sends them with another
+    read (rehab.api.plan_get_fast); None when that shape is left to the ORM or sees nothing."""
+    compiled = _compiled_for(user, False)
+    if compiled is None or compiled == _NOTHING:
+        return None
+    sql, template = compiled
+    return sql, _bound(template, user, plan_id, None)
+
+
+def plan_markers_of_row(row: tuple) -> PlanMarkers | None:
+    """The markers in a row plan_markers_read's SQL gave; None for its row of NULLs (a LEFT JOIN's: the
+    user may not see the plan)."""
+    return None if row[0] is None else _markers(row)
+
+
+def _compiled_for(user: User, narrowed: bool) -> tuple[str, tuple] | None:
+    shape = (user.role, user.clinic_id is None, narrowed)
+    with _lock:
+        if shape not in _compiled:
+            _compiled[shape] = _compile(user, narrowed)
+        return _compiled[shape]
+
+
+def _bound(template: tuple, user: User, plan_id: int, patient_id: int | None) -> list:
+    ids = {_READER: user.pk, _CLINIC: user.clinic_id, _PLAN: plan_id, _PATIENT: patient_id}
+    return [ids.get(p, p) if isinstance(p, int) else p for p in template]
 
 
 def _markers(row) -> PlanMarkers:

@@ -18,8 +18,9 @@ from knox.models import AuthToken
 from rest_framework.test import APIClient
 
 from rehab import settings as project_settings
+from rehab.api import plan_get_fast
 from rehab.api.plan_cache import forget_kept_answers
-from rehab.api.plan_get_fast import fast_plan_get
+from rehab.api.plan_get_fast import fast_plan_get, forget_readers
 from rehab.api.plans import PlanViewSet
 from rehab.models import AccessKind, Plan, PlanStatus, RecordAccess
 from rehab.services.plans import plan_generate
@@ -263,18 +264,40 @@ def test_the_throttle_counts_lane_reads_and_the_drf_view_answers_429(world, plan
 # ---------------------------------------------------------------------------------------------
 
 
-def test_a_warm_lane_read_costs_the_token_the_scope_and_the_audit_row(world, plan, django_assert_num_queries):
+def test_a_warm_lane_read_costs_the_token_with_the_scope_and_the_audit_row(world, plan, django_assert_num_queries):
     staff, patient = _token(world.physio), _token(world.patient_user)
     _get(staff, plan.pk)
+    forget_readers()
 
-    with _drf_view_must_not_run(), CaptureQueriesContext(connection) as seen:
+    # The first read of a token in a process: the token, then the scope and markers, then the audit row.
+    with _drf_view_must_not_run(), CaptureQueriesContext(connection) as first:
         assert _get(staff, plan.pk).status_code == 200
-    with _drf_view_must_not_run(), django_assert_num_queries(2):
+    assert len(first.captured_queries) == 3, [query["sql"][:60] for query in first.captured_queries]
+    # From then on the scope and markers come with the token, in one statement.
+    with _drf_view_must_not_run(), CaptureQueriesContext(connection) as then:
+        assert _get(staff, plan.pk).status_code == 200
+    statements = [query["sql"] for query in then.captured_queries]
+    assert len(statements) == 2, [sql[:60] for sql in statements]
+    assert "rehab_plan" in statements[0]
+    assert statements[1].startswith("INSERT")
+    _get(patient, plan.pk)
+    with _drf_view_must_not_run(), django_assert_num_queries(1):
         assert _get(patient, plan.pk).status_code == 200  # a patient's own read is not audited
 
-    statements = [query["sql"] for query in seen.captured_queries]
-    assert len(statements) == 3, statements
-    assert "INSERT" in statements[2]
+
+def test_a_wrong_guess_of_the_tokens_login_reads_the_scope_again(world, plan):
+    token = _token(world.physio)
+    _get(token, plan.pk)
+    outsider = world.outsider_physio
+    # This process last saw the key name a login who may not see the plan (a reused key, a changed role).
+    plan_get_fast._READERS[token[:15]] = (outsider.pk, outsider.role, outsider.clinic_id)
+
+    with _drf_view_must_not_run(), CaptureQueriesContext(connection) as seen:
+        response = _get(token, plan.pk)
+
+    assert response.status_code == 200
+    assert len(seen.captured_queries) == 3  # token and the guessed scope, the physio's scope, the audit row
+    assert plan_get_fast._READERS[token[:15]] == (world.physio.pk, world.physio.role, world.physio.clinic_id)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -323,9 +346,10 @@ LANGUAGES = (None, "es", "en", "fr")
     language=st.sampled_from(LANGUAGES),
     reader_language=st.sampled_from(("", "es")),
     warm=st.booleans(),
+    guess=st.sampled_from(("none", "the reader", "another reader")),
 )
 def test_any_read_gets_the_drf_views_answer_and_audit_rows(
-    world, plans, settings, which, seeing, data, condition, accept, language, reader_language, warm
+    world, plans, settings, which, seeing, data, condition, accept, language, reader_language, warm, guess
 ):
     reader = data.draw(st.sampled_from(SEEING[which] if seeing else READERS), label="reader")
     user = getattr(world, reader)
@@ -356,7 +380,14 @@ def test_any_read_gets_the_drf_views_answer_and_audit_rows(
         if value is not None
     }
 
+    other = world.foreign_physio if reader != "foreign_physio" else world.physio
+    guessed = {"none": None, "the reader": user, "another reader": other}[guess]
+
     def read():
+        # Which login this process last saw the token name: only which scope query rides with the token's.
+        forget_readers()
+        if guessed is not None:
+            plan_get_fast._READERS[token[:15]] = (guessed.pk, guessed.role, guessed.clinic_id)
         return _get(token, plan_id, **headers)
 
     (lane, lane_rows, by_lane), (full, full_rows, _) = _both_ways(settings, read, warm_with=read if warm else None)
