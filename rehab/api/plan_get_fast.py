@@ -11,12 +11,14 @@ the browser middleware and answers `GET /api/v1/plans/{id}/` itself when all of 
   no session cookie (a signed-in browser takes the full stack, whose language it may choose), and
   `Authorization: Token <token>` of an active login whose token has not expired (knox's check, the
   digest compared in constant time);
-- the plan is within the reader's scope (the very query the DRF view runs, rehab.selectors.plan_markers)
-  and its compact answer is in this process's or the shared cache, under the key the view would use;
+- the plan is within the reader's scope (the very query the DRF view runs, rehab.selectors.plan_markers,
+  sent with the token's own read once this process knows the token's login: token_reader) and its
+  compact answer is in this process's or the shared cache, under the key the view would use;
 - DRF's throttles for the view allow it (the same classes, cache keys and rates).
 
 Then it answers as the view does, with the same bytes, ETag (a 304 for a matching If-None-Match) and
-headers, after recording the read as the view does (rehab.services.access.record_reads). Otherwise
+headers (DRF's, the session's Vary: Cookie and the language's; the middleware in front of the lane add
+the rest), after recording the read as the view does (rehab.services.access.record_reads). Otherwise
 (no or a bad token, an expired one, an inactive login, a plan the reader may not see, a cache miss, a
 refused throttle, HEAD and every other method) the request goes on down the full stack untouched:
 each hand-over comes before anything is written or counted, so every other answer, the 401, 404 and
