@@ -28,6 +28,7 @@ from functools import partial
 from typing import Any
 
 from planner.catalogue import CatalogueIndex, allowed_exercises, catalogue_index, padded_regions_pressed
+from planner.choice_bits import cover_bits, covers, target_bits
 from planner.dosing import progression_rule, start_dose, unique_rules
 from planner.memo import AEROBIC_CEILING_UNITS, component_limits, memo_for, token
 from planner.muscles import SLOTS, SelectionBook, Target, default_selection_book, max_count, targets_for
@@ -105,12 +106,6 @@ def is_main_block(spec: ExerciseSpec) -> bool:
     return not spec.session_roles or "main" in spec.session_roles
 
 
-def _covers(spec: ExerciseSpec) -> frozenset[str]:
-    if spec.component == "flexibility" and spec.stretched_regions:
-        return frozenset(spec.stretched_regions)
-    return frozenset(spec.muscle_groups)
-
-
 def _equipment_needed(spec: ExerciseSpec) -> tuple[int, int]:
     """How much an exercise asks of the patient's kit: a pool (a trip out) first, then item count."""
     return ("pool" in spec.equipment, sum(1 for item in spec.equipment if item != "none"))
@@ -142,11 +137,11 @@ def select_for_targets(
     """Cover `targets` first, then fill up to the count for coverage (see the module docstring).
 
     count: the component's count from the dose rules; largest: the most it may grow to.
-    Sets of targets and of muscle groups are bit masks here (_TargetBits, _cover_bits): the greedy
+    Sets of targets and of muscle groups are bit masks here (planner.choice_bits): the greedy
     choice compares counts of them for every candidate of every pick.
     """
     chains = _chains(pool, by_slug)
-    bits = _target_bits(targets)
+    bits = target_bits(targets)
     # What each candidate serves and covers, and its fixed tie-breakers, worked out once per exercise.
     served_by: dict[str, int] = {}
     covers: dict[str, int] = {}
@@ -154,7 +149,7 @@ def select_for_targets(
     for variants in chains.values():
         for steps, spec in enumerate(variants):
             served_by[spec.slug] = bits.served(spec)
-            covers[spec.slug] = _cover_bits(spec)
+            covers[spec.slug] = cover_bits(spec)
             ties[spec.slug] = (steps, _equipment_needed(spec), IMPACT_LEVELS.index(spec.impact), spec.slug)
     chosen: list[Choice] = []
     covered_targets = 0  # the targets whose group a chosen exercise serves
@@ -203,69 +198,9 @@ def select_for_targets(
     return tuple(chosen)
 
 
-class _TargetBits:
-    """A component's targets as bits (bit n: targets[n]), with what an exercise serves as a mask."""
-
-    def __init__(self, targets: tuple[Target, ...]) -> None:
-        self.targets = targets
-        self.in_slots = {slots: sum(1 << n for n, t in enumerate(targets) if t.slots == slots) for slots in SLOTS}
-        self._group = [
-            sum(1 << m for m, other in enumerate(targets) if other.group == target.group) for target in targets
-        ]
-        self._served: dict[str, tuple[ExerciseSpec, int]] = {}
-
-    def served(self, spec: ExerciseSpec) -> int:
-        found = self._served.get(spec.slug)
-        if found is None or found[0] is not spec:
-            mask = sum(1 << n for n, target in enumerate(self.targets) if target.served_by_exercise(spec))
-            found = self._served[spec.slug] = (spec, mask)
-        return found[1]
-
-    def targets_of(self, mask: int) -> tuple[Target, ...]:
-        return tuple(target for n, target in enumerate(self.targets) if mask >> n & 1)
-
-    def same_group(self, mask: int) -> int:
-        """The targets whose group is that of a target in `mask`."""
-        out = 0
-        for n, group in enumerate(self._group):
-            if mask >> n & 1:
-                out |= group
-        return out
-
-
-_TARGET_BITS: dict[int, tuple[tuple[Target, ...], _TargetBits]] = {}
-
-
-def _target_bits(targets: tuple[Target, ...]) -> _TargetBits:
-    """The bits of `targets`, kept by their token (planner.memo: equal targets share one)."""
-    found = _TARGET_BITS.get(token(targets))
-    if found is None:
-        if len(_TARGET_BITS) >= 1024:
-            _TARGET_BITS.clear()
-        found = _TARGET_BITS[token(targets)] = (targets, _TargetBits(targets))
-    return found[1]
-
-
-# A bit for each muscle group or region an exercise covers (_covers), given as they are first met.
-_COVER_BIT: dict[str, int] = {}
-_COVERS: dict[str, tuple[ExerciseSpec, int]] = {}
-
-
-def _cover_bits(spec: ExerciseSpec) -> int:
-    found = _COVERS.get(spec.slug)
-    if found is None or found[0] is not spec:
-        mask = 0
-        for name in _covers(spec):
-            mask |= 1 << _COVER_BIT.setdefault(name, len(_COVER_BIT))
-        if len(_COVERS) >= 4096:
-            _COVERS.clear()
-        found = _COVERS[spec.slug] = (spec, mask)
-    return found[1]
-
-
 def _rank(spec: ExerciseSpec, covered: frozenset[str]) -> tuple[int, tuple[int, int], int, str]:
     """Sort key for the next pick after the targets: lower is better."""
-    return (-len(_covers(spec) - covered), _equipment_needed(spec), IMPACT_LEVELS.index(spec.impact), spec.slug)
+    return (-len(covers(spec) - covered), _equipment_needed(spec), IMPACT_LEVELS.index(spec.impact), spec.slug)
 
 
 def _class_index(book: Rulebook, name: str | None) -> int:
@@ -334,14 +269,14 @@ def _pick_aerobic(
                 not entry[0],
                 abs(IMPACT_LEVELS.index(entry[1].impact) - preferred),
                 _equipment_needed(entry[1]),
-                -len(_covers(entry[1]) - covered),
+                -len(covers(entry[1]) - covered),
                 IMPACT_LEVELS.index(entry[1].impact),
                 entry[1].slug,
             ),
         )
         candidates.remove(best)
         chosen.append(Choice(best[1], (), (reach_rule,) if best[0] else ()))
-        covered |= _covers(best[1])
+        covered |= covers(best[1])
     return tuple(chosen)
 
 
