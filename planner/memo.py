@@ -124,11 +124,8 @@ class Tokens:
         if found is not None and found[0] is value:
             return found[1]
         if len(self._by_id) >= self.MAX_ENTRIES:
-            # Every new object of every plan comes here, few new values: the values keep their tokens
-            # (and the answers kept under them stay found) until they are many too.
             self._by_id.clear()
-            if len(self._by_value) >= self.MAX_ENTRIES:
-                self._by_value.clear()
+            self._by_value.clear()
         token = self._by_value.get(value)
         if token is None:
             token = self._by_value[value] = next(self._next)

@@ -28,14 +28,12 @@ from functools import partial
 from typing import Any
 
 from planner.catalogue import CatalogueIndex, allowed_exercises, catalogue_index, padded_regions_pressed
-from planner.choice_bits import cover_bits, covers, target_bits
 from planner.dosing import progression_rule, start_dose, unique_rules
 from planner.memo import AEROBIC_CEILING_UNITS, component_limits, memo_for, token
 from planner.muscles import SLOTS, SelectionBook, Target, default_selection_book, max_count, targets_for
 from planner.regions import default_region_map
 from planner.relative_zone import patient_dose, relative_within, stand_in_limits
 from planner.rules import DoseParameters, Rulebook, default_rulebook, dose_parameters
-from planner.stand_in_rules import SharedItem, StandIns, remember_shared, stand_ins_for
 from planner.types import (
     Dose,
     ExerciseSpec,
@@ -106,6 +104,12 @@ def is_main_block(spec: ExerciseSpec) -> bool:
     return not spec.session_roles or "main" in spec.session_roles
 
 
+def _covers(spec: ExerciseSpec) -> frozenset[str]:
+    if spec.component == "flexibility" and spec.stretched_regions:
+        return frozenset(spec.stretched_regions)
+    return frozenset(spec.muscle_groups)
+
+
 def _equipment_needed(spec: ExerciseSpec) -> tuple[int, int]:
     """How much an exercise asks of the patient's kit: a pool (a trip out) first, then item count."""
     return ("pool" in spec.equipment, sum(1 for item in spec.equipment if item != "none"))
@@ -126,6 +130,10 @@ class Choice:
     rules: tuple[Rule, ...] = ()
 
 
+def _serves(spec: ExerciseSpec, targets: Iterable[Target]) -> tuple[Target, ...]:
+    return tuple(target for target in targets if target.served_by_exercise(spec))
+
+
 def select_for_targets(
     pool: Iterable[ExerciseSpec],
     by_slug: dict[str, ExerciseSpec],
@@ -137,40 +145,32 @@ def select_for_targets(
     """Cover `targets` first, then fill up to the count for coverage (see the module docstring).
 
     count: the component's count from the dose rules; largest: the most it may grow to.
-    Sets of targets and of muscle groups are bit masks here (planner.choice_bits): the greedy
-    choice compares counts of them for every candidate of every pick.
     """
     chains = _chains(pool, by_slug)
-    bits = target_bits(targets)
     # What each candidate serves and covers, and its fixed tie-breakers, worked out once per exercise.
-    served_by: dict[str, int] = {}
-    covers: dict[str, int] = {}
+    served_by: dict[str, tuple[Target, ...]] = {}
+    covers: dict[str, frozenset[str]] = {}
     ties: dict[str, tuple[int, tuple[int, int], int, str]] = {}
     for variants in chains.values():
         for steps, spec in enumerate(variants):
-            served_by[spec.slug] = bits.served(spec)
-            covers[spec.slug] = cover_bits(spec)
+            served_by[spec.slug] = _serves(spec, targets)
+            covers[spec.slug] = _covers(spec)
             ties[spec.slug] = (steps, _equipment_needed(spec), IMPACT_LEVELS.index(spec.impact), spec.slug)
     chosen: list[Choice] = []
-    covered_targets = 0  # the targets whose group a chosen exercise serves
-    covered = 0
+    covered_targets: set[str] = set()
+    covered: frozenset[str] = frozenset()
     limit = count
     for slots in SLOTS:
-        in_slots = bits.in_slots[slots]
         while len(chosen) < (limit if slots == "fill" else largest):
             best = None
             for root, variants in chains.items():
                 for spec in variants:
-                    open_targets = served_by[spec.slug] & ~covered_targets
-                    new = (open_targets & in_slots).bit_count()
+                    served = served_by[spec.slug]
+                    new = sum(1 for t in served if t.slots == slots and t.group not in covered_targets)
                     if not new:
                         continue
-                    key = (
-                        -new,
-                        -open_targets.bit_count(),
-                        -(covers[spec.slug] & ~covered).bit_count(),
-                        *ties[spec.slug],
-                    )
+                    also = sum(1 for t in served if t.group not in covered_targets)
+                    key = (-new, -also, -len(covers[spec.slug] - covered), *ties[spec.slug])
                     if best is None or key < best[0]:
                         best = (key, root, spec)
                     break  # the easiest variant of a chain that serves a target is the one to start at
@@ -178,21 +178,21 @@ def select_for_targets(
                 break
             _, root, spec = best
             del chains[root]
-            served = bits.targets_of(served_by[spec.slug])
+            served = served_by[spec.slug]
             raised = len(chosen) >= limit and slots == "within"
             chosen.append(
                 Choice(spec, served, unique_rules(*(t.rules for t in served), largest_rules if raised else ()))
             )
-            covered_targets |= bits.same_group(served_by[spec.slug])
+            covered_targets |= {t.group for t in served}
             covered |= covers[spec.slug]
             if slots == "added":
                 limit += 1
         limit = min(max(limit, len(chosen)), max(largest, count))
     remaining = [variants[0] for variants in chains.values()]
     while remaining and len(chosen) < limit:
-        pick = min(remaining, key=lambda spec: (-(covers[spec.slug] & ~covered).bit_count(), *ties[spec.slug][1:]))
+        pick = min(remaining, key=lambda spec: (-len(covers[spec.slug] - covered), *ties[spec.slug][1:]))
         remaining.remove(pick)
-        served = bits.targets_of(served_by[pick.slug])
+        served = served_by[pick.slug]
         chosen.append(Choice(pick, served, unique_rules(*(t.rules for t in served))))
         covered |= covers[pick.slug]
     return tuple(chosen)
@@ -200,7 +200,7 @@ def select_for_targets(
 
 def _rank(spec: ExerciseSpec, covered: frozenset[str]) -> tuple[int, tuple[int, int], int, str]:
     """Sort key for the next pick after the targets: lower is better."""
-    return (-len(covers(spec) - covered), _equipment_needed(spec), IMPACT_LEVELS.index(spec.impact), spec.slug)
+    return (-len(_covers(spec) - covered), _equipment_needed(spec), IMPACT_LEVELS.index(spec.impact), spec.slug)
 
 
 def _class_index(book: Rulebook, name: str | None) -> int:
@@ -269,14 +269,14 @@ def _pick_aerobic(
                 not entry[0],
                 abs(IMPACT_LEVELS.index(entry[1].impact) - preferred),
                 _equipment_needed(entry[1]),
-                -len(covers(entry[1]) - covered),
+                -len(_covers(entry[1]) - covered),
                 IMPACT_LEVELS.index(entry[1].impact),
                 entry[1].slug,
             ),
         )
         candidates.remove(best)
         chosen.append(Choice(best[1], (), (reach_rule,) if best[0] else ()))
-        covered |= covers(best[1])
+        covered |= _covers(best[1])
     return tuple(chosen)
 
 
@@ -358,8 +358,7 @@ def prescribe(
     params = dose_parameters(profile, book)
     allowed = allowed_exercises(catalogue, limits, profile)
     anatomy = default_region_map()
-    read_limits: dict[str, int] = {}  # per component, the token of what it reads: the same for every item
-    stand_ins = stand_ins_for(params, profile, limits, book)
+    read_limits: dict[str, tuple[Any, ...]] = {}  # per component: the same for every item of the plan
     items, uncovered = [], []
     for component in COMPONENTS:
         chosen = select_exercises(component, allowed, catalogue, params, limits, profile, book, selection)
@@ -373,10 +372,7 @@ def prescribe(
             spec = choice.spec
             padded = padded_regions_pressed(spec, limits, profile)
             padded_rules = (anatomy.padded_rule,) if padded and anatomy.padded_rule else ()
-            if stand_ins is None:
-                dose, progression, step_rules = _kept_dose(spec, reads, read_limits, profile, params, limits, book)
-            else:
-                dose, progression, step_rules = _shared_dose(spec, read_limits, profile, stand_ins, book)
+            dose, progression, step_rules = _kept_dose(spec, reads, read_limits, profile, params, limits, book)
             exercise_rules = unique_rules(choice.rules, selection_rules, padded_rules)
             items.append(
                 PrescriptionItem(
@@ -392,67 +388,32 @@ def prescribe(
     return Prescription(items=tuple(items), components_without_exercise=tuple(uncovered))
 
 
-def _shared_dose(
-    spec: ExerciseSpec,
-    read_limits: dict[str, int],
-    profile: Profile,
-    stand_ins: StandIns,
-    book: Rulebook,
-) -> tuple[Dose, ProgressionRule, tuple[Rule, ...]]:
-    """_kept_dose worked out with stand-ins for the patient's rules, kept by its numbers alone, with the
-    patient's rules put back (planner.stand_in_rules); the schedule finds the shared form again."""
-    params, limits = stand_ins.params, stand_ins.limits
-    shared, relative = _kept_answer(spec, (params.active_tiers,), read_limits, profile, params, limits, book)
-    dose, progression, rules = stand_ins.patient.answer(shared)
-    shared_dose = shared[0]
-    if relative:
-        # Kept in %HRR: read in the patient's heart rate (the shared form too, as the schedule reads it).
-        dose, shared_dose = patient_dose(dose, limits), patient_dose(shared_dose, limits)
-    remember_shared(dose, progression, SharedItem(shared_dose, shared[1], stand_ins))
-    return dose, progression, rules
-
-
 def _kept_dose(
     spec: ExerciseSpec,
     reads: tuple[Any, ...],
-    read_limits: dict[str, int],
+    read_limits: dict[str, tuple[Any, ...]],
     profile: Profile,
     params: DoseParameters,
     limits: LoadLimits,
     book: Rulebook,
 ) -> tuple[Dose, ProgressionRule, tuple[Rule, ...]]:
-    """_dose_and_growth, kept (planner.memo) by what it reads."""
-    answer, relative = _kept_answer(spec, reads, read_limits, profile, params, limits, book)
-    if relative:
-        return patient_dose(answer[0], limits), answer[1], answer[2]
-    return answer
-
-
-def _kept_answer(
-    spec: ExerciseSpec,
-    reads: tuple[Any, ...],
-    read_limits: dict[str, int],
-    profile: Profile,
-    params: DoseParameters,
-    limits: LoadLimits,
-    book: Rulebook,
-) -> tuple[tuple[Dose, ProgressionRule, tuple[Rule, ...]], bool]:
-    """_dose_and_growth, kept (planner.memo) by what it reads, and whether its dose is kept in %HRR: an
-    aerobic dose with a heart-rate zone is, to be read in the patient's heart rate with patient_dose
-    (planner.relative_zone)."""
+    """_dose_and_growth, kept (planner.memo) by what it reads; an aerobic dose with a heart-rate zone is
+    kept in %HRR and read in the patient's heart rate (planner.relative_zone)."""
     memo = memo_for(book)
     stand_in = stand_in_limits(limits) if spec.component == "aerobic" else None
     if stand_in is not None:
         if "relative aerobic" not in read_limits:
-            read_limits["relative aerobic"] = token(component_limits(stand_in, "aerobic"))
-        key = (token(spec), *reads, read_limits["relative aerobic"])
-        relative = memo.get("dosing", key, partial(_dose_and_growth, spec, profile, params, stand_in, book))
-        if relative_within(relative[0], relative[1], limits):
-            return relative, True
+            read_limits["relative aerobic"] = component_limits(stand_in, "aerobic")
+        key = (spec, *reads, read_limits["relative aerobic"])
+        relative, progression, step_rules = memo.get(
+            "dosing", key, partial(_dose_and_growth, spec, profile, params, stand_in, book)
+        )
+        if relative_within(relative, progression, limits):
+            return patient_dose(relative, limits), progression, step_rules
     if spec.component not in read_limits:
-        read_limits[spec.component] = token(component_limits(limits, spec.component))
-    key = (token(spec), *reads, read_limits[spec.component])
-    return memo.get("dosing", key, partial(_dose_and_growth, spec, profile, params, limits, book)), False
+        read_limits[spec.component] = component_limits(limits, spec.component)
+    key = (spec, *reads, read_limits[spec.component])
+    return memo.get("dosing", key, partial(_dose_and_growth, spec, profile, params, limits, book))
 
 
 def _dose_and_growth(

@@ -34,11 +34,10 @@ from pathlib import Path
 from typing import Any
 
 from planner.catalogue import exercise_violations
-from planner.choice_bits import covers
 from planner.dosing import progression_rule, start_dose, unique_rules
 from planner.editing import _under_limits, reschedule_from
 from planner.limits import LOOSENING_TESTS, SET_VOCABULARY, LimitValue, check_dose, get_field
-from planner.prescribe import _easiest_variants, _equipment_needed, is_main_block
+from planner.prescribe import _covers, _easiest_variants, _equipment_needed, is_main_block
 from planner.rules import DoseParameters, Rulebook, default_rulebook
 from planner.types import (
     ExerciseSpec,
@@ -277,18 +276,18 @@ def replacement_for(
         seen.add(current.slug)
         if allowed(current):
             return current
-    targets = covers(item.exercise)
+    targets = _covers(item.exercise)
     candidates = [
         spec
         for spec in catalogue
-        if spec.component == item.component and is_main_block(spec) and allowed(spec) and covers(spec) & targets
+        if spec.component == item.component and is_main_block(spec) and allowed(spec) and _covers(spec) & targets
     ]
     if not candidates:
         return None
     return min(
         _easiest_variants(candidates, by_slug),
         key=lambda spec: (
-            -len(covers(spec) & targets),
+            -len(_covers(spec) & targets),
             _equipment_needed(spec),
             IMPACT_LEVELS.index(spec.impact),
             spec.slug,

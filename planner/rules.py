@@ -485,7 +485,3 @@ class DoseParameters:
 
     def guidance_for(self, component: str, profile: Profile) -> tuple[Rule, ...]:
         return tuple(g.rule for g in self._book.guidance if g.component == component and g.when(profile))
-
-    def triggers_of(self, tier: str) -> tuple[Rule, ...]:
-        """The rules of the triggers that made `tier` apply (cited with each value the tier sets)."""
-        return self._triggers.get(tier, ())

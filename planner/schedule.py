@@ -23,7 +23,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 from functools import partial
-from typing import Protocol
+from typing import Any, Protocol
 
 from planner.catalogue import load_default_catalogue
 from planner.dosing import unique_rules
@@ -49,7 +49,6 @@ from planner.memo import component_limits, memo_for, token
 from planner.prescribe import prescribe
 from planner.relative_zone import patient_dose, relative_dose, stand_in_limits
 from planner.rules import SAFETY_NOTICE, Rulebook, default_rulebook
-from planner.stand_in_rules import shared_form
 from planner.targets import plan_targets
 from planner.types import (
     Dose,
@@ -319,58 +318,42 @@ def schedule(
         raise ValueError("a plan lasts at least one week")
     book = rulebook or default_rulebook()
     tracks = []
-    reads: dict[tuple[int, str, tuple[str, ...]], int] = {}  # per limits, component and units
+    reads: dict[tuple[int, str, tuple[str, ...]], tuple[Any, ...]] = {}  # per limits, component and units
+    stand_in = stand_in_limits(limits)
     for item in items:
-        shared = shared_form(item.dose, item.progression, limits)
-        if shared is None:
-            tracks.append(_track(item, limits, weeks, book, reads))
+        relative = None
+        if stand_in is not None and item.component == "aerobic":
+            relative = relative_dose(item.dose, item.progression, limits)
+        if stand_in is None or relative is None:
+            tracks.append(_kept_weeks(item, limits, weeks, book, reads))
             continue
-        # Worked out with stand-ins for the patient's rules (planner.stand_in_rules): patients whose
-        # rules differ share these weeks; the patient's rules are put back.
-        stand_ins = shared.stand_ins
-        as_shared = _ItemView(item.slug, item.component, shared.dose, shared.progression)
-        tracks.append(stand_ins.patient.track(_track(as_shared, stand_ins.limits, weeks, book, reads)))
+        # Worked out in %HRR under the stand-in limits, read in the patient's heart rate
+        # (planner.relative_zone): patients whose heart rates differ share these weeks.
+        in_hrr = _RelativeItem(item.slug, item.component, relative, item.progression)
+        tracks.append(_patient_track(_kept_weeks(in_hrr, stand_in, weeks, book, reads), limits))
     return tuple(PlanWeek(number, tuple(track[number - 1] for track in tracks)) for number in range(1, weeks + 1))
 
 
-def _track(
-    item: PrescriptionItem | _ItemView,
-    limits: LoadLimits,
-    weeks: int,
-    book: Rulebook,
-    reads: dict[tuple[int, str, tuple[str, ...]], int],
-) -> tuple[ScheduledDose, ...]:
-    stand_in = stand_in_limits(limits) if item.component == "aerobic" else None
-    relative = relative_dose(item.dose, item.progression, limits) if stand_in is not None else None
-    if stand_in is None or relative is None:
-        return _kept_weeks(item, limits, weeks, book, reads)
-    # Worked out in %HRR under the stand-in limits, read in the patient's heart rate
-    # (planner.relative_zone): patients whose heart rates differ share these weeks.
-    in_hrr = _ItemView(item.slug, item.component, relative, item.progression)
-    return _patient_track(_kept_weeks(in_hrr, stand_in, weeks, book, reads), limits)
-
-
 def _kept_weeks(
-    item: PrescriptionItem | _ItemView,
+    item: PrescriptionItem | _RelativeItem,
     limits: LoadLimits,
     weeks: int,
     book: Rulebook,
-    reads: dict[tuple[int, str, tuple[str, ...]], int],
+    reads: dict[tuple[int, str, tuple[str, ...]], tuple[Any, ...]],
 ) -> tuple[ScheduledDose, ...]:
     """item_weeks, kept (planner.memo) by the item and the part of the limits it reads."""
     dose = item.dose
     units = (id(limits), dose.component, tuple(target.unit for target in dose.intensity))
     read = reads.get(units)
     if read is None:
-        read = reads[units] = token(component_limits(limits, units[1], units[2]))
+        read = reads[units] = component_limits(limits, units[1], units[2])
     key = (item.slug, item.component, token(dose), _number_types(dose), token(item.progression), read, weeks)
     return memo_for(book).get("schedule", key, partial(item_weeks, item, limits, weeks, book))
 
 
 @dataclass(frozen=True)
-class _ItemView:
-    """What item_weeks reads of an item (slug, component, dose, progression), with another dose and
-    progression: in %HRR (planner.relative_zone) or with stand-ins for the patient's rules."""
+class _RelativeItem:
+    """What item_weeks reads of an item (slug, component, dose, progression), with the dose in %HRR."""
 
     slug: str
     component: str
@@ -409,7 +392,7 @@ def _number_types(dose: Dose) -> tuple[type, ...]:
 
 
 def item_weeks(
-    item: PrescriptionItem | _ItemView, limits: LoadLimits, weeks: int, book: Rulebook
+    item: PrescriptionItem | _RelativeItem, limits: LoadLimits, weeks: int, book: Rulebook
 ) -> tuple[ScheduledDose, ...]:
     """One item's scheduled dose for each of `weeks` weeks (week 1 first)."""
     current = clamp_dose(item.dose, limits)

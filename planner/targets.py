@@ -161,18 +161,13 @@ def plan_targets(
     outlooks = []
     # Each week's doses by slug (the first one, as PlanWeek.dose_for finds it), looked up once.
     by_slug = [_first_by_slug(week) for week in weeks]
-    doses_by_component: dict[str, list[tuple[Dose, ...]]] = {}
     for target in applicable_targets(profile):
         mine = [item for item in items if item.component == target.component]
         if not mine or not weeks:
             continue
-        each_week = doses_by_component.get(target.component)
-        if each_week is None:
-            each_week = doses_by_component[target.component] = [
-                tuple(s.dose for item in mine if (s := found.get(item.slug)) is not None) for found in by_slug
-            ]
         expected, reached = None, 0.0
-        for week, doses in zip(weeks, each_week, strict=True):
+        for week, found in zip(weeks, by_slug, strict=True):
+            doses = [s.dose for item in mine if (s := found.get(item.slug)) is not None]
             reached = measure(target.component, target.measure, doses)
             if expected is None and reached >= target.value:
                 expected = week.number

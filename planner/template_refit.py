@@ -22,12 +22,11 @@ from dataclasses import dataclass, replace
 from dataclasses import field as dataclass_field  # RefitChange has a `field` of its own
 
 from planner.catalogue import allowed_exercises, exercise_violations
-from planner.choice_bits import covers
 from planner.dosing import progression_rule, start_dose, unique_rules
 from planner.editing import DoseEditError, edit_dose
 from planner.growth import default_growth_rules, ladder_unit
 from planner.limits import UNIT_WORDS, apply_adjustments, check_dose, clamp_dose
-from planner.prescribe import FILTER_LIMITS, is_main_block, select_for_targets
+from planner.prescribe import FILTER_LIMITS, _covers, is_main_block, select_for_targets
 from planner.progression.said import Joined, Said, Word, said
 from planner.rules import SAFETY_NOTICE, DoseParameters, Rulebook, default_rulebook
 from planner.schedule import schedule
@@ -207,11 +206,11 @@ def _replacement(
         for candidate in allowed
         if candidate.component == spec.component and is_main_block(candidate) and candidate.slug not in unavailable
     ]
-    wanted = covers(spec)
-    best = max((len(covers(candidate) & wanted) for candidate in pool), default=0)
+    wanted = _covers(spec)
+    best = max((len(_covers(candidate) & wanted) for candidate in pool), default=0)
     if best == 0:
         return None, ""
-    closest = [candidate for candidate in pool if len(covers(candidate) & wanted) == best]
+    closest = [candidate for candidate in pool if len(_covers(candidate) & wanted) == best]
     # The planner's own choice among them: the easiest variant of a chain, less equipment, gentler impact.
     chosen = select_for_targets(closest, dict(by_slug), (), 1, 1)
     if not chosen:

@@ -11,7 +11,6 @@ from hypothesis import strategies as st
 from planner.catalogue import allowed_exercises, exercise_violations, load_default_catalogue
 from planner.intensity import PERCENT_SCALE, heart_rate_zone, hrr_for_bpm
 from planner.limits import apply_adjustments, compute_limits
-from planner.memo import Tokens
 from planner.prescribe import _dose_and_growth, prescribe
 from planner.rules import DoseParameters, default_rulebook
 from planner.schedule import item_weeks, schedule
@@ -107,20 +106,3 @@ def test_the_heart_rate_ceiling_in_hrr_is_the_highest_percentage_within_it(resti
     within = [p for p in PERCENT_SCALE if heart_rate_zone(resting, hr_max, p, p)[1] <= bpm]
 
     assert hrr_for_bpm(bpm, resting, hr_max) == max(within, default=0)
-
-
-def test_a_value_keeps_its_token_when_the_identity_table_is_cleared_and_a_new_value_never_meets_an_old_one():
-    tokens = Tokens()
-    tokens.MAX_ENTRIES = 4
-
-    def fresh(*values):
-        return tuple(value for value in values)  # an equal value in another object each time
-
-    first = tokens(fresh(1, "a"))
-    other = {tokens(fresh(2, "b")) for _ in range(6)}  # new objects, one value: past the identity bound
-
-    assert tokens(fresh(1, "a")) == first
-    assert len(other) == 1
-    assert first not in other
-    many = {tokens(fresh("many", n)) for n in range(4)}  # the values too pass the bound: a fresh table
-    assert tokens(fresh(1, "a")) not in {first, *other, *many}
