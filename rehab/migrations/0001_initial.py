@@ -11,585 +11,196 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     initial = True
 
     dependencies = [
-        ("auth", "0012_alter_user_first_name_max_length"),
+        ('auth', '0012_alter_user_first_name_max_length'),
     ]
 
     operations = [
         migrations.CreateModel(
-            name="Clinic",
+            name='Clinic',
             fields=[
-                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
-                ("name", models.CharField(max_length=200)),
-                ("phone", models.CharField(blank=True, help_text="Shown to patients: who to call.", max_length=40)),
-                ("email", models.EmailField(blank=True, max_length=254)),
-                ("address", models.TextField(blank=True)),
-                ("time_zone", models.CharField(default="UTC", max_length=64)),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('name', models.CharField(max_length=200)),
+                ('phone', models.CharField(blank=True, help_text='Shown to patients: who to call.', max_length=40)),
+                ('email', models.EmailField(blank=True, max_length=254)),
+                ('address', models.TextField(blank=True)),
+                ('time_zone', models.CharField(default='UTC', max_length=64)),
             ],
         ),
         migrations.CreateModel(
-            name="User",
+            name='User',
             fields=[
-                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
-                ("password", models.CharField(max_length=128, verbose_name="password")),
-                ("last_login", models.DateTimeField(blank=True, null=True, verbose_name="last login")),
-                (
-                    "is_superuser",
-                    models.BooleanField(
-                        default=False,
-                        help_text="Designates that this user has all permissions without explicitly assigning them.",
-                        verbose_name="superuser status",
-                    ),
-                ),
-                (
-                    "username",
-                    models.CharField(
-                        error_messages={"unique": "A user with that username already exists."},
-                        help_text="Required. 150 characters or fewer. Letters, digits and @/./+/-/_ only.",
-                        max_length=150,
-                        unique=True,
-                        validators=[django.contrib.auth.validators.UnicodeUsernameValidator()],
-                        verbose_name="username",
-                    ),
-                ),
-                ("first_name", models.CharField(blank=True, max_length=150, verbose_name="first name")),
-                ("last_name", models.CharField(blank=True, max_length=150, verbose_name="last name")),
-                ("email", models.EmailField(blank=True, max_length=254, verbose_name="email address")),
-                (
-                    "is_staff",
-                    models.BooleanField(
-                        default=False,
-                        help_text="Designates whether the user can log into this admin site.",
-                        verbose_name="staff status",
-                    ),
-                ),
-                (
-                    "is_active",
-                    models.BooleanField(
-                        default=True,
-                        help_text="Designates whether this user should be treated as active. Unselect this instead of deleting accounts.",
-                        verbose_name="active",
-                    ),
-                ),
-                ("date_joined", models.DateTimeField(default=django.utils.timezone.now, verbose_name="date joined")),
-                (
-                    "role",
-                    models.CharField(
-                        choices=[
-                            ("physiotherapist", "Physiotherapist"),
-                            ("clinician", "Clinician"),
-                            ("patient", "Patient"),
-                            ("clinic_admin", "Clinic admin"),
-                        ],
-                        default="patient",
-                        max_length=20,
-                    ),
-                ),
-                ("phone", models.CharField(blank=True, max_length=40)),
-                (
-                    "groups",
-                    models.ManyToManyField(
-                        blank=True,
-                        help_text="The groups this user belongs to. A user will get all permissions granted to each of their groups.",
-                        related_name="user_set",
-                        related_query_name="user",
-                        to="auth.group",
-                        verbose_name="groups",
-                    ),
-                ),
-                (
-                    "user_permissions",
-                    models.ManyToManyField(
-                        blank=True,
-                        help_text="Specific permissions for this user.",
-                        related_name="user_set",
-                        related_query_name="user",
-                        to="auth.permission",
-                        verbose_name="user permissions",
-                    ),
-                ),
-                (
-                    "clinic",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="users",
-                        to="rehab.clinic",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('password', models.CharField(max_length=128, verbose_name='password')),
+                ('last_login', models.DateTimeField(blank=True, null=True, verbose_name='last login')),
+                ('is_superuser', models.BooleanField(default=False, help_text='Designates that this user has all permissions without explicitly assigning them.', verbose_name='superuser status')),
+                ('username', models.CharField(error_messages={'unique': 'A user with that username already exists.'}, help_text='Required. 150 characters or fewer. Letters, digits and @/./+/-/_ only.', max_length=150, unique=True, validators=[django.contrib.auth.validators.UnicodeUsernameValidator()], verbose_name='username')),
+                ('first_name', models.CharField(blank=True, max_length=150, verbose_name='first name')),
+                ('last_name', models.CharField(blank=True, max_length=150, verbose_name='last name')),
+                ('email', models.EmailField(blank=True, max_length=254, verbose_name='email address')),
+                ('is_staff', models.BooleanField(default=False, help_text='Designates whether the user can log into this admin site.', verbose_name='staff status')),
+                ('is_active', models.BooleanField(default=True, help_text='Designates whether this user should be treated as active. Unselect this instead of deleting accounts.', verbose_name='active')),
+                ('date_joined', models.DateTimeField(default=django.utils.timezone.now, verbose_name='date joined')),
+                ('role', models.CharField(choices=[('physiotherapist', 'Physiotherapist'), ('clinician', 'Clinician'), ('patient', 'Patient'), ('clinic_admin', 'Clinic admin')], default='patient', max_length=20)),
+                ('phone', models.CharField(blank=True, max_length=40)),
+                ('groups', models.ManyToManyField(blank=True, help_text='The groups this user belongs to. A user will get all permissions granted to each of their groups.', related_name='user_set', related_query_name='user', to='auth.group', verbose_name='groups')),
+                ('user_permissions', models.ManyToManyField(blank=True, help_text='Specific permissions for this user.', related_name='user_set', related_query_name='user', to='auth.permission', verbose_name='user permissions')),
+                ('clinic', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='users', to='rehab.clinic')),
             ],
             options={
-                "verbose_name": "user",
-                "verbose_name_plural": "users",
-                "abstract": False,
+                'verbose_name': 'user',
+                'verbose_name_plural': 'users',
+                'abstract': False,
             },
             managers=[
-                ("objects", django.contrib.auth.models.UserManager()),
+                ('objects', django.contrib.auth.models.UserManager()),
             ],
         ),
         migrations.CreateModel(
-            name="HistoricalPatient",
+            name='HistoricalPatient',
             fields=[
-                ("id", models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name="ID")),
-                ("first_name", models.CharField(max_length=150)),
-                ("last_name", models.CharField(max_length=150)),
-                ("date_of_birth", models.DateField()),
-                (
-                    "sex",
-                    models.CharField(
-                        choices=[("female", "Female"), ("male", "Male"), ("other", "Other"), ("unknown", "Unknown")],
-                        max_length=10,
-                    ),
-                ),
-                (
-                    "diagnoses",
-                    models.JSONField(blank=True, default=list, help_text="Diagnoses in plain words, one per entry."),
-                ),
-                ("phone", models.CharField(blank=True, max_length=40)),
-                ("email", models.EmailField(blank=True, max_length=254)),
-                (
-                    "time_zone",
-                    models.CharField(default="UTC", help_text="Dates are shown in this zone.", max_length=64),
-                ),
-                ("reminders_opt_out", models.BooleanField(default=False)),
-                ("created_at", models.DateTimeField(blank=True, editable=False)),
-                ("history_id", models.AutoField(primary_key=True, serialize=False)),
-                ("history_date", models.DateTimeField(db_index=True)),
-                ("history_change_reason", models.CharField(max_length=100, null=True)),
-                (
-                    "history_type",
-                    models.CharField(choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1),
-                ),
-                (
-                    "clinic",
-                    models.ForeignKey(
-                        blank=True,
-                        db_constraint=False,
-                        null=True,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        related_name="+",
-                        to="rehab.clinic",
-                    ),
-                ),
-                (
-                    "created_by",
-                    models.ForeignKey(
-                        blank=True,
-                        db_constraint=False,
-                        null=True,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                (
-                    "history_user",
-                    models.ForeignKey(
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                (
-                    "user",
-                    models.ForeignKey(
-                        blank=True,
-                        db_constraint=False,
-                        help_text="The patient's own login, once activated.",
-                        null=True,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
+                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
+                ('first_name', models.CharField(max_length=150)),
+                ('last_name', models.CharField(max_length=150)),
+                ('date_of_birth', models.DateField()),
+                ('sex', models.CharField(choices=[('female', 'Female'), ('male', 'Male'), ('other', 'Other'), ('unknown', 'Unknown')], max_length=10)),
+                ('diagnoses', models.JSONField(blank=True, default=list, help_text='Diagnoses in plain words, one per entry.')),
+                ('phone', models.CharField(blank=True, max_length=40)),
+                ('email', models.EmailField(blank=True, max_length=254)),
+                ('time_zone', models.CharField(default='UTC', help_text='Dates are shown in this zone.', max_length=64)),
+                ('reminders_opt_out', models.BooleanField(default=False)),
+                ('created_at', models.DateTimeField(blank=True, editable=False)),
+                ('history_id', models.AutoField(primary_key=True, serialize=False)),
+                ('history_date', models.DateTimeField(db_index=True)),
+                ('history_change_reason', models.CharField(max_length=100, null=True)),
+                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
+                ('clinic', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='rehab.clinic')),
+                ('created_by', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('user', models.ForeignKey(blank=True, db_constraint=False, help_text="The patient's own login, once activated.", null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL)),
             ],
             options={
-                "verbose_name": "historical patient",
-                "verbose_name_plural": "historical patients",
-                "ordering": ("-history_date", "-history_id"),
-                "get_latest_by": ("history_date", "history_id"),
+                'verbose_name': 'historical patient',
+                'verbose_name_plural': 'historical patients',
+                'ordering': ('-history_date', '-history_id'),
+                'get_latest_by': ('history_date', 'history_id'),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name="OutboxMessage",
+            name='OutboxMessage',
             fields=[
-                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
-                ("task_name", models.CharField(max_length=200)),
-                ("args", models.JSONField(default=list)),
-                ("kwargs", models.JSONField(default=dict)),
-                ("created_at", models.DateTimeField(auto_now_add=True)),
-                ("sent_at", models.DateTimeField(blank=True, null=True)),
-                ("attempts", models.PositiveIntegerField(default=0)),
-                ("last_error", models.TextField(blank=True)),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('task_name', models.CharField(max_length=200)),
+                ('args', models.JSONField(default=list)),
+                ('kwargs', models.JSONField(default=dict)),
+                ('created_at', models.DateTimeField(auto_now_add=True)),
+                ('sent_at', models.DateTimeField(blank=True, null=True)),
+                ('attempts', models.PositiveIntegerField(default=0)),
+                ('last_error', models.TextField(blank=True)),
             ],
             options={
-                "indexes": [models.Index(fields=["sent_at", "created_at"], name="outbox_pending_idx")],
+                'indexes': [models.Index(fields=['sent_at', 'created_at'], name='outbox_pending_idx')],
             },
         ),
         migrations.CreateModel(
-            name="Patient",
+            name='Patient',
             fields=[
-                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
-                ("first_name", models.CharField(max_length=150)),
-                ("last_name", models.CharField(max_length=150)),
-                ("date_of_birth", models.DateField()),
-                (
-                    "sex",
-                    models.CharField(
-                        choices=[("female", "Female"), ("male", "Male"), ("other", "Other"), ("unknown", "Unknown")],
-                        max_length=10,
-                    ),
-                ),
-                (
-                    "diagnoses",
-                    models.JSONField(blank=True, default=list, help_text="Diagnoses in plain words, one per entry."),
-                ),
-                ("phone", models.CharField(blank=True, max_length=40)),
-                ("email", models.EmailField(blank=True, max_length=254)),
-                (
-                    "time_zone",
-                    models.CharField(default="UTC", help_text="Dates are shown in this zone.", max_length=64),
-                ),
-                ("reminders_opt_out", models.BooleanField(default=False)),
-                ("created_at", models.DateTimeField(auto_now_add=True)),
-                (
-                    "care_team",
-                    models.ManyToManyField(
-                        blank=True,
-                        help_text="Physiotherapists and clinicians.",
-                        related_name="care_patients",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                (
-                    "clinic",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT, related_name="patients", to="rehab.clinic"
-                    ),
-                ),
-                (
-                    "created_by",
-                    models.ForeignKey(
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                (
-                    "user",
-                    models.OneToOneField(
-                        blank=True,
-                        help_text="The patient's own login, once activated.",
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="patient_record",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('first_name', models.CharField(max_length=150)),
+                ('last_name', models.CharField(max_length=150)),
+                ('date_of_birth', models.DateField()),
+                ('sex', models.CharField(choices=[('female', 'Female'), ('male', 'Male'), ('other', 'Other'), ('unknown', 'Unknown')], max_length=10)),
+                ('diagnoses', models.JSONField(blank=True, default=list, help_text='Diagnoses in plain words, one per entry.')),
+                ('phone', models.CharField(blank=True, max_length=40)),
+                ('email', models.EmailField(blank=True, max_length=254)),
+                ('time_zone', models.CharField(default='UTC', help_text='Dates are shown in this zone.', max_length=64)),
+                ('reminders_opt_out', models.BooleanField(default=False)),
+                ('created_at', models.DateTimeField(auto_now_add=True)),
+                ('care_team', models.ManyToManyField(blank=True, help_text='Physiotherapists and clinicians.', related_name='care_patients', to=settings.AUTH_USER_MODEL)),
+                ('clinic', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='patients', to='rehab.clinic')),
+                ('created_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('user', models.OneToOneField(blank=True, help_text="The patient's own login, once activated.", null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='patient_record', to=settings.AUTH_USER_MODEL)),
             ],
             options={
-                "ordering": ["last_name", "first_name", "id"],
+                'ordering': ['last_name', 'first_name', 'id'],
             },
         ),
         migrations.CreateModel(
-            name="HistoricalPatient_care_team",
+            name='HistoricalPatient_care_team',
             fields=[
-                ("id", models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name="ID")),
-                ("m2m_history_id", models.AutoField(primary_key=True, serialize=False)),
-                (
-                    "history",
-                    models.ForeignKey(
-                        db_constraint=False,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        to="rehab.historicalpatient",
-                    ),
-                ),
-                (
-                    "user",
-                    models.ForeignKey(
-                        blank=True,
-                        db_constraint=False,
-                        db_tablespace="",
-                        null=True,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                (
-                    "patient",
-                    models.ForeignKey(
-                        blank=True,
-                        db_constraint=False,
-                        db_tablespace="",
-                        null=True,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        related_name="+",
-                        to="rehab.patient",
-                    ),
-                ),
+                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
+                ('m2m_history_id', models.AutoField(primary_key=True, serialize=False)),
+                ('history', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, to='rehab.historicalpatient')),
+                ('user', models.ForeignKey(blank=True, db_constraint=False, db_tablespace='', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('patient', models.ForeignKey(blank=True, db_constraint=False, db_tablespace='', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='rehab.patient')),
             ],
             options={
-                "verbose_name": "HistoricalPatient_care_team",
+                'verbose_name': 'HistoricalPatient_care_team',
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name="HistoricalAssessment",
+            name='HistoricalAssessment',
             fields=[
-                ("id", models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name="ID")),
-                ("assessed_on", models.DateField()),
-                (
-                    "bone_fragility",
-                    models.CharField(
-                        choices=[
-                            ("none", "None"),
-                            ("low_bone_mass", "Low bone mass"),
-                            ("osteoporosis", "Osteoporosis"),
-                            ("fragility_fracture", "Fragility fracture"),
-                        ],
-                        max_length=24,
-                    ),
-                ),
-                ("vertebral_fracture", models.BooleanField(default=False)),
-                (
-                    "heterotopic_ossification_regions",
-                    models.JSONField(
-                        blank=True,
-                        default=list,
-                        help_text="Body regions with heterotopic ossification (calcified masses).",
-                    ),
-                ),
-                (
-                    "inflammation_activity",
-                    models.CharField(
-                        choices=[("inactive", "Inactive"), ("low", "Low"), ("moderate", "Moderate"), ("high", "High")],
-                        max_length=12,
-                    ),
-                ),
-                (
-                    "pain_at_rest",
-                    models.PositiveSmallIntegerField(
-                        help_text="0-10 numeric rating.",
-                        validators=[
-                            django.core.validators.MinValueValidator(0),
-                            django.core.validators.MaxValueValidator(10),
-                        ],
-                    ),
-                ),
-                (
-                    "resting_hr",
-                    models.PositiveSmallIntegerField(
-                        help_text="Beats per minute, at rest.",
-                        validators=[
-                            django.core.validators.MinValueValidator(30),
-                            django.core.validators.MaxValueValidator(150),
-                        ],
-                    ),
-                ),
-                (
-                    "measured_hr_max",
-                    models.PositiveSmallIntegerField(
-                        blank=True,
-                        help_text="From an exercise test; when empty the Tanaka estimate (208 - 0.7 x age) is used.",
-                        null=True,
-                        validators=[
-                            django.core.validators.MinValueValidator(80),
-                            django.core.validators.MaxValueValidator(230),
-                        ],
-                    ),
-                ),
-                (
-                    "beta_blocker",
-                    models.BooleanField(
-                        default=False, help_text="Heart rate is then unreliable: effort (RPE) governs."
-                    ),
-                ),
-                (
-                    "cardiopulmonary_status",
-                    models.CharField(
-                        choices=[("cleared", "Cleared"), ("monitor", "Monitor"), ("restricted", "Restricted")],
-                        max_length=12,
-                    ),
-                ),
-                (
-                    "avoid_regions",
-                    models.JSONField(blank=True, default=list, help_text="Body regions the plan must not load."),
-                ),
-                (
-                    "available_equipment",
-                    models.JSONField(
-                        blank=True, help_text="Equipment the patient can use; empty means any.", null=True
-                    ),
-                ),
-                ("notes", models.TextField(blank=True)),
-                ("created_at", models.DateTimeField(blank=True, editable=False)),
-                ("history_id", models.AutoField(primary_key=True, serialize=False)),
-                ("history_date", models.DateTimeField(db_index=True)),
-                ("history_change_reason", models.CharField(max_length=100, null=True)),
-                (
-                    "history_type",
-                    models.CharField(choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1),
-                ),
-                (
-                    "assessed_by",
-                    models.ForeignKey(
-                        blank=True,
-                        db_constraint=False,
-                        null=True,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                (
-                    "history_user",
-                    models.ForeignKey(
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                (
-                    "patient",
-                    models.ForeignKey(
-                        blank=True,
-                        db_constraint=False,
-                        null=True,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        related_name="+",
-                        to="rehab.patient",
-                    ),
-                ),
+                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
+                ('assessed_on', models.DateField()),
+                ('bone_fragility', models.CharField(choices=[('none', 'None'), ('low_bone_mass', 'Low bone mass'), ('osteoporosis', 'Osteoporosis'), ('fragility_fracture', 'Fragility fracture')], max_length=24)),
+                ('vertebral_fracture', models.BooleanField(default=False)),
+                ('heterotopic_ossification_regions', models.JSONField(blank=True, default=list, help_text='Body regions with heterotopic ossification (calcified masses).')),
+                ('inflammation_activity', models.CharField(choices=[('inactive', 'Inactive'), ('low', 'Low'), ('moderate', 'Moderate'), ('high', 'High')], max_length=12)),
+                ('pain_at_rest', models.PositiveSmallIntegerField(help_text='0-10 numeric rating.', validators=[django.core.validators.MinValueValidator(0), django.core.validators.MaxValueValidator(10)])),
+                ('resting_hr', models.PositiveSmallIntegerField(help_text='Beats per minute, at rest.', validators=[django.core.validators.MinValueValidator(30), django.core.validators.MaxValueValidator(150)])),
+                ('measured_hr_max', models.PositiveSmallIntegerField(blank=True, help_text='From an exercise test; when empty the Tanaka estimate (208 - 0.7 x age) is used.', null=True, validators=[django.core.validators.MinValueValidator(80), django.core.validators.MaxValueValidator(230)])),
+                ('beta_blocker', models.BooleanField(default=False, help_text='Heart rate is then unreliable: effort (RPE) governs.')),
+                ('cardiopulmonary_status', models.CharField(choices=[('cleared', 'Cleared'), ('monitor', 'Monitor'), ('restricted', 'Restricted')], max_length=12)),
+                ('avoid_regions', models.JSONField(blank=True, default=list, help_text='Body regions the plan must not load.')),
+                ('available_equipment', models.JSONField(blank=True, help_text='Equipment the patient can use; empty means any.', null=True)),
+                ('notes', models.TextField(blank=True)),
+                ('created_at', models.DateTimeField(blank=True, editable=False)),
+                ('history_id', models.AutoField(primary_key=True, serialize=False)),
+                ('history_date', models.DateTimeField(db_index=True)),
+                ('history_change_reason', models.CharField(max_length=100, null=True)),
+                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
+                ('assessed_by', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('patient', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='rehab.patient')),
             ],
             options={
-                "verbose_name": "historical assessment",
-                "verbose_name_plural": "historical assessments",
-                "ordering": ("-history_date", "-history_id"),
-                "get_latest_by": ("history_date", "history_id"),
+                'verbose_name': 'historical assessment',
+                'verbose_name_plural': 'historical assessments',
+                'ordering': ('-history_date', '-history_id'),
+                'get_latest_by': ('history_date', 'history_id'),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name="Assessment",
+            name='Assessment',
             fields=[
-                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
-                ("assessed_on", models.DateField()),
-                (
-                    "bone_fragility",
-                    models.CharField(
-                        choices=[
-                            ("none", "None"),
-                            ("low_bone_mass", "Low bone mass"),
-                            ("osteoporosis", "Osteoporosis"),
-                            ("fragility_fracture", "Fragility fracture"),
-                        ],
-                        max_length=24,
-                    ),
-                ),
-                ("vertebral_fracture", models.BooleanField(default=False)),
-                (
-                    "heterotopic_ossification_regions",
-                    models.JSONField(
-                        blank=True,
-                        default=list,
-                        help_text="Body regions with heterotopic ossification (calcified masses).",
-                    ),
-                ),
-                (
-                    "inflammation_activity",
-                    models.CharField(
-                        choices=[("inactive", "Inactive"), ("low", "Low"), ("moderate", "Moderate"), ("high", "High")],
-                        max_length=12,
-                    ),
-                ),
-                (
-                    "pain_at_rest",
-                    models.PositiveSmallIntegerField(
-                        help_text="0-10 numeric rating.",
-                        validators=[
-                            django.core.validators.MinValueValidator(0),
-                            django.core.validators.MaxValueValidator(10),
-                        ],
-                    ),
-                ),
-                (
-                    "resting_hr",
-                    models.PositiveSmallIntegerField(
-                        help_text="Beats per minute, at rest.",
-                        validators=[
-                            django.core.validators.MinValueValidator(30),
-                            django.core.validators.MaxValueValidator(150),
-                        ],
-                    ),
-                ),
-                (
-                    "measured_hr_max",
-                    models.PositiveSmallIntegerField(
-                        blank=True,
-                        help_text="From an exercise test; when empty the Tanaka estimate (208 - 0.7 x age) is used.",
-                        null=True,
-                        validators=[
-                            django.core.validators.MinValueValidator(80),
-                            django.core.validators.MaxValueValidator(230),
-                        ],
-                    ),
-                ),
-                (
-                    "beta_blocker",
-                    models.BooleanField(
-                        default=False, help_text="Heart rate is then unreliable: effort (RPE) governs."
-                    ),
-                ),
-                (
-                    "cardiopulmonary_status",
-                    models.CharField(
-                        choices=[("cleared", "Cleared"), ("monitor", "Monitor"), ("restricted", "Restricted")],
-                        max_length=12,
-                    ),
-                ),
-                (
-                    "avoid_regions",
-                    models.JSONField(blank=True, default=list, help_text="Body regions the plan must not load."),
-                ),
-                (
-                    "available_equipment",
-                    models.JSONField(
-                        blank=True, help_text="Equipment the patient can use; empty means any.", null=True
-                    ),
-                ),
-                ("notes", models.TextField(blank=True)),
-                ("created_at", models.DateTimeField(auto_now_add=True)),
-                (
-                    "assessed_by",
-                    models.ForeignKey(
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                (
-                    "patient",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE, related_name="assessments", to="rehab.patient"
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('assessed_on', models.DateField()),
+                ('bone_fragility', models.CharField(choices=[('none', 'None'), ('low_bone_mass', 'Low bone mass'), ('osteoporosis', 'Osteoporosis'), ('fragility_fracture', 'Fragility fracture')], max_length=24)),
+                ('vertebral_fracture', models.BooleanField(default=False)),
+                ('heterotopic_ossification_regions', models.JSONField(blank=True, default=list, help_text='Body regions with heterotopic ossification (calcified masses).')),
+                ('inflammation_activity', models.CharField(choices=[('inactive', 'Inactive'), ('low', 'Low'), ('moderate', 'Moderate'), ('high', 'High')], max_length=12)),
+                ('pain_at_rest', models.PositiveSmallIntegerField(help_text='0-10 numeric rating.', validators=[django.core.validators.MinValueValidator(0), django.core.validators.MaxValueValidator(10)])),
+                ('resting_hr', models.PositiveSmallIntegerField(help_text='Beats per minute, at rest.', validators=[django.core.validators.MinValueValidator(30), django.core.validators.MaxValueValidator(150)])),
+                ('measured_hr_max', models.PositiveSmallIntegerField(blank=True, help_text='From an exercise test; when empty the Tanaka estimate (208 - 0.7 x age) is used.', null=True, validators=[django.core.validators.MinValueValidator(80), django.core.validators.MaxValueValidator(230)])),
+                ('beta_blocker', models.BooleanField(default=False, help_text='Heart rate is then unreliable: effort (RPE) governs.')),
+                ('cardiopulmonary_status', models.CharField(choices=[('cleared', 'Cleared'), ('monitor', 'Monitor'), ('restricted', 'Restricted')], max_length=12)),
+                ('avoid_regions', models.JSONField(blank=True, default=list, help_text='Body regions the plan must not load.')),
+                ('available_equipment', models.JSONField(blank=True, help_text='Equipment the patient can use; empty means any.', null=True)),
+                ('notes', models.TextField(blank=True)),
+                ('created_at', models.DateTimeField(auto_now_add=True)),
+                ('assessed_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('patient', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='assessments', to='rehab.patient')),
             ],
             options={
-                "ordering": ["-assessed_on", "-id"],
-                "constraints": [
-                    models.CheckConstraint(
-                        condition=models.Q(("pain_at_rest__lte", 10)), name="assessment_pain_at_rest_0_10"
-                    )
-                ],
+                'ordering': ['-assessed_on', '-id'],
+                'constraints': [models.CheckConstraint(condition=models.Q(('pain_at_rest__lte', 10)), name='assessment_pain_at_rest_0_10')],
             },
         ),
     ]

@@ -5,111 +5,38 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("rehab", "0001_initial"),
+        ('rehab', '0001_initial'),
     ]
 
     operations = [
         migrations.CreateModel(
-            name="Exercise",
+            name='Exercise',
             fields=[
-                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
-                ("slug", models.SlugField(max_length=80, unique=True)),
-                ("name", models.CharField(max_length=120)),
-                (
-                    "component",
-                    models.CharField(
-                        choices=[
-                            ("aerobic", "Aerobic"),
-                            ("resistance", "Resistance"),
-                            ("flexibility", "Flexibility"),
-                            ("neuromotor", "Neuromotor"),
-                        ],
-                        db_index=True,
-                        max_length=12,
-                    ),
-                ),
-                (
-                    "impact",
-                    models.CharField(
-                        choices=[("none", "None"), ("low", "Low"), ("moderate", "Moderate"), ("high", "High")],
-                        max_length=10,
-                    ),
-                ),
-                (
-                    "regions_loaded",
-                    models.JSONField(blank=True, default=list, help_text="Body regions the exercise loads."),
-                ),
-                (
-                    "pressure_regions",
-                    models.JSONField(
-                        blank=True,
-                        default=list,
-                        help_text="Body regions bearing sustained body weight (sitting, lying).",
-                    ),
-                ),
-                (
-                    "stretched_regions",
-                    models.JSONField(blank=True, default=list, help_text="Regions taken towards end range."),
-                ),
-                (
-                    "equipment",
-                    models.JSONField(blank=True, default=list, help_text='Equipment needed; ["none"] when nothing.'),
-                ),
-                (
-                    "position",
-                    models.CharField(
-                        choices=[
-                            ("seated", "Seated"),
-                            ("standing", "Standing"),
-                            ("supine", "Supine"),
-                            ("side_lying", "Side lying"),
-                            ("prone", "Prone"),
-                            ("quadruped", "Quadruped"),
-                            ("in_water", "In water"),
-                        ],
-                        max_length=12,
-                    ),
-                ),
-                (
-                    "tags",
-                    models.JSONField(blank=True, default=list, help_text="Movement tags the load limits exclude by."),
-                ),
-                (
-                    "dose_kind",
-                    models.CharField(
-                        choices=[("minutes", "Minutes"), ("sets_reps", "Sets reps"), ("hold", "Hold")], max_length=10
-                    ),
-                ),
-                ("setup", models.TextField(help_text="How to get ready, in plain words.")),
-                ("movement", models.TextField(help_text="What to do.")),
-                ("feel", models.TextField(help_text="What the patient should and should not feel.")),
-                ("mistakes", models.TextField(help_text="Common mistakes to avoid.")),
-                ("muscle_groups", models.JSONField(blank=True, default=list)),
-                ("is_active", models.BooleanField(default=True, help_text="Inactive exercises are never prescribed.")),
-                (
-                    "easier",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to="rehab.exercise",
-                    ),
-                ),
-                (
-                    "harder",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to="rehab.exercise",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('slug', models.SlugField(max_length=80, unique=True)),
+                ('name', models.CharField(max_length=120)),
+                ('component', models.CharField(choices=[('aerobic', 'Aerobic'), ('resistance', 'Resistance'), ('flexibility', 'Flexibility'), ('neuromotor', 'Neuromotor')], db_index=True, max_length=12)),
+                ('impact', models.CharField(choices=[('none', 'None'), ('low', 'Low'), ('moderate', 'Moderate'), ('high', 'High')], max_length=10)),
+                ('regions_loaded', models.JSONField(blank=True, default=list, help_text='Body regions the exercise loads.')),
+                ('pressure_regions', models.JSONField(blank=True, default=list, help_text='Body regions bearing sustained body weight (sitting, lying).')),
+                ('stretched_regions', models.JSONField(blank=True, default=list, help_text='Regions taken towards end range.')),
+                ('equipment', models.JSONField(blank=True, default=list, help_text='Equipment needed; ["none"] when nothing.')),
+                ('position', models.CharField(choices=[('seated', 'Seated'), ('standing', 'Standing'), ('supine', 'Supine'), ('side_lying', 'Side lying'), ('prone', 'Prone'), ('quadruped', 'Quadruped'), ('in_water', 'In water')], max_length=12)),
+                ('tags', models.JSONField(blank=True, default=list, help_text='Movement tags the load limits exclude by.')),
+                ('dose_kind', models.CharField(choices=[('minutes', 'Minutes'), ('sets_reps', 'Sets reps'), ('hold', 'Hold')], max_length=10)),
+                ('setup', models.TextField(help_text='How to get ready, in plain words.')),
+                ('movement', models.TextField(help_text='What to do.')),
+                ('feel', models.TextField(help_text='What the patient should and should not feel.')),
+                ('mistakes', models.TextField(help_text='Common mistakes to avoid.')),
+                ('muscle_groups', models.JSONField(blank=True, default=list)),
+                ('is_active', models.BooleanField(default=True, help_text='Inactive exercises are never prescribed.')),
+                ('easier', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='rehab.exercise')),
+                ('harder', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='rehab.exercise')),
             ],
             options={
-                "ordering": ["component", "name"],
+                'ordering': ['component', 'name'],
             },
         ),
     ]

@@ -8,819 +8,306 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("rehab", "0003_seed_exercise_library"),
+        ('rehab', '0003_seed_exercise_library'),
     ]
 
     operations = [
         migrations.AddField(
-            model_name="outboxmessage",
-            name="inline_if_broker_down",
-            field=models.BooleanField(
-                default=False,
-                help_text="Safety-critical work (red flags) runs in the request itself when the broker is down.",
-            ),
+            model_name='outboxmessage',
+            name='inline_if_broker_down',
+            field=models.BooleanField(default=False, help_text='Safety-critical work (red flags) runs in the request itself when the broker is down.'),
         ),
         migrations.CreateModel(
-            name="HistoricalPlan",
+            name='HistoricalPlan',
             fields=[
-                ("id", models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name="ID")),
-                (
-                    "status",
-                    models.CharField(
-                        choices=[
-                            ("draft", "Draft"),
-                            ("active", "Active"),
-                            ("paused", "Paused"),
-                            ("completed", "Completed"),
-                            ("archived", "Archived"),
-                        ],
-                        db_index=True,
-                        default="draft",
-                        max_length=10,
-                    ),
-                ),
-                ("start_date", models.DateField()),
-                ("weeks", models.PositiveSmallIntegerField(default=12)),
-                (
-                    "engine",
-                    models.JSONField(
-                        help_text="The engine's plan (planner.serialize of planner.types.Plan): profile, load limits with their rules, items with rationale, week-by-week doses and the safety notice."
-                    ),
-                ),
-                (
-                    "version",
-                    models.PositiveIntegerField(default=1, help_text="Optimistic concurrency: a stale edit gets 409."),
-                ),
-                ("created_at", models.DateTimeField(blank=True, editable=False)),
-                ("activated_at", models.DateTimeField(blank=True, null=True)),
-                ("pause_reason", models.TextField(blank=True)),
-                ("history_id", models.AutoField(primary_key=True, serialize=False)),
-                ("history_date", models.DateTimeField(db_index=True)),
-                ("history_change_reason", models.CharField(max_length=100, null=True)),
-                (
-                    "history_type",
-                    models.CharField(choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1),
-                ),
-                (
-                    "assessment",
-                    models.ForeignKey(
-                        blank=True,
-                        db_constraint=False,
-                        help_text="The assessment the limits came from.",
-                        null=True,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        related_name="+",
-                        to="rehab.assessment",
-                    ),
-                ),
-                (
-                    "author",
-                    models.ForeignKey(
-                        blank=True,
-                        db_constraint=False,
-                        null=True,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                (
-                    "history_user",
-                    models.ForeignKey(
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                (
-                    "patient",
-                    models.ForeignKey(
-                        blank=True,
-                        db_constraint=False,
-                        null=True,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        related_name="+",
-                        to="rehab.patient",
-                    ),
-                ),
+                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
+                ('status', models.CharField(choices=[('draft', 'Draft'), ('active', 'Active'), ('paused', 'Paused'), ('completed', 'Completed'), ('archived', 'Archived')], db_index=True, default='draft', max_length=10)),
+                ('start_date', models.DateField()),
+                ('weeks', models.PositiveSmallIntegerField(default=12)),
+                ('engine', models.JSONField(help_text="The engine's plan (planner.serialize of planner.types.Plan): profile, load limits with their rules, items with rationale, week-by-week doses and the safety notice.")),
+                ('version', models.PositiveIntegerField(default=1, help_text='Optimistic concurrency: a stale edit gets 409.')),
+                ('created_at', models.DateTimeField(blank=True, editable=False)),
+                ('activated_at', models.DateTimeField(blank=True, null=True)),
+                ('pause_reason', models.TextField(blank=True)),
+                ('history_id', models.AutoField(primary_key=True, serialize=False)),
+                ('history_date', models.DateTimeField(db_index=True)),
+                ('history_change_reason', models.CharField(max_length=100, null=True)),
+                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
+                ('assessment', models.ForeignKey(blank=True, db_constraint=False, help_text='The assessment the limits came from.', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='rehab.assessment')),
+                ('author', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('patient', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='rehab.patient')),
             ],
             options={
-                "verbose_name": "historical plan",
-                "verbose_name_plural": "historical plans",
-                "ordering": ("-history_date", "-history_id"),
-                "get_latest_by": ("history_date", "history_id"),
+                'verbose_name': 'historical plan',
+                'verbose_name_plural': 'historical plans',
+                'ordering': ('-history_date', '-history_id'),
+                'get_latest_by': ('history_date', 'history_id'),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name="Measurement",
+            name='Measurement',
             fields=[
-                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
-                ("kind", models.CharField(db_index=True, max_length=32)),
-                ("value", models.DecimalField(decimal_places=1, max_digits=7)),
-                ("measured_on", models.DateField()),
-                ("notes", models.TextField(blank=True)),
-                ("created_at", models.DateTimeField(auto_now_add=True)),
-                (
-                    "patient",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE, related_name="measurements", to="rehab.patient"
-                    ),
-                ),
-                (
-                    "recorded_by",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('kind', models.CharField(db_index=True, max_length=32)),
+                ('value', models.DecimalField(decimal_places=1, max_digits=7)),
+                ('measured_on', models.DateField()),
+                ('notes', models.TextField(blank=True)),
+                ('created_at', models.DateTimeField(auto_now_add=True)),
+                ('patient', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='measurements', to='rehab.patient')),
+                ('recorded_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
             ],
             options={
-                "ordering": ["-measured_on", "-id"],
+                'ordering': ['-measured_on', '-id'],
             },
         ),
         migrations.CreateModel(
-            name="Plan",
+            name='Plan',
             fields=[
-                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
-                (
-                    "status",
-                    models.CharField(
-                        choices=[
-                            ("draft", "Draft"),
-                            ("active", "Active"),
-                            ("paused", "Paused"),
-                            ("completed", "Completed"),
-                            ("archived", "Archived"),
-                        ],
-                        db_index=True,
-                        default="draft",
-                        max_length=10,
-                    ),
-                ),
-                ("start_date", models.DateField()),
-                ("weeks", models.PositiveSmallIntegerField(default=12)),
-                (
-                    "engine",
-                    models.JSONField(
-                        help_text="The engine's plan (planner.serialize of planner.types.Plan): profile, load limits with their rules, items with rationale, week-by-week doses and the safety notice."
-                    ),
-                ),
-                (
-                    "version",
-                    models.PositiveIntegerField(default=1, help_text="Optimistic concurrency: a stale edit gets 409."),
-                ),
-                ("created_at", models.DateTimeField(auto_now_add=True)),
-                ("updated_at", models.DateTimeField(auto_now=True)),
-                ("activated_at", models.DateTimeField(blank=True, null=True)),
-                ("pause_reason", models.TextField(blank=True)),
-                (
-                    "assessment",
-                    models.ForeignKey(
-                        help_text="The assessment the limits came from.",
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="plans",
-                        to="rehab.assessment",
-                    ),
-                ),
-                (
-                    "author",
-                    models.ForeignKey(
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="authored_plans",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                (
-                    "patient",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE, related_name="plans", to="rehab.patient"
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('status', models.CharField(choices=[('draft', 'Draft'), ('active', 'Active'), ('paused', 'Paused'), ('completed', 'Completed'), ('archived', 'Archived')], db_index=True, default='draft', max_length=10)),
+                ('start_date', models.DateField()),
+                ('weeks', models.PositiveSmallIntegerField(default=12)),
+                ('engine', models.JSONField(help_text="The engine's plan (planner.serialize of planner.types.Plan): profile, load limits with their rules, items with rationale, week-by-week doses and the safety notice.")),
+                ('version', models.PositiveIntegerField(default=1, help_text='Optimistic concurrency: a stale edit gets 409.')),
+                ('created_at', models.DateTimeField(auto_now_add=True)),
+                ('updated_at', models.DateTimeField(auto_now=True)),
+                ('activated_at', models.DateTimeField(blank=True, null=True)),
+                ('pause_reason', models.TextField(blank=True)),
+                ('assessment', models.ForeignKey(help_text='The assessment the limits came from.', on_delete=django.db.models.deletion.PROTECT, related_name='plans', to='rehab.assessment')),
+                ('author', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='authored_plans', to=settings.AUTH_USER_MODEL)),
+                ('patient', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='plans', to='rehab.patient')),
             ],
             options={
-                "ordering": ["-created_at", "-id"],
+                'ordering': ['-created_at', '-id'],
             },
         ),
         migrations.CreateModel(
-            name="HistoricalPlanItem",
+            name='HistoricalPlanItem',
             fields=[
-                ("id", models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name="ID")),
-                ("position", models.PositiveSmallIntegerField()),
-                ("component", models.CharField(max_length=12)),
-                ("history_id", models.AutoField(primary_key=True, serialize=False)),
-                ("history_date", models.DateTimeField(db_index=True)),
-                ("history_change_reason", models.CharField(max_length=100, null=True)),
-                (
-                    "history_type",
-                    models.CharField(choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1),
-                ),
-                (
-                    "exercise",
-                    models.ForeignKey(
-                        blank=True,
-                        db_constraint=False,
-                        null=True,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        related_name="+",
-                        to="rehab.exercise",
-                    ),
-                ),
-                (
-                    "history_user",
-                    models.ForeignKey(
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                (
-                    "plan",
-                    models.ForeignKey(
-                        blank=True,
-                        db_constraint=False,
-                        null=True,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        related_name="+",
-                        to="rehab.plan",
-                    ),
-                ),
+                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
+                ('position', models.PositiveSmallIntegerField()),
+                ('component', models.CharField(max_length=12)),
+                ('history_id', models.AutoField(primary_key=True, serialize=False)),
+                ('history_date', models.DateTimeField(db_index=True)),
+                ('history_change_reason', models.CharField(max_length=100, null=True)),
+                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
+                ('exercise', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='rehab.exercise')),
+                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('plan', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='rehab.plan')),
             ],
             options={
-                "verbose_name": "historical plan item",
-                "verbose_name_plural": "historical plan items",
-                "ordering": ("-history_date", "-history_id"),
-                "get_latest_by": ("history_date", "history_id"),
+                'verbose_name': 'historical plan item',
+                'verbose_name_plural': 'historical plan items',
+                'ordering': ('-history_date', '-history_id'),
+                'get_latest_by': ('history_date', 'history_id'),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name="CheckIn",
+            name='CheckIn',
             fields=[
-                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
-                ("date", models.DateField(help_text="The day of the session, in the patient's time zone.")),
-                (
-                    "plan_week",
-                    models.PositiveSmallIntegerField(help_text="1-based week of the plan this session belongs to."),
-                ),
-                ("on_behalf", models.BooleanField(default=False, help_text="Logged by staff for the patient.")),
-                (
-                    "session_rpe",
-                    models.PositiveSmallIntegerField(
-                        blank=True,
-                        help_text="Borg 6-20.",
-                        null=True,
-                        validators=[
-                            django.core.validators.MinValueValidator(6),
-                            django.core.validators.MaxValueValidator(20),
-                        ],
-                    ),
-                ),
-                (
-                    "pain_during",
-                    models.PositiveSmallIntegerField(
-                        validators=[
-                            django.core.validators.MinValueValidator(0),
-                            django.core.validators.MaxValueValidator(10),
-                        ]
-                    ),
-                ),
-                (
-                    "pain_after",
-                    models.PositiveSmallIntegerField(
-                        validators=[
-                            django.core.validators.MinValueValidator(0),
-                            django.core.validators.MaxValueValidator(10),
-                        ]
-                    ),
-                ),
-                (
-                    "pain_next_morning",
-                    models.PositiveSmallIntegerField(
-                        blank=True,
-                        null=True,
-                        validators=[
-                            django.core.validators.MinValueValidator(0),
-                            django.core.validators.MaxValueValidator(10),
-                        ],
-                    ),
-                ),
-                ("pain_next_morning_at", models.DateTimeField(blank=True, null=True)),
-                (
-                    "red_flags",
-                    models.JSONField(blank=True, default=list, help_text="Red-flag codes reported with this session."),
-                ),
-                ("notes", models.TextField(blank=True)),
-                (
-                    "idempotency_key",
-                    models.CharField(help_text="Client-chosen; a retry returns the first result.", max_length=100),
-                ),
-                ("created_at", models.DateTimeField(auto_now_add=True)),
-                (
-                    "followed_up_at",
-                    models.DateTimeField(
-                        blank=True, help_text="When the red-flag/pain follow-up (pause, alerts) was done.", null=True
-                    ),
-                ),
-                (
-                    "logged_by",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
-                    ),
-                ),
-                (
-                    "patient",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE, related_name="checkins", to="rehab.patient"
-                    ),
-                ),
-                (
-                    "plan",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE, related_name="checkins", to="rehab.plan"
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('date', models.DateField(help_text="The day of the session, in the patient's time zone.")),
+                ('plan_week', models.PositiveSmallIntegerField(help_text='1-based week of the plan this session belongs to.')),
+                ('on_behalf', models.BooleanField(default=False, help_text='Logged by staff for the patient.')),
+                ('session_rpe', models.PositiveSmallIntegerField(blank=True, help_text='Borg 6-20.', null=True, validators=[django.core.validators.MinValueValidator(6), django.core.validators.MaxValueValidator(20)])),
+                ('pain_during', models.PositiveSmallIntegerField(validators=[django.core.validators.MinValueValidator(0), django.core.validators.MaxValueValidator(10)])),
+                ('pain_after', models.PositiveSmallIntegerField(validators=[django.core.validators.MinValueValidator(0), django.core.validators.MaxValueValidator(10)])),
+                ('pain_next_morning', models.PositiveSmallIntegerField(blank=True, null=True, validators=[django.core.validators.MinValueValidator(0), django.core.validators.MaxValueValidator(10)])),
+                ('pain_next_morning_at', models.DateTimeField(blank=True, null=True)),
+                ('red_flags', models.JSONField(blank=True, default=list, help_text='Red-flag codes reported with this session.')),
+                ('notes', models.TextField(blank=True)),
+                ('idempotency_key', models.CharField(help_text='Client-chosen; a retry returns the first result.', max_length=100)),
+                ('created_at', models.DateTimeField(auto_now_add=True)),
+                ('followed_up_at', models.DateTimeField(blank=True, help_text='When the red-flag/pain follow-up (pause, alerts) was done.', null=True)),
+                ('logged_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('patient', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='checkins', to='rehab.patient')),
+                ('plan', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='checkins', to='rehab.plan')),
             ],
             options={
-                "ordering": ["-date", "-id"],
+                'ordering': ['-date', '-id'],
             },
         ),
         migrations.CreateModel(
-            name="PlanItem",
+            name='PlanItem',
             fields=[
-                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
-                ("position", models.PositiveSmallIntegerField()),
-                ("component", models.CharField(max_length=12)),
-                (
-                    "exercise",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="rehab.exercise"
-                    ),
-                ),
-                (
-                    "plan",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE, related_name="items", to="rehab.plan"
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('position', models.PositiveSmallIntegerField()),
+                ('component', models.CharField(max_length=12)),
+                ('exercise', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='rehab.exercise')),
+                ('plan', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='items', to='rehab.plan')),
             ],
             options={
-                "ordering": ["plan", "position"],
+                'ordering': ['plan', 'position'],
             },
         ),
         migrations.CreateModel(
-            name="LimitOverride",
+            name='LimitOverride',
             fields=[
-                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
-                ("limits_exceeded", models.JSONField(help_text="The violated limits: [{limit, message}].")),
-                ("dose", models.JSONField(blank=True, help_text="The dose accepted despite the limits.", null=True)),
-                ("reason", models.TextField()),
-                ("created_at", models.DateTimeField(auto_now_add=True)),
-                ("acknowledged_at", models.DateTimeField(blank=True, null=True)),
-                (
-                    "acknowledged_by",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                (
-                    "created_by",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
-                    ),
-                ),
-                (
-                    "plan",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE, related_name="overrides", to="rehab.plan"
-                    ),
-                ),
-                (
-                    "item",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="overrides",
-                        to="rehab.planitem",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('limits_exceeded', models.JSONField(help_text='The violated limits: [{limit, message}].')),
+                ('dose', models.JSONField(blank=True, help_text='The dose accepted despite the limits.', null=True)),
+                ('reason', models.TextField()),
+                ('created_at', models.DateTimeField(auto_now_add=True)),
+                ('acknowledged_at', models.DateTimeField(blank=True, null=True)),
+                ('acknowledged_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('created_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('plan', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='overrides', to='rehab.plan')),
+                ('item', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='overrides', to='rehab.planitem')),
             ],
             options={
-                "ordering": ["-created_at"],
+                'ordering': ['-created_at'],
             },
         ),
         migrations.CreateModel(
-            name="HistoricalLimitOverride",
+            name='HistoricalLimitOverride',
             fields=[
-                ("id", models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name="ID")),
-                ("limits_exceeded", models.JSONField(help_text="The violated limits: [{limit, message}].")),
-                ("dose", models.JSONField(blank=True, help_text="The dose accepted despite the limits.", null=True)),
-                ("reason", models.TextField()),
-                ("created_at", models.DateTimeField(blank=True, editable=False)),
-                ("acknowledged_at", models.DateTimeField(blank=True, null=True)),
-                ("history_id", models.AutoField(primary_key=True, serialize=False)),
-                ("history_date", models.DateTimeField(db_index=True)),
-                ("history_change_reason", models.CharField(max_length=100, null=True)),
-                (
-                    "history_type",
-                    models.CharField(choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1),
-                ),
-                (
-                    "acknowledged_by",
-                    models.ForeignKey(
-                        blank=True,
-                        db_constraint=False,
-                        null=True,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                (
-                    "created_by",
-                    models.ForeignKey(
-                        blank=True,
-                        db_constraint=False,
-                        null=True,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                (
-                    "history_user",
-                    models.ForeignKey(
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                (
-                    "plan",
-                    models.ForeignKey(
-                        blank=True,
-                        db_constraint=False,
-                        null=True,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        related_name="+",
-                        to="rehab.plan",
-                    ),
-                ),
-                (
-                    "item",
-                    models.ForeignKey(
-                        blank=True,
-                        db_constraint=False,
-                        null=True,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        related_name="+",
-                        to="rehab.planitem",
-                    ),
-                ),
+                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
+                ('limits_exceeded', models.JSONField(help_text='The violated limits: [{limit, message}].')),
+                ('dose', models.JSONField(blank=True, help_text='The dose accepted despite the limits.', null=True)),
+                ('reason', models.TextField()),
+                ('created_at', models.DateTimeField(blank=True, editable=False)),
+                ('acknowledged_at', models.DateTimeField(blank=True, null=True)),
+                ('history_id', models.AutoField(primary_key=True, serialize=False)),
+                ('history_date', models.DateTimeField(db_index=True)),
+                ('history_change_reason', models.CharField(max_length=100, null=True)),
+                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
+                ('acknowledged_by', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('created_by', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('plan', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='rehab.plan')),
+                ('item', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='rehab.planitem')),
             ],
             options={
-                "verbose_name": "historical limit override",
-                "verbose_name_plural": "historical limit overrides",
-                "ordering": ("-history_date", "-history_id"),
-                "get_latest_by": ("history_date", "history_id"),
+                'verbose_name': 'historical limit override',
+                'verbose_name_plural': 'historical limit overrides',
+                'ordering': ('-history_date', '-history_id'),
+                'get_latest_by': ('history_date', 'history_id'),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name="CheckInItem",
+            name='CheckInItem',
             fields=[
-                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
-                ("done", models.BooleanField()),
-                (
-                    "sets",
-                    models.PositiveSmallIntegerField(
-                        blank=True, null=True, validators=[django.core.validators.MaxValueValidator(20)]
-                    ),
-                ),
-                (
-                    "reps",
-                    models.PositiveSmallIntegerField(
-                        blank=True, null=True, validators=[django.core.validators.MaxValueValidator(200)]
-                    ),
-                ),
-                (
-                    "load_kg",
-                    models.DecimalField(
-                        blank=True,
-                        decimal_places=1,
-                        max_digits=5,
-                        null=True,
-                        validators=[
-                            django.core.validators.MinValueValidator(0),
-                            django.core.validators.MaxValueValidator(300),
-                        ],
-                    ),
-                ),
-                (
-                    "minutes",
-                    models.DecimalField(
-                        blank=True,
-                        decimal_places=1,
-                        max_digits=5,
-                        null=True,
-                        validators=[
-                            django.core.validators.MinValueValidator(0),
-                            django.core.validators.MaxValueValidator(300),
-                        ],
-                    ),
-                ),
-                (
-                    "average_hr",
-                    models.PositiveSmallIntegerField(
-                        blank=True,
-                        null=True,
-                        validators=[
-                            django.core.validators.MinValueValidator(30),
-                            django.core.validators.MaxValueValidator(230),
-                        ],
-                    ),
-                ),
-                (
-                    "checkin",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE, related_name="items", to="rehab.checkin"
-                    ),
-                ),
-                (
-                    "plan_item",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to="rehab.planitem"
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('done', models.BooleanField()),
+                ('sets', models.PositiveSmallIntegerField(blank=True, null=True, validators=[django.core.validators.MaxValueValidator(20)])),
+                ('reps', models.PositiveSmallIntegerField(blank=True, null=True, validators=[django.core.validators.MaxValueValidator(200)])),
+                ('load_kg', models.DecimalField(blank=True, decimal_places=1, max_digits=5, null=True, validators=[django.core.validators.MinValueValidator(0), django.core.validators.MaxValueValidator(300)])),
+                ('minutes', models.DecimalField(blank=True, decimal_places=1, max_digits=5, null=True, validators=[django.core.validators.MinValueValidator(0), django.core.validators.MaxValueValidator(300)])),
+                ('average_hr', models.PositiveSmallIntegerField(blank=True, null=True, validators=[django.core.validators.MinValueValidator(30), django.core.validators.MaxValueValidator(230)])),
+                ('checkin', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='items', to='rehab.checkin')),
+                ('plan_item', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='rehab.planitem')),
             ],
         ),
         migrations.CreateModel(
-            name="ProgressionDecision",
+            name='ProgressionDecision',
             fields=[
-                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
-                ("week", models.PositiveSmallIntegerField(help_text="The plan week that ended.")),
-                ("action", models.CharField(max_length=20)),
-                ("light", models.CharField(blank=True, max_length=6)),
-                ("reasons", models.JSONField(help_text="[{rule_id, rule_text, evidence, source, text, checkin_ids}]")),
-                ("doses_before", models.JSONField(help_text="The doses of the week that ended, per exercise slug.")),
-                ("doses_after", models.JSONField(help_text="The doses set for the next week, per exercise slug.")),
-                (
-                    "changes",
-                    models.JSONField(default=dict, help_text="Per exercise slug, the one variable that changed."),
-                ),
-                ("review_required", models.BooleanField(default=False)),
-                ("decided_at", models.DateTimeField(auto_now_add=True)),
-                (
-                    "plan",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE, related_name="decisions", to="rehab.plan"
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('week', models.PositiveSmallIntegerField(help_text='The plan week that ended.')),
+                ('action', models.CharField(max_length=20)),
+                ('light', models.CharField(blank=True, max_length=6)),
+                ('reasons', models.JSONField(help_text='[{rule_id, rule_text, evidence, source, text, checkin_ids}]')),
+                ('doses_before', models.JSONField(help_text='The doses of the week that ended, per exercise slug.')),
+                ('doses_after', models.JSONField(help_text='The doses set for the next week, per exercise slug.')),
+                ('changes', models.JSONField(default=dict, help_text='Per exercise slug, the one variable that changed.')),
+                ('review_required', models.BooleanField(default=False)),
+                ('decided_at', models.DateTimeField(auto_now_add=True)),
+                ('plan', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='decisions', to='rehab.plan')),
             ],
             options={
-                "ordering": ["plan", "week"],
+                'ordering': ['plan', 'week'],
             },
         ),
         migrations.CreateModel(
-            name="HistoricalAlert",
+            name='HistoricalAlert',
             fields=[
-                ("id", models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name="ID")),
-                (
-                    "kind",
-                    models.CharField(
-                        choices=[
-                            ("red_flag", "Red flag reported"),
-                            ("pain_red", "Pain above the red threshold"),
-                            ("review", "Progression paused for review"),
-                            ("strength_drop", "Strength or function dropped"),
-                            ("override", "Dose above a limit accepted with an override"),
-                            ("no_checkins", "No check-ins this week"),
-                        ],
-                        max_length=20,
-                    ),
-                ),
-                (
-                    "urgent",
-                    models.BooleanField(default=False, help_text="Needs a clinician today (red flags, red pain)."),
-                ),
-                ("message", models.TextField()),
-                ("created_at", models.DateTimeField(blank=True, editable=False)),
-                ("emailed_at", models.DateTimeField(blank=True, null=True)),
-                ("acknowledged_at", models.DateTimeField(blank=True, null=True)),
-                ("acknowledgement_note", models.TextField(blank=True)),
-                ("history_id", models.AutoField(primary_key=True, serialize=False)),
-                ("history_date", models.DateTimeField(db_index=True)),
-                ("history_change_reason", models.CharField(max_length=100, null=True)),
-                (
-                    "history_type",
-                    models.CharField(choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1),
-                ),
-                (
-                    "acknowledged_by",
-                    models.ForeignKey(
-                        blank=True,
-                        db_constraint=False,
-                        null=True,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                (
-                    "checkin",
-                    models.ForeignKey(
-                        blank=True,
-                        db_constraint=False,
-                        null=True,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        related_name="+",
-                        to="rehab.checkin",
-                    ),
-                ),
-                (
-                    "history_user",
-                    models.ForeignKey(
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                (
-                    "patient",
-                    models.ForeignKey(
-                        blank=True,
-                        db_constraint=False,
-                        null=True,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        related_name="+",
-                        to="rehab.patient",
-                    ),
-                ),
-                (
-                    "plan",
-                    models.ForeignKey(
-                        blank=True,
-                        db_constraint=False,
-                        null=True,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        related_name="+",
-                        to="rehab.plan",
-                    ),
-                ),
-                (
-                    "decision",
-                    models.ForeignKey(
-                        blank=True,
-                        db_constraint=False,
-                        null=True,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        related_name="+",
-                        to="rehab.progressiondecision",
-                    ),
-                ),
+                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
+                ('kind', models.CharField(choices=[('red_flag', 'Red flag reported'), ('pain_red', 'Pain above the red threshold'), ('review', 'Progression paused for review'), ('strength_drop', 'Strength or function dropped'), ('override', 'Dose above a limit accepted with an override'), ('no_checkins', 'No check-ins this week')], max_length=20)),
+                ('urgent', models.BooleanField(default=False, help_text='Needs a clinician today (red flags, red pain).')),
+                ('message', models.TextField()),
+                ('created_at', models.DateTimeField(blank=True, editable=False)),
+                ('emailed_at', models.DateTimeField(blank=True, null=True)),
+                ('acknowledged_at', models.DateTimeField(blank=True, null=True)),
+                ('acknowledgement_note', models.TextField(blank=True)),
+                ('history_id', models.AutoField(primary_key=True, serialize=False)),
+                ('history_date', models.DateTimeField(db_index=True)),
+                ('history_change_reason', models.CharField(max_length=100, null=True)),
+                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
+                ('acknowledged_by', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('checkin', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='rehab.checkin')),
+                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('patient', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='rehab.patient')),
+                ('plan', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='rehab.plan')),
+                ('decision', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='rehab.progressiondecision')),
             ],
             options={
-                "verbose_name": "historical alert",
-                "verbose_name_plural": "historical alerts",
-                "ordering": ("-history_date", "-history_id"),
-                "get_latest_by": ("history_date", "history_id"),
+                'verbose_name': 'historical alert',
+                'verbose_name_plural': 'historical alerts',
+                'ordering': ('-history_date', '-history_id'),
+                'get_latest_by': ('history_date', 'history_id'),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name="Alert",
+            name='Alert',
             fields=[
-                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
-                (
-                    "kind",
-                    models.CharField(
-                        choices=[
-                            ("red_flag", "Red flag reported"),
-                            ("pain_red", "Pain above the red threshold"),
-                            ("review", "Progression paused for review"),
-                            ("strength_drop", "Strength or function dropped"),
-                            ("override", "Dose above a limit accepted with an override"),
-                            ("no_checkins", "No check-ins this week"),
-                        ],
-                        max_length=20,
-                    ),
-                ),
-                (
-                    "urgent",
-                    models.BooleanField(default=False, help_text="Needs a clinician today (red flags, red pain)."),
-                ),
-                ("message", models.TextField()),
-                ("created_at", models.DateTimeField(auto_now_add=True)),
-                ("emailed_at", models.DateTimeField(blank=True, null=True)),
-                ("acknowledged_at", models.DateTimeField(blank=True, null=True)),
-                ("acknowledgement_note", models.TextField(blank=True)),
-                (
-                    "acknowledged_by",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                (
-                    "patient",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE, related_name="alerts", to="rehab.patient"
-                    ),
-                ),
-                (
-                    "checkin",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="alerts",
-                        to="rehab.checkin",
-                    ),
-                ),
-                (
-                    "plan",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="alerts",
-                        to="rehab.plan",
-                    ),
-                ),
-                (
-                    "decision",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="alerts",
-                        to="rehab.progressiondecision",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('kind', models.CharField(choices=[('red_flag', 'Red flag reported'), ('pain_red', 'Pain above the red threshold'), ('review', 'Progression paused for review'), ('strength_drop', 'Strength or function dropped'), ('override', 'Dose above a limit accepted with an override'), ('no_checkins', 'No check-ins this week')], max_length=20)),
+                ('urgent', models.BooleanField(default=False, help_text='Needs a clinician today (red flags, red pain).')),
+                ('message', models.TextField()),
+                ('created_at', models.DateTimeField(auto_now_add=True)),
+                ('emailed_at', models.DateTimeField(blank=True, null=True)),
+                ('acknowledged_at', models.DateTimeField(blank=True, null=True)),
+                ('acknowledgement_note', models.TextField(blank=True)),
+                ('acknowledged_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('patient', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='alerts', to='rehab.patient')),
+                ('checkin', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='alerts', to='rehab.checkin')),
+                ('plan', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='alerts', to='rehab.plan')),
+                ('decision', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='alerts', to='rehab.progressiondecision')),
             ],
             options={
-                "ordering": ["acknowledged_at", "-urgent", "-created_at"],
+                'ordering': ['acknowledged_at', '-urgent', '-created_at'],
             },
         ),
         migrations.AddConstraint(
-            model_name="plan",
-            constraint=models.UniqueConstraint(
-                condition=models.Q(("status__in", ["active", "paused"])),
-                fields=("patient",),
-                name="one_running_plan_per_patient",
-            ),
+            model_name='plan',
+            constraint=models.UniqueConstraint(condition=models.Q(('status__in', ['active', 'paused'])), fields=('patient',), name='one_running_plan_per_patient'),
         ),
         migrations.AddIndex(
-            model_name="checkin",
-            index=models.Index(fields=["plan", "plan_week"], name="checkin_plan_week_idx"),
+            model_name='checkin',
+            index=models.Index(fields=['plan', 'plan_week'], name='checkin_plan_week_idx'),
         ),
         migrations.AddConstraint(
-            model_name="checkin",
-            constraint=models.UniqueConstraint(fields=("plan", "date"), name="one_checkin_per_plan_day"),
+            model_name='checkin',
+            constraint=models.UniqueConstraint(fields=('plan', 'date'), name='one_checkin_per_plan_day'),
         ),
         migrations.AddConstraint(
-            model_name="checkin",
-            constraint=models.UniqueConstraint(fields=("logged_by", "idempotency_key"), name="checkin_idempotency_key"),
+            model_name='checkin',
+            constraint=models.UniqueConstraint(fields=('logged_by', 'idempotency_key'), name='checkin_idempotency_key'),
         ),
         migrations.AddConstraint(
-            model_name="planitem",
-            constraint=models.UniqueConstraint(fields=("plan", "position"), name="plan_item_position_unique"),
+            model_name='planitem',
+            constraint=models.UniqueConstraint(fields=('plan', 'position'), name='plan_item_position_unique'),
         ),
         migrations.AddConstraint(
-            model_name="checkinitem",
-            constraint=models.UniqueConstraint(fields=("checkin", "plan_item"), name="checkin_item_unique"),
+            model_name='checkinitem',
+            constraint=models.UniqueConstraint(fields=('checkin', 'plan_item'), name='checkin_item_unique'),
         ),
         migrations.AddConstraint(
-            model_name="progressiondecision",
-            constraint=models.UniqueConstraint(fields=("plan", "week"), name="one_decision_per_plan_week"),
+            model_name='progressiondecision',
+            constraint=models.UniqueConstraint(fields=('plan', 'week'), name='one_decision_per_plan_week'),
         ),
         migrations.AddConstraint(
-            model_name="alert",
-            constraint=models.UniqueConstraint(
-                condition=models.Q(("checkin__isnull", False)),
-                fields=("checkin", "kind"),
-                name="one_alert_per_checkin_kind",
-            ),
+            model_name='alert',
+            constraint=models.UniqueConstraint(condition=models.Q(('checkin__isnull', False)), fields=('checkin', 'kind'), name='one_alert_per_checkin_kind'),
         ),
         migrations.AddConstraint(
-            model_name="alert",
-            constraint=models.UniqueConstraint(
-                condition=models.Q(("decision__isnull", False)),
-                fields=("decision", "kind"),
-                name="one_alert_per_decision_kind",
-            ),
+            model_name='alert',
+            constraint=models.UniqueConstraint(condition=models.Q(('decision__isnull', False)), fields=('decision', 'kind'), name='one_alert_per_decision_kind'),
         ),
     ]

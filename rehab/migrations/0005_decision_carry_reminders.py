@@ -4,42 +4,40 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("rehab", "0004_plans_checkins_decisions"),
+        ('rehab', '0004_plans_checkins_decisions'),
     ]
 
     operations = [
         migrations.AddField(
-            model_name="historicalpatient",
-            name="last_reminded_on",
+            model_name='historicalpatient',
+            name='last_reminded_on',
             field=models.DateField(blank=True, help_text="Claims the day's reminder: one a day.", null=True),
         ),
         migrations.AddField(
-            model_name="patient",
-            name="last_reminded_on",
+            model_name='patient',
+            name='last_reminded_on',
             field=models.DateField(blank=True, help_text="Claims the day's reminder: one a day.", null=True),
         ),
         migrations.AddField(
-            model_name="progressiondecision",
-            name="carry",
-            field=models.JSONField(
-                default=dict,
-                help_text="What the next week's decision needs: held doses, mean pain, weeks since a regression.",
-            ),
+            model_name='progressiondecision',
+            name='carry',
+            field=models.JSONField(default=dict, help_text="What the next week's decision needs: held doses, mean pain, weeks since a regression."),
         ),
         migrations.AddField(
-            model_name="progressiondecision",
-            name="remind_patient",
+            model_name='progressiondecision',
+            name='remind_patient',
             field=models.BooleanField(default=False),
         ),
         migrations.AddField(
-            model_name="progressiondecision",
-            name="sessions_done",
+            model_name='progressiondecision',
+            name='sessions_done',
             field=models.PositiveSmallIntegerField(default=0),
         ),
         migrations.AddField(
-            model_name="progressiondecision",
-            name="sessions_planned",
+            model_name='progressiondecision',
+            name='sessions_planned',
             field=models.PositiveSmallIntegerField(default=0),
         ),
     ]

@@ -4,39 +4,40 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("rehab", "0005_decision_carry_reminders"),
+        ('rehab', '0005_decision_carry_reminders'),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name="historicalalert",
-            name="history_change_reason",
+            model_name='historicalalert',
+            name='history_change_reason',
             field=models.TextField(null=True),
         ),
         migrations.AlterField(
-            model_name="historicalassessment",
-            name="history_change_reason",
+            model_name='historicalassessment',
+            name='history_change_reason',
             field=models.TextField(null=True),
         ),
         migrations.AlterField(
-            model_name="historicallimitoverride",
-            name="history_change_reason",
+            model_name='historicallimitoverride',
+            name='history_change_reason',
             field=models.TextField(null=True),
         ),
         migrations.AlterField(
-            model_name="historicalpatient",
-            name="history_change_reason",
+            model_name='historicalpatient',
+            name='history_change_reason',
             field=models.TextField(null=True),
         ),
         migrations.AlterField(
-            model_name="historicalplan",
-            name="history_change_reason",
+            model_name='historicalplan',
+            name='history_change_reason',
             field=models.TextField(null=True),
         ),
         migrations.AlterField(
-            model_name="historicalplanitem",
-            name="history_change_reason",
+            model_name='historicalplanitem',
+            name='history_change_reason',
             field=models.TextField(null=True),
         ),
     ]

@@ -5,32 +5,20 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("rehab", "0006_audit_reasons_as_text"),
+        ('rehab', '0006_audit_reasons_as_text'),
     ]
 
     operations = [
         migrations.AddField(
-            model_name="alert",
-            name="override",
-            field=models.ForeignKey(
-                blank=True,
-                null=True,
-                on_delete=django.db.models.deletion.CASCADE,
-                related_name="alerts",
-                to="rehab.limitoverride",
-            ),
+            model_name='alert',
+            name='override',
+            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='alerts', to='rehab.limitoverride'),
         ),
         migrations.AddField(
-            model_name="historicalalert",
-            name="override",
-            field=models.ForeignKey(
-                blank=True,
-                db_constraint=False,
-                null=True,
-                on_delete=django.db.models.deletion.DO_NOTHING,
-                related_name="+",
-                to="rehab.limitoverride",
-            ),
+            model_name='historicalalert',
+            name='override',
+            field=models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='rehab.limitoverride'),
         ),
     ]

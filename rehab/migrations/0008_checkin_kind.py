@@ -4,28 +4,23 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("rehab", "0007_alert_override"),
+        ('rehab', '0007_alert_override'),
     ]
 
     operations = [
         migrations.RemoveConstraint(
-            model_name="checkin",
-            name="one_checkin_per_plan_day",
+            model_name='checkin',
+            name='one_checkin_per_plan_day',
         ),
         migrations.AddField(
-            model_name="checkin",
-            name="kind",
-            field=models.CharField(
-                choices=[("session", "Exercise session"), ("symptoms", "Symptom report (no session)")],
-                default="session",
-                max_length=10,
-            ),
+            model_name='checkin',
+            name='kind',
+            field=models.CharField(choices=[('session', 'Exercise session'), ('symptoms', 'Symptom report (no session)')], default='session', max_length=10),
         ),
         migrations.AddConstraint(
-            model_name="checkin",
-            constraint=models.UniqueConstraint(
-                condition=models.Q(("kind", "session")), fields=("plan", "date"), name="one_session_per_plan_day"
-            ),
+            model_name='checkin',
+            constraint=models.UniqueConstraint(condition=models.Q(('kind', 'session')), fields=('plan', 'date'), name='one_session_per_plan_day'),
         ),
     ]

@@ -8,132 +8,71 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("rehab", "0009_safety_v2_fields"),
+        ('rehab', '0009_safety_v2_fields'),
     ]
 
     operations = [
         migrations.CreateModel(
-            name="DeliveryClaim",
+            name='DeliveryClaim',
             fields=[
-                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
-                ("task_id", models.CharField(max_length=255, unique=True)),
-                ("task_name", models.CharField(max_length=200)),
-                ("claimed_at", models.DateTimeField()),
-                ("done_at", models.DateTimeField(blank=True, null=True)),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('task_id', models.CharField(max_length=255, unique=True)),
+                ('task_name', models.CharField(max_length=200)),
+                ('claimed_at', models.DateTimeField()),
+                ('done_at', models.DateTimeField(blank=True, null=True)),
             ],
         ),
         migrations.CreateModel(
-            name="RecordAccess",
+            name='RecordAccess',
             fields=[
-                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
-                ("at", models.DateTimeField(auto_now_add=True, db_index=True)),
-                (
-                    "kind",
-                    models.CharField(
-                        choices=[
-                            ("patient", "patient record"),
-                            ("patient_list", "patient list"),
-                            ("assessments", "assessments"),
-                            ("plan", "plan"),
-                            ("plan_list", "plan list"),
-                            ("plan_progress", "plan progress"),
-                            ("plan_history", "plan history"),
-                            ("checkins", "check-ins"),
-                            ("checkin", "check-in"),
-                            ("measurements", "measurements"),
-                            ("plan_pdf", "plan PDF"),
-                            ("report_pdf", "progress report PDF"),
-                            ("change_history", "change history"),
-                            ("caseload", "caseload list"),
-                        ],
-                        help_text="What was read.",
-                        max_length=30,
-                    ),
-                ),
-                (
-                    "object_id",
-                    models.BigIntegerField(
-                        blank=True, help_text="The plan, check-in ... read; empty for lists.", null=True
-                    ),
-                ),
-                ("address", models.GenericIPAddressField(blank=True, help_text="The client's address.", null=True)),
-                (
-                    "surface",
-                    models.CharField(help_text='Where: "api:<route name>" or "page:<page name>".', max_length=200),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('at', models.DateTimeField(auto_now_add=True, db_index=True)),
+                ('kind', models.CharField(choices=[('patient', 'patient record'), ('patient_list', 'patient list'), ('assessments', 'assessments'), ('plan', 'plan'), ('plan_list', 'plan list'), ('plan_progress', 'plan progress'), ('plan_history', 'plan history'), ('checkins', 'check-ins'), ('checkin', 'check-in'), ('measurements', 'measurements'), ('plan_pdf', 'plan PDF'), ('report_pdf', 'progress report PDF'), ('change_history', 'change history'), ('caseload', 'caseload list')], help_text='What was read.', max_length=30)),
+                ('object_id', models.BigIntegerField(blank=True, help_text='The plan, check-in ... read; empty for lists.', null=True)),
+                ('address', models.GenericIPAddressField(blank=True, help_text="The client's address.", null=True)),
+                ('surface', models.CharField(help_text='Where: "api:<route name>" or "page:<page name>".', max_length=200)),
             ],
             options={
-                "ordering": ["-at", "-id"],
+                'ordering': ['-at', '-id'],
             },
         ),
         migrations.AddField(
-            model_name="checkin",
-            name="follow_up_due_at",
-            field=models.DateTimeField(
-                blank=True,
-                help_text="When a red flag or red pain made a follow-up due (the commit that queued it); followed_up_at - follow_up_due_at is the follow-up lag.",
-                null=True,
-            ),
+            model_name='checkin',
+            name='follow_up_due_at',
+            field=models.DateTimeField(blank=True, help_text='When a red flag or red pain made a follow-up due (the commit that queued it); followed_up_at - follow_up_due_at is the follow-up lag.', null=True),
         ),
         migrations.AddField(
-            model_name="outboxmessage",
-            name="claimed_at",
-            field=models.DateTimeField(
-                blank=True,
-                help_text="When a process took it to publish. A claim older than OUTBOX_CLAIM_TIMEOUT with no sent_at belongs to a process that died before publishing; the drain takes it over.",
-                null=True,
-            ),
+            model_name='outboxmessage',
+            name='claimed_at',
+            field=models.DateTimeField(blank=True, help_text='When a process took it to publish. A claim older than OUTBOX_CLAIM_TIMEOUT with no sent_at belongs to a process that died before publishing; the drain takes it over.', null=True),
         ),
         migrations.AlterField(
-            model_name="outboxmessage",
-            name="sent_at",
-            field=models.DateTimeField(blank=True, help_text="When the broker accepted it.", null=True),
+            model_name='outboxmessage',
+            name='sent_at',
+            field=models.DateTimeField(blank=True, help_text='When the broker accepted it.', null=True),
         ),
         migrations.AddIndex(
-            model_name="checkin",
-            index=models.Index(
-                condition=models.Q(("follow_up_due_at__isnull", False), ("followed_up_at__isnull", True)),
-                fields=["follow_up_due_at"],
-                name="checkin_follow_up_open_idx",
-            ),
+            model_name='checkin',
+            index=models.Index(condition=models.Q(('follow_up_due_at__isnull', False), ('followed_up_at__isnull', True)), fields=['follow_up_due_at'], name='checkin_follow_up_open_idx'),
         ),
         migrations.AddField(
-            model_name="recordaccess",
-            name="actor",
-            field=models.ForeignKey(
-                help_text="Who read it.",
-                on_delete=django.db.models.deletion.PROTECT,
-                related_name="+",
-                to=settings.AUTH_USER_MODEL,
-            ),
+            model_name='recordaccess',
+            name='actor',
+            field=models.ForeignKey(help_text='Who read it.', on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL),
         ),
         migrations.AddField(
-            model_name="recordaccess",
-            name="patient",
-            field=models.ForeignKey(
-                help_text="Whose data.",
-                on_delete=django.db.models.deletion.PROTECT,
-                related_name="+",
-                to="rehab.patient",
-            ),
+            model_name='recordaccess',
+            name='patient',
+            field=models.ForeignKey(help_text='Whose data.', on_delete=django.db.models.deletion.PROTECT, related_name='+', to='rehab.patient'),
         ),
         migrations.AddIndex(
-            model_name="recordaccess",
-            index=models.Index(fields=["patient", "-at"], name="access_patient_at_idx"),
+            model_name='recordaccess',
+            index=models.Index(fields=['patient', '-at'], name='access_patient_at_idx'),
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name="recordaccess",
-            trigger=pgtrigger.compiler.Trigger(
-                name="access_append_only",
-                sql=pgtrigger.compiler.UpsertTriggerSql(
-                    func="RAISE EXCEPTION 'pgtrigger: Cannot update or delete rows from % table', TG_TABLE_NAME;",
-                    hash="ca7eef231fd11cf29a5509856aa081d56282a2bb",
-                    operation="UPDATE OR DELETE",
-                    pgid="pgtrigger_access_append_only_3fe60",
-                    table="rehab_recordaccess",
-                    when="BEFORE",
-                ),
-            ),
+            model_name='recordaccess',
+            trigger=pgtrigger.compiler.Trigger(name='access_append_only', sql=pgtrigger.compiler.UpsertTriggerSql(func="RAISE EXCEPTION 'pgtrigger: Cannot update or delete rows from % table', TG_TABLE_NAME;", hash='ca7eef231fd11cf29a5509856aa081d56282a2bb', operation='UPDATE OR DELETE', pgid='pgtrigger_access_append_only_3fe60', table='rehab_recordaccess', when='BEFORE')),
         ),
     ]

@@ -4,17 +4,15 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("rehab", "0017_merge_templates_and_reminders"),
+        ('rehab', '0017_merge_templates_and_reminders'),
     ]
 
     operations = [
         migrations.AddField(
-            model_name="planitem",
-            name="stored_version",
-            field=models.PositiveIntegerField(
-                default=0,
-                help_text="The plan version these columns were written at (its blueprint is of the same write).",
-            ),
+            model_name='planitem',
+            name='stored_version',
+            field=models.PositiveIntegerField(default=0, help_text='The plan version these columns were written at (its blueprint is of the same write).'),
         ),
     ]

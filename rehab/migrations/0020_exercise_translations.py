@@ -7,35 +7,26 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("rehab", "0019_languages"),
+        ('rehab', '0019_languages'),
     ]
 
     operations = [
         migrations.CreateModel(
-            name="ExerciseTranslation",
+            name='ExerciseTranslation',
             fields=[
-                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
-                (
-                    "language",
-                    models.CharField(help_text="A language code of settings.LANGUAGES, not English.", max_length=8),
-                ),
-                ("name", models.CharField(max_length=120)),
-                ("setup", models.TextField()),
-                ("movement", models.TextField()),
-                ("feel", models.TextField()),
-                ("mistakes", models.TextField()),
-                (
-                    "exercise",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE, related_name="translations", to="rehab.exercise"
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('language', models.CharField(help_text='A language code of settings.LANGUAGES, not English.', max_length=8)),
+                ('name', models.CharField(max_length=120)),
+                ('setup', models.TextField()),
+                ('movement', models.TextField()),
+                ('feel', models.TextField()),
+                ('mistakes', models.TextField()),
+                ('exercise', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='translations', to='rehab.exercise')),
             ],
             options={
-                "constraints": [
-                    models.UniqueConstraint(fields=("exercise", "language"), name="one_translation_per_language")
-                ],
+                'constraints': [models.UniqueConstraint(fields=('exercise', 'language'), name='one_translation_per_language')],
             },
         ),
     ]
