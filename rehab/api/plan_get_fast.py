@@ -40,7 +40,7 @@ from knox.crypto import hash_token
 from knox.settings import CONSTANTS, knox_settings
 
 from rehab import selectors
-from rehab.api.checkin_fast import JSON_ACCEPTS
+from rehab.api.checkin_fast import JSON_ACCEPTS, presented_token
 from rehab.api.ids import ID_PATTERN, MAX_ID
 from rehab.api.plan_cache import answer_response, kept_answer
 from rehab.i18n import activate_chosen_language
@@ -181,7 +181,7 @@ def token_reader(header: str, plan_id: int):
     active login; the markers are None when the plan is not in the login's scope, NOT_READ when they were
     not read with the token. None for any other header, which the DRF view's authentication answers
     (401, and an expired token deleted as knox does)."""
-    token = _presented_token(header)
+    token = presented_token(header)
     if token is None:
         return None
     try:
@@ -218,13 +218,3 @@ def token_reader(header: str, plan_id: int):
 def forget_readers() -> None:
     """Forget which login each token key named (tests: a rolled-back database reuses ids)."""
     _READERS.clear()
-
-
-def _presented_token(header: str) -> str | None:
-    """The token of `Token <token>` as knox's authentication splits the header; None for anything else."""
-    if not header.isascii():
-        return None
-    credentials = header.split()
-    if len(credentials) != 2 or credentials[0].lower() != knox_settings.AUTH_HEADER_PREFIX.lower():
-        return None
-    return credentials[1]
