@@ -21,12 +21,15 @@ class CheckIn(models.Model):
     """One logged session of an active plan (at most one per plan and day), or a symptom report:
     red flags reported on a day without a session, which alert the team but count as no session."""
 
-    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="checkins")
+    # No index of its own: every index below starts with the plan (a plan's check-ins by week or day),
+    # and each index is one more write on the busiest insert.
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="checkins", db_index=False)
     patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="checkins")
     date = models.DateField(help_text="The day of the session, in the patient's time zone.")
     plan_week = models.PositiveSmallIntegerField(help_text="1-based week of the plan this session belongs to.")
     kind = models.CharField(max_length=10, choices=CheckInKind.choices, default=CheckInKind.SESSION)
-    logged_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    # Indexed by the idempotency key's constraint, which starts with it.
+    logged_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+", db_index=False)
     on_behalf = models.BooleanField(default=False, help_text="Logged by staff for the patient.")
     session_rpe = models.PositiveSmallIntegerField(
         null=True,
@@ -59,6 +62,7 @@ class CheckIn(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
+        db_index=False,  # a partial index below: most check-ins name no exercise
         help_text="The exercise that hurt, when the patient could tell.",
     )
     heart_rate_avg = models.PositiveSmallIntegerField(null=True, blank=True, validators=HEART_RATE)
@@ -72,6 +76,7 @@ class CheckIn(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="+",
+        db_index=False,  # a partial index below: most sessions are at home
         help_text="The physiotherapist who supervised this session at the clinic.",
     )
     notes = models.TextField(blank=True)
@@ -103,6 +108,16 @@ class CheckIn(models.Model):
                 condition=models.Q(follow_up_due_at__isnull=False, followed_up_at__isnull=True),
                 name="checkin_follow_up_open_idx",
             ),
+            # Deleting an exercise from a plan or a staff login looks these up; only the few rows that
+            # name one are in them, so a plain session writes neither.
+            models.Index(
+                fields=["pain_item"], condition=models.Q(pain_item__isnull=False), name="checkin_pain_item_idx"
+            ),
+            models.Index(
+                fields=["supervised_by"],
+                condition=models.Q(supervised_by__isnull=False),
+                name="checkin_supervised_by_idx",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -119,7 +134,8 @@ class CheckIn(models.Model):
 class CheckInItem(models.Model):
     """What the patient actually did of one plan item in that session."""
 
-    checkin = models.ForeignKey(CheckIn, on_delete=models.CASCADE, related_name="items")
+    # Indexed by checkin_item_unique, which starts with it: one index write fewer per item logged.
+    checkin = models.ForeignKey(CheckIn, on_delete=models.CASCADE, related_name="items", db_index=False)
     plan_item = models.ForeignKey(PlanItem, on_delete=models.CASCADE, related_name="+")
     done = models.BooleanField()
     sets = models.PositiveSmallIntegerField(null=True, blank=True, validators=[MaxValueValidator(20)])
