@@ -14,6 +14,7 @@ import logging
 import re
 import time
 from datetime import UTC, datetime
+from functools import lru_cache
 
 logger = logging.getLogger("rehab.request")
 
@@ -28,7 +29,12 @@ def route_template(request) -> str:
     match = getattr(request, "resolver_match", None)
     if match is None or not match.route:
         return "-"
-    route = _NAMED_GROUP.sub(r"{\1}", match.route)
+    return _template_of(match.route)
+
+
+@lru_cache(maxsize=512)  # the project's routes are a few hundred: each is rewritten once per process
+def _template_of(route: str) -> str:
+    route = _NAMED_GROUP.sub(r"{\1}", route)
     route = _CONVERTER.sub(r"{\1}", route)
     route = route.replace("^", "").replace("$", "").replace("\\", "").replace("{pk}", "{id}")
     return "/" + route
@@ -52,6 +58,8 @@ class RequestLogMiddleware:
         user_id = user.pk if user is not None and user.is_authenticated else None
         status = response.status_code
         level = logging.ERROR if status >= 500 else logging.WARNING if status >= 400 else logging.INFO
+        if not logger.isEnabledFor(level):
+            return response  # LOG_LEVEL=WARNING: the 2xx and 3xx lines are not written, so not made
         template = route_template(request)
         logger.log(
             level,
