@@ -7,8 +7,12 @@ Two servers are loaded alternately with wrk (--rounds times each, --seconds per 
            settings: DEBUG off, PostgreSQL with persistent connections, Redis cache and broker), with
            WEB_CONCURRENCY=4 like the ceiling.
 Each of our requests is a new, valid check-in: its own patient's API token, a fresh Idempotency-Key and
-a patient-day not logged before, with every exercise of the plan reported, so nothing is refused as a
-duplicate (wrk's "non-2xx" count says if anything was). Prints req/s, p50/p99 and our share of the ceiling.
+a patient-day not logged before, with every exercise of the plan reported (--items N: the first N), so
+nothing is refused as a duplicate (wrk's "non-2xx" count says if anything was). Prints req/s, p50/p99
+and our share of the ceiling, and where each side's CPU went per request: its gunicorn processes
+(workers, and the master with the workers it reaped) and its database's PostgreSQL backends, read
+from /proc before and after each round (a backend that closed during a round takes its CPU with it:
+the figure is then a little low). The ceiling's CPU is shown when --ceiling-port runs it here.
 Nothing here asserts a time.
 
 Needs PostgreSQL (127.0.0.1:5432, user postgres), Redis (127.0.0.1:6379) and wrk (`apt-get install -y wrk`).
@@ -21,7 +25,7 @@ week past the seeding day, so a run that crosses midnight still logs into it.
 
     .venv/bin/python bench/bench_checkin.py [--connections 50] [--seconds 10] [--rounds 2] [--patients 300]
         [--database rehab_bench_checkin] [--ceiling-database limitbench] [--redis-db 12]
-        [--port 8902] [--ceiling-port N]
+        [--port 8902] [--ceiling-port N] [--items N]
 """
 
 import argparse
@@ -82,9 +86,10 @@ def _our_env(var_dir: str, database: str, redis_db: int, port: int) -> dict:
     }
 
 
-def seed(patients: int, out: str) -> None:
+def seed(patients: int, out: str, reported: int | None = None) -> None:
     """(Runs in a child process with our settings.) One engine plan, copied to `patients` patients with
-    their logins and API tokens; writes every (token, body) a request can send to `out`."""
+        their logins and API tokens; writes every (token, body) a request can send to `out`. Each body reports
+    the plan's first `reported` exercises (all of them when None)."""
     sys.path.insert(0, str(ROOT))
     import django
 
@@ -189,7 +194,10 @@ def seed(patients: int, out: str) -> None:
                 "session_rpe": 12,
                 "pain_during": 2,
                 "pain_after": 2,
-                "items": [{"plan_item": pk, "done": True, "sets": 2, "reps": 10} for pk in item_ids[plan_of[row.pk]]],
+                "items": [
+                    {"plan_item": pk, "done": True, "sets": 2, "reps": 10}
+                    for pk in item_ids[plan_of[row.pk]][:reported]
+                ],
             }
             requests.append((f"Token {tokens[n]}", json.dumps(body, separators=(",", ":"))))
     Path(out).write_text(json.dumps(requests))
@@ -292,7 +300,9 @@ def _ceiling_round_on(port: int, connections: int, seconds: int, env: dict) -> d
     try:
         _wait_for_port(port)
         script = str(here / "post.lua")
-        return _wrk(
+        _until_booted(server.pid)
+        cpu = _RoundCpu(server.pid, env["DATABASE_URL"].rsplit("/", 1)[1])
+        result = _wrk(
             [
                 "wrk",
                 "-t2",
@@ -304,6 +314,8 @@ def _ceiling_round_on(port: int, connections: int, seconds: int, env: dict) -> d
                 f"http://127.0.0.1:{port}/checkin/",
             ]
         )
+        result["cpu"] = cpu.per_request(result["requests"])
+        return result
     finally:
         server.terminate()
         server.wait(20)
@@ -321,9 +333,63 @@ def _wait_for_port(port: int, timeout: float = 20) -> None:
     raise RuntimeError(f"nothing listens on {port}")
 
 
+def _process_cpu(pid: int, *, reaped: bool = False) -> float:
+    """CPU seconds `pid` used (user + system; with `reaped`, its waited-for children's too); 0 if gone."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    ticks = int(fields[11]) + int(fields[12]) + ((int(fields[13]) + int(fields[14])) if reaped else 0)
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
+def _tree_cpu(master: int) -> float:
+    """CPU seconds of a gunicorn master, its live workers and the workers it has reaped."""
+    try:
+        children = Path(f"/proc/{master}/task/{master}/children").read_text().split()
+    except OSError:
+        children = []
+    return _process_cpu(master, reaped=True) + sum(_process_cpu(int(pid)) for pid in children)
+
+
+def _backends_cpu(database: str) -> dict[int, float]:
+    """CPU seconds so far of each PostgreSQL backend connected to `database` (same machine)."""
+    import psycopg
+
+    with psycopg.connect(f"{PG}/postgres", autocommit=True) as conn:
+        pids = [row[0] for row in conn.execute("SELECT pid FROM pg_stat_activity WHERE datname = %s", [database])]
+    return {pid: _process_cpu(pid) for pid in pids}
+
+
+def _until_booted(master: int, timeout: float = 15) -> None:
+    """Wait until a new gunicorn's workers stop using CPU (importing Django), so a round counts none of it."""
+    deadline, before, quiet = time.monotonic() + timeout, _tree_cpu(master), 0
+    while time.monotonic() < deadline and quiet < 3:
+        time.sleep(0.2)
+        now = _tree_cpu(master)
+        quiet, before = (quiet + 1 if now - before < 0.02 else 0), now
+
+
+class _RoundCpu:
+    """CPU per request of one round: the server's processes and its database's backends."""
+
+    def __init__(self, master: int, database: str):
+        self.master, self.database = master, database
+        self.server, self.backends = _tree_cpu(master), _backends_cpu(database)
+
+    def per_request(self, requests: int) -> tuple[float, float]:
+        """(server ms, PostgreSQL ms) per request since this was made."""
+        server = _tree_cpu(self.master) - self.server
+        after = _backends_cpu(self.database)
+        database = sum(seconds - self.backends.get(pid, 0.0) for pid, seconds in after.items())
+        return 1000 * server / max(requests, 1), 1000 * database / max(requests, 1)
+
+
 def _show(label: str, r: dict) -> None:
     extra = f"   non-2xx {r['non_2xx']}" if r["non_2xx"] else ""
     extra += f"   socket errors: {r['socket_errors']}" if r["socket_errors"] else ""
+    if "cpu" in r:
+        extra += "   CPU a request: server {:.2f} ms, PostgreSQL {:.2f} ms".format(*r["cpu"])
     print(f"  {label:<8} {r['rps']:9.1f} req/s   p50 {r['p50']:7.1f} ms   p99 {r['p99']:7.1f} ms{extra}", flush=True)
 
 
@@ -340,10 +406,15 @@ def main() -> None:
     parser.add_argument(
         "--ceiling-port", type=int, help="run the ceiling's app on this port (default: its run.sh, port 8901)"
     )
+    parser.add_argument(
+        "--items",
+        type=int,
+        help="exercises each check-in reports (default: every exercise of the plan, 17; 0: a session without items)",
+    )
     parser.add_argument("--seed", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.seed:
-        seed(args.patients, args.seed)
+        seed(args.patients, args.seed, args.items)
         return
 
     python = str(ROOT / ".venv" / "bin" / "python")
@@ -353,7 +424,9 @@ def main() -> None:
     _recreate_database(args.ceiling_database)
     subprocess.run([python, "manage.py", "migrate", "-v", "0"], cwd=ROOT, env=env, check=True)
     requests_file = os.path.join(var_dir, "requests.json")
-    subprocess.run([python, __file__, "--seed", requests_file, "--patients", str(args.patients)], env=env, check=True)
+    seeding = [python, __file__, "--seed", requests_file, "--patients", str(args.patients)]
+    seeding += ["--items", str(args.items)] if args.items is not None else []
+    subprocess.run(seeding, env=env, check=True)
     requests = json.loads(Path(requests_file).read_text())
     # A warm-up slice first: each gunicorn worker imports the app on its first requests (seconds).
     warm_up, requests = requests[: args.connections * 20], requests[args.connections * 20 :]
@@ -380,6 +453,7 @@ def main() -> None:
             _show("ceiling", results["ceiling"][-1])
             script = os.path.join(var_dir, f"round{n}.lua")
             Path(script).write_text(_lua(requests[n * share : (n + 1) * share], f"bench-{n}-{secrets.token_hex(4)}"))
+            cpu = _RoundCpu(server.pid, args.database)
             results["ours"].append(
                 _wrk(
                     [
@@ -394,6 +468,7 @@ def main() -> None:
                     ]
                 )
             )
+            results["ours"][-1]["cpu"] = cpu.per_request(results["ours"][-1]["requests"])
             _show("ours", results["ours"][-1])
             if results["ours"][-1]["requests"] > share:
                 print(f"  (ours sent more than the {share} distinct check-ins of this round: raise --patients)")
@@ -403,6 +478,11 @@ def main() -> None:
     ceiling = sum(r["rps"] for r in results["ceiling"]) / args.rounds
     ours = sum(r["rps"] for r in results["ours"]) / args.rounds
     print(f"mean: ceiling {ceiling:.1f} req/s, ours {ours:.1f} req/s: {100 * ours / ceiling:.1f} % of the ceiling")
+    for label, rounds in results.items():
+        measured = [r["cpu"] for r in rounds if "cpu" in r]
+        if measured:
+            server, database = (sum(values) / len(measured) for values in zip(*measured, strict=True))
+            print(f"mean CPU a request, {label}: server {server:.2f} ms, PostgreSQL {database:.2f} ms")
     _count_queries(env)
 
 

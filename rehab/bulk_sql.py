@@ -113,7 +113,8 @@ def insert_rows(model: type[models.Model], rows: Sequence[models.Model]) -> None
 def server_bound_cursor() -> Iterator[Any]:
     """Django's cursor (its execute wrappers see every statement), server-side binding on PostgreSQL:
     the values travel apart from the SQL, so a statement's text is the same at every call and psycopg
-    prepares it on the server after a few (the database then skips parsing and planning it)."""
+    prepares it on the server after DATABASE_PREPARE_THRESHOLD runs (settings.py; the database then
+    skips parsing and planning it). Django's own cursors bind on the client and are never prepared."""
     if connection.vendor != "postgresql":
         with connection.cursor() as cursor:
             yield cursor

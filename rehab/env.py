@@ -42,3 +42,16 @@ def env_int(name: str, default: int) -> int:
 def env_list(name: str, default: str = "") -> list[str]:
     raw = os.environ.get(name) or default
     return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+def database_prepare_threshold(raw: str) -> int | None:
+    """DATABASE_PREPARE_THRESHOLD: runs of a statement before psycopg prepares it (0: at once); "off": never."""
+    if raw.strip().lower() == "off":
+        return None
+    try:
+        value = int(raw)
+    except ValueError:
+        value = -1
+    if value < 0:
+        raise ImproperlyConfigured(f"DATABASE_PREPARE_THRESHOLD must be a whole number or off, not {raw!r}.")
+    return value

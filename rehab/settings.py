@@ -11,7 +11,7 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
-from rehab.env import env_bool, env_int, env_list, env_str
+from rehab.env import database_prepare_threshold, env_bool, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("VAR_DIR", str(BASE_DIR / "var")))
@@ -141,6 +141,16 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # wait on SQLite's busy timeout instead of failing with "table is locked".
     # One file per test process, so two test runs on one machine never share a database.
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"test-{os.getpid()}.sqlite3")}
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # The statements the hot paths send with their values apart (rehab.bulk_sql.server_bound_cursor: the
+    # check-in, the API token and plan reads) are prepared on the server after this many runs on a
+    # connection, so PostgreSQL stops planning them at every call: planning the check-in's token query
+    # cost about six times running it. Django turns psycopg's preparing off by default; its own queries
+    # are bound on the client and never prepared either way. "off" behind a pooler in transaction mode
+    # that cannot keep prepared statements (PgBouncer without max_prepared_statements).
+    DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = database_prepare_threshold(
+        env_str("DATABASE_PREPARE_THRESHOLD", "5")
+    )
 
 AUTH_USER_MODEL = "rehab.User"
 AUTH_PASSWORD_VALIDATORS = [

@@ -102,6 +102,27 @@ def test_a_plain_session_is_stored_by_the_fast_path_with_at_most_five_queries(wo
     assert response.json()["id"] == checkin.pk
 
 
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="prepared statements are PostgreSQL's")
+@time_machine.travel("2026-11-25 10:00", tick=False)
+def test_on_postgresql_the_check_ins_statements_are_prepared_and_no_longer_planned(world, plan):
+    # Planning the token query cost PostgreSQL several times running it: after a few check-ins on a
+    # connection, both statements run prepared (DATABASE_PREPARE_THRESHOLD), and after five runs
+    # prepared PostgreSQL settles on one plan for them all.
+    token = _token(world.patient_user)
+    for day in range(16):
+        response = _post(token, _session(plan, date=f"2026-11-{day + 2:02d}"), key=f"key-{day}")
+        assert response.status_code == 201, response.content
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement, generic_plans, custom_plans FROM pg_prepared_statements")
+        prepared = cursor.fetchall()
+    token_read = [row for row in prepared if "knox_authtoken" in row[0]]
+    insert = [row for row in prepared if row[0].startswith('WITH c AS (INSERT INTO "rehab_checkin"')]
+    assert len(token_read) == 1, [row[0][:60] for row in prepared]
+    assert len(insert) == 1, [row[0][:60] for row in prepared]
+    for _statement, generic, _custom in token_read + insert:
+        assert generic >= 1  # PostgreSQL settled on one plan for every call and stopped planning
+
+
 @time_machine.travel(TODAY, tick=False)
 def test_the_fast_path_answers_with_the_same_body_and_headers_as_the_drf_view(world, plan, settings):
     token = _token(world.patient_user)

@@ -67,3 +67,15 @@ def test_production_keeps_database_connections_and_checks_them(tmp_path):
     env = {"DEBUG": "false", "SECRET_KEY": "x" * 60, "ALLOWED_HOSTS": "rehab.example.org"}
     result = _manage("shell", "--no-imports", "-c", code, env_overrides=env, tmp_path=tmp_path)
     assert result.stdout.split() == ["600", "True", "json"], result.stderr
+
+
+def test_on_postgresql_the_hot_statements_are_prepared_unless_turned_off(tmp_path):
+    code = "from django.conf import settings; print(settings.DATABASES['default']['OPTIONS']['prepare_threshold'])"
+    url = {"DATABASE_URL": "postgres://postgres@127.0.0.1:5432/never_connected"}
+    default = _manage("shell", "--no-imports", "-c", code, env_overrides=url, tmp_path=tmp_path)
+    assert default.stdout.split() == ["5"], default.stderr
+    off = {**url, "DATABASE_PREPARE_THRESHOLD": "off"}
+    assert _manage("shell", "--no-imports", "-c", code, env_overrides=off, tmp_path=tmp_path).stdout.split() == ["None"]
+    typo = _manage("check", env_overrides={**url, "DATABASE_PREPARE_THRESHOLD": "fiv"}, tmp_path=tmp_path)
+    assert typo.returncode != 0
+    assert "DATABASE_PREPARE_THRESHOLD must be a whole number or off" in typo.stderr
