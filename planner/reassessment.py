@@ -1,4 +1,3 @@
-# Kept whole: one pure decision (reassess) and the words of its result, only just over 500 lines.
 """Reassessment of a running plan: a new profile changes the plan's limits, items and doses.
 
 `reassess(plan, profile, computed, catalogue, week, overridden)` is the whole decision, pure:
@@ -19,7 +18,8 @@
    one; any rule that fires makes the reassessment a flare (the service pauses the plan and sends
    the care team an urgent alert).
 
-Nothing here branches on a particular limit field: limits go through LOOSENING_TESTS, the
+What changed is said by planner.reassessment_words (English for the record, a catalogue template for the
+reader's language). Nothing here branches on a particular limit field: limits go through LOOSENING_TESTS, the
 exercise checks through planner.catalogue, the dose checks through planner.limits.
 """
 
@@ -28,7 +28,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
-from datetime import date
+from dataclasses import field as dataclass_field  # ProfileChange has a `field` of its own
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -38,6 +38,13 @@ from planner.dosing import progression_rule, start_dose, unique_rules
 from planner.editing import _under_limits, reschedule_from
 from planner.limits import LOOSENING_TESTS, SET_VOCABULARY, LimitValue, check_dose, get_field
 from planner.prescribe import _covers, _easiest_variants, _equipment_needed, is_main_block
+from planner.progression.said import Said
+from planner.reassessment_words import (
+    override_released_said,
+    profile_label,
+    violations_said,
+    within_new_limits,
+)
 from planner.rules import DoseParameters, Rulebook, default_rulebook
 from planner.types import (
     ExerciseSpec,
@@ -56,27 +63,16 @@ from planner.vocabulary import IMPACT_LEVELS
 FLARE_RULES_PATH = Path(__file__).resolve().parent / "data" / "rules_flare.json"
 FLARE_TESTS = ("rises", "becomes_true")
 
-# How a limit reads in a change reason: (words, unit). Wording only; a field missing here reads
-# as its path, so a new limit field needs no code to be reported.
-LIMIT_WORDS = {
-    "max_impact": ("impact ceiling", ""),
-    "aerobic.max_rpe": ("aerobic effort ceiling", "RPE"),
-    "aerobic.max_hrr_pct": ("aerobic ceiling", "%HRR"),
-    "aerobic.hr_zone_bpm": ("heart-rate zone", "bpm"),
-    "resistance.max_pct_1rm": ("resistance load ceiling", "%1RM"),
-    "resistance.max_rpe": ("resistance effort ceiling", "RPE"),
-    "resistance.min_reps": ("fewest repetitions a set", ""),
-    "flexibility.max_hold_seconds": ("longest stretch hold", "s"),
-    "excluded_tags": ("excluded movements", ""),
-    "avoid_regions": ("protected regions", ""),
-    "no_loading_regions": ("regions not to load", ""),
-    "weekly_progression_max_pct": ("weekly growth cap", "%"),
-    "supervision_required": ("supervised start", ""),
-    "clearance_required": ("medical clearance", ""),
-    "supervised_sessions": ("supervised sessions", ""),
-}
-
-SWAP_RULE_ID = "reassessment.swap"
+# Why a replacement is in the plan, as rule data (its text is fixed, so locale/<code>/rules.json translates
+# it): which exercise it replaced, and why, is in the item's change (the plan history, the alert, the API).
+SWAP_RULE = Rule(
+    "reassessment.swap",
+    "This exercise replaced one that a reassessment's limits, equipment or positions no longer allow: the "
+    "nearest allowed variant down its easier chain, else the easiest allowed exercise of the same component "
+    "working the most of the same targets, started at its own starting dose in the week of the reassessment.",
+    "D",
+    "clinical-reference 8a (exclusions per condition); an allowed variant of the same component and targets",
+)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -125,7 +121,7 @@ def flare_rules_from_dict(data: Mapping[str, Any]) -> tuple[FlareRule, ...]:
             FlareRule(
                 rule=Rule(entry["id"], entry["text"], entry["evidence"], entry["source"]),
                 field=entry["field"],
-                label=entry.get("label") or entry["field"].replace("_", " "),
+                label=entry.get("label") or profile_label(entry["field"]),
                 test=entry["test"],
                 order=tuple(entry.get("order", ())),
             )
@@ -165,7 +161,7 @@ def profile_changes(before: Profile, after: Profile, flare: Iterable[ProfileChan
     flare = tuple(flare)
     seen = {change.field for change in flare}
     rest = tuple(
-        ProfileChange(name, name.replace("_", " "), getattr(before, name), getattr(after, name))
+        ProfileChange(name, profile_label(name), getattr(before, name), getattr(after, name))
         for name in field_names(Profile)
         if name not in seen and getattr(before, name) != getattr(after, name)
     )
@@ -296,17 +292,11 @@ def replacement_for(
 
 
 def _replacement_item(
-    old: PrescriptionItem, spec: ExerciseSpec, why: str, profile: Profile, limits: LoadLimits, book: Rulebook
+    old: PrescriptionItem, spec: ExerciseSpec, profile: Profile, limits: LoadLimits, book: Rulebook
 ) -> PrescriptionItem:
     params = DoseParameters(profile, book)
     dose = start_dose(spec, profile, params, limits, book)
     progression = progression_rule(spec, dose, params, limits)
-    swap = Rule(
-        SWAP_RULE_ID,
-        f"Replaces {old.exercise.name} after a reassessment: {why}",
-        "D",
-        "clinical-reference 8a (exclusions per condition); an allowed variant of the same component and targets",
-    )
     cap_rules = limits.rules_for("weekly_progression_max_pct")
     return PrescriptionItem(
         exercise=spec,
@@ -314,7 +304,7 @@ def _replacement_item(
         dose=dose,
         progression=progression,
         rationale=(
-            ValueRationale("exercise", unique_rules((swap,), old.rules_for("exercise"))),
+            ValueRationale("exercise", unique_rules((SWAP_RULE,), old.rules_for("exercise"))),
             ValueRationale("progression", unique_rules(*(step.rules for step in progression.steps), cap_rules)),
         ),
     )
@@ -335,6 +325,8 @@ class ItemChange:
     reason: str
     replacement_slug: str | None = None
     replacement_name: str | None = None
+    # The reason as a catalogue template with its values (planner.progression.said), for the reader's language.
+    said: Said | None = dataclass_field(default=None, compare=False, repr=False)
 
 
 @dataclass(frozen=True)
@@ -384,14 +376,16 @@ def reassess(
         if not violations:
             items.append(item)
             continue
-        why = " ".join(v.message for v in violations)
+        why = violations_said(violations)
         spec = replacement_for(item, limits, profile, catalogue, taken)
         if spec is None:
-            changes.append(ItemChange("removed", item.slug, item.exercise.name, why))
+            changes.append(ItemChange("removed", item.slug, item.exercise.name, why.english(), said=why))
             continue
         taken.add(spec.slug)
-        items.append(_replacement_item(item, spec, why, profile, limits, book))
-        changes.append(ItemChange("swapped", item.slug, item.exercise.name, why, spec.slug, spec.name))
+        items.append(_replacement_item(item, spec, profile, limits, book))
+        changes.append(
+            ItemChange("swapped", item.slug, item.exercise.name, why.english(), spec.slug, spec.name, said=why)
+        )
 
     gone = {change.slug for change in changes}
     new_slugs = {change.replacement_slug for change in changes if change.replacement_slug}
@@ -402,11 +396,9 @@ def reassess(
         scheduled = this_week.dose_for(slug)
         broken = {v.limit for v in check_dose(scheduled.dose, limits)} if scheduled else set()
         if broken & tightened_paths:
-            words = ", ".join(_limit_words(path) for path in sorted(broken & tightened_paths))
+            released = override_released_said(sorted(broken & tightened_paths))
             name = next(item.exercise.name for item in items if item.slug == slug)
-            changes.append(
-                ItemChange("override_released", slug, name, f"the override no longer applies: {words} tightened")
-            )
+            changes.append(ItemChange("override_released", slug, name, released.english(), said=released))
         else:
             kept_overrides.add(slug)
 
@@ -434,8 +426,9 @@ def reassess(
             before = this_week.dose_for(item.slug)
             after = narrowed.weeks[week - 1].dose_for(item.slug)
             if before is not None and after is not None and before.dose != after.dose:
-                why = " ".join(v.message for v in check_dose(before.dose, limits)) or "within the new limits"
-                changes.append(ItemChange("clamped", item.slug, item.exercise.name, why))
+                broken_now = check_dose(before.dose, limits)
+                why = violations_said(broken_now) if broken_now else within_new_limits()
+                changes.append(ItemChange("clamped", item.slug, item.exercise.name, why.english(), said=why))
     return Reassessment(
         plan=narrowed,
         profile_changes=profile_changes(plan.profile, profile, flare),
@@ -445,94 +438,3 @@ def reassess(
         items=tuple(changes),
         kept_overrides=frozenset(kept_overrides),
     )
-
-
-# ---------------------------------------------------------------------------------------------
-# Words
-# ---------------------------------------------------------------------------------------------
-
-
-def _limit_words(path: str) -> str:
-    return LIMIT_WORDS.get(path, (path, ""))[0]
-
-
-def _shown(value: object) -> str:
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if value is None:
-        return "none"
-    if isinstance(value, tuple | list):
-        return "[" + ", ".join(str(v).replace("_", " ") for v in value) + "]" if value else "none"
-    return str(value).replace("_", " ")
-
-
-def limit_change_words(change: LimitChange) -> str:
-    words, unit = LIMIT_WORDS.get(change.field, (change.field, ""))
-    return f"{words} {_shown(change.before)} → {_shown(change.after)}" + (f" {unit}" if unit else "")
-
-
-def profile_change_words(change: ProfileChange) -> str:
-    return f"{change.label} {_shown(change.before)} → {_shown(change.after)}"
-
-
-def item_change_words(change: ItemChange) -> str:
-    if change.kind == "swapped":
-        return f"{change.name} replaced by {change.replacement_name} ({change.reason})"
-    if change.kind == "removed":
-        return f"removed {change.name} ({change.reason})"
-    if change.kind == "clamped":
-        return f"{change.name} dose lowered ({change.reason})"
-    return f"{change.name}: {change.reason}"
-
-
-def change_reason(result: Reassessment, assessed_on: date) -> str:
-    """The plan history's reason, e.g. "Reassessment of 2026-11-30: inflammation moderate → high;
-    aerobic ceiling 59 → 39 %HRR; removed Floor rise (... excluded)"."""
-    parts = [profile_change_words(change) for change in result.profile_changes]
-    parts += [limit_change_words(change) for change in result.tightened]
-    parts += [item_change_words(change) for change in result.items]
-    if result.proposed:
-        parts.append("looser limits proposed, not applied: " + ", ".join(map(limit_change_words, result.proposed)))
-    if result.flare:
-        parts.append("flare: progression paused for review")
-    return f"Reassessment of {assessed_on.isoformat()}: " + ("; ".join(parts) or "no change to the plan")
-
-
-def changes_as_data(result: Reassessment) -> list[dict[str, Any]]:
-    """Every change as a plain dict (kind, field or exercise, before/after, text) for the API."""
-    data = [
-        {
-            "kind": "flare" if change.rule else "profile",
-            "field": change.field,
-            "before": _jsonable(change.before),
-            "after": _jsonable(change.after),
-            "rule_id": change.rule.id if change.rule else None,
-            "text": profile_change_words(change),
-        }
-        for change in result.profile_changes
-    ]
-    data += [
-        {
-            "kind": kind,
-            "field": change.field,
-            "before": _jsonable(change.before),
-            "after": _jsonable(change.after),
-            "text": limit_change_words(change),
-        }
-        for kind, group in (("limit_tightened", result.tightened), ("limit_proposed", result.proposed))
-        for change in group
-    ]
-    data += [
-        {
-            "kind": change.kind,
-            "exercise": change.slug,
-            "replacement": change.replacement_slug,
-            "text": item_change_words(change),
-        }
-        for change in result.items
-    ]
-    return data
-
-
-def _jsonable(value: object) -> object:
-    return list(value) if isinstance(value, tuple) else value

@@ -1,4 +1,5 @@
-"""Texts stored for the record (an alert's message, a plan's pause reason) in the reader's language.
+"""Texts stored for the record (an alert's message, a plan's pause reason, a reassessment's history
+reason) in the reader's language.
 
 Each is stored twice: its English, which the audit trail, the FHIR export and the history keep as
 written, and beside it the same sentence as a catalogue template with its values

@@ -3,14 +3,18 @@
 rehab.selectors.audit gives each entry as codes (what kind of record, what happened, which field), as
 the API returns them. The page says them here: record kinds and actions by name, fields by the labels
 the staff forms already give them (one source for a field's name), plan changes by their trigger,
-sign-in link endings by the model's label, and care-team changes by who joined or left.
+sign-in link endings by the model's label, and care-team changes by who joined or left. A reason the
+product wrote is said from its stored template (an alert's, a reassessment's: rehab.stored_words) or,
+for a weekly decision, from the plan's decision rows (decision_words); a person's own words as written.
 """
 
 from django.utils.translation import gettext, gettext_lazy, pgettext_lazy
 
 from frontend.staff.code_words import DOSE_FIELD_WORDS
+from frontend.staff.decision_words import decision_reason_words
 from frontend.staff.forms import AssessmentForm, PatientForm
 from rehab.models import ActivationEnd, AlertKind, ChangeTrigger
+from rehab.stored_words import stored_text
 
 # What kind of record an entry is about (the selector's "object", or a plan entry's "part").
 OBJECT_WORDS = {
@@ -53,12 +57,23 @@ FIELD_WORDS = {
 FORMS = {"patient": PatientForm, "assessment": AssessmentForm}
 
 
-def readable(entry: dict, names: dict[int, str]) -> dict:
-    """One audit entry in words (a copy: the selector's entry is left as it is). names: staff by id."""
-    said = dict(entry, object=object_words(entry), action=action_words(entry))
+def readable(entry: dict, names: dict[int, str], decisions: dict[int, dict] | None = None) -> dict:
+    """One audit entry in words (a copy: the selector's entry is left as it is). names: staff by id;
+    decisions: each plan's decision rows by week, by plan id (for the reasons a weekly decision wrote)."""
+    said = dict(entry, object=object_words(entry), action=action_words(entry), reason=reason_words(entry, decisions))
     said["by"] = str(AUTHOR_WORDS.get(entry["by"], entry["by"])) if entry["by"] else entry["by"]
     said["changes"] = [_change_words(change, entry, names) for change in entry.get("changes", [])]
     return said
+
+
+def reason_words(entry: dict, decisions: dict[int, dict] | None = None) -> str:
+    """Why, in the reader's language where the product wrote it; as stored otherwise."""
+    reason = entry.get("reason") or ""
+    if entry.get("said"):
+        return stored_text(reason, entry["said"])
+    if "plan" in entry and decisions:
+        return decision_reason_words(reason, decisions.get(entry["plan"], {}))
+    return reason
 
 
 def object_words(entry: dict) -> str:

@@ -21,10 +21,12 @@ from rehab import selectors
 from rehab.exercise_words import exercise_name
 from rehab.models import AccessKind, Plan, PlanStatus, Role
 from rehab.progress import open_alerts_and_overrides
+from rehab.selectors.plans import plan_reason_templates
 from rehab.services import plans as plan_services
 from rehab.services.access import record_reads
 from rehab.services.errors import Conflict, InvalidInput, NotAllowed
 from rehab.services.plan_store import plan_document
+from rehab.stored_words import stored_text
 
 STALE = gettext_lazy(
     "Someone else changed this plan since you opened it; reload the page to see their change, then try again."
@@ -207,9 +209,17 @@ def plan_activate(request, plan_id: int):
 
 
 def _history_in_language(entries: list[dict], plan) -> list[dict]:
-    """The changes a weekly decision wrote, said again in the reader's language (one query for the decisions)."""
+    """The changes a weekly decision or a reassessment wrote, said again in the reader's language (one query
+    for the decisions, one for the reassessments' templates)."""
     decisions = {row.week: row for row in selectors.plan_decisions(plan)}
-    return [{**entry, "reason": decision_reason_words(entry.get("reason") or "", decisions)} for entry in entries]
+    templates = plan_reason_templates(plan)
+
+    def reason(stored: str) -> str:
+        if stored in templates:
+            return stored_text(stored, templates[stored])
+        return decision_reason_words(stored, decisions)
+
+    return [{**entry, "reason": reason(entry.get("reason") or "")} for entry in entries]
 
 
 @staff_page(*Role.CARE)

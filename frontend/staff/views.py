@@ -29,6 +29,7 @@ from rehab.activation import activation_url
 from rehab.caseload import case_rows, dashboard_order
 from rehab.models import AccessKind, PlanStatus, Role
 from rehab.progress import open_alerts_and_overrides, plan_progress_series
+from rehab.selectors.audit import decisions_by_plan
 from rehab.services import alerts as alert_services
 from rehab.services import assessments as assessment_services
 from rehab.services import checkins as checkin_services
@@ -328,8 +329,9 @@ def _render_patient(request, patient, *, bound: dict | None = None):
 @staff_page(*Role.CARE)
 def patient_audit(request, patient_id: int):
     patient = selectors.patient_get(request.user, patient_id, clinical=True)
+    names, decisions = _staff_names(request.user), decisions_by_plan(patient)
     entries = [
-        audit_words.readable(entry, _staff_names(request.user))
+        audit_words.readable(entry, names, decisions)
         for entry in selectors.patient_audit_trail(request.user, patient.pk)
     ]
     context = {"patient": patient, "zone": patient.zone, "entries": entries, "nav": _nav(request.user)}

@@ -7,6 +7,7 @@ A clinic admin gets what the caseload page shows them: the clinic's patients, by
 key (plan, alerts, flags are clinical data the admin never reads). A patient gets 403.
 """
 
+from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers
 from rest_framework.generics import ListAPIView
@@ -22,7 +23,7 @@ from rehab.services.access import record_reads
 
 
 class StaffOnly(BasePermission):
-    message = "The caseload is for the clinic's staff (physiotherapists, clinicians and clinic admins)."
+    message = gettext_lazy("The caseload is for the clinic's staff (physiotherapists, clinicians and clinic admins).")
 
     def has_permission(self, request, view):
         return bool(request.user and request.user.is_authenticated and request.user.role in Role.STAFF)

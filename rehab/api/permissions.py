@@ -4,6 +4,7 @@ Object-level on purpose: the object is looked up through a selector first, so a 
 may not see it gets 404, and only a user who may see it but not change it gets 403.
 """
 
+from django.utils.translation import gettext_lazy
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 
 from rehab.models import Role
@@ -12,7 +13,7 @@ from rehab.models import Role
 class StaffWritesOnly(BasePermission):
     """Patients may read what the selectors show them; only staff may write."""
 
-    message = "Patients cannot change this; ask your physiotherapist."
+    message = gettext_lazy("Patients cannot change this; ask your physiotherapist.")
 
     def has_permission(self, request, view):
         # Collection writes (create) have no object to hide behind a 404.
@@ -27,7 +28,7 @@ class StaffWritesOnly(BasePermission):
 class DocsAccess(BasePermission):
     """The OpenAPI schema and docs page: public when API_DOCS_PUBLIC (DEBUG), else signed-in staff."""
 
-    message = "The API documentation is for signed-in staff."
+    message = gettext_lazy("The API documentation is for signed-in staff.")
 
     def has_permission(self, request, view):
         from django.conf import settings

@@ -5,7 +5,7 @@ only a patient has a `me` here, staff get 403.
 """
 
 from django.conf import settings
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_lazy
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.exceptions import NotFound, PermissionDenied
@@ -29,7 +29,7 @@ class ClockField(serializers.TimeField):
 
 
 class PatientsOnly(BasePermission):
-    message = "Reminders are the patient's own: sign in as the patient."
+    message = gettext_lazy("Reminders are the patient's own: sign in as the patient.")
 
     def has_permission(self, request, view):
         return request.user.role == Role.PATIENT

@@ -12,12 +12,28 @@ than a copy of the plan at every save.
 from datetime import date, timedelta
 
 from django.db import models
+from django.dispatch import receiver
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
+from simple_history.signals import pre_create_historical_record
 
 from rehab.models.assessments import Assessment
 from rehab.models.exercises import Exercise
 from rehab.models.people import Patient, User
+
+
+class ChangeSaid(models.Model):
+    """What a plan's history row adds to simple_history's own columns: its reason's template."""
+
+    history_change_said = models.JSONField(
+        null=True,
+        blank=True,
+        help_text="history_change_reason as a catalogue template with its values (planner.progression.said), "
+        "so that the audit trail says it in the reader's language; null for a reason kept only in English.",
+    )
+
+    class Meta:
+        abstract = True
 
 
 class PlanStatus(models.TextChoices):
@@ -60,7 +76,8 @@ class Plan(models.Model):
     )
 
     # The blueprint's changes are recorded field by field as PlanChange rows, not copied.
-    history = HistoricalRecords(excluded_fields=["updated_at", "blueprint", "pause_said"])
+    # A service that writes its reason's template too sets `_change_said` beside `_change_reason`.
+    history = HistoricalRecords(excluded_fields=["updated_at", "blueprint", "pause_said"], bases=[ChangeSaid])
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -274,3 +291,11 @@ class PlanChange(models.Model):
 
     def __str__(self) -> str:
         return f"Plan {self.plan_id} v{self.version}: {self.field} {self.before} → {self.after}"
+
+
+@receiver(pre_create_historical_record, sender=Plan.history.model)
+def _keep_the_reasons_template(sender, instance, history_instance, **kwargs) -> None:
+    """The history row takes the template the service set for this save, once (a later save without one
+    must not reuse it: rehab.stored_words would show it only while its English matched, but it is not
+    that save's)."""
+    history_instance.history_change_said = instance.__dict__.pop("_change_said", None)

@@ -2,15 +2,17 @@
 sign-in links, when and why, newest first.
 
 Objects, actions and fields are codes (the API gives them as they are; the staff page says them in the
-reader's words, frontend/staff/audit_words.py); the texts built here are in the active language."""
+reader's words, frontend/staff/audit_words.py); the texts built here are in the active language. A stored
+reason is given as stored (English for product texts) with, under "said", its catalogue template when it
+kept one (an alert's, a reassessment's), from which the page says it in the reader's language."""
 
 from typing import Any
 
 from django.utils.translation import gettext
 
-from rehab.models import ActivationChannel, ActivationLink, Alert, Assessment, User
+from rehab.models import ActivationChannel, ActivationLink, Alert, Assessment, ProgressionDecision, User
 from rehab.selectors.patients import patient_get
-from rehab.selectors.plans import plan_history
+from rehab.selectors.plans import plan_history, plan_reason_templates
 
 
 def patient_audit_trail(user: User, patient_id) -> list[dict]:
@@ -22,6 +24,15 @@ def patient_audit_trail(user: User, patient_id) -> list[dict]:
     entries.extend(extra_audit_entries(patient))
     entries.sort(key=lambda entry: entry["at"], reverse=True)
     return entries
+
+
+def decisions_by_plan(patient) -> dict[int, dict[int, ProgressionDecision]]:
+    """The patient's weekly decisions, {plan id: {week: decision}}, in one query: a page says the plan
+    changes they wrote in the reader's language from them (frontend.staff.decision_words)."""
+    found: dict[int, dict[int, ProgressionDecision]] = {}
+    for row in ProgressionDecision.objects.filter(plan__patient=patient):
+        found.setdefault(row.plan_id, {})[row.week] = row
+    return found
 
 
 def _history_entries(kind: str, rows) -> list[dict]:
@@ -57,6 +68,7 @@ def extra_audit_entries(patient) -> list[dict]:
     """Every plan change (with overrides) and every alert (red flags included) for the patient."""
     entries = []
     for plan in patient.plans.all():
+        templates = plan_reason_templates(plan)
         for entry in plan_history(plan):
             changed = (
                 [{"field": entry["field"], "before": entry["before"], "after": entry["after"]}]
@@ -66,7 +78,14 @@ def extra_audit_entries(patient) -> list[dict]:
             # "object" keeps the API's "plan 7: change"; plan and part let a page say it in words.
             part = entry["object"]
             entries.append(
-                {**entry, "object": f"plan {plan.pk}: {part}", "plan": plan.pk, "part": part, "changes": changed}
+                {
+                    **entry,
+                    "object": f"plan {plan.pk}: {part}",
+                    "plan": plan.pk,
+                    "part": part,
+                    "changes": changed,
+                    "said": templates.get(entry["reason"]),
+                }
             )
     for alert in Alert.objects.filter(patient=patient).select_related("acknowledged_by"):
         entries.append(
@@ -77,6 +96,7 @@ def extra_audit_entries(patient) -> list[dict]:
                 "action": alert.kind,
                 "by": "patient report" if alert.checkin_id else "system",
                 "reason": alert.message,
+                "said": alert.said,
                 "changes": [],
             }
         )

@@ -212,6 +212,15 @@ def plan_history(plan: Plan) -> list[dict]:
     return entries
 
 
+def plan_reason_templates(plan: Plan) -> dict[str, dict]:
+    """{English reason: its catalogue template} of the plan's history rows that kept one (a reassessment's).
+
+    The PlanChange rows and removed items of the same save carry the same English reason, so a page finds
+    the template of any of them here and says it in the reader's language (rehab.stored_words)."""
+    rows = plan.history.filter(history_change_said__isnull=False)
+    return dict(rows.values_list("history_change_reason", "history_change_said"))
+
+
 def plans_of(user: User, patient: Patient) -> QuerySet[Plan]:
     """One patient's plans the user may see, with their authors."""
     return plans_visible_to(user).filter(patient=patient).select_related("author")

@@ -8,14 +8,27 @@ result and raises the alerts:
   an urgent FLARE alert, emailed through the outbox after commit (inline if the broker is down);
 - looser limits are only proposed, in a non-urgent LIMITS_LOOSENED alert: a clinician applies them
   with a reason through `plan_limits_adjust` (PATCH /api/v1/plans/{id}/limits/).
+
+Every text it stores (the history reason, the pause reason, the alerts) keeps its English for the record
+and its sentence as a catalogue template beside it (rehab.stored_words), so each reader sees it in their
+own language; the changes it returns are said in the requester's.
 """
 
 from dataclasses import dataclass, field
 
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext_noop
 
 from planner.limits import compute_limits
-from planner.reassessment import Reassessment, change_reason, changes_as_data, limit_change_words, reassess
+from planner.progression.said import Joined, Said, said
+from planner.reassessment import Reassessment, reassess
+from planner.reassessment_words import (
+    change_reason_said,
+    changes_as_data,
+    item_change_short_said,
+    limit_change_said,
+    profile_change_said,
+)
 from rehab.clinical import active_catalogue, profile_from_assessment
 from rehab.models import (
     RUNNING_STATUSES,
@@ -33,6 +46,7 @@ from rehab.queue import enqueue_on_commit
 from rehab.selectors import latest_assessment
 from rehab.services.plans import _save as save_plan
 from rehab.services.plans import engine_plan, overridden_slugs
+from rehab.stored_words import as_stored
 
 
 @dataclass
@@ -73,11 +87,11 @@ def plan_reassess(*, actor: User, assessment: Assessment) -> RunningPlanOutcome 
             engine, profile, compute_limits(profile), active_catalogue(), plan.current_week(), overridden_slugs(plan)
         )
         _add_item_rows(plan, result)
-        reason = change_reason(result, assessment.assessed_on)
+        reason, plan._change_said = as_stored(change_reason_said(result, assessment.assessed_on))  # type: ignore[attr-defined]  # the history row's template (rehab.models.plans)
         plan.assessment = assessment
         if result.is_flare and plan.status == PlanStatus.ACTIVE:
             plan.status = PlanStatus.PAUSED
-            plan.pause_reason = _flare_words(result, assessment)
+            plan.pause_reason, plan.pause_said = as_stored(_flare_said(result, assessment))
         save_plan(plan, result.plan, reason, actor, trigger=ChangeTrigger.REASSESSMENT)
         alert = _alerts(plan, assessment, result)
         return RunningPlanOutcome(
@@ -110,9 +124,14 @@ def _add_item_rows(plan: Plan, result: Reassessment) -> None:
     PlanItem.objects.bulk_create(rows)
 
 
-def _flare_words(result: Reassessment, assessment: Assessment) -> str:
-    what = "; ".join(f"{c.label} {c.before} → {c.after}".replace("_", " ") for c in result.flare)
-    return f"Flare at the reassessment of {assessment.assessed_on}: {what}. Progression paused for review."
+def _flare_said(result: Reassessment, assessment: Assessment) -> Said:
+    """The pause reason. Its English begins "Flare at the reassessment of <ISO date>": the patient's page
+    reads the date from it (frontend.patient.pause_words)."""
+    return said(
+        gettext_noop("Flare at the reassessment of %(day)s: %(changes)s. Progression paused for review."),
+        day=assessment.assessed_on.isoformat(),
+        changes=Joined(tuple(profile_change_said(change) for change in result.flare), "; "),
+    )
 
 
 def _create_once(**fields) -> tuple[Alert, bool]:
@@ -124,47 +143,58 @@ def _create_once(**fields) -> tuple[Alert, bool]:
         return Alert.objects.get(assessment=fields["assessment"], kind=fields["kind"]), False
 
 
+def _limits_said(changes) -> Joined:
+    return Joined(tuple(limit_change_said(change) for change in changes), "; ")
+
+
 def _alerts(plan: Plan, assessment: Assessment, result: Reassessment) -> Alert | None:
     patient = plan.patient
     first = None
     if result.is_flare:
-        lines = [_flare_words(result, assessment)]
+        lines: list[Said] = [_flare_said(result, assessment)]
         if result.tightened:
-            lines.append("Limits tightened at once: " + "; ".join(map(limit_change_words, result.tightened)) + ".")
+            lines.append(
+                said(gettext_noop("Limits tightened at once: %(limits)s."), limits=_limits_said(result.tightened))
+            )
         moved = [c for c in result.items if c.kind in ("swapped", "removed", "override_released")]
         if moved:
-            lines.append("Exercises: " + "; ".join(_item_words(c) for c in moved) + ".")
+            changes = Joined(tuple(item_change_short_said(c) for c in moved), "; ")
+            lines.append(said(gettext_noop("Exercises: %(changes)s."), changes=changes))
+        message, message_said = as_stored(
+            said(gettext_noop("%(patient)s: %(what)s"), patient=patient.full_name, what=Joined(tuple(lines), " "))
+        )
         alert, created = _create_once(
             patient=patient,
             plan=plan,
             assessment=assessment,
             kind=AlertKind.FLARE,
             urgent=True,
-            message=f"{patient.full_name}: " + " ".join(lines),
+            message=message,
+            said=message_said,
         )
         if created:
             enqueue_on_commit("rehab.tasks.email_alert", alert.pk, inline_if_broker_down=True)
         first = alert
     if result.proposed:
+        message, message_said = as_stored(
+            said(
+                gettext_noop(
+                    "%(patient)s: the reassessment of %(day)s would allow looser limits; the plan keeps its "
+                    "stricter ones until a clinician applies these with a reason (plan limits): %(limits)s."
+                ),
+                patient=patient.full_name,
+                day=assessment.assessed_on.isoformat(),
+                limits=_limits_said(result.proposed),
+            )
+        )
         alert, _created = _create_once(
             patient=patient,
             plan=plan,
             assessment=assessment,
             kind=AlertKind.LIMITS_LOOSENED,
             urgent=False,
-            message=(
-                f"{patient.full_name}: the reassessment of {assessment.assessed_on} would allow looser limits; "
-                "the plan keeps its stricter ones until a clinician applies these with a reason "
-                f"(plan limits): {'; '.join(map(limit_change_words, result.proposed))}."
-            ),
+            message=message,
+            said=message_said,
         )
         first = first or alert
     return first
-
-
-def _item_words(change) -> str:
-    if change.kind == "swapped":
-        return f"{change.name} replaced by {change.replacement_name}"
-    if change.kind == "removed":
-        return f"{change.name} removed"
-    return f"{change.name}: {change.reason}"

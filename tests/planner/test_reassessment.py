@@ -12,7 +12,6 @@ from planner.catalogue import exercise_violations, load_default_catalogue
 from planner.limits import LOOSENING_TESTS, apply_adjustments, check_dose, compute_limits, get_field, loosened_fields
 from planner.reassessment import (
     FLARE_RULES_PATH,
-    change_reason,
     default_flare_rules,
     flare_findings,
     flare_rules_from_dict,
@@ -20,6 +19,7 @@ from planner.reassessment import (
     reassess,
     strictest_limits,
 )
+from planner.reassessment_words import change_reason
 from planner.schedule import build_plan
 from planner.types import LimitAdjustment, Profile
 from tests.planner.test_properties import profiles

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.utils import translation
 
 from planner.progression_rules import default_progression_config
+from planner.reassessment import SWAP_RULE
 from planner.template_refit import TEMPLATE_RULE
 from rehab import rule_words
 from rehab.rule_words import rule_table, rule_text, source_words
@@ -31,12 +32,13 @@ def _rules_in(value, found: dict[str, str]) -> dict[str, str]:
 
 def shipped_rules() -> dict[str, str]:
     """{id: English} of every rule the product ships: the rule data files, the progression rules and
-    the template rule."""
+    the template and reassessment-swap rules."""
     found: dict[str, str] = {}
     for path in sorted(DATA.glob("*.json")):
         _rules_in(json.loads(path.read_text(encoding="utf-8")), found)
     found.update({rule.id: rule.text for rule in default_progression_config().all_rules()})
     found[TEMPLATE_RULE.id] = TEMPLATE_RULE.text
+    found[SWAP_RULE.id] = SWAP_RULE.text
     return found
 
 
