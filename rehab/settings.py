@@ -64,10 +64,13 @@ MIDDLEWARE = [
     # One log line per request (method, URL template, status, duration, user id); first, so it
     # times the whole stack and sees the 500 Django makes of an exception below it.
     "rehab.logs.RequestLogMiddleware",
-    # A patient's plain session logged with an API token is answered here, without the middleware below;
-    # its answer gets the headers those up to SessionMiddleware put on every answer, as they would
-    # (rehab/api/lane_headers.py); anything else goes on (rehab/api/checkin_fast.py).
+    # The two API lanes, side by side: a patient's plain session logged with an API token, and a token's
+    # GET of a plan's compact answer the cache holds, are answered here, without the middleware below
+    # (with the same bytes and read audit); their answers get the headers those up to SessionMiddleware
+    # put on every answer, as they would (rehab/api/lane_headers.py); anything else goes on
+    # (rehab/api/checkin_fast.py, rehab/api/plan_get_fast.py).
     "rehab.api.checkin_fast.CheckInFastPath",
+    "rehab.api.plan_get_fast.PlanGetFastLane",
     "django.middleware.security.SecurityMiddleware",
     # Content-Security-Policy and Permissions-Policy on every response (static files included).
     "csp.middleware.CSPMiddleware",
@@ -78,10 +81,6 @@ MIDDLEWARE = [
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    # A token's GET of a plan's compact answer the cache holds is answered here, before the browser
-    # middleware below (sessions, CSRF, MFA, lock-outs), with the same bytes, headers and read audit;
-    # anything else goes on to the DRF view (rehab/api/plan_get_fast.py).
-    "rehab.api.plan_get_fast.PlanGetFastLane",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",

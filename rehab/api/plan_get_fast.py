@@ -2,11 +2,14 @@
 
 The compact answer is kept as the bytes sent (rehab.api.plan_cache), so a warm read's own work is a
 token check, the reader's scope with the plan's markers, a cache look-up and (for staff) the read
-audit's row. The full stack spent more than that on machinery such a read does not use: sessions,
-CSRF, messages, MFA, the sign-in throttle and lock-out middleware, URL resolving, DRF's request
-wrapping, negotiation, versioning and exception handling. `PlanGetFastLane` sits in MIDDLEWARE before
-the browser middleware and answers `GET /api/v1/plans/{id}/` itself when all of this holds:
+audit's row. The full stack spent more than that on machinery such a read does not use: the header
+middleware, sessions, CSRF, messages, MFA, the sign-in throttle and lock-out middleware, URL
+resolving, DRF's request wrapping, negotiation, versioning and exception handling. `PlanGetFastLane`
+sits in MIDDLEWARE first after the request log, next to the check-in lane, and answers
+`GET /api/v1/plans/{id}/` itself when all of this holds:
 
+- the middleware in front of which it answers would let the request through (an allowed host, HTTPS
+  when required); its answer then gets every header they would put on it (rehab/api/lane_headers.py);
 - no query string (so no `?include=`, `?patient=` or `?format=`), an Accept that gets JSON anyway,
   no session cookie (a signed-in browser takes the full stack, whose language it may choose), and
   `Authorization: Token <token>` of an active login whose token has not expired (knox's check, the
@@ -17,8 +20,9 @@ the browser middleware and answers `GET /api/v1/plans/{id}/` itself when all of 
 - DRF's throttles for the view allow it (the same classes, cache keys and rates).
 
 Then it answers as the view does, with the same bytes, ETag (a 304 for a matching If-None-Match) and
-headers (DRF's, the session's Vary: Cookie and the language's; the middleware in front of the lane add
-the rest), after recording the read as the view does (rehab.services.access.record_reads). Otherwise
+headers (DRF's, the session's Vary: Cookie, the language's and those of the middleware it answers in
+front of), after recording the read as the view does (rehab.services.access.record_reads). An error
+in the lane is Django's 500, dressed by those middleware as the full stack's would be. Otherwise
 (no or a bad token, an expired one, an inactive login, a plan the reader may not see, a cache miss, a
 refused throttle, HEAD and every other method) the request goes on down the full stack untouched:
 each hand-over comes before anything is written or counted, so every other answer, the 401, 404 and
@@ -32,6 +36,7 @@ from hmac import compare_digest
 from typing import Any
 
 from django.conf import settings
+from django.core.handlers.exception import response_for_exception
 from django.http import Http404
 from django.urls import ResolverMatch, get_script_prefix, resolve, reverse
 from django.utils import timezone, translation
@@ -40,6 +45,7 @@ from knox.crypto import hash_token
 from knox.settings import CONSTANTS, knox_settings
 
 from rehab import selectors
+from rehab.api import lane_headers
 from rehab.api.checkin_fast import JSON_ACCEPTS, presented_token
 from rehab.api.ids import ID_PATTERN, MAX_ID
 from rehab.api.plan_cache import answer_response, kept_answer
@@ -56,7 +62,10 @@ class PlanGetFastLane:
         if request.method == "GET" and not request.META.get("QUERY_STRING"):
             found = _route().pattern.fullmatch(request.path_info)
             if found is not None:
-                response = fast_plan_get(request, found.group("pk"))
+                try:
+                    response = fast_plan_get(request, found.group("pk"))
+                except Exception as error:
+                    return error_answer(request, error)
                 if response is not None:
                     return response
         return self.get_response(request)
@@ -81,7 +90,9 @@ class _Route:
         view.head = view.get  # as DRF's as_view does for a view that answers GET
         view.action_map, view.action, view.detail = self.match.func.actions, "retrieve", True
         self.view = view
-        self.headers = dict(view.default_response_headers)
+        headers = dict(view.default_response_headers)
+        self.vary = [value.strip() for value in headers.pop("Vary", "").split(",") if value.strip()]
+        self.headers = headers
 
     def match_for(self, pk: str):
         """The resolver match Django would set for this plan's path (the request log and the audit read it)."""
@@ -112,23 +123,40 @@ def fast_plan_get(request, pk: str):
         return None
     if knox_settings.AUTO_REFRESH:
         return None  # renewing the token on use is knox's job
-    reader = token_reader(meta.get("HTTP_AUTHORIZATION", ""), int(pk))
+    header = meta.get("HTTP_AUTHORIZATION", "")
+    if presented_token(header) is None:
+        return None  # the DRF view's 401 or its other authentication: no query here
+    if not lane_headers.answer_in_front(request):
+        return None
+    reader = token_reader(header, int(pk))
     if reader is None:
         return None
     user, markers = reader
-    requested, requested_code = translation.get_language(), getattr(request, "LANGUAGE_CODE", None)
+    # The language LocaleMiddleware activated for the request: the thread goes back to it afterwards, as
+    # UserLanguageMiddleware does it on the full stack (which sets the request's LANGUAGE_CODE again).
+    requested = translation.get_language()
     request.user = user  # the permissions', throttles', audit's and request log's reader
-    response = None
     try:
         response = _answer(request, user, pk, markers)
+    except Exception as error:
+        activate_chosen_language(request, user)  # the 500 in the reader's language, as the view's would be
+        return error_answer(request, error)
     finally:
-        if response is None:  # the full stack sees the request as it came
-            del request.user
-            if requested_code is not None:
-                request.LANGUAGE_CODE = requested_code
         if requested:
             translation.activate(requested)
+    if response is None:  # the full stack sees the request as it came
+        del request.user
     return response
+
+
+def error_answer(request, error: Exception):
+    """Django's own answer to an error in the lane (its 500, logged) as the full stack would give it: with
+    the language it is in, the session's Vary: Cookie, and dressed by the middleware in front of which
+    the lane answered. Not handed on: the read may already be in the audit log."""
+    response = response_for_exception(request, error)
+    response.headers.setdefault("Content-Language", translation.get_language())  # UserLanguageMiddleware's
+    patch_vary_headers(response, ["Cookie"])
+    return lane_headers.through_middleware(request, response)
 
 
 def _answer(request, user, pk: str, markers):
@@ -156,16 +184,15 @@ def _answer(request, user, pk: str, markers):
     # A 304 is a read too: the reader was told that the copy they hold is the plan as it is.
     record_reads(request=request, kind=AccessKind.PLAN, patient_ids=[markers.patient_id], object_id=markers.plan_id)
     response = answer_response(request, answer)
+    # DRF's headers as its finalize_response puts them: Vary first, then the others (the order a client sees).
+    patch_vary_headers(response, route.vary)
     for name, value in route.headers.items():
-        if name == "Vary":
-            patch_vary_headers(response, [value])
-        else:
-            response[name] = value
+        response[name] = value
     # The full stack reads the session on the way to the view (Vary: Cookie) and names the language the
     # answer is in (rehab.i18n.UserLanguageMiddleware).
     patch_vary_headers(response, ["Cookie"])
     response.headers.setdefault("Content-Language", translation.get_language())
-    return response
+    return lane_headers.dress(request, response)
 
 
 NOT_READ = object()  # the plan's markers were not read with the token (token_reader)

@@ -54,8 +54,8 @@ def _get(token: str | None, plan_id: int, query: str = "", **headers):
 
 
 def _answer(response) -> tuple:
-    """What a client receives: status, every header, the body's bytes."""
-    return response.status_code, sorted(response.headers.items()), response.content
+    """What a client receives: status, every header in its order, the body's bytes."""
+    return response.status_code, list(response.headers.items()), response.content
 
 
 def _audit_mark() -> int:
@@ -347,10 +347,14 @@ LANGUAGES = (None, "es", "en", "fr")
     reader_language=st.sampled_from(("", "es")),
     warm=st.booleans(),
     guess=st.sampled_from(("none", "the reader", "another reader")),
+    secure=st.booleans(),
 )
 def test_any_read_gets_the_drf_views_answer_and_audit_rows(
-    world, plans, settings, which, seeing, data, condition, accept, language, reader_language, warm, guess
+    world, plans, settings, which, seeing, data, condition, accept, language, reader_language, warm, guess, secure
 ):
+    # Over HTTPS the answer carries HSTS too (the lane answers in front of SecurityMiddleware).
+    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    settings.SECURE_HSTS_SECONDS = 3600
     reader = data.draw(st.sampled_from(SEEING[which] if seeing else READERS), label="reader")
     user = getattr(world, reader)
     user.language = reader_language
@@ -376,6 +380,7 @@ def test_any_read_gets_the_drf_views_answer_and_audit_rows(
             ("HTTP_IF_NONE_MATCH", sent),
             ("HTTP_ACCEPT", accept),
             ("HTTP_ACCEPT_LANGUAGE", language),
+            ("HTTP_X_FORWARDED_PROTO", "https" if secure else None),
         )
         if value is not None
     }
