@@ -121,6 +121,9 @@ def server_bound_cursor() -> Iterator[Any]:
         return
     import psycopg
 
+    # As connection.cursor() does: with CONN_HEALTH_CHECKS, a kept connection is tried once per request
+    # before its first statement, so one the database dropped is replaced instead of failing the request.
+    connection.close_if_health_check_failed()
     connection.ensure_connection()
     cursor = connection._prepare_cursor(psycopg.Cursor(connection.connection))
     with cursor:
