@@ -51,7 +51,7 @@ from rehab.api.ids import ID_PATTERN, MAX_ID
 from rehab.api.plan_cache import answer_response, kept_answer
 from rehab.i18n import activate_chosen_language
 from rehab.models import AccessKind, User
-from rehab.services.access import record_reads
+from rehab.services.access import record_read
 
 
 class PlanGetFastLane:
@@ -182,7 +182,7 @@ def _answer(request, user, pk: str, markers):
         return None  # DRF refuses it again (a refusal counts nothing) and answers 429
     request.resolver_match = route.match_for(pk)
     # A 304 is a read too: the reader was told that the copy they hold is the plan as it is.
-    record_reads(request=request, kind=AccessKind.PLAN, patient_ids=[markers.patient_id], object_id=markers.plan_id)
+    record_read(request=request, kind=AccessKind.PLAN, patient_id=markers.patient_id, object_id=markers.plan_id)
     response = answer_response(request, answer)
     # DRF's headers as its finalize_response puts them: Vary first, then the others (the order a client sees).
     patch_vary_headers(response, route.vary)
@@ -196,10 +196,11 @@ def _answer(request, user, pk: str, markers):
 
 
 NOT_READ = object()  # the plan's markers were not read with the token (token_reader)
-# The login each token key was last seen to name in this process: (id, role, clinic id). It only chooses
-# which scope query is sent with the token's own read, saving a round trip; that query's row is used only
-# when the login read in the same statement is this one (the scope depends on nothing else of it).
-_READERS: dict[str, tuple] = {}
+# The login each token key was last seen to name in this process: (id, role, clinic id), and a stand-in
+# User with just those (what the scope query is built from). It only chooses which scope query is sent
+# with the token's own read, saving a round trip; that query's row is used only when the login read in
+# the same statement is this one (the scope depends on nothing else of it).
+_READERS: dict[str, tuple[tuple, User]] = {}
 MAX_READERS = 4096
 
 
@@ -216,10 +217,11 @@ def token_reader(header: str, plan_id: int):
     except (TypeError, ValueError):
         return None
     key = token[: CONSTANTS.TOKEN_KEY_LENGTH]
-    guess = _READERS.get(key)
-    read = None
-    if guess is not None:
-        read = selectors.plan_markers_read(User(pk=guess[0], role=guess[1], clinic_id=guess[2]), plan_id)
+    guessed = _READERS.get(key)
+    guess = read = None
+    if guessed is not None:
+        guess, stand_in = guessed
+        read = selectors.plan_markers_read(stand_in, plan_id)
     candidates: Sequence[tuple[Any, tuple | None]]
     if read is None:
         candidates = [(auth_token, None) for auth_token in selectors.api_tokens_for_key(key)]
@@ -232,14 +234,27 @@ def token_reader(header: str, plan_id: int):
             user = auth_token.user
             if not user.is_active:
                 return None
-            seen = (user.pk, user.role, user.clinic_id)
-            if len(_READERS) >= MAX_READERS:
-                _READERS.clear()
-            _READERS[key] = seen
+            seen = remember_reader(key, user, guessed)
             if row is None or seen != guess:
                 return user, NOT_READ
             return user, selectors.plan_markers_of_row(row)
     return None
+
+
+def remember_reader(key: str, user, guessed: tuple | None = None) -> tuple:
+    """Remember that the token key `key` names `user` (kept as it was when `guessed` says so already)."""
+    seen = (user.pk, user.role, user.clinic_id)
+    if guessed is None or guessed[0] != seen:
+        if len(_READERS) >= MAX_READERS:
+            _READERS.clear()
+        _READERS[key] = (seen, User(pk=seen[0], role=seen[1], clinic_id=seen[2]))
+    return seen
+
+
+def remembered_reader(key: str) -> tuple | None:
+    """(id, role, clinic id) of the login this process last saw the token key name, if any."""
+    guessed = _READERS.get(key)
+    return None if guessed is None else guessed[0]
 
 
 def forget_readers() -> None:

@@ -17,6 +17,7 @@ go is not kept, and the read goes through the ORM as usual.
 import threading
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import lru_cache
 
 from django.core.exceptions import EmptyResultSet
 from django.http import Http404
@@ -72,8 +73,25 @@ class PlanMarkers:
 
     def shown_week(self) -> int:
         """The plan week the answer shows (Plan.edit_week), by the patient's today in their zone."""
-        calendar = Plan(status=self.status, start_date=self.start_date, weeks=self.weeks)
-        return calendar.edit_week(timezone.localdate(timezone=zone_named(self.patient_zone)))
+        today = timezone.localdate(timezone=zone_named(self.patient_zone))
+        return _edit_week(self.status, self.start_date, self.weeks, today)
+
+
+# Each read of a cached answer asks these with the same few values (its plans, its readers, the day):
+# a model instance built for each call cost more than the rest of reading the markers.
+@lru_cache(maxsize=4096)
+def _edit_week(status: str, start_date: date, weeks: int, today: date) -> int:
+    return Plan(status=status, start_date=start_date, weeks=weeks).edit_week(today)
+
+
+@lru_cache(maxsize=4096)
+def _patient_name(first: str, last: str) -> str:
+    return Patient(first_name=first, last_name=last).full_name
+
+
+@lru_cache(maxsize=4096)
+def _author_name(first: str, last: str, username: str) -> str:
+    return User(first_name=first, last_name=last, username=username).display_name
 
 
 def _queryset(user: User, plan_id: int, patient_id: int | None):
@@ -149,7 +167,6 @@ def _bound(template: tuple, user: User, plan_id: int, patient_id: int | None) ->
 
 def _markers(row) -> PlanMarkers:
     (pk, patient_id, version, updated_at, status, start, weeks, first, last, zone, a_first, a_last, a_user) = row[:13]
-    author = User(first_name=a_first or "", last_name=a_last or "", username=a_user or "")
     return PlanMarkers(
         plan_id=pk,
         patient_id=patient_id,
@@ -159,9 +176,9 @@ def _markers(row) -> PlanMarkers:
         # SQLite's cursor gives dates as text; PostgreSQL's as dates.
         start_date=start if isinstance(start, date) else date.fromisoformat(start),
         weeks=weeks,
-        patient_name=Patient(first_name=first, last_name=last).full_name,
+        patient_name=_patient_name(first, last),
         patient_zone=zone,
-        author_name=author.display_name if a_user else "",
+        author_name=_author_name(a_first or "", a_last or "", a_user) if a_user else "",
         items_written=row[13] or 0,
         supervised_done=row[14] or 0,
     )

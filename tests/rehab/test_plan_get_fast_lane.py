@@ -290,14 +290,14 @@ def test_a_wrong_guess_of_the_tokens_login_reads_the_scope_again(world, plan):
     _get(token, plan.pk)
     outsider = world.outsider_physio
     # This process last saw the key name a login who may not see the plan (a reused key, a changed role).
-    plan_get_fast._READERS[token[:15]] = (outsider.pk, outsider.role, outsider.clinic_id)
+    plan_get_fast.remember_reader(token[:15], outsider)
 
     with _drf_view_must_not_run(), CaptureQueriesContext(connection) as seen:
         response = _get(token, plan.pk)
 
     assert response.status_code == 200
     assert len(seen.captured_queries) == 3  # token and the guessed scope, the physio's scope, the audit row
-    assert plan_get_fast._READERS[token[:15]] == (world.physio.pk, world.physio.role, world.physio.clinic_id)
+    assert plan_get_fast.remembered_reader(token[:15]) == (world.physio.pk, world.physio.role, world.physio.clinic_id)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -392,7 +392,7 @@ def test_any_read_gets_the_drf_views_answer_and_audit_rows(
         # Which login this process last saw the token name: only which scope query rides with the token's.
         forget_readers()
         if guessed is not None:
-            plan_get_fast._READERS[token[:15]] = (guessed.pk, guessed.role, guessed.clinic_id)
+            plan_get_fast.remember_reader(token[:15], guessed)
         return _get(token, plan_id, **headers)
 
     (lane, lane_rows, by_lane), (full, full_rows, _) = _both_ways(settings, read, warm_with=read if warm else None)

@@ -171,7 +171,7 @@ def test_an_error_in_the_lane_is_djangos_500_with_the_same_headers(world, plan, 
     world.physio.save(update_fields=["language"])
     token = _token(world.physio)
     _get(token, plan.pk)  # warm: the lane answers, and fails writing the audit row
-    failing = mock.patch("rehab.services.access.insert_rows", side_effect=RuntimeError("database gone"))
+    failing = mock.patch("rehab.services.access.request_address", side_effect=RuntimeError("no address"))
 
     with failing:
         lane = _get(token, plan.pk)
