@@ -2,7 +2,7 @@
 
 Two forms of the same demo plan, read by the demo physiotherapist with an API token:
   default  the compact answer, kept as its bytes in the cache (rehab/api/plan_cache.py), with its ETag; once
-           warm, answered before the browser middleware by the GET lane (rehab/api/plan_get_fast.py);
+           warm, answered by the GET lane first after the request log (rehab/api/plan_get_fast.py);
   full     `?include=rules,rationale,schedule,exercises,targets`: everything, built on each request as the
            plan GET answered before the compact default (the engine plan, every week, every rule text).
 Every response measured is a full 200 (no If-None-Match is sent, so no 304 is counted).

@@ -21,8 +21,9 @@ sits in MIDDLEWARE first after the request log, next to the check-in lane, and a
 
 Then it answers as the view does, with the same bytes, ETag (a 304 for a matching If-None-Match) and
 headers (DRF's, the session's Vary: Cookie, the language's and those of the middleware it answers in
-front of), after recording the read as the view does (rehab.services.access.record_reads). An error
-in the lane is Django's 500, dressed by those middleware as the full stack's would be. Otherwise
+front of), after recording the read in the row the view's record_reads writes (record_read, in
+rehab.services.access). An error in the lane is Django's 500, dressed by those middleware as the full
+stack's would be. Otherwise
 (no or a bad token, an expired one, an inactive login, a plan the reader may not see, a cache miss, a
 refused throttle, HEAD and every other method) the request goes on down the full stack untouched:
 each hand-over comes before anything is written or counted, so every other answer, the 401, 404 and
