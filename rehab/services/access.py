@@ -101,6 +101,6 @@ def _insert_one(vendor: str) -> tuple[str, tuple]:
     quote = connection.ops.quote_name
     cast = "CAST(%s AS {})" if vendor == "postgresql" else "%s"
     values = ", ".join(cast.format(field.db_type(connection)) for field in fields)
-    names = ", ".join(quote(field.column) for field in fields)
+    names = ", ".join(quote(str(field.column)) for field in fields)
     # Only quoted model names and placeholders are formatted in; every value is a parameter.
     return f"INSERT INTO {quote(RecordAccess._meta.db_table)} ({names}) VALUES ({values})", fields  # noqa: S608
