@@ -13,7 +13,18 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from django.utils.translation import gettext_noop
+
 from planner.progression.said import Said, said_from_data
+
+# The fixed reasons the services give a patient's record and assessments for their history rows. Those
+# rows keep no template (only a plan's do: rehab.models.plans), so a page says these by their catalogue
+# entry; any other reason there (a person's own words) reads as written.
+PATIENT_REGISTERED = gettext_noop("Patient registered")
+RECORD_UPDATED = gettext_noop("Record updated")
+ASSESSMENT_RECORDED = gettext_noop("Assessment recorded")
+DEMO_ASSESSMENT = gettext_noop("Demo assessment")
+FIXED_REASONS = frozenset({PATIENT_REGISTERED, RECORD_UPDATED, ASSESSMENT_RECORDED, DEMO_ASSESSMENT})
 
 
 def stored_text(english: str, said: Mapping[str, Any] | None) -> str:

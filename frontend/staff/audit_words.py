@@ -14,7 +14,7 @@ from frontend.staff.code_words import DOSE_FIELD_WORDS
 from frontend.staff.decision_words import decision_reason_words
 from frontend.staff.forms import AssessmentForm, PatientForm
 from rehab.models import ActivationEnd, AlertKind, ChangeTrigger
-from rehab.stored_words import stored_text
+from rehab.stored_words import FIXED_REASONS, stored_text
 
 # What kind of record an entry is about (the selector's "object", or a plan entry's "part").
 OBJECT_WORDS = {
@@ -71,6 +71,8 @@ def reason_words(entry: dict, decisions: dict[int, dict] | None = None) -> str:
     reason = entry.get("reason") or ""
     if entry.get("said"):
         return stored_text(reason, entry["said"])
+    if reason in FIXED_REASONS:
+        return gettext(reason)
     if "plan" in entry and decisions:
         return decision_reason_words(reason, decisions.get(entry["plan"], {}))
     return reason

@@ -8,7 +8,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext, gettext_noop
 
-from planner.progression.said import Joined, Said, Word, said
+from planner.progression.said import Joined, Said, Word, said, said_from_data
 from planner.vitals import LOW_OXYGEN, heart_rate_findings, oxygen_findings
 from planner.vocabulary import RED_FLAGS_BY_CODE, red_flag_label
 from rehab.clearance import plan_limits
@@ -132,7 +132,13 @@ def checkin_follow_up(*, checkin_id: int) -> list[Alert]:
                 Said("%(alerts)s", (("alerts", Joined(tuple(s for _k, s in specs), "; ")),))
             )
             plan.version += 1
-            plan._change_reason = f"Paused at once: {plan.pause_reason} (check-in {checkin.pk})"  # type: ignore[attr-defined]  # django-simple-history's reason for the next save()
+            paused = said(
+                gettext_noop("Paused at once: %(reason)s (check-in %(number)s)"),
+                reason=said_from_data(plan.pause_said),
+                number=str(checkin.pk),
+            )
+            # django-simple-history's reason for the next save(), and its template (rehab.models.plans).
+            plan._change_reason, plan._change_said = as_stored(paused)  # type: ignore[attr-defined]
             plan.save()
         done_at = timezone.now()
         recorded = CheckIn.objects.filter(pk=checkin.pk, followed_up_at__isnull=True).update(followed_up_at=done_at)

@@ -6,6 +6,7 @@ from django.utils.translation import gettext
 from rehab.models import Assessment, Patient, User
 from rehab.services.errors import NotAllowed
 from rehab.services.reassessment import plan_reassess
+from rehab.stored_words import ASSESSMENT_RECORDED
 
 
 @transaction.atomic
@@ -21,7 +22,7 @@ def assessment_create(*, actor: User, patient: Patient, **fields) -> Assessment:
         raise NotAllowed(gettext("Only physiotherapists and clinicians record assessments."))
     assessment = Assessment(patient=patient, assessed_by=actor, **fields)
     assessment.full_clean()
-    assessment._change_reason = "Assessment recorded"  # type: ignore[attr-defined]  # django-simple-history's reason for the next save()
+    assessment._change_reason = ASSESSMENT_RECORDED  # type: ignore[attr-defined]  # django-simple-history's reason for the next save()
     assessment.save()
     # Not a field: what recording it did to the running plan, for the answer to show.
     assessment.running_plan = plan_reassess(actor=actor, assessment=assessment)  # type: ignore[attr-defined]

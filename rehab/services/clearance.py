@@ -7,8 +7,9 @@ team did about it. plan_activate asks `require_clearance` before a draft may sta
 from datetime import date
 
 from django.db import transaction
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_noop
 
+from planner.progression.said import said
 from rehab.clearance import clearance_rules, clearance_state
 from rehab.models import CheckIn, CheckInKind, Clearance, Plan, PlanStatus, Role, User
 from rehab.rule_words import rule_text
@@ -71,7 +72,13 @@ def clearance_grant(*, actor: User, plan: Plan, note: str) -> Clearance:
     clearance.save()
     # The plan's own history row is what the plan history and the patient's audit trail show.
     # The version is left alone: a clearance changes no dose, so it must not make an open page stale.
-    _audit(plan, actor, f"Medical clearance recorded by {actor.display_name} ({', '.join(clearance.rules)}): {note}")
+    recorded = said(
+        gettext_noop("Medical clearance recorded by %(name)s (%(rules)s): %(note)s"),
+        name=actor.display_name,
+        rules=", ".join(clearance.rules),
+        note=note,
+    )
+    _audit(plan, actor, recorded)
     plan.save(update_fields=["updated_at"])
     return clearance
 

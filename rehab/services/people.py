@@ -15,6 +15,7 @@ from rehab.models import ActivationChannel, ActivationEnd, ActivationLink, Patie
 from rehab.queue import enqueue_on_commit
 from rehab.services.errors import InvalidInput, NoClinic, NotAllowed
 from rehab.sms import sms_enabled
+from rehab.stored_words import PATIENT_REGISTERED, RECORD_UPDATED
 
 PATIENT_FIELDS = (
     "first_name",
@@ -69,7 +70,7 @@ def patient_create(*, actor: User, care_team: list[User] | None = None, **fields
     for name in CONTACT_FIELDS:
         if fields.get(name):
             setattr(patient, f"{name}_entered_by", actor)
-    patient._change_reason = "Patient registered"  # type: ignore[attr-defined]  # django-simple-history's reason for the next save()
+    patient._change_reason = PATIENT_REGISTERED  # type: ignore[attr-defined]  # django-simple-history's reason for the next save()
     patient.save()
     patient.care_team.set(team)
     return patient
@@ -91,7 +92,7 @@ def patient_update(
             # Typing it in (again) makes the actor its author: a care-team member can confirm an
             # address a clinic admin entered by entering it themselves.
             setattr(patient, f"{name}_entered_by", actor)
-    patient._change_reason = reason or "Record updated"  # type: ignore[attr-defined]  # django-simple-history's reason for the next save()
+    patient._change_reason = reason or RECORD_UPDATED  # type: ignore[attr-defined]  # django-simple-history's reason for the next save()
     patient.save()
     if [getattr(patient, name) for name in CONTACT_FIELDS] != contact_before:
         # A link on its way to the old address or number must not outlive the change.

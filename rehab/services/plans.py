@@ -84,21 +84,30 @@ def _stored(sentence: Said) -> dict:
     return {"message": message, "said": words}
 
 
-def _audit(row, actor: User, reason: str) -> None:
+def _audit(row, actor: User, reason: str | Said) -> None:
     """Author and reason for the history row the next save writes.
+
+    A reason the product words is a sentence (Said): a plan's history row keeps its English and, beside
+    it, its template (rehab.models.plans), so the audit trail and the plan history say it in the
+    reader's language; the PlanChange rows of the same save carry the same English and read the same.
 
     The author is set explicitly rather than left to the request middleware, so that a change made
     outside a request (a page test, a shell, a command) still names who made it.
     """
-    row._change_reason = reason
+    if isinstance(reason, Said):
+        row._change_reason, row._change_said = as_stored(reason)
+    else:
+        row._change_reason = reason
     row._history_user = actor
 
 
-def _save(plan: Plan, engine: EnginePlan, reason: str, actor: User, *, trigger: str = ChangeTrigger.EDIT) -> None:
+def _save(plan: Plan, engine: EnginePlan, reason: Said, actor: User, *, trigger: str = ChangeTrigger.EDIT) -> None:
     """Store the plan's new engine state: item rows and a PlanChange per changed field, then the plan row."""
     plan.version += 1
     week = next_undecided_week(plan)
-    store_engines([PlanWrite(plan=plan, engine=engine, dose_week=week, trigger=trigger, reason=reason, by=actor)])
+    store_engines(
+        [PlanWrite(plan=plan, engine=engine, dose_week=week, trigger=trigger, reason=reason.english(), by=actor)]
+    )
     _audit(plan, actor, reason)
     plan.save()
 
@@ -111,7 +120,7 @@ def plan_generate(*, actor: User, patient: Patient, start_date: date, weeks: int
         raise InvalidInput({"weeks": [gettext("A plan lasts 1 to %(most)s weeks.") % {"most": MAX_PLAN_WEEKS}]})
     assessment = _assessment_for_plan(patient)
     built = build_plan(profile_from_assessment(patient, assessment), active_catalogue(), weeks=weeks)
-    reason = f"Generated from the assessment of {assessment.assessed_on}"
+    reason = said(gettext_noop("Generated from the assessment of %(day)s"), day=assessment.assessed_on.isoformat())
     # build_plan applies the limits last to every dose it writes (the engine's property tests hold it
     # to that), so its plan is stored without checking each dose again.
     return _store_new_plan(actor, patient, assessment, start_date, built, reason)
@@ -125,7 +134,7 @@ def _assessment_for_plan(patient: Patient):
 
 
 @transaction.atomic
-def plan_store_built(*, actor: User, patient: Patient, start_date: date, built: EnginePlan, reason: str) -> Plan:
+def plan_store_built(*, actor: User, patient: Patient, start_date: date, built: EnginePlan, reason: Said) -> Plan:
     """Store an engine plan built elsewhere (a template refitted to the patient) as the patient's draft.
 
     The plan must come from the patient's latest assessment and keep within its own limits: a dose above
@@ -150,7 +159,7 @@ def plan_store_built(*, actor: User, patient: Patient, start_date: date, built: 
 
 
 def _store_new_plan(
-    actor: User, patient: Patient, assessment, start_date: date, built: EnginePlan, reason: str
+    actor: User, patient: Patient, assessment, start_date: date, built: EnginePlan, reason: Said
 ) -> Plan:
     """The Plan row, its history row, its item rows with their columns filled and the new parts."""
     stored = stored_form(built)
@@ -250,10 +259,15 @@ def plan_item_update(
     # the other items' doses here would silently undo an override recorded earlier.
     held = overridden_slugs(plan)
     engine = reschedule_from(engine, week, {slug: new_dose}, held=held, keep_as_given=held)
-    what = reason.strip() or "Dose edited"
+    what: str | Said = reason.strip() or said(gettext_noop("Dose edited"))
     if override is not None:
-        what += f" — above the limits with override: {override.reason}"
-    _save(plan, engine, f"{item.exercise.name}, from week {week}: {what}", actor)
+        what = said(
+            gettext_noop("%(what)s — above the limits with override: %(reason)s"), what=what, reason=override.reason
+        )
+    edit = said(
+        gettext_noop("%(exercise)s, from week %(week)s: %(what)s"), exercise=item.exercise.name, week=week, what=what
+    )
+    _save(plan, engine, edit, actor)
     return plan
 
 
@@ -283,12 +297,12 @@ def plan_activate(*, actor: User, plan: Plan, version: int | None) -> Plan:
         )
     for running in Plan.objects.select_for_update().filter(patient=plan.patient, status__in=RUNNING_STATUSES):
         running.status = PlanStatus.COMPLETED
-        _audit(running, actor, f"Replaced by plan {plan.pk}")
+        _audit(running, actor, said(gettext_noop("Replaced by plan %(number)s"), number=str(plan.pk)))
         running.save()
     plan.status = PlanStatus.ACTIVE
     plan.activated_at = timezone.now()
     plan.version += 1
-    _audit(plan, actor, "Activated")
+    _audit(plan, actor, said(gettext_noop("Activated")))
     plan.save()
     return plan
 
@@ -346,9 +360,17 @@ def plan_limits_adjust(*, actor: User, plan: Plan, version: int | None, adjustme
     # weekly decisions grow up to it); an overridden item keeps the dose accepted for it.
     engine, dropped = tighten_limits(engine, new_limits, week, held=overridden_slugs(plan))
     words = ", ".join(f"{a.field} → {a.value}" for a in requested)
-    note = f"Limits changed ({words})" + (f": {reason.strip()}" if reason.strip() else "")
+    note = (
+        said(gettext_noop("Limits changed (%(changes)s): %(reason)s"), changes=words, reason=reason.strip())
+        if reason.strip()
+        else said(gettext_noop("Limits changed (%(changes)s)"), changes=words)
+    )
     if dropped:
-        note += f"; removed because the new limits forbid them: {', '.join(dropped)}"
+        note = said(
+            gettext_noop("%(change)s; removed because the new limits forbid them: %(removed)s"),
+            change=note,
+            removed=", ".join(dropped),
+        )
     _save(plan, engine, note, actor, trigger=ChangeTrigger.LIMITS)
     return plan
 
@@ -374,7 +396,7 @@ def plan_resume(*, actor: User, plan: Plan, version: int | None, reason: str) ->
     plan.status = PlanStatus.ACTIVE
     plan.pause_reason, plan.pause_said = "", None
     plan.version += 1
-    _audit(plan, actor, f"Resumed: {reason.strip()}")
+    _audit(plan, actor, said(gettext_noop("Resumed: %(reason)s"), reason=reason.strip()))
     plan.save()
     return plan
 
@@ -390,6 +412,6 @@ def plan_email(*, actor: User, plan: Plan) -> str:
     if not plan.patient.email:
         raise InvalidInput({"email": [gettext("This patient has no email address; add one to the record first.")]})
     enqueue_on_commit("rehab.tasks.email_plan_pdf", plan.pk)
-    _audit(plan, actor, f"Plan PDF emailed to the patient by {actor.display_name}")
+    _audit(plan, actor, said(gettext_noop("Plan PDF emailed to the patient by %(name)s"), name=actor.display_name))
     plan.save(update_fields=["updated_at"])
     return plan.patient.email

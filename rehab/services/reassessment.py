@@ -87,7 +87,8 @@ def plan_reassess(*, actor: User, assessment: Assessment) -> RunningPlanOutcome 
             engine, profile, compute_limits(profile), active_catalogue(), plan.current_week(), overridden_slugs(plan)
         )
         _add_item_rows(plan, result)
-        reason, plan._change_said = as_stored(change_reason_said(result, assessment.assessed_on))  # type: ignore[attr-defined]  # the history row's template (rehab.models.plans)
+        # The history row keeps the reason's English and its template (rehab.models.plans), set by save_plan.
+        reason = change_reason_said(result, assessment.assessed_on)
         plan.assessment = assessment
         if result.is_flare and plan.status == PlanStatus.ACTIVE:
             plan.status = PlanStatus.PAUSED

@@ -12,9 +12,10 @@ from datetime import date
 
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_noop
 
 from planner.limits import compute_limits
+from planner.progression.said import said
 from planner.rules import default_rulebook
 from planner.template_refit import RefitChange, plan_from_template
 from planner.templates import (
@@ -347,7 +348,11 @@ def plan_create_from_template(
 
 def _store_draft(*, actor: User, patient: Patient, start_date: date, built: EnginePlan, version) -> Plan:
     """Store the refitted plan as the patient's new draft (one history entry that names the template)."""
-    reason = f"Made from the template “{version.name}” (version {version.number}), refitted to this patient's limits"
+    reason = said(
+        gettext_noop("Made from the template “%(name)s” (version %(number)s), refitted to this patient's limits"),
+        name=version.name,
+        number=str(version.number),
+    )
     return plan_services.plan_store_built(
         actor=actor, patient=patient, start_date=start_date, built=built, reason=reason
     )

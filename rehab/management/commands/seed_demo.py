@@ -14,6 +14,7 @@ from rehab.services.checkins import checkin_record, measurement_record
 from rehab.services.plans import engine_plan, plan_activate, plan_generate
 from rehab.services.progression import plan_progress
 from rehab.services.templates import template_create_from_plan
+from rehab.stored_words import DEMO_ASSESSMENT
 
 CLINIC_NAME = "Riverside Rehabilitation Clinic"
 
@@ -119,7 +120,7 @@ class Command(BaseCommand):
                     "buttocks, impact and loaded spinal flexion. Watch heart and lungs."
                 ),
             )
-            assessment._change_reason = "Demo assessment"
+            assessment._change_reason = DEMO_ASSESSMENT
             assessment.save()
         if not patient.plans.exists():
             self._demo_plan(patient, physio, today)
