@@ -46,14 +46,14 @@ class TimeFields(TypedDict, total=False):
 
 
 def unique_rules(*groups: Iterable[Rule]) -> tuple[Rule, ...]:
-    """Concatenate rule groups, keeping the first occurrence of each rule."""
-    seen, result = set(), []
+    """Concatenate rule groups, keeping the first occurrence of each rule (by id)."""
+    # A dict keeps the order of first insertion and setdefault never replaces: one call per rule.
+    first: dict[str, Rule] = {}
+    keep = first.setdefault
     for group in groups:
         for rule in group:
-            if rule.id not in seen:
-                seen.add(rule.id)
-                result.append(rule)
-    return tuple(result)
+            keep(rule.id, rule)
+    return tuple(first.values())
 
 
 def dose_kind_for(spec: ExerciseSpec) -> str:

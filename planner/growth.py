@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from planner.translation import gettext, gettext_noop
-from planner.types import Dose, ExerciseSpec, Rule
+from planner.types import Dose, ExerciseSpec, Intensity, Rule
 
 GROWTH_RULES_PATH = Path(__file__).resolve().parent / "data" / "rules_growth.json"
 # The unit that governs each component's intensity, in the order looked for in a dose.
@@ -160,7 +160,17 @@ def is_supported_balance(spec: ExerciseSpec) -> bool:
 
 def governing_unit(dose: Dose) -> str | None:
     """The intensity unit the progression steps move for this dose (None: it has none)."""
-    return next((unit for unit in GOVERNING_UNITS[dose.component] if dose.intensity_in(unit) is not None), None)
+    return governing_target(dose)[0]
+
+
+def governing_target(dose: Dose) -> tuple[str | None, Intensity | None]:
+    """The governing unit and the dose's target in it, found in one pass (the schedule asks every week)."""
+    targets = dose.intensity
+    for unit in GOVERNING_UNITS[dose.component]:
+        for target in targets:
+            if target.unit == unit:
+                return unit, target
+    return None, None
 
 
 def intensity_value(dose: Dose) -> int | None:
@@ -190,8 +200,7 @@ VOLUME_KEY_HIGH = 7
 
 def volume_key(dose: Dose) -> tuple[Any, ...]:
     """(dose kind, frequency, minutes, sets, reps, hold seconds, governing unit, its upper value)."""
-    unit = governing_unit(dose)
-    target = dose.intensity_in(unit) if unit is not None else None
+    unit, target = governing_target(dose)
     high = target.high if target is not None else None
     return (dose.dose_kind, dose.frequency_per_week, dose.minutes, dose.sets, dose.reps, dose.hold_seconds, unit, high)
 

@@ -489,6 +489,24 @@ def _adjustment_rule(adjustment: LimitAdjustment, value: LimitValue) -> Rule:
 
 # Intensity unit -> (limit path, attribute on the limits) by component, for ceilings on targets.
 def _intensity_ceilings(component: str, limits: LoadLimits) -> dict[str, tuple[str, int | None]]:
+    # Kept per limits object (held, so its id stays its own): the schedule clamps every week of every item.
+    found = _CEILINGS.get(id(limits))
+    if found is None or found[0] is not limits:
+        if len(_CEILINGS) >= 4096:
+            _CEILINGS.clear()
+        found = _CEILINGS[id(limits)] = (
+            limits,
+            _ceilings_of("resistance", limits),
+            _ceilings_of("aerobic", limits),
+        )
+    return found[1] if component == "resistance" else found[2]
+
+
+# The answers are shared: callers only read them.
+_CEILINGS: dict[int, tuple[LoadLimits, dict[str, tuple[str, int | None]], dict[str, tuple[str, int | None]]]] = {}
+
+
+def _ceilings_of(component: str, limits: LoadLimits) -> dict[str, tuple[str, int | None]]:
     aerobic, resistance = limits.aerobic, limits.resistance
     zone_high = aerobic.hr_zone_bpm[1] if aerobic.hr_zone_bpm else None
     if component == "resistance":

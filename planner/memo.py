@@ -135,6 +135,33 @@ class Tokens:
 
 token = Tokens()
 
+
+class Interned:
+    """A small int per value, equal values sharing one, looked up by value alone.
+
+    For the parts of the limits a component reads (component_limits): they are built afresh for every
+    plan, so Tokens' identity table would only fill up with them, and hashing one walks every rule it
+    cites. A plan interns each once and its keys carry the int, which hashes at once. Ints are never
+    reused (a counter), so after the table is cleared an old key can only miss, never meet another value.
+    """
+
+    MAX_ENTRIES = 65536
+
+    def __init__(self) -> None:
+        self._tokens: dict[Hashable, int] = {}
+        self._next = count()
+
+    def __call__(self, value: Hashable) -> int:
+        found = self._tokens.get(value)
+        if found is None:
+            if len(self._tokens) >= self.MAX_ENTRIES:
+                self._tokens.clear()
+            found = self._tokens[value] = next(self._next)
+        return found
+
+
+interned = Interned()
+
 _MEMOS: dict[int, Memo] = {}
 
 

@@ -29,7 +29,7 @@ from typing import Any
 
 from planner.catalogue import CatalogueIndex, allowed_exercises, catalogue_index, padded_regions_pressed
 from planner.dosing import progression_rule, start_dose, unique_rules
-from planner.memo import AEROBIC_CEILING_UNITS, component_limits, memo_for, token
+from planner.memo import AEROBIC_CEILING_UNITS, component_limits, interned, memo_for, token
 from planner.muscles import SLOTS, SelectionBook, Target, default_selection_book, max_count, targets_for
 from planner.regions import default_region_map
 from planner.relative_zone import patient_dose, relative_within, stand_in_limits
@@ -130,10 +130,6 @@ class Choice:
     rules: tuple[Rule, ...] = ()
 
 
-def _serves(spec: ExerciseSpec, targets: Iterable[Target]) -> tuple[Target, ...]:
-    return tuple(target for target in targets if target.served_by_exercise(spec))
-
-
 def select_for_targets(
     pool: Iterable[ExerciseSpec],
     by_slug: dict[str, ExerciseSpec],
@@ -148,29 +144,43 @@ def select_for_targets(
     """
     chains = _chains(pool, by_slug)
     # What each candidate serves and covers, and its fixed tie-breakers, worked out once per exercise.
+    # Sets are bit masks here: target t is bit t (covered once any target of its group is served) and
+    # each muscle group or region a bit of its own, so "how many are new" is one AND and a bit count.
+    group_bits: dict[str, int] = {}
+    for position, target in enumerate(targets):
+        group_bits[target.group] = group_bits.get(target.group, 0) | 1 << position
+    slot_bits = {slots: sum(1 << n for n, t in enumerate(targets) if t.slots == slots) for slots in SLOTS}
+    cover_bit: dict[str, int] = {}
     served_by: dict[str, tuple[Target, ...]] = {}
-    covers: dict[str, frozenset[str]] = {}
+    served_bits: dict[str, tuple[int, int]] = {}  # (the targets served, the targets their groups cover)
+    covers: dict[str, int] = {}
     ties: dict[str, tuple[int, tuple[int, int], int, str]] = {}
     for variants in chains.values():
         for steps, spec in enumerate(variants):
-            served_by[spec.slug] = _serves(spec, targets)
-            covers[spec.slug] = _covers(spec)
+            positions = [n for n, target in enumerate(targets) if target.served_by_exercise(spec)]
+            served = served_by[spec.slug] = tuple(targets[n] for n in positions)
+            served_bits[spec.slug] = (
+                _union(1 << n for n in positions),
+                _union(group_bits[target.group] for target in served),
+            )
+            covers[spec.slug] = _union(cover_bit.setdefault(name, 1 << len(cover_bit)) for name in _covers(spec))
             ties[spec.slug] = (steps, _equipment_needed(spec), IMPACT_LEVELS.index(spec.impact), spec.slug)
     chosen: list[Choice] = []
-    covered_targets: set[str] = set()
-    covered: frozenset[str] = frozenset()
+    covered_targets = 0
+    covered = 0
     limit = count
     for slots in SLOTS:
+        wanted = slot_bits[slots]
         while len(chosen) < (limit if slots == "fill" else largest):
             best = None
+            open_targets = ~covered_targets
             for root, variants in chains.items():
                 for spec in variants:
-                    served = served_by[spec.slug]
-                    new = sum(1 for t in served if t.slots == slots and t.group not in covered_targets)
+                    serves = served_bits[spec.slug][0] & open_targets
+                    new = (serves & wanted).bit_count()
                     if not new:
                         continue
-                    also = sum(1 for t in served if t.group not in covered_targets)
-                    key = (-new, -also, -len(covers[spec.slug] - covered), *ties[spec.slug])
+                    key = (-new, -serves.bit_count(), -(covers[spec.slug] & ~covered).bit_count(), *ties[spec.slug])
                     if best is None or key < best[0]:
                         best = (key, root, spec)
                     break  # the easiest variant of a chain that serves a target is the one to start at
@@ -183,19 +193,26 @@ def select_for_targets(
             chosen.append(
                 Choice(spec, served, unique_rules(*(t.rules for t in served), largest_rules if raised else ()))
             )
-            covered_targets |= {t.group for t in served}
+            covered_targets |= served_bits[spec.slug][1]
             covered |= covers[spec.slug]
             if slots == "added":
                 limit += 1
         limit = min(max(limit, len(chosen)), max(largest, count))
     remaining = [variants[0] for variants in chains.values()]
     while remaining and len(chosen) < limit:
-        pick = min(remaining, key=lambda spec: (-len(covers[spec.slug] - covered), *ties[spec.slug][1:]))
+        pick = min(remaining, key=lambda spec: (-(covers[spec.slug] & ~covered).bit_count(), *ties[spec.slug][1:]))
         remaining.remove(pick)
         served = served_by[pick.slug]
         chosen.append(Choice(pick, served, unique_rules(*(t.rules for t in served))))
         covered |= covers[pick.slug]
     return tuple(chosen)
+
+
+def _union(masks: Iterable[int]) -> int:
+    found = 0
+    for mask in masks:
+        found |= mask
+    return found
 
 
 def _rank(spec: ExerciseSpec, covered: frozenset[str]) -> tuple[int, tuple[int, int], int, str]:
@@ -358,7 +375,7 @@ def prescribe(
     params = dose_parameters(profile, book)
     allowed = allowed_exercises(catalogue, limits, profile)
     anatomy = default_region_map()
-    read_limits: dict[str, tuple[Any, ...]] = {}  # per component: the same for every item of the plan
+    read_limits: dict[str, int] = {}  # per component (interned): the same for every item of the plan
     items, uncovered = [], []
     for component in COMPONENTS:
         chosen = select_exercises(component, allowed, catalogue, params, limits, profile, book, selection)
@@ -373,7 +390,11 @@ def prescribe(
             padded = padded_regions_pressed(spec, limits, profile)
             padded_rules = (anatomy.padded_rule,) if padded and anatomy.padded_rule else ()
             dose, progression, step_rules = _kept_dose(spec, reads, read_limits, profile, params, limits, book)
-            exercise_rules = unique_rules(choice.rules, selection_rules, padded_rules)
+            # selection_rules has each rule once already: most choices add nothing to it.
+            if choice.rules or padded_rules:
+                exercise_rules = unique_rules(choice.rules, selection_rules, padded_rules)
+            else:
+                exercise_rules = selection_rules
             items.append(
                 PrescriptionItem(
                     exercise=spec,
@@ -391,7 +412,7 @@ def prescribe(
 def _kept_dose(
     spec: ExerciseSpec,
     reads: tuple[Any, ...],
-    read_limits: dict[str, tuple[Any, ...]],
+    read_limits: dict[str, int],
     profile: Profile,
     params: DoseParameters,
     limits: LoadLimits,
@@ -399,21 +420,25 @@ def _kept_dose(
 ) -> tuple[Dose, ProgressionRule, tuple[Rule, ...]]:
     """_dose_and_growth, kept (planner.memo) by what it reads; an aerobic dose with a heart-rate zone is
     kept in %HRR and read in the patient's heart rate (planner.relative_zone)."""
-    memo = memo_for(book)
+    dosing = memo_for(book).store("dosing")
     stand_in = stand_in_limits(limits) if spec.component == "aerobic" else None
     if stand_in is not None:
         if "relative aerobic" not in read_limits:
-            read_limits["relative aerobic"] = component_limits(stand_in, "aerobic")
-        key = (spec, *reads, read_limits["relative aerobic"])
-        relative, progression, step_rules = memo.get(
-            "dosing", key, partial(_dose_and_growth, spec, profile, params, stand_in, book)
-        )
+            read_limits["relative aerobic"] = interned(component_limits(stand_in, "aerobic"))
+        key = (token(spec), *reads, read_limits["relative aerobic"])
+        kept = dosing.get(key)
+        if kept is None:
+            kept = memo_for(book).get("dosing", key, partial(_dose_and_growth, spec, profile, params, stand_in, book))
+        relative, progression, step_rules = kept
         if relative_within(relative, progression, limits):
             return patient_dose(relative, limits), progression, step_rules
     if spec.component not in read_limits:
-        read_limits[spec.component] = component_limits(limits, spec.component)
-    key = (spec, *reads, read_limits[spec.component])
-    return memo.get("dosing", key, partial(_dose_and_growth, spec, profile, params, limits, book))
+        read_limits[spec.component] = interned(component_limits(limits, spec.component))
+    key = (token(spec), *reads, read_limits[spec.component])
+    kept = dosing.get(key)
+    if kept is None:
+        kept = memo_for(book).get("dosing", key, partial(_dose_and_growth, spec, profile, params, limits, book))
+    return kept
 
 
 def _dose_and_growth(

@@ -67,14 +67,24 @@ def patient_beats(low_pct: int, high_pct: int, limits: LoadLimits) -> Intensity:
     return Intensity("hr_bpm", min(low, high), high)
 
 
-def patient_dose(relative: Dose, limits: LoadLimits) -> Dose:
-    """A dose worked out under stand_in_limits(limits), with its beats in the patient's units."""
+def patient_dose(relative: Dose, limits: LoadLimits, beats_of: dict[tuple[int, int], Intensity] | None = None) -> Dose:
+    """A dose worked out under stand_in_limits(limits), with its beats in the patient's units.
+
+    beats_of: the patient's beats already worked out for a %HRR range under the same `limits` (a track's
+    weeks share a few ranges); filled in as ranges are met.
+    """
     targets = relative.intensity
     position = next((n for n, target in enumerate(targets) if target.unit == "hr_bpm"), None)
     if position is None:
         return relative
     beats = targets[position]
-    patient = patient_beats(beats.low, beats.high, limits)
+    if beats_of is None:
+        patient = patient_beats(beats.low, beats.high, limits)
+    else:
+        patient_or_none = beats_of.get((beats.low, beats.high))
+        if patient_or_none is None:
+            patient_or_none = beats_of[beats.low, beats.high] = patient_beats(beats.low, beats.high, limits)
+        patient = patient_or_none
     dose = evolve_dose(relative, intensity=(*targets[:position], patient, *targets[position + 1 :]))
     remember_relative(dose, relative)
     return dose

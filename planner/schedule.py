@@ -23,7 +23,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 from functools import partial
-from typing import Any, Protocol
+from typing import Protocol
 
 from planner.catalogue import load_default_catalogue
 from planner.dosing import unique_rules
@@ -35,6 +35,7 @@ from planner.growth import (
     default_growth_rules,
     exact,
     fits,
+    governing_target,
     governing_unit,
     growth_factor,
     is_capped,
@@ -45,7 +46,7 @@ from planner.growth import (
 )
 from planner.intensity import aerobic_targets, resistance_targets
 from planner.limits import add_rationale, apply_adjustments, clamp_dose, compute_limits, growth_pct
-from planner.memo import component_limits, memo_for, token
+from planner.memo import component_limits, interned, memo_for, token
 from planner.prescribe import prescribe
 from planner.relative_zone import patient_dose, relative_dose, stand_in_limits
 from planner.rules import SAFETY_NOTICE, Rulebook, default_rulebook
@@ -94,15 +95,21 @@ Units = int | Fraction
 def _units(dose: Dose, variable: str) -> Units | None:
     """The variable's value in grid units (None: the dose has no such variable)."""
     if variable == "intensity":
-        unit = governing_unit(dose)
-        return _target(dose, unit).high if unit else None
+        target = governing_target(dose)[1]
+        return target.high if target is not None else None
     value = getattr(dose, variable)
     if value is None:
         return None
     if type(value) is int:
         return value * UNITS_PER_VALUE.get(variable, 1)
-    exact_value = exact(value) * UNITS_PER_VALUE.get(variable, 1)
+    exact_value = _in_units(value, variable)
     return int(exact_value) if exact_value.denominator == 1 else exact_value
+
+
+def _in_units(value: float, variable: str) -> Fraction:
+    """A value in grid units, exact (no product built when a value is its own unit, as every one is now)."""
+    scale = UNITS_PER_VALUE.get(variable, 1)
+    return exact(value) if scale == 1 else exact(value) * scale
 
 
 def _target(dose: Dose, unit: str) -> Intensity:
@@ -169,7 +176,7 @@ def _cap_pct(item: Growing, limits: LoadLimits) -> float | None:
 def _ceiling_units(
     step: ProgressionStep, dose: Dose, steps: Sequence[ProgressionStep], cap: float | None
 ) -> Fraction | int:
-    ceiling: Fraction | int = exact(step.ceiling) * UNITS_PER_VALUE.get(step.variable, 1)
+    ceiling: Fraction | int = _in_units(step.ceiling, step.variable)
     if step.variable == "reps":
         # Repetitions may climb past their ceiling until one more set at the floor fits (endurance range).
         set_step = next((s for s in steps if s.variable == "sets"), None)
@@ -231,7 +238,7 @@ def _add_bout(
     assert refit is not None  # only steps that add a bout come here
     time = _units(dose, refit)
     assert time is not None  # the refit variable is the dose's own time field
-    floor_units = math.ceil(exact(step.floor or 1) * UNITS_PER_VALUE.get(refit, 1))
+    floor_units = math.ceil(_in_units(step.floor or 1, refit))
     # Smallest whole time per bout that keeps count x time: (count + 1) x t' >= count x time.
     refitted = max(math.ceil(Fraction(count) * time / (count + 1)), floor_units)
     refitted = min(refitted, math.ceil(time)) if time >= floor_units else refitted
@@ -318,7 +325,7 @@ def schedule(
         raise ValueError("a plan lasts at least one week")
     book = rulebook or default_rulebook()
     tracks = []
-    reads: dict[tuple[int, str, tuple[str, ...]], tuple[Any, ...]] = {}  # per limits, component and units
+    reads: dict[tuple[int, str, tuple[str, ...]], int] = {}  # per limits, component and units (interned)
     stand_in = stand_in_limits(limits)
     for item in items:
         relative = None
@@ -331,7 +338,10 @@ def schedule(
         # (planner.relative_zone): patients whose heart rates differ share these weeks.
         in_hrr = _RelativeItem(item.slug, item.component, relative, item.progression)
         tracks.append(_patient_track(_kept_weeks(in_hrr, stand_in, weeks, book, reads), limits))
-    return tuple(PlanWeek(number, tuple(track[number - 1] for track in tracks)) for number in range(1, weeks + 1))
+    if not tracks:
+        return tuple(PlanWeek(number, ()) for number in range(1, weeks + 1))
+    # Every track has one dose a week: zip turns the items' tracks into the weeks' doses.
+    return tuple(PlanWeek(number, doses) for number, doses in enumerate(zip(*tracks, strict=True), start=1))
 
 
 def _kept_weeks(
@@ -339,16 +349,19 @@ def _kept_weeks(
     limits: LoadLimits,
     weeks: int,
     book: Rulebook,
-    reads: dict[tuple[int, str, tuple[str, ...]], tuple[Any, ...]],
+    reads: dict[tuple[int, str, tuple[str, ...]], int],
 ) -> tuple[ScheduledDose, ...]:
     """item_weeks, kept (planner.memo) by the item and the part of the limits it reads."""
     dose = item.dose
-    units = (id(limits), dose.component, tuple(target.unit for target in dose.intensity))
+    units = (id(limits), dose.component, tuple([target.unit for target in dose.intensity]))
     read = reads.get(units)
     if read is None:
-        read = reads[units] = component_limits(limits, units[1], units[2])
+        read = reads[units] = interned(component_limits(limits, units[1], units[2]))
     key = (item.slug, item.component, token(dose), _number_types(dose), token(item.progression), read, weeks)
-    return memo_for(book).get("schedule", key, partial(item_weeks, item, limits, weeks, book))
+    kept: tuple[ScheduledDose, ...] | None = memo_for(book).store("schedule").get(key)
+    if kept is None:
+        kept = memo_for(book).get("schedule", key, partial(item_weeks, item, limits, weeks, book))
+    return kept
 
 
 @dataclass(frozen=True)
@@ -366,13 +379,14 @@ def _patient_track(track: tuple[ScheduledDose, ...], limits: LoadLimits) -> tupl
     (each distinct week converted once: a held dose stays one object, as item_weeks gives it)."""
     weeks: dict[int, ScheduledDose] = {}
     doses: dict[int, Dose] = {}
+    beats: dict[tuple[int, int], Intensity] = {}  # the patient's beats per %HRR range, worked out once
     out = []
     for week in track:
         found = weeks.get(id(week))
         if found is None:
             dose = doses.get(id(week.dose))
             if dose is None:
-                dose = doses[id(week.dose)] = patient_dose(week.dose, limits)
+                dose = doses[id(week.dose)] = patient_dose(week.dose, limits, beats)
             found = weeks[id(week)] = ScheduledDose(week.exercise_slug, dose, week.changed, week.growth_pct)
         out.append(found)
     return tuple(out)

@@ -148,26 +148,39 @@ def why_lower_text(reason: str) -> str:
 
 
 def _first_by_slug(week: PlanWeek) -> dict[str, ScheduledDose]:
-    found: dict[str, ScheduledDose] = {}
-    for scheduled in week.doses:
-        found.setdefault(scheduled.exercise_slug, scheduled)
-    return found
+    # Reversed, so that the first dose of a slug is the one kept (as PlanWeek.dose_for finds it).
+    return {scheduled.exercise_slug: scheduled for scheduled in reversed(week.doses)}
+
+
+def _component_weeks(
+    items: Sequence[PrescriptionItem], by_slug: Sequence[dict[str, ScheduledDose]]
+) -> list[list[Dose]]:
+    """Each week's doses of `items` (those the week has), in item order."""
+    slugs = [item.slug for item in items]
+    return [[s.dose for slug in slugs if (s := found.get(slug)) is not None] for found in by_slug]
 
 
 def plan_targets(
     profile: Profile, items: Sequence[PrescriptionItem], weeks: Sequence[PlanWeek], limits: LoadLimits
 ) -> tuple[TargetOutlook, ...]:
     """Each applicable target of the components the plan has, with the week the schedule meets it."""
+    if not weeks:
+        return ()
     outlooks = []
-    # Each week's doses by slug (the first one, as PlanWeek.dose_for finds it), looked up once.
+    # Each week's doses by slug, looked up once; each component's weekly doses gathered once and read by
+    # each of its targets (a component has a target for several measures).
     by_slug = [_first_by_slug(week) for week in weeks]
+    per_component: dict[str, tuple[list[PrescriptionItem], list[list[Dose]]]] = {}
     for target in applicable_targets(profile):
-        mine = [item for item in items if item.component == target.component]
-        if not mine or not weeks:
+        found = per_component.get(target.component)
+        if found is None:
+            mine = [item for item in items if item.component == target.component]
+            found = per_component[target.component] = (mine, _component_weeks(mine, by_slug) if mine else [])
+        mine, weekly = found
+        if not mine:
             continue
         expected, reached = None, 0.0
-        for week, found in zip(weeks, by_slug, strict=True):
-            doses = [s.dose for item in mine if (s := found.get(item.slug)) is not None]
+        for week, doses in zip(weeks, weekly, strict=True):
             reached = measure(target.component, target.measure, doses)
             if expected is None and reached >= target.value:
                 expected = week.number

@@ -473,7 +473,10 @@ class Dose:
 
     def intensity_in(self, unit: str) -> Intensity | None:
         """The target expressed in `unit`, or None."""
-        return next((target for target in self.intensity if target.unit == unit), None)
+        for target in self.intensity:  # a plain loop: the engine asks this tens of times per dose
+            if target.unit == unit:
+                return target
+        return None
 
     @property
     def volume_per_week(self) -> float:
