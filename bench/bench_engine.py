@@ -1,9 +1,10 @@
 """How many whole plans (limits + prescription + 12-week schedule + targets) the engine makes per second.
 
-Profiles are random but seeded, so every run plans for the same 10,000 patients. Prints the figure;
-nothing here asserts a time (see architecture.md: benchmarks print, tests never time).
+Profiles are random but seeded, so every run plans for the same 10,000 patients. The garbage collector
+runs as in the web and worker processes (rehab/process_tuning.py; --default-gc: CPython's defaults).
+Prints the figure; nothing here asserts a time (see architecture.md: benchmarks print, tests never time).
 
-    .venv/bin/python bench/bench_engine.py [--profiles N] [--seed S]
+    .venv/bin/python bench/bench_engine.py [--profiles N] [--seed S] [--default-gc]
 """
 
 import argparse
@@ -30,6 +31,7 @@ from planner.vocabulary import (
     POSITIONS,
     SEXES,
 )
+from rehab.process_tuning import tune_garbage_collector  # the rehab package loads Celery, not Django
 
 
 def random_profile(rng: random.Random) -> Profile:
@@ -57,12 +59,17 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--profiles", type=int, default=10_000)
     parser.add_argument("--seed", type=int, default=20261124)
+    parser.add_argument(
+        "--default-gc", action="store_true", help="CPython's own collector settings instead of the processes' ones"
+    )
     args = parser.parse_args()
 
     rng = random.Random(args.seed)
     profiles = [random_profile(rng) for _ in range(args.profiles)]
     library = load_default_catalogue()
     book = default_rulebook()  # loaded once, as in a running server
+    if not args.default_gc:
+        tune_garbage_collector()  # as the web and worker processes are, once ready (rehab/process_tuning.py)
 
     items = 0
     started, cpu_started = time.perf_counter(), time.process_time()

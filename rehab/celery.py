@@ -8,6 +8,7 @@ import os
 
 from celery import Celery
 from celery.schedules import crontab
+from celery.signals import worker_process_init
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "rehab.settings")
 
@@ -30,3 +31,12 @@ app.conf.beat_schedule = {
     # Expired API tokens are refused at once; this deletes them (rehab.api.token_auth).
     "purge-expired-tokens": {"task": "rehab.tasks.purge_expired_tokens", "schedule": crontab(hour=3, minute=17)},
 }
+
+
+@worker_process_init.connect
+def _tune_garbage_collector(**_kwargs) -> None:
+    """Each pool process, once forked with the app loaded: its collector leaves that alone and walks the
+    oldest generation less often (rehab/process_tuning.py; the sweep's engine memos live in it)."""
+    from rehab.process_tuning import tune_garbage_collector
+
+    tune_garbage_collector()

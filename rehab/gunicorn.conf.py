@@ -38,3 +38,11 @@ preload_app = True
 accesslog = None
 errorlog = "-"
 # Trust X-Forwarded-* from the local proxy only (the default); settings read X-Forwarded-Proto.
+
+
+def pre_fork(server, worker):
+    """The app is loaded once in the master (preload_app): freeze it before each fork, so no worker's
+    collector walks it again, nor copies its pages by touching their objects (rehab/process_tuning.py)."""
+    from rehab.process_tuning import tune_garbage_collector
+
+    tune_garbage_collector()
