@@ -16,7 +16,12 @@ a template, and every measurement runs on a fresh copy of it:
 - workers (with --workers N): the chunks `progression_sweep` queues, run by N worker processes at once
   (a process pool forked after set-up, each worker running `rehab.tasks.progress_chunk` as a Celery
   worker would, with its own connection and its own memos): wall time, plans/s, and the CPU of this
-  process and its workers together (the database server's CPU is in neither).
+  process and its workers together.
+
+Beside this process's CPU time, each run on PostgreSQL prints the CPU its database server process
+(the connection's backend, read from /proc on this machine) spent meanwhile: the sweep's writes cost
+the server about as much again. BENCH_SWEEP_PROFILE=FILE writes a cProfile of the set-based run (CPU
+time, not wall time) to FILE, for `python -m pstats FILE`.
 
 Databases: SQLite (a file in a temporary directory) always; PostgreSQL when DATABASE_URL is set: its
 server is used with databases of our own, named after DATABASE_URL's database (bench_sweep when that is
@@ -249,6 +254,23 @@ def _seed(plans: int) -> None:
         )
 
 
+def _server_cpu() -> float | None:
+    """CPU seconds the database server's process for this connection has used (PostgreSQL on this
+    machine: its backend's /proc entry), so the bench can say what share of the work the server does."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        (pid,) = cursor.fetchone()
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None  # a server on another machine
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def child(step: str, plans: int, workers: int = 0) -> dict:
     """(In a child process with the bench settings.) One step on the database DATABASE_URL names."""
     sys.path.insert(0, str(ROOT))
@@ -299,6 +321,7 @@ def child(step: str, plans: int, workers: int = 0) -> dict:
 
         for memo in ("_FRAMES", "_ITEMS", "_RESCHEDULED", "_BLUEPRINTS"):
             setattr(stored_items, memo, Forgetful())
+        progression._STORED_DOSES = Forgetful()  # the decisions' stored doses, by value
 
     def per_plan():
         for plan_id in progression.plans_due(AS_OF):
@@ -313,6 +336,7 @@ def child(step: str, plans: int, workers: int = 0) -> dict:
             "seconds": round(pooled["seconds"], 2),
             "plans_per_s": round(decided / pooled["seconds"], 1),
             "cpu_s": round(pooled["cpu"], 2),
+            "server_cpu_s": round(pooled["server_cpu"], 2),
             "queries": pooled["queries"],
             "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024),
         }
@@ -321,9 +345,20 @@ def child(step: str, plans: int, workers: int = 0) -> dict:
     connection.ensure_connection()
     if traced:
         tracemalloc.start()
+    profiler = None
+    if os.environ.get("BENCH_SWEEP_PROFILE") and step == "set-based":
+        import cProfile
+
+        profiler = cProfile.Profile(time.process_time)
+        profiler.enable()
+    server = _server_cpu()
     started, cpu = time.perf_counter(), time.process_time()
     with connection.execute_wrapper(count):
         run()
+    server = _server_cpu() - server if server is not None else None  # type: ignore[operator]
+    if profiler is not None:
+        profiler.disable()
+        profiler.dump_stats(os.environ["BENCH_SWEEP_PROFILE"])
     took, cpu = time.perf_counter() - started, time.process_time() - cpu
     peak = tracemalloc.get_traced_memory()[1] if traced else None
     tracemalloc.stop()
@@ -335,14 +370,15 @@ def child(step: str, plans: int, workers: int = 0) -> dict:
         # On a busy machine wall time includes waiting for a core; this process's CPU time does not
         # (the database server's own CPU is not in it).
         "cpu_s": round(cpu, 2),
+        "server_cpu_s": round(server, 2) if server is not None else None,
         "queries": len(counted),
         "peak_traced_mb": round(peak / 2**20, 1) if peak is not None else None,
         "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
     }
 
 
-def _worker_chunk(chunk: list[int]) -> tuple[int, int]:
-    """(In a pool worker.) One chunk as the Celery task runs it: (decisions made, queries)."""
+def _worker_chunk(chunk: list[int]) -> tuple[int, int, float]:
+    """(In a pool worker.) One chunk as the Celery task runs it: (decisions made, queries, the server's CPU s)."""
     from django.db import connection
 
     from rehab import tasks
@@ -353,9 +389,11 @@ def _worker_chunk(chunk: list[int]) -> tuple[int, int]:
         counted.append(None)
         return execute(sql, params, many, context)
 
+    server = _server_cpu()
     with connection.execute_wrapper(count):
         made = tasks.progress_chunk(chunk, AS_OF.isoformat())
-    return made, len(counted)
+    server = _server_cpu() - server if server is not None else 0.0  # type: ignore[operator]
+    return made, len(counted), server
 
 
 def _pooled(workers: int) -> dict:
@@ -379,10 +417,11 @@ def _pooled(workers: int) -> dict:
     children = resource.getrusage(resource.RUSAGE_CHILDREN)
     worker_cpu = (children.ru_utime - children_before.ru_utime) + (children.ru_stime - children_before.ru_stime)
     return {
-        "made": sum(made for made, _queries in results),
+        "made": sum(made for made, _queries, _server in results),
         "seconds": took,
         "cpu": time.process_time() - cpu + worker_cpu,
-        "queries": sum(queries for _made, queries in results),
+        "server_cpu": sum(server for _made, _queries, server in results),
+        "queries": sum(queries for _made, queries, _server in results),
     }
 
 
@@ -419,7 +458,7 @@ def measure(db, plans_list: list[int], chunk_size: int, per_plan_max: int, trace
                 print(
                     f"{db.name:>10} N={plans:>7,} {workers} workers: {r['decided']:,} decisions in {r['seconds']} s "
                     f"wall = {r['plans_per_s']:,} plans/s (CPU {r['cpu_s']} s in the workers and their parent = "
-                    f"{r['decided'] / max(r['cpu_s'], 0.01):,.0f} plans per CPU-second); "
+                    f"{r['decided'] / max(r['cpu_s'], 0.01):,.0f} plans per CPU-second{_server(r)}); "
                     f"{r['queries'] / chunks:.1f} queries per chunk of {chunk_size}; "
                     f"largest worker's peak RSS {r['peak_rss_mb']} MB",
                     flush=True,
@@ -432,7 +471,7 @@ def measure(db, plans_list: list[int], chunk_size: int, per_plan_max: int, trace
             print(
                 f"{db.name:>10} N={plans:>7,} {step:>9}: {r['decided']:,} decisions in {r['seconds']} s = "
                 f"{r['plans_per_s']:,} plans/s (CPU {r['cpu_s']} s in this process = "
-                f"{r['decided'] / max(r['cpu_s'], 0.01):,.0f} plans per CPU-second); "
+                f"{r['decided'] / max(r['cpu_s'], 0.01):,.0f} plans per CPU-second{_server(r)}); "
                 f"{r['queries']:,} queries ({r['queries'] / max(1, r['decided']):.2f} "
                 f"per plan{'; ' + per if per else ''}); peak RSS {r['peak_rss_mb']} MB "
                 f"(seeded in {seeded['seed_s']} s)",
@@ -441,6 +480,12 @@ def measure(db, plans_list: list[int], chunk_size: int, per_plan_max: int, trace
         db.drop(DB)
     db.drop(f"{DB}_seeded")
     db.drop(f"{DB}_migrated")
+
+
+def _server(r: dict) -> str:
+    if r.get("server_cpu_s") is None:
+        return ""
+    return f"; the database server's CPU {r['server_cpu_s']} s besides"
 
 
 def main() -> None:

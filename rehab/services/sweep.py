@@ -64,6 +64,7 @@ from rehab.services.progression import (
     week_end,
     weeks_ended,
 )
+from rehab.services.sweep_history import history_copy
 from rehab.services.sweep_writes import DecidedState, StoredItems, chunk_states_write
 
 __all__ = ["chunks", "plans_due", "sweep", "sweep_chunk"]
@@ -333,10 +334,10 @@ def _round(chunk: _Chunk, as_of: date) -> list[ProgressionDecision]:
                 alerts.append(alert)
             follow.append((follow_up, one.row, alert))
     chunk_states_write(states, chunk.stored)
-    Alert.objects.bulk_create(alerts, batch_size=1000)  # sets their ids: the messages below carry them
-    # The alerts' audit trail, as Alert.objects.create writes it on the per-plan path (bulk_create
+    insert_rows(Alert, alerts)  # sets their ids: the messages below carry them
+    # The alerts' audit trail, as Alert.objects.create writes it on the per-plan path (a bulk insert
     # sends no post_save, so django-simple-history would not see them).
-    Alert.history.bulk_history_create(alerts, batch_size=1000, default_change_reason=None)
+    history_copy(Alert, alerts, update=False, default_change_reason=None)
     enqueue_many_on_commit(
         [message for follow_up, row, alert in follow if (message := follow_up.message(row, alert)) is not None]
     )

@@ -12,6 +12,7 @@ whatever the number of plans.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -22,10 +23,11 @@ from simple_history.utils import bulk_update_with_history
 from planner import storage, stored_items
 from planner.types import Dose
 from planner.types import Plan as EnginePlan
-from rehab.bulk_sql import update_rows, update_values
+from rehab.bulk_sql import insert_values, update_rows, update_values
 from rehab.models import ChangeTrigger, Plan, PlanChange, PlanItem, ProgressionDecision
 from rehab.models.plans import DOSE_COLUMNS
 from rehab.services.plan_store import PlanWrite, cached_parts, store_engines, store_parts
+from rehab.services.sweep_history import history_copy
 
 PLAN_FIELDS = ["blueprint", "status", "pause_reason", "pause_said", "version", "updated_at"]
 # What a reschedule can change in an item row (the part digests, targets and notes stay as they are).
@@ -128,7 +130,7 @@ def chunk_states_write(states: list[DecidedState], stored: dict[int, StoredItems
         return
     now = timezone.now()
     item_values: list[tuple[Any, ...]] = []
-    changes: list[PlanChange] = []
+    changes: list[tuple[Any, ...]] = []  # PlanChange rows as CHANGE_COLUMNS values
     parts: dict[str, dict[str, Any]] = {}
     new_blueprints: list[Plan] = []
     whole: list[PlanWrite] = []
@@ -178,17 +180,16 @@ def chunk_states_write(states: list[DecidedState], stored: dict[int, StoredItems
                 parts.update(item.parts)
             for change in item.changes:
                 changes.append(
-                    PlanChange(
-                        plan=plan,
-                        item_id=row_id,
-                        week=change.week,
-                        field=change.field,
-                        before=change.before,
-                        after=change.after,
-                        trigger=ChangeTrigger.DECISION,
-                        reason=reason,
-                        decision=state.decision,
-                        version=plan.version,
+                    (
+                        plan.pk,
+                        row_id,
+                        change.week,
+                        change.field,
+                        _json(change.before),
+                        _json(change.after),
+                        reason,
+                        state.decision.pk,
+                        plan.version,
                     )
                 )
         one.items = [item.typed for item in done]
@@ -200,7 +201,7 @@ def chunk_states_write(states: list[DecidedState], stored: dict[int, StoredItems
     store_parts(parts)
     update_values(PlanItem, RESCHEDULED_COLUMNS, item_values)
     update_values(PlanItem, ["in_plan"], stray)
-    PlanChange.objects.bulk_create(changes, batch_size=1000)
+    changes_write(changes)
     store_engines(whole)  # sets each plan's blueprint; the Plan rows are written below
     for write in whole:
         stored[write.plan.pk].new_blueprint = write.plan.blueprint
@@ -209,4 +210,25 @@ def chunk_states_write(states: list[DecidedState], stored: dict[int, StoredItems
     update_rows(Plan, plans, ["status", "pause_reason", "pause_said", "version", "updated_at"])
     update_rows(Plan, new_blueprints, ["blueprint"])
     # Each plan's history record carries its own _change_reason (the decision's summary).
-    Plan.history.bulk_history_create(plans, update=True, default_date=now)
+    history_copy(Plan, plans, update=True, date=now)
+
+
+# The PlanChange columns a decision's change fills; `by` stays empty and created_at takes its default.
+CHANGE_COLUMNS = ("plan", "item", "week", "field", "before", "after", "reason", "decision", "version")
+
+
+def changes_write(changes: list[tuple[Any, ...]]) -> None:
+    """Insert a chunk's PlanChange rows (CHANGE_COLUMNS values, trigger DECISION) in one statement.
+
+    Built as plain tuples: PlanChange instances and bulk_create cost ≈ 1 ms of Python a row, and a
+    chunk of 500 plans changes thousands of fields.
+    """
+    if not changes:
+        return
+    columns = [list(column) for column in zip(*changes, strict=True)]
+    insert_values(PlanChange, [*CHANGE_COLUMNS, "trigger"], [*columns, [ChangeTrigger.DECISION.value] * len(changes)])
+
+
+def _json(value: Any) -> str | None:
+    """A JSONField's value in the database's form (None stays SQL NULL, as a model save stores it)."""
+    return None if value is None else json.dumps(value)
