@@ -342,7 +342,7 @@ class _StoredDoses:
 # plans from one template mostly store the same doses: each distinct set is stored once per process.
 # Keyed by value (doses are frozen dataclasses), so a hit is exactly what storing them again gives.
 _STORED_DOSES: dict[tuple, _StoredDoses] = {}
-_STORED_DOSES_MAX = 4096
+_STORED_DOSES_MAX = 1024  # bounded: a population of many distinct dose sets empties it and starts again
 
 
 def _stored_doses(decided: EngineDecision) -> _StoredDoses:
