@@ -17,7 +17,7 @@ from collections.abc import Iterable
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from planner.progression.said import Joined, Said, Word, said
+from planner.progression.said import ExerciseName, Joined, Said, Word, said
 from planner.translation import gettext_noop
 
 if TYPE_CHECKING:
@@ -149,20 +149,30 @@ def override_released_said(paths: Iterable[str]) -> Said:
     )
 
 
+def _exercise(change: ItemChange) -> ExerciseName:
+    return ExerciseName(change.slug, change.name)
+
+
+def _replacement(change: ItemChange) -> ExerciseName | str:
+    if change.replacement_slug is None:
+        return change.replacement_name or ""
+    return ExerciseName(change.replacement_slug, change.replacement_name or "")
+
+
 def item_change_said(change: ItemChange) -> Said:
     reason = change.said or change.reason
     if change.kind == "swapped":
         return said(
             gettext_noop("%(exercise)s replaced by %(replacement)s (%(reason)s)"),
-            exercise=change.name,
-            replacement=change.replacement_name or "",
+            exercise=_exercise(change),
+            replacement=_replacement(change),
             reason=reason,
         )
     if change.kind == "removed":
-        return said(gettext_noop("removed %(exercise)s (%(reason)s)"), exercise=change.name, reason=reason)
+        return said(gettext_noop("removed %(exercise)s (%(reason)s)"), exercise=_exercise(change), reason=reason)
     if change.kind == "clamped":
-        return said(gettext_noop("%(exercise)s dose lowered (%(reason)s)"), exercise=change.name, reason=reason)
-    return said(gettext_noop("%(exercise)s: %(reason)s"), exercise=change.name, reason=reason)
+        return said(gettext_noop("%(exercise)s dose lowered (%(reason)s)"), exercise=_exercise(change), reason=reason)
+    return said(gettext_noop("%(exercise)s: %(reason)s"), exercise=_exercise(change), reason=reason)
 
 
 def item_change_short_said(change: ItemChange) -> Said:
@@ -170,12 +180,14 @@ def item_change_short_said(change: ItemChange) -> Said:
     if change.kind == "swapped":
         return said(
             gettext_noop("%(exercise)s replaced by %(replacement)s"),
-            exercise=change.name,
-            replacement=change.replacement_name or "",
+            exercise=_exercise(change),
+            replacement=_replacement(change),
         )
     if change.kind == "removed":
-        return said(gettext_noop("%(exercise)s removed"), exercise=change.name)
-    return said(gettext_noop("%(exercise)s: %(reason)s"), exercise=change.name, reason=change.said or change.reason)
+        return said(gettext_noop("%(exercise)s removed"), exercise=_exercise(change))
+    return said(
+        gettext_noop("%(exercise)s: %(reason)s"), exercise=_exercise(change), reason=change.said or change.reason
+    )
 
 
 def change_reason_said(result: Reassessment, assessed_on: date) -> Said:

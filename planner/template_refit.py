@@ -27,7 +27,7 @@ from planner.editing import DoseEditError, edit_dose
 from planner.growth import default_growth_rules, ladder_unit
 from planner.limits import UNIT_WORDS, apply_adjustments, check_dose, clamp_dose
 from planner.prescribe import FILTER_LIMITS, _covers, is_main_block, select_for_targets
-from planner.progression.said import Joined, Said, Word, said
+from planner.progression.said import ExerciseName, Joined, Said, Word, said
 from planner.rules import SAFETY_NOTICE, DoseParameters, Rulebook, default_rulebook
 from planner.schedule import schedule
 from planner.targets import plan_targets
@@ -397,7 +397,7 @@ def _refit_dose(
                 base.dose_kind.replace("_", " "),
                 said(
                     gettext_noop("%(exercise)s is dosed in %(kind)s: this patient's tier start is used"),
-                    exercise=spec.name,
+                    exercise=ExerciseName(spec.slug, spec.name),
                     kind=base.dose_kind.replace("_", " "),
                 ),
                 (rule.id for rule in base.rules_for("time")),

@@ -30,10 +30,15 @@ def _point() -> str:
     return "."
 
 
+def _english_name(slug: str, english: str) -> str:
+    return english
+
+
 _gettext: Callable[[str], str] = _same
 _ngettext: Callable[[str, str, int], str] = _same_plural
 _pgettext: Callable[[str, str], str] = _same_in_context
 _decimal_separator: Callable[[], str] = _point
+_exercise_name: Callable[[str, str], str] = _english_name
 # Translations already looked up, while one language is sure to stay active (`remembered`).
 _remembered: ContextVar[MutableMapping[object, str] | None] = ContextVar("planner_translations", default=None)
 
@@ -44,10 +49,18 @@ def install(
     ngettext: Callable[[str, str, int], str],
     pgettext: Callable[[str, str], str],
     decimal_separator: Callable[[], str] = _point,
+    exercise_name: Callable[[str, str], str] = _english_name,
 ) -> None:
-    """Route the planner's wording through these functions (the Django layer's, at start-up)."""
-    global _gettext, _ngettext, _pgettext, _decimal_separator
+    """Route the planner's wording through these functions (the Django layer's, at start-up).
+    `exercise_name(slug, english)` names a library exercise in the active language (its translation rows)."""
+    global _gettext, _ngettext, _pgettext, _decimal_separator, _exercise_name
     _gettext, _ngettext, _pgettext, _decimal_separator = gettext, ngettext, pgettext, decimal_separator
+    _exercise_name = exercise_name
+
+
+def exercise_name(slug: str, english: str) -> str:
+    """The library exercise `slug` (called `english` in English) named in the active language."""
+    return _exercise_name(slug, english)
 
 
 def number(value: float, decimals: int | None = None) -> str:

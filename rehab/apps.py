@@ -59,6 +59,7 @@ class RehabConfig(AppConfig):
             ngettext=translation.ngettext,
             pgettext=translation.pgettext,
             decimal_separator=lambda: formats.get_format("DECIMAL_SEPARATOR"),
+            exercise_name=_exercise_name,
         )
 
         from django.contrib.auth.signals import user_login_failed
@@ -67,3 +68,10 @@ class RehabConfig(AppConfig):
 
         # Every failed sign-in, on any surface, counts against the client's address.
         user_login_failed.connect(address_failure_record, dispatch_uid="rehab.signin.address_failure_record")
+
+
+def _exercise_name(slug: str, english: str) -> str:
+    """A library exercise named in the active language, for the planner's sentences (planner.translation)."""
+    from rehab.exercise_words import exercise_words
+
+    return exercise_words(slug, english).name

@@ -14,6 +14,7 @@ The values, as stored (JSON):
     {"w": "sets"}       a word of the catalogue (a measure's or a variable's name, a unit)
     {"s": {...}}        a sentence of its own (a change inside "Regress: ...")
     {"j": [...], "by": "; "}  values joined (the red flags of one check-in)
+    {"x": "slug", "e": "Flat walking"}  a library exercise, named in the reader's language
 """
 
 from __future__ import annotations
@@ -39,6 +40,15 @@ class Fixed:
 class Word:
     """A catalogue word: the English msgid, said in the reader's language."""
 
+    english: str
+
+
+@dataclass(frozen=True)
+class ExerciseName:
+    """A library exercise in a sentence: `english` in the audit's English, its translated name (the
+    exercise library's rows for the reader's language) where it is said."""
+
+    slug: str
     english: str
 
 
@@ -99,13 +109,14 @@ class _Language:
     gettext: Callable[[str], str]
     ngettext: Callable[[str, str, int], str]
     number: Callable[[float, int | None], str]
+    exercise: Callable[[str, str], str]
 
 
 def _english_number(value: float, decimals: int | None = None) -> str:
     return f"{value:g}" if decimals is None else f"{float(value):.{decimals}f}"
 
 
-_ENGLISH = _Language(lambda m: m, lambda s, p, n: s if n == 1 else p, _english_number)
+_ENGLISH = _Language(lambda m: m, lambda s, p, n: s if n == 1 else p, _english_number, lambda slug, name: name)
 
 
 def _active_number(value: float, decimals: int | None = None) -> str:
@@ -113,7 +124,7 @@ def _active_number(value: float, decimals: int | None = None) -> str:
 
 
 # Looked up at each call: the Django layer installs its functions into planner.translation at start-up.
-_ACTIVE = _Language(translation.gettext, translation.ngettext, _active_number)
+_ACTIVE = _Language(translation.gettext, translation.ngettext, _active_number, translation.exercise_name)
 
 
 def _render(sentence: Said, language: _Language) -> str:
@@ -136,6 +147,8 @@ def _said_value(value: Value, language: _Language) -> str:
         return language.number(value.value, value.decimals)
     if isinstance(value, Word):
         return language.gettext(value.english)
+    if isinstance(value, ExerciseName):
+        return language.exercise(value.slug, value.english)
     if isinstance(value, Said):
         return _render(value, language)
     if isinstance(value, Joined):
@@ -148,6 +161,8 @@ def _value_data(value: Value) -> Any:
         return {"n": value.value, "d": value.decimals}
     if isinstance(value, Word):
         return {"w": value.english}
+    if isinstance(value, ExerciseName):
+        return {"x": value.slug, "e": value.english}
     if isinstance(value, Said):
         return {"s": value.as_data()}
     if isinstance(value, Joined):
@@ -162,6 +177,8 @@ def _value_back(data: Any) -> Value:
         return Fixed(data["n"], data["d"])
     if "w" in data:
         return Word(data["w"])
+    if "x" in data:
+        return ExerciseName(data["x"], data["e"])
     if "s" in data:
         return said_from_data(data["s"])
     return Joined(tuple(_value_back(v) for v in data["j"]), data["by"])

@@ -10,7 +10,7 @@ from django.utils.translation import gettext, gettext_lazy, gettext_noop
 from planner import serialize
 from planner.editing import DoseEditError, edit_dose, edit_violations, reschedule_from, tighten_limits
 from planner.limits import HeldBack, apply_adjustments, check_dose, loosened_fields
-from planner.progression.said import Joined, Said, said
+from planner.progression.said import ExerciseName, Joined, Said, said
 from planner.rules import default_rulebook
 from planner.schedule import build_plan
 from planner.types import AdjustmentError, Dose, LimitAdjustment, LoadLimits
@@ -249,7 +249,7 @@ def plan_item_update(
                 said(
                     gettext_noop("%(author)s set %(exercise)s above a limit (%(limits)s). Reason: %(reason)s"),
                     author=actor.display_name,
-                    exercise=item.exercise.name,
+                    exercise=ExerciseName(item.exercise.slug, item.exercise.name),
                     limits=Joined(tuple(v.said or v.message for v in violations), "; "),
                     reason=override_reason.strip(),
                 )
@@ -265,7 +265,10 @@ def plan_item_update(
             gettext_noop("%(what)s — above the limits with override: %(reason)s"), what=what, reason=override.reason
         )
     edit = said(
-        gettext_noop("%(exercise)s, from week %(week)s: %(what)s"), exercise=item.exercise.name, week=week, what=what
+        gettext_noop("%(exercise)s, from week %(week)s: %(what)s"),
+        exercise=ExerciseName(item.exercise.slug, item.exercise.name),
+        week=week,
+        what=what,
     )
     _save(plan, engine, edit, actor)
     return plan

@@ -18,8 +18,10 @@ def test_each_message_is_looked_up_once_while_remembered():
         looked_up.append(f"{context}|{message}")
         return message.lower()
 
-    # install() sets all four seams: keep the decimal separator too, or later tests lose Spanish's comma.
+    # install() sets every seam: keep the decimal separator and the exercise names too, or later tests
+    # lose Spanish's comma and the library's Spanish names.
     saved = (translation._gettext, translation._ngettext, translation._pgettext, translation._decimal_separator)
+    saved_names = translation._exercise_name
     translation.install(gettext=gettext, ngettext=ngettext, pgettext=pgettext)
     try:
         with translation.remembered({}):
@@ -29,6 +31,7 @@ def test_each_message_is_looked_up_once_while_remembered():
         outside = [translation.gettext("day") for _ in range(2)]
     finally:
         translation._gettext, translation._ngettext, translation._pgettext, translation._decimal_separator = saved
+        translation._exercise_name = saved_names
 
     assert words == ["DAY"] * 3
     assert counted == ["week", "weeks", "weeks"]
