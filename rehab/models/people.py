@@ -11,10 +11,12 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
+from simple_history.signals import pre_create_historical_record
 
 from planner.effort import BORG, CR10
 from planner.vocabulary import SEXES
 from rehab.emergency import COUNTRY_PATTERN, EMERGENCY_NUMBER_PATTERN, emergency_number_for
+from rehab.models.history_said import ChangeSaid, keep_the_reasons_template
 
 
 def zone_named(name: str) -> zoneinfo.ZoneInfo:
@@ -169,7 +171,8 @@ class Patient(models.Model):
     created_by = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
-    history = HistoricalRecords(m2m_fields=[care_team])
+    # A reason the product words keeps its template beside it (rehab.models.history_said).
+    history = HistoricalRecords(m2m_fields=[care_team], bases=[ChangeSaid])
 
     class Meta:
         ordering = ["last_name", "first_name", "id"]
@@ -203,3 +206,6 @@ class Patient(models.Model):
     def age_on(self, day) -> int:
         born = self.date_of_birth
         return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+
+
+pre_create_historical_record.connect(keep_the_reasons_template, sender=Patient.history.model)

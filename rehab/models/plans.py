@@ -12,28 +12,14 @@ than a copy of the plan at every save.
 from datetime import date, timedelta
 
 from django.db import models
-from django.dispatch import receiver
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 from simple_history.signals import pre_create_historical_record
 
 from rehab.models.assessments import Assessment
 from rehab.models.exercises import Exercise
+from rehab.models.history_said import ChangeSaid, keep_the_reasons_template
 from rehab.models.people import Patient, User
-
-
-class ChangeSaid(models.Model):
-    """What a plan's history row adds to simple_history's own columns: its reason's template."""
-
-    history_change_said = models.JSONField(
-        null=True,
-        blank=True,
-        help_text="history_change_reason as a catalogue template with its values (planner.progression.said), "
-        "so that the audit trail says it in the reader's language; null for a reason kept only in English.",
-    )
-
-    class Meta:
-        abstract = True
 
 
 class PlanStatus(models.TextChoices):
@@ -293,9 +279,4 @@ class PlanChange(models.Model):
         return f"Plan {self.plan_id} v{self.version}: {self.field} {self.before} → {self.after}"
 
 
-@receiver(pre_create_historical_record, sender=Plan.history.model)
-def _keep_the_reasons_template(sender, instance, history_instance, **kwargs) -> None:
-    """The history row takes the template the service set for this save, once (a later save without one
-    must not reuse it: rehab.stored_words would show it only while its English matched, but it is not
-    that save's)."""
-    history_instance.history_change_said = instance.__dict__.pop("_change_said", None)
+pre_create_historical_record.connect(keep_the_reasons_template, sender=Plan.history.model)

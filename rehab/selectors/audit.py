@@ -58,6 +58,7 @@ def _history_entries(kind: str, rows) -> list[dict]:
                 "action": {"+": "created", "~": "changed", "-": "deleted"}[row.history_type],
                 "by": row.history_user.display_name if row.history_user else None,
                 "reason": row.history_change_reason or "",
+                "said": getattr(row, "history_change_said", None),  # a patient record's reason's template
                 "changes": changes,
             }
         )

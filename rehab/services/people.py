@@ -8,14 +8,15 @@ from django.contrib.auth.password_validation import validate_password
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
-from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext, gettext_noop, ngettext
 
+from planner.progression.said import said
 from rehab.activation import DATE_OF_BIRTH_TRIES, activation_token, new_secret, open_link_for
 from rehab.models import ActivationChannel, ActivationEnd, ActivationLink, Patient, Role, User
 from rehab.queue import enqueue_on_commit
 from rehab.services.errors import InvalidInput, NoClinic, NotAllowed
 from rehab.sms import sms_enabled
-from rehab.stored_words import PATIENT_REGISTERED, RECORD_UPDATED
+from rehab.stored_words import PATIENT_REGISTERED, RECORD_UPDATED, as_stored
 
 PATIENT_FIELDS = (
     "first_name",
@@ -225,7 +226,9 @@ def patient_activation_issue(*, actor: User, patient: Patient, channel: str | No
         user.set_unusable_password()
         user.save()
         patient.user = user
-        patient._change_reason = f"Patient login created by {actor.display_name}"  # type: ignore[attr-defined]  # django-simple-history's reason for the next save()
+        created = said(gettext_noop("Patient login created by %(name)s"), name=actor.display_name)
+        # django-simple-history's reason for the next save(), and its template (rehab.models.history_said).
+        patient._change_reason, patient._change_said = as_stored(created)  # type: ignore[attr-defined]
         patient.save()
     elif user.has_usable_password():
         raise InvalidInput({"patient": [gettext("This patient has already set a password.")]})

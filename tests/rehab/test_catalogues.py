@@ -141,6 +141,24 @@ def test_the_planners_numbers_are_written_as_the_active_language_writes_them():
 
 
 @pytest.mark.parametrize("path", CATALOGUES, ids=lambda p: str(p.relative_to(LOCALE)))
+def test_no_entry_comes_from_outside_the_products_sources(path):
+    """Only the product's own files feed the catalogue: not the tests' sample text, not var/ (where the
+    PDF bench installs another program with its own Django), not a virtualenv."""
+    foreign = [
+        e.msgid
+        for e in polib.pofile(str(path))
+        if any(f.startswith(("tests/", "var/", ".venv/")) for f, _ in e.occurrences)
+    ]
+    assert foreign == []
+
+
+def test_makemessages_leaves_out_the_tests_and_the_running_apps_files():
+    from rehab.management.commands.makemessages import NOT_THE_PRODUCT
+
+    assert {"tests/*", "var/*"} <= set(NOT_THE_PRODUCT)
+
+
+@pytest.mark.parametrize("path", CATALOGUES, ids=lambda p: str(p.relative_to(LOCALE)))
 def test_no_entry_is_taken_from_the_tests(path):
     """A test's sample text is not the product's wording (makemessages leaves tests/ out)."""
     from_tests = [e.msgid for e in polib.pofile(str(path)) if any(f.startswith("tests/") for f, _ in e.occurrences)]

@@ -1,8 +1,9 @@
 """Why a plan changed reads in the reader's language: each reason a service gives a plan's history row
 (generated, activated, a dose edited, limits changed, paused at once, resumed, emailed, made from a
 template, a clearance) keeps its English for the record and its template beside it, and the fixed
-reasons of a patient's record and assessments are catalogue sentences; the audit trail says both in
-Spanish to a Spanish reader and in English to an English one. A person's own words read as written."""
+reasons of a patient's record and assessments are catalogue sentences, and a patient login's creation
+keeps its template too; the audit trail says them in Spanish to a Spanish reader and in English to an
+English one. A person's own words read as written."""
 
 from datetime import date
 
@@ -13,7 +14,7 @@ from django.utils import translation
 from planner.progression.said import said_from_data
 from rehab.models import Plan, User
 from rehab.services.assessments import assessment_create
-from rehab.services.people import patient_create
+from rehab.services.people import patient_activation_issue, patient_create
 from rehab.services.plans import plan_item_update, plan_limits_adjust, plan_resume
 from rehab.stored_words import stored_text
 from tests import builders
@@ -100,11 +101,17 @@ def test_a_records_and_an_assessments_fixed_reasons_read_in_spanish(world, clien
         cardiopulmonary_status="cleared",
         pain_at_rest=2,
     )
+    patient_activation_issue(actor=world.physio, patient=patient, channel="handover")
     client.force_login(_speaking(world.physio, "es"))
     html = client.get(f"/patients/{patient.pk}/audit/").content.decode()
     assert "Paciente dado de alta" in html
     assert "Valoración registrada" in html
+    assert f"Acceso del paciente creado por {world.physio.display_name}" in html
     assert "Patient registered" not in html
+    assert "Patient login created by" not in html
+    # The record's history keeps the English for the record, its template beside it.
+    created = patient.history.filter(history_change_said__isnull=False).get()
+    assert created.history_change_reason == f"Patient login created by {world.physio.display_name}"
 
 
 def test_the_audit_trail_says_them_in_english_to_an_english_reader(world, edited, client):
