@@ -101,12 +101,19 @@ def _audit(row, actor: User, reason: str | Said) -> None:
     row._history_user = actor
 
 
-def _save(plan: Plan, engine: EnginePlan, reason: Said, actor: User, *, trigger: str = ChangeTrigger.EDIT) -> None:
+def _english(reason: str | Said) -> str:
+    """A reason's English, as the PlanChange rows keep it (a sentence's; a plain text as written)."""
+    return reason.english() if isinstance(reason, Said) else reason
+
+
+def _save(
+    plan: Plan, engine: EnginePlan, reason: str | Said, actor: User, *, trigger: str = ChangeTrigger.EDIT
+) -> None:
     """Store the plan's new engine state: item rows and a PlanChange per changed field, then the plan row."""
     plan.version += 1
     week = next_undecided_week(plan)
     store_engines(
-        [PlanWrite(plan=plan, engine=engine, dose_week=week, trigger=trigger, reason=reason.english(), by=actor)]
+        [PlanWrite(plan=plan, engine=engine, dose_week=week, trigger=trigger, reason=_english(reason), by=actor)]
     )
     _audit(plan, actor, reason)
     plan.save()
