@@ -1,13 +1,15 @@
 """The bridge between database rows and the pure engine (planner/): conversions only, no rules."""
 
 import uuid
+from datetime import date
 from functools import lru_cache
 
 from django.core.cache import cache
+from django.utils.translation import gettext
 
 from planner.catalogue import catalogue_from_dicts, shipped_extras
 from planner.progression_rules import ProgressionConfig, default_progression_config
-from planner.types import ExerciseSpec, Profile
+from planner.types import AGE_RANGE, ExerciseSpec, Profile
 from rehab.models import Assessment, Exercise, Patient
 from rehab.selectors.exercises import exercise_library
 
@@ -20,6 +22,25 @@ def progression_config() -> ProgressionConfig:
 def red_pain_threshold() -> int:
     """Pain above this (0-10) is red: the plan pauses and the care team is alerted at once."""
     return progression_config().pain_amber_max
+
+
+def date_of_birth_problem(born: date, today: date) -> str | None:
+    """Why `born` cannot be a patient's date of birth today, or None. The engine plans for adults of
+    AGE_RANGE only: a record outside it could get no plan, report or weekly decision (each builds the
+    patient's profile), so the record refuses it where it is written (API and staff form)."""
+    if born > today:
+        return gettext("Date of birth cannot be in the future.")
+    if born.year < today.year - 120:
+        return gettext("Date of birth is more than 120 years ago.")
+    age = today.year - born.year - ((today.month, today.day) < (born.month, born.day))
+    low, high = AGE_RANGE
+    if not low <= age <= high:
+        return gettext("Plans are made for adults aged %(low)s to %(high)s; this date of birth gives %(age)s.") % {
+            "low": low,
+            "high": high,
+            "age": age,
+        }
+    return None
 
 
 def profile_from_assessment(patient: Patient, assessment: Assessment) -> Profile:

@@ -22,6 +22,7 @@ from planner.vocabulary import (
     SEXES,
 )
 from rehab import text_limits
+from rehab.clinical import date_of_birth_problem
 from rehab.measure_words import measure_label, unit_words
 
 SIDE_WORDS = {"left": gettext_lazy("left"), "right": gettext_lazy("right")}
@@ -291,10 +292,9 @@ class PatientForm(forms.Form):
 
     def clean_date_of_birth(self):
         value = self.cleaned_data["date_of_birth"]
-        if value and value > timezone.localdate():
-            raise forms.ValidationError(gettext("Date of birth cannot be in the future."))
-        if value.year < timezone.localdate().year - 120:
-            raise forms.ValidationError(gettext("Date of birth is more than 120 years ago."))
+        problem = date_of_birth_problem(value, timezone.localdate()) if value else None
+        if problem:
+            raise forms.ValidationError(problem)
         return value
 
     def clean_time_zone(self):

@@ -17,6 +17,7 @@ from planner.vocabulary import (
 )
 from rehab import selectors, text_limits
 from rehab.api.fields import VocabularyListField
+from rehab.clinical import date_of_birth_problem
 from rehab.models import ActivationChannel, Assessment, Patient, Role, User
 from rehab.services.people import CLINICAL_FIELDS
 
@@ -110,11 +111,9 @@ class PatientSerializer(serializers.ModelSerializer):
         return "pending" if links else "none"
 
     def validate_date_of_birth(self, value):
-        today = timezone.localdate()
-        if value > today:
-            raise serializers.ValidationError(gettext("Date of birth cannot be in the future."))
-        if value.year < today.year - 120:
-            raise serializers.ValidationError(gettext("Date of birth is more than 120 years ago."))
+        problem = date_of_birth_problem(value, timezone.localdate())
+        if problem:
+            raise serializers.ValidationError(problem)
         return value
 
     def validate_time_zone(self, value):
