@@ -1,9 +1,13 @@
+from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import UserChangeForm
+from django.utils import timezone
 from simple_history.admin import SimpleHistoryAdmin
 
+from rehab.clinical import assessment_date_problem, date_of_birth_problem
 from rehab.models import Assessment, Clinic, Exercise, ExerciseTranslation, Patient, Role, User
+from rehab.selectors import first_assessment_date
 
 
 class UserForm(UserChangeForm):
@@ -34,8 +38,43 @@ class ClinicAdmin(admin.ModelAdmin):
     list_display = ("name", "phone", "email")
 
 
+class PatientForm(forms.ModelForm):
+    """The same date-of-birth check as the API's (rehab.clinical): a record outside the planned ages
+    could get no plan, report or weekly decision."""
+
+    class Meta:
+        model = Patient
+        fields = "__all__"  # noqa: DJ007 - the admin edits every field of the record
+
+    def clean_date_of_birth(self):
+        born = self.cleaned_data["date_of_birth"]
+        first = first_assessment_date(self.instance) if self.instance.pk else None
+        problem = date_of_birth_problem(born, timezone.localdate(), first)
+        if problem:
+            raise forms.ValidationError(problem)
+        return born
+
+
+class AssessmentForm(forms.ModelForm):
+    """The assessment's day must fall in the planned ages, as the assessment service requires."""
+
+    class Meta:
+        model = Assessment
+        fields = "__all__"  # noqa: DJ007 - the admin edits every field of the record
+
+    def clean(self):
+        cleaned = super().clean()
+        patient, assessed_on = cleaned.get("patient"), cleaned.get("assessed_on")
+        if patient is not None and assessed_on is not None:
+            problem = assessment_date_problem(patient.date_of_birth, assessed_on)
+            if problem:
+                self.add_error("assessed_on", problem)
+        return cleaned
+
+
 @admin.register(Patient)
 class PatientAdmin(SimpleHistoryAdmin):
+    form = PatientForm
     list_display = ("last_name", "first_name", "date_of_birth", "clinic")
     list_filter = ("clinic",)
     search_fields = ("last_name", "first_name")
@@ -44,6 +83,7 @@ class PatientAdmin(SimpleHistoryAdmin):
 
 @admin.register(Assessment)
 class AssessmentAdmin(SimpleHistoryAdmin):
+    form = AssessmentForm
     list_display = ("patient", "assessed_on", "bone_fragility", "inflammation_activity")
     list_select_related = ("patient",)
 

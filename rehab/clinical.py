@@ -5,6 +5,7 @@ from datetime import date
 from functools import lru_cache
 
 from django.core.cache import cache
+from django.utils.formats import date_format
 from django.utils.translation import gettext
 
 from planner.catalogue import catalogue_from_dicts, shipped_extras
@@ -24,23 +25,49 @@ def red_pain_threshold() -> int:
     return progression_config().pain_amber_max
 
 
-def date_of_birth_problem(born: date, today: date) -> str | None:
+def date_of_birth_problem(born: date, today: date, first_assessed_on: date | None = None) -> str | None:
     """Why `born` cannot be a patient's date of birth today, or None. The engine plans for adults of
     AGE_RANGE only: a record outside it could get no plan, report or weekly decision (each builds the
-    patient's profile), so the record refuses it where it is written (API and staff form)."""
+    patient's profile from an assessment, at the age the patient had that day), so the record refuses
+    it where it is written (API and staff form). first_assessed_on: the patient's earliest assessment,
+    when changing an existing record (that day's age must be in range too)."""
     if born > today:
         return gettext("Date of birth cannot be in the future.")
     if born.year < today.year - 120:
         return gettext("Date of birth is more than 120 years ago.")
-    age = today.year - born.year - ((today.month, today.day) < (born.month, born.day))
     low, high = AGE_RANGE
+    age = _age_on(born, today)
     if not low <= age <= high:
         return gettext("Plans are made for adults aged %(low)s to %(high)s; this date of birth gives %(age)s.") % {
             "low": low,
             "high": high,
             "age": age,
         }
+    if first_assessed_on is not None and _age_on(born, first_assessed_on) < low:
+        return gettext(
+            "The patient was assessed on %(day)s, aged %(age)s with this date of birth; plans are made for "
+            "adults aged %(low)s to %(high)s."
+        ) % {"day": date_format(first_assessed_on), "age": _age_on(born, first_assessed_on), "low": low, "high": high}
     return None
+
+
+def assessment_date_problem(born: date, assessed_on: date) -> str | None:
+    """Why a patient born on `born` cannot have an assessment dated `assessed_on`, or None: the engine
+    plans for AGE_RANGE only, and an assessment from outside it could give no profile (so no plan,
+    reassessment or report)."""
+    low, high = AGE_RANGE
+    age = _age_on(born, assessed_on)
+    if low <= age <= high:
+        return None
+    return gettext("On this date the patient was %(age)s; assessments are for ages %(low)s to %(high)s.") % {
+        "age": age,
+        "low": low,
+        "high": high,
+    }
+
+
+def _age_on(born: date, day: date) -> int:
+    return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
 
 
 def profile_from_assessment(patient: Patient, assessment: Assessment) -> Profile:

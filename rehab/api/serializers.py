@@ -111,7 +111,9 @@ class PatientSerializer(serializers.ModelSerializer):
         return "pending" if links else "none"
 
     def validate_date_of_birth(self, value):
-        problem = date_of_birth_problem(value, timezone.localdate())
+        # A changed record keeps its assessments: the earliest must still be dated in the planned ages.
+        first = selectors.first_assessment_date(self.instance) if self.instance is not None else None
+        problem = date_of_birth_problem(value, timezone.localdate(), first)
         if problem:
             raise serializers.ValidationError(problem)
         return value

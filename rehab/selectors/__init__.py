@@ -37,6 +37,7 @@ from rehab.selectors.documents import report_plan
 from rehab.selectors.exercises import exercise_for_figure, exercise_library, exercise_translations
 from rehab.selectors.patients import (
     care_team_candidates,
+    first_assessment_date,
     has_open_sign_in_link,
     latest_sign_in_link,
     other_care_team_candidates,
@@ -117,6 +118,7 @@ __all__ = [
     "exercise_for_figure",
     "exercise_library",
     "exercise_translations",
+    "first_assessment_date",
     "has_open_sign_in_link",
     "items_done_between",
     "last_failed_sign_in",

@@ -8,12 +8,14 @@ The rules (README "Access"):
 - nothing crosses clinics. An object the user may not see is a 404, never a 403.
 """
 
-from django.db.models import Prefetch, Q, QuerySet
+from datetime import date
+
+from django.db.models import Min, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from rehab.models import ActivationLink, Patient, Role, User
+from rehab.models import ActivationLink, Assessment, Patient, Role, User
 
 
 def patients_visible_to(user: User) -> QuerySet[Patient]:
@@ -107,3 +109,9 @@ def has_open_sign_in_link(patient: Patient) -> bool:
     """Whether a sign-in link of the patient is still open (not used, replaced, spent or expired): for
     a record fetched without patient_records' prefetch, such as one just written."""
     return patient.activation_links.filter(ended_at__isnull=True, expires_at__gt=timezone.now()).exists()
+
+
+def first_assessment_date(patient: Patient) -> date | None:
+    """The day of the patient's earliest assessment (None: not assessed yet). The caller has the record,
+    so it is already in the user's scope."""
+    return Assessment.objects.filter(patient=patient).aggregate(first=Min("assessed_on"))["first"]

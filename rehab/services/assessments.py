@@ -3,7 +3,7 @@
 from django.db import transaction
 from django.utils.translation import gettext
 
-from planner.types import AGE_RANGE
+from rehab.clinical import assessment_date_problem
 from rehab.models import Assessment, Patient, User
 from rehab.services.errors import InvalidInput, NotAllowed
 from rehab.services.reassessment import plan_reassess
@@ -22,17 +22,9 @@ def assessment_create(*, actor: User, patient: Patient, **fields) -> Assessment:
     if not actor.is_care_staff:
         raise NotAllowed(gettext("Only physiotherapists and clinicians record assessments."))
     assessed_on = fields.get("assessed_on")
-    if assessed_on is not None and not AGE_RANGE[0] <= patient.age_on(assessed_on) <= AGE_RANGE[1]:
-        # The engine plans for adults only (planner.types.AGE_RANGE): an assessment dated when the patient
-        # was younger (or not born) could give no profile, so no plan, reassessment or report.
-        raise InvalidInput(
-            {
-                "assessed_on": [
-                    gettext("On this date the patient was %(age)s; assessments are for ages %(low)s to %(high)s.")
-                    % {"age": patient.age_on(assessed_on), "low": AGE_RANGE[0], "high": AGE_RANGE[1]}
-                ]
-            }
-        )
+    problem = assessment_date_problem(patient.date_of_birth, assessed_on) if assessed_on is not None else None
+    if problem:
+        raise InvalidInput({"assessed_on": [problem]})
     assessment = Assessment(patient=patient, assessed_by=actor, **fields)
     assessment.full_clean()
     assessment._change_reason = ASSESSMENT_RECORDED  # type: ignore[attr-defined]  # django-simple-history's reason for the next save()
