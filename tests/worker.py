@@ -54,7 +54,9 @@ def _worker(name: str, queues: list[str]):
         celery_app,
         pool="solo",
         perform_ping_check=False,
-        shutdown_timeout=15,
+        # A worker finishes the task in hand before it stops; on a loaded machine that task (a PDF by
+        # email, say) can take longer than celery's 10 s default, and the test would fail for it.
+        shutdown_timeout=60,
         loglevel="WARNING",
         queues=queues,
         hostname=f"{name}@tests",
