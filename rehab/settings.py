@@ -141,6 +141,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # One file per test process, so two test runs on one machine never share a database.
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"test-{os.getpid()}.sqlite3")}
 elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Django's backend, its kept connections' health checked without a SELECT 1 a request (rehab/postgresql).
+    DATABASES["default"]["ENGINE"] = "rehab.postgresql"
     # The statements the hot paths send with their values apart (rehab.bulk_sql.server_bound_cursor: the
     # check-in, the API token and plan reads) are prepared on the server after this many runs on a
     # connection, so PostgreSQL stops planning them at every call: planning the check-in's token query

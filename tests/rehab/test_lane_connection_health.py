@@ -3,6 +3,7 @@ a kept connection the database dropped between two requests is replaced before t
 statement, so the request is answered instead of failing with a 500 (rehab.bulk_sql.server_bound_cursor,
 which both lanes' statements go through)."""
 
+import time
 from datetime import date, timedelta
 from unittest import mock
 
@@ -62,6 +63,14 @@ def _drop_the_kept_connection():
         dbname=settings["NAME"], user=settings["USER"], host=settings["HOST"], port=settings["PORT"] or 5432
     ) as other:
         other.execute("SELECT pg_terminate_backend(%s)", [pid])
+        # pg_terminate_backend only signals the session: wait until it has ended, as a restart or a
+        # failover has by the time the next request comes.
+        for _ in range(100):
+            if not other.execute("SELECT 1 FROM pg_stat_activity WHERE pid = %s", [pid]).fetchone():
+                break
+            time.sleep(0.05)
+        else:
+            raise AssertionError("the database did not end the session")
 
 
 needs_postgresql = pytest.mark.skipif(
@@ -112,3 +121,26 @@ def test_a_check_in_on_a_dropped_connection_is_stored_by_the_lane(world):
 
     assert response.status_code == 201, response.content
     assert CheckIn.objects.filter(plan=plan, date=date(2026, 11, 17)).count() == 1
+
+
+@needs_postgresql
+@pytest.mark.django_db(transaction=True)
+def test_the_health_check_sends_nothing_to_a_kept_connection_and_sees_one_the_database_ended(db):
+    """rehab/postgresql: a kept connection is checked by looking at its socket, not by a SELECT 1."""
+    connection.ensure_connection()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 'the last statement' AS marker")
+    pid = connection.connection.info.backend_pid
+    settings = connection.settings_dict
+
+    assert connection.is_usable()
+
+    with psycopg.connect(
+        dbname=settings["NAME"], user=settings["USER"], host=settings["HOST"], port=settings["PORT"] or 5432
+    ) as other:
+        last = other.execute("SELECT query FROM pg_stat_activity WHERE pid = %s", [pid]).fetchone()
+    assert last == ("SELECT 'the last statement' AS marker",)  # the check sent no statement
+
+    _drop_the_kept_connection()
+    assert not connection.is_usable()
+    connection.close()

@@ -1,0 +1,30 @@
+"""Django's PostgreSQL backend, with a kept connection's health checked without a round trip.
+
+With CONN_HEALTH_CHECKS (settings: on, so a restarted database costs no request a 500), Django tries a
+kept connection once per request before its first statement, by sending it SELECT 1 and waiting for the
+answer: one more statement for every request, and on the check-in POST about 4 % of a web worker's CPU
+(py-spy under bench/bench_checkin.py, 2026-12-01), besides the database's own work.
+
+Between requests the connection has asked the server nothing, so the server has nothing to say on it:
+if its socket has anything to read, the server has closed it (a restart, pg_terminate_backend, an idle
+timeout: its last words are a FATAL message, then the end of the stream). So a kept connection is
+usable when psycopg has not marked it closed or broken and its socket has nothing waiting; a look at
+the socket (select with no timeout) costs no statement and no wait. What that cannot see, a network
+that vanished silently, SELECT 1 would only have seen after the network's own timeout.
+"""
+
+import select
+
+from django.db.backends.postgresql import base
+
+
+class DatabaseWrapper(base.DatabaseWrapper):
+    def is_usable(self) -> bool:
+        connection = self.connection
+        if connection is None or connection.closed or connection.broken:
+            return False
+        try:
+            waiting, _, _ = select.select([connection.fileno()], [], [], 0)
+        except (OSError, ValueError):  # the socket is gone already
+            return False
+        return not waiting
