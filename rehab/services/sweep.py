@@ -279,16 +279,18 @@ def _stored_items(plans: dict[int, Plan]) -> dict[int, StoredItems]:
         stray = [row[0] for row in rows.get(pk, ()) if row[1] not in order]
         made[pk] = StoredItems(plan_frame, [], {row[1]: row[0] for row in kept[pk]}, stray)
     # Items this process has not decoded yet: their parts are read in one query for the whole chunk.
-    new = {
-        id(row): stored_items.stored_item(row[1:])
-        for pk, one in made.items()
-        for row in kept[pk]
-        if not stored_items.knows_item(one.frame, row[1:])
-    }
+    # Decoded once per distinct row content (a StoredItem depends on nothing else): the plans of a
+    # chunk that meets a template for the first time hold hundreds of copies of each of its items.
+    new: dict[tuple[Any, ...], Any] = {}
+    for pk, one in made.items():
+        for row in kept[pk]:
+            raw = row[1:]
+            if raw not in new and not stored_items.knows_item(one.frame, raw):
+                new[raw] = stored_items.stored_item(raw)
     if new:
         read_parts([next(iter(made.values())).frame.blueprint], new.values())
     for pk, one in made.items():
-        one.items = [stored_items.typed_item(one.frame, row[1:], cached_parts, new.get(id(row))) for row in kept[pk]]
+        one.items = [stored_items.typed_item(one.frame, row[1:], cached_parts, new.get(row[1:])) for row in kept[pk]]
     return made
 
 
