@@ -65,6 +65,7 @@ from rehab.services.progression import (
     weeks_ended,
 )
 from rehab.services.sweep_history import history_copy
+from rehab.services.sweep_json import decisions_insert
 from rehab.services.sweep_writes import DecidedState, StoredItems, chunk_states_write
 
 __all__ = ["chunks", "plans_due", "sweep", "sweep_chunk"]
@@ -355,7 +356,7 @@ def _insert_decisions(chunk: _Chunk, decided: list[_Decided]) -> list[_Decided]:
     store_parts({key: part for one in decided if one.row.cited for key, part in one.row.cited.parts().items()})
     try:
         with transaction.atomic():
-            insert_rows(ProgressionDecision, [one.row for one in decided])
+            decisions_insert([one.row for one in decided])
         return decided
     except IntegrityError:
         pass
@@ -368,5 +369,5 @@ def _insert_decisions(chunk: _Chunk, decided: list[_Decided]) -> list[_Decided]:
             del chunk.plans[one.plan.pk]
     for one in kept:
         one.row.pk = None
-    insert_rows(ProgressionDecision, [one.row for one in kept])
+    decisions_insert([one.row for one in kept])
     return kept
