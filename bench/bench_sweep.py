@@ -21,13 +21,20 @@ a template, and every measurement runs on a fresh copy of it:
 Beside this process's CPU time, each run on PostgreSQL prints the CPU its database server process
 (the connection's backend, read from /proc on this machine) spent meanwhile: the sweep's writes cost
 the server about as much again. BENCH_SWEEP_PROFILE=FILE writes a cProfile of the set-based run (CPU
-time, not wall time) to FILE, for `python -m pstats FILE`.
+time, not wall time) to FILE, for `python -m pstats FILE`. BENCH_SWEEP_SQL=FILE writes, for each statement
+of the set-based run, the database server's CPU time it took (PostgreSQL; its first 100 characters).
+BENCH_SWEEP_DUMP=FILE writes every table after the set-based run, sorted, timestamps left out: two
+versions of the sweep run on the same population must give the same file (`diff` them).
+
+--varied gives the plans different weeks (pain from none to red, sessions from none to five, some
+exercises skipped or done short, the odd red flag), so the decisions are not all "advance" and each
+memo sees more than one week; the default population is a green week for every plan.
 
 Databases: SQLite (a file in a temporary directory) always; PostgreSQL when DATABASE_URL is set: its
 server is used with databases of our own, named after DATABASE_URL's database (bench_sweep when that is
 "postgres"), with _migrated and _seeded copies, dropped and created. Prints; asserts nothing.
 
-    .venv/bin/python bench/bench_sweep.py [--plans 1000 10000] [--huge] [--chunk-size 500] [--workers 2]
+    .venv/bin/python bench/bench_sweep.py [--plans 1000 10000] [--huge] [--chunk-size 500] [--workers 2] [--varied]
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/rehab_sweep .venv/bin/python bench/bench_sweep.py
 """
 
@@ -166,7 +173,25 @@ def _insert(model, template, changes, *, batch: int = 20_000) -> None:
             cursor.executemany(sql, pending)
 
 
-def _seed(plans: int) -> None:
+def _week(plan_number: int, day: int) -> dict | None:
+    """(--varied) The check-in a plan logged on `day` of week 1, as changes to the green session; None: none.
+
+    Spread by the plan's number so that every kind of week recurs: no sessions, fewer than planned,
+    amber and red pain, a red flag now and then.
+    """
+    sessions = (5, 5, 4, 3, 0, 5, 2)[plan_number % 7]
+    if day >= sessions:
+        return None
+    pain = (1, 2, 4, 6, 3, 7)[plan_number % 6] if day == plan_number % 3 else 1
+    change = {"pain_during": pain, "pain_after": min(10, pain + 1), "pain_next_morning": pain}
+    if plan_number % 97 == 5 and day == 0:
+        change["red_flags"] = ["chest_pain"]
+    if plan_number % 11 == 3:
+        change["session_rpe"] = 17
+    return change
+
+
+def _seed(plans: int, varied: bool = False) -> None:
     from django.db import transaction
 
     from rehab.models import Assessment, CheckIn, CheckInItem, Clinic, Patient, Plan, PlanItem, Role, User
@@ -214,7 +239,7 @@ def _seed(plans: int) -> None:
         item_ids: dict[int, list[int]] = {}
         for pk, plan_id in PlanItem.objects.filter(in_plan=True).order_by("pk").values_list("pk", "plan_id"):
             item_ids.setdefault(plan_id, []).append(pk)
-        # Five logged sessions in week 1, every exercise done: a green week.
+        # Five logged sessions in week 1, every exercise done: a green week (--varied: see _week).
         session = CheckIn(
             plan_id=first.pk,
             patient_id=first.patient_id,
@@ -237,21 +262,70 @@ def _seed(plans: int) -> None:
                     "patient_id": patient,
                     "date": START + timedelta(days=day),
                     "idempotency_key": f"sweep-{pk}-{day}",
+                    **(week or {}),
                 }
-                for pk, patient in all_plans
+                for number, (pk, patient) in enumerate(all_plans)
                 for day in range(5)
+                if (week := _week(number, day) if varied else {}) is not None
             ),
         )
         done = CheckInItem(checkin_id=0, plan_item_id=0, done=True)
+        number = {pk: n for n, (pk, _patient) in enumerate(all_plans)}
         _insert(
             CheckInItem,
             done,
             (
-                {"checkin_id": checkin, "plan_item_id": item}
+                {"checkin_id": checkin, "plan_item_id": item, **(_item_report(number[plan_id], n) if varied else {})}
                 for checkin, plan_id in list(CheckIn.objects.order_by("pk").values_list("pk", "plan_id"))
-                for item in item_ids[plan_id]
+                for n, item in enumerate(item_ids[plan_id])
             ),
         )
+
+
+def _item_report(plan_number: int, item_number: int) -> dict:
+    """(--varied) An exercise's report: now and then skipped, or done with fewer sets than planned."""
+    if plan_number % 5 == 1 and item_number == plan_number % 4:
+        return {"done": False}
+    if plan_number % 13 == 2 and item_number == 0:
+        return {"sets": 1}
+    return {}
+
+
+def _backend_pid() -> int:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        return cursor.fetchone()[0]
+
+
+def _backend_cpu(pid: int) -> float:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _dump(path: Path) -> None:
+    """Every table's rows, sorted, without the columns that hold a moment (they differ between runs)."""
+    from django.db import connection
+
+    moments = {"timestamp with time zone", "timestamp without time zone", "datetime"}
+    with connection.cursor() as cursor, path.open("w") as out:
+        for table in sorted(connection.introspection.table_names(cursor)):
+            described = connection.introspection.get_table_description(cursor, table)
+            if connection.vendor == "postgresql":
+                cursor.execute(
+                    "SELECT column_name, data_type FROM information_schema.columns WHERE table_name = %s", [table]
+                )
+                types = dict(cursor.fetchall())
+            else:
+                types = {}
+            kept = [column.name for column in described if types.get(column.name, "") not in moments]
+            kept = [name for name in kept if not name.endswith("_at") and name not in ("history_date", "created")]
+            quoted = ", ".join(connection.ops.quote_name(name) for name in kept)
+            cursor.execute(f"SELECT {quoted} FROM {connection.ops.quote_name(table)}")
+            rows = sorted(repr(row) for row in cursor.fetchall())
+            out.write(f"== {table} ({quoted}): {len(rows)} rows\n")
+            out.writelines(f"{row}\n" for row in rows)
 
 
 def _server_cpu() -> float | None:
@@ -271,7 +345,7 @@ def _server_cpu() -> float | None:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def child(step: str, plans: int, workers: int = 0) -> dict:
+def child(step: str, plans: int, workers: int = 0, varied: bool = False) -> dict:
     """(In a child process with the bench settings.) One step on the database DATABASE_URL names."""
     sys.path.insert(0, str(ROOT))
     import django
@@ -285,7 +359,7 @@ def child(step: str, plans: int, workers: int = 0) -> dict:
         return {}
     if step == "seed":
         started = time.perf_counter()
-        _seed(plans)
+        _seed(plans, varied)
         if connection.vendor == "sqlite":
             with connection.cursor() as cursor:
                 cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # the copy takes the main file only
@@ -296,10 +370,18 @@ def child(step: str, plans: int, workers: int = 0) -> dict:
     from rehab.services import progression
 
     counted = []
+    statements: list[tuple[float, str]] = []
+    server_of_statements = os.environ.get("BENCH_SWEEP_SQL") and step == "set-based"
 
     def count(execute, sql, params, many, context):
         counted.append(None)  # count only: keeping the SQL would cost memory
-        return execute(sql, params, many, context)
+        if not server_of_statements:
+            return execute(sql, params, many, context)
+        before = _backend_cpu(backend)
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            statements.append((_backend_cpu(backend) - before, " ".join(sql.split())[:100]))
 
     def set_based():
         tasks.progression_sweep(AS_OF.isoformat())
@@ -352,6 +434,7 @@ def child(step: str, plans: int, workers: int = 0) -> dict:
         profiler = cProfile.Profile(time.process_time)
         profiler.enable()
     server = _server_cpu()
+    backend = _backend_pid() if server_of_statements else None
     started, cpu = time.perf_counter(), time.process_time()
     with connection.execute_wrapper(count):
         run()
@@ -362,6 +445,12 @@ def child(step: str, plans: int, workers: int = 0) -> dict:
     took, cpu = time.perf_counter() - started, time.process_time() - cpu
     peak = tracemalloc.get_traced_memory()[1] if traced else None
     tracemalloc.stop()
+    if server_of_statements:
+        Path(os.environ["BENCH_SWEEP_SQL"]).write_text(
+            "".join(f"{seconds:7.2f} {sql}\n" for seconds, sql in sorted(statements, reverse=True))
+        )
+    if os.environ.get("BENCH_SWEEP_DUMP") and step == "set-based":
+        _dump(Path(os.environ["BENCH_SWEEP_DUMP"]))
     decided = ProgressionDecision.objects.filter(week=1).count()
     return {
         "decided": decided,
@@ -425,11 +514,14 @@ def _pooled(workers: int) -> dict:
     }
 
 
-def _run_child(url: str, var_dir: str, chunk_size: int, step: str, plans: int, workers: int = 0) -> dict:
+def _run_child(
+    url: str, var_dir: str, chunk_size: int, step: str, plans: int, workers: int = 0, varied: bool = False
+) -> dict:
     out = subprocess.run(
         [
             *(str(ROOT / ".venv" / "bin" / "python"), __file__, "--child", step, "--plans", str(plans)),
             *("--workers", str(workers)),
+            *(["--varied"] if varied else []),
         ],
         cwd=ROOT,
         env=_env(url, var_dir, chunk_size),
@@ -442,12 +534,16 @@ def _run_child(url: str, var_dir: str, chunk_size: int, step: str, plans: int, w
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
-def measure(db, plans_list: list[int], chunk_size: int, per_plan_max: int, traced_max: int, workers: int = 0) -> None:
+def measure(
+    db, plans_list: list[int], chunk_size: int, per_plan_max: int, traced_max: int, workers: int = 0, varied=False
+) -> None:
     var_dir = tempfile.mkdtemp(prefix="bench-sweep-")
     DB = db.prefix
     _run_child(db.create(f"{DB}_migrated"), var_dir, chunk_size, "migrate", 0)
     for plans in plans_list:
-        seeded = _run_child(db.create(f"{DB}_seeded", template=f"{DB}_migrated"), var_dir, chunk_size, "seed", plans)
+        seeded = _run_child(
+            db.create(f"{DB}_seeded", template=f"{DB}_migrated"), var_dir, chunk_size, "seed", plans, 0, varied
+        )
         chunks = -(-plans // chunk_size)
         steps = ["set-based"] + (["traced"] if plans <= traced_max else [])
         steps += ["unshared", "per-plan"] if plans <= per_plan_max else []
@@ -501,10 +597,11 @@ def main() -> None:
     parser.add_argument(
         "--workers", type=int, default=0, help="Also run the chunks through this many worker processes at once."
     )
+    parser.add_argument("--varied", action="store_true", help="Plans with different weeks (see the docstring).")
     parser.add_argument("--child", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
-        print(json.dumps(child(args.child, args.plans[0], args.workers)))
+        print(json.dumps(child(args.child, args.plans[0], args.workers, args.varied)))
         return
     plans = args.plans + ([100_000] if args.huge else [])
     print(f"{os.cpu_count()} CPUs; sweep as of {AS_OF} (week 1 of every plan due); chunks of {args.chunk_size}")
@@ -514,7 +611,7 @@ def main() -> None:
     if os.environ.get("DATABASE_URL", "").startswith("postgres") and args.only != "sqlite":
         databases.append(Postgres(os.environ["DATABASE_URL"]))
     for db in databases:
-        measure(db, plans, args.chunk_size, args.per_plan_max, args.traced_max, args.workers)
+        measure(db, plans, args.chunk_size, args.per_plan_max, args.traced_max, args.workers, args.varied)
 
 
 if __name__ == "__main__":

@@ -19,7 +19,7 @@ from planner.progression.findings import (
     read_rpe,
     read_strength,
 )
-from planner.progression.item_actions import advance_item, hold_item, item_shortfall, regress_item
+from planner.progression.item_actions import advance_item, hold_item, item_shortfall, regress_item, reports_by_slug
 from planner.progression.outcome import (
     DECISION_FLAGS,
     DecisionReason,
@@ -145,6 +145,8 @@ def decide_progression(
     gate_reasons = [r for r in dict.fromkeys(item_gates.values()) if action == "advance"]
     reasons = tuple(behind + gate_reasons + found.review)
     why = unique_rules(reason.rule for reason in behind)
+    # Each check-in's reports by exercise, looked up for every item of an advancing week.
+    reports = [reports_by_slug(checkin) for checkin in week] if action == "advance" else []
     items = []
     for item in context.items:
         if action == "regress" and (localized is None or item.slug in localized):
@@ -155,7 +157,7 @@ def decide_progression(
                 hold_item(item, limits, (rule,), said(gettext_noop("Held: the pain was not in this exercise.")))
             )
         elif action == "advance":
-            shortfall = item_gates.get(item.slug) or item_shortfall(item, week, context, config)
+            shortfall = item_gates.get(item.slug) or item_shortfall(item, week, context, config, reports)
             if shortfall is None:
                 items.append(advance_item(item, context.week + 1, limits, book, config, why))
             else:

@@ -223,19 +223,38 @@ def regress_item(
     return ItemDecision(item.slug, item.dose, dose, variable, "down", rules, text.english(), held_dose, said=text)
 
 
+def reports_by_slug(checkin: CheckInSignal) -> dict[str, ItemReport]:
+    """A check-in's reports by exercise, the first one where it reports an exercise twice (item_shortfall's
+    `reports`: the decision looks every item up in every check-in of the week)."""
+    found: dict[str, ItemReport] = {}
+    for report in checkin.items:
+        found.setdefault(report.slug, report)
+    return found
+
+
 def item_shortfall(
-    item: ItemState, checkins: Sequence[CheckInSignal], context: WeekContext, config: ProgressionConfig
+    item: ItemState,
+    checkins: Sequence[CheckInSignal],
+    context: WeekContext,
+    config: ProgressionConfig,
+    reports: Sequence[dict[str, ItemReport]] | None = None,
 ) -> DecisionReason | None:
-    """Why this item should not progress although the week is green (not done enough, or not completed)."""
+    """Why this item should not progress although the week is green (not done enough, or not completed).
+
+    reports: reports_by_slug of each check-in, in the same order, when the caller has them.
+    """
     rule = config.rule("item_completed")
     dose = item.dose
+    slug = item.slug
+    if reports is None:
+        reports = [reports_by_slug(checkin) for checkin in checkins]
     # An exercise a done session does not mention counts as done: many sessions are logged without
     # per-exercise detail. Only an explicit "skipped", or less than planned, holds the item.
     done = []
-    for checkin in checkins:
-        report = next((r for r in checkin.items if r.slug == item.slug), None)
+    for checkin, reported in zip(checkins, reports, strict=True):
+        report = reported.get(slug)
         if report.done if report is not None else checkin.session_done:
-            done.append((checkin, report or ItemReport(item.slug, True)))
+            done.append((checkin, report or ItemReport(slug, True)))
     needed = math.ceil(config.adherence_min * min(dose.frequency_per_week, context.sessions_planned))
     if len(done) < needed:
         return reason(
@@ -247,18 +266,23 @@ def item_shortfall(
             ),
             checkin_ids(c for c, _ in done),
         )
+    # What was planned per session, compared with what each done session reports (when it says).
+    planned = [
+        (name, value)
+        for name, value in (
+            ("sets", dose.sets),
+            ("reps", dose.reps if dose.dose_kind == "sets_reps" else None),
+            ("minutes", dose.minutes),
+        )
+        if value is not None
+    ]
     short = []
     for checkin, report in done:
-        planned = {
-            "sets": dose.sets,
-            "reps": dose.reps if dose.dose_kind == "sets_reps" else None,
-            "minutes": dose.minutes,
-        }
-        if any(
-            getattr(report, name) is not None and value is not None and getattr(report, name) < value
-            for name, value in planned.items()
-        ):
-            short.append(checkin)
+        for name, value in planned:
+            got = getattr(report, name)
+            if got is not None and got < value:
+                short.append(checkin)
+                break
     if short:
         return reason(
             rule,

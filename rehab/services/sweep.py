@@ -65,6 +65,7 @@ from rehab.services.progression import (
     weeks_ended,
 )
 from rehab.services.sweep_history import history_copy
+from rehab.services.sweep_json import decisions_insert
 from rehab.services.sweep_writes import DecidedState, StoredItems, chunk_states_write
 
 __all__ = ["chunks", "plans_due", "sweep", "sweep_chunk"]
@@ -279,16 +280,18 @@ def _stored_items(plans: dict[int, Plan]) -> dict[int, StoredItems]:
         stray = [row[0] for row in rows.get(pk, ()) if row[1] not in order]
         made[pk] = StoredItems(plan_frame, [], {row[1]: row[0] for row in kept[pk]}, stray)
     # Items this process has not decoded yet: their parts are read in one query for the whole chunk.
-    new = {
-        id(row): stored_items.stored_item(row[1:])
-        for pk, one in made.items()
-        for row in kept[pk]
-        if not stored_items.knows_item(one.frame, row[1:])
-    }
+    # Decoded once per distinct row content (a StoredItem depends on nothing else): the plans of a
+    # chunk that meets a template for the first time hold hundreds of copies of each of its items.
+    new: dict[tuple[Any, ...], Any] = {}
+    for pk, one in made.items():
+        for row in kept[pk]:
+            raw = row[1:]
+            if raw not in new and not stored_items.knows_item(one.frame, raw):
+                new[raw] = stored_items.stored_item(raw)
     if new:
         read_parts([next(iter(made.values())).frame.blueprint], new.values())
     for pk, one in made.items():
-        one.items = [stored_items.typed_item(one.frame, row[1:], cached_parts, new.get(id(row))) for row in kept[pk]]
+        one.items = [stored_items.typed_item(one.frame, row[1:], cached_parts, new.get(row[1:])) for row in kept[pk]]
     return made
 
 
@@ -353,7 +356,7 @@ def _insert_decisions(chunk: _Chunk, decided: list[_Decided]) -> list[_Decided]:
     store_parts({key: part for one in decided if one.row.cited for key, part in one.row.cited.parts().items()})
     try:
         with transaction.atomic():
-            insert_rows(ProgressionDecision, [one.row for one in decided])
+            decisions_insert([one.row for one in decided])
         return decided
     except IntegrityError:
         pass
@@ -366,5 +369,5 @@ def _insert_decisions(chunk: _Chunk, decided: list[_Decided]) -> list[_Decided]:
             del chunk.plans[one.plan.pk]
     for one in kept:
         one.row.pk = None
-    insert_rows(ProgressionDecision, [one.row for one in kept])
+    decisions_insert([one.row for one in kept])
     return kept

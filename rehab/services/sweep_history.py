@@ -47,8 +47,8 @@ def history_copy(
     tracked = {field.name: field for field in history.tracked_fields}
     targets, sources = [], []
     for field in history._meta.concrete_fields:
-        if field.name in _HISTORY_FIELDS:
-            continue
+        if field.name in _HISTORY_FIELDS or field.name not in tracked:
+            continue  # an attribute of the history row's own: left NULL, as bulk_history_create leaves it
         targets.append(quote(field.column))
         sources.append(f"t.{quote(tracked[field.name].column)}")
     user = history.get_default_history_user(rows[0])
@@ -84,7 +84,12 @@ def _copyable(history: Any, rows: Sequence[models.Model]) -> bool:
     if not {"history_date", "history_change_reason", "history_type", "history_user"} <= names:
         return False
     tracked = {field.name for field in history.tracked_fields}
-    if names - _HISTORY_FIELDS - tracked:
-        return False  # a field of its own (custom historical attributes): only the Python path fills it
+    for name in names - _HISTORY_FIELDS - tracked:
+        # A field of the history row's own (a reason's template, rehab.models.history_said): what
+        # bulk_history_create gives it is its default, which the INSERT leaves to a nullable column
+        # without one. Any other needs the Python path.
+        field = history._meta.get_field(name)
+        if not field.null or field.has_default() or field.db_default is not models.NOT_PROVIDED:
+            return False
     # A row with its own history user or date set in Python: the Python path reads those per row.
     return not any(hasattr(row, "_history_user") or hasattr(row, "_history_date") for row in rows)

@@ -135,7 +135,9 @@ def chunk_states_write(states: list[DecidedState], stored: dict[int, StoredItems
     new_blueprints: list[Plan] = []
     whole: list[PlanWrite] = []
     stray: list[tuple[int, bool]] = []
-    seen: set[int] = set()
+    # What each rescheduled item writes, once per item of the chunk: plans from one template share
+    # their rescheduled items (planner.stored_items memoises them), so most repeat hundreds of times.
+    written: dict[int, tuple[stored_items.Rescheduled, tuple[Any, ...], list[tuple[Any, ...]]]] = {}
     for state in states:
         plan = state.plan
         plan.updated_at = now  # what save() would set (auto_now)
@@ -167,31 +169,15 @@ def chunk_states_write(states: list[DecidedState], stored: dict[int, StoredItems
         one.stray = []
         for item in done:
             row_id = one.row_ids[item.typed.item.slug]
-            columns = item.columns
-            item_values.append(
-                (
-                    row_id,
-                    plan.version,
-                    *(columns[name] for name in RESCHEDULED_COLUMNS[1:]),
-                )
-            )
-            if id(item) not in seen:
-                seen.add(id(item))
+            known = written.get(id(item))
+            if known is None or known[0] is not item:
+                known = (item, *_written(item))
+                written[id(item)] = known
                 parts.update(item.parts)
-            for change in item.changes:
-                changes.append(
-                    (
-                        plan.pk,
-                        row_id,
-                        change.week,
-                        change.field,
-                        _json(change.before),
-                        _json(change.after),
-                        reason,
-                        state.decision.pk,
-                        plan.version,
-                    )
-                )
+            _item, values, change_texts = known
+            item_values.append((row_id, plan.version, *values))
+            for week, name, before, after in change_texts:
+                changes.append((plan.pk, row_id, week, name, before, after, reason, state.decision.pk, plan.version))
         one.items = [item.typed for item in done]
         if blueprint["rules"] != one.frame.blueprint["rules"]:
             parts.update(rules_part)
@@ -211,6 +197,13 @@ def chunk_states_write(states: list[DecidedState], stored: dict[int, StoredItems
     update_rows(Plan, new_blueprints, ["blueprint"])
     # Each plan's history record carries its own _change_reason (the decision's summary).
     history_copy(Plan, plans, update=True, date=now)
+
+
+def _written(item: stored_items.Rescheduled) -> tuple[tuple[Any, ...], list[tuple[Any, ...]]]:
+    """An item's RESCHEDULED_COLUMNS values after stored_version, and its changes as (week, field,
+    before, after) with the values as JSON text."""
+    values = tuple(item.columns[name] for name in RESCHEDULED_COLUMNS[1:])
+    return values, [(change.week, change.field, _json(change.before), _json(change.after)) for change in item.changes]
 
 
 # The PlanChange columns a decision's change fills; `by` stays empty and created_at takes its default.
