@@ -48,6 +48,23 @@ def ordered_subset(values: Iterable[str], vocabulary: tuple[str, ...]) -> tuple[
     return known + unknown
 
 
+# Doses key the engine's and the weekly sweep's memos, and hashing a dose hashes every rule its rationale
+# cites (a plan's decision hashed about 2,400 rules: bench/bench_sweep.py, 2026-12-01). Rule, ValueRationale
+# and Dose are frozen, so each works its hash out once and keeps it on itself, outside its fields (equality
+# still compares the fields), and leaves it out of a pickle: a string's hash differs between processes.
+_HASH = "_kept_hash"
+
+
+def _keep_hash(value: object, fields: tuple) -> int:
+    kept = hash(fields)
+    object.__setattr__(value, _HASH, kept)
+    return kept
+
+
+def _without_kept_hash(value: object) -> dict:
+    return {name: field for name, field in value.__dict__.items() if name != _HASH}
+
+
 @dataclass(frozen=True)
 class Rule:
     """One clinical or design rule, as cited in every rationale.
@@ -67,6 +84,13 @@ class Rule:
     def __post_init__(self) -> None:
         if self.evidence not in EVIDENCE_TAGS:
             raise ValueError(f"rule {self.id}: evidence must be one of {EVIDENCE_TAGS}, not {self.evidence!r}")
+
+    def __hash__(self) -> int:
+        kept: int | None = self.__dict__.get(_HASH)
+        return _keep_hash(self, (self.id, self.text, self.evidence, self.source)) if kept is None else kept
+
+    def __getstate__(self) -> dict:
+        return _without_kept_hash(self)
 
 
 class ProfileError(ValueError):
@@ -428,6 +452,13 @@ class ValueRationale:
     field: str
     rules: tuple[Rule, ...]
 
+    def __hash__(self) -> int:
+        kept: int | None = self.__dict__.get(_HASH)
+        return _keep_hash(self, (self.field, self.rules)) if kept is None else kept
+
+    def __getstate__(self) -> dict:
+        return _without_kept_hash(self)
+
 
 # The fields of a Dose that carry a rationale.
 DOSE_RATIONALE_FIELDS = ("frequency_per_week", "intensity", "time", "volume")
@@ -470,6 +501,28 @@ class Dose:
             value = getattr(self, name)
             if value is None or value <= 0:
                 raise ValueError(f"a {self.dose_kind} dose needs a positive {name}")
+
+    def __hash__(self) -> int:
+        kept: int | None = self.__dict__.get(_HASH)
+        if kept is not None:
+            return kept
+        return _keep_hash(
+            self,
+            (
+                self.component,
+                self.dose_kind,
+                self.frequency_per_week,
+                self.intensity,
+                self.minutes,
+                self.sets,
+                self.reps,
+                self.hold_seconds,
+                self.rationale,
+            ),
+        )
+
+    def __getstate__(self) -> dict:
+        return _without_kept_hash(self)
 
     def intensity_in(self, unit: str) -> Intensity | None:
         """The target expressed in `unit`, or None."""
@@ -660,6 +713,7 @@ def evolve_dose(dose: Dose, **changes: Any) -> Dose:
     """
     new = object.__new__(Dose)
     state = new.__dict__
-    state.update(dose.__dict__)  # a Dose keeps nothing but its fields in __dict__
+    state.update(dose.__dict__)  # a Dose keeps nothing but its fields in __dict__, and its hash:
+    state.pop(_HASH, None)  # the changed dose works its own out
     state.update(changes)
     return new
