@@ -55,13 +55,13 @@ def ordered_subset(values: Iterable[str], vocabulary: tuple[str, ...]) -> tuple[
 _HASH = "_kept_hash"
 
 
-def _keep_hash(value: object, fields: tuple) -> int:
+def _keep_hash(value: object, fields: tuple[Any, ...]) -> int:
     kept = hash(fields)
     object.__setattr__(value, _HASH, kept)
     return kept
 
 
-def _without_kept_hash(value: object) -> dict:
+def _without_kept_hash(value: object) -> dict[str, Any]:
     return {name: field for name, field in value.__dict__.items() if name != _HASH}
 
 
@@ -89,7 +89,7 @@ class Rule:
         kept: int | None = self.__dict__.get(_HASH)
         return _keep_hash(self, (self.id, self.text, self.evidence, self.source)) if kept is None else kept
 
-    def __getstate__(self) -> dict:
+    def __getstate__(self) -> dict[str, Any]:
         return _without_kept_hash(self)
 
 
@@ -456,7 +456,7 @@ class ValueRationale:
         kept: int | None = self.__dict__.get(_HASH)
         return _keep_hash(self, (self.field, self.rules)) if kept is None else kept
 
-    def __getstate__(self) -> dict:
+    def __getstate__(self) -> dict[str, Any]:
         return _without_kept_hash(self)
 
 
@@ -521,7 +521,7 @@ class Dose:
             ),
         )
 
-    def __getstate__(self) -> dict:
+    def __getstate__(self) -> dict[str, Any]:
         return _without_kept_hash(self)
 
     def intensity_in(self, unit: str) -> Intensity | None:
