@@ -406,6 +406,13 @@ def _remember_for(
 
 
 def _selection_rules(component: str, params: DoseParameters, limits: LoadLimits, book: Rulebook) -> tuple[Rule, ...]:
+    """The rules every choice of the component cites: kept (planner.memo) by what they read, the tier's
+    triggers and the rules of the limits that filter exercises; one tuple for all who share them."""
+    key = (component, params.fired, *[token(limits.rules_for(path)) for path in FILTER_LIMITS])
+    return memo_for(book).get("selection rules", key, partial(_selection_rules_of, component, params, limits, book))
+
+
+def _selection_rules_of(component: str, params: DoseParameters, limits: LoadLimits, book: Rulebook) -> tuple[Rule, ...]:
     count_rules = params.selection(component, "count")[1]
     impact_rules = params.selection("aerobic", "preferred_impact")[1] if component == "aerobic" else ()
     filters = (limits.rules_for(path) for path in FILTER_LIMITS)
@@ -439,7 +446,8 @@ def prescribe(
             continue
         selection_rules = _selection_rules(component, params, limits, book)
         # What an exercise's dose reads besides the exercise: the tier, the guidance and its limits.
-        reads = (params.fired, params.guidance_for(component, profile))
+        # Named by one int for the component (planner.memo.interned): its guidance is hashed once.
+        reads = (interned((params.fired, params.guidance_for(component, profile))),)
         for choice in chosen:
             spec = choice.spec
             padded = padded_regions_pressed(spec, limits, profile)
@@ -447,7 +455,7 @@ def prescribe(
             dose, progression, step_rules = _kept_dose(spec, reads, read_limits, profile, params, limits, book)
             # selection_rules has each rule once already: most choices add nothing to it.
             if choice.rules or padded_rules:
-                exercise_rules = unique_rules(choice.rules, selection_rules, padded_rules)
+                exercise_rules = _exercise_rules(choice, selection_rules, padded_rules)
             else:
                 exercise_rules = selection_rules
             items.append(
@@ -462,6 +470,25 @@ def prescribe(
                 )
             )
     return Prescription(items=tuple(items), components_without_exercise=tuple(uncovered))
+
+
+def _exercise_rules(
+    choice: Choice, selection_rules: tuple[Rule, ...], padded_rules: tuple[Rule, ...]
+) -> tuple[Rule, ...]:
+    """unique_rules(choice.rules, selection_rules, padded_rules), kept by the identity of the choice and
+    of the selection rules (both kept objects, held by the entry) and the padded rules."""
+    key = (id(choice), id(selection_rules), padded_rules)
+    found = _EXERCISE_RULES.get(key)
+    if found is not None and found[0] is choice and found[1] is selection_rules:
+        return found[2]
+    if len(_EXERCISE_RULES) >= 16384:
+        _EXERCISE_RULES.clear()
+    rules = unique_rules(choice.rules, selection_rules, padded_rules)
+    _EXERCISE_RULES[key] = (choice, selection_rules, rules)
+    return rules
+
+
+_EXERCISE_RULES: dict[tuple[int, int, tuple[Rule, ...]], tuple[Choice, tuple[Rule, ...], tuple[Rule, ...]]] = {}
 
 
 def _kept_dose(
