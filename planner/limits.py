@@ -27,6 +27,7 @@ from planner.intensity import (
     rpe_for_hrr,
     rpe_for_load,
 )
+from planner.memo import Memo, memo_for
 from planner.rules import LIMIT_COMBINE, Anchors, FromProfile, Rulebook, default_rulebook
 from planner.translation import gettext_noop
 from planner.types import (
@@ -123,7 +124,26 @@ def compute_limits(profile: Profile, rulebook: Rulebook | None = None) -> LoadLi
         rules=tuple(used_rules),
         provenance=tuple(sorted(provenance.items())),
     )
-    return coherent_intensity(limits, book.anchors)
+    return _shared_rule_data(coherent_intensity(limits, book.anchors), book)
+
+
+def _shared_rule_data(limits: LoadLimits, book: Rulebook) -> LoadLimits:
+    """`limits` (a fresh object, seen by no one yet) holding the one rules tuple and the one provenance
+    tuple of all the limits computed with equal ones: LoadLimits.rules_for then shares its answers
+    between them (patients whose limits differ in heart rates alone cite the same rules).
+
+    Every rule here is the book's own object, so the rules tuple is named by its rules' ids (the book
+    is held by its memo, so they stay theirs)."""
+    store = memo_for(book).store("limit rule data")
+    key = (tuple([id(rule) for rule in limits.rules]), limits.provenance)
+    found = store.get(key)
+    if found is None:
+        if len(store) >= Memo.MAX_ENTRIES:
+            store.clear()
+        found = store[key] = (limits.rules, limits.provenance)
+    object.__setattr__(limits, "rules", found[0])
+    object.__setattr__(limits, "provenance", found[1])
+    return limits
 
 
 def _aerobic_limits(

@@ -146,25 +146,22 @@ def select_for_targets(
     # What each candidate serves and covers, and its fixed tie-breakers, worked out once per exercise.
     # Sets are bit masks here: target t is bit t (covered once any target of its group is served) and
     # each muscle group or region a bit of its own, so "how many are new" is one AND and a bit count.
-    group_bits: dict[str, int] = {}
-    for position, target in enumerate(targets):
-        group_bits[target.group] = group_bits.get(target.group, 0) | 1 << position
-    slot_bits = {slots: sum(1 << n for n, t in enumerate(targets) if t.slots == slots) for slots in SLOTS}
-    cover_bit: dict[str, int] = {}
+    if len(_COVER_BITS) >= 4096:
+        # Renumbered before a selection starts, never during one (its masks must agree with each other).
+        _COVER_BITS.clear()
+        _EXERCISE_BITS.clear()
+    serving = _serving(targets)
+    slot_bits = serving.slot_bits
     served_by: dict[str, tuple[Target, ...]] = {}
     served_bits: dict[str, tuple[int, int]] = {}  # (the targets served, the targets their groups cover)
     covers: dict[str, int] = {}
     ties: dict[str, tuple[int, tuple[int, int], int, str]] = {}
     for variants in chains.values():
         for steps, spec in enumerate(variants):
-            positions = [n for n, target in enumerate(targets) if target.served_by_exercise(spec)]
-            served = served_by[spec.slug] = tuple(targets[n] for n in positions)
-            served_bits[spec.slug] = (
-                _union(1 << n for n in positions),
-                _union(group_bits[target.group] for target in served),
-            )
-            covers[spec.slug] = _union(cover_bit.setdefault(name, 1 << len(cover_bit)) for name in _covers(spec))
-            ties[spec.slug] = (steps, _equipment_needed(spec), IMPACT_LEVELS.index(spec.impact), spec.slug)
+            slug = spec.slug
+            served_by[slug], served_bits[slug] = serving.of(spec)
+            covers[slug], fixed_ties = _exercise_bits(spec)
+            ties[slug] = (steps, *fixed_ties)
     chosen: list[Choice] = []
     covered_targets = 0
     covered = 0
@@ -206,6 +203,64 @@ def select_for_targets(
         chosen.append(Choice(pick, served, unique_rules(*(t.rules for t in served))))
         covered |= covers[pick.slug]
     return tuple(chosen)
+
+
+class _Serving:
+    """Which of one tuple of targets each exercise serves, as select_for_targets reads it, worked out
+    once per exercise (by identity: the exercise is held, so its id stays its own)."""
+
+    def __init__(self, targets: tuple[Target, ...]) -> None:
+        self.targets = targets
+        self.group_bits: dict[str, int] = {}
+        for position, target in enumerate(targets):
+            self.group_bits[target.group] = self.group_bits.get(target.group, 0) | 1 << position
+        self.slot_bits = {slots: sum(1 << n for n, t in enumerate(targets) if t.slots == slots) for slots in SLOTS}
+        self._of: dict[int, tuple[ExerciseSpec, tuple[Target, ...], tuple[int, int]]] = {}
+
+    def of(self, spec: ExerciseSpec) -> tuple[tuple[Target, ...], tuple[int, int]]:
+        """(the targets `spec` serves, (their bits, the bits of the targets their groups cover))."""
+        found = self._of.get(id(spec))
+        if found is None or found[0] is not spec:
+            targets = self.targets
+            positions = [n for n, target in enumerate(targets) if target.served_by_exercise(spec)]
+            served = tuple(targets[n] for n in positions)
+            bits = (_union(1 << n for n in positions), _union(self.group_bits[target.group] for target in served))
+            if len(self._of) >= 4096:
+                self._of.clear()
+            found = self._of[id(spec)] = (spec, served, bits)
+        return found[1], found[2]
+
+
+# By the targets' token (planner.memo.token: equal targets, one token).
+_SERVINGS: dict[int, _Serving] = {}
+
+
+def _serving(targets: tuple[Target, ...]) -> _Serving:
+    key = token(targets)
+    found = _SERVINGS.get(key)
+    if found is None:
+        if len(_SERVINGS) >= 1024:
+            _SERVINGS.clear()
+        found = _SERVINGS[key] = _Serving(targets)
+    return found
+
+
+# A bit per muscle group or region an exercise covers (_covers): only ever counted, so any one bit per
+# name will do; names come from the catalogues' exercises (select_for_targets bounds the table).
+_COVER_BITS: dict[str, int] = {}
+# Per exercise (by identity, held): its cover bits and its fixed tie-breakers (kit, impact, slug).
+_EXERCISE_BITS: dict[int, tuple[ExerciseSpec, int, tuple[tuple[int, int], int, str]]] = {}
+
+
+def _exercise_bits(spec: ExerciseSpec) -> tuple[int, tuple[tuple[int, int], int, str]]:
+    found = _EXERCISE_BITS.get(id(spec))
+    if found is None or found[0] is not spec:
+        if len(_EXERCISE_BITS) >= 4096:
+            _EXERCISE_BITS.clear()
+        covers = _union(_COVER_BITS.setdefault(name, 1 << len(_COVER_BITS)) for name in _covers(spec))
+        ties = (_equipment_needed(spec), IMPACT_LEVELS.index(spec.impact), spec.slug)
+        found = _EXERCISE_BITS[id(spec)] = (spec, covers, ties)
+    return found[1], found[2]
 
 
 def _union(masks: Iterable[int]) -> int:
@@ -351,6 +406,13 @@ def _remember_for(
 
 
 def _selection_rules(component: str, params: DoseParameters, limits: LoadLimits, book: Rulebook) -> tuple[Rule, ...]:
+    """The rules every choice of the component cites: kept (planner.memo) by what they read, the tier's
+    triggers and the rules of the limits that filter exercises; one tuple for all who share them."""
+    key = (component, params.fired, *[token(limits.rules_for(path)) for path in FILTER_LIMITS])
+    return memo_for(book).get("selection rules", key, partial(_selection_rules_of, component, params, limits, book))
+
+
+def _selection_rules_of(component: str, params: DoseParameters, limits: LoadLimits, book: Rulebook) -> tuple[Rule, ...]:
     count_rules = params.selection(component, "count")[1]
     impact_rules = params.selection("aerobic", "preferred_impact")[1] if component == "aerobic" else ()
     filters = (limits.rules_for(path) for path in FILTER_LIMITS)
@@ -384,7 +446,8 @@ def prescribe(
             continue
         selection_rules = _selection_rules(component, params, limits, book)
         # What an exercise's dose reads besides the exercise: the tier, the guidance and its limits.
-        reads = (params.fired, params.guidance_for(component, profile))
+        # Named by one int for the component (planner.memo.interned): its guidance is hashed once.
+        reads = (interned((params.fired, params.guidance_for(component, profile))),)
         for choice in chosen:
             spec = choice.spec
             padded = padded_regions_pressed(spec, limits, profile)
@@ -392,7 +455,7 @@ def prescribe(
             dose, progression, step_rules = _kept_dose(spec, reads, read_limits, profile, params, limits, book)
             # selection_rules has each rule once already: most choices add nothing to it.
             if choice.rules or padded_rules:
-                exercise_rules = unique_rules(choice.rules, selection_rules, padded_rules)
+                exercise_rules = _exercise_rules(choice, selection_rules, padded_rules)
             else:
                 exercise_rules = selection_rules
             items.append(
@@ -407,6 +470,25 @@ def prescribe(
                 )
             )
     return Prescription(items=tuple(items), components_without_exercise=tuple(uncovered))
+
+
+def _exercise_rules(
+    choice: Choice, selection_rules: tuple[Rule, ...], padded_rules: tuple[Rule, ...]
+) -> tuple[Rule, ...]:
+    """unique_rules(choice.rules, selection_rules, padded_rules), kept by the identity of the choice and
+    of the selection rules (both kept objects, held by the entry) and the padded rules."""
+    key = (id(choice), id(selection_rules), padded_rules)
+    found = _EXERCISE_RULES.get(key)
+    if found is not None and found[0] is choice and found[1] is selection_rules:
+        return found[2]
+    if len(_EXERCISE_RULES) >= 16384:
+        _EXERCISE_RULES.clear()
+    rules = unique_rules(choice.rules, selection_rules, padded_rules)
+    _EXERCISE_RULES[key] = (choice, selection_rules, rules)
+    return rules
+
+
+_EXERCISE_RULES: dict[tuple[int, int, tuple[Rule, ...]], tuple[Choice, tuple[Rule, ...], tuple[Rule, ...]]] = {}
 
 
 def _kept_dose(

@@ -176,7 +176,9 @@ def _cap_pct(item: Growing, limits: LoadLimits) -> float | None:
 def _ceiling_units(
     step: ProgressionStep, dose: Dose, steps: Sequence[ProgressionStep], cap: float | None
 ) -> Fraction | int:
-    ceiling: Fraction | int = _in_units(step.ceiling, step.variable)
+    exact_ceiling = _in_units(step.ceiling, step.variable)
+    # A whole ceiling as an int: it is only compared with units and floored, which an int does the same.
+    ceiling: Fraction | int = int(exact_ceiling) if exact_ceiling.denominator == 1 else exact_ceiling
     if step.variable == "reps":
         # Repetitions may climb past their ceiling until one more set at the floor fits (endurance range).
         set_step = next((s for s in steps if s.variable == "sets"), None)
@@ -215,8 +217,12 @@ def _grow_value(
     allowed = allowed_volume(history, cap)
     volume_at = _volumes_after(dose, variable)
     smallest = math.floor(current) + 1
+    # volume <= allowed, both positive fractions, cross-multiplied (Fraction's own comparison does the
+    # same after its type checks; this loop runs for every growing week of every item).
+    allowed_top, allowed_bottom = allowed.numerator, allowed.denominator
     for units in range(top, smallest - 1, -1):
-        if volume_at(units) <= allowed:
+        volume = volume_at(units)
+        if volume.numerator * allowed_bottom <= allowed_top * volume.denominator:
             return grown_to(units), True
     # Nothing fits now: could the smallest whole step (one unit up) once the window allows it
     # (growth.can_ever_fit)?
@@ -415,7 +421,8 @@ def item_weeks(
     for number in range(2, weeks + 1):
         previous = current
         candidate, changed, why = grow_one_step(history, item, number, limits, book)
-        current = clamp_dose(candidate, limits)  # limits last
+        # Limits last. A held dose is last week's, already clamped: clamping gives the same object back.
+        current = candidate if candidate is previous else clamp_dose(candidate, limits)
         if why == AT_CEILINGS and current is previous:
             # Every variable at its ceiling: that depends on the dose alone, not on the week or the
             # window, so the item keeps this dose for good and is not asked again.

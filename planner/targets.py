@@ -160,6 +160,31 @@ def _component_weeks(
     return [[s.dose for slug in slugs if (s := found.get(slug)) is not None] for found in by_slug]
 
 
+def _in_item_order(slugs: list[str], weeks: Sequence[PlanWeek]) -> bool:
+    """Whether every week holds exactly one dose per item, in item order (as planner.schedule makes
+    them): each item's dose is then found by its position."""
+    if len(set(slugs)) != len(slugs):
+        return False
+    return all([scheduled.exercise_slug for scheduled in week.doses] == slugs for week in weeks)
+
+
+def _measures(component: str, name: str, weekly: Sequence[Sequence[Dose]], minutes_of: dict[int, float]) -> list[float]:
+    """measure() of each week's doses. A dose held from week to week is one object: its minutes a week
+    are worked out once (minutes_of, by identity, shared by the plan's targets)."""
+    if name != "minutes_per_week":
+        return [measure(component, name, doses) for doses in weekly]
+    out: list[float] = []
+    for doses in weekly:
+        each = []
+        for dose in doses:
+            value = minutes_of.get(id(dose))
+            if value is None:
+                value = minutes_of[id(dose)] = _minutes_per_week(dose)
+            each.append(value)
+        out.append(sum(each) if each else 0.0)
+    return out
+
+
 def plan_targets(
     profile: Profile, items: Sequence[PrescriptionItem], weeks: Sequence[PlanWeek], limits: LoadLimits
 ) -> tuple[TargetOutlook, ...]:
@@ -169,21 +194,33 @@ def plan_targets(
     outlooks = []
     # Each week's doses by slug, looked up once; each component's weekly doses gathered once and read by
     # each of its targets (a component has a target for several measures).
-    by_slug = [_first_by_slug(week) for week in weeks]
+    slugs = [item.slug for item in items]
+    by_position = _in_item_order(slugs, weeks)
+    by_slug = [] if by_position else [_first_by_slug(week) for week in weeks]
     per_component: dict[str, tuple[list[PrescriptionItem], list[list[Dose]]]] = {}
+    minutes_of: dict[int, float] = {}  # a dose's minutes a week, by identity (weeks holds the doses)
     for target in applicable_targets(profile):
         found = per_component.get(target.component)
         if found is None:
             mine = [item for item in items if item.component == target.component]
-            found = per_component[target.component] = (mine, _component_weeks(mine, by_slug) if mine else [])
+            if not mine:
+                weekly: list[list[Dose]] = []
+            elif by_position:
+                mine_at = [n for n, item in enumerate(items) if item.component == target.component]
+                weekly = [[week.doses[n].dose for n in mine_at] for week in weeks]
+            else:
+                weekly = _component_weeks(mine, by_slug)
+            found = per_component[target.component] = (mine, weekly)
         mine, weekly = found
         if not mine:
             continue
-        expected, reached = None, 0.0
-        for week, doses in zip(weeks, weekly, strict=True):
-            reached = measure(target.component, target.measure, doses)
-            if expected is None and reached >= target.value:
+        expected = None
+        values = _measures(target.component, target.measure, weekly, minutes_of)
+        for week, value in zip(weeks, values, strict=True):
+            if value >= target.value:
                 expected = week.number
+                break
+        reached = values[-1]
         rules: tuple[Rule, ...]
         if expected is not None:
             reason, rules = "", (target.rule,)

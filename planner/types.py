@@ -375,8 +375,29 @@ class LoadLimits:
     def _rules_by_path(self) -> dict[str, tuple[Rule, ...]]:
         # The schedule asks for the same few paths every week of every item; the limits are frozen, so
         # the answer is kept on the instance (cached_property writes to __dict__, not through the frozen
-        # __setattr__; it is not a field, so equality, repr and serialisation ignore it).
-        return {}
+        # __setattr__; it is not a field, so equality, repr and serialisation ignore it). The answers
+        # read only `rules` and `provenance`: limits holding the same two tuples (compute_limits hands
+        # equal ones out as one object) share one table, so each path is resolved once for all of them.
+        return _rule_paths(self.rules, self.provenance)
+
+
+# (id(rules), id(provenance)) -> (rules, provenance, path -> rules): the tuples are held, so their ids
+# stay theirs while an entry lives.
+_RULE_PATHS: dict[
+    tuple[int, int], tuple[tuple[Rule, ...], tuple[tuple[str, tuple[str, ...]], ...], dict[str, tuple[Rule, ...]]]
+] = {}
+
+
+def _rule_paths(
+    rules: tuple[Rule, ...], provenance: tuple[tuple[str, tuple[str, ...]], ...]
+) -> dict[str, tuple[Rule, ...]]:
+    key = (id(rules), id(provenance))
+    found = _RULE_PATHS.get(key)
+    if found is None or found[0] is not rules or found[1] is not provenance:
+        if len(_RULE_PATHS) >= 4096:
+            _RULE_PATHS.clear()
+        found = _RULE_PATHS[key] = (rules, provenance, {})
+    return found[2]
 
 
 @dataclass(frozen=True)
