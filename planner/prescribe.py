@@ -1,3 +1,4 @@
+# Kept whole: the five steps below are one selection pipeline over shared chain and coverage helpers.
 """Prescription: profile + library + limits -> FITT-VP items, each value with its rationale.
 
 For each component (aerobic, resistance, flexibility, neuromotor) the engine

@@ -59,8 +59,13 @@ def _drop_the_kept_connection():
     """The database ends this connection's session, as a restart or a failover would."""
     pid = connection.connection.info.backend_pid
     settings = connection.settings_dict
+    # In autocommit: inside one transaction pg_stat_activity would show the same snapshot at every look.
     with psycopg.connect(
-        dbname=settings["NAME"], user=settings["USER"], host=settings["HOST"], port=settings["PORT"] or 5432
+        dbname=settings["NAME"],
+        user=settings["USER"],
+        host=settings["HOST"],
+        port=settings["PORT"] or 5432,
+        autocommit=True,
     ) as other:
         other.execute("SELECT pg_terminate_backend(%s)", [pid])
         # pg_terminate_backend only signals the session: wait until it has ended, as a restart or a
