@@ -22,12 +22,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.bench_engine import random_profile
 from planner.catalogue import load_default_catalogue
-from planner.limits import apply_adjustments, compute_limits, get_field
-from planner.prescribe import prescribe
-from planner.rules import SAFETY_NOTICE, default_rulebook
-from planner.schedule import DEFAULT_WEEKS, schedule
+from planner.limits import compute_limits, get_field
+from planner.rules import default_rulebook
+from planner.schedule import DEFAULT_WEEKS, build_plan
 from planner.serialize import to_dict
-from planner.targets import plan_targets
 from planner.types import LimitAdjustment, Plan, Profile, Rule
 from planner.vocabulary import (
     BODY_REGIONS,
@@ -108,22 +106,8 @@ def digest(plan: Plan) -> str:
 
 
 def plan_for(profile, library, book, weeks=DEFAULT_WEEKS, adjustments=()) -> Plan:
-    # The bench's four calls (bench_engine.py), with the limits adjusted as build_plan does.
-    limits = compute_limits(profile, book)
-    if adjustments:
-        limits = apply_adjustments(limits, adjustments)
-    prescription = prescribe(profile, library, limits, book)
-    weeks_ = schedule(prescription.items, limits, weeks, book)
-    targets = plan_targets(profile, prescription.items, weeks_, limits)
-    return Plan(
-        profile=profile,
-        limits=limits,
-        items=prescription.items,
-        weeks=weeks_,
-        components_without_exercise=prescription.components_without_exercise,
-        safety_notice=SAFETY_NOTICE,
-        targets=targets,
-    )
+    # build_plan makes the bench's four calls (bench_engine.py), with the limits adjusted first.
+    return build_plan(profile, library, weeks=weeks, rulebook=book, adjustments=adjustments)
 
 
 def main() -> None:
