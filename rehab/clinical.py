@@ -29,12 +29,10 @@ def date_of_birth_problem(born: date, today: date, first_assessed_on: date | Non
     """Why `born` cannot be a patient's date of birth today, or None. The engine plans for adults of
     AGE_RANGE only: a record outside it could get no plan, report or weekly decision (each builds the
     patient's profile from an assessment, at the age the patient had that day), so the record refuses
-    it where it is written (API and staff form). first_assessed_on: the patient's earliest assessment,
-    when changing an existing record (that day's age must be in range too)."""
+    it where it is written (API, staff form, admin). first_assessed_on: the patient's earliest
+    assessment, when changing an existing record (that day's age must be in range too)."""
     if born > today:
         return gettext("Date of birth cannot be in the future.")
-    if born.year < today.year - 120:
-        return gettext("Date of birth is more than 120 years ago.")
     low, high = AGE_RANGE
     age = _age_on(born, today)
     if not low <= age <= high:
