@@ -470,8 +470,11 @@ def main() -> None:
             )
             results["ours"][-1]["cpu"] = cpu.per_request(results["ours"][-1]["requests"])
             _show("ours", results["ours"][-1])
-            if results["ours"][-1]["requests"] > share:
-                print(f"  (ours sent more than the {share} distinct check-ins of this round: raise --patients)")
+            # Each of wrk's two threads walks its own half of the round's check-ins: a thread that gets
+            # ahead of the other starts its half again before the round has sent `share`, and a patient-day
+            # sent twice is refused (the full path answers it, a non-2xx): warn with a margin.
+            if results["ours"][-1]["requests"] > 0.9 * share:
+                print(f"  (ours sent over 90 % of the {share} distinct check-ins of this round: raise --patients)")
     finally:
         server.terminate()
         server.wait(20)

@@ -34,10 +34,10 @@ from pathlib import Path
 from typing import Any
 
 from planner.catalogue import exercise_violations
+from planner.choosing import _covers, _easiest_variants, _equipment_needed, is_main_block
 from planner.dosing import progression_rule, start_dose, unique_rules
 from planner.editing import _under_limits, reschedule_from
 from planner.limits import LOOSENING_TESTS, SET_VOCABULARY, LimitValue, check_dose, get_field
-from planner.prescribe import _covers, _easiest_variants, _equipment_needed, is_main_block
 from planner.progression.said import Said
 from planner.reassessment_words import (
     override_released_said,

@@ -77,7 +77,8 @@ class StoredPlan:
 
 def ordered(mapping: Mapping[str, Any]) -> list[Any]:
     """A dict whose order means something (rationale fields, provenance) as [key, value] pairs:
-    PostgreSQL's jsonb keeps a dict's keys in its own order, not in the order they were written."""
+    PostgreSQL's jsonb (the plan parts' column, and every JSON column before migration 0027) keeps a
+    dict's keys in its own order, not in the order they were written."""
     return [[key, value] for key, value in mapping.items()]
 
 

@@ -22,11 +22,12 @@ from dataclasses import dataclass, replace
 from dataclasses import field as dataclass_field  # RefitChange has a `field` of its own
 
 from planner.catalogue import allowed_exercises, exercise_violations
+from planner.choosing import _covers, is_main_block, select_for_targets
 from planner.dosing import progression_rule, start_dose, unique_rules
 from planner.editing import DoseEditError, edit_dose
 from planner.growth import default_growth_rules, ladder_unit
 from planner.limits import UNIT_WORDS, apply_adjustments, check_dose, clamp_dose
-from planner.prescribe import FILTER_LIMITS, _covers, is_main_block, select_for_targets
+from planner.prescribe import FILTER_LIMITS
 from planner.progression.said import ExerciseName, Joined, Said, Word, said
 from planner.rules import SAFETY_NOTICE, DoseParameters, Rulebook, default_rulebook
 from planner.schedule import schedule

@@ -6,6 +6,7 @@ from simple_history.models import HistoricalRecords
 
 from planner.decision_doses import Cited
 from rehab.models.checkins import CheckIn
+from rehab.models.fields import StoredJSONField
 from rehab.models.people import Patient, User
 from rehab.models.plans import Plan
 
@@ -17,16 +18,16 @@ class ProgressionDecision(models.Model):
     week = models.PositiveSmallIntegerField(help_text="The plan week that ended.")
     action = models.CharField(max_length=20)  # advance, hold, regress, pause_for_review
     light = models.CharField(max_length=6, blank=True)  # green, amber, red, or blank without data
-    reasons = models.JSONField(help_text="[{rule_id, rule_text, evidence, source, text, checkin_ids}]")
+    reasons = StoredJSONField(help_text="[{rule_id, rule_text, evidence, source, text, checkin_ids}]")
     # Doses with their rule ids only (planner.decision_doses); the rule texts are in the rule_index part.
-    doses_before = models.JSONField(help_text="The doses of the week that ended, per exercise slug.")
-    doses_after = models.JSONField(help_text="The doses set for the next week, per exercise slug.")
+    doses_before = StoredJSONField(help_text="The doses of the week that ended, per exercise slug.")
+    doses_after = StoredJSONField(help_text="The doses set for the next week, per exercise slug.")
     rule_index = models.CharField(
         max_length=32,
         blank=True,
         help_text="Digest of the PlanPart holding the texts of the rules its doses (and carried doses) cite.",
     )
-    changes = models.JSONField(default=dict, help_text="Per exercise slug, the one variable that changed.")
+    changes = StoredJSONField(default=dict, help_text="Per exercise slug, the one variable that changed.")
     review_required = models.BooleanField(default=False)
     remind_patient = models.BooleanField(default=False)
     carry = models.JSONField(

@@ -18,6 +18,7 @@ from simple_history.signals import pre_create_historical_record
 
 from rehab.models.assessments import Assessment
 from rehab.models.exercises import Exercise
+from rehab.models.fields import StoredJSONField
 from rehab.models.history_said import ChangeSaid, keep_the_reasons_template
 from rehab.models.people import Patient, User
 
@@ -44,7 +45,7 @@ class Plan(models.Model):
     status = models.CharField(max_length=10, choices=PlanStatus.choices, default=PlanStatus.DRAFT, db_index=True)
     start_date = models.DateField()
     weeks = models.PositiveSmallIntegerField(default=12)
-    blueprint = models.JSONField(
+    blueprint = StoredJSONField(
         default=dict,
         help_text="The engine plan's small part (planner.storage): profile, load limits, the items' order, "
         "the number of weeks, the safety notice and the digests of its targets and rule list.",
@@ -156,8 +157,8 @@ class PlanItem(models.Model):
     rationale_part = models.CharField(max_length=32, blank=True, help_text="Digest of why it was chosen.")
     targets = models.JSONField(default=list, blank=True, help_text="Target muscle groups it serves.")
     notes = models.JSONField(default=list, blank=True, help_text="Words for the patient that come with it.")
-    prescribed_dose = models.JSONField(default=dict, blank=True, help_text="The week-1 dose (compact form).")
-    schedule = models.JSONField(
+    prescribed_dose = StoredJSONField(default=dict, blank=True, help_text="The week-1 dose (compact form).")
+    schedule = StoredJSONField(
         default=list,
         blank=True,
         help_text="Week by week: [week, compact dose or null when unchanged, variable that grew, growth %].",
@@ -172,7 +173,7 @@ class PlanItem(models.Model):
     sets = models.PositiveSmallIntegerField(null=True, blank=True)
     reps = models.PositiveSmallIntegerField(null=True, blank=True)
     hold_seconds = models.PositiveSmallIntegerField(null=True, blank=True)
-    intensity = models.JSONField(default=list, blank=True, help_text="[[unit, low, high], ...]; the first governs.")
+    intensity = StoredJSONField(default=list, blank=True, help_text="[[unit, low, high], ...]; the first governs.")
 
     # The dose and schedule are the plan's; their changes are recorded as PlanChange rows.
     history = HistoricalRecords(excluded_fields=list(ITEM_COLUMNS))
@@ -260,8 +261,8 @@ class PlanChange(models.Model):
     item = models.ForeignKey(PlanItem, null=True, blank=True, on_delete=models.CASCADE, related_name="changes")
     week = models.PositiveSmallIntegerField(null=True, blank=True, help_text="The first plan week it applies to.")
     field = models.CharField(max_length=60, help_text="A dose variable, in_plan, or limits.<path>.")
-    before = models.JSONField(null=True, blank=True)
-    after = models.JSONField(null=True, blank=True)
+    before = StoredJSONField(null=True, blank=True)
+    after = StoredJSONField(null=True, blank=True)
     trigger = models.CharField(max_length=12, choices=ChangeTrigger.choices)
     reason = models.TextField(help_text="Why, as the service that made the change wrote it.")
     decision = models.ForeignKey(

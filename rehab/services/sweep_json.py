@@ -5,7 +5,8 @@ it is doses: the decision's stored doses come from a memo (rehab.services.progre
 shared by every decision that stores the same doses, so the same dose dicts appear in hundreds of
 rows of a chunk. Their texts are written once per chunk here, by identity, and each row's JSON is put
 together from them: the same text json.dumps gives for the whole value (default separators, keys in
-order), so SQLite stores the same bytes and PostgreSQL the same jsonb as Django's own save.
+order), so the database stores the same bytes as Django's own save (SQLite's text and PostgreSQL's json
+columns keep the text as written; the carry column is jsonb, the same value).
 """
 
 from __future__ import annotations

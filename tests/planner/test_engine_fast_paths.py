@@ -10,19 +10,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from planner.catalogue import allowed_exercises, load_default_catalogue
+from planner.choosing import Choice, _chains, _covers, _equipment_needed, is_main_block, select_for_targets
 from planner.dosing import unique_rules
 from planner.growth import GOVERNING_UNITS, governing_unit
 from planner.limits import apply_adjustments, check_dose, clamp_dose, compute_limits
 from planner.muscles import SLOTS, Target, default_selection_book, max_count, targets_for
-from planner.prescribe import (
-    Choice,
-    _chains,
-    _covers,
-    _equipment_needed,
-    is_main_block,
-    prescribe,
-    select_for_targets,
-)
+from planner.prescribe import prescribe
 from planner.rules import default_rulebook, dose_parameters
 from planner.schedule import schedule
 from planner.targets import _why_lower, applicable_targets, measure, plan_targets

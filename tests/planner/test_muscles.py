@@ -10,9 +10,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from planner.catalogue import DEFAULT_CATALOGUE_PATH, allowed_exercises, load_default_catalogue
+from planner.choosing import _chain_position, is_main_block
 from planner.limits import check_dose, compute_limits
 from planner.muscles import SLOTS, default_selection_book, max_count, targets_for
-from planner.prescribe import _chain_position, is_main_block, prescribe
+from planner.prescribe import prescribe
 from planner.rules import DoseParameters, default_rulebook
 from planner.serialize import from_dict, to_dict
 from planner.types import EVIDENCE_TAGS, Plan, Profile

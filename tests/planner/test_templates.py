@@ -9,9 +9,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from planner.catalogue import exercise_violations, load_default_catalogue
+from planner.choosing import is_main_block
 from planner.dosing import dose_kind_for
 from planner.limits import apply_adjustments, check_dose, compute_limits
-from planner.prescribe import is_main_block
 from planner.schedule import build_plan
 from planner.template_refit import RefitChange, plan_from_template, refit_template
 from planner.templates import (

@@ -47,7 +47,7 @@ def _decisions(plan, weeks) -> list[ProgressionDecision]:
 
 
 def _stored(ids) -> list[tuple]:
-    """The JSON columns as the database returns their text (SQLite: as written; PostgreSQL: jsonb's)."""
+    """The JSON columns as the database returns their text (as written; PostgreSQL's jsonb carry: its own)."""
     table = ProgressionDecision._meta.db_table
     cast = "::text" if connection.vendor == "postgresql" else ""
     columns = ", ".join(f"{column}{cast}" for column in JSON_COLUMNS)
@@ -64,7 +64,7 @@ def test_decisions_inserted_with_shared_texts_store_what_insert_rows_stores(worl
     decisions_insert(ours)
     insert_rows(ProgressionDecision, theirs)
     assert all(row.pk is not None and not row._state.adding for row in ours)
-    # The same text on SQLite (a JSON column is text there), the same jsonb on PostgreSQL.
+    # The same text (SQLite's text and PostgreSQL's json keep it as written; carry is the same jsonb).
     assert _stored([row.pk for row in ours]) == _stored([row.pk for row in theirs])
     for row in ours:
         row.refresh_from_db()
