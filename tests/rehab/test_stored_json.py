@@ -5,10 +5,15 @@ from datetime import date
 
 import pytest
 from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
 
 from rehab.models import Plan, PlanChange, PlanItem, ProgressionDecision
 from rehab.models.fields import StoredJSONField
+from rehab.services.plan_store import forget_loaded_plans
+from rehab.services.plans import engine_plan
+from rehab.services.progression import plan_progress
 from tests import builders
+from tests.rehab.sweep_data import log_week
 
 pytestmark = pytest.mark.django_db
 
@@ -18,7 +23,14 @@ KEPT_AS_WRITTEN = {
     PlanChange: ("before", "after"),
     ProgressionDecision: ("reasons", "doses_before", "doses_after", "changes"),
 }
+BEFORE = [("rehab", "0026_decision_json_lz4")]
 on_postgresql = pytest.mark.skipif("connection.vendor != 'postgresql'", reason="PostgreSQL's column types")
+
+
+def _migrate(target) -> None:
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    executor.migrate(target)
 
 
 def _column_types(model) -> dict[str, str]:
@@ -92,3 +104,34 @@ def test_values_read_back_as_saved_with_their_key_order(world):
     assert again.after == [1, "two"]
     # SQL NULL for None (as JSONField saves it), not JSON null.
     assert PlanChange.objects.filter(pk=change.pk, before__isnull=True).exists()
+
+
+def _stored_values(plan_id) -> dict:
+    """Every kept-as-written value of the plan, its items, changes and decisions, as Python values."""
+    found = {}
+    for model, names in KEPT_AS_WRITTEN.items():
+        key = "pk" if model is Plan else "plan_id"
+        for row in model.objects.filter(**{key: plan_id}).order_by("pk").values("pk", *names):
+            found[(model.__name__, row.pop("pk"))] = row
+    return found
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_migration_keeps_every_value_of_a_decided_plan_both_ways(world):
+    plan = builders.make_active_plan(world.patient, world.physio, start_date=date(2026, 11, 2))
+    log_week([plan], 1, by=world.physio)
+    log_week([plan], 2, by=world.physio, pain=(3, 4, 3))
+    assert len(plan_progress(plan_id=plan.pk, as_of=date(2026, 11, 17))) == 2
+    written = _stored_values(plan.pk)
+    assert sum(model == "ProgressionDecision" for model, _pk in written) == 2
+    assert sum(model == "PlanChange" for model, _pk in written) > 0
+    engine = engine_plan(Plan.objects.get(pk=plan.pk))
+
+    _migrate(BEFORE)
+    if connection.vendor == "postgresql":
+        assert _column_types(PlanItem)["schedule"] == "jsonb"
+    assert _stored_values(plan.pk) == written
+    _migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())
+    assert _stored_values(plan.pk) == written
+    forget_loaded_plans()
+    assert engine_plan(Plan.objects.get(pk=plan.pk)) == engine
