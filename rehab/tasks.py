@@ -83,8 +83,9 @@ def plan_progress(plan_id: int, as_of: str) -> int:
 
 @shared_task(**RETRY)
 def progress_chunk(plan_ids: list[int], as_of: str) -> int:
-    """Decide the ended, undecided weeks of a chunk of plans in one transaction (rehab.services.sweep)."""
-    return len(sweep.sweep_chunk(plan_ids=plan_ids, as_of=date.fromisoformat(as_of)))
+    """Decide the ended, undecided weeks of a chunk of plans in one transaction (rehab.services.sweep);
+    a plan that cannot be decided holds back only itself (sweep_chunk_or_each)."""
+    return len(sweep.sweep_chunk_or_each(plan_ids=plan_ids, as_of=date.fromisoformat(as_of)))
 
 
 @shared_task

@@ -18,11 +18,13 @@ A plan behind by several weeks is decided week by week, one round per week (each
 number of queries), all in the chunk's one transaction. Guarantees: one decision per plan-week
 (the unique constraint; a plan whose week another writer decided first is skipped, never
 duplicated); a killed worker loses nothing (the transaction rolls back; the next sweep finds the
-plans still due); a redelivered chunk finds its weeks decided and changes nothing.
+plans still due); a redelivered chunk finds its weeks decided and changes nothing; one plan that
+cannot be decided holds back no other (`sweep_chunk_or_each`).
 """
 
 import gc
 import json
+import logging
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -31,7 +33,7 @@ from datetime import date
 from typing import Any, NamedTuple
 
 from django.conf import settings
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, InterfaceError, OperationalError, connection, transaction
 from django.db.models import F, OuterRef, QuerySet, Subquery, TextField
 from django.db.models.functions import Cast
 
@@ -59,6 +61,7 @@ from rehab.services.progression import (
     decision_row,
     follow_ups,
     plan_next_state,
+    plan_progress,
     plans_due,
     strength_signals,
     week_end,
@@ -68,7 +71,11 @@ from rehab.services.sweep_history import history_copy
 from rehab.services.sweep_json import decisions_insert
 from rehab.services.sweep_writes import DecidedState, StoredItems, chunk_states_write
 
-__all__ = ["chunks", "plans_due", "sweep", "sweep_chunk"]
+__all__ = ["chunks", "plans_due", "sweep", "sweep_chunk", "sweep_chunk_or_each"]
+
+logger = logging.getLogger(__name__)
+# The database or the network away: the task's retry, not a plan's fault.
+_UNAVAILABLE = (OperationalError, InterfaceError, ConnectionError, OSError)
 
 
 def chunks(plan_ids: list[int], size: int | None = None) -> Iterator[list[int]]:
@@ -81,7 +88,7 @@ def sweep(*, as_of: date, size: int | None = None) -> list[ProgressionDecision]:
     """Decide every due plan-week in this process, chunk by chunk (the command and the bench)."""
     made = []
     for chunk in chunks(plans_due(as_of), size):
-        made += sweep_chunk(plan_ids=chunk, as_of=as_of)
+        made += sweep_chunk_or_each(plan_ids=chunk, as_of=as_of)
     return made
 
 
@@ -105,6 +112,34 @@ def sweep_chunk(*, plan_ids: Iterable[int], as_of: date) -> list[ProgressionDeci
     """Decide every ended, undecided week of these plans, in week order; returns the decisions made."""
     with _without_cyclic_gc(), transaction.atomic():
         return _sweep_chunk(list(plan_ids), as_of)
+
+
+def sweep_chunk_or_each(*, plan_ids: Iterable[int], as_of: date) -> list[ProgressionDecision]:
+    """sweep_chunk; if the chunk fails for any other reason than an unavailable database, each of its
+    plans is decided on its own (the per-plan path, one transaction a week, as plan_progress does).
+
+    A chunk is one transaction, so one plan the engine cannot decide (a record written before a check
+    that now refuses it, a bug that one plan's data meets) would otherwise roll back and hold back the
+    decisions of every plan in its chunk, at every retry and every sweep. Deciding them one by one, the
+    others are decided and only that plan waits: its error is logged with its id (ERROR, for the
+    operators' alerting) and it stays due, so the next sweep tries it again once it is fixed.
+    """
+    ids = list(plan_ids)
+    try:
+        return sweep_chunk(plan_ids=ids, as_of=as_of)
+    except _UNAVAILABLE:
+        raise
+    except Exception:
+        logger.exception("weekly sweep: a chunk of %d plans failed; deciding them one by one", len(ids))
+    made: list[ProgressionDecision] = []
+    for plan_id in ids:
+        try:
+            made += plan_progress(plan_id=plan_id, as_of=as_of)
+        except _UNAVAILABLE:
+            raise
+        except Exception:
+            logger.exception("weekly decision failed for plan %s; it stays due", plan_id, extra={"plan_id": plan_id})
+    return made
 
 
 @contextmanager

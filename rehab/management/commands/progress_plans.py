@@ -25,7 +25,7 @@ class Command(BaseCommand):
         plan_ids = [plan] if plan else sweep.plans_due(day)
         total = 0
         for chunk in sweep.chunks(plan_ids, chunk_size):
-            for decision in sweep.sweep_chunk(plan_ids=chunk, as_of=day):
+            for decision in sweep.sweep_chunk_or_each(plan_ids=chunk, as_of=day):
                 total += 1
                 if not quiet:
                     self.stdout.write(
