@@ -42,8 +42,3 @@ class StoredJSONField(models.JSONField):
         # Sent as json, not jsonb: a jsonb parameter would be parsed into jsonb and printed again on its
         # way into the column.
         return Json(value, dumps=get_json_dumps(self.encoder))
-
-    def from_db_value(self, value, expression, connection):
-        if value is not None and not isinstance(value, str):
-            return value  # the driver decoded it already (psycopg reads json, unlike jsonb, into Python)
-        return super().from_db_value(value, expression, connection)

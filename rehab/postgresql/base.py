@@ -1,4 +1,5 @@
-"""Django's PostgreSQL backend, with a kept connection's health checked without a round trip.
+"""Django's PostgreSQL backend, with a kept connection's health checked without a round trip, and
+`json` columns read as text.
 
 With CONN_HEALTH_CHECKS (settings: on, so a restarted database costs no request a 500), Django tries a
 kept connection once per request before its first statement, by sending it SELECT 1 and waiting for the
@@ -11,14 +12,24 @@ timeout: its last words are a FATAL message, then the end of the stream). So a k
 usable when psycopg has not marked it closed or broken and its socket has nothing waiting; a look at
 the socket (select with no timeout) costs no statement and no wait. What that cannot see, a network
 that vanished silently, SELECT 1 would only have seen after the network's own timeout.
+
+Columns of PostgreSQL's `json` type (rehab.models.fields.StoredJSONField) come to Python as their text,
+as Django has psycopg read `jsonb`: the field decodes the text itself, once. psycopg's own json loader
+would decode it first, and a JSON string value such as "12" or "null" would then be decoded twice.
 """
 
 import select
 
 from django.db.backends.postgresql import base
+from psycopg.types.string import TextLoader
 
 
 class DatabaseWrapper(base.DatabaseWrapper):
+    def get_new_connection(self, conn_params):
+        connection = super().get_new_connection(conn_params)
+        connection.adapters.register_loader("json", TextLoader)
+        return connection
+
     def is_usable(self) -> bool:
         connection = self.connection
         if connection is None or connection.closed or connection.broken:

@@ -93,6 +93,10 @@ def test_values_read_back_as_saved_with_their_key_order(world):
     change = PlanChange.objects.create(
         plan=plan, week=2, field="minutes", before=None, after=[1, "two"], trigger="edit", reason="test", version=2
     )
+    # JSON strings that read as other JSON: decoded once, they stay strings.
+    texts = PlanChange.objects.create(
+        plan=plan, week=2, field="notes", before="null", after="12", trigger="edit", reason="test", version=3
+    )
     stored = ProgressionDecision.objects.get(pk=decision.pk)
     assert stored.reasons == reasons
     assert list(stored.reasons[0]) == ["zeta", "a", "mid"]
@@ -102,6 +106,7 @@ def test_values_read_back_as_saved_with_their_key_order(world):
     again = PlanChange.objects.get(pk=change.pk)
     assert again.before is None
     assert again.after == [1, "two"]
+    assert PlanChange.objects.filter(pk=texts.pk).values_list("before", "after").get() == ("null", "12")
     # SQL NULL for None (as JSONField saves it), not JSON null.
     assert PlanChange.objects.filter(pk=change.pk, before__isnull=True).exists()
 
