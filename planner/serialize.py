@@ -83,12 +83,26 @@ class _Encoder:
         }
 
 
+# Rules decoded before, by their four values: a stored plan item is decoded with the rule index of its
+# whole plan, so the same rules are decoded again for every item (a fifth of decoding an item whose
+# memo misses, in the weekly sweep). A Rule is an immutable value: sharing one changes no result.
+_DECODED_RULES: dict[tuple[str, str, str, str], Rule] = {}
+_DECODED_RULES_MAX = 50_000
+
+
 class _Decoder:
     def __init__(self, data: Mapping[str, Any]):
-        self.index = {
-            rule_id: Rule(rule_id, entry["text"], entry["evidence"], entry["source"])
-            for rule_id, entry in data.get("rule_index", {}).items()
-        }
+        known = _DECODED_RULES
+        if len(known) >= _DECODED_RULES_MAX:
+            known.clear()
+        index = {}
+        for rule_id, entry in data.get("rule_index", {}).items():
+            values = (rule_id, entry["text"], entry["evidence"], entry["source"])
+            rule = known.get(values)
+            if rule is None:
+                rule = known[values] = Rule(*values)
+            index[rule_id] = rule
+        self.index = index
 
     @classmethod
     def of_index(cls, rule_index: Mapping[str, Any]) -> _Decoder:

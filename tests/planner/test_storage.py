@@ -12,6 +12,7 @@ from planner.limits import compute_limits
 from planner.schedule import build_plan
 from planner.serialize import from_dict, to_dict
 from planner.types import Plan
+from tests.planner.conftest import motivating_case_profile
 from tests.planner.test_properties import profiles
 
 LIBRARY = load_default_catalogue()
@@ -105,3 +106,15 @@ def test_the_dose_in_a_week_reads_through_unchanged_weeks(motivating_case):
             assert values["minutes"] == expected.minutes
             assert values["reps"] == expected.reps
             assert values["intensity"] == [[t.unit, t.low, t.high] for t in expected.intensity]
+
+
+def test_decoding_a_plan_twice_shares_its_rule_objects_and_changes_no_value():
+    plan = build_plan(motivating_case_profile(), LIBRARY, weeks=12)
+    data = to_dict(plan)
+    first, second = from_dict(Plan, data), from_dict(Plan, data)
+    assert first == second == plan
+    rules_first = {rule.id: rule for rule in first.limits.rules}
+    rules_second = {rule.id: rule for rule in second.limits.rules}
+    assert rules_first
+    # The same Rule object for the same four values, decoded once (planner.serialize._DECODED_RULES).
+    assert all(rules_second[rule_id] is rule for rule_id, rule in rules_first.items())
