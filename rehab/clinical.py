@@ -13,6 +13,7 @@ from planner.progression_rules import ProgressionConfig, default_progression_con
 from planner.types import AGE_RANGE, ExerciseSpec, Profile
 from rehab.models import Assessment, Exercise, Patient
 from rehab.selectors.exercises import exercise_library
+from rehab.services.errors import InvalidInput
 
 
 @lru_cache(maxsize=1)
@@ -69,6 +70,29 @@ def _age_on(born: date, day: date) -> int:
 
 
 def profile_from_assessment(patient: Patient, assessment: Assessment) -> Profile:
+    """The engine's profile of the patient as of this assessment. InvalidInput (on "patient") for a
+    record whose date of birth puts the assessment outside the planned ages: the API, the staff forms
+    and the admin refuse such dates now, but a record written before they did (or by SQL) would
+    otherwise fail every plan, reassessment, template refit and report with a server error."""
+    problem = assessment_date_problem(patient.date_of_birth, assessment.assessed_on)
+    if problem is not None:
+        raise InvalidInput(
+            {
+                "patient": [
+                    gettext(
+                        "This record cannot be planned: with the date of birth on record, the patient was "
+                        "%(age)s at the assessment of %(day)s, and plans are made for adults aged %(low)s to "
+                        "%(high)s. Correct the date of birth or the assessment's date."
+                    )
+                    % {
+                        "age": _age_on(patient.date_of_birth, assessment.assessed_on),
+                        "day": date_format(assessment.assessed_on),
+                        "low": AGE_RANGE[0],
+                        "high": AGE_RANGE[1],
+                    }
+                ]
+            }
+        )
     return Profile(
         age=patient.age_on(assessment.assessed_on),
         sex=patient.sex,

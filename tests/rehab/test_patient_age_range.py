@@ -86,3 +86,22 @@ def test_the_admin_refuses_the_same_dates_as_the_api(world):
     assert list(form.errors) == ["assessed_on"]
     kept = AssessmentForm(data=assessment_data, instance=assessment)
     assert kept.is_valid(), kept.errors
+
+
+@time_machine.travel("2026-11-10 10:00", tick=False)
+def test_a_record_stored_outside_the_ages_before_the_checks_gets_a_400_naming_it_not_a_server_error(world):
+    """A record written before these checks (or by SQL): a new plan and the clinician's report say what
+    to correct instead of failing with a 500."""
+    builders.make_active_plan(world.patient, world.physio)
+    assessed_on = Assessment.objects.filter(patient=world.patient).latest("assessed_on").assessed_on
+    Patient.objects.filter(pk=world.patient.pk).update(date_of_birth=date(assessed_on.year - 17, 1, 1))
+
+    new_plan = client_for(world.physio).post(
+        "/api/v1/plans/", {"patient": world.patient.pk, "start_date": "2026-11-16", "weeks": 12}, format="json"
+    )
+    assert new_plan.status_code == 400, new_plan.content
+    assert list(new_plan.json()) == ["patient"]
+    assert "was 17 at the assessment" in new_plan.json()["patient"][0]
+    report = client_for(world.clinician).get(f"/api/v1/patients/{world.patient.pk}/report/pdf/")
+    assert report.status_code == 400, report.content
+    assert "cannot be planned" in report.json()["patient"][0]
