@@ -6,10 +6,14 @@ reads what the test committed.
 """
 
 import contextlib
+import faulthandler
+import sys
+import threading
 import time
 from contextlib import ExitStack, contextmanager
 
 from celery.contrib.testing.worker import start_worker
+from celery.worker import state as worker_state
 from kombu import pools
 
 from rehab.celery import app as celery_app
@@ -38,12 +42,17 @@ def running_worker(tmp_path, *, urgent_worker: bool = False):
         }
     conf.task_always_eager = False
     reset_broker_connections()
+    before = set(threading.enumerate())
     try:
         with ExitStack() as workers:
             workers.enter_context(_worker("general", GENERAL_QUEUES))
             if urgent_worker:
                 workers.enter_context(_worker("urgent", URGENT_QUEUES))
-            yield
+            started = [thread for thread in threading.enumerate() if thread not in before]  # the workers'
+            try:
+                yield
+            finally:
+                _stop_together(started)
     finally:
         conf.task_always_eager, conf.broker_transport_options = saved[0], saved[1]
         reset_broker_connections()
@@ -61,6 +70,25 @@ def _worker(name: str, queues: list[str]):
         queues=queues,
         hostname=f"{name}@tests",
     )
+
+
+def _stop_together(threads: list[threading.Thread], timeout: float = 120.0) -> None:
+    """Tell every worker of this test to stop at once and wait for all of them, before celery's own
+    context managers stop them one after the other (which then find them stopped).
+
+    The workers of one process share celery.worker.state: stopping one sets the flag every worker
+    reads, and celery's helper clears it again once that one has stopped, while the other may still be
+    finishing its task. Under CI's load the urgent worker sometimes did not stop within the helper's
+    timeout; should that happen here, the stacks of the threads still running are written to stderr,
+    so the log says where they wait."""
+    worker_state.should_terminate = 0
+    deadline = time.monotonic() + timeout
+    for thread in threads:
+        thread.join(max(0.0, deadline - time.monotonic()))
+    stuck = [thread for thread in threads if thread.is_alive()]
+    if stuck:
+        print(f"worker threads still running after {timeout:.0f} s: {[t.name for t in stuck]}", file=sys.stderr)
+        faulthandler.dump_traceback(file=sys.stderr, all_threads=True)
 
 
 def purge_queues() -> None:
