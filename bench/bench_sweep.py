@@ -22,7 +22,8 @@ every measurement runs on a fresh copy of it:
 Beside this process's CPU time, each run on PostgreSQL prints the CPU its database server process
 (the connection's backend, read from /proc on this machine) spent meanwhile: the sweep's writes cost
 the server about as much again. BENCH_SWEEP_PROFILE=FILE writes a cProfile of the set-based run (CPU
-time, not wall time) to FILE, for `python -m pstats FILE`. BENCH_SWEEP_SQL=FILE writes, for each statement
+time, not wall time) to FILE, for `python -m pstats FILE` (BENCH_SWEEP_PROFILE_STEP=unshared profiles that
+run instead). BENCH_SWEEP_SQL=FILE writes, for each statement
 of the set-based run, the database server's CPU time it took (PostgreSQL; its first 100 characters).
 BENCH_SWEEP_DUMP=FILE writes every table after the set-based run, sorted, timestamps left out: two
 versions of the sweep run on the same population must give the same file (`diff` them).
@@ -434,7 +435,7 @@ def child(step: str, plans: int, workers: int = 0, varied: bool = False) -> dict
     if traced:
         tracemalloc.start()
     profiler = None
-    if os.environ.get("BENCH_SWEEP_PROFILE") and step == "set-based":
+    if os.environ.get("BENCH_SWEEP_PROFILE") and step == os.environ.get("BENCH_SWEEP_PROFILE_STEP", "set-based"):
         import cProfile
 
         profiler = cProfile.Profile(time.process_time)
