@@ -2,7 +2,8 @@
 
 `to_dict(obj)` accepts a Profile, LoadLimits, ExerciseSpec, Dose, PrescriptionItem, ScheduledDose,
 PlanWeek, Prescription or Plan; `from_dict(cls, data)` rebuilds it, and
-`from_dict(cls, to_dict(obj)) == obj` for all of them.
+`from_dict(cls, to_dict(obj)) == obj` for all of them. `item_from_dict` rebuilds one item of a Plan's
+document and its weeks' doses without the rest of the plan.
 
 Keys are fixed (the field names) and values are str, int, float, bool, None, lists and dicts only.
 Rationales refer to rules by id; every top-level dict that mentions a rule carries a "rule_index"
@@ -14,7 +15,6 @@ Inside a Plan, a week's dose omits "rationale" when it equals the same item's pr
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import replace
 from typing import Any, TypeVar, cast
 
 from planner.catalogue import exercise_from_dict, exercise_to_dict
@@ -218,7 +218,8 @@ def _dose(dose: Dose, enc: _Encoder) -> dict[str, Any]:
     }
 
 
-def _dose_back(data: Mapping[str, Any], dec: _Decoder) -> Dose:
+def _dose_back(data: Mapping[str, Any], dec: _Decoder, rationale: tuple[ValueRationale, ...] | None = None) -> Dose:
+    """The dose `data` writes; `rationale`, when given, is the one its week inherits (not written again)."""
     return Dose(
         component=data["component"],
         dose_kind=data["dose_kind"],
@@ -228,7 +229,7 @@ def _dose_back(data: Mapping[str, Any], dec: _Decoder) -> Dose:
         sets=data.get("sets"),
         reps=data.get("reps"),
         hold_seconds=data.get("hold_seconds"),
-        rationale=_rationale_back(data.get("rationale", {}), dec),
+        rationale=_rationale_back(data.get("rationale", {}), dec) if rationale is None else rationale,
     )
 
 
@@ -307,10 +308,11 @@ def _scheduled(entry: ScheduledDose, enc: _Encoder, previous: _Previous | None =
 
 
 def _scheduled_back(data: Mapping[str, Any], dec: _Decoder, previous: _Previous | None = None) -> ScheduledDose:
-    dose = _dose_back(data["dose"], dec)
-    if previous is not None:
-        if "rationale" not in data["dose"]:
-            dose = replace(dose, rationale=previous[data["exercise_slug"]])
+    if previous is None:
+        dose = _dose_back(data["dose"], dec)
+    else:
+        inherited = None if "rationale" in data["dose"] else previous[data["exercise_slug"]]
+        dose = _dose_back(data["dose"], dec, inherited)
         previous[data["exercise_slug"]] = dose.rationale
     return ScheduledDose(data["exercise_slug"], dose, data["changed"], data["growth_pct"])
 
@@ -443,6 +445,18 @@ def dose_from_dict(data: Mapping[str, Any], rules: RuleDecoder) -> Dose:
     """`from_dict(Dose, data)` for a dose without a rule_index of its own, its rules read from `rules`
     (rule_decoder): a decision's doses cite one index, which from_dict would decode once per dose."""
     return _dose_back(data, rules)
+
+
+def item_from_dict(
+    item: Mapping[str, Any], weeks: Iterable[Mapping[str, Any]], rules: RuleDecoder
+) -> tuple[PrescriptionItem, dict[int, ScheduledDose]]:
+    """One item of a plan document and its scheduled dose by week number, as `from_dict(Plan, ...)` makes
+    them: `item` is its entry in "items", `weeks` its entries in the weeks' "doses" in week order, as
+    {"number": week, "scheduled": entry} (planner.storage.join_item), and `rules` the plan's rule_index
+    (rule_decoder). The plan's profile, limits and other items are not decoded."""
+    typed = _item_back(item, rules)
+    previous = {typed.slug: typed.dose.rationale}
+    return typed, {week["number"]: _scheduled_back(week["scheduled"], rules, previous) for week in weeks}
 
 
 def from_dict(cls: type[_Value], data: Mapping[str, Any]) -> _Value:

@@ -16,7 +16,9 @@ This module splits that document into what a database keeps as rows:
   so a plan still shows the texts it was built with after the library or the rules change.
 
 `split(document)` and `join(stored)` work on serialize's dicts and are exact inverses
-(`join(split(d)) == d` for every document serialize writes, derived values excepted);
+(`join(split(d)) == d` for every document serialize writes, derived values excepted); `join_item`
+is one item's share of `join` (its document and its week entries), for a reader that decodes items
+one by one (planner.stored_items);
 `changes_between` says which fields of which item changed from one stored plan to the next, for a
 history that records what changed rather than a copy of everything.
 """
@@ -242,39 +244,14 @@ def join(stored: StoredPlan) -> dict[str, Any]:
     blueprint = stored.blueprint
     by_slug = {item.slug: item for item in stored.items}
     ordered = [by_slug[slug] for slug in blueprint["items"]]
-    rule_index = {}
-    for rule_id, key in parts[blueprint["rules"]]["body"].items():
-        body = parts[key]["body"]
-        rule_index[rule_id] = {"text": body["text"], "evidence": body["evidence"], "source": body["source"]}
+    rule_index = rule_index_of(blueprint, parts)
     items: list[dict[str, Any]] = []
     weeks: dict[int, list[dict[str, Any]]] = {}
     for item in ordered:
-        exercise = parts[item.exercise]["body"]
-        dose_kind = exercise["dose_kind"]
-        items.append(
-            {
-                "exercise": exercise,
-                "component": item.component,
-                "dose": expand_dose(
-                    _with_rationale_body(item.dose, parts), component=item.component, dose_kind=dose_kind
-                ),
-                "progression": parts[item.progression]["body"],
-                "rationale": dict(parts[item.rationale]["body"]),
-                "targets": item.targets,
-                "notes": item.notes,
-            }
-        )
-        for number, dose, changed, growth in expand_schedule(item.schedule):
-            weeks.setdefault(number, []).append(
-                {
-                    "exercise_slug": item.slug,
-                    "dose": expand_dose(
-                        _with_rationale_body(dose, parts), component=item.component, dose_kind=dose_kind
-                    ),
-                    "changed": changed,
-                    "growth_pct": growth,
-                }
-            )
+        document, scheduled = join_item(item, parts)
+        items.append(document)
+        for entry in scheduled:
+            weeks.setdefault(entry["number"], []).append(entry["scheduled"])
     limits = {**blueprint["limits"], "provenance": dict(parts[blueprint["limits"]["provenance"]]["body"])}
     return {
         "profile": blueprint["profile"],
@@ -286,6 +263,44 @@ def join(stored: StoredPlan) -> dict[str, Any]:
         "targets": parts[blueprint["targets"]]["body"],
         "rule_index": rule_index,
     }
+
+
+def rule_index_of(blueprint: Mapping[str, Any], parts: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
+    """The serialize rule_index of a stored plan: its rule map's rules with their texts."""
+    rule_index = {}
+    for rule_id, key in parts[blueprint["rules"]]["body"].items():
+        body = parts[key]["body"]
+        rule_index[rule_id] = {"text": body["text"], "evidence": body["evidence"], "source": body["source"]}
+    return rule_index
+
+
+def join_item(item: StoredItem, parts: Mapping[str, Any]) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """One stored item's part of `join`: its document in "items", and its entry of each week it has a dose
+    in, as {"number": week, "scheduled": its entry in that week's "doses"}."""
+    exercise = parts[item.exercise]["body"]
+    dose_kind = exercise["dose_kind"]
+    document = {
+        "exercise": exercise,
+        "component": item.component,
+        "dose": expand_dose(_with_rationale_body(item.dose, parts), component=item.component, dose_kind=dose_kind),
+        "progression": parts[item.progression]["body"],
+        "rationale": dict(parts[item.rationale]["body"]),
+        "targets": item.targets,
+        "notes": item.notes,
+    }
+    scheduled = [
+        {
+            "number": number,
+            "scheduled": {
+                "exercise_slug": item.slug,
+                "dose": expand_dose(_with_rationale_body(dose, parts), component=item.component, dose_kind=dose_kind),
+                "changed": changed,
+                "growth_pct": growth,
+            },
+        }
+        for number, dose, changed, growth in expand_schedule(item.schedule)
+    ]
+    return document, scheduled
 
 
 def dose_in_week(item: StoredItem, week: int) -> dict[str, Any] | None:
