@@ -3,7 +3,7 @@
 `to_dict(obj)` accepts a Profile, LoadLimits, ExerciseSpec, Dose, PrescriptionItem, ScheduledDose,
 PlanWeek, Prescription or Plan; `from_dict(cls, data)` rebuilds it, and
 `from_dict(cls, to_dict(obj)) == obj` for all of them. `item_from_dict` rebuilds one item of a Plan's
-document and its weeks' doses without the rest of the plan.
+document and its weeks' doses without the rest of the plan, and `item_to_dict` writes them.
 
 Keys are fixed (the field names) and values are str, int, float, bool, None, lists and dicts only.
 Rationales refer to rules by id; every top-level dict that mentions a rule carries a "rule_index"
@@ -445,6 +445,19 @@ def dose_from_dict(data: Mapping[str, Any], rules: RuleDecoder) -> Dose:
     """`from_dict(Dose, data)` for a dose without a rule_index of its own, its rules read from `rules`
     (rule_decoder): a decision's doses cite one index, which from_dict would decode once per dose."""
     return _dose_back(data, rules)
+
+
+def item_to_dict(
+    item: PrescriptionItem, weeks: Iterable[tuple[int, ScheduledDose]]
+) -> tuple[dict[str, Any], list[dict[str, Any]], dict[str, Any]]:
+    """One item of a Plan as `to_dict` writes it, without the rest of the plan: its entry in "items", its
+    entries in the weeks' "doses" as {"number": week, "scheduled": entry} (`weeks`: (week number, its
+    dose), in week order), and the rule_index of the rules these cite, in the order to_dict meets them."""
+    enc = _Encoder()
+    document = _item(item, enc)
+    previous = {item.slug: item.dose.rationale}
+    scheduled = [{"number": number, "scheduled": _scheduled(dose, enc, previous)} for number, dose in weeks]
+    return document, scheduled, enc.index()
 
 
 def item_from_dict(

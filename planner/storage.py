@@ -128,35 +128,11 @@ def split(document: Mapping[str, Any]) -> StoredPlan:
     rules = {
         rule_id: part("rule", {"id": rule_id, **entry}) for rule_id, entry in document.get("rule_index", {}).items()
     }
-    schedules: dict[str, list[Any]] = {entry["exercise"]["slug"]: [] for entry in document["items"]}
-    kinds = {
-        entry["exercise"]["slug"]: (entry["component"], entry["exercise"]["dose_kind"]) for entry in document["items"]
-    }
+    scheduled: dict[str, list[dict[str, Any]]] = {entry["exercise"]["slug"]: [] for entry in document["items"]}
     for week in document["weeks"]:
-        for scheduled in week["doses"]:
-            slug = scheduled["exercise_slug"]
-            component, dose_kind = kinds[slug]
-            dose = compact_dose(scheduled["dose"], component=component, dose_kind=dose_kind)
-            if "ra" in dose:
-                dose["ra"] = part("rationale", ordered(dose["ra"]))
-            schedules[slug].append([week["number"], dose, scheduled["changed"], scheduled["growth_pct"]])
-    items = []
-    for entry in document["items"]:
-        slug = entry["exercise"]["slug"]
-        component, dose_kind = kinds[slug]
-        items.append(
-            StoredItem(
-                slug=slug,
-                component=component,
-                exercise=part("exercise", entry["exercise"]),
-                progression=part("progression", entry["progression"]),
-                rationale=part("rationale", ordered(entry["rationale"])),
-                targets=list(entry.get("targets", ())),
-                notes=list(entry.get("notes", ())),
-                dose=_with_rationale_part(compact_dose(entry["dose"], component=component, dose_kind=dose_kind), part),
-                schedule=_compress(schedules[slug]),
-            )
-        )
+        for entry in week["doses"]:
+            scheduled[entry["exercise_slug"]].append({"number": week["number"], "scheduled": entry})
+    items = [_stored_item(entry, scheduled[entry["exercise"]["slug"]], part) for entry in document["items"]]
     limits = dict(document["limits"])
     limits["provenance"] = part("provenance", ordered(limits["provenance"]))
     blueprint = {
@@ -170,6 +146,47 @@ def split(document: Mapping[str, Any]) -> StoredPlan:
         "rules": part("rules", rules),
     }
     return StoredPlan(blueprint=blueprint, items=tuple(items), parts=parts)
+
+
+def split_item(
+    document: Mapping[str, Any], scheduled: Iterable[Mapping[str, Any]], rule_index: Mapping[str, Any]
+) -> tuple[StoredItem, dict[str, dict[str, Any]], dict[str, str]]:
+    """One item's share of `split`, from serialize.item_to_dict's three values: its StoredItem, the parts it
+    refers to (its exercise, progression, rationales and rules) and its rule map (rule id -> digest)."""
+    parts: dict[str, dict[str, Any]] = {}
+
+    def part(kind: str, body: Any) -> str:
+        key = _known_digest(kind, body) or digest({"kind": kind, "body": body})
+        parts[key] = {"kind": kind, "body": body}
+        return key
+
+    rules = {rule_id: part("rule", {"id": rule_id, **entry}) for rule_id, entry in rule_index.items()}
+    return _stored_item(document, scheduled, part), parts, rules
+
+
+def _stored_item(
+    entry: Mapping[str, Any], scheduled: Iterable[Mapping[str, Any]], part: Callable[[str, Any], str]
+) -> StoredItem:
+    """The StoredItem of an item's document and its week entries ({"number", "scheduled"}, in week order)."""
+    component, dose_kind = entry["component"], entry["exercise"]["dose_kind"]
+    schedule = []
+    for week in scheduled:
+        one = week["scheduled"]
+        dose = compact_dose(one["dose"], component=component, dose_kind=dose_kind)
+        if "ra" in dose:
+            dose["ra"] = part("rationale", ordered(dose["ra"]))
+        schedule.append([week["number"], dose, one["changed"], one["growth_pct"]])
+    return StoredItem(
+        slug=entry["exercise"]["slug"],
+        component=component,
+        exercise=part("exercise", entry["exercise"]),
+        progression=part("progression", entry["progression"]),
+        rationale=part("rationale", ordered(entry["rationale"])),
+        targets=list(entry.get("targets", ())),
+        notes=list(entry.get("notes", ())),
+        dose=_with_rationale_part(compact_dose(entry["dose"], component=component, dose_kind=dose_kind), part),
+        schedule=_compress(schedule),
+    )
 
 
 # The sweep splits every rescheduled item on its own, and each split digests every rule text and

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any
 
 from planner import serialize, storage
@@ -230,11 +230,10 @@ def reschedule_item(
         held=frozenset({slug}) if held else frozenset(),
         keep_as_given=frozenset({slug}) if keep_as_given else frozenset(),
     )
-    # Stored without the limits' rules and provenance: they are the blueprint's (frame.rule_map), and
+    # Only the item is written and split: the plan's profile and limits are the blueprint's (frame), and
     # digesting every rule of the plan again for each item was a third of a reschedule that misses.
-    bare = replace(new, limits=replace(new.limits, rules=(), provenance=()))
-    split = storage.split(serialize.to_dict(bare))
-    stored = split.items[0]
+    weeks = [(w.number, entry) for w in new.weeks if (entry := w.dose_for(slug)) is not None]
+    stored, item_parts, rule_map = storage.split_item(*serialize.item_to_dict(new.items[0], weeks))
     texts = {
         "targets": one.texts["targets"],
         "notes": one.texts["notes"],
@@ -257,8 +256,8 @@ def reschedule_item(
     kinds = ("rule", "rationale", "exercise", "progression")
     made = Rescheduled(
         typed=typed,
-        parts={digest: dict(part) for digest, part in split.parts.items() if part["kind"] in kinds},
-        rule_map=dict(split.parts[split.blueprint["rules"]]["body"]),
+        parts={digest: dict(part) for digest, part in item_parts.items() if part["kind"] in kinds},
+        rule_map=rule_map,
         changes=tuple(changes),
         columns=columns,
     )

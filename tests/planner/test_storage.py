@@ -32,7 +32,7 @@ def test_every_generated_plan_comes_back_exactly_from_its_rows(profile, weeks):
 
 @STORAGE_SETTINGS
 @given(profiles(), st.integers(1, 20), st.integers(1, 12))
-def test_one_item_decoded_alone_is_that_item_of_the_whole_decoded_plan(profile, weeks, edited_week):
+def test_one_item_decoded_or_stored_alone_is_that_item_of_the_whole_plan(profile, weeks, edited_week):
     plan = build_plan(profile, LIBRARY, weeks=weeks)
     if plan.items:  # an edit makes a week's rationale differ from the week before's: it is written again
         first = plan.items[0]
@@ -47,6 +47,14 @@ def test_one_item_decoded_alone_is_that_item_of_the_whole_decoded_plan(profile, 
         alone, by_week = serialize.item_from_dict(document, scheduled, rules)
         assert alone == item
         assert [by_week.get(week.number) for week in whole.weeks] == [week.dose_for(item.slug) for week in whole.weeks]
+        # And written alone, it is stored as the whole plan stores it, citing the plan's own parts and rules.
+        weeks = [(week.number, entry) for week in plan.weeks if (entry := week.dose_for(item.slug)) is not None]
+        written, parts, rule_map = storage.split_item(*serialize.item_to_dict(item, weeks))
+        assert written == stored_item
+        assert all(stored.parts[key] == part for key, part in parts.items())
+        plan_rules = stored.parts[stored.blueprint["rules"]]["body"]
+        assert rule_map
+        assert all(plan_rules[rule_id] == key for rule_id, key in rule_map.items())
 
 
 @STORAGE_SETTINGS
