@@ -162,3 +162,58 @@ def test_effort_on_0_to_10_is_logged_offline_and_stored_with_its_6_to_20_equival
     assert poll(lambda: CheckIn.objects.count() == 1)
     row = CheckIn.objects.get()
     assert (row.effort_scale, row.effort_value, row.session_rpe) == ("cr10", 5, 12)
+
+
+@pytest.fixture
+def phone390_without_worker(browser, live_server):
+    """The phone with service workers blocked, so the test's routes see the page's own requests."""
+    context = browser.new_context(base_url=live_server.url, service_workers="block", **PHONE_390)
+    yield context
+    context.close()
+
+
+def test_a_kept_red_flag_whose_send_fails_online_is_tried_again_by_itself(phone390_without_worker, world):
+    # Back online the page sends the kept report at once, but the network is not carrying anything yet
+    # (or the server is briefly away): the page must try again by itself, without another "online"
+    # event, a tap or a page load, until the care team has it.
+    context = phone390_without_worker
+    make_active_plan(world.patient, world.physio, start_date=timezone.localdate() - timedelta(days=7))
+    login(context, world.patient_user)
+    page = context.new_page()
+    page.goto("/something-wrong/")
+
+    posts = []
+
+    def first_post_fails(route):
+        if route.request.method == "POST":
+            posts.append(route.request.url)
+            if len(posts) == 1:
+                route.fulfill(status=503, body="away")
+                return
+        route.continue_()
+
+    context.route("**/something-wrong/", first_post_fails)
+    context.set_offline(True)
+    page.locator("label[for='flag-dizziness']").tap()
+    page.locator("label[for='id_pain_now_3']").tap()
+    page.get_by_role("button", name="Tell my care team").tap()
+    page.locator("#offline-advice").wait_for(state="visible")
+    assert page.evaluate(OUTBOX_COUNT) == 1
+
+    context.set_offline(False)
+    page.evaluate("() => window.dispatchEvent(new Event('online'))")
+    # Waiting through the page, not time.sleep: the route's handler runs only while Playwright is called.
+    assert poll_pumping(page, lambda: CheckIn.objects.count() == 1)
+    assert len(posts) >= 2  # the first answer was the 503: the report came with a try of the page's own
+    assert CheckIn.objects.get().red_flags == ["dizziness"]
+    assert poll_pumping(page, lambda: page.evaluate(OUTBOX_COUNT) == 0, timeout=10)
+
+
+def poll_pumping(page, check, timeout: float = 20) -> bool:
+    """poll(), waiting in the page (so Playwright runs the routes' handlers meanwhile)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if check():
+            return True
+        page.wait_for_timeout(200)
+    return False

@@ -8,6 +8,9 @@
  * - Online again (the "online" event, or the next page load), every kept entry is sent to the API
  *   with its Idempotency-Key: 200/201 or "already logged" removes it; anything else keeps it.
  *   Retries with the same key return the first check-in, so nothing is ever logged twice.
+ *   A send that stops while the phone says it is online (the "online" event comes before the network
+ *   carries anything, or the server is briefly away) is tried again by itself after 2, 5, 15, 30 and
+ *   then every 60 seconds while the page is open: a red flag must not wait for the next page load.
  * - A "something is wrong" report made offline is never lost: it is kept the same way (with the form's
  *   idempotency key and the day it was made), its advice and the clinic's phone are shown at once, and
  *   every patient page shows a "not sent yet - send now" banner until it is sent. It is sent to the
@@ -290,10 +293,13 @@
     };
   }
 
-  async function sendAll() {
-    if (!navigator.onLine || !window.indexedDB) return;
+  // Sends every kept entry. Returns whether it stopped with entries still to send (tried again later)
+  // and how many it sent; keepMessage keeps a "sent" message an earlier round of the same run showed.
+  async function sendAll(keepMessage = false) {
+    if (!navigator.onLine || !window.indexedDB) return { stopped: false, sent: 0 };
     const entries = (await outboxAll()).filter((entry) => entry.owner === config.owner && !entry.error);
     const sent = [];
+    let stopped = false;
     for (const entry of entries) {
       const request = toRequest(entry);
       let response;
@@ -311,6 +317,7 @@
           body: request.form ? request.form.toString() : JSON.stringify(request.body),
         });
       } catch (error) {
+        stopped = true;
         break; // still offline: try again later
       }
       if (request.form) {
@@ -323,7 +330,8 @@
           entry.error = interpolate(gettext("The report could not be recorded: %(status)s"), { status: response.status });
           await outboxPut(entry); // kept, and the patient is asked to call the clinic
         } else {
-          break; // signed out (sent to the sign-in page) or the server is down: try later
+          stopped = true;
+          break; // signed out (sent to the sign-in page), the server is down, or sw.js kept it again: try later
         }
         continue;
       }
@@ -343,11 +351,13 @@
           await outboxPut(entry); // kept, never dropped: the patient is told below
         }
       } else {
+        stopped = true;
         break; // signed out, or the server is down: keep everything and try later
       }
     }
     if (sent.length) say(interpolate(gettext("Sent to your care team: %(what)s."), { what: sent.join("; ") }));
-    await showOutbox(sent.length > 0);
+    await showOutbox(sent.length > 0 || keepMessage);
+    return { stopped, sent: sent.length };
   }
 
   async function showOutbox(keepMessage) {
@@ -401,9 +411,42 @@
     sync();
   }
 
+  // Seconds before each new try of a send that stopped while online; the last one repeats.
+  const RETRY_SECONDS = [2, 5, 15, 30, 60];
+  let retries = 0;
+  let retryTimer = null;
+  let again = false;
+
   function sync() {
-    const run = () => sendAll().catch(() => undefined);
-    if (navigator.locks) return navigator.locks.request("rehab-outbox", { ifAvailable: true }, (lock) => lock && run());
+    const run = async () => {
+      let stopped;
+      let sent = 0;
+      do {
+        again = false; // a "send now" or "online" that came during this run asks for one more
+        const round = await sendAll(sent > 0).catch(() => ({ stopped: true, sent: 0 }));
+        stopped = round.stopped;
+        sent += round.sent;
+      } while (again && !stopped);
+      if (stopped && navigator.onLine) {
+        window.clearTimeout(retryTimer);
+        const seconds = RETRY_SECONDS[Math.min(retries, RETRY_SECONDS.length - 1)];
+        retries += 1;
+        retryTimer = window.setTimeout(sync, seconds * 1000);
+      } else if (!stopped) {
+        retries = 0;
+      }
+    };
+    if (navigator.locks) {
+      // One send at a time across the patient's tabs; a call while this tab's run is going asks it for
+      // another round (another tab's run is sending the same entries).
+      return navigator.locks.request("rehab-outbox", { ifAvailable: true }, (lock) => {
+        if (!lock) {
+          again = true;
+          return undefined;
+        }
+        return run();
+      });
+    }
     return run();
   }
 
