@@ -15,6 +15,7 @@ from contextlib import ExitStack, contextmanager
 from celery.contrib.testing.worker import start_worker
 from celery.worker import state as worker_state
 from kombu import pools
+from kombu.asynchronous import set_event_loop
 
 from rehab.celery import app as celery_app
 
@@ -45,9 +46,13 @@ def running_worker(tmp_path, *, urgent_worker: bool = False):
     before = set(threading.enumerate())
     try:
         with ExitStack() as workers:
-            workers.enter_context(_worker("general", GENERAL_QUEUES))
+            started_workers = [workers.enter_context(_worker("general", GENERAL_QUEUES))]
             if urgent_worker:
-                workers.enter_context(_worker("urgent", URGENT_QUEUES))
+                started_workers.append(workers.enter_context(_worker("urgent", URGENT_QUEUES)))
+            hubs = {id(worker.hub) for worker in started_workers if worker.hub is not None}
+            assert len(hubs) == len([worker for worker in started_workers if worker.hub is not None]), (
+                "two workers share one event loop (see _worker)"
+            )
             started = [thread for thread in threading.enumerate() if thread not in before]  # the workers'
             try:
                 yield
@@ -58,8 +63,16 @@ def running_worker(tmp_path, *, urgent_worker: bool = False):
         reset_broker_connections()
 
 
+@contextmanager
 def _worker(name: str, queues: list[str]):
-    return start_worker(
+    """One worker with its own event loop. kombu keeps the current loop in a module global and a new
+    worker takes the one it finds there: the second worker of a test then ran its Redis sockets on the
+    first worker's loop from another thread. Two threads driving one loop lost broker replies (each
+    worker left blocked reading a reply the other had taken, with no timeout: the follow-ups of
+    test_a_burst_of_red_flags never delivered, and neither worker could stop, CI 2026-12-01; the stack
+    dump below showed both threads in kombu's brpop read). In production each worker is a process."""
+    set_event_loop(None)
+    with start_worker(
         celery_app,
         pool="solo",
         perform_ping_check=False,
@@ -69,7 +82,8 @@ def _worker(name: str, queues: list[str]):
         loglevel="WARNING",
         queues=queues,
         hostname=f"{name}@tests",
-    )
+    ) as worker:
+        yield worker
 
 
 def _stop_together(threads: list[threading.Thread], timeout: float = 120.0) -> None:
