@@ -10,7 +10,8 @@
  *   Retries with the same key return the first check-in, so nothing is ever logged twice.
  *   A send that stops while the phone says it is online (the "online" event comes before the network
  *   carries anything, or the server is briefly away) is tried again by itself after 2, 5, 15, 30 and
- *   then every 60 seconds while the page is open: a red flag must not wait for the next page load.
+ *   then every 60 seconds while the page is open: a red flag must not wait for the next page load. A
+ *   send with no answer after 10 seconds counts as failed.
  * - A "something is wrong" report made offline is never lost: it is kept the same way (with the form's
  *   idempotency key and the day it was made), its advice and the clinic's phone are shown at once, and
  *   every patient page shows a "not sent yet - send now" banner until it is sent. It is sent to the
@@ -293,6 +294,17 @@
     };
   }
 
+  // A send the network leaves hanging (a phone between networks, a worker still switching back from
+  // offline) is given up after this long and tried again like any other failed send.
+  const SEND_TIMEOUT_MS = 10000;
+
+  function timeoutSignal(ms) {
+    if (window.AbortSignal && AbortSignal.timeout) return AbortSignal.timeout(ms);
+    const controller = new AbortController();
+    window.setTimeout(() => controller.abort(), ms);
+    return controller.signal;
+  }
+
   // Sends every kept entry. Returns whether it stopped with entries still to send (tried again later)
   // and how many it sent; keepMessage keeps a "sent" message an earlier round of the same run showed.
   async function sendAll(keepMessage = false) {
@@ -315,6 +327,7 @@
             "Idempotency-Key": entry.id,
           },
           body: request.form ? request.form.toString() : JSON.stringify(request.body),
+          signal: timeoutSignal(SEND_TIMEOUT_MS),
         });
       } catch (error) {
         stopped = true;
