@@ -268,16 +268,38 @@ SMS_BACKEND = env_str("SMS_BACKEND", "rehab.sms.ConsoleBackend" if DEBUG else ""
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 if env_str("CACHE_URL"):
     # Django's RedisCache with one client per connection pool, not one per call (rehab/cache.py).
-    CACHES = {"default": {"BACKEND": "rehab.cache.SharedClientRedisCache", "LOCATION": env_str("CACHE_URL")}}
+    # A Redis that stops answering costs a request at most this many seconds, then the cache reads as
+    # empty in this process for CACHE_RETRY_AFTER seconds (rehab/cache.py).
+    CACHE_SOCKET_TIMEOUT = env_int("CACHE_SOCKET_TIMEOUT", 1)
+    CACHES = {
+        "default": {
+            "BACKEND": "rehab.cache.SharedClientRedisCache",
+            "LOCATION": env_str("CACHE_URL"),
+            "OPTIONS": {"socket_timeout": CACHE_SOCKET_TIMEOUT, "socket_connect_timeout": CACHE_SOCKET_TIMEOUT},
+        }
+    }
+CACHE_RETRY_AFTER = env_int("CACHE_RETRY_AFTER", 5)
 
 # --- Celery --------------------------------------------------------------------------------
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", "filesystem://")
+CELERY_BROKER_CONNECTION_TIMEOUT = env_int("CELERY_BROKER_CONNECTION_TIMEOUT", 3)
+# A Redis that stops answering without closing the connection (a failover, a NAT or firewall that drops
+# the flow) would hold a publish, and the request or task making it, forever: kombu and redis-py wait
+# without limit by default (kombu's Redis transport notes). Redis answers in milliseconds; a command
+# with no reply after this many seconds counts as failed, so the publish leaves its work in the outbox
+# and a red flag's follow-up runs in the request (rehab.queue). Unknown to the filesystem transport.
+BROKER_SOCKET_TIMEOUT = env_int("BROKER_SOCKET_TIMEOUT", 3)
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "socket_timeout": BROKER_SOCKET_TIMEOUT,
+    "socket_connect_timeout": CELERY_BROKER_CONNECTION_TIMEOUT,
+    "socket_keepalive": True,
+}
 _BROKER_DIR = VAR_DIR / "broker"
 if CELERY_BROKER_URL.startswith("filesystem://"):
     # kombu's filesystem transport: a real queue in a folder, shared by web, worker and beat.
     for _sub in ("queue", "processed", "control"):
         (_BROKER_DIR / _sub).mkdir(parents=True, exist_ok=True)
-    CELERY_BROKER_TRANSPORT_OPTIONS = {
+    CELERY_BROKER_TRANSPORT_OPTIONS |= {
         "data_folder_in": str(_BROKER_DIR / "queue"),
         "data_folder_out": str(_BROKER_DIR / "queue"),
         "processed_folder": str(_BROKER_DIR / "processed"),
@@ -292,7 +314,6 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {
     "interval_step": 0.2,
     "interval_max": 0.5,
 }
-CELERY_BROKER_CONNECTION_TIMEOUT = env_int("CELERY_BROKER_CONNECTION_TIMEOUT", 3)
 CELERY_RESULT_BACKEND = env_str("CELERY_RESULT_BACKEND") or None
 CELERY_TASK_IGNORE_RESULT = CELERY_RESULT_BACKEND is None
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)

@@ -7,6 +7,7 @@ reads what the test committed.
 
 import contextlib
 import faulthandler
+import socket
 import sys
 import threading
 import time
@@ -115,18 +116,70 @@ def purge_queues() -> None:
 
 
 @contextmanager
-def broker_outage():
-    """Point publishing at a closed port, with eager mode off, as if Redis had gone away."""
+def broker_outage(url: str = "redis://127.0.0.1:9/0"):
+    """Point publishing at `url` (a closed port unless told), with eager mode off, as if Redis had gone away."""
     conf = celery_app.conf
     saved = (conf.broker_write_url, conf.task_always_eager)
     # The write URL is what publishing uses; it overrides the broker URL set from the environment.
-    conf.broker_write_url, conf.task_always_eager = "redis://127.0.0.1:9/0", False
+    conf.broker_write_url, conf.task_always_eager = url, False
     reset_broker_connections()
     try:
         yield
     finally:
         conf.broker_write_url, conf.task_always_eager = saved
         reset_broker_connections()
+
+
+@contextmanager
+def silent_server():
+    """The port of a server that accepts connections, takes what is sent and never answers: a Redis
+    behind a network flow dropped without a reset (the connection stays open, no reply comes)."""
+    listener = socket.create_server(("127.0.0.1", 0))
+    listener.settimeout(0.2)
+    stop = threading.Event()
+    held: list[socket.socket] = []
+
+    def accept():
+        while not stop.is_set():
+            try:
+                connection, _ = listener.accept()
+            except TimeoutError:
+                continue
+            held.append(connection)  # kept open and never read or answered
+
+    thread = threading.Thread(target=accept, name="silent-server", daemon=True)
+    thread.start()
+    try:
+        yield listener.getsockname()[1]
+    finally:
+        stop.set()
+        thread.join(5)
+        for connection in held:
+            connection.close()
+        listener.close()
+
+
+def finished_within(seconds: float, call):
+    """call() in a thread; its result, or a failure if it is still running after `seconds` (it hung)."""
+    outcome: dict = {}
+
+    def run():
+        try:
+            outcome["value"] = call()
+        except BaseException as error:  # handed to the test below
+            outcome["error"] = error
+        finally:
+            from django.db import connection
+
+            connection.close()  # the thread's own database connection
+
+    thread = threading.Thread(target=run, name="bounded-call", daemon=True)
+    thread.start()
+    thread.join(seconds)
+    assert not thread.is_alive(), f"still waiting after {seconds} s: it hangs"
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome["value"]
 
 
 def reset_broker_connections():

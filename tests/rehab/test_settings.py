@@ -80,3 +80,16 @@ def test_on_postgresql_the_hot_statements_are_prepared_unless_turned_off(tmp_pat
     typo = _manage("check", env_overrides={**url, "DATABASE_PREPARE_THRESHOLD": "fiv"}, tmp_path=tmp_path)
     assert typo.returncode != 0
     assert "DATABASE_PREPARE_THRESHOLD must be a whole number or off" in typo.stderr
+
+
+def test_a_redis_broker_and_cache_give_up_on_a_silent_redis_after_a_few_seconds(tmp_path):
+    code = (
+        "from django.conf import settings; from rehab.celery import app; "
+        "options = app.conf.broker_transport_options; cache = settings.CACHES['default']['OPTIONS']; "
+        "print(options['socket_timeout'], options['socket_connect_timeout'], cache['socket_timeout'], "
+        "cache['socket_connect_timeout'], settings.CACHE_RETRY_AFTER)"
+    )
+    env = {"CELERY_BROKER_URL": "redis://127.0.0.1:6379/0", "CACHE_URL": "redis://127.0.0.1:6379/1"}
+    result = _manage("shell", "--no-imports", "-c", code, env_overrides=env, tmp_path=tmp_path)
+    # kombu and redis-py wait forever by default; tests/rehab/test_silent_redis.py shows what these buy.
+    assert result.stdout.split() == ["3", "3", "1", "1", "5"], result.stderr
