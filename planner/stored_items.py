@@ -175,7 +175,7 @@ def typed_item(
     stored = decoded or stored_item(raw)
     # Only the item and its weeks are decoded, against the plan's rules the frame decoded once: what
     # from_dict(Plan, join(...)) of a plan of this item alone gives for it, without decoding the plan's
-    # profile, limits and whole rule index again for every item (a tenth of the sweep of individual plans).
+    # profile, limits and whole rule index again for every item (a sixth of the sweep of individual plans).
     known = parts(storage.digests_referred({**plan_frame.blueprint, "items": [slug]}, (stored,)))
     document, scheduled = storage.join_item(stored, known)
     item, by_week = serialize.item_from_dict(document, scheduled, plan_frame.rules)

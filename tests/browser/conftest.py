@@ -7,6 +7,7 @@ into tests/browser/screenshots/ (git-ignored) for a person to look at.
 """
 
 import os
+import time
 from pathlib import Path
 
 import axe_playwright_python
@@ -98,6 +99,20 @@ def axe_violations(page) -> list[dict]:
         {"id": v["id"], "impact": v["impact"], "help": v["help"], "nodes": [n["target"] for n in v["nodes"][:5]]}
         for v in result["violations"]
     ]
+
+
+def poll(check, timeout: float = 20, *, page=None) -> bool:
+    """True once check() is, polling every 0.2 s for up to `timeout` seconds. With `page`, the waits happen
+    in the page (Playwright then runs route handlers meanwhile); otherwise the thread sleeps."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if check():
+            return True
+        if page is not None:
+            page.wait_for_timeout(200)
+        else:
+            time.sleep(0.2)
+    return False
 
 
 def screenshot(page, name: str) -> Path:

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from rehab.models import CheckIn
 from rehab.services.checkins import checkin_record
-from tests.browser.conftest import login, screenshot
+from tests.browser.conftest import login, poll, screenshot
 from tests.builders import make_active_plan
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -28,15 +28,6 @@ def wait_for_rows(count: int, timeout: float = 15) -> list[CheckIn]:
 # Whether the service worker's page cache holds a copy of `url`.
 KEPT = "(url) => caches.open('rehab-pages').then((c) => c.match(new URL(url, location.href).href, {ignoreVary: true}))"
 KEPT += ".then(Boolean)"
-
-
-def poll(check, timeout: float = 15) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if check():
-            return True
-        time.sleep(0.2)
-    return False
 
 
 def answer(page, effort: int, during: int, after: int) -> None:

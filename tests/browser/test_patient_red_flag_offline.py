@@ -3,7 +3,6 @@ clinic's phone show at once, every page says "not sent yet - send now" until it 
 it reaches the care team exactly once, even when the page sends it again. The ambulance button dials
 the clinic country's number; effort answered on 0-10 (offline too) is stored with its 6-20 equivalent."""
 
-import time
 from datetime import timedelta
 
 import pytest
@@ -11,7 +10,7 @@ from django.utils import timezone
 
 from planner.vocabulary import RED_FLAGS
 from rehab.models import Alert, AlertKind, CheckIn
-from tests.browser.conftest import _csp_violations, axe_violations, login, screenshot
+from tests.browser.conftest import _csp_violations, axe_violations, login, poll, screenshot
 from tests.builders import make_active_plan
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -45,15 +44,6 @@ def phone390(browser, live_server):
     yield context
     context.close()
     assert not blocked, f"the Content-Security-Policy blocked: {blocked}"
-
-
-def poll(check, timeout: float = 20) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if check():
-            return True
-        time.sleep(0.2)
-    return False
 
 
 def controlled(page) -> None:
@@ -204,17 +194,7 @@ def test_a_kept_red_flag_whose_send_fails_online_is_tried_again_by_itself(phone3
     context.set_offline(False)
     page.evaluate("() => window.dispatchEvent(new Event('online'))")
     # Waiting through the page, not time.sleep: the route's handler runs only while Playwright is called.
-    assert poll_pumping(page, lambda: CheckIn.objects.count() == 1)
+    assert poll(lambda: CheckIn.objects.count() == 1, page=page)
     assert len(posts) >= 2  # the first answer was the 503: the report came with a try of the page's own
     assert CheckIn.objects.get().red_flags == ["dizziness"]
-    assert poll_pumping(page, lambda: page.evaluate(OUTBOX_COUNT) == 0, timeout=10)
-
-
-def poll_pumping(page, check, timeout: float = 20) -> bool:
-    """poll(), waiting in the page (so Playwright runs the routes' handlers meanwhile)."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if check():
-            return True
-        page.wait_for_timeout(200)
-    return False
+    assert poll(lambda: page.evaluate(OUTBOX_COUNT) == 0, timeout=10, page=page)
