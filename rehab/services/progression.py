@@ -101,7 +101,12 @@ def plan_progress(*, plan_id: int, as_of: date) -> list[ProgressionDecision]:
 
 @transaction.atomic
 def _decide_next_week(*, plan_id: int, as_of: date) -> ProgressionDecision | None:
-    plan = Plan.objects.select_for_update().select_related("patient", "assessment").get(pk=plan_id)
+    # No key update: a check-in's foreign key on the plan does not wait for the decision (rehab.services.sweep).
+    plan = (
+        Plan.objects.select_for_update(no_key=True, of=("self",))
+        .select_related("patient", "assessment")
+        .get(pk=plan_id)
+    )
     if not plan.is_running:
         return None
     previous = plan.decisions.order_by("-week").first()

@@ -3,8 +3,9 @@
 `plans_due` (rehab.services.progression, one query) lists the plans with an ended, undecided week;
 `chunks` splits them (settings.SWEEP_CHUNK_SIZE); `sweep_chunk` decides one chunk:
 
-1. lock the chunk's plans (PostgreSQL: FOR UPDATE SKIP LOCKED, so concurrent sweeps split the work
-   and a plan another worker holds is left to it; SQLite serialises writers anyway);
+1. lock the chunk's plans (PostgreSQL: FOR NO KEY UPDATE SKIP LOCKED, so concurrent sweeps split the
+   work and a plan another worker holds is left to it, while check-ins go on being logged; SQLite
+   serialises writers anyway);
 2. load what the decisions read, for the whole chunk at once: last decisions, the plans' stored
    items, the due weeks' check-ins and their items, measurements, overrides, open alerts;
 3. decide in memory with the same functions as the per-plan path (rehab.services.progression),
@@ -185,7 +186,10 @@ def _locked_plans(plan_ids: list[int]) -> dict[int, Plan]:
     )
     if connection.features.has_select_for_update_skip_locked:
         # Lock only the plans (not the joined patient and assessment); skip those another sweep holds.
-        query = query.select_for_update(skip_locked=True, of=("self",))
+        # FOR NO KEY UPDATE: it excludes another sweep or edit of the plan as FOR UPDATE does, but not
+        # the key-share lock a new check-in's foreign key takes on its plan, so a patient's check-in is
+        # not held back for the seconds the chunk's transaction lasts (the sweep changes no plan's key).
+        query = query.select_for_update(skip_locked=True, of=("self",), no_key=True)
     return {plan.pk: plan for plan in query.order_by("pk")}
 
 
