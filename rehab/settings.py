@@ -152,6 +152,20 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = database_prepare_threshold(
         env_str("DATABASE_PREPARE_THRESHOLD", "5")
     )
+    # A database that does not answer (a host gone, a failover under way) fails a new connection after
+    # this many seconds instead of libpq's default of waiting without limit (the kernel's TCP retries,
+    # about two minutes, for a host that is gone; for ever for one that accepts and never answers). And a
+    # kept connection whose server vanished is found by TCP keepalives within about a minute, not the
+    # kernel's default two hours (a task would wait that long).
+    DATABASES["default"]["OPTIONS"].update(
+        {
+            "connect_timeout": env_int("DATABASE_CONNECT_TIMEOUT", 5),
+            "keepalives": 1,
+            "keepalives_idle": 30,
+            "keepalives_interval": 10,
+            "keepalives_count": 3,
+        }
+    )
 
 AUTH_USER_MODEL = "rehab.User"
 AUTH_PASSWORD_VALIDATORS = [

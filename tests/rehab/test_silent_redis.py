@@ -138,3 +138,20 @@ def test_a_cache_that_cannot_be_reached_answers_as_an_empty_one(no_cache_outage)
             cache.incr("counter")
         # This process leaves Redis alone for CACHE_RETRY_AFTER seconds, then tries it again.
         assert 4 < rehab_cache.outage._until - time.monotonic() <= settings.CACHE_RETRY_AFTER == 5
+
+
+@pytest.mark.django_db
+def test_a_new_database_connection_to_a_server_that_never_answers_fails_in_seconds():
+    from django.db import OperationalError, connection, connections
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the connection settings are PostgreSQL's")
+    with silent_server() as port:
+        settings_dict = {**connection.settings_dict, "HOST": "127.0.0.1", "PORT": port}
+        silent = type(connections["default"])(settings_dict, alias="silent")
+        try:
+            # libpq would wait without limit for the server's answer to its start-up message.
+            with pytest.raises(OperationalError, match="timeout"):
+                finished_within(HANG, silent.ensure_connection)
+        finally:
+            silent.close()
