@@ -166,8 +166,9 @@ DEFAULT_PROGRESSION_RULES: dict[str, Any] = {
         "ck_rise_factor": {
             "value": 1.5,
             "id": "safety.ck.rise_factor",
-            "text": "A creatine kinase (CK) result 1.5 times the patient's baseline (first result) or more holds "
-            "resistance progression and alerts the care team.",
+            "text": "A creatine kinase (CK) result 1.5 times the patient's baseline (the lowest earlier result) or "
+            "more, and above the lab's upper limit of normal when given, holds resistance progression and alerts "
+            "the care team.",
             "evidence": "D",
             "source": "Clinical-reference 8c (a CK rise above the patient's baseline by a clinic-set factor -> hold "
             "and review); Miller 2001 (muscle enzymes in the IMACS core set)",

@@ -10,7 +10,7 @@ from fractions import Fraction
 
 from planner.progression.outcome import DecisionReason, checkin_ids, counted, reason
 from planner.progression.said import Fixed, Joined, Said, Word, said
-from planner.progression.signals import CheckInSignal, StrengthSignal, WeekContext
+from planner.progression.signals import CheckInSignal, StrengthSignal, WeekContext, ck_rise
 from planner.progression_rules import ProgressionConfig, default_progression_config
 from planner.translation import gettext_noop
 from planner.types import LoadLimits
@@ -372,9 +372,9 @@ def read_disease_activity(
 ) -> tuple[DecisionReason | None, tuple[str, ...]]:
     """The reason resistance may not advance (strength test missing or due, CK rising), and the flags."""
     config = found.config
-    ck = sorted((s for s in signals if s.kind == "ck_u_l"), key=lambda s: s.date)
-    # A baseline of 0 U/L (a typing slip: CK is never 0) gives no ratio to compare; it is not a rise.
-    if len(ck) >= 2 and ck[0].value > 0 and ck[-1].value >= ck[0].value * config.ck_rise_factor - EPSILON:
+    rise = ck_rise(sorted((s for s in signals if s.kind == "ck_u_l"), key=lambda s: s.date), config.ck_rise_factor)
+    if rise is not None:
+        last_ck, baseline = rise
         rising = reason(
             config.rule("ck_rising"),
             said(
@@ -382,11 +382,11 @@ def read_disease_activity(
                     "CK %(latest)s U/L on %(latest_date)s, %(times)s times the baseline of %(baseline)s U/L on "
                     "%(baseline_date)s (hold at %(factor)s times)."
                 ),
-                latest=ck[-1].value,
-                latest_date=str(ck[-1].date),
-                times=ck[-1].value / ck[0].value,
-                baseline=ck[0].value,
-                baseline_date=str(ck[0].date),
+                latest=last_ck.value,
+                latest_date=str(last_ck.date),
+                times=last_ck.value / baseline.value,
+                baseline=baseline.value,
+                baseline_date=str(baseline.date),
                 factor=config.ck_rise_factor,
             ),
         )

@@ -4,6 +4,7 @@ never sees a pain score of 11 or an unknown red flag."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -111,11 +112,13 @@ class CheckInSignal:
 @dataclass(frozen=True)
 class StrengthSignal:
     """One strength or function test result. kind: a vocabulary.MEASURE_CODES code (e.g. "grip_left_kg",
-    "tug_seconds", where lower is better); date: when tested; value: in the measure's unit."""
+    "tug_seconds", where lower is better); date: when tested; value: in the measure's unit;
+    upper_limit_normal: the lab's upper limit of normal, when it gave one (CK)."""
 
     kind: str
     date: date
     value: float
+    upper_limit_normal: float | None = None
 
     def __post_init__(self) -> None:
         if self.kind not in MEASURES_BY_CODE:
@@ -123,6 +126,29 @@ class StrengthSignal:
         _, _, unit, low, high, _ = MEASURES_BY_CODE[self.kind]
         if isinstance(self.value, bool) or not low <= self.value <= high:
             raise ValueError(f"{self.kind} must be from {low} to {high} {unit}, not {self.value!r}")
+
+
+def ck_rise(results: Sequence[StrengthSignal], factor: float) -> tuple[StrengthSignal, StrengthSignal] | None:
+    """(the latest CK result, the baseline it is judged against) when the latest is a rise, else None.
+
+    results: CK results oldest first. The baseline is the lowest earlier result: at diagnosis CK is often
+    many times what treatment brings it down to, so judged against the first result a flare from the
+    treated level (300 -> 3,000 U/L after 5,000 at diagnosis) went unseen. A rise is the latest at
+    `factor` times the baseline or more, and above the lab's upper limit of normal when the lab gave one
+    (a result within the normal range is no sign of muscle inflammation). Clinical-reference 8c [D].
+    A result of 0 U/L (a typing slip: CK is never 0) is no baseline.
+    """
+    if len(results) < 2:
+        return None
+    latest = results[-1]
+    earlier = [result for result in results[:-1] if result.value > 0]
+    if not earlier:
+        return None
+    baseline = min(earlier, key=lambda result: result.value)
+    within_normal = latest.upper_limit_normal is not None and latest.value <= latest.upper_limit_normal
+    if within_normal or latest.value < baseline.value * factor - 1e-9:  # 1e-9: the float product's slack
+        return None
+    return latest, baseline
 
 
 @dataclass(frozen=True)

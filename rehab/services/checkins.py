@@ -9,6 +9,7 @@ from django.utils.translation import gettext, gettext_noop, ngettext
 
 from planner.effort import BORG, SCALES, borg_equivalent, effort_problem
 from planner.progression.said import Fixed, said
+from planner.progression.signals import ck_rise
 from planner.vitals import LOW_OXYGEN, oxygen_findings
 from planner.vocabulary import LAB_MEASURE_CODES, MEASURES_BY_CODE, PAIN_SITE_CODES
 from rehab.clinical import progression_config, red_pain_threshold
@@ -30,6 +31,7 @@ from rehab.queue import enqueue_on_commit
 from rehab.services.alerts import follow_up_due, follow_up_enqueue
 from rehab.services.checkin_rows import insert_checkin
 from rehab.services.errors import InvalidInput, NotAllowed
+from rehab.services.progression import strength_signal
 from rehab.stored_words import as_stored
 
 
@@ -322,22 +324,26 @@ def measurement_record(
 
 
 def _alert_on_ck_rise(measurement: Measurement) -> None:
-    baseline = (
+    """An urgent alert when this CK result is a rise over the patient's earlier ones (planner ck_rise, the
+    rule the weekly decision holds resistance by)."""
+    earlier = (
         Measurement.objects.filter(patient=measurement.patient, kind="ck_u_l", measured_on__lte=measurement.measured_on)
         .exclude(pk=measurement.pk)
         .order_by("measured_on", "id")
-        .first()
     )
-    factor = progression_config().ck_rise_factor
-    if baseline is None or baseline.value <= 0 or float(measurement.value) < float(baseline.value) * factor:
+    rows = [*earlier, measurement]
+    signals = [strength_signal(row) for row in rows]
+    rise = ck_rise(signals, progression_config().ck_rise_factor)
+    if rise is None:
         return
+    baseline = rows[signals.index(rise[1])]
     ratio = float(measurement.value) / float(baseline.value)
     values = {
         "patient": measurement.patient.full_name,
-        "value": f"{measurement.value:g}",
+        "value": f"{float(measurement.value):g}",  # 300, not the column's 300.00
         "day": str(measurement.measured_on),
         "ratio": Fixed(ratio, 1),
-        "baseline": f"{baseline.value:g}",
+        "baseline": f"{float(baseline.value):g}",
         "baseline_day": str(baseline.measured_on),
     }
     if measurement.upper_limit_normal:
@@ -347,7 +353,7 @@ def _alert_on_ck_rise(measurement: Measurement) -> None:
                 "the baseline of %(baseline)s U/L on %(baseline_day)s. Resistance progression is held at the next "
                 "weekly decision; please review."
             ),
-            normal=f"{measurement.upper_limit_normal:g}",
+            normal=f"{float(measurement.upper_limit_normal):g}",
             **values,
         )
     else:

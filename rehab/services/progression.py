@@ -265,11 +265,16 @@ def _session_signal(row: CheckIn, items: Mapping[int, list[CheckInItem]], slug_o
 
 def strength_signals(rows: Iterable[Measurement], until: date) -> list[StrengthSignal]:
     """The patient's measures up to `until`, rows in MEASUREMENT_ORDER (later ones are skipped)."""
-    return [
-        StrengthSignal(kind=row.kind, date=row.measured_on, value=float(row.value))
-        for row in rows
-        if row.measured_on <= until
-    ]
+    return [strength_signal(row) for row in rows if row.measured_on <= until]
+
+
+def strength_signal(row: Measurement) -> StrengthSignal:
+    return StrengthSignal(
+        kind=row.kind,
+        date=row.measured_on,
+        value=float(row.value),
+        upper_limit_normal=float(row.upper_limit_normal) if row.upper_limit_normal else None,
+    )
 
 
 def _held(decided: EngineDecision) -> EngineDecision:

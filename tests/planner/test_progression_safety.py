@@ -239,6 +239,50 @@ def test_a_ck_below_the_factor_holds_nothing():
     assert "ck_rising" not in decision.flags
 
 
+def test_a_flare_from_the_treated_level_holds_resistance_although_diagnosis_was_higher():
+    # CK is often many times higher at diagnosis than once treated: judged against the first result,
+    # 300 -> 3,000 U/L (ten times the treated level) went unseen.
+    _, resistance, items = _items()
+    strength = (
+        StrengthSignal("ck_u_l", WEEK_END - timedelta(days=120), 5000),
+        StrengthSignal("ck_u_l", WEEK_END - timedelta(days=40), 300),
+        StrengthSignal("ck_u_l", WEEK_END - timedelta(days=2), 3000),
+    )
+    decision = _decide(items, week_of_checkins(1, [s.slug for s in items]), strength=strength)
+    assert "ck_rising" in decision.flags
+    assert "baseline of 300" in _by_slug(decision)[resistance.slug].text
+
+
+def test_a_ck_within_the_labs_normal_range_is_no_rise():
+    _, _, items = _items()
+    strength = (
+        StrengthSignal("ck_u_l", WEEK_END - timedelta(days=40), 60, upper_limit_normal=170),
+        StrengthSignal("ck_u_l", WEEK_END - timedelta(days=2), 150, upper_limit_normal=170),
+    )
+    decision = _decide(items, week_of_checkins(1, [s.slug for s in items]), strength=strength)
+    assert "ck_rising" not in decision.flags
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    values=st.lists(st.integers(min_value=0, max_value=20000), min_size=1, max_size=6),
+    normal=st.one_of(st.none(), st.integers(min_value=100, max_value=400)),
+)
+def test_ck_holds_exactly_when_the_latest_is_the_factor_over_the_lowest_earlier_and_above_normal(values, normal):
+    _, resistance, items = _items()
+    strength = tuple(
+        StrengthSignal("ck_u_l", WEEK_END - timedelta(days=10 * (len(values) - n)), value, upper_limit_normal=normal)
+        for n, value in enumerate(values)
+    )
+    decision = _decide(items, week_of_checkins(1, [s.slug for s in items]), strength=strength)
+    earlier = [value for value in values[:-1] if value > 0]
+    latest = values[-1]
+    expected = bool(earlier) and latest >= CONFIG.ck_rise_factor * min(earlier) and (normal is None or latest > normal)
+    assert ("ck_rising" in decision.flags) == expected
+    if expected:
+        assert _by_slug(decision)[resistance.slug].direction is None  # held, never advanced
+
+
 def test_inflammatory_myopathy_is_recognised_from_activity_or_diagnosis():
     assert is_inflammatory_myopathy([], "moderate")
     assert is_inflammatory_myopathy(["Dermatomyositis"], "inactive")

@@ -148,6 +148,19 @@ def test_a_ck_rise_of_the_rule_factor_alerts_the_care_team_at_once(world, plan, 
     assert "upper limit of normal 170" in alert.message
 
 
+def test_a_flare_from_the_treated_ck_alerts_although_the_result_at_diagnosis_was_higher(world, plan):
+    for value, day in ((5000, "2026-08-01"), (300, "2026-10-20")):
+        measurement_record(
+            actor=world.physio, patient=world.patient, kind="ck_u_l", value=value, measured_on=date.fromisoformat(day)
+        )
+    assert not Alert.objects.exists()  # falling is no rise
+
+    measurement_record(actor=world.physio, patient=world.patient, kind="ck_u_l", value=3000, measured_on=START)
+
+    alert = Alert.objects.get(kind=AlertKind.CK_RISE)
+    assert "10.0 times the baseline of 300 U/L on 2026-10-20" in alert.message
+
+
 def test_a_small_ck_change_raises_nothing(world, plan):
     measurement_record(actor=world.physio, patient=world.patient, kind="ck_u_l", value=180, measured_on=START)
     measurement_record(actor=world.physio, patient=world.patient, kind="ck_u_l", value=250, measured_on=START)
