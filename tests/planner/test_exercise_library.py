@@ -327,3 +327,20 @@ def test_the_strict_profile_keeps_no_exercise_that_presses_on_the_buttocks():
     kept = [e for e in LIBRARY if _passes_strict_profile(e)]
     assert all(not STRICT_PROTECTED_REGIONS & set(e["pressure_regions"]) for e in kept)
     assert all(e["position"] not in {"seated", "supine", "side_lying"} for e in kept)
+
+
+@pytest.mark.parametrize(
+    ("slug", "pressed"),
+    [
+        # The back of the shoulders and head are pressed into the wall (its instructions say so).
+        ("wall-spinal-extension", {"upper_back", "shoulder_left", "shoulder_right", "neck"}),
+        # Body weight leans through the hands, as in the knee push-up.
+        ("wall-push-up", {"wrist_hand_left", "wrist_hand_right"}),
+        ("counter-push-up", {"wrist_hand_left", "wrist_hand_right"}),
+        # The forearms rest on the wall.
+        ("wall-arm-slide", {"elbow_left", "elbow_right"}),
+    ],
+)
+def test_exercises_that_lean_a_body_part_on_a_wall_or_counter_list_it_as_pressed(slug, pressed):
+    # A calcified or ossified region there must keep the exercise out of the plan (clinical-reference 8a).
+    assert pressed <= set(BY_SLUG[slug]["pressure_regions"])
