@@ -56,6 +56,7 @@ PROFILE_WORDS = {
     "resting_hr": gettext_noop("resting heart rate"),
     "measured_hr_max": gettext_noop("measured maximal heart rate"),
     "beta_blocker": gettext_noop("beta blocker"),
+    "arrhythmia": gettext_noop("arrhythmia"),
     "cardiopulmonary_status": gettext_noop("heart and lungs"),
     "avoid_regions": gettext_noop("regions to avoid"),
     "available_equipment": gettext_noop("available equipment"),

@@ -45,6 +45,8 @@ PROFILE_TUPLE_FIELDS = (
     "unavailable_positions",
     "padded_pressure_regions",
 )
+# Fields added after plans were first stored: left out of a stored profile when false.
+PROFILE_FIELDS_WHEN_SET = ("arrhythmia",)
 PROFILE_FIELDS = (
     "age",
     "sex",
@@ -56,6 +58,7 @@ PROFILE_FIELDS = (
     "resting_hr",
     "measured_hr_max",
     "beta_blocker",
+    "arrhythmia",
     "cardiopulmonary_status",
     "avoid_regions",
     "available_equipment",
@@ -120,6 +123,10 @@ class _Decoder:
 
 def _profile(profile: Profile) -> dict[str, Any]:
     data = {name: getattr(profile, name) for name in PROFILE_FIELDS}
+    # Written only when set: every plan stored before the field existed reads and writes as it did.
+    for name in PROFILE_FIELDS_WHEN_SET:
+        if not data[name]:
+            del data[name]
     for name in PROFILE_TUPLE_FIELDS:
         data[name] = list(data[name])
     if profile.available_equipment is not None:

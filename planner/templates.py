@@ -40,6 +40,7 @@ CONDITIONS = (
     *(f"inflammation_activity.{value}" for value in INFLAMMATION_ACTIVITY[1:]),
     *(f"cardiopulmonary_status.{value}" for value in CARDIOPULMONARY_STATUS[1:]),
     "beta_blocker",
+    "arrhythmia",
     "avoid_regions",
     "sedentary",
 )
@@ -79,6 +80,8 @@ def conditions_of(profile: Profile) -> tuple[str, ...]:
         found.append(f"cardiopulmonary_status.{profile.cardiopulmonary_status}")
     if profile.beta_blocker:
         found.append("beta_blocker")
+    if profile.arrhythmia:
+        found.append("arrhythmia")
     if profile.avoid_regions:
         found.append("avoid_regions")
     if profile.sedentary:

@@ -116,6 +116,8 @@ class Profile:
     resting_hr: beats per minute at rest (Karvonen's HRrest).
     measured_hr_max: HRmax from an exercise test, in bpm; None -> the Tanaka estimate is used.
     beta_blocker: heart rate is unreliable, so no heart-rate zone is given and RPE governs.
+    arrhythmia: an irregular heart rhythm (e.g. atrial fibrillation): heart rate is unreliable as on a beta
+        blocker (clinical-reference 8a, "beta-blocker or arrhythmia").
     cardiopulmonary_status: one of CARDIOPULMONARY_STATUS ("cleared", "monitor", "restricted").
     avoid_regions: BODY_REGIONS the assessing clinician wants left alone: never loaded, pressed or
         stretched.
@@ -138,6 +140,7 @@ class Profile:
     resting_hr: int = 70
     measured_hr_max: int | None = None
     beta_blocker: bool = False
+    arrhythmia: bool = False
     cardiopulmonary_status: str = "cleared"
     avoid_regions: tuple[str, ...] = ()
     available_equipment: tuple[str, ...] | None = None
@@ -188,7 +191,7 @@ def _profile_errors(profile: Profile) -> dict[str, str]:
         valid_so_far = "measured_hr_max" not in errors and "resting_hr" not in errors
         if valid_so_far and profile.measured_hr_max <= profile.resting_hr:
             errors["measured_hr_max"] = "must be above the resting heart rate"
-    for name in ("vertebral_fracture", "beta_blocker", "sedentary"):
+    for name in ("vertebral_fracture", "beta_blocker", "arrhythmia", "sedentary"):
         if not isinstance(getattr(profile, name), bool):
             errors[name] = "must be true or false"
     check_subset("heterotopic_ossification_regions", profile.heterotopic_ossification_regions, BODY_REGIONS)

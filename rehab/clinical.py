@@ -104,6 +104,7 @@ def profile_from_assessment(patient: Patient, assessment: Assessment) -> Profile
         resting_hr=assessment.resting_hr,
         measured_hr_max=assessment.measured_hr_max,
         beta_blocker=assessment.beta_blocker,
+        arrhythmia=assessment.arrhythmia,
         cardiopulmonary_status=assessment.cardiopulmonary_status,
         avoid_regions=tuple(assessment.avoid_regions),
         padded_pressure_regions=tuple(assessment.padded_pressure_regions or ()),

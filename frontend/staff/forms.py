@@ -384,6 +384,11 @@ class AssessmentForm(forms.Form):
             "Beta blockers slow the heart, so heart-rate targets would mislead: effort (RPE 6-20) governs."
         ),
     )
+    arrhythmia = forms.BooleanField(
+        required=False,
+        label=gettext_lazy("Has an arrhythmia (such as atrial fibrillation)"),
+        help_text=gettext_lazy("An irregular rhythm makes heart-rate targets mislead: effort (RPE 6-20) governs."),
+    )
     cardiopulmonary_status = forms.ChoiceField(
         label=gettext_lazy("Heart and lung status"),
         **_described(CARDIOPULMONARY_WORDS),

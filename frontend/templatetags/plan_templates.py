@@ -18,6 +18,7 @@ PLAIN_CONDITIONS = {
     "vertebral_fracture": gettext_lazy("Vertebral fracture"),
     "heterotopic_ossification": gettext_lazy("Heterotopic ossification"),
     "beta_blocker": gettext_lazy("Beta blocker"),
+    "arrhythmia": gettext_lazy("Arrhythmia"),
     "avoid_regions": gettext_lazy("Regions to leave alone"),
     "sedentary": gettext_lazy("Sedentary"),
 }

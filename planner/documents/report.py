@@ -173,7 +173,9 @@ def assessment_lines(profile: Profile) -> tuple[str, ...]:
         gettext("Inflammation activity: %(value)s") % {"value": profile.inflammation_activity},
         gettext("Heterotopic ossification: %(value)s") % {"value": words(profile.heterotopic_ossification_regions)},
         gettext("Pain at rest: %(value)s/10") % {"value": profile.pain_at_rest},
-        heart + (gettext("; beta blocker") if profile.beta_blocker else ""),
+        heart
+        + (gettext("; beta blocker") if profile.beta_blocker else "")
+        + (gettext("; arrhythmia") if profile.arrhythmia else ""),
         gettext("Cardiopulmonary status: %(value)s") % {"value": profile.cardiopulmonary_status},
         gettext("Regions to avoid: %(value)s") % {"value": words(profile.avoid_regions)},
     ]

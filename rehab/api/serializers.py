@@ -153,6 +153,7 @@ class AssessmentSerializer(serializers.ModelSerializer):
             "measured_hr_max",
             "resting_spo2",
             "beta_blocker",
+            "arrhythmia",
             "cardiopulmonary_status",
             "avoid_regions",
             "available_equipment",

@@ -46,6 +46,11 @@ class Assessment(models.Model):
         help_text="Protected regions the clinician marks as tolerating padded, short pressure (seated work allowed).",
     )
     beta_blocker = models.BooleanField(default=False, help_text="Heart rate is then unreliable: effort (RPE) governs.")
+    arrhythmia = models.BooleanField(
+        default=False,
+        help_text="An irregular heart rhythm such as atrial fibrillation: heart rate is then unreliable, effort (RPE) "
+        "governs.",
+    )
     cardiopulmonary_status = models.CharField(max_length=12, choices=_choices(CARDIOPULMONARY_STATUS))
     avoid_regions = models.JSONField(default=list, blank=True, help_text="Body regions the plan must not load.")
     available_equipment = models.JSONField(

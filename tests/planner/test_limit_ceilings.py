@@ -161,6 +161,7 @@ PROFILES = st.builds(
     resting_hr=st.integers(45, 100),
     measured_hr_max=st.none() | st.integers(150, 200),
     beta_blocker=st.booleans(),
+    arrhythmia=st.booleans(),
     cardiopulmonary_status=st.sampled_from(CARDIOPULMONARY_STATUS),
     sedentary=st.booleans(),
 )

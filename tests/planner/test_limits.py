@@ -133,6 +133,15 @@ def test_a_beta_blocker_removes_the_heart_rate_zone_so_effort_governs():
     assert limits.rule_ids_for("aerobic.hr_zone_bpm") == ("aerobic.beta_blocker_rpe_governs",)
 
 
+def test_an_arrhythmia_removes_the_heart_rate_zone_as_a_beta_blocker_does():
+    # Clinical-reference 8a: "beta-blocker or arrhythmia: no heart-rate zone; effort governs".
+    limits = compute_limits(build_profile(age=68, arrhythmia=True))
+
+    assert limits.aerobic.hr_zone_bpm is None
+    assert limits.aerobic.hr_max_bpm is None
+    assert limits.rule_ids_for("aerobic.hr_zone_bpm") == ("aerobic.beta_blocker_rpe_governs",)
+
+
 def test_a_measured_maximum_heart_rate_replaces_the_tanaka_estimate():
     limits = compute_limits(build_profile(age=57, measured_hr_max=150, resting_hr=60, inflammation_activity="moderate"))
 

@@ -52,6 +52,7 @@ def profiles(draw):
         resting_hr=resting_hr,
         measured_hr_max=draw(st.none() | st.integers(max(80, resting_hr + 1), 230)),
         beta_blocker=draw(st.booleans()),
+        arrhythmia=draw(st.booleans()),
         cardiopulmonary_status=draw(st.sampled_from(CARDIOPULMONARY_STATUS)),
         avoid_regions=draw(subsets(BODY_REGIONS, 3)),
         available_equipment=draw(st.none() | subsets(EQUIPMENT, 8)),
@@ -63,6 +64,18 @@ def profiles(draw):
 def all_doses(plan: Plan):
     yield from (item.dose for item in plan.items)
     yield from (entry.dose for week in plan.weeks for entry in week.doses)
+
+
+@PLAN_SETTINGS
+@given(profiles())
+def test_with_an_unreliable_heart_rate_no_week_has_a_heart_rate_target(profile):
+    # Clinical-reference 8a: beta blocker or arrhythmia -> no heart-rate zone; effort governs.
+    plan = build_plan(profile, LIBRARY)
+    unreliable = profile.beta_blocker or profile.arrhythmia
+    assert (plan.limits.aerobic.hr_zone_bpm is None) >= unreliable
+    if unreliable:
+        for dose in all_doses(plan):
+            assert all(target.unit != "hr_bpm" for target in dose.intensity), dose
 
 
 @PLAN_SETTINGS

@@ -230,6 +230,7 @@ ASSESSMENT_KEYS = {
     "measured_hr_max",
     "resting_spo2",
     "beta_blocker",
+    "arrhythmia",
     "cardiopulmonary_status",
     "avoid_regions",
     "available_equipment",

@@ -26,6 +26,7 @@ BAD_FIELDS = [
     ("assessed_on", "yesterday"),
     ("vertebral_fracture", "maybe"),
     ("beta_blocker", "perhaps"),
+    ("arrhythmia", "sometimes"),
 ]
 
 
@@ -79,6 +80,22 @@ def test_a_valid_assessment_is_stored_with_its_author_and_listed_newest_first(wo
     assert stored.measured_hr_max == 160
     listed = client.get(url).json()["results"]
     assert [row["assessed_on"] for row in listed] == ["2026-11-01", "2026-10-01"]
+
+
+def test_an_arrhythmia_is_recorded_and_leaves_the_plan_without_a_heart_rate_zone(world):
+    from planner.limits import compute_limits
+    from rehab.clinical import profile_from_assessment
+
+    response = client_for(world.physio).post(
+        f"/api/v1/patients/{world.patient.pk}/assessments/", valid_assessment_payload(arrhythmia=True), format="json"
+    )
+
+    assert response.status_code == 201, response.content
+    assert response.json()["arrhythmia"] is True
+    stored = Assessment.objects.get(pk=response.json()["id"])
+    profile = profile_from_assessment(world.patient, stored)
+    assert (stored.arrhythmia, profile.arrhythmia, profile.beta_blocker) == (True, True, False)
+    assert compute_limits(profile).aerobic.hr_zone_bpm is None  # effort governs (clinical-reference 8a)
 
 
 def test_recording_an_assessment_is_in_the_patients_audit_trail(world):
