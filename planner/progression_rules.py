@@ -163,6 +163,16 @@ DEFAULT_PROGRESSION_RULES: dict[str, Any] = {
             "source": "Clinical-reference 8c and 7 (FI-3 + MMT-8 monthly); Harris-Love 2008 (serial strength "
             "testing); Alexanderson 2018",
         },
+        "high_inflammation_reassess_days": {
+            "value": 42,
+            "id": "safety.inflammation.reassess_interval",
+            "text": "With highly active inflammation the patient is reassessed within 6 weeks of the assessment; "
+            "after that, progression is held and the care team is asked to reassess until a new assessment is "
+            "recorded.",
+            "evidence": "C",
+            "source": "Clinical-reference 8a (inflammation high: low-intensity work until reassessed; reassess within "
+            "4-6 weeks); Alexanderson 2018; Harris-Love 2008",
+        },
         "ck_rise_factor": {
             "value": 1.5,
             "id": "safety.ck.rise_factor",
@@ -361,6 +371,13 @@ DEFAULT_PROGRESSION_RULES: dict[str, Any] = {
             "evidence": "C",
             "source": "Clinical-reference 8c and 7 (monthly strength tests while progressing)",
         },
+        "reassessment_due": {
+            "id": "safety.inflammation.reassessment_due",
+            "text": "Reassessment due: with highly active inflammation no dose advances until the physiotherapist "
+            "records a new assessment.",
+            "evidence": "C",
+            "source": "Clinical-reference 8a (inflammation high: reassess within 4-6 weeks, until reassessed)",
+        },
         "ck_rising": {
             "id": "safety.ck.rising_hold",
             "text": "Rising muscle enzymes (CK) hold resistance progression and ask for clinician review.",
@@ -449,6 +466,7 @@ class ProgressionConfig:
     spo2_drop_points: int = 4
     hr_max_tolerance_bpm: int = 10
     strength_retest_days: int = 28
+    high_inflammation_reassess_days: int = 42
     ck_rise_factor: float = 1.5
     amber_streak_weeks: int = 3
 
@@ -485,6 +503,7 @@ PARAMETER_KEYS = (
     "spo2_drop_points",
     "hr_max_tolerance_bpm",
     "strength_retest_days",
+    "high_inflammation_reassess_days",
     "ck_rise_factor",
     "amber_streak_weeks",
 )
@@ -575,6 +594,7 @@ def _config(
         spo2_drop_points=_whole(values, "spo2_drop_points"),
         hr_max_tolerance_bpm=_whole(values, "hr_max_tolerance_bpm"),
         strength_retest_days=_whole(values, "strength_retest_days"),
+        high_inflammation_reassess_days=_whole(values, "high_inflammation_reassess_days"),
         ck_rise_factor=_decimal(values, "ck_rise_factor"),
         amber_streak_weeks=_whole(values, "amber_streak_weeks"),
     )
@@ -616,6 +636,7 @@ def _check(config: ProgressionConfig) -> dict[str, str]:
         ("spo2_drop_points", config.spo2_drop_points, 1, 30),
         ("hr_max_tolerance_bpm", config.hr_max_tolerance_bpm, 0, 60),
         ("strength_retest_days", config.strength_retest_days, 7, 365),
+        ("high_inflammation_reassess_days", config.high_inflammation_reassess_days, 7, 365),
         ("amber_streak_weeks", config.amber_streak_weeks, 2, 12),
     )
     for key, value, lowest, highest in bounds:

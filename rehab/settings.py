@@ -152,11 +152,8 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = database_prepare_threshold(
         env_str("DATABASE_PREPARE_THRESHOLD", "5")
     )
-    # A database that does not answer (a host gone, a failover under way) fails a new connection after
-    # this many seconds instead of libpq's default of waiting without limit (the kernel's TCP retries,
-    # about two minutes, for a host that is gone; for ever for one that accepts and never answers). And a
-    # kept connection whose server vanished is found by TCP keepalives within about a minute, not the
-    # kernel's default two hours (a task would wait that long).
+    # A database that does not answer fails a new connection after this many seconds (libpq waits without
+    # limit by default), and TCP keepalives find a kept connection's vanished server in about a minute.
     DATABASES["default"]["OPTIONS"].update(
         {
             "connect_timeout": env_int("DATABASE_CONNECT_TIMEOUT", 5),
@@ -297,11 +294,9 @@ CACHE_RETRY_AFTER = env_int("CACHE_RETRY_AFTER", 5)
 # --- Celery --------------------------------------------------------------------------------
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", "filesystem://")
 CELERY_BROKER_CONNECTION_TIMEOUT = env_int("CELERY_BROKER_CONNECTION_TIMEOUT", 3)
-# A Redis that stops answering without closing the connection (a failover, a NAT or firewall that drops
-# the flow) would hold a publish, and the request or task making it, forever: kombu and redis-py wait
-# without limit by default (kombu's Redis transport notes). Redis answers in milliseconds; a command
-# with no reply after this many seconds counts as failed, so the publish leaves its work in the outbox
-# and a red flag's follow-up runs in the request (rehab.queue). Unknown to the filesystem transport.
+# A Redis that stops answering without closing the connection (a failover, a dropped flow) would hold a
+# publish, and its request, forever (kombu and redis-py wait without limit by default). After this many
+# seconds a command fails: the work waits in the outbox, a red flag's follow-up runs inline (rehab.queue).
 BROKER_SOCKET_TIMEOUT = env_int("BROKER_SOCKET_TIMEOUT", 3)
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     "socket_timeout": BROKER_SOCKET_TIMEOUT,

@@ -15,6 +15,7 @@ from planner.progression.findings import (
     read_disease_activity,
     read_heart_rate,
     read_pain,
+    read_reassessment,
     read_red_flags,
     read_rpe,
     read_strength,
@@ -80,6 +81,10 @@ def decide_progression(
     if activity is not None:
         flags.extend(activity_flags)
         item_gates.update({i.slug: activity for i in context.items if i.dose.component == "resistance"})
+    overdue = read_reassessment(context, found)
+    if overdue is not None:
+        flags.append("reassessment_due")
+        item_gates.update({i.slug: overdue for i in context.items})
     since = _weeks_since_regression(context)
     if since is not None and since <= config.hold_after_regress_weeks:
         found.add(
@@ -225,4 +230,5 @@ def next_week_context(
         strength_gate=context.strength_gate,
         resting_spo2=context.resting_spo2,
         protected_regions=context.protected_regions,
+        reassess_from=context.reassess_from,
     )

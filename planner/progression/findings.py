@@ -428,6 +428,30 @@ def read_disease_activity(
     return None, ()
 
 
+def read_reassessment(context: WeekContext, found: Findings) -> DecisionReason | None:
+    """The reason no dose advances when highly active inflammation is overdue for reassessment."""
+    config = found.config
+    if context.reassess_from is None or context.week_end is None:
+        return None
+    age = (context.week_end - context.reassess_from).days
+    if age <= config.high_inflammation_reassess_days:
+        return None
+    due = reason(
+        config.rule("reassessment_due"),
+        said(
+            gettext_noop(
+                "Reassessment due: highly active inflammation was assessed on %(assessed)s, %(age)s days before the "
+                "end of the week (reassess within %(within)s days); no dose advances until a new assessment."
+            ),
+            assessed=str(context.reassess_from),
+            age=age,
+            within=config.high_inflammation_reassess_days,
+        ),
+    )
+    found.review.append(due)
+    return due
+
+
 def _items_for_pain(checkin: CheckInSignal, context: WeekContext) -> set[str] | None:
     """The items a check-in's pain concerns, or None when the pain was general (or cannot be placed)."""
     if "elsewhere" in checkin.pain_sites or (not checkin.pain_sites and checkin.pain_slug is None):

@@ -13,7 +13,14 @@ from planner.translation import ngettext_noop
 from planner.types import Dose, Rule
 
 # What the care team is told besides a pause (ProgressionDecision.flags), in this order.
-DECISION_FLAGS = ("retest_due", "ck_rising", "amber_streak", "hr_above_zone", "no_strength_baseline")
+DECISION_FLAGS = (
+    "retest_due",
+    "ck_rising",
+    "amber_streak",
+    "hr_above_zone",
+    "no_strength_baseline",
+    "reassessment_due",
+)
 
 
 @dataclass(frozen=True)

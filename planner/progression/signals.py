@@ -193,6 +193,8 @@ class WeekContext:
     resting_spo2: SpO2 at rest from the assessment, %, or None.
     protected_regions: regions with calcified masses (a "calcified area" pain concerns the items
         that work them).
+    reassess_from: highly active inflammation: the assessment's date, from which a reassessment is due
+        within the config's high_inflammation_reassess_days (judged on week_end); None otherwise.
     """
 
     week: int
@@ -208,6 +210,7 @@ class WeekContext:
     strength_gate: bool = False
     resting_spo2: int | None = None
     protected_regions: tuple[str, ...] = ()
+    reassess_from: date | None = None
 
     def __post_init__(self) -> None:
         _check_int(self.week, 1, 10_000, "week")

@@ -62,6 +62,7 @@ class AlertKind(models.TextChoices):
     CK_RISE = "ck_rise", _("Muscle enzymes (CK) rising")
     AMBER_STREAK = "amber_streak", _("Three amber weeks in a row")
     VITAL_SIGNS = "vital_signs", _("Heart rate or oxygen saturation outside limits")
+    REASSESSMENT_DUE = "reassessment_due", _("Reassessment due")
 
 
 class Alert(models.Model):

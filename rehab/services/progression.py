@@ -202,6 +202,8 @@ def week_context(plan: Plan, engine, week: int, previous: ProgressionDecision | 
         strength_gate=is_inflammatory_myopathy(plan.patient.diagnoses, assessment.inflammation_activity),
         resting_spo2=assessment.resting_spo2,
         protected_regions=tuple(assessment.heterotopic_ossification_regions),
+        # Highly active inflammation is reassessed within weeks (clinical-reference 8a): the date it is judged from.
+        reassess_from=assessment.assessed_on if assessment.inflammation_activity == "high" else None,
     )
 
 
@@ -564,6 +566,12 @@ FLAG_ALERTS = {
         True,
         gettext_noop("CK is rising: resistance progression is held; please review"),
         "safety.ck.rising_hold",
+    ),
+    "reassessment_due": (
+        AlertKind.REASSESSMENT_DUE,
+        False,
+        gettext_noop("reassessment due (highly active inflammation): no dose advances until a new assessment"),
+        "safety.inflammation.reassessment_due",
     ),
     "amber_streak": (
         AlertKind.AMBER_STREAK,

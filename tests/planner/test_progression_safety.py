@@ -283,6 +283,30 @@ def test_ck_holds_exactly_when_the_latest_is_the_factor_over_the_lowest_earlier_
         assert _by_slug(decision)[resistance.slug].direction is None  # held, never advanced
 
 
+def test_highly_active_inflammation_overdue_for_reassessment_advances_nothing_and_asks_for_review():
+    # Clinical-reference 8a: inflammation high -> reassess within 4-6 weeks; low-intensity work until then.
+    aerobic, resistance, items = _items()
+    week = week_of_checkins(1, [s.slug for s in items])
+    due_since = WEEK_END - timedelta(days=CONFIG.high_inflammation_reassess_days + 1)
+    overdue = _decide(items, week, week_end=WEEK_END, reassess_from=due_since)
+    in_time = _decide(items, week, week_end=WEEK_END, reassess_from=due_since + timedelta(days=1))
+
+    assert overdue.light == "green"
+    assert all(item.direction is None for item in overdue.items)
+    assert "Reassessment due" in _by_slug(overdue)[aerobic.slug].text
+    assert overdue.review_required
+    assert "reassessment_due" in overdue.flags
+    assert "reassessment_due" not in in_time.flags
+    assert _by_slug(in_time)[resistance.slug].direction == "up"
+
+
+def test_a_red_week_still_regresses_while_a_reassessment_is_due():
+    _, _, items = _items()
+    week = week_of_checkins(1, [s.slug for s in items], pain_during=7, pain_after=7)
+    decision = _decide(items, week, week_end=WEEK_END, reassess_from=WEEK_END - timedelta(days=60))
+    assert decision.action == "regress"
+
+
 def test_inflammatory_myopathy_is_recognised_from_activity_or_diagnosis():
     assert is_inflammatory_myopathy([], "moderate")
     assert is_inflammatory_myopathy(["Dermatomyositis"], "inactive")

@@ -242,6 +242,29 @@ def test_a_recent_strength_test_lets_the_week_pass_without_a_retest_alert(world,
     assert not Alert.objects.filter(kind=AlertKind.RETEST_DUE).exists()
 
 
+@pytest.mark.parametrize(("assessed_days_before", "due"), [(40, True), (30, False)])
+def test_highly_active_inflammation_not_reassessed_in_six_weeks_holds_every_dose_and_asks_for_it(
+    world, plan, assessed_days_before, due
+):
+    plan.assessment.inflammation_activity = "high"
+    plan.assessment.assessed_on = START - timedelta(days=assessed_days_before)  # week 1 ends on START + 6
+    plan.assessment.save()
+    measurement_record(actor=world.physio, patient=world.patient, kind="mmt8_total", value=64, measured_on=START)
+    _log_green_week(world, plan, 1)
+    plan_progress(plan_id=plan.pk, as_of=date(2026, 11, 10))
+
+    decision = ProgressionDecision.objects.get(plan=plan, week=1)
+    advanced = [slug for slug, change in decision.changes.items() if change["direction"] == "up"]
+    alerts = Alert.objects.filter(kind=AlertKind.REASSESSMENT_DUE)
+    if due:
+        assert advanced == []
+        assert decision.review_required
+        assert "reassessment due" in alerts.get().message
+    else:
+        assert advanced
+        assert not alerts.exists()
+
+
 def test_three_amber_weeks_in_a_row_raise_one_review_alert(world, plan):
     measurement_record(actor=world.physio, patient=world.patient, kind="mmt8_total", value=64, measured_on=START)
     for week in (1, 2, 3):
