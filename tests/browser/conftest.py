@@ -69,9 +69,28 @@ def desktop(browser, live_server):
     assert not blocked, f"the Content-Security-Policy blocked: {blocked}"
 
 
+def requests_seen(context) -> list[str]:
+    """Every request the context makes from now on, as "METHOD /path" ("sw: " first when the page's service
+    worker made it), for an offline test's failure message.
+
+    Listening matters as well: with no listener on the context's requests, set_offline(False) did not always
+    reach the service worker (seen in CI and here under load, 1 run in 3 or more: the page online, its
+    kept report posted through a worker that still failed every fetch, nothing reaching the server for
+    40 s); with one, 10 runs of 10 passed. A phone's own worker goes back online with the phone."""
+    seen: list[str] = []
+
+    def note(request) -> None:
+        by_worker = "sw: " if getattr(request, "service_worker", None) is not None else ""
+        seen.append(f"{by_worker}{request.method} {request.url.split('//', 1)[-1].split('/', 1)[-1]}")
+
+    context.on("request", note)
+    return seen
+
+
 @pytest.fixture
 def phone(browser, live_server):
     context = browser.new_context(base_url=live_server.url, **PHONE)
+    context.requests_seen = requests_seen(context)
     blocked = _csp_violations(context)
     yield context
     context.close()

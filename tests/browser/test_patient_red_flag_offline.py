@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from planner.vocabulary import RED_FLAGS
 from rehab.models import Alert, AlertKind, CheckIn
-from tests.browser.conftest import _csp_violations, axe_violations, login, poll, screenshot
+from tests.browser.conftest import _csp_violations, axe_violations, login, poll, requests_seen, screenshot
 from tests.builders import make_active_plan
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -40,6 +40,7 @@ RESEND = """(fields) => fetch('/something-wrong/', {
 @pytest.fixture
 def phone390(browser, live_server):
     context = browser.new_context(base_url=live_server.url, **PHONE_390)
+    context.requests_seen = requests_seen(context)
     blocked = _csp_violations(context)
     yield context
     context.close()
@@ -93,8 +94,9 @@ def test_a_red_flag_reported_offline_shows_its_advice_at_once_and_is_sent_once_b
     phone390.set_offline(False)
     page.evaluate("() => window.dispatchEvent(new Event('online'))")
     page.get_by_role("button", name="Send now").tap()  # the patient also taps: still one report
-    # A first send the network leaves hanging is given up after 10 s and tried again 2 s later.
-    assert poll(lambda: CheckIn.objects.count() == 1, timeout=40)
+    # A first send the network leaves hanging is given up after 10 s and tried again 2 s later; the page
+    # keeps trying (2, 5, 15, 30, 60 s), so up to 100 s covers its first five tries.
+    assert poll(lambda: CheckIn.objects.count() == 1, timeout=100), phone390.requests_seen[-30:]
     page.locator("#red-flag-pending").wait_for(state="hidden")
     page.get_by_text("Sent to your care team").wait_for()
     checkin = CheckIn.objects.get()
