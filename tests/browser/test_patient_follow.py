@@ -3,7 +3,7 @@ whole session is followed with its timers (Playwright's clock, so no real minute
 log form it opens is pre-filled from the ticks; what is saved carries the counted sets, repetitions and
 minutes. No axe (WCAG 2.2 A/AA) violation on the Today list or the follow-along page."""
 
-from datetime import timedelta
+from datetime import UTC, datetime, time, timedelta
 from decimal import Decimal
 
 import pytest
@@ -69,7 +69,10 @@ def _step(page, index: int) -> dict:
 def test_a_followed_session_is_logged_from_its_ticks(phone_390, world, plan):
     login(phone_390, world.patient_user)
     page = phone_390.new_page()
-    page.clock.install()
+    # The fake clock starts at 10:00 of today: the walk-through below fast-forwards it by over half an hour,
+    # and started from the real time after about 23:00 it crossed midnight, so the log form's day (the
+    # phone's) was no longer the followed session's (the server's) and the test failed every late evening.
+    page.clock.install(time=datetime.combine(timezone.localdate(), time(10, 0), tzinfo=UTC))
     page.goto("/today/follow/")
     count = page.locator(".follow-step").count()
     assert page.locator("#follow-progress").inner_text() == f"Step 1 of {count}"
