@@ -88,3 +88,17 @@ def make_active_plan(patient: Patient, physio: User, start_date=date(2026, 11, 2
         make_assessment(patient, by=physio, **assessment)
     plan = plan_generate(actor=physio, patient=patient, start_date=start_date, weeks=weeks)
     return plan_activate(actor=physio, plan=plan, version=plan.version)
+
+
+def session_payload(of_plan, /, **overrides) -> dict:
+    """A plain session check-in body for the API: three of the plan's exercises done (2 x 10), easy effort
+    and little pain, on 2026-11-09; `overrides` replace or add fields (a `plan` too)."""
+    payload = {
+        "date": "2026-11-09",
+        "items": [{"plan_item": item.pk, "done": True, "sets": 2, "reps": 10} for item in of_plan.items.all()[:3]],
+        "session_rpe": 12,
+        "pain_during": 2,
+        "pain_after": 2,
+    }
+    payload.update(overrides)
+    return payload

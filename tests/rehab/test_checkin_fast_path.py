@@ -20,16 +20,7 @@ def plan(world):
     return builders.make_active_plan(world.patient, world.physio)
 
 
-def _session(plan, **overrides):
-    payload = {
-        "date": "2026-11-09",
-        "items": [{"plan_item": item.pk, "done": True, "sets": 2, "reps": 10} for item in plan.items.all()[:3]],
-        "session_rpe": 12,
-        "pain_during": 2,
-        "pain_after": 2,
-    }
-    payload.update(overrides)
-    return payload
+_session = builders.session_payload
 
 
 def _post(user, payload, key):

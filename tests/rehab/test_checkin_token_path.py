@@ -33,16 +33,7 @@ def _token(user, expiry=timedelta(days=1)) -> str:
     return AuthToken.objects.create(user=user, expiry=expiry)[1]
 
 
-def _session(of_plan, /, **overrides):
-    payload = {
-        "date": "2026-11-09",
-        "items": [{"plan_item": item.pk, "done": True, "sets": 2, "reps": 10} for item in of_plan.items.all()[:3]],
-        "session_rpe": 12,
-        "pain_during": 2,
-        "pain_after": 2,
-    }
-    payload.update(overrides)
-    return payload
+_session = builders.session_payload
 
 
 def _post(token, payload, key="key-1", **headers):

@@ -25,15 +25,7 @@ TODAY = "2026-11-10 10:00"
 HANG = 60  # seconds after which a request counts as hung (each timeout here is a few seconds)
 
 
-def _session(plan, **overrides):
-    payload = {
-        "date": "2026-11-09",
-        "items": [{"plan_item": item.pk, "done": True, "sets": 2, "reps": 10} for item in plan.items.all()[:3]],
-        "session_rpe": 12,
-        "pain_during": 2,
-        "pain_after": 2,
-    }
-    return payload | overrides
+_session = builders.session_payload
 
 
 def _token_client(user) -> APIClient:
